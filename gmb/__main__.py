@@ -1,0 +1,3 @@
+from gmb.cli import main
+
+main()

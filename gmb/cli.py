@@ -1,0 +1,48 @@
+"""The ``gmb`` command line: thin wrappers over the library, one command module per stage.
+
+Heavy packages (pysd, pyvis, matplotlib) are imported inside commands so ``gmb --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from gmb.commands import common, demo, record
+
+app = typer.Typer(
+    name="gmb",
+    help="gmb — group model building: from workshop record to causal-loop diagram, "
+    "stock-flow model, scenarios and maps.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
+    common.set_sessions_dir(sessions_dir)
+
+
+record.register(app)
+demo.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app; a GmbError prints one line and exits non-zero, no traceback."""
+    from rich.markup import escape
+
+    from gmb.errors import GmbError
+
+    try:
+        app()
+    except GmbError as exc:
+        common.err_console().print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+        raise SystemExit(exc.exit_code) from None
+
+
+if __name__ == "__main__":
+    main()

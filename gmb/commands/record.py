@@ -1,0 +1,241 @@
+"""Commands that build the workshop record: sessions, participants, variables, links, ideas, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from gmb.commands.common import console, parse_labels, print_json, store
+from gmb.errors import InputError
+
+session_app = typer.Typer(help="Create, list and show workshop sessions.", no_args_is_help=True)
+participant_app = typer.Typer(help="Add participants (pseudonyms are fine).", no_args_is_help=True)
+var_app = typer.Typer(help="Add variables to a session's map.", no_args_is_help=True)
+link_app = typer.Typer(help="Add, support or dispute causal links.", no_args_is_help=True)
+idea_app = typer.Typer(help="The idea bank: add ideas and vote.", no_args_is_help=True)
+
+By = typer.Option(None, "--by", help="Participant id of who made this contribution.")
+Stage = typer.Option(None, "--stage", help="Workshop stage: W0, W1, W2 or W3.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(session_app, name="session")
+    app.add_typer(participant_app, name="participant")
+    app.add_typer(var_app, name="var")
+    app.add_typer(link_app, name="link")
+    app.add_typer(idea_app, name="idea")
+    app.command("import")(import_file)
+
+
+def _done(message: str) -> None:
+    console().print(f"[green]✓[/green] {message}")
+
+
+# -- session ---------------------------------------------------------------
+@session_app.command("new")
+def session_new(
+    name: str = typer.Argument(..., help="Session name (folder under sessions/), e.g. havndal-2024."),
+    title: Optional[str] = typer.Option(None, help="Title (default: the name)."),
+    place: str = typer.Option("", help="Where the workshops take place."),
+    focus: str = typer.Option("", help="The focus question."),
+    lang: list[str] = typer.Option(["en"], "--lang", help="Languages of labels, first is the default."),
+    outcome: Optional[str] = typer.Option(None, help="Outcome variable id (can be set later)."),
+    from_file: Optional[Path] = typer.Option(None, "--from", help="Start from a session.json file."),
+) -> None:
+    """Create a new session."""
+    if from_file is not None:
+        from gmb.files import read_json
+        from gmb.session.validate import parse_session
+
+        session = parse_session(_without_last_event(read_json(from_file)), file=str(from_file))
+    else:
+        from gmb.session.model import Session
+
+        session = Session(title=title or name, place=place, focus=focus, languages=tuple(lang), outcome=outcome)
+    store().create(name, session)
+    _done(f"created session '{name}' in {store().path(name)}")
+
+
+def _without_last_event(data):
+    if isinstance(data, dict):
+        data = dict(data)
+        data.pop("last_event", None)
+    return data
+
+
+@session_app.command("list")
+def session_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the sessions in the sessions folder."""
+    st = store()
+    names = st.list()
+    if as_json:
+        print_json(names)
+        return
+    if not names:
+        console().print(f"no sessions in {st.root} (create one with: gmb session new NAME)")
+        return
+    from rich.table import Table
+
+    table = Table("name", "title", "variables", "links", "ideas", title=f"sessions in {st.root}")
+    for name in names:
+        s = st.load(name)
+        table.add_row(name, s.title, str(len(s.variables)), str(len(s.links)), str(len(s.ideas)))
+    console().print(table)
+
+
+@session_app.command("show")
+def session_show(
+    name: str,
+    as_json: bool = typer.Option(False, "--json", help="Print the whole session as JSON."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of labels."),
+) -> None:
+    """Show a session: a summary, or with --json the whole record."""
+    session = store().load(name)
+    if as_json:
+        print_json(session.model_dump(mode="json"))
+        return
+    from gmb.views.summary import print_summary
+
+    print_summary(session, lang=lang)
+
+
+# -- participants ------------------------------------------------------------
+@participant_app.command("add")
+def participant_add(
+    name: str = typer.Argument(..., help="Session name."),
+    pid: str = typer.Argument(..., help="Participant id, e.g. p7."),
+    display: Optional[str] = typer.Option(None, "--name", help="Display name or pseudonym."),
+    role: str = typer.Option("participant", help="facilitator, modeller, recorder, participant, resource_person."),
+    title: str = typer.Option("", help="e.g. school leader."),
+    organisation: str = typer.Option("", help="Organisation."),
+    by: Optional[str] = By,
+) -> None:
+    """Add a participant."""
+    item = {"id": pid, "name": display or pid, "role": role, "title": title, "organisation": organisation}
+    store().commit(name, "add", {"kind": "participant", "item": item}, by=by)
+    _done(f"added participant {pid}")
+
+
+# -- variables ---------------------------------------------------------------
+@var_app.command("add")
+def var_add(
+    name: str = typer.Argument(..., help="Session name."),
+    var_id: str = typer.Argument(..., help="Variable id, e.g. sleep."),
+    label: list[str] = typer.Option([], "--label", help="Label, e.g. --label da=Søvn --label en=Sleep."),
+    description: str = typer.Option("", help="What the variable means."),
+    kind: str = typer.Option("unknown", help="stock, auxiliary, exogenous, outcome or unknown."),
+    theme: list[str] = typer.Option([], "--theme", help="Theme id (repeatable)."),
+    by: Optional[str] = By,
+    stage: Optional[str] = Stage,
+) -> None:
+    """Add a variable."""
+    st = store()
+    session = st.load(name)
+    labels = parse_labels(label, session.languages[0]) if label else {session.languages[0]: var_id}
+    item = {"id": var_id, "labels": labels, "description": description, "kind": kind, "themes": theme, "stage": stage}
+    st.commit(name, "add", {"kind": "variable", "item": item}, by=by)
+    _done(f"added variable {var_id}")
+
+
+# -- links -------------------------------------------------------------------
+@link_app.command("add")
+def link_add(
+    name: str = typer.Argument(..., help="Session name."),
+    cause: str = typer.Argument(..., help="Cause variable id."),
+    effect: str = typer.Argument(..., help="Effect variable id."),
+    sign: str = typer.Option("?", "--sign", help="+, - or ? (unknown)."),
+    delay: bool = typer.Option(False, "--delay", help="The effect comes with a delay."),
+    strength: str = typer.Option("unknown", help="weak, medium, strong or unknown."),
+    link_id: Optional[str] = typer.Option(None, "--id", help="Link id (default: next free L<n>)."),
+    evidence: str = typer.Option("", help="Evidence note."),
+    by: Optional[str] = By,
+    stage: Optional[str] = Stage,
+) -> None:
+    """Add a causal link CAUSE -> EFFECT."""
+    st = store()
+    if link_id is None:
+        taken = {link.id for link in st.load(name).links}
+        n = len(taken) + 1
+        while f"L{n}" in taken:
+            n += 1
+        link_id = f"L{n}"
+    item = {
+        "id": link_id, "cause": cause, "effect": effect, "polarity": sign, "delay": delay,
+        "strength": strength, "evidence": evidence, "stage": stage,
+    }  # fmt: skip
+    st.commit(name, "add", {"kind": "link", "item": item}, by=by)
+    _done(f"added link {link_id}: {cause} -({sign})-> {effect}")
+
+
+@link_app.command("support")
+def link_support(name: str, link: str, by: str = typer.Option(..., "--by", help="Participant id.")) -> None:
+    """Record that a participant supports a link."""
+    store().commit(name, "support", {"link": link, "participant": by}, by=by)
+    _done(f"{by} supports {link}")
+
+
+@link_app.command("dispute")
+def link_dispute(name: str, link: str, by: str = typer.Option(..., "--by", help="Participant id.")) -> None:
+    """Record that a participant disputes a link."""
+    store().commit(name, "dispute", {"link": link, "participant": by}, by=by)
+    _done(f"{by} disputes {link}")
+
+
+# -- ideas -------------------------------------------------------------------
+@idea_app.command("add")
+def idea_add(
+    name: str = typer.Argument(..., help="Session name."),
+    idea_id: str = typer.Argument(..., help="Idea id, e.g. bike_paths."),
+    text: list[str] = typer.Option([], "--text", help="The idea, e.g. --text da=Cykelstier --text en='Bike paths'."),
+    target: list[str] = typer.Option([], "--target", help="VARIABLE or VARIABLE:+ / VARIABLE:- (repeatable)."),
+    feasibility: Optional[float] = typer.Option(None, help="Feasibility score 0–5."),
+    working_group: Optional[str] = typer.Option(None, "--group", help="Working group."),
+    description: str = typer.Option("", help="Longer description."),
+    by: Optional[str] = By,
+    stage: Optional[str] = Stage,
+) -> None:
+    """Add an idea to the idea bank."""
+    st = store()
+    session = st.load(name)
+    targets = []
+    for t in target:
+        var, _, direction = t.rpartition(":") if t[-2:] in (":+", ":-") else (t, "", "+")
+        targets.append({"variable": var, "direction": direction})
+    item = {
+        "id": idea_id, "labels": parse_labels(text, session.languages[0]) if text else {session.languages[0]: idea_id},
+        "description": description, "targets": targets, "feasibility": feasibility,
+        "working_group": working_group, "stage": stage,
+    }  # fmt: skip
+    st.commit(name, "add", {"kind": "idea", "item": item}, by=by)
+    _done(f"added idea {idea_id}")
+
+
+@idea_app.command("vote")
+def idea_vote(name: str, idea: str, by: str = typer.Option(..., "--by", help="Participant id.")) -> None:
+    """Vote for an idea (once per participant)."""
+    _, ev = store().commit(name, "vote", {"idea": idea, "participant": by}, by=by)
+    _done(f"{by} voted for {idea}")
+
+
+# -- import ------------------------------------------------------------------
+def import_file(
+    file: Path = typer.Argument(..., help="The file to read, e.g. a CSV edge list (from,to,sign)."),
+    session: str = typer.Option(..., "--session", "-s", help="Name of the new session."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="File format (default: from the file ending)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the labels in the file."),
+    title: Optional[str] = typer.Option(None, help="Session title (default: the file name)."),
+    by: Optional[str] = By,
+) -> None:
+    """Import a map into a new session (all or nothing)."""
+    from gmb.io.registry import read_any
+
+    st = store()
+    if st.exists(session):
+        raise InputError(f"session '{session}' exists already", field="--session", hint="choose a new name")
+    data = read_any(file, fmt=fmt, lang=lang, title=title, by=by)
+    st.create(session, data, by=by)
+    _done(f"imported {len(data.variables)} variables and {len(data.links)} links into session '{session}'")
+
+

@@ -1,0 +1,322 @@
+"""The workshop record: typed, immutable, validated.
+
+A :class:`Session` holds everything a STICKE-style group model building process
+produces: stages W0–W3, participants, W0 indicators, variables and links (with
+who proposed them, when and at which stage), themes, stories, existing
+initiatives and the idea bank. All models are frozen pydantic models; change
+them with :mod:`gmb.session.ops`, which returns new values.
+
+>>> s = Session(title="Demo", languages=("da", "en"))
+>>> s = s.model_copy(update={"variables": (Variable(id="a", labels={"en": "A"}),)})
+>>> s.variable("a").label("en")
+'A'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Role",
+    "VariableKind",
+    "Polarity",
+    "Strength",
+    "StageId",
+    "Record",
+    "StageRole",
+    "Stage",
+    "Participant",
+    "Indicator",
+    "Variable",
+    "Link",
+    "Theme",
+    "Story",
+    "Initiative",
+    "IdeaTarget",
+    "Idea",
+    "Session",
+    "STAGE_IDS",
+]
+
+STAGE_IDS = ("W0", "W1", "W2", "W3")
+StageId = Literal["W0", "W1", "W2", "W3"]
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$")]
+
+
+class Role(str, Enum):
+    """Facilitation roles in group model building (Hovmand's scripts)."""
+
+    facilitator = "facilitator"
+    modeller = "modeller"
+    recorder = "recorder"
+    participant = "participant"
+    resource_person = "resource_person"
+
+
+class VariableKind(str, Enum):
+    """What the group thinks a variable is; the conversion uses it as a hint."""
+
+    stock = "stock"
+    auxiliary = "auxiliary"
+    exogenous = "exogenous"
+    outcome = "outcome"
+    unknown = "unknown"
+
+
+class Polarity(str, Enum):
+    """Sign of a causal link: ``+`` same direction, ``-`` opposite, ``?`` not known."""
+
+    positive = "+"
+    negative = "-"
+    unknown = "?"
+
+    @property
+    def sign(self) -> int:
+        """+1, -1 or 0 (unknown)."""
+        return {"+": 1, "-": -1, "?": 0}[self.value]
+
+
+class Strength(str, Enum):
+    """How strong participants judge a link to be."""
+
+    weak = "weak"
+    medium = "medium"
+    strong = "strong"
+    unknown = "unknown"
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, no unknown fields, strings stripped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Labels = dict[str, Annotated[str, Field(min_length=1, max_length=2000)]]
+
+
+class _Labelled(Record):
+    """Something with labels in several languages."""
+
+    labels: Labels = Field(default_factory=dict)
+
+    def label(self, lang: str | None = None) -> str:
+        """Label in ``lang``, else the first one given, else the id."""
+        if lang and lang in self.labels:
+            return self.labels[lang]
+        if self.labels:
+            return next(iter(self.labels.values()))
+        return getattr(self, "id", "")
+
+
+class _Provenance(Record):
+    """Who proposed an element, when, and at which workshop stage."""
+
+    proposed_by: str | None = None
+    proposed_at: dt.datetime | None = None
+    stage: StageId | None = None
+
+
+class StageRole(Record):
+    role: Role
+    duty: str = ""
+
+
+class Stage(Record):
+    """One workshop (W0–W3) with its purpose, inputs, outputs and roles."""
+
+    id: StageId
+    title: str
+    purpose: str = ""
+    inputs: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    roles: tuple[StageRole, ...] = ()
+    date: dt.date | None = None
+    participants: tuple[str, ...] = ()
+    locked: bool = False
+
+
+class Participant(Record):
+    """A participant, by display name or pseudonym; no real names needed."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = Role.participant
+    title: str = ""
+    organisation: str = ""
+
+
+class Indicator(Record):
+    """A W0 data point shown to the group, e.g. overweight at school start."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    value: float | str | None = None
+    comparison: str = ""
+    unit: str = ""
+    source: str = ""
+    notes: str = ""
+
+
+class Variable(_Labelled, _Provenance):
+    """A CLD variable with labels per language and a kind hint."""
+
+    id: Id
+    description: str = ""
+    kind: VariableKind = VariableKind.unknown
+    themes: tuple[str, ...] = ()
+    notes: str = ""
+    position: tuple[float, float] | None = None
+
+
+class Link(_Provenance):
+    """A signed, optionally delayed causal link ``cause -> effect``."""
+
+    id: Id
+    cause: Id
+    effect: Id
+    polarity: Polarity = Polarity.unknown
+    delay: bool = False
+    strength: Strength = Strength.unknown
+    supporters: tuple[str, ...] = ()
+    disputers: tuple[str, ...] = ()
+    evidence: str = ""
+    notes: str = ""
+
+    @field_validator("polarity", mode="before")
+    @classmethod
+    def _polarity_aliases(cls, value: object) -> object:
+        # Users write signs in many ways; accept the unambiguous ones.
+        aliases = {"": "?", "+1": "+", "1": "+", "-1": "-", "−": "-", "unknown": "?", None: "?"}
+        if isinstance(value, str) or value is None:
+            key = value.strip() if isinstance(value, str) else value
+            return aliases.get(key, key)
+        return value
+
+    @model_validator(mode="after")
+    def _no_self_loop(self) -> "Link":
+        if self.cause == self.effect:
+            raise ValueError(f"link {self.id} goes from {self.cause} to itself")
+        return self
+
+
+class Theme(_Labelled):
+    """A named part of the map the group wants to talk about.
+
+    Membership is kept on the variables (``Variable.themes``), so there is one source of truth.
+    """
+
+    id: Id
+    description: str = ""
+
+
+class Story(Record):
+    """A narrative told along variables and links of the map."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    text: str = ""
+    theme: str | None = None
+    variables: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    author: str | None = None
+    stage: StageId | None = None
+
+
+class Initiative(_Labelled, _Provenance):
+    """An existing initiative (W3 step 1) and the variables it acts on."""
+
+    id: Id
+    description: str = ""
+    variables: tuple[str, ...] = ()
+    owner: str = ""
+    notes: str = ""
+
+
+class IdeaTarget(Record):
+    """A variable an idea acts on, and in which direction."""
+
+    variable: Id
+    direction: Literal["+", "-"] = "+"
+
+
+class Idea(_Labelled, _Provenance):
+    """An entry of the idea bank ("bankbog")."""
+
+    id: Id
+    description: str = ""
+    targets: tuple[IdeaTarget, ...] = ()
+    votes: tuple[str, ...] = ()
+    feasibility: float | None = Field(default=None, ge=0, le=5)
+    working_group: str | None = None
+    notes: str = ""
+
+
+class Session(Record):
+    """A whole workshop record. Cross-references are checked on construction."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    title: str = Field(min_length=1)
+    place: str = ""
+    focus: str = ""
+    languages: tuple[str, ...] = ("en",)
+    dates: tuple[dt.date, ...] = ()
+    outcome: str | None = None
+    notes: str = ""
+    stages: tuple[Stage, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    links: tuple[Link, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    stories: tuple[Story, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+    ideas: tuple[Idea, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> "Session":
+        from gmb.session.validate import check_references
+
+        check_references(self)
+        return self
+
+    # -- look-ups ---------------------------------------------------------
+    def variable(self, var_id: str) -> Variable:
+        return _find(self.variables, var_id, "variable")
+
+    def link(self, link_id: str) -> Link:
+        return _find(self.links, link_id, "link")
+
+    def idea(self, idea_id: str) -> Idea:
+        return _find(self.ideas, idea_id, "idea")
+
+    def participant(self, pid: str) -> Participant:
+        return _find(self.participants, pid, "participant")
+
+    @property
+    def outcome_variable(self) -> str | None:
+        """The outcome: ``outcome`` if set, else the single variable of kind outcome."""
+        if self.outcome:
+            return self.outcome
+        marked = [v.id for v in self.variables if v.kind is VariableKind.outcome]
+        return marked[0] if len(marked) == 1 else None
+
+
+def _find(items, item_id: str, what: str):
+    for item in items:
+        if item.id == item_id:
+            return item
+    from gmb.errors import NotFoundError
+
+    known = ", ".join(i.id for i in items[:12])
+    raise NotFoundError(
+        f"unknown {what} '{item_id}'",
+        hint=f"known {what}s: {known}{'…' if len(items) > 12 else ''}" if items else f"no {what}s yet",
+    )

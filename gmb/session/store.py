@@ -1,0 +1,250 @@
+"""The session store: ``sessions/<slug>/session.json`` plus ``events.jsonl``.
+
+* ``session.json`` is the readable, diff-friendly snapshot with ``schema_version``
+  and ``last_event`` (the seq of the last event it contains).
+* ``events.jsonl`` is the append-only log: one JSON event per line.
+
+A change (:meth:`Store.commit`) takes a per-session file lock, appends the
+event (fsync), then saves the snapshot atomically. A crash between the two
+leaves a log that is ahead of the snapshot; :meth:`Store.load` replays the
+missing events, so an acknowledged change is never lost.
+
+>>> import tempfile
+>>> store = Store(tempfile.mkdtemp())
+>>> s = store.create("demo", {"title": "Demo"})
+>>> s, ev = store.commit("demo", "add", {"kind": "variable", "item": {"id": "a"}})
+>>> [v.id for v in store.load("demo").variables], ev.seq
+(['a'], 2)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from gmb.errors import ConflictError, FormatError, NotFoundError, SlugError, StoreError, ValidationError
+from gmb.files import atomic_write_text, fsync_dir, read_json, read_text
+from gmb.session.events import Event, apply, now
+from gmb.session.model import Session
+from gmb.session.validate import parse_session
+
+__all__ = ["Store", "check_slug", "default_sessions_dir", "session_to_json", "SESSIONS_ENV"]
+
+SESSIONS_ENV = "GMB_SESSIONS_DIR"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+LOCK_TIMEOUT_S = 60.0
+
+
+def check_slug(slug: str) -> str:
+    """Return ``slug`` if it is a safe session folder name, else raise :class:`SlugError`.
+
+    >>> check_slug("havndal")
+    'havndal'
+    >>> check_slug("../x")
+    Traceback (most recent call last):
+    ...
+    gmb.errors.SlugError: session name: '../x' is not a valid session name (use lowercase letters, digits, '-' and '_', at most 64 characters, e.g. 'havndal-2024')
+    """
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise SlugError(
+            f"{slug!r} is not a valid session name",
+            field="session name",
+            hint="use lowercase letters, digits, '-' and '_', at most 64 characters, e.g. 'havndal-2024'",
+        )
+    return slug
+
+
+def default_sessions_dir() -> Path:
+    """``$GMB_SESSIONS_DIR`` if set, else ``./sessions``."""
+    return Path(os.environ.get(SESSIONS_ENV) or "sessions")
+
+
+def session_to_json(session: Session, *, last_event: int | None = None) -> str:
+    """The snapshot text: stable key order, UTF-8 (no ``\\u`` escapes), 2-space indent."""
+    body = session.model_dump(mode="json", exclude_defaults=True)
+    head: dict[str, Any] = {"schema_version": session.schema_version}
+    if last_event is not None:
+        head["last_event"] = last_event
+    return json.dumps({**head, **body}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _event_line(ev: Event) -> str:
+    return json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+class Store:
+    """Sessions kept as folders below ``root`` (default: :func:`default_sessions_dir`)."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = Path(root) if root is not None else default_sessions_dir()
+
+    # -- paths ------------------------------------------------------------
+    def path(self, slug: str) -> Path:
+        """The folder of session ``slug``, guaranteed to lie inside ``root``."""
+        folder = self.root / check_slug(slug)
+        root = self.root.resolve()
+        if root not in folder.resolve().parents:  # e.g. a symlink pointing elsewhere
+            raise SlugError(f"{slug!r} leads outside {self.root}", field="session name")
+        return folder
+
+    def exists(self, slug: str) -> bool:
+        return (self.path(slug) / "session.json").is_file()
+
+    def list(self) -> list[str]:
+        """Names of the stored sessions, sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if _SLUG.match(p.name) and (p / "session.json").is_file())
+
+    def _lock(self, slug: str):
+        import filelock
+
+        return filelock.FileLock(str(self.path(slug) / ".lock"), timeout=LOCK_TIMEOUT_S)
+
+    # -- reading ----------------------------------------------------------
+    def events(self, slug: str) -> list[Event]:
+        """The session's event log. A torn last line (a writer killed mid-append) is skipped with a warning."""
+        file = self.path(slug) / "events.jsonl"
+        if not file.exists():
+            return []
+        text = read_text(file)
+        lines = text.split("\n")
+        out: list[Event] = []
+        for no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            torn = no == len(lines) and not text.endswith("\n")
+            try:
+                out.append(Event.model_validate_json(line))
+            except Exception as exc:  # pydantic raises its own; we name file and line
+                if torn:
+                    warnings.warn(f"{file}: line {no}: ignoring an unfinished event (never acknowledged)")
+                    break
+                raise FormatError(f"bad event: {str(exc).splitlines()[0]}", file=str(file), line=no) from None
+        return out
+
+    def _read_snapshot(self, slug: str) -> tuple[Session, int]:
+        file = self.path(slug) / "session.json"
+        if not file.exists():
+            raise NotFoundError(
+                f"no session '{slug}' in {self.root}",
+                hint=f"gmb session list shows what there is; set --sessions-dir or ${SESSIONS_ENV} to look elsewhere",
+            )
+        data = read_json(file)
+        if not isinstance(data, dict):
+            raise ValidationError("a session must be a JSON object", file=str(file))
+        last = data.pop("last_event", 0)
+        if not isinstance(last, int) or last < 0:
+            raise ValidationError("must be a whole number ≥ 0", file=str(file), field="last_event")
+        return parse_session(data, file=str(file)), last
+
+    def load(self, slug: str) -> Session:
+        """The session, including any logged event the snapshot does not have yet."""
+        session, last = self._read_snapshot(slug)
+        for ev in self.events(slug):
+            if ev.seq > last:
+                session = apply(session, ev)
+        return session
+
+    # -- writing ----------------------------------------------------------
+    def create(self, slug: str, data: dict[str, Any] | Session, *, by: str | None = None) -> Session:
+        """Create session ``slug`` from ``data`` (a Session or its JSON form) in one step.
+
+        The folder appears whole or not at all: it is built beside the final place and renamed.
+        """
+        folder = self.path(slug)
+        if folder.exists() and any(folder.iterdir()):
+            raise ConflictError(f"session '{slug}' exists already in {self.root}", hint="choose another name")
+        if isinstance(data, Session):
+            data = data.model_dump(mode="json", exclude_defaults=True)
+        ev = Event(seq=1, op="create", by=by, data=data)
+        session = apply(None, ev)
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=self.root))
+        try:
+            (tmp / "events.jsonl").write_text(_event_line(ev), encoding="utf-8")
+            atomic_write_text(tmp / "session.json", session_to_json(session, last_event=1))
+            if folder.exists():
+                folder.rmdir()  # empty: left by a failed earlier attempt
+            os.rename(tmp, folder)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if folder.exists():
+                raise ConflictError(f"session '{slug}' exists already in {self.root}") from None
+            raise StoreError(f"cannot create session: {exc.strerror}", file=str(folder)) from None
+        fsync_dir(self.root)
+        return session
+
+    def commit(self, slug: str, op: str, data: dict[str, Any], *, by: str | None = None) -> tuple[Session, Event]:
+        """Apply one change under the session's lock; log it, then save the snapshot.
+
+        If the change does not fit (unknown variable, duplicate id, …), nothing is written.
+        """
+        return self.commit_many(slug, [(op, data)], by=by)[-1]
+
+    def commit_many(
+        self, slug: str, changes: list[tuple[str, dict[str, Any]]], *, by: str | None = None
+    ) -> list[tuple[Session, Event]]:
+        """Apply several changes atomically: all are logged and saved, or none is."""
+        import filelock
+
+        try:
+            with self._lock(slug):
+                session, last = self._read_snapshot(slug)
+                log = self.events(slug)
+                for ev in log:
+                    if ev.seq > last:
+                        session = apply(session, ev)
+                seq = log[-1].seq if log else last
+                out = []
+                at = now()
+                for op, data in changes:
+                    seq += 1
+                    ev = Event(seq=seq, op=op, by=by, at=at, data=data)
+                    session = apply(session, ev)  # raises before anything is written
+                    out.append((session, ev))
+                self._append(slug, [ev for _, ev in out])
+                atomic_write_text(self.path(slug) / "session.json", session_to_json(session, last_event=seq))
+                return out
+        except filelock.Timeout:
+            raise StoreError(
+                f"session '{slug}' is locked by another process for more than {LOCK_TIMEOUT_S:.0f} s",
+                hint="try again, or remove a stale .lock file if no gmb process is running",
+            ) from None
+
+    def _append(self, slug: str, events: list[Event]) -> None:
+        file = self.path(slug) / "events.jsonl"
+        with open(file, "a+b") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            if size:
+                fh.seek(size - 1)
+                if fh.read(1) != b"\n":
+                    # A writer died mid-line: that event was never acknowledged; cut it off.
+                    fh.seek(0)
+                    content = fh.read()
+                    fh.truncate(content.rfind(b"\n") + 1)
+                    fh.seek(0, os.SEEK_END)
+            fh.write("".join(_event_line(ev) for ev in events).encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def save(self, slug: str, session: Session, *, by: str | None = None) -> Session:
+        """Replace a stored session with ``session`` as one logged change (a whole-session edit).
+
+        Used when a session comes back from elsewhere (e.g. a graph edited with networkx):
+        the change is logged as per-item events, so the history stays readable.
+        """
+        from gmb.session.diff import diff_events
+
+        current = self.load(slug)
+        changes = diff_events(current, session)
+        if not changes:
+            return current
+        return self.commit_many(slug, changes, by=by)[-1][0]
