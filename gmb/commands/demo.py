@@ -1,27 +1,45 @@
-"""``gmb demo``: the Havndal example through the pipeline."""
+"""``gmb demo``: the Havndal example through the whole pipeline.
+
+Each pipeline stage contributes one step: a function ``step(session, out, console)``
+listed in :data:`STEPS` as ``"module:function"``; steps run in order and print
+what they did and where their files went.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import typer
 
 from gmb.commands.common import console
 
+#: the demo's steps, in pipeline order (each stage appends its own)
+STEPS: list[str] = [
+    "gmb.commands.demo:summary_step",
+]
+
 
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
+def summary_step(session, out: Path, con) -> None:
+    from gmb.views.summary import print_summary
+
+    print_summary(session, console=con)
+
+
 def demo(
     out: Path = typer.Option(Path("."), "--out", help="Where outputs go (models/, reports/ below it)."),
 ) -> None:
-    """Run the Havndal example: load, validate, summarise (later stages add more)."""
+    """Run the Havndal example through the pipeline and say where the outputs are."""
     from gmb.examples import example_dir, load_example
-    from gmb.views.summary import print_summary
 
     con = console()
     session = load_example("havndal")  # loading validates every cross-reference
     con.print(f"[green]✓[/green] loaded and validated the Havndal example from {example_dir('havndal')}")
-    print_summary(session, console=con)
-    con.print(f"outputs: {out.resolve()} (models/havndal, reports/havndal as later steps write them)")
+    for step in STEPS:
+        module, _, func = step.partition(":")
+        getattr(import_module(module), func)(session, out, con)
+    con.print(f"[bold]outputs are below {out.resolve()}[/bold]")

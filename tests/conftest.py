@@ -1,0 +1,68 @@
+"""Shared fixtures. External data is used by path and skipped cleanly when ../shared is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("GMB_SHARED_DIR", ROOT.parent / "shared"))
+EXTERNAL = SHARED / "external-data"
+
+
+@pytest.fixture
+def external() -> Path:
+    """``../shared/external-data``; skips the test when it is not there."""
+    if not EXTERNAL.is_dir():
+        pytest.skip(f"external data not found at {EXTERNAL} (set GMB_SHARED_DIR)")
+    return EXTERNAL
+
+
+def external_file(*parts: str) -> Path:
+    """A file under external-data, or skip the test."""
+    path = EXTERNAL.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"external data not found: {path}")
+    return path
+
+
+@pytest.fixture
+def havndal():
+    from gmb.examples import load_example
+
+    return load_example("havndal")
+
+
+@pytest.fixture
+def store(tmp_path):
+    from gmb.session.store import Store
+
+    return Store(tmp_path / "sessions")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """Run ``gmb`` in-process in a temporary folder: returns (exit_code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from gmb.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GMB_SESSIONS_DIR", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str):
+        from gmb.errors import GmbError
+
+        result = runner.invoke(app, list(args), catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, (SystemExit, GmbError)):
+            raise result.exception
+        code = result.exit_code
+        err = result.stderr if hasattr(result, "stderr") else ""
+        if isinstance(result.exception, GmbError):
+            code, err = 2, str(result.exception)
+        return code, result.stdout, err
+
+    return run
