@@ -12,48 +12,37 @@ API; a test pins it, so changing it is a deliberate act.
 True
 """
 
-from gmb.cld import GRAPH_SCHEMA, from_graph, to_graph
-from gmb.errors import (
-    AnalysisError,
-    ConflictError,
-    ConversionError,
-    EncodingError,
-    FormatError,
-    GmbError,
-    InputError,
-    NotFoundError,
-    SimulationError,
-    SlugError,
-    StoreError,
-    ValidationError,
-)
-from gmb.examples import load_example
-from gmb.io import read_edge_csv
-from gmb.session import (
-    SCHEMA_VERSION,
-    Event,
-    Idea,
-    IdeaTarget,
-    Indicator,
-    Initiative,
-    Link,
-    Participant,
-    Polarity,
-    Role,
-    Session,
-    Stage,
-    StageRole,
-    Store,
-    Story,
-    Strength,
-    Theme,
-    Variable,
-    VariableKind,
-    apply,
-    check_slug,
-    parse_session,
-    replay,
-)
+from importlib import import_module as _import_module
+
+# Names are loaded on first use (PEP 562), so `import gmb.cli` — and `gmb --help` — stay instant.
+_WHERE = {
+    "gmb.session": (
+        "Session", "Stage", "StageRole", "Participant", "Indicator", "Variable", "Link", "Theme", "Story",
+        "Initiative", "Idea", "IdeaTarget", "Role", "VariableKind", "Polarity", "Strength", "SCHEMA_VERSION",
+        "parse_session", "Event", "apply", "replay", "Store", "check_slug",
+    ),
+    "gmb.examples": ("load_example",),
+    "gmb.cld": ("to_graph", "from_graph", "GRAPH_SCHEMA"),
+    "gmb.io": ("read_edge_csv",),
+    "gmb.errors": (
+        "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
+        "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+    ),
+}  # fmt: skip
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+
+
+def __getattr__(name: str):
+    if name in _MODULE_OF:
+        value = getattr(_import_module(_MODULE_OF[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gmb' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0"
 

@@ -138,12 +138,17 @@ def from_graph(G: nx.DiGraph, base: Session | None = None) -> Session:
         kept["polarity"] = Polarity(_polarity(data, f"edge {cause} -> {effect}")).value
         links.append({**kept, "cause": str(cause), "effect": str(effect)})
     if base is not None:
+        # Keep the base's order (networkx iterates edges by source node), so diffs stay minimal.
+        rank = {link.id: i for i, link in enumerate(base.links)}
+        links.sort(key=lambda x: rank.get(x["id"], len(rank)))
         data = base.model_dump(mode="json")
     else:
         data = {"title": G.graph.get("title") or "untitled", "focus": G.graph.get("focus") or ""}
         if G.graph.get("languages"):
             data["languages"] = G.graph["languages"]
-    outcome = G.graph.get("outcome", data.get("outcome"))
+    outcome = G.graph.get("outcome")
+    if base is not None and outcome == base.outcome_variable:
+        outcome = base.outcome  # unchanged: keep it explicit or derived, as it was
     data.update(variables=variables, links=links, outcome=outcome if outcome in G else None)
     return parse_session(data)
 

@@ -1,0 +1,46 @@
+"""The public API is listed in gmb.__all__ and pinned here: changing it is a deliberate act."""
+
+import gmb
+
+PINNED = {
+    "Session", "Stage", "StageRole", "Participant", "Indicator", "Variable", "Link", "Theme", "Story",
+    "Initiative", "Idea", "IdeaTarget", "Role", "VariableKind", "Polarity", "Strength", "SCHEMA_VERSION",
+    "parse_session", "load_example",
+    "Event", "apply", "replay", "Store", "check_slug",
+    "to_graph", "from_graph", "GRAPH_SCHEMA",
+    "read_edge_csv",
+    "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
+    "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+}  # fmt: skip
+
+
+def test_public_api_is_pinned():
+    assert set(gmb.__all__) == PINNED
+    assert len(gmb.__all__) == len(set(gmb.__all__)), "duplicate names in __all__"
+
+
+def test_every_public_name_exists():
+    for name in gmb.__all__:
+        assert hasattr(gmb, name), name
+
+
+def test_all_errors_share_one_root():
+    errors = [getattr(gmb, n) for n in gmb.__all__ if n.endswith("Error")]
+    assert all(issubclass(e, gmb.GmbError) for e in errors)
+
+
+def test_cli_import_stays_light():
+    """`gmb --help` must stay instant: the CLI module must not import the heavy packages."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gmb.cli; heavy = [m for m in ('pysd', 'pyvis', 'matplotlib', 'pandas', 'xarray', 'scipy')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"gmb.cli imports heavy packages at start-up: {out}"
+
+
+def test_all_matches_the_lazy_table():
+    assert set(gmb.__all__) == set(gmb._MODULE_OF)
