@@ -345,7 +345,8 @@ VARIABLES = [
      "exogenous", "W1", "coop_manager", (),
      "Availability of fast food and kiosks, also as a meeting place for the young "
      "('Fast food restauranter som mødested', connection circle, seed L7468–7469).",
-     "Exogenous lever: shops open and close for reasons outside the map."),
+     "Exogenous lever: shops open and close for reasons outside the map. Only the unvalidated candidate link C8 "
+     "(W3) points into it."),
     ("V23", "healthy_food_access", "Adgang til sund mad og drikke", "access to healthy food & drink",
      "exogenous", "W1", "coop_manager", (),
      "Easy access to healthy food and drink at home, school, institutions and the local shop.",
