@@ -312,13 +312,15 @@ VARIABLES = [
      "stock", "W1", "sports_chair", (CO,),
      "What local associations can offer: activities, members, volunteer coaches.",
      STOCK_WHY + " Members, coaches and offers grow or shrink over seasons."),
-    ("V12", "club_participation", "Børns deltagelse i foreningsliv", "children's participation in organised sport & leisure",
+    ("V12", "club_participation", "Børns deltagelse i foreningsliv",
+     "children's participation in organised sport & leisure",
      "auxiliary", "W1", "school_leader", (CO,),
      "Children who take part in organised sport and leisure activities.", ""),
     ("V13", "physical_activity", "Børns fysiske aktivitet", "children's physical activity",
      "auxiliary", "W1", "health_visitor", (),
      "How physically active children are during the day. On the connection circle (seed L7459).", ""),
-    ("V14", "active_transport", "Aktiv transport (gå og cykle til skole)", "active transport (walking & cycling to school)",
+    ("V14", "active_transport", "Aktiv transport (gå og cykle til skole)",
+     "active transport (walking & cycling to school)",
      "auxiliary", "W1", "school_leader", (),
      "Children walking or cycling to school and leisure.", ""),
     ("V15", "safe_bike_paths", "Trygge cykelstier", "safe bike paths", "exogenous", "W1", "parent_1", (),
@@ -395,7 +397,8 @@ VARIABLES = [
     ("V36", "coordination", "Koordinering mellem settings", "cross-setting coordination",
      "auxiliary", "W2", "health_visitor", (CO,),
      "Coordination between school, daycare, associations and health visitors.", ""),
-    ("V37", "targeted_response", "Målrettet kommunal respons (data → indsats)", "targeted municipal response (data → action)",
+    ("V37", "targeted_response", "Målrettet kommunal respons (data → indsats)",
+     "targeted municipal response (data → action)",
      "auxiliary", "W2", "ppr_psychologist", (MH,),
      "Municipal offers aimed at children who show problems, e.g. wellbeing groups, outreach family counselling.", ""),
     ("V38", "stigmatisation", "Stigmatisering", "stigmatisation", "auxiliary", "W2", "family_counsellor", (MH,),
@@ -647,7 +650,8 @@ CANDIDATES = [
     ("C4", "advertising", "V21", "+", "coop_manager", "W1", "Advertising for snacks and soft drinks raises intake."),
     ("C5", "meals_per_day", "V21", "?", "health_visitor", "W1",
      "Sign unclear: regular meals may replace snacking (−) or simply add intake (+)."),
-    ("C6", "fitness_centre", "V13", "+", "sports_chair", "W1", "A fitness centre gives older children a place to train."),
+    ("C6", "fitness_centre", "V13", "+", "sports_chair", "W1",
+     "A fitness centre gives older children a place to train."),
     ("C7", "V13", "V1", "+", "health_promotion", "W1",
      "The only textual hint is the walking-group passage (L361–364), which attributes the 'mentalt overskud' to "
      "being part of a community."),
@@ -836,7 +840,10 @@ INITIATIVES = [
         "variables": ["V8", "V5"],
         "owner": "Kirkens Korshær and the local pensioners' association",
         "by": "care_manager",
-        "notes": "Seed 003 L5814–5816, L6020–6028. For pensioners: acts on children only through the town's meeting places.",
+        "notes": (
+            "Seed 003 L5814–5816, L6020–6028. For pensioners: acts on children only through the town's "
+            "meeting places."
+        ),
     },
     {
         "id": "bevaeg_dig_for_livet",
@@ -921,7 +928,9 @@ IDEAS = [
             "da": "Krea-café hvor ældre borgere lærer fra sig",
             "en": "Craft café where older citizens teach children and youth",
         },
-        "description": "A krea-café for children and young people where older citizens pass on their skills (L6096–6098).",
+        "description": (
+            "A krea-café for children and young people where older citizens pass on their skills (L6096–6098)."
+        ),
         "targets": [("V8", "+"), ("V2", "+"), ("V5", "+")],
         "by": "older_citizen",
         "feasibility": 4,
@@ -1114,7 +1123,10 @@ def build_events() -> list[Event]:
         {
             "title": "Havndals Kooperativ – sunde og glade børneliv (reconstructed example)",
             "place": "Havndal, Randers Kommune",
-            "focus": "children's and young people's mental health in Havndal (da: mental sundhed for børn og unge i Havndal)",
+            "focus": (
+                "children's and young people's mental health in Havndal "
+                "(da: mental sundhed for børn og unge i Havndal)"
+            ),
             "languages": ["da", "en"],
             "dates": [DATES[s].date().isoformat() for s in ("W0", "W1", "W2", "W3")],
             "notes": SESSION_NOTES,
@@ -1123,7 +1135,8 @@ def build_events() -> list[Event]:
         "facilitator_au",
     )  # fmt: skip
     for st in STAGES:
-        item = {**st, "roles": [{"role": r, "duty": d} for r, d in st["roles"]], "date": DATES[st["id"]].date().isoformat()}
+        roles = [{"role": r, "duty": d} for r, d in st["roles"]]
+        item = {**st, "roles": roles, "date": DATES[st["id"]].date().isoformat()}
         log.add("stage", item, "facilitator_au")
 
     # W0: scoping and recruitment.
