@@ -66,7 +66,7 @@ Contract
 ...             Input("input_b", variable="b", channel="indicated"),
 ...             Input("inflow_b", variable="b", channel="inflow")),
 ...     effects=(Effect("effect_of_a_on_b", link="L1", source="a", elasticity="elasticity_l1",
-...                     sign=1, links=("L1",)),),
+...                     sign=1, cause="a", target="b", links=("L1",)),),
 ...     auxiliaries=(Auxiliary("a", variable="a", label="A", input="input_a"),
 ...                  Auxiliary("indicated_b", variable="b", label="B", role="indicated",
 ...                            factors=("effect_of_a_on_b",), input="input_b", links=("L1",))),
@@ -214,6 +214,8 @@ class Effect(_Element):
     source: str  # a variable's element or a smooth
     elasticity: str  # a constant's name; its value is the magnitude e > 0
     sign: Literal[1, -1]
+    cause: str  # CLD variable ids of the link's ends
+    target: str
     lookup: str | None = None
     kind: str = field(default="effect", init=False, repr=False)
 
@@ -238,6 +240,7 @@ class Stock(_Element):
     flow: str
     label: str = ""
     initial: float = 1.0
+    chosen: Literal["marked", "automatic", "assumed"] = "assumed"  # why it is a stock
     kind: str = field(default="stock", init=False, repr=False)
 
 
@@ -407,7 +410,7 @@ class StockFlowModel:
 def describe(el: Element, model: StockFlowModel | None = None) -> str:
     """A readable equation for one element.
 
-    >>> describe(Effect("e1", link="L1", source="a", elasticity="k", sign=-1))
+    >>> describe(Effect("e1", link="L1", source="a", elasticity="k", sign=-1, cause="a", target="b"))
     'e1 = a ^ (-k)'
     """
     if el.kind == "constant":
