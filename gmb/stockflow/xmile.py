@@ -7,7 +7,7 @@ per modelled link, so the causal-loop picture survives the round trip.
 
 >>> from gmb.stockflow.model import *
 >>> m = StockFlowModel(name="m", inputs=(Input("i", variable="a", channel="level"),),
-...     auxiliaries=(Auxiliary("a", variable="a", label="Ä & <b>", input="i"),), order=("a",))
+...     auxiliaries=(Auxiliary("a", variable="a", doc="Ä & <b>", input="i"),), order=("a",))
 >>> text = to_xmile(m)
 >>> '<aux name="a">' in text and "Ä &amp; &lt;b&gt;" in text
 True
