@@ -7,7 +7,7 @@ the order of operations is the reference simulator's (products left to right,
 >>> from gmb.stockflow.model import Effect, Smooth
 >>> e = Effect("e", link="L1", source="a", elasticity="k", sign=-1, cause="a", target="b", lookup="sat")
 >>> equation(e, "xmile"), equation(Smooth("s", source="a", delay_time="d", order=3), "vensim")
-('sat(a ^ (-k))', 'SMOOTH3I(a, d, 1)')
+('sat(a ^ (-k))', 'SMOOTH3I(a, d, 1.0)')
 """
 
 from __future__ import annotations
