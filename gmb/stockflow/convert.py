@@ -286,7 +286,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
         nominal = a.elasticities.get(lid, rng.nominal)
         constants.append(
             Constant(e_name, nominal, role="elasticity", ref=lid, low=rng.low, high=rng.high, unit="dmnl",
-                     doc=f"elasticity of {why}; strength class {strength}", links=(lid,))
+                     category=strength, doc=f"elasticity of {why}", links=(lid,))
         )  # fmt: skip
         source = base[u]
         if d.get("delay"):

@@ -154,6 +154,7 @@ class Constant(_Element):
     low: float | None = None
     high: float | None = None
     unit: str = ""
+    category: str | None = None  # an elasticity's strength class (weak/medium/strong/unknown)
     kind: str = field(default="constant", init=False, repr=False)
 
 
