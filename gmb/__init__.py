@@ -29,6 +29,15 @@ from gmb.errors import (
 )
 from gmb.examples import load_example
 from gmb.io import read_edge_csv
+from gmb.simulate import Trajectories, compare, read_canonical, simulate
+from gmb.simulate.pysd_runner import run_pysd
+from gmb.stockflow import StockFlowModel, TimeSpec
+from gmb.stockflow.assumptions import Assumptions, load_assumptions, save_assumptions
+from gmb.stockflow.convert import resolve_assumptions, to_stockflow
+from gmb.stockflow.files import write_model
+from gmb.stockflow.stability import check_stability
+from gmb.stockflow.vensim import to_mdl
+from gmb.stockflow.xmile import to_xmile
 from gmb.session import (
     SCHEMA_VERSION,
     Event,
@@ -68,6 +77,10 @@ __all__ = [
     "to_graph", "from_graph", "GRAPH_SCHEMA",
     # formats
     "read_edge_csv",
+    # the stock-flow model and its runs
+    "StockFlowModel", "TimeSpec", "Assumptions", "load_assumptions", "save_assumptions", "to_stockflow",
+    "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model", "simulate", "run_pysd",
+    "Trajectories", "read_canonical", "compare",
     # errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
