@@ -72,12 +72,21 @@ def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path
     try:
         model = to_stockflow(graph, assumptions, name=name)
     except GmbError as exc:
-        raise exc.located(file=str(file) if file is not None and exc.field else None) from None
+        raise exc.located(file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None) from None
     files: dict[str, Path] = {}
     if write:
         positions = {n: tuple(d["position"]) for n, d in graph.nodes(data=True) if d.get("position")}
         files = write_model(model, assumptions, folder, positions=positions or None)
     return Built(name, graph, assumptions, model, folder, files)
+
+
+_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time")
+
+
+def _from_assumptions(exc, assumptions) -> bool:
+    """Does this conversion error point into the assumptions file (rather than the CLD)?"""
+    field = exc.field or ""
+    return field.startswith(_ASSUMPTION_FIELDS) or (field == "outcome" and assumptions.outcome is not None)
 
 
 def _summary(b: Built) -> dict[str, Any]:
