@@ -118,6 +118,6 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
     text = (
         f"stability: UNSTABLE near baseline (spectral radius of W {radius:.3g} >= 1): with these strengths "
         f"these reinforcing loops {consequence}{alone}: " + "; ".join(str(lp) for lp in runaway)
-        + f". Every elasticity times {1 / radius:.3g} or less would be stable."
+        + f". With every elasticity multiplied by less than {1 / radius:.3g} it would be stable."
     )
     return StabilityReport(radius, tuple(runaway), text)
