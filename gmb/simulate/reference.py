@@ -85,10 +85,20 @@ def simulate(
     times = []
     keep = None if names is None else set(names)
 
+    v: dict[str, Any] = dict(const)  # reused every step: constants stay, the rest is overwritten
+    timed = []  # inputs whose value depends on time (issue 6 shapes)
+    for inp in model.inputs:
+        if inp.name in fixed_inputs:
+            v[inp.name] = fixed_inputs[inp.name]
+        elif inp.shape is None:
+            v[inp.name] = inp.constant
+        else:
+            timed.append(inp)
+    flows = [(f.name, f.indicated, f.stock, f.adjustment_time, f.input) for f in model.flows]
+
     def evaluate(t: float) -> dict[str, Any]:
-        v: dict[str, Any] = dict(const)
-        for inp in model.inputs:
-            v[inp.name] = fixed_inputs[inp.name] if inp.name in fixed_inputs else inp.at(t)
+        for inp in timed:
+            v[inp.name] = inp.at(t)
         v.update(stocks)
         for s in model.smooths:
             v[s.name] = smooth_state[s.name][-1]
@@ -106,9 +116,9 @@ def simulate(
                 for f in factors:  # left to right, as the files write it
                     out = out * v[f]
                 v[name] = out
-        for f in model.flows:
-            flow = (v[f.indicated] - v[f.stock]) / v[f.adjustment_time]
-            v[f.name] = flow + v[f.input] if f.input is not None else flow
+        for name, indicated, stock, tau, inflow in flows:
+            flow = (v[indicated] - v[stock]) / v[tau]
+            v[name] = flow + v[inflow] if inflow is not None else flow
         return v
 
     with np.errstate(over="raise", invalid="raise", divide="raise"):

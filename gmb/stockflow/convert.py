@@ -48,8 +48,10 @@ __all__ = ["to_stockflow", "choose_stocks", "resolve_assumptions", "included_lin
 
 def _saturation_points() -> tuple[tuple[float, float], ...]:
     # f(z) = 2 z^2 / (1 + z^2): f(1) = 1, slope 1 at z = 1 (elasticity kept), values in (0, 2).
+    # Rounded to 8 decimals because pysd writes lookup tables with numpy's 8-digit
+    # formatting; with these values its table is bit-for-bit ours.
     zs = [round(0.1 * i, 10) for i in range(41)]
-    return tuple((z, round(2 * z * z / (1 + z * z), 12)) for z in zs)
+    return tuple((z, round(2 * z * z / (1 + z * z), 8)) for z in zs)
 
 
 #: the bounded effect shape's lookup: ``L(z) = 2z²/(1+z²)`` sampled on 0, 0.1, …, 4
@@ -284,7 +286,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
         nominal = a.elasticities.get(lid, rng.nominal)
         constants.append(
             Constant(e_name, nominal, role="elasticity", ref=lid, low=rng.low, high=rng.high, unit="dmnl",
-                     doc=f"elasticity of {why}; strength class {strength}", links=(lid,))
+                     category=strength, doc=f"elasticity of {why}", links=(lid,))
         )  # fmt: skip
         source = base[u]
         if d.get("delay"):

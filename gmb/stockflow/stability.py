@@ -97,12 +97,20 @@ def feedback_loops(model: StockFlowModel, values: Mapping[str, Any] | None = Non
 
 def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = None) -> StabilityReport:
     """Spectral radius of ``W`` and, when it is 1 or more, the reinforcing loops that run away."""
-    _, W = log_linear(model, values)
+    ids, W = log_linear(model, values)
     radius = spectral_radius(W)
     if radius < 1:
         text = f"stability: stable near baseline (spectral radius of W {radius:.3g} < 1)"
         return StabilityReport(radius, (), text)
-    reinforcing = [lp for lp in feedback_loops(model, values) if lp.polarity == "R"]
+    pos = {v: i for i, v in enumerate(ids)}
+    G = nx.DiGraph([(e.cause, e.target) for e in model.effects])
+    # the parts of the map (strongly connected) whose own radius is >= 1 are where it runs away
+    hot = set()
+    for part in nx.strongly_connected_components(G):
+        idx = [pos[v] for v in part]
+        if len(idx) > 1 and spectral_radius(W[np.ix_(idx, idx)]) >= 1:
+            hot |= part
+    reinforcing = [lp for lp in feedback_loops(model, values) if lp.polarity == "R" and set(lp.variables) <= hot]
     runaway = [lp for lp in reinforcing if lp.gain >= 1] or reinforcing[:3]
     alone = "" if any(lp.gain >= 1 for lp in runaway) else " together (no single loop has gain >= 1)"
     bounded = any(e.lookup for e in model.effects)
@@ -110,5 +118,6 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
     text = (
         f"stability: UNSTABLE near baseline (spectral radius of W {radius:.3g} >= 1): with these strengths "
         f"these reinforcing loops {consequence}{alone}: " + "; ".join(str(lp) for lp in runaway)
+        + f". With every elasticity multiplied by less than {1 / radius:.3g} it would be stable."
     )
     return StabilityReport(radius, tuple(runaway), text)
