@@ -201,7 +201,7 @@ def print_ranking(r: dict, con, path: Path | None = None) -> None:
                     f"{escape(str(m.get('outcome_label') or m['outcome']))} after {r['horizon']:g} "
                     f"{escape(r['unit'])} (exploratory)")  # fmt: skip
     wide = con.width >= 100
-    t.box = box.SIMPLE_HEAD
+    t.box, t.pad_edge = box.SIMPLE_HEAD, False
     t.add_column("#", justify="right", min_width=1, no_wrap=True)
     t.add_column("idea", max_width=40 if wide else 20, no_wrap=True, overflow="ellipsis")
     cols = ["effect", *(["50 %"] if wide else []), "90 %", "P(up)" if m.get("better") != "down" else "P(down)",
@@ -286,7 +286,7 @@ def print_attribution(r: dict, con, path: Path | None = None) -> None:
               f"{r['horizon']:g} {escape(r['unit'])}: median {_num(be['median'])} (90 %: {_num(be['p5'])} … "
               f"{_num(be['p95'])}), P(improves) {_pct(be['p_improves'])}")  # fmt: skip
     t = Table(title=f"Each idea's share of the bundle's effect (Shapley, {escape(m['method_shapley'])}; exploratory)")
-    t.box = box.SIMPLE_HEAD
+    t.box, t.pad_edge = box.SIMPLE_HEAD, False
     t.add_column("idea", max_width=40 if con.width >= 100 else 22, no_wrap=True, overflow="ellipsis")
     for col, width in (("share", 5), ("Shapley", 7), ("90 %", 11), ("alone", 5), ("interaction", 11)):
         t.add_column(col, justify="right", no_wrap=True, min_width=width)
