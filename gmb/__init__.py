@@ -12,7 +12,24 @@ API; a test pins it, so changing it is a deliberate act.
 True
 """
 
-from gmb.cld import GRAPH_SCHEMA, from_graph, to_graph
+from gmb.cld import (
+    GRAPH_SCHEMA,
+    Analysis,
+    LoopResult,
+    analyse,
+    causes_tree,
+    centrality,
+    connection_circle,
+    covering_loops,
+    find_loops,
+    from_graph,
+    idea_paths,
+    idea_profiles,
+    merge_maps,
+    paths_to_outcome,
+    to_graph,
+    uses_tree,
+)
 from gmb.errors import (
     AnalysisError,
     ConflictError,
@@ -28,7 +45,7 @@ from gmb.errors import (
     ValidationError,
 )
 from gmb.examples import load_example
-from gmb.io import read_edge_csv
+from gmb.io import read_edge_csv, read_sdai_json
 from gmb.session import (
     SCHEMA_VERSION,
     Event,
@@ -66,8 +83,11 @@ __all__ = [
     "Event", "apply", "replay", "Store", "check_slug",
     # the CLD graph
     "to_graph", "from_graph", "GRAPH_SCHEMA",
+    # loops and structure
+    "find_loops", "covering_loops", "LoopResult", "centrality", "causes_tree", "uses_tree", "paths_to_outcome",
+    "idea_paths", "idea_profiles", "analyse", "Analysis", "merge_maps", "connection_circle",
     # formats
-    "read_edge_csv",
+    "read_edge_csv", "read_sdai_json",
     # errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",

@@ -27,6 +27,7 @@ __all__ = [
     "label",
     "find_link",
     "check_variable",
+    "find_variable",
     "check_limit",
     "SIGN_SYMBOL",
 ]
@@ -86,6 +87,25 @@ def check_variable(G: nx.DiGraph, node: Hashable, field: str = "variable") -> Ha
     if node not in G:
         raise NotFoundError(f"unknown variable '{node}'", field=field, hint=_known(G.nodes, "variable"))
     return node
+
+
+def find_variable(G: nx.DiGraph, name: str) -> Hashable | None:
+    """The variable whose id is ``name``, else the one variable with that label (any language,
+    any case), else None.
+
+    >>> G = nx.DiGraph([("sleep", "mood")]); G.nodes["sleep"]["labels"] = {"da": "Søvn"}
+    >>> find_variable(G, "sleep"), find_variable(G, "søvn"), find_variable(G, "x")
+    ('sleep', 'sleep', None)
+    """
+    if name in G:
+        return name
+    key = " ".join(str(name).split()).casefold()
+    hits = []
+    for node, data in G.nodes(data=True):
+        texts = [*(data.get("labels") or {}).values(), data.get("label") or ""]
+        if any(" ".join(str(t).split()).casefold() == key for t in texts):
+            hits.append(node)
+    return hits[0] if len(hits) == 1 else None
 
 
 def check_limit(value: float | None, field: str, *, integer: bool = False) -> float | None:

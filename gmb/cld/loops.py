@@ -32,7 +32,8 @@ from typing import Any, Hashable, Iterable, Iterator, Literal, Sequence
 
 import networkx as nx
 
-from gmb.cld.lookup import check_graph, check_limit, edge_sign, find_link, label, link_id
+from gmb.cld.lookup import check_graph, check_limit, edge_sign, find_link, find_variable, label, link_id
+from gmb.errors import NotFoundError
 
 __all__ = [
     "Loop",
@@ -251,7 +252,7 @@ def find_loops(
 ) -> LoopResult:
     """The feedback loops of ``G``, at most ``max_length`` links long, found within ``time_limit`` s.
 
-    ``through`` restricts to loops through a variable or a link (by id, or ``cause->effect``).
+    ``through`` restricts to loops through a variable (id or label) or a link (id, or ``cause->effect``).
     Loops are numbered R1, B1, U1… in order of length, then of their variables in the map
     (beyond 20,000 loops: of length, then as found).
     The result is ``complete`` unless the time limit or ``max_count`` stopped the search.
@@ -265,10 +266,16 @@ def find_loops(
     idx = _Indexed(G, lang)
     if through is None:
         cycles: Iterable[list[int]] = nx.simple_cycles(idx.H, length_bound=max_length)
-    elif through in idx.index:
-        cycles = _cycles_through(idx.H, [idx.index[through]], max_length)
+    elif (node := find_variable(G, through)) is not None:
+        cycles = _cycles_through(idx.H, [idx.index[node]], max_length)
     else:
-        u, v = find_link(G, through)
+        try:
+            u, v = find_link(G, through)
+        except NotFoundError:
+            raise NotFoundError(
+                f"no variable or link '{through}' in the map", field="through",
+                hint="give a variable id or label, or a link id such as L3",
+            ) from None
         cycles = _cycles_through(idx.H, [idx.index[u], idx.index[v]], max_length)
     found: list[Loop] = []
     stopped_by = None
