@@ -160,7 +160,7 @@ class TreeNode:
 def _tree(G: nx.DiGraph, root: str, depth: int, upstream: bool, lang: str | None) -> TreeNode:
     check_graph(G)
     check_variable(G, root)
-    depth = int(check_limit(depth, "depth", integer=True))
+    depth = int(check_limit(depth, "depth", integer=True, hint="1 shows the direct causes or uses"))
 
     def grow(node: Hashable, level: int, path: frozenset) -> tuple[TreeNode, ...]:
         if level >= depth:

@@ -108,14 +108,16 @@ def find_variable(G: nx.DiGraph, name: str) -> Hashable | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def check_limit(value: float | None, field: str, *, integer: bool = False) -> float | None:
+def check_limit(
+    value: float | None, field: str, *, integer: bool = False, hint: str = "leave it out for no limit"
+) -> float | None:
     """``value`` if None or positive, else :class:`InputError` naming the option."""
     if value is None:
         return None
     if isinstance(value, bool) or (integer and int(value) != value):
         raise InputError(f"must be a whole number, got {value!r}", field=field)
     if not value > 0:
-        raise InputError(f"must be positive, got {value!r}", field=field, hint="leave it out for no limit")
+        raise InputError(f"must be positive, got {value!r}", field=field, hint=hint)
     return int(value) if integer else float(value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -27,6 +28,19 @@ _VERDICT = {"positive": "[green]positive[/green]", "negative": "[red]negative[/r
 def register(app: typer.Typer) -> None:
     app.command("loops")(loops)
     app.command("analyse")(analyse)
+
+
+@contextmanager
+def _as_options():
+    """Errors about a library argument name the command-line option instead (``--max-length``)."""
+    from gmb.errors import GmbError
+
+    try:
+        yield
+    except GmbError as exc:
+        if exc.field in ("max_length", "time_limit", "max_count", "through", "depth"):
+            exc.field = "--" + exc.field.replace("_", "-")
+        raise
 
 
 def _load(source: str, fmt: str | None, lang: str | None):
@@ -59,11 +73,12 @@ def loops(
     from gmb.cld.loops import covering_loops, find_loops, name_loops
 
     session, G, lang = _load(source, fmt, lang)
-    if cover:
-        result = covering_loops(G, time_limit=time_limit, lang=lang)
-    else:
-        result = find_loops(G, max_length=max_length, time_limit=time_limit, max_count=max_count, through=through,
-                            lang=lang)  # fmt: skip
+    with _as_options():
+        if cover:
+            result = covering_loops(G, time_limit=time_limit, lang=lang)
+        else:
+            result = find_loops(G, max_length=max_length, time_limit=time_limit, max_count=max_count,
+                                through=through, lang=lang)  # fmt: skip
     result = name_loops(result, session.stories)
     if as_json:
         print_json(result.to_json())
@@ -108,6 +123,9 @@ def analyse(
     time_limit: float = TimeLimit,
     paths: int = typer.Option(8, "--paths", help="Paths to the outcome shown per idea (all are in --json)."),
     top: int = typer.Option(10, "--top", help="Variables shown in the leverage table."),
+    causes: Optional[str] = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
+    uses: Optional[str] = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
+    depth: int = typer.Option(2, "--depth", help="Levels of the --causes/--uses tree."),
     as_json: bool = Json,
     fmt: Optional[str] = Format,
     lang: Optional[str] = Lang,
@@ -116,11 +134,39 @@ def analyse(
     from gmb.cld.analysis import analyse as run
 
     session, G, lang = _load(source, fmt, lang)
-    result = run(G, stories=session.stories, max_length=max_length, time_limit=time_limit, lang=lang)
+    if causes or uses:
+        _trees(G, causes, uses, depth, as_json, lang)
+        return
+    with _as_options():
+        result = run(G, stories=session.stories, max_length=max_length, time_limit=time_limit, lang=lang)
     if as_json:
         print_json(result.to_json())
         return
     print_analysis(result, G, console=console(), paths=paths, top=top, lang=lang)
+
+
+def _trees(G, causes: str | None, uses: str | None, depth: int, as_json: bool, lang: str | None) -> None:
+    from rich.markup import escape
+
+    from gmb.cld.leverage import causes_tree, uses_tree
+    from gmb.cld.lookup import find_variable
+    from gmb.errors import NotFoundError
+
+    trees = {}
+    with _as_options():
+        for kind, name, make in (("causes", causes, causes_tree), ("uses", uses, uses_tree)):
+            if name:
+                node = find_variable(G, name)
+                if node is None:
+                    raise NotFoundError(f"unknown variable '{name}'", field=f"--{kind}")
+                trees[kind] = make(G, node, depth, lang=lang)
+    if as_json:
+        print_json({kind: tree.to_json() for kind, tree in trees.items()})
+        return
+    con = console()
+    for kind, tree in trees.items():
+        con.print(f"[bold]{'causes' if kind == 'causes' else 'uses'} tree[/bold] ({depth} levels; (x) = already on the way: a loop)")
+        con.print(escape("\n".join(tree.lines())))
 
 
 def print_analysis(result, G, *, console, paths: int = 8, top: int = 10, lang: str | None = None, rows: int = 40) -> None:
@@ -167,7 +213,8 @@ def print_analysis(result, G, *, console, paths: int = 8, top: int = 10, lang: s
                 if shown >= paths:
                     break
                 shown += 1
-                console.print(f"  {effect}  ({target.direction} {escape(path.labels[0])}) " + escape(" → ".join(path.labels)))
+                push = "↑" if target.direction == "+" else "↓"  # the idea raises / lowers the first variable
+                console.print(f"  {effect}  {push} " + escape(" → ".join(path.labels)))
         if len(p.paths.paths) > shown:
             console.print(f"  … and {len(p.paths.paths) - shown} more paths (use --json)")
         if not p.paths.paths:
