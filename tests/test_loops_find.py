@@ -169,7 +169,7 @@ def test_json_shape_is_exactly_the_documented_one():
     data = r.to_json()
     assert list(data) == ["count", "reinforcing", "balancing", "unsigned", "complete", "loops"]
     assert set(data["loops"][0]) == {"id", "name", "polarity", "length", "variables", "labels", "links", "themes",
-                                     "delays"}  # fmt: skip
+                                     "delays", "stories"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -237,3 +237,8 @@ def test_stories_name_loops_by_links_or_by_variables_in_order():
         {"title": "by variables", "variables": ["b", "a"]},
     ])  # fmt: skip
     assert {loop.variables: loop.name for loop in r.loops} == {("a", "b"): "by variables", ("a", "b", "c"): "by links"}
+    # a story about several loops names none of them, but each loop it includes lists it
+    r = name_loops(find_loops(G), [{"title": "R1 vs B1", "links": ["L1", "L2", "L3", "L4"]},
+                                   {"title": "only a-b", "links": ["L1", "L4", "L2"]}])  # fmt: skip
+    assert {loop.variables: (loop.name, loop.stories) for loop in r.loops} == {
+        ("a", "b"): (None, ("R1 vs B1", "only a-b")), ("a", "b", "c"): (None, ("R1 vs B1",))}  # fmt: skip

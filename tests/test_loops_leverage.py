@@ -180,6 +180,8 @@ def test_idea_profiles_on_the_town_slice():
     # the coordinator: via volunteers (+), via trust/involvement/ownership (+ + + +), via ownership (-), each also via ?
     coord = profiles["coordinator"]
     assert coord.paths.counts() == {"+": 2, "-": 1, "?": 3} and coord.verdict == "mixed"
+    # shortest (6 links): via volunteers (+), via ownership (-): still mixed; dining's shortest is the signed one
+    assert coord.paths.shortest_verdict == "mixed" and dining.paths.shortest_verdict == "positive"
     assert coord.loop_counts() == {"R": 1, "B": 1, "unsigned": 0}
     assert coord.reach == 13 and coord.votes == 1
     assert coord.to_json()["verdict"] == "mixed"

@@ -70,7 +70,7 @@ class IdeaProfile:
             "idea": self.idea, "label": self.label,
             "targets": [{"variable": v, "direction": d} for v, d in self.targets],
             "votes": self.votes, "feasibility": self.feasibility,
-            "verdict": self.verdict, "path_counts": self.paths.counts(), "paths_complete": self.paths.complete,
+            "verdict": self.verdict, "shortest_verdict": self.paths.shortest_verdict, "path_counts": self.paths.counts(), "paths_complete": self.paths.complete,
             "paths": self.paths.to_json()["targets"],
             "loops": [{"id": l.id, "name": l.name, "polarity": l.polarity, "length": l.length} for l in self.loops],
             "loop_counts": self.loop_counts(), "loops_complete": self.loops_complete,

@@ -72,6 +72,7 @@ class Loop:
     polarity: LoopPolarity
     id: str = ""
     name: str | None = None
+    stories: tuple[str, ...] = ()
     _cycle: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _map: "_Indexed | None" = field(default=None, repr=False, compare=False)
 
@@ -105,7 +106,7 @@ class Loop:
         return {
             "id": self.id, "name": self.name, "polarity": self.polarity, "length": self.length,
             "variables": list(self.variables), "labels": list(self.labels), "links": list(self.links),
-            "themes": list(self.themes), "delays": self.delays,
+            "themes": list(self.themes), "delays": self.delays, "stories": list(self.stories),
         }  # fmt: skip
 
 
@@ -391,17 +392,21 @@ def covering_loops(
 
 
 def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
-    """Name each loop after a story that tells exactly that loop.
+    """Name each loop after a story that tells exactly that loop, and list the stories that tell it.
 
-    A story matches when its ``links`` are exactly the loop's links, or, for a story that
-    lists no links, when its ``variables`` are the loop's variables in causal order (from
-    any starting point). Stories are :class:`gmb.session.Story` values or dicts with
-    ``title``, ``links`` and ``variables``; the loop's ``name`` becomes the story's title.
+    A story tells exactly a loop when its ``links`` are exactly the loop's links, or, for a story
+    that lists no links, when its ``variables`` are the loop's variables in causal order (from
+    any starting point); the loop's ``name`` becomes that story's title. A story *includes* a
+    loop when all the loop's links are among its links (or, without links, all its variables
+    among its variables) — e.g. a story about "R1 versus B1" includes both loops; such titles
+    go to ``Loop.stories``. Stories are :class:`gmb.session.Story` values or dicts with
+    ``title``, ``links`` and ``variables``.
 
-    >>> G = nx.DiGraph([("a", "b"), ("b", "a")])
-    >>> named = name_loops(find_loops(G), [{"title": "Growth", "variables": ["b", "a"]}])
-    >>> named.loops[0].name
-    'Growth'
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")])
+    >>> named = name_loops(find_loops(G), [{"title": "Growth", "variables": ["b", "a"]},
+    ...                                    {"title": "Both", "variables": ["a", "b", "c"]}])
+    >>> [(loop.name, loop.stories) for loop in named.loops]
+    [('Growth', ('Growth', 'Both')), (None, ('Both',))]
     """
 
     def get(story: Any, key: str) -> Any:
@@ -409,20 +414,25 @@ def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
 
     by_links: dict[frozenset, str] = {}
     by_cycle: dict[tuple, str] = {}
+    told: list[tuple[str, frozenset, frozenset]] = []  # (title, links, variables) of each story
     for story in stories:
-        title = get(story, "title")
+        title = str(get(story, "title"))
         links, variables = tuple(get(story, "links") or ()), tuple(get(story, "variables") or ())
         if links:
             by_links.setdefault(frozenset(links), title)
         elif len(variables) > 1:
             by_cycle.setdefault(_rotation(variables), title)
-    if not by_links and not by_cycle:
+        told.append((title, frozenset(links), frozenset(variables)))
+    if not told:
         return result
-    loops = tuple(
-        replace(loop, name=by_links.get(frozenset(loop.links)) or by_cycle.get(_rotation(loop.variables)) or loop.name)
-        for loop in result.loops
-    )
-    return replace(result, loops=loops)
+
+    def named(loop: Loop) -> Loop:
+        links = frozenset(loop.links)
+        name = by_links.get(links) or by_cycle.get(_rotation(loop.variables)) or loop.name
+        tells = tuple(t for t, sl, sv in told if (links <= sl if sl else sv and sv.issuperset(loop.variables)))
+        return replace(loop, name=name, stories=tells) if (name, tells) != (loop.name, loop.stories) else loop
+
+    return replace(result, loops=tuple(named(loop) for loop in result.loops))
 
 
 def _rotation(variables: Sequence[Hashable]) -> tuple:

@@ -204,6 +204,17 @@ class IdeaPaths:
         return verdict(self.effects)
 
     @property
+    def shortest_verdict(self) -> Verdict:
+        """The verdict over each target's shortest paths only: the most direct effect, a hint
+        where the full verdict is ``mixed`` (structure alone cannot say which paths dominate)."""
+        effects = []
+        for t in self.targets:
+            if t.paths:
+                least = min(p.length for p in t.paths)
+                effects.extend(e for p, e in zip(t.paths, t.effects) if p.length == least)
+        return verdict(effects)
+
+    @property
     def complete(self) -> bool:
         return all(t.complete for t in self.targets)
 
@@ -213,7 +224,7 @@ class IdeaPaths:
 
     def to_json(self) -> dict[str, Any]:
         return {"idea": self.idea, "label": self.label, "outcome": self.outcome, "verdict": self.verdict,
-                "counts": self.counts(), "complete": self.complete,
+                "shortest_verdict": self.shortest_verdict, "counts": self.counts(), "complete": self.complete,
                 "targets": [t.to_json() for t in self.targets]}  # fmt: skip
 
 

@@ -99,13 +99,15 @@ def print_loops(result, *, title: str, what: str = "loops", console=None, rows: 
     if not result.count:
         return
     shown = result.loops[:rows]
-    names, themes = any(loop.name for loop in shown), any(loop.themes for loop in shown)
-    table = Table("loop", *(["name"] if names else []), "R/B", "links", "variables (each causes the next)",
+    names = any(loop.name or loop.stories for loop in shown)
+    themes = any(loop.themes for loop in shown)
+    table = Table("loop", *(["name (or story)"] if names else []), "R/B", "links", "variables (each causes the next)",
                   *(["themes"] if themes else []), title=what)  # fmt: skip
     for loop in shown:
         delay = f" ({loop.delays} delayed)" if loop.delays else ""
+        name = escape(loop.name) if loop.name else "; ".join(f"[dim]in: {escape(t)}[/dim]" for t in loop.stories)
         table.add_row(
-            loop.id, *([escape(loop.name or "")] if names else []), _POLARITY[loop.polarity], f"{loop.length}{delay}",
+            loop.id, *([name] if names else []), _POLARITY[loop.polarity], f"{loop.length}{delay}",
             escape(" → ".join(loop.labels)), *([escape(", ".join(loop.themes))] if themes else []),
         )  # fmt: skip
     console.print(table)
@@ -121,7 +123,7 @@ def analyse(
     source: str = Source,
     max_length: Optional[int] = MaxLength,
     time_limit: float = TimeLimit,
-    paths: int = typer.Option(8, "--paths", help="Paths to the outcome shown per idea (all are in --json)."),
+    paths: int = typer.Option(6, "--paths", help="Shortest paths to the outcome shown per idea (all in --json)."),
     top: int = typer.Option(10, "--top", help="Variables shown in the leverage table."),
     causes: Optional[str] = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
     uses: Optional[str] = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
@@ -169,7 +171,7 @@ def _trees(G, causes: str | None, uses: str | None, depth: int, as_json: bool, l
         con.print(escape("\n".join(tree.lines())))
 
 
-def print_analysis(result, G, *, console, paths: int = 8, top: int = 10, lang: str | None = None, rows: int = 40) -> None:
+def print_analysis(result, G, *, console, paths: int = 6, top: int = 10, lang: str | None = None, rows: int = 40) -> None:
     """The analysis as rich tables: loops, leverage, and per idea its paths to the outcome."""
     from rich.markup import escape
     from rich.table import Table
@@ -195,23 +197,23 @@ def print_analysis(result, G, *, console, paths: int = 8, top: int = 10, lang: s
         console.print("[dim]no ideas in the idea bank yet[/dim]")
         return
     outcome = label(G, result.outcome, lang)
-    table = Table("idea", "acts on", "verdict", "paths + / − / ?", "loops fed R / B / ?", "reach", "votes",
-                  title=f"ideas: structural influence on {escape(outcome)}")  # fmt: skip
+    table = Table("idea", "acts on", "verdict", "shortest paths", "paths + / − / ?", "loops fed R / B / ?", "reach",
+                  "votes", title=f"ideas: structural influence on {escape(outcome)}")  # fmt: skip
     for p in result.profiles:
         acts = ", ".join(f"{label(G, v, lang)} ({d})" for v, d in p.targets)
         c, lc = p.paths.counts(), p.loop_counts()
         more = "" if p.paths.complete else " …"
-        table.add_row(escape(p.label), escape(acts), _VERDICT[p.verdict], f"{c['+']} / {c['-']} / {c['?']}{more}",
+        table.add_row(escape(p.label), escape(acts), _VERDICT[p.verdict], _VERDICT[p.paths.shortest_verdict],
+                      f"{c['+']} / {c['-']} / {c['?']}{more}",
                       f"{lc['R']} / {lc['B']} / {lc['unsigned']}", str(p.reach), str(p.votes))  # fmt: skip
     console.print(table)
     for p in result.profiles:
         console.print(f"\n[bold]{escape(p.label)}[/bold] → {escape(outcome)}: {_VERDICT[p.verdict]}"
                       + ("" if p.paths.complete else " [yellow](path search incomplete)[/yellow]"))  # fmt: skip
         shown = 0
+        each = max(2, -(-paths // max(1, len(p.paths.targets))))  # the shortest paths of every target
         for target in p.paths.targets:
-            for path, effect in zip(target.paths, target.effects):
-                if shown >= paths:
-                    break
+            for path, effect in list(zip(target.paths, target.effects))[:each]:
                 shown += 1
                 push = "↑" if target.direction == "+" else "↓"  # the idea raises / lowers the first variable
                 console.print(f"  {effect}  {push} " + escape(" → ".join(path.labels)))
