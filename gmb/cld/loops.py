@@ -204,10 +204,10 @@ class _Indexed:
     def loop(self, cycle: Sequence[int]) -> Loop:
         start = cycle.index(min(cycle))
         c = (*cycle[start:], *cycle[:start])
-        if not self.unknown.isdisjoint(_pairs(c)):
+        if self.unknown and not self.unknown.isdisjoint(_pairs(c)):
             polarity: LoopPolarity = "unsigned"
         else:
-            polarity = "B" if len(self.negative.intersection(_pairs(c))) % 2 else "R"
+            polarity = "B" if self.negative and len(self.negative.intersection(_pairs(c))) % 2 else "R"
         return Loop(variables=tuple(map(self.names.__getitem__, c)), polarity=polarity, _cycle=c, _map=self)
 
 

@@ -191,7 +191,8 @@ def merge_maps(
         for link in data["links"]:
             cause, effect = mapping[link["cause"]], mapping[link["effect"]]
             if cause == effect:
-                dropped.append(f"{names[i]}:{link['id']} ({link['cause']} -> {link['effect']}: same variable after synonyms)")
+                what = f"{link['cause']} -> {link['effect']}: same variable after synonyms"
+                dropped.append(f"{names[i]}:{link['id']} ({what})")
                 continue
             who = link["proposed_by"] or owner
             people.setdefault(who, {"id": who, "name": who})
@@ -281,6 +282,6 @@ def _carry_over(sessions, *, resolve_ids, link_ids, merged, variables):
             targets = [{**t, "variable": resolve_ids(i, t["variable"])} for t in idea["targets"]]
             ideas.append({**idea, "id": unique("ideas", idea["id"]), "targets": targets})
         for ini in data["initiatives"]:
-            initiatives.append({**ini, "id": unique("initiatives", ini["id"]),
-                                "variables": list(dict.fromkeys(resolve_ids(i, v) for v in ini["variables"]))})  # fmt: skip
+            variables = list(dict.fromkeys(resolve_ids(i, v) for v in ini["variables"]))
+            initiatives.append({**ini, "id": unique("initiatives", ini["id"]), "variables": variables})
     return stories, ideas, initiatives

@@ -232,11 +232,14 @@ def _idea(G: nx.DiGraph, idea: str) -> dict[str, Any]:
     ideas = G.graph.get("ideas") or {}
     if idea not in ideas:
         known = ", ".join(list(ideas)[:12])
-        raise NotFoundError(f"unknown idea '{idea}'", field="idea", hint=f"known ideas: {known}" if known else "the map has no ideas")
+        hint = f"known ideas: {known}" if known else "the map has no ideas"
+        raise NotFoundError(f"unknown idea '{idea}'", field="idea", hint=hint)
     return ideas[idea]
 
 
-def idea_paths(G: nx.DiGraph, idea: str, outcome: str | None = None, *, lang: str | None = None, **options: Any) -> IdeaPaths:
+def idea_paths(
+    G: nx.DiGraph, idea: str, outcome: str | None = None, *, lang: str | None = None, **options: Any
+) -> IdeaPaths:
     """The paths from idea ``idea``'s targets (``G.graph["ideas"]``) to the outcome; options as
     :func:`paths_to_outcome` (the time limit applies to each target)."""
     check_graph(G)

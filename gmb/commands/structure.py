@@ -55,7 +55,8 @@ def _status(result) -> str:
     bound = f", at most {result.max_length} links long" if result.max_length else ""
     if result.complete:
         return f"complete{bound} ({result.elapsed:.2f} s)"
-    return f"[bold yellow]incomplete[/bold yellow]: stopped by the {result.stopped_by} after {result.elapsed:.2f} s{bound}"
+    stop = f"stopped by the {result.stopped_by} after {result.elapsed:.2f} s"
+    return f"[bold yellow]incomplete[/bold yellow]: {stop}{bound}"
 
 
 def loops(
@@ -167,11 +168,13 @@ def _trees(G, causes: str | None, uses: str | None, depth: int, as_json: bool, l
         return
     con = console()
     for kind, tree in trees.items():
-        con.print(f"[bold]{'causes' if kind == 'causes' else 'uses'} tree[/bold] ({depth} levels; (x) = already on the way: a loop)")
+        con.print(f"[bold]{kind} tree[/bold] ({depth} levels; (x) = already on the way: a loop)")
         con.print(escape("\n".join(tree.lines())))
 
 
-def print_analysis(result, G, *, console, paths: int = 6, top: int = 10, lang: str | None = None, rows: int = 40) -> None:
+def print_analysis(
+    result, G, *, console, paths: int = 6, top: int = 10, lang: str | None = None, rows: int = 40
+) -> None:
     """The analysis as rich tables: loops, leverage, and per idea its paths to the outcome."""
     from rich.markup import escape
     from rich.table import Table
@@ -233,9 +236,9 @@ def demo_step(session, out: Path, con) -> None:
     lang = session.languages[0] if session.languages else None
     result = run(G, stories=session.stories, time_limit=10.0, lang=lang)
     named = [loop for loop in result.loops.loops if loop.name]
-    con.print(f"[green]✓[/green] loops: {result.loops.count} ({result.loops.reinforcing} R, {result.loops.balancing} B, "
-              f"{result.loops.unsigned} ?), {'complete' if result.loops.complete else 'incomplete'}; "
-              f"{len(named)} named by the group's stories")  # fmt: skip
+    r = result.loops
+    con.print(f"[green]✓[/green] loops: {r.count} ({r.reinforcing} R, {r.balancing} B, {r.unsigned} ?), "
+              f"{'complete' if r.complete else 'incomplete'}; {len(named)} named by the group's stories")  # fmt: skip
     top = sorted(result.profiles, key=lambda p: -p.votes)[:5]
     from rich.table import Table
 
