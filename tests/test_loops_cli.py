@@ -130,7 +130,7 @@ def test_demo_step_prints_and_writes_json(tmp_path):
     con = Console(record=True, width=120)
     demo_step(town_session(), tmp_path, con)
     text = con.export_text()
-    assert "loops: 6 (4 R, 2 B, 0 ?), complete; 6 named" in text and "Fællesspisning" in text
+    assert "loops: 6 (4 R, 2 B, 0 ?), complete; 6 told in the group's stories" in text and "Fællesspisning" in text
     data = json.loads((tmp_path / "reports" / "structure.json").read_text(encoding="utf-8"))
     assert data["loops"]["count"] == 6
 

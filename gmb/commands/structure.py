@@ -235,17 +235,19 @@ def demo_step(session, out: Path, con) -> None:
     G = to_graph(session)
     lang = session.languages[0] if session.languages else None
     result = run(G, stories=session.stories, time_limit=10.0, lang=lang)
-    named = [loop for loop in result.loops.loops if loop.name]
+    told = [loop for loop in result.loops.loops if loop.name or loop.stories]
     r = result.loops
     con.print(f"[green]✓[/green] loops: {r.count} ({r.reinforcing} R, {r.balancing} B, {r.unsigned} ?), "
-              f"{'complete' if r.complete else 'incomplete'}; {len(named)} named by the group's stories")  # fmt: skip
+              f"{'complete' if r.complete else 'incomplete'}; {len(told)} told in the group's stories")  # fmt: skip
     top = sorted(result.profiles, key=lambda p: -p.votes)[:5]
     from rich.table import Table
 
-    table = Table("idea", "votes", "verdict", "paths + / − / ?", "loops fed", title="top ideas: structural profile")
+    table = Table("idea", "votes", "verdict", "shortest paths", "paths + / − / ?", "loops fed R / B / ?",
+                  title="top ideas: structural profile")  # fmt: skip
     for p in top:
-        c = p.paths.counts()
-        table.add_row(p.label, str(p.votes), p.verdict, f"{c['+']} / {c['-']} / {c['?']}", ", ".join(p.loop_ids[:6]))
+        c, lc = p.paths.counts(), p.loop_counts()
+        table.add_row(p.label, str(p.votes), p.verdict, p.paths.shortest_verdict, f"{c['+']} / {c['-']} / {c['?']}",
+                      f"{lc['R']} / {lc['B']} / {lc['unsigned']}")  # fmt: skip
     con.print(table)
     path = Path(out) / "reports" / "structure.json"
     path.parent.mkdir(parents=True, exist_ok=True)
