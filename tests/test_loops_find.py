@@ -84,6 +84,8 @@ def test_bound_and_through_are_filters_of_the_full_list(G, k):
     for u, v, lid in G.edges(data="id"):
         through = {edge_set(loop, G) for loop in loops_through(G, lid).loops}
         assert through == {c for c in full if (u, v) in c}
+        bounded_through = {edge_set(loop, G) for loop in loops_through(G, lid, max_length=k).loops}
+        assert bounded_through == {c for c in through if len(c) <= k}
 
 
 @settings(max_examples=25, deadline=None)
