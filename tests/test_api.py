@@ -8,7 +8,9 @@ PINNED = {
     "parse_session", "load_example",
     "Event", "apply", "replay", "Store", "check_slug",
     "to_graph", "from_graph", "GRAPH_SCHEMA",
-    "read_edge_csv",
+    "find_loops", "covering_loops", "LoopResult", "centrality", "causes_tree", "uses_tree",
+    "paths_to_outcome", "idea_paths", "idea_profiles", "analyse", "Analysis", "merge_maps", "connection_circle",
+    "read_edge_csv", "read_sdai_json",
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
 }  # fmt: skip
