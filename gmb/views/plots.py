@@ -288,29 +288,34 @@ def plot_loop_counts(
     theme_labels: Mapping[str, str] | None = None,
     title: str = "Feedback loops by theme and polarity",
     no_theme: str = "no theme",
+    all_loops: str = "all loops",
+    ylabel: str = "number of loops",
+    polarity_labels: Mapping[str, str] | None = None,
 ):
     """How many loops touch each theme, stacked by polarity; the first group counts all loops.
 
-    A loop crossing two themes is counted under each of them.
+    A loop crossing two themes is counted under each of them. The label arguments let a report
+    in another language name the groups, axis and polarities (``{"R": ..., "B": ..., "?": ...}``).
     """
     theme_labels = dict(theme_labels or {})
-    groups: dict[str, dict[str, int]] = {"all loops": {"R": 0, "B": 0, "?": 0}}
+    names = {p: label for p, (label, _) in _POLARITY.items()} | dict(polarity_labels or {})
+    groups: dict[str, dict[str, int]] = {all_loops: {"R": 0, "B": 0, "?": 0}}
     for i, loop in enumerate(loops):
         if not isinstance(loop, Mapping):
             raise InputError("each loop must be a dict with 'polarity' and 'themes'", field=f"loops[{i}]")
         pol = _loop_polarity(loop.get("polarity", "?"))
-        groups["all loops"][pol] += 1
+        groups[all_loops][pol] += 1
         themes = list(loop.get("themes") or []) or [None]
         for t in dict.fromkeys(themes):
             name = no_theme if t is None else theme_labels.get(t, str(t))
             groups.setdefault(name, {"R": 0, "B": 0, "?": 0})[pol] += 1
-    fig = _figure(7.5, 4.0)
+    fig = _figure(6.5, 3.4)
     ax = fig.add_subplot()
     x = np.arange(len(groups))
     bottom = np.zeros(len(groups))
-    for pol, (label, colour) in _POLARITY.items():
+    for pol, (_, colour) in _POLARITY.items():
         counts = np.array([g[pol] for g in groups.values()], dtype=float)
-        ax.bar(x, counts, bottom=bottom, color=colour, label=label, edgecolor="white", linewidth=0.5)
+        ax.bar(x, counts, bottom=bottom, color=colour, label=names[pol], edgecolor="white", linewidth=0.5)
         bottom += counts
     for xi, total in zip(x, bottom):
         ax.annotate(f"{int(total)}", (xi, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
@@ -318,7 +323,7 @@ def plot_loop_counts(
     from matplotlib.ticker import MaxNLocator
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("number of loops")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(frameon=False, fontsize=8)
     ax.grid(axis="y", alpha=0.3)

@@ -81,7 +81,9 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "some lower it", "unknown": "unknown: a link on every path has no sign", "no path": "no path to the outcome",
         "no outcome": "the map has no outcome variable", "none": "—", "R": "reinforcing (R)", "B": "balancing (B)",
         "?": "sign unknown", "generated": "Made with gmb", "horizon": "horizon", "runs": "runs", "seed": "seed",
-        "more_paths": "and {n} more",
+        "more_paths": "and {n} more", "no_theme": "no theme", "all_loops": "all loops", "n_loops": "number of loops",
+        "total": "total", "facilitator": "facilitators", "modeller": "modellers", "recorder": "recorders",
+        "participant": "participants", "resource_person": "resource persons",
     },
     "da": {
         "report": "Rapport", "caveat_title": "Læs dette først: resultaterne er udforskende",
@@ -110,7 +112,10 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "unknown": "ukendt: hver vej har en pil uden fortegn", "no path": "ingen vej til målet",
         "no outcome": "kortet har ingen målvariabel", "none": "—", "R": "forstærkende (R)",
         "B": "balancerende (B)", "?": "fortegn ukendt", "generated": "Lavet med gmb", "horizon": "horisont",
-        "runs": "kørsler", "seed": "seed", "more_paths": "og {n} mere",
+        "runs": "kørsler", "seed": "seed", "more_paths": "og {n} mere", "no_theme": "intet tema",
+        "all_loops": "alle sløjfer", "n_loops": "antal sløjfer", "total": "i alt", "facilitator": "facilitatorer",
+        "modeller": "modellører", "recorder": "referenter", "participant": "deltagere",
+        "resource_person": "ressourcepersoner",
     },
 }  # fmt: skip
 
@@ -260,7 +265,10 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     if loops:
         from gmb.views.plots import plot_loop_counts
 
-        fig = plot_loop_counts(loops, theme_labels=theme_names, title=words["loops"])
+        fig = plot_loop_counts(
+            loops, theme_labels=theme_names, title=words["loops"], no_theme=words["no_theme"],
+            all_loops=words["all_loops"], ylabel=words["n_loops"], polarity_labels={p: words[p] for p in "RB?"},
+        )  # fmt: skip
         figures["loops"] = fig
         images["loops"] = data_uri(fig)
 
@@ -313,7 +321,7 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     for role in _ROLE_ORDER:
         members = [p for p in session.participants if getattr(p.role, "value", p.role) == role]
         if members:
-            participants.append({"role": role.replace("_", " "), "people": [
+            participants.append({"role": words[role], "people": [
                 {"name": p.name, "title": p.title, "organisation": p.organisation} for p in members]})  # fmt: skip
 
     themes = []
@@ -424,5 +432,7 @@ def _attribution_figure(data, session, lang, words):
     if not isinstance(data, Mapping) or not isinstance(data.get("shares"), Mapping):
         raise InputError("expected an object with 'shares'", field="shares")
     shares = {_idea_name(session, k, lang): float(v) for k, v in data["shares"].items()}
-    fig = plot_attribution(shares, float(data.get("interaction") or 0.0))
+    interaction = float(data.get("interaction") or 0.0)
+    total = sum(shares.values()) + interaction
+    fig = plot_attribution(shares, interaction, title=f"{words['attribution']} ({words['total']} {total:.3g})")
     return fig, {"bundle": ", ".join(_idea_name(session, b, lang) for b in data.get("bundle") or data["shares"])}
