@@ -1,8 +1,10 @@
-"""Node positions for the map: the W1 connection circle, and a precomputed force layout for big maps.
+"""Node positions for the map's W1 connection circle.
 
 Positions are plain ``{node: (x, y)}`` dicts in screen pixels (y grows downwards, as in the
 browser). The circle is kept small and local here on purpose; :mod:`gmb.cld` may later own the
-circle as data and this module then only scales it.
+circle as data and this module then only scales it. Force layouts are left to vis-network in the
+browser: on a 1,000-node map its Barnes–Hut forceAtlas2 settles in about 2 s, while networkx's
+``spring_layout`` alone took 3–8 s here (see ``bench/map_bench.py``).
 
 >>> import networkx as nx
 >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a")])
@@ -22,7 +24,7 @@ import networkx as nx
 
 from gmb.errors import NotFoundError
 
-__all__ = ["circle_order", "circle_positions", "force_positions"]
+__all__ = ["circle_order", "circle_positions"]
 
 #: pixels of circumference per variable on the connection circle, so labels do not touch
 _ARC_PER_NODE = 95.0
@@ -86,25 +88,3 @@ def _complete_order(G: nx.DiGraph, order: Iterable[Hashable], lang: str | None) 
             seen.append(node)
     taken = set(seen)
     return seen + [v for v in circle_order(G, lang) if v not in taken]
-
-
-def force_positions(
-    G: nx.DiGraph, *, seed: int = 7, scale: float | None = None, iterations: int = 50
-) -> dict[Hashable, tuple[float, float]]:
-    """A force-directed layout computed in Python (networkx), for maps too big to lay out in the browser.
-
-    Deterministic for a given ``seed``. ``scale`` defaults to one that gives about 120 px per node
-    on average, so labels are readable when zoomed in.
-
-    >>> pos = force_positions(nx.path_graph(3, create_using=nx.DiGraph))
-    >>> len(pos), all(isinstance(x, float) for xy in pos.values() for x in xy)
-    (3, True)
-    """
-    n = G.number_of_nodes()
-    if n == 0:
-        return {}
-    scale = scale if scale is not None else 60.0 * math.sqrt(n) + 100.0
-    # spring_layout (Fruchterman-Reingold) is about twice as fast as forceatlas2_layout on 1,000 nodes
-    raw = nx.spring_layout(G.to_undirected(as_view=True), seed=seed, iterations=iterations)
-    pos = nx.rescale_layout_dict(raw, scale=scale)
-    return {node: (float(round(x, 2)), float(round(y, 2))) for node, (x, y) in pos.items()}
