@@ -29,6 +29,18 @@ from gmb.errors import (
 )
 from gmb.examples import load_example
 from gmb.io import read_edge_csv
+from gmb.views import (
+    Band,
+    IdeaEffect,
+    map_html,
+    plot_attribution,
+    plot_behaviour,
+    plot_idea_ranking,
+    plot_loop_counts,
+    save_figure,
+    write_map,
+    write_report,
+)
 from gmb.session import (
     SCHEMA_VERSION,
     Event,
@@ -68,6 +80,9 @@ __all__ = [
     "to_graph", "from_graph", "GRAPH_SCHEMA",
     # formats
     "read_edge_csv",
+    # views: the map, plots and the report
+    "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
+    "plot_attribution", "plot_loop_counts", "save_figure",
     # errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",

@@ -60,7 +60,15 @@ def test_map_opens_offline_with_every_variable_and_link(page, tmp_path):
     assert p.js("return network.getPositions()") == before
     assert p.js("return network.physics.options.enabled") is False
     legend = p.js("return document.querySelector('#gmb-legend').textContent")
-    for text in ("Forklaring", "Pile", "+ samme retning", "− modsat retning", "forsinkelse", "beholdning", "Mental sundhed"):
+    for text in (
+        "Forklaring",
+        "Pile",
+        "+ samme retning",
+        "− modsat retning",
+        "forsinkelse",
+        "beholdning",
+        "Mental sundhed",
+    ):
         assert text in legend
     p.screenshot("map_small_da.png")
     assert p.collect().errors() == []

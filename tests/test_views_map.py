@@ -171,7 +171,11 @@ def test_circle_layout_places_every_variable_on_one_circle_grouped_by_theme(G):
     ideas = [n for n in data["nodes"] if n["kind"] == "idea"]
     assert ideas and all(math.hypot(n["x"], n["y"]) > radius + 100 for n in ideas)  # ideas outside it
     order = circle_order(G)
-    assert order[:3] == ["bevaegelse", "trivsel", "ensomhed"]  # theme "mental" first, then by label (Bevægelse, Børns…, Ensomhed)
+    assert order[:3] == [
+        "bevaegelse",
+        "trivsel",
+        "ensomhed",
+    ]  # theme "mental" first, then by label (Bevægelse, Børns…, Ensomhed)
     assert order[-1] == "skaermtid"  # no theme last
     pos = circle_positions(G, order=["skaermtid"], radius=100)
     assert pos["skaermtid"] == (0.0, -100.0)  # the first in order at 12 o'clock
@@ -184,7 +188,7 @@ def test_force_layout_stabilises_then_stops(G):
     assert data["options"]["physics"]["enabled"] is True
     assert data["options"]["physics"]["stabilization"]["enabled"] is True
     page = map_html(G)
-    assert 'network.setOptions({physics: {enabled: false}})' in page
+    assert "network.setOptions({physics: {enabled: false}})" in page
 
 
 def test_page_is_self_contained_and_writes_only_the_given_file(G, tmp_path, monkeypatch):

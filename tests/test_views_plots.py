@@ -23,7 +23,9 @@ def _fan(seed=1, n_runs=400):
     """An ensemble of noisy logistic curves, summarised the way the scenario stage will (percentiles)."""
     rng = np.random.default_rng(seed)
     t = np.linspace(0, 3, 37)
-    runs = 1 + 0.2 / (1 + np.exp(-(t[None, :] - 1.5) * rng.uniform(1, 4, (n_runs, 1)))) + rng.normal(0, 0.01, (n_runs, 37))
+    runs = (
+        1 + 0.2 / (1 + np.exp(-(t[None, :] - 1.5) * rng.uniform(1, 4, (n_runs, 1)))) + rng.normal(0, 0.01, (n_runs, 37))
+    )
     p = np.percentile(runs, [5, 25, 50, 75, 95], axis=0)
     return Band(times=t, p5=p[0], p25=p[1], median=p[2], p75=p[3], p95=p[4], label="Krea-café")
 

@@ -87,15 +87,25 @@ def _write_results(models):
         "variable": "trivsel", "unit": "index",
         "scenarios": {"baseline": {"times": t, "median": [1.0] * 13},
                       "krea_cafe": {"times": t, "median": [1 + 0.01 * i for i in range(13)],
-                                    "p5": [1 + 0.005 * i for i in range(13)], "p95": [1 + 0.015 * i for i in range(13)]}},
+                                    "p5": [1 + 0.005 * i for i in range(13)],
+                                    "p95": [1 + 0.015 * i for i in range(13)]}},
     }))  # fmt: skip
     (models / "ranking.json").write_text(json.dumps({"horizon": 3, "runs": 1000, "seed": 42, "ideas": [
         {"idea": "krea_cafe", "median": 0.05, "low": 0.01, "high": 0.1, "p_improve": 0.96},
         {"idea": "lan_fest", "median": -0.01, "low": -0.02, "high": 0.03, "p_improve": 0.4}]}))  # fmt: skip
-    (models / "attribution.json").write_text(json.dumps(
-        {"bundle": ["krea_cafe", "lan_fest"], "shares": {"krea_cafe": 0.05, "lan_fest": -0.005}, "interaction": 0.003}))
-    (models / "assumptions.json").write_text(json.dumps(
-        {"stocks": ["trivsel"], "strength_ranges": {"weak": [0.05, 0.15]}, "note": HOSTILE[1]}), encoding="utf-8")
+    (models / "attribution.json").write_text(
+        json.dumps(
+            {
+                "bundle": ["krea_cafe", "lan_fest"],
+                "shares": {"krea_cafe": 0.05, "lan_fest": -0.005},
+                "interaction": 0.003,
+            }
+        )
+    )
+    (models / "assumptions.json").write_text(
+        json.dumps({"stocks": ["trivsel"], "strength_ranges": {"weak": [0.05, 0.15]}, "note": HOSTILE[1]}),
+        encoding="utf-8",
+    )
 
 
 def test_report_without_results_says_what_is_missing_and_how_to_make_it(tmp_path):
@@ -106,7 +116,8 @@ def test_report_without_results_says_what_is_missing_and_how_to_make_it(tmp_path
         fname, cmd = RESULT_FILES[key]
         assert f"models/trivsel/{fname}" in page and cmd.format(name="trivsel") in page
     # the sections the issue asks for, with content from the session
-    for text in ("Fokusspørgsmål", "Hvordan styrker vi børns trivsel?", "Overvægt ved skolestart", "1 ud af 7 i Randers",
+    for text in ("Fokusspørgsmål", "Hvordan styrker vi børns trivsel?", "Overvægt ved skolestart",
+                 "1 ud af 7 i Randers",
                  "Åse", "Bjørn", "Havndal Skole", "Mental sundhed", "Frivillige brænder ud", "Krea-café",
                  "Fællesskaber → (−) Ensomhed → (−) Børns trivsel", "hæver målet", "resultaterne er udforskende",
                  "gmb map trivsel --highlight-loop frivillige,udbraendthed"):  # fmt: skip
@@ -149,7 +160,7 @@ def test_report_escapes_every_hostile_string():
     assert iframe, "the map is embedded as one attribute value"
     outside = page.replace(iframe.group(0), "")
     assert "<script" not in outside and "<img" not in outside.replace('<img class="fig"', "")
-    assert "<a href=\"javascript" not in outside
+    assert '<a href="javascript' not in outside
     for text in HOSTILE:
         assert str(escape(text)) in outside
     assert "<script" not in iframe.group(1)  # inside srcdoc everything is an escaped attribute value
@@ -172,7 +183,9 @@ def test_cli_map_and_report(cli, trivsel, tmp_path):
     assert code == 0, err
     assert json.loads(out) == {"path": "trivsel-map.html", "variables": 7, "links": 10, "ideas": 2}
     assert (tmp_path / "trivsel-map.html").is_file()
-    code, out, err = cli("map", trivsel, "--out", "c.html", "--layout", "circle", "--highlight-loop", "frivillige,udbraendthed")
+    code, out, err = cli(
+        "map", trivsel, "--out", "c.html", "--layout", "circle", "--highlight-loop", "frivillige,udbraendthed"
+    )
     assert code == 0 and "c.html" in out
     assert "Fremhævet sløjfe" in (tmp_path / "c.html").read_text("utf-8")
     code, out, err = cli("map", trivsel, "--highlight-loop", "trivsel,frivillige")

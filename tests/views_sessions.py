@@ -19,7 +19,7 @@ HOSTILE = (
     '<img src=x onerror="window.gmbPwned=1"> href',
     '"><script>window.gmbPwned=2</script>',
     "</script><script>window.gmbPwned=3</script>",
-    "<a href=\"javascript:window.gmbPwned=4\">href</a>",
+    '<a href="javascript:window.gmbPwned=4">href</a>',
 )
 
 
@@ -75,19 +75,28 @@ def small_session(*, hostile: bool = False) -> Session:
         languages=("da", "en"),
         outcome="trivsel",
         participants=tuple(participants),
-        indicators=(Indicator(id="i1", name="Overvægt ved skolestart", value="1 ud af 4", comparison="1 ud af 7 i Randers",
+        indicators=(Indicator(id="i1", name="Overvægt ved skolestart", value="1 ud af 4",
+                              comparison="1 ud af 7 i Randers",
                               source="Sundhedsplejen"),),  # fmt: skip
         variables=tuple(variables),
         links=tuple(links),
         themes=(
             Theme(id="mental", labels={"da": "Mental sundhed", "en": "Mental health"}),
-            Theme(id="faelles", labels={"da": "Fællesskaber", "en": "Communities"},
-                  description=HOSTILE[0] if hostile else ""),
+            Theme(
+                id="faelles",
+                labels={"da": "Fællesskaber", "en": "Communities"},
+                description=HOSTILE[0] if hostile else "",
+            ),
         ),
         stories=(
-            Story(id="s1", title="Frivillige brænder ud" if not hostile else HOSTILE[3], theme="faelles",
-                  text="Når de samme få ildsjæle bærer alt, brænder de ud." if not hostile else HOSTILE[0],
-                  variables=("frivillige", "udbraendthed"), author="p2"),
+            Story(
+                id="s1",
+                title="Frivillige brænder ud" if not hostile else HOSTILE[3],
+                theme="faelles",
+                text="Når de samme få ildsjæle bærer alt, brænder de ud." if not hostile else HOSTILE[0],
+                variables=("frivillige", "udbraendthed"),
+                author="p2",
+            ),
         ),
         ideas=tuple(ideas),
     )

@@ -53,7 +53,9 @@ def map_command(
     write_map(G, path, **options)
     if as_json:
         n_ideas = len(G.graph.get("ideas") or {}) if ideas else 0
-        print_json({"path": str(path), "variables": G.number_of_nodes(), "links": G.number_of_edges(), "ideas": n_ideas})
+        print_json(
+            {"path": str(path), "variables": G.number_of_nodes(), "links": G.number_of_edges(), "ideas": n_ideas}
+        )
         return
     console().print(f"[green]✓[/green] wrote the map to {path} — open it in a browser (works offline)")
 

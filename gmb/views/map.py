@@ -396,9 +396,7 @@ def _edge(G, u, v, data, lang, people, width_by, faded, hl_edges) -> dict[str, A
     if facts:
         lines.append(" · ".join(facts))
     supporters = [_who(p, people) for p in data.get("supporters") or []]
-    lines.append(
-        f"{word(lang, 'supported_by')} {len(supporters)}: " + (", ".join(supporters) or word(lang, "none"))
-    )
+    lines.append(f"{word(lang, 'supported_by')} {len(supporters)}: " + (", ".join(supporters) or word(lang, "none")))
     disputers = [_who(p, people) for p in data.get("disputers") or []]
     if disputers:
         lines.append(f"{word(lang, 'disputed_by')} {len(disputers)}: " + ", ".join(disputers))

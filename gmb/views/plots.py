@@ -103,7 +103,11 @@ class IdeaEffect:
         if isinstance(value, IdeaEffect):
             item = value
         elif isinstance(value, Mapping):
-            known = {k: value[k] for k in ("idea", "median", "low", "high", "p_improve", "feasibility", "votes") if k in value}
+            known = {
+                k: value[k]
+                for k in ("idea", "median", "low", "high", "p_improve", "feasibility", "votes")
+                if k in value
+            }
             try:
                 item = cls(**known)
             except TypeError as exc:
@@ -116,7 +120,8 @@ class IdeaEffect:
             if not _finite(getattr(item, key)):
                 raise ValidationError(f"{key} must be a finite number", field=f"{where}.{key}")
         if not item.low <= item.median <= item.high:
-            raise ValidationError(f"needs low ≤ median ≤ high, got {item.low}, {item.median}, {item.high}", field=where)
+            got = f"{item.low}, {item.median}, {item.high}"
+            raise ValidationError(f"needs low ≤ median ≤ high, got {got}", field=where)
         if item.p_improve is not None and not (_finite(item.p_improve) and 0 <= item.p_improve <= 1):
             raise ValidationError("p_improve must be a probability between 0 and 1", field=f"{where}.p_improve")
         if item.feasibility is not None and not (_finite(item.feasibility) and 0 <= item.feasibility <= 5):
@@ -196,7 +201,7 @@ def plot_idea_ranking(
     title: str = "Ideas ranked by simulated effect",
     xlabel: str = "effect on the outcome at the horizon",
 ):
-    """Each idea's median effect with its interval, best at the top; colour = feasibility, text = P(improve) and votes."""
+    """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes."""
     items = [IdeaEffect.coerce(e, f"effects[{i}]") for i, e in enumerate(effects)]
     if not items:
         raise InputError("nothing to plot: no ideas given", field="effects")

@@ -66,7 +66,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "outcome": "Outcome", "indicators": "W0 indicators (the data the group saw)", "indicator": "Indicator",
         "value": "Value", "comparison": "Comparison", "source": "Source", "stages": "Workshops",
         "participants": "Participants by role", "map": "The map", "open_map": "Open the map full screen (map.html)",
-        "themes": "Themes and stories", "variables": "Variables", "stories": "Stories", "other_stories": "Other stories",
+        "themes": "Themes and stories", "variables": "Variables", "stories": "Stories",
+        "other_stories": "Other stories",
         "by": "told by", "loops": "Key feedback loops", "loops_found": "{n} loops of up to {k} links: {r} reinforcing, "
         "{b} balancing, {u} with a link of unknown sign.", "loops_truncated": "The list stopped at {n} loops; "
         "longer or further loops exist.", "no_loops": "No feedback loops of up to {k} links.",
@@ -81,7 +82,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "some lower it", "unknown": "unknown: a link on every path has no sign", "no path": "no path to the outcome",
         "no outcome": "the map has no outcome variable", "none": "—", "R": "reinforcing (R)", "B": "balancing (B)",
         "?": "sign unknown", "generated": "Made with gmb", "horizon": "horizon", "runs": "runs", "seed": "seed",
-        "more_paths": "and {n} more", "no_theme": "no theme", "all_loops": "all loops", "n_loops": "number of loops",
+        "more_paths": "{n} more paths", "path_counts": "{r} paths raise it, {l} lower it, {u} unknown",
+        "no_theme": "no theme", "all_loops": "all loops", "n_loops": "number of loops",
         "total": "total", "facilitator": "facilitators", "modeller": "modellers", "recorder": "recorders",
         "participant": "participants", "resource_person": "resource persons",
     },
@@ -112,7 +114,9 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "unknown": "ukendt: hver vej har en pil uden fortegn", "no path": "ingen vej til målet",
         "no outcome": "kortet har ingen målvariabel", "none": "—", "R": "forstærkende (R)",
         "B": "balancerende (B)", "?": "fortegn ukendt", "generated": "Lavet med gmb", "horizon": "horisont",
-        "runs": "kørsler", "seed": "seed", "more_paths": "og {n} mere", "no_theme": "intet tema",
+        "runs": "kørsler", "seed": "seed", "more_paths": "{n} veje mere",
+        "path_counts": "{r} veje hæver, {l} sænker, {u} ukendt",
+        "no_theme": "intet tema",
         "all_loops": "alle sløjfer", "n_loops": "antal sløjfer", "total": "i alt", "facilitator": "facilitatorer",
         "modeller": "modellører", "recorder": "referenter", "participant": "deltagere",
         "resource_person": "ressourcepersoner",
@@ -120,6 +124,7 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _ROLE_ORDER = [r.value for r in Role]
+_MAX_PATHS = 40  # per idea in the report; the shortest first
 
 
 @dataclass
@@ -168,7 +173,9 @@ def report_html(
     loop_max_length: int = 8,
 ) -> str:
     """The report page as a string (nothing written). ``map_page`` is the map HTML to embed (made if None)."""
-    ctx, _ = _context(session, lang=lang, results=results, name=name, map_page=map_page, loop_max_length=loop_max_length)
+    ctx, _ = _context(
+        session, lang=lang, results=results, name=name, map_page=map_page, loop_max_length=loop_max_length
+    )
     from gmb.views.map import _template
 
     return _template("report.html.j2").render(**ctx)
@@ -277,18 +284,18 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     ideas = []
     for idea in sorted(session.ideas, key=lambda i: (-len(i.votes), i.id)):
         info = paths.get(idea.id, {"targets": [], "verdict": "no path", "counts": {}})
-        path_lines = []
-        for t in info["targets"]:
-            for p in t["paths"][:5]:
-                path_lines.append({"text": _path_text(G, p["variables"], names), "effect": p["effect"]})
-            if len(t["paths"]) > 5:
-                path_lines.append({"text": words["more_paths"].format(n=len(t["paths"]) - 5), "effect": None})
+        every = sorted((p for t in info["targets"] for p in t["paths"]), key=lambda p: len(p["variables"]))
+        lines = [{"text": _path_text(G, p["variables"], names), "effect": p["effect"]} for p in every[:_MAX_PATHS]]
+        c = info.get("counts") or {}
+        counts_text = words["path_counts"].format(r=c.get("raises", 0), l=c.get("lowers", 0), u=c.get("unknown", 0))
         ideas.append({
             "label": idea.label(lang), "description": idea.description,
             "targets": ", ".join(f"{names.get(t.variable, t.variable)} ({t.direction})" for t in idea.targets),
             "votes": len(idea.votes), "feasibility": "" if idea.feasibility is None else f"{idea.feasibility:g}/5",
             "working_group": idea.working_group or "", "verdict": words.get(info["verdict"], info["verdict"]),
-            "verdict_key": info["verdict"], "paths": path_lines,
+            "verdict_key": info["verdict"], "paths": lines[:3], "more": lines[3:],
+            "counts": counts_text if every else "",
+            "more_text": words["more_paths"].format(n=len(lines) - 3),
         })  # fmt: skip
 
     # results of later stages
@@ -311,7 +318,9 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
             try:
                 fig, meta = build(results[key], session, lang, words)
             except (GmbError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                problems.append({"key": key, "text": words["unreadable"].format(file=RESULT_FILES[key][0], why=str(exc))})
+                problems.append(
+                    {"key": key, "text": words["unreadable"].format(file=RESULT_FILES[key][0], why=str(exc))}
+                )
                 continue
             figures[key] = fig
             images[key] = data_uri(fig)
@@ -404,7 +413,9 @@ def _behaviour_figure(data, session, lang, words):
             times=s["times"], median=s["median"], p5=s.get("p5"), p25=s.get("p25"), p75=s.get("p75"), p95=s.get("p95")
         )
     unit = data.get("unit") or ""
-    fig = plot_behaviour(bands, title=words["behaviour"], ylabel=f"{label} {('(' + unit + ')') if unit else ''}".strip())
+    fig = plot_behaviour(
+        bands, title=words["behaviour"], ylabel=f"{label} {('(' + unit + ')') if unit else ''}".strip()
+    )
     return fig, {"variable": label}
 
 

@@ -75,7 +75,10 @@ def key_loops(G: nx.DiGraph, loops: list[dict[str, Any]], *, count: int = 12) ->
     targets = {t.get("variable") for idea in (G.graph.get("ideas") or {}).values() for t in idea.get("targets") or []}
 
     def support(lp):
-        return sum(int(G.edges[u, v].get("support") or 0) for u, v in zip(lp["variables"], [*lp["variables"][1:], lp["variables"][0]]))
+        return sum(
+            int(G.edges[u, v].get("support") or 0)
+            for u, v in zip(lp["variables"], [*lp["variables"][1:], lp["variables"][0]])
+        )
 
     def key(lp):
         vs = set(lp["variables"])
