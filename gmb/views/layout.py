@@ -27,7 +27,7 @@ from gmb.errors import NotFoundError
 __all__ = ["circle_order", "circle_positions"]
 
 #: pixels of circumference per variable on the connection circle, so labels do not touch
-_ARC_PER_NODE = 95.0
+_ARC_PER_NODE = 115.0
 
 
 def circle_order(G: nx.DiGraph, lang: str | None = None) -> list[Hashable]:
