@@ -163,3 +163,12 @@ def test_report_opens_offline_with_the_map_embedded(page, driver, tmp_path):
     q = page(files.map)
     q.wait_for("window.gmbStable")
     assert q.collect().errors() == []
+
+
+def test_an_empty_map_still_opens(page, tmp_path):
+    from gmb.session.model import Session
+
+    p = page(write_map(to_graph(Session(title="Tom")), tmp_path / "tom.html"))
+    p.wait_for("window.gmbStable", timeout=5)
+    assert p.js("return network.body.data.nodes.length") == 0
+    assert p.collect().errors() == []
