@@ -36,6 +36,10 @@ _WHERE = {
     "gmb.stockflow.files": ("write_model",),
     "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),
     "gmb.simulate.pysd_runner": ("run_pysd",),
+    "gmb.views": (
+        "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
+        "plot_attribution", "plot_loop_counts", "save_figure",
+    ),
     "gmb.io": ("read_edge_csv", "read_sdai_json"),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",

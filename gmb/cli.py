@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, model, record, structure
+from gmb.commands import common, demo, model, record, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -31,6 +31,7 @@ record.register(app)
 structure.register(app)
 model.register(app)
 demo.register(app)
+views.register(app)
 
 
 def main() -> None:

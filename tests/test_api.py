@@ -13,6 +13,8 @@ PINNED = {
     "StockFlowModel", "TimeSpec", "Assumptions", "load_assumptions", "save_assumptions", "to_stockflow",
     "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model",
     "simulate", "run_pysd", "Trajectories", "read_canonical", "compare",
+    "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
+    "plot_attribution", "plot_loop_counts", "save_figure",
     "read_edge_csv", "read_sdai_json",
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
