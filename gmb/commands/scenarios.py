@@ -147,6 +147,17 @@ def _footer(con, meta: dict, path: Path | None) -> None:
         con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
 
 
+def _save(b, filename: str, data: dict) -> Path:
+    """Write a result into the model folder (``models/NAME/``), where ``gmb report`` finds it."""
+    import json
+
+    from gmb.files import atomic_write_text
+
+    path = b.folder / filename
+    atomic_write_text(path, json.dumps(_public(data), ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
 def _public(data: Any) -> Any:
     """Drop private (``_``) keys and turn numpy values into JSON-friendly ones."""
     import numpy as np
@@ -184,10 +195,12 @@ def rank(
         r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
                        lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
+    saved = _save(b, "ranking.json", r)
     if as_json:
         print_json(_public(r))
         return
     print_ranking(r, console(), path)
+    console().print(f"[dim]saved: {saved}[/dim]")
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -249,10 +262,12 @@ def attribute(
         r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
                     permutations=permutations, lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
+    saved = _save(b, "attribution.json", r)
     if as_json:
         print_json(_public(r))
         return
     print_attribution(r, console(), path)
+    console().print(f"[dim]saved: {saved}[/dim]")
 
 
 def resolve_bundle(sc, bundle: str) -> list[str]:
@@ -280,7 +295,7 @@ def print_attribution(r: dict, con, path: Path | None = None) -> None:
     from rich.table import Table
 
     m = r["meta"]
-    be, inter, solo = r["bundle_effect"], r["interaction"], r["sum_of_solo_effects"]
+    be, inter, solo = r["bundle_effect"], r["interaction_effect"], r["sum_of_solo_effects"]
     con.print(f"[bold]Bundle of {len(r['bundle'])} ideas[/bold]: effect on "
               f"{escape(str(m.get('outcome_label') or m['outcome']))} after "
               f"{r['horizon']:g} {escape(r['unit'])}: median {_num(be['median'])} (90 %: {_num(be['p5'])} … "
@@ -416,6 +431,9 @@ def simulate_ensemble(
         r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
                        method=method, horizon=horizon, every=every, engine=engine, progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
+    from gmb.scenarios.answers import behaviour
+
+    saved = _save(b, "behaviour.json", behaviour(r))
     if as_json:
         print_json(_public(r))
         return
@@ -429,7 +447,7 @@ def simulate_ensemble(
                   f"{_num(e['p5'])} … {_num(e['p95'])}", _pct(e["p_improves"]))  # fmt: skip
     con.print(t)
     con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time) for {len(r['charts'])} scenario × variable "
-              "pairs: use --json.[/dim]")  # fmt: skip
+              f"pairs: use --json; the outcome's are saved in {escape(str(saved))} for gmb report.[/dim]")  # fmt: skip
     _footer(con, m, path)
 
 
@@ -443,7 +461,7 @@ def demo_step(session, out: Path, con) -> None:
     from gmb.cld.graph import to_graph
     from gmb.files import atomic_write_text
     from gmb.scenarios.answers import attribute as shapley
-    from gmb.scenarios.answers import rank_ideas
+    from gmb.scenarios.answers import behaviour, fan_charts, rank_ideas
     from gmb.stockflow.assumptions import Assumptions, load_assumptions
     from gmb.stockflow.convert import to_stockflow
 
@@ -464,5 +482,8 @@ def demo_step(session, out: Path, con) -> None:
         a_ = shapley(model, graph, sc, ideas, runs=1000, seed=0, lang=lang, progress=bar)
     atomic_write_text(folder / "attribution.json", json.dumps(_public(a_), ensure_ascii=False, indent=2) + "\n")
     print_attribution(a_, con, None)
-    con.print(f"[green]✓[/green] ranking and attribution: {escape(str(folder / 'ranking.json'))}, "
-              f"{escape(str(folder / 'attribution.json'))}")  # fmt: skip
+    with _Bar("fan charts") as bar:
+        f = fan_charts(model, sc, bundles={"all": ideas}, runs=1000, seed=0, progress=bar)
+    atomic_write_text(folder / "behaviour.json", json.dumps(_public(behaviour(f)), ensure_ascii=False, indent=2) + "\n")
+    con.print(f"[green]✓[/green] ranking, attribution and fan charts: {escape(str(folder / 'ranking.json'))}, "
+              f"{escape(str(folder / 'attribution.json'))}, {escape(str(folder / 'behaviour.json'))}")  # fmt: skip
