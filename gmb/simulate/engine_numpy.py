@@ -25,7 +25,11 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["run_numpy", "Plan"]
+__all__ = ["run_numpy", "Plan", "GUARD_LOW", "GUARD_HIGH"]
+
+#: a run in which a stock (or a delayed value feeding an effect) leaves this range has broken down: all its
+#: values are NaN (the reference simulator stops with an error where a value overflows or its log is undefined)
+GUARD_LOW, GUARD_HIGH = 1e-300, 1e300
 
 
 class Plan:
@@ -104,6 +108,8 @@ def run_numpy(
     ind_slots = off + np.asarray(p.stock_indicated)
     sm_src = np.asarray(p.smooth_src)
     dt = p.dt
+    ok = np.ones(R, dtype=bool)
+    guarded = plan.last_stage[plan.log_smooths - ns] if len(plan.log_smooths) else np.zeros(0, dtype=np.int64)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(last + 1):
@@ -149,6 +155,12 @@ def run_numpy(
                 target[rest] = stages[np.flatnonzero(rest) - 1]
                 rate = (target - stages) * stage_rate
                 stages = stages + rate * dt
+                if len(guarded):
+                    v = stages[guarded]
+                    ok &= ((v > GUARD_LOW) & (v < GUARD_HIGH)).all(axis=0)
             # 4. Euler: every state moves at once
             S = S + flow * dt
+            if ns:
+                ok &= ((S > GUARD_LOW) & (S < GUARD_HIGH)).all(axis=0)
+    out[..., ~ok] = np.nan  # a run whose state left the guarded range broke down
     return out
