@@ -157,10 +157,10 @@ def run_numpy(
                 stages = stages + rate * dt
                 if len(guarded):
                     v = stages[guarded]
-                    ok &= ((v > GUARD_LOW) & (v < GUARD_HIGH)).all(axis=0)
+                    ok &= ((v >= GUARD_LOW) & (v <= GUARD_HIGH)).all(axis=0)
             # 4. Euler: every state moves at once
             S = S + flow * dt
             if ns:
-                ok &= ((S > GUARD_LOW) & (S < GUARD_HIGH)).all(axis=0)
+                ok &= ((S >= GUARD_LOW) & (S <= GUARD_HIGH)).all(axis=0)
     out[..., ~ok] = np.nan  # a run whose state left the guarded range broke down
     return out
