@@ -245,7 +245,7 @@ if _HAVE_NUMBA:
         srate = np.empty((nm, R))
         for m in range(nm):
             for r in range(R):
-                srate[m, r] = smooth_order[m] / P[smooth_param[m], r]
+                srate[m, r] = smooth_order[m] / P[smooth_param[m], r] * dt  # stage rate times dt
             for j in range(stage_ptr[m], stage_ptr[m + 1]):
                 for r in range(R):
                     stages[j, r] = smooth_initial[m]
@@ -272,9 +272,25 @@ if _HAVE_NUMBA:
             # 2. auxiliaries in evaluation order
             for a in range(na):
                 b = aux_base[a]
-                for r in range(R):
-                    acc[r] = b
-                for e in range(aux_ptr[a], aux_ptr[a + 1]):
+                e = aux_ptr[a]
+                end = aux_ptr[a + 1]
+                # power edges two at a time (one pass over acc for both), the first pair starting from b
+                first = True
+                while e + 1 < end and edge_lookup[e] < 0 and edge_lookup[e + 1] < 0:
+                    s1 = edge_src[e]
+                    s2 = edge_src[e + 1]
+                    if first:
+                        for r in range(R):
+                            acc[r] = b + W[e, r] * y[s1, r] + W[e + 1, r] * y[s2, r]
+                        first = False
+                    else:
+                        for r in range(R):
+                            acc[r] += W[e, r] * y[s1, r] + W[e + 1, r] * y[s2, r]
+                    e += 2
+                if first:
+                    for r in range(R):
+                        acc[r] = b
+                for e in range(e, end):
                     s = edge_src[e]
                     li = edge_lookup[e]
                     if li < 0:
@@ -325,7 +341,7 @@ if _HAVE_NUMBA:
                 p0 = stage_ptr[m]
                 for jj in range(stage_ptr[m + 1] - 1, p0, -1):
                     for r in range(R):
-                        stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r] * dt
+                        stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r]
                 s = smooth_src[m]
                 if s < ns:
                     for r in range(R):
@@ -334,7 +350,7 @@ if _HAVE_NUMBA:
                     for r in range(R):
                         src[r] = _fexp_fast(y[s, r])
                 for r in range(R):
-                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r] * dt
+                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r]
                 if log_state[ns + m]:
                     j = stage_ptr[m + 1] - 1
                     for r in range(R):
