@@ -166,9 +166,12 @@ def test_latin_hypercube_is_stratified_and_reproducible():
 
 
 @pytest.mark.skipif(not available(), reason="numba not installed: the numpy engine is the only one")
-def test_numba_result_does_not_depend_on_lane_or_block():
-    m = synthetic_model(12, seed=7, delay_share=0.3, effect_shape="bounded", stock_share=0.5)
-    p = compile_model(m, [Intervention(variable="v4", dose=0.2, low=0.1, high=0.3)])
+@pytest.mark.parametrize("shape", ["power", "bounded"])
+def test_numba_result_does_not_depend_on_lane_or_block(shape):
+    m = synthetic_model(12, seed=7, delay_share=0.3, effect_shape=shape, stock_share=0.5)
+    # doses from tiny to very large: some runs take the kernel's general stock formula, some the short series
+    p = compile_model(m, [Intervention(variable="v4", dose=0.5, low=0.0, high=0.95, shape="step", start=3),
+                          Intervention(variable="v2", dose=0.5, low=0.0, high=0.95, shape="step", start=1)])
     P = _sampled(p, 301, seed=4)
     full = run_numba(p, P, save_slots=[p.outcome_slot], save_steps=[p.steps])
     for lanes in (1, 7, 64):

@@ -57,6 +57,11 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 _INV_LN2 = 1.4426950408889634
 _SQRT2 = 1.4142135623730951
+# a stock moves by u -> u + log1p(k expm1(d)) (u = log S, d = log S* - u, k = dt/tau); short series suffice
+# where |d| <= _D_MAX and |k expm1(d)| <= _X_MAX, elsewhere (per run) the general formula runs
+_D_MAX, _X_MAX = 0.35, 0.05
+# log(GUARD_LOW), log(GUARD_HIGH): the guard on the log of a stock
+_U_LOW, _U_HIGH = -690.7755278982137, 690.7755278982137
 # a run whose state leaves [GUARD_LOW, GUARD_HIGH] has broken down: the same rule as the numpy engine
 from gmb.simulate.engine_numpy import GUARD_HIGH, GUARD_LOW  # noqa: E402
 
@@ -184,6 +189,41 @@ if _HAVE_NUMBA:
         ef = float(e)
         return ef * _LN2_HI - ((hfsq - (s * (hfsq + t1 + t2) + ef * _LN2_LO)) - f)
 
+    @numba.njit(inline="always", **_OPTS)
+    def _expm1_small(d):
+        # e**d - 1 for |d| <= _D_MAX: Taylor to degree 13 (relative error < 2e-17 there)
+        p = 1.0 / 6227020800.0
+        p = p * d + 1.0 / 479001600.0
+        p = p * d + 1.0 / 39916800.0
+        p = p * d + 1.0 / 3628800.0
+        p = p * d + 1.0 / 362880.0
+        p = p * d + 1.0 / 40320.0
+        p = p * d + 1.0 / 5040.0
+        p = p * d + 1.0 / 720.0
+        p = p * d + 1.0 / 120.0
+        p = p * d + 1.0 / 24.0
+        p = p * d + 1.0 / 6.0
+        p = p * d + 0.5
+        p = p * d + 1.0
+        return p * d
+
+    @numba.njit(inline="always", **_OPTS)
+    def _log1p_small(x):
+        # log(1 + x) for |x| <= _X_MAX: Taylor to degree 12 (relative error < 2e-17 there)
+        p = -1.0 / 12.0
+        p = p * x + 1.0 / 11.0
+        p = p * x - 1.0 / 10.0
+        p = p * x + 1.0 / 9.0
+        p = p * x - 1.0 / 8.0
+        p = p * x + 1.0 / 7.0
+        p = p * x - 1.0 / 6.0
+        p = p * x + 1.0 / 5.0
+        p = p * x - 1.0 / 4.0
+        p = p * x + 1.0 / 3.0
+        p = p * x - 0.5
+        p = p * x + 1.0
+        return p * x
+
     @numba.njit(**_OPTS)
     def _vexp(x, out):
         for i in range(x.size):
@@ -236,11 +276,12 @@ if _HAVE_NUMBA:
             for r in range(R):
                 W[e, r] = P[edge_param[e], r] * edge_sign[e]
         tau = np.empty((ns, R))
-        S = np.empty((ns, R))
+        y = np.zeros((off + na, R))
         for s in range(ns):
+            u0 = flog(stock_initial[s])
             for r in range(R):
-                tau[s, r] = dt / P[stock_tau[s], r]  # S + (S* - S) dt/tau: one multiply per step, no division
-                S[s, r] = stock_initial[s]
+                tau[s, r] = dt / P[stock_tau[s], r]  # k = dt/tau: one multiply per step, no division
+                y[s, r] = u0  # stocks are kept as their logs u = log S (what the effects use)
         stages = np.empty((nst, R))
         srate = np.empty((nm, R))
         for m in range(nm):
@@ -254,16 +295,11 @@ if _HAVE_NUMBA:
         for t in range(nt):
             for r in range(R):
                 dose[t, r] = P[term_param[t], r] * term_sign[t]
-        y = np.zeros((off + na, R))
         acc = np.empty(R)
         src = np.empty(R)
         ok = np.ones(R, dtype=np.bool_)
         for k in range(last + 1):
-            # 1. logs of the states that feed effects
-            for s in range(ns):
-                if log_state[s]:
-                    for r in range(R):
-                        y[s, r] = _flog_fast(S[s, r])
+            # 1. logs of the delayed values that feed effects (stocks are kept as logs)
             for m in range(nm):
                 if log_state[ns + m]:
                     j = stage_ptr[m + 1] - 1
@@ -326,7 +362,7 @@ if _HAVE_NUMBA:
                     s = save_slot[i]
                     if s < ns:
                         for r in range(R):
-                            out[i, j, o0 + r] = S[s, r]
+                            out[i, j, o0 + r] = fexp(y[s, r])
                     elif s < off:
                         st = stage_ptr[s - ns + 1] - 1
                         for r in range(R):
@@ -345,7 +381,7 @@ if _HAVE_NUMBA:
                 s = smooth_src[m]
                 if s < ns:
                     for r in range(R):
-                        src[r] = S[s, r]
+                        src[r] = fexp(y[s, r])
                 else:
                     for r in range(R):
                         src[r] = _fexp_fast(y[s, r])
@@ -362,7 +398,7 @@ if _HAVE_NUMBA:
                 active = False
                 for q in range(stock_term_ptr[s], stock_term_ptr[s + 1]):
                     active = active or prof[stock_term[q], k] != 0.0
-                if active or inflow != 0.0:  # an inflow: S + ((S* - S) / tau + inflow) dt
+                if active or inflow != 0.0:  # an inflow: S + ((S* - S) / tau + inflow) dt, in linear space
                     for r in range(R):
                         acc[r] = inflow
                     for q in range(stock_term_ptr[s], stock_term_ptr[s + 1]):
@@ -372,14 +408,33 @@ if _HAVE_NUMBA:
                             for r in range(R):
                                 acc[r] += dose[t, r] * g
                     for r in range(R):
-                        v = S[s, r] + (_fexp_fast(y[ia, r]) - S[s, r]) * tau[s, r] + acc[r]
-                        S[s, r] = v
-                        ok[r] &= np.uint64(_f2i(v) - _GUARD_LOW_BITS) <= _GUARD_SPAN
-                else:  # the common case: S + (S* - S) dt / tau
+                        sv = fexp(y[s, r])
+                        u = flog(sv + (fexp(y[ia, r]) - sv) * tau[s, r] + acc[r])
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
+                    continue
+                # S + (S* - S) k = S (1 + k (S*/S - 1)): in logs u + log1p(k expm1(log S* - u))
+                far = False
+                for r in range(R):
+                    d = y[ia, r] - y[s, r]
+                    x = tau[s, r] * _expm1_small(d)
+                    acc[r] = x
+                    far |= (abs(d) > _D_MAX) | (abs(x) > _X_MAX)
+                if far:  # some run is far from its indicated value: the general formula for it (per run)
                     for r in range(R):
-                        v = S[s, r] + (_fexp_fast(y[ia, r]) - S[s, r]) * tau[s, r]
-                        S[s, r] = v
-                        ok[r] &= np.uint64(_f2i(v) - _GUARD_LOW_BITS) <= _GUARD_SPAN
+                        d = y[ia, r] - y[s, r]
+                        x = acc[r]
+                        near = y[s, r] + _log1p_small(x)
+                        sv = fexp(y[s, r])
+                        general = flog(sv + (fexp(y[ia, r]) - sv) * tau[s, r])
+                        u = general if (abs(d) > _D_MAX) | (abs(x) > _X_MAX) else near
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
+                else:
+                    for r in range(R):
+                        u = y[s, r] + _log1p_small(acc[r])
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
         for r in range(R):
             if not ok[r]:  # a state left the guarded range: the run broke down (as the reference would)
                 for i in range(out.shape[0]):
