@@ -251,3 +251,22 @@ def test_a_run_that_breaks_down_is_nan_in_both_engines_and_an_error_in_the_refer
     for engine in ENGINES:
         out = engine(p, P, save_slots=[p.outcome_slot], save_steps=[0, p.steps])
         assert np.isnan(out[..., 0]).all() and np.isfinite(out[..., 1:]).all()
+
+
+def test_chunks_can_run_elsewhere_and_reduce_in_run_order():
+    """The API another backend (dask) builds on: a pickled study, chunks run in any order, a fixed-order reduce."""
+    import pickle
+
+    from gmb.simulate.ensemble import reduce_chunks
+
+    m = synthetic_model(8, seed=3, delay_share=0.3)
+    study = Study.build(m, {"a": [Intervention(variable="v3", dose=0.2, low=0.1, high=0.3)]}, seed=21,
+                        horizon=24.0, variables=["v2"])  # fmt: skip
+    whole = run_study(study, runs=700, chunk=700)
+    remote = pickle.loads(pickle.dumps(study))
+    parts = [run_chunk(remote, start, n, total=700) for start, n in ((500, 200), (0, 250), (250, 250))]
+    parts = [pickle.loads(pickle.dumps(c)) for c in parts]
+    again = reduce_chunks(study, parts)
+    assert np.array_equal(again.horizon, whole.horizon) and np.array_equal(again.values, whole.values)
+    with pytest.raises(SimulationError, match="do not cover"):
+        reduce_chunks(study, parts[:2])

@@ -35,6 +35,29 @@ from gmb.errors import NotFoundError, SimulationError
 __all__ = ["Program", "compile_model", "step_times"]
 
 
+def _rebuild_model(cls, fields):
+    return cls(**fields)
+
+
+def _reduce_model(model):
+    # StockFlowModel keeps a read-only name index (a mappingproxy, which pickle refuses): pickle the
+    # fields and rebuild, so a Study (and its model) can travel to other processes (e.g. dask workers)
+    from dataclasses import fields
+
+    return _rebuild_model, (type(model), {f.name: getattr(model, f.name) for f in fields(model) if f.init})
+
+
+def _register_pickling() -> None:
+    import copyreg
+
+    from gmb.stockflow.model import StockFlowModel
+
+    copyreg.pickle(StockFlowModel, _reduce_model)
+
+
+_register_pickling()
+
+
 def step_times(start: float, dt: float, steps: int) -> np.ndarray:
     """The clock at each step, accumulated as pysd (and the reference simulator) do: ``t + dt``."""
     out = np.empty(steps + 1)
