@@ -459,6 +459,7 @@ def demo_step(session, out: Path, con) -> None:
     from rich.markup import escape
 
     from gmb.cld.graph import to_graph
+    from gmb.examples import example_dir
     from gmb.files import atomic_write_text
     from gmb.scenarios.answers import attribute as shapley
     from gmb.scenarios.answers import behaviour, fan_charts, rank_ideas
@@ -471,6 +472,11 @@ def demo_step(session, out: Path, con) -> None:
     graph = to_graph(session)
     model = to_stockflow(graph, a, name="havndal")
     path = folder / "scenarios.json"
+    shipped = Path(example_dir("havndal")) / "scenarios.json"
+    if not path.is_file() and shipped.is_file():  # start from the doses shipped with the example
+        from gmb.scenarios.settings import load_scenarios, save_scenarios
+
+        save_scenarios(load_scenarios(shipped), path)
     sc, _ = load_or_init_scenarios(path, graph)
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:
