@@ -270,3 +270,50 @@ def test_chunks_can_run_elsewhere_and_reduce_in_run_order():
     assert np.array_equal(again.horizon, whole.horizon) and np.array_equal(again.values, whole.values)
     with pytest.raises(SimulationError, match="do not cover"):
         reduce_chunks(study, parts[:2])
+
+
+def _one_stock(step: float):
+    import networkx as nx
+
+    from gmb.stockflow.assumptions import Assumptions
+    from gmb.stockflow.convert import to_stockflow
+
+    G = nx.DiGraph(outcome="b")
+    G.add_node("a", label="A")
+    G.add_node("b", label="B", kind="stock")
+    G.add_edge("a", "b", id="L1", sign=1, strength="medium", delay=False)
+    a = Assumptions().edit(time={"unit": "month", "start": 0.0, "horizon": 24.0, "step": step})
+    return to_stockflow(G, a)
+
+
+def test_rk4_is_fourth_order_where_euler_is_first():
+    """dS/dt = (S* - S)/tau with S* = 1.2 from t = 0: S(t) = 1.2 - 0.2 exp(-t/tau), by hand."""
+    errors = {}
+    for step in (0.5, 0.25):
+        m = _one_stock(step)
+        study = {}
+        for integration in ("euler", "rk4"):
+            s = Study.build(m, {"up": [Intervention(variable="b", dose=0.2, shape="step", start=0)]}, seed=0,
+                            horizon=24.0, every=step, vary=(), integration=integration)  # fmt: skip
+            r = run_study(s, runs=1)
+            tau = m.element(m.flows[0].adjustment_time).value
+            exact = 1.2 - 0.2 * np.exp(-s.times / tau)
+            study[integration] = float(np.max(np.abs(r.values[1, 0, :, 0] - exact)))
+            assert s.engine == "numpy" or integration == "euler"
+        errors[step] = study
+    assert errors[0.25]["rk4"] < 1e-7 < 1e-4 < errors[0.25]["euler"]
+    assert errors[0.5]["euler"] / errors[0.25]["euler"] == pytest.approx(2, rel=0.1)  # first order
+    assert errors[0.5]["rk4"] / errors[0.25]["rk4"] == pytest.approx(16, rel=0.15)  # fourth order
+
+
+def test_rk4_on_a_nonlinear_model_is_closer_to_a_fine_euler_run():
+    m = synthetic_model(10, seed=2, delay_share=0.3, step=0.25, horizon=24.0)
+    fine = synthetic_model(10, seed=2, delay_share=0.3, step=1 / 64, horizon=24.0)
+    iv = {"x": [Intervention(variable="v3", dose=0.3, shape="ramp", start=0, ramp_up=6)]}
+    get = {}
+    for name, model, integration in (("euler", m, "euler"), ("rk4", m, "rk4"), ("fine", fine, "euler")):
+        s = Study.build(model, iv, seed=0, horizon=24.0, every=6.0, vary=(), integration=integration)
+        get[name] = run_study(s, runs=1).values[1, 0, :, 0]
+    assert np.max(np.abs(get["rk4"] - get["fine"])) < 0.1 * np.max(np.abs(get["euler"] - get["fine"]))
+    with pytest.raises(InputError, match="integration"):
+        Study.build(m, iv, seed=0, horizon=24.0, integration="heun")

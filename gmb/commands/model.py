@@ -178,6 +178,7 @@ def simulate(
     method: str = typer.Option("mc", "--method", help="Ensemble: mc (Monte Carlo) or lhs (Latin hypercube)."),
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
+    integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
 ) -> None:
     """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
 
@@ -194,7 +195,7 @@ def simulate(
 
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
-                          out=out, as_json=as_json)  # fmt: skip
+                          out=out, integration=integration, as_json=as_json)  # fmt: skip
         return
 
     if engine not in ("native", "pysd"):

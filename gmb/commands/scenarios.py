@@ -34,6 +34,7 @@ SeedOpt = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives
 MethodOpt = typer.Option("mc", "--method", help="Sampling: mc (Monte Carlo) or lhs (Latin hypercube).")
 HorizonOpt = typer.Option(None, "--horizon", help="Evaluate at this time after the start (default: 3 years).")
 EngineOpt = typer.Option("auto", "--ensemble-engine", help="auto, numba or numpy.")
+IntegrationOpt = typer.Option("euler", "--integration", help="euler (as pysd) or rk4 (Runge-Kutta, numpy engine).")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumptions JSON (as for gmb convert).")
 OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
@@ -185,6 +186,7 @@ def rank(
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
+    integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
@@ -193,7 +195,7 @@ def rank(
     b, sc, path = _prepare(name, assumptions, out)
     with _Bar("ranking ideas", not as_json) as bar:
         r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
-                       lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
+                       lang=_lang(b, lang), engine=engine, integration=integration, progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "ranking.json", r)
     if as_json:
@@ -251,6 +253,7 @@ def attribute(
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
+    integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
@@ -260,7 +263,8 @@ def attribute(
     ideas = resolve_bundle(sc, bundle)
     with _Bar(f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles", not as_json) as bar:
         r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
-                    permutations=permutations, lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
+                    permutations=permutations, lang=_lang(b, lang), engine=engine, integration=integration,
+                    progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "attribution.json", r)
     if as_json:
@@ -410,6 +414,7 @@ def simulate_ensemble(
     assumptions: Optional[Path] = None,
     out: Path = Path("."),
     engine: str = "auto",
+    integration: str = "euler",
     as_json: bool = False,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
@@ -429,7 +434,8 @@ def simulate_ensemble(
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
     with _Bar("ensemble runs", not as_json) as bar:
         r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
-                       method=method, horizon=horizon, every=every, engine=engine, progress=bar)  # fmt: skip
+                       method=method, horizon=horizon, every=every, engine=engine, integration=integration,
+                       progress=bar)  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
     from gmb.scenarios.answers import behaviour
 
