@@ -80,11 +80,20 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
                  file=file, line=exc.line)  # fmt: skip
             data = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
-        builder = _LineBuilder()
-        parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        builder.parser = parser
-        parser.feed(data)
-        return parser.close()
+        try:
+            return _parse(data, DefusedXMLParser)
+        except ParseError as exc:
+            # Hand-edited XMILE often uses isee: without declaring it; declare such prefixes and retry.
+            if not repair or "unbound prefix" not in str(exc):
+                raise
+            data, prefixes = _declare_prefixes(data)
+            if not prefixes:
+                raise
+            from gmb.errors import warn
+
+            warn(f"undeclared XML prefix {', '.join(p + ':' for p in prefixes)}; read anyway", file=file,
+                 line=exc.position[0] if getattr(exc, "position", None) else None)  # fmt: skip
+            return _parse(data, DefusedXMLParser)
     except DefusedXmlException:
         line = _line_of(data, (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype"))
         raise FormatError(
@@ -98,6 +107,30 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
     except (ValueError, LookupError, TypeError, OverflowError, RecursionError) as exc:
         # expat reports some broken encodings and declarations this way
         raise FormatError(f"cannot read the XML: {exc}", file=file) from None
+
+
+def _parse(data: bytes, parser_class) -> Element:
+    builder = _LineBuilder()
+    parser = parser_class(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    builder.parser = parser
+    parser.feed(data)
+    return parser.close()
+
+
+_KNOWN_PREFIXES = {b"isee": b"http://iseesystems.com/XMILE", b"simlin": b"https://simlin.com/XMILE/v1.0"}
+
+
+def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
+    """Add ``xmlns:p`` declarations to the root element for prefixes used but never declared."""
+    used = set(re.findall(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]", data)) | set(
+        re.findall(rb"\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=", data))
+    declared = set(re.findall(rb"xmlns:([A-Za-z_][\w.-]*)\s*=", data))
+    missing = sorted(p for p in used - declared if p.lower() not in (b"xml", b"xmlns"))
+    root = re.search(rb"<(?![?!])[A-Za-z_][\w.:-]*", data)
+    if not missing or root is None:
+        return data, []
+    extra = b"".join(b' xmlns:%s="%s"' % (p, _KNOWN_PREFIXES.get(p, b"urn:undeclared:" + p)) for p in missing)
+    return data[: root.end()] + extra + data[root.end() :], [p.decode("ascii", "replace") for p in missing]
 
 
 def _line_of(data: bytes, needles: tuple[bytes, ...]) -> int | None:

@@ -48,6 +48,8 @@ ISEE_NS = "http://iseesystems.com/XMILE"
 #: gmb's own attributes in XMILE files (ids, kinds, delays, strengths)
 GMB_NS = "https://gmb.invalid/ns/xmile-cld/1"
 _VARIABLE_TAGS = ("stock", "flow", "aux", "gf")
+#: simulation-control names some tools write as variables; they are no part of the map
+_CONTROL = {"time", "dt", "starttime", "stoptime", "initial_time", "final_time", "time_step", "saveper"}
 
 
 @dataclass
@@ -128,6 +130,8 @@ def _variables(model: Element, file: str) -> dict[str, _Var]:
         if name is None or not name.strip():
             raise ValidationError(f"a <{tag}> without a name", file=file, line=line_of(elem), field=f"<{tag}>")
         key = xmile_name(name)
+        if key in _CONTROL:
+            continue
         if key in found:
             raise ValidationError(
                 f"two variables are called '{_label(name)}' (XMILE names ignore case, spaces and underscores)",
