@@ -114,6 +114,8 @@ def read_xmile(path: str | Path, *, lang: str = "en", title: str | None = None, 
 def _variables(model: Element, file: str) -> dict[str, _Var]:
     found: dict[str, _Var] = {}
     block = child(model, "variables")
+    if block is None:
+        block = model  # pre-1.0 XMILE (older Stella): variables directly in <model>
     groups: list[Element] = []
     for elem in block if block is not None else ():
         tag = local(elem.tag)
@@ -207,8 +209,9 @@ def _view_names(view: Element) -> dict[str, str]:
 
 
 def _views(model: Element) -> list[Element]:
+    """The diagrams: ``<views><view>``, and ``<display>`` directly in ``<model>`` in pre-1.0 XMILE."""
     block = child(model, "views")
-    return children(block, "view") if block is not None else []
+    return (children(block, "view") if block is not None else []) + children(model, "display")
 
 
 def _positions(model: Element, found: dict[str, _Var]) -> dict[str, tuple[float, float]]:
@@ -220,6 +223,12 @@ def _positions(model: Element, found: dict[str, _Var]) -> dict[str, tuple[float,
             key = xmile_name(attr(elem, "name", ""))
             x, y = _number(attr(elem, "x")), _number(attr(elem, "y"))
             if key in found and key not in out and x is not None and y is not None:
+                out[key] = (x, y)
+    for key, var in found.items():  # pre-1.0 XMILE: <display x= y=> inside the variable
+        display = child(var.elem, "display")
+        if key not in out and display is not None:
+            x, y = _number(attr(display, "x")), _number(attr(display, "y"))
+            if x is not None and y is not None:
                 out[key] = (x, y)
     return out
 
