@@ -23,7 +23,7 @@ from gmb.io.ids import make_id
 from gmb.session.model import Polarity, Session, Strength, VariableKind
 from gmb.session.validate import parse_session
 
-__all__ = ["MapBuilder", "read_bytes", "MAX_BYTES", "MAX_LABEL", "as_session", "check_new_file"]
+__all__ = ["MapBuilder", "read_bytes", "MAX_BYTES", "MAX_LABEL", "as_session", "check_new_file", "xml_safe"]
 
 #: files larger than this are refused before parsing (a CLD is kilobytes, not gigabytes)
 MAX_BYTES = 64 * 1024 * 1024
@@ -71,6 +71,25 @@ def as_session(obj: Any) -> Session:
 
         return from_graph(obj)
     raise ValidationError(f"expected a Session or a networkx.DiGraph, got {type(obj).__name__}")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(session: Session) -> None:
+    """Refuse text XML 1.0 cannot hold (control characters), naming where it is."""
+    for kind, items in (("variables", session.variables), ("links", session.links), ("themes", session.themes)):
+        for item in items:
+            for name, value in item.model_dump(mode="json").items():
+                texts = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+                for text in texts:
+                    if isinstance(text, str) and _NOT_XML.search(text):
+                        raise ValidationError(
+                            "contains a control character that XML files cannot hold",
+                            field=f"{kind}.{item.id}.{name}", hint="remove it and export again",
+                        )  # fmt: skip
+    if _NOT_XML.search(session.title):
+        raise ValidationError("contains a control character that XML files cannot hold", field="title")
 
 
 def polarity_of(value: Any) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "EquationError",
     "Token",
     "vensim_name",
+    "unquote",
     "xmile_name",
     "vensim_tokens",
     "xmile_tokens",
@@ -63,20 +64,25 @@ class Refs:
 _SPACE = re.compile(r"[\s_]+")
 
 
-def vensim_name(text: str) -> str:
-    """Vensim compares names ignoring case, quotes and runs of spaces/underscores."""
+def unquote(text: str) -> str:
+    """The name inside ``"..."`` with its backslash escapes undone (other text unchanged)."""
     text = text.strip()
     if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        text = text[1:-1].replace('\\"', '"')
-    return _SPACE.sub(" ", text).strip().casefold()
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+def vensim_name(text: str) -> str:
+    """Vensim compares names ignoring case, quotes and runs of spaces/underscores."""
+    return _SPACE.sub(" ", unquote(text)).strip().casefold()
 
 
 def xmile_name(text: str) -> str:
     r"""XMILE compares names ignoring case; spaces, ``\n`` and underscores are the same character."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        text = text[1:-1].replace('\\"', '"')
-    text = text.replace("\\n", " ")
+    if text.strip()[:1] == '"':
+        text = unquote(text)
+    else:  # Stella writes a line break in a name as \n (and a backslash as \\)
+        text = re.sub(r"\\(.)", lambda m: " " if m.group(1) == "n" else m.group(1), text)
     return _SPACE.sub("_", text).strip("_").casefold()
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy
+from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
 from gmb.io.safexml import local, parse_xml
 from gmb.session.model import Session
 
@@ -64,6 +64,7 @@ def write_graphml(session: Any, path: str | Path) -> Path:
     session = as_session(session)
     path = Path(path)
     check_new_file(path)
+    xml_safe(session)
     G = to_graph(session)
     H = nx.DiGraph()
     participants = [p.model_dump(mode="json") for p in session.participants]

@@ -41,7 +41,7 @@ from typing import Any
 
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes, atomic_write_text
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy
+from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
@@ -401,6 +401,7 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
     session = as_session(session)
     path = Path(path)
     check_new_file(path)
+    xml_safe(session)  # a workbook is XML inside
     lang = lang or (session.languages[0] if session.languages else "en")
     others = [x for x in session.languages if x != lang]
     theme_label = {t.id: t.label(lang) for t in session.themes}

@@ -37,7 +37,9 @@ from typing import Any
 from gmb.errors import EncodingError, FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
 from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes
-from gmb.io.equations import EquationError, Token, signed_terms, split_args, vensim_name, vensim_refs, vensim_tokens
+from gmb.io.equations import (
+    EquationError, Token, signed_terms, split_args, unquote, vensim_name, vensim_refs, vensim_tokens,
+)  # fmt: skip
 from gmb.session.model import Session
 
 __all__ = ["read_mdl", "write_mdl"]
@@ -180,7 +182,7 @@ def _equations(text: str, file: str) -> dict[str, _Var]:
         key = vensim_name(name)
         if op == "skip" or not key or key in _CONTROL:
             continue
-        label = " ".join(name.strip().strip('"').replace('\\"', '"').split())
+        label = " ".join(unquote(name).split())
         var = found.get(key)
         if var is None:
             var = found[key] = _Var(label=label, key=key, line=line)
@@ -430,7 +432,7 @@ def _place(views: list[_View], found: dict[str, _Var], file: str):
                     continue
                 warn(f"'{fields[2].strip()[:80]}' is in the sketch but has no equation; added as a variable",
                      file=file, line=number)  # fmt: skip
-                found[key] = _Var(label=" ".join(fields[2].strip().strip('"').split()), key=key, line=number)
+                found[key] = _Var(label=" ".join(unquote(fields[2]).split()), key=key, line=number)
             names[v_index, uid] = key
             x, y = _float(fields[3]), _float(fields[4])
             bits = _int(fields[8]) if len(fields) > 8 else 3
@@ -488,7 +490,7 @@ def _arrows(views, names, found, quantified, b: MapBuilder, file: str) -> None:
 
 
 # -- writing ------------------------------------------------------------------------------
-_NEEDS_QUOTES = re.compile(r"""[^\w \-'$&%.]|^\s|\s$|^\d""", re.UNICODE)
+_NEEDS_QUOTES = re.compile(r"""[^\w '$&%.]|^['\s]|\s$|^\d""", re.UNICODE)
 
 
 def _quote(name: str) -> str:
@@ -510,13 +512,16 @@ def layout(n: int, i: int) -> tuple[float, float]:
     return (round(radius + 80 + radius * math.cos(angle)), round(radius + 80 + radius * math.sin(angle)))
 
 
-def names_for(session: Session, lang: str, norm) -> dict[str, str]:
+def names_for(session: Session, lang: str, norm, reserved: set[str] = frozenset()) -> dict[str, str]:
     """One name per variable; two labels that the tool would treat as the same name are refused."""
     out: dict[str, str] = {}
     seen: dict[str, str] = {}
     for v in session.variables:
         label = " ".join(v.label(lang).split())
         key = norm(label)
+        if key in reserved:
+            raise ValidationError(f"'{label}' is a reserved name in this format (simulation time)",
+                                  field=f"variables.{v.id}.labels", hint="rename the variable")  # fmt: skip
         if key in seen:
             raise ValidationError(
                 f"variables '{seen[key]}' and '{v.id}' would get the same name '{label}' "
@@ -534,7 +539,7 @@ def write_mdl(session: Any, path: str | Path, *, lang: str | None = None) -> Pat
     path = Path(path)
     check_new_file(path)
     lang = lang or (session.languages[0] if session.languages else "en")
-    names = names_for(session, lang, vensim_name)
+    names = names_for(session, lang, vensim_name, _CONTROL)
     causes: dict[str, list[str]] = {v.id: [] for v in session.variables}
     for link in session.links:
         causes[link.effect].append(("-" if link.polarity.value == "-" else "") + _quote(names[link.cause]))

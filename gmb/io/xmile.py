@@ -27,6 +27,7 @@ tools ignore and gmb reads back.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gmb.errors import EncodingError, FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy
+from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
 from gmb.io.equations import EquationError, xmile_name, xmile_refs
 from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, text_of
 from gmb.io.vensim import layout, names_for
@@ -69,7 +70,8 @@ class _Var:
 
 
 def _label(name: str) -> str:
-    return " ".join(name.replace("\\n", " ").split())
+    """A name attribute as a label: ``\\n`` (a line break in Stella) becomes a space."""
+    return " ".join(re.sub(r"\\(.)", lambda m: " " if m.group(1) == "n" else m.group(1), name).split())
 
 
 def _gmb(elem: Element, name: str) -> str | None:
@@ -283,6 +285,10 @@ def _connectors(model: Element, found: dict[str, _Var], b: MapBuilder, file: str
 
 
 # -- writing -----------------------------------------------------------------------
+def _attr_name(name: str) -> str:
+    return name.replace("\\", "\\\\")
+
+
 def _ident(name: str) -> str:
     """How a connector names a variable: underscores for spaces, quoted when it has other symbols."""
     ident = name.replace(" ", "_")
@@ -299,7 +305,8 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
     path = Path(path)
     check_new_file(path)
     lang = lang or (session.languages[0] if session.languages else "en")
-    names = names_for(session, lang, xmile_name)
+    names = names_for(session, lang, xmile_name, _CONTROL)
+    xml_safe(session)
     q = quoteattr
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -317,7 +324,7 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
     for v in session.variables:
         tag = "stock" if v.kind.value == "stock" else "aux"
         doc = f"<doc>{escape(v.description)}</doc>" if v.description else ""
-        out.append(f"\t\t\t<{tag} name={q(names[v.id])} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)}>{doc}</{tag}>")
+        out.append(f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)}>{doc}</{tag}>")
     for theme in session.themes:
         members = [v for v in session.variables if theme.id in v.themes]
         out.append(f"\t\t\t<group name={q(theme.label(lang))} gmb:id={q(theme.id)}>")
@@ -328,7 +335,7 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
     for i, v in enumerate(session.variables):
         x, y = v.position if v.position is not None else layout(n, i)
         tag = "stock" if v.kind.value == "stock" else "aux"
-        out.append(f"\t\t\t\t<{tag} x={q(_num(x))} y={q(_num(y))} name={q(names[v.id])}/>")
+        out.append(f"\t\t\t\t<{tag} x={q(_num(x))} y={q(_num(y))} name={q(_attr_name(names[v.id]))}/>")
     for uid, link in enumerate(session.links, start=1):
         extra = f" polarity={q(link.polarity.value)}" if link.polarity.value in "+-" else ""
         extra += ' gmb:delay="true"' if link.delay else ""
