@@ -69,7 +69,19 @@ def as_session(obj: Any) -> Session:
     if isinstance(obj, nx.DiGraph):
         from gmb.cld.graph import from_graph
 
-        return from_graph(obj)
+        # from_graph needs the themes and people the nodes and edges name; the graph carries them
+        G = obj
+        themes = G.graph.get("themes") if isinstance(G.graph.get("themes"), dict) else {}
+        people = {d.get("proposed_by") for _, d in G.nodes(data=True)}
+        for *_, d in G.edges(data=True):
+            people |= {d.get("proposed_by"), *(d.get("supporters") or ()), *(d.get("disputers") or ())}
+        base = parse_session({
+            "title": G.graph.get("title") or "untitled", "focus": G.graph.get("focus") or "",
+            "languages": G.graph.get("languages") or ["en"],
+            "themes": [{"id": k, **{f: v[f] for f in ("labels", "description") if f in v}} for k, v in themes.items()],
+            "participants": [{"id": p, "name": p} for p in sorted(x for x in people if x)],
+        })  # fmt: skip
+        return from_graph(G, base=base)
     raise ValidationError(f"expected a Session or a networkx.DiGraph, got {type(obj).__name__}")
 
 

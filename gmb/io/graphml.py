@@ -71,8 +71,9 @@ def write_graphml(session: Any, path: str | Path) -> Path:
     H.graph.update(_encode({**G.graph, "participants": participants, "encoding": ENCODING}))
     for node, data in G.nodes(data=True):
         H.add_node(node, **_encode(data))
+    order = {link.id: i for i, link in enumerate(session.links)}  # networkx would group edges by source
     for cause, effect, data in G.edges(data=True):
-        H.add_edge(cause, effect, **_encode(data))
+        H.add_edge(cause, effect, **_encode(data), order=order[data["id"]])
     buffer = io.BytesIO()
     nx.write_graphml(H, buffer, encoding="utf-8", prettyprint=True)
     atomic_write_bytes(path, buffer.getvalue())
@@ -145,7 +146,9 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
                    description=data.get("description") or "", notes=data.get("notes") or "",
                    themes=[t for t in data.get("themes") or [] if isinstance(t, str)]
                    if isinstance(data.get("themes"), list) else (), **extra)  # fmt: skip
-    edges = G.edges(data=True)
+    edges = list(G.edges(data=True))
+    if ours:
+        edges.sort(key=lambda e: e[2].get("order", 0) if isinstance(e[2].get("order"), int) else 0)
     if G.is_multigraph():
         warn("parallel edges found; only the first of each pair is read", file=file)
     for cause, effect, data in edges:

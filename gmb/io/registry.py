@@ -16,7 +16,7 @@ from typing import Any, Callable
 from gmb.errors import InputError
 from gmb.session.model import Session
 
-__all__ = ["READERS", "WRITERS", "read_any", "write_any", "guess_format", "writer_format"]
+__all__ = ["READERS", "WRITERS", "KEEPS", "read_any", "write_any", "guess_format", "writer_format"]
 
 
 # Readers and writers are imported on use, so `gmb --help` does not load openpyxl or networkx.
@@ -60,6 +60,27 @@ WRITERS: dict[str, tuple[tuple[str, ...], Callable[..., Path]]] = {
     "kumu-xlsx": ((".xlsx",), _lazy("gmb.io.kumu", "write_kumu_xlsx")),
     "graphml": ((".graphml",), _lazy("gmb.io.graphml", "write_graphml")),
 }
+
+
+_ALL_VAR = ("id", "labels", "kind", "position", "description", "themes", "notes", "proposed_by", "stage")
+_ALL_LINK = ("id", "polarity", "delay", "strength", "supporters", "disputers", "evidence", "notes", "proposed_by",
+             "stage")  # fmt: skip
+
+#: What a round trip session -> format -> session keeps; everything else is lost (README, "Formats").
+#: ``label`` is the first language's label only; ``kind=stock`` keeps only whether it is a stock;
+#: ``themes`` keep their labels (ids made again from them) except in csv and graphml (ids, and in csv
+#: no labels). The tests hold every writer/reader pair to this table.
+KEEPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "graphml": {"variable": (*_ALL_VAR, "proposed_at"), "link": (*_ALL_LINK, "proposed_at"),
+                "session": ("title", "focus", "languages", "participants", "themes", "ideas", "outcome")},
+    "csv": {"variable": _ALL_VAR, "link": _ALL_LINK, "session": ("languages",)},
+    "kumu": {"variable": _ALL_VAR, "link": _ALL_LINK, "session": ("title", "languages")},
+    "kumu-xlsx": {"variable": _ALL_VAR, "link": _ALL_LINK, "session": ("languages",)},
+    "xmile": {"variable": ("id", "label", "kind", "position", "description", "themes"),
+              "link": ("id", "polarity", "delay", "strength"), "session": ("title",)},
+    "mdl": {"variable": ("label", "kind=stock", "position", "description"), "link": ("polarity", "delay"),
+            "session": ()},
+}  # fmt: skip
 
 
 def guess_format(path: Path) -> str:
