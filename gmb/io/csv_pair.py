@@ -66,11 +66,10 @@ def _escape(text: str) -> str:
 
 def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     text = read_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # the separator is the one the header uses most (guessing from data rows trips over quoted labels)
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (header_line.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
