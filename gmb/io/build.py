@@ -23,7 +23,7 @@ from gmb.io.ids import make_id
 from gmb.session.model import Polarity, Session, Strength, VariableKind
 from gmb.session.validate import parse_session
 
-__all__ = ["MapBuilder", "read_bytes", "MAX_BYTES", "MAX_LABEL", "as_session", "check_new_file", "xml_safe"]
+__all__ = ["MapBuilder", "read_bytes", "MAX_BYTES", "MAX_LABEL", "as_session", "check_new_file", "xml_safe", "read_utf8"]
 
 #: files larger than this are refused before parsing (a CLD is kilobytes, not gigabytes)
 MAX_BYTES = 64 * 1024 * 1024
@@ -35,9 +35,10 @@ _KINDS = {k.value for k in VariableKind}
 _STRENGTHS = {s.value for s in Strength}
 
 
-def read_bytes(path: str | Path, *, limit: int = MAX_BYTES) -> bytes:
+def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
     """The file's bytes; a missing, unreadable or oversized file raises a located GmbError."""
     path = Path(path)
+    limit = MAX_BYTES if limit is None else limit
     try:
         size = path.stat().st_size
         if path.is_dir():
@@ -52,6 +53,15 @@ def read_bytes(path: str | Path, *, limit: int = MAX_BYTES) -> bytes:
         raise NotFoundError("no such file", file=str(path)) from None
     except OSError as exc:
         raise StoreError(f"cannot read: {exc.strerror}", file=str(path)) from None
+
+
+def read_utf8(path: str | Path) -> str:
+    """:func:`read_bytes` decoded as strict UTF-8 (a BOM is dropped); bad bytes raise EncodingError with the line."""
+    from gmb.io.safexml import check_utf8
+
+    raw = read_bytes(path)
+    check_utf8(raw, str(path))
+    return raw.decode("utf-8").removeprefix("\ufeff")
 
 
 def check_new_file(path: Path) -> None:

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from gmb.errors import FormatError, NotFoundError, ValidationError
-from gmb.files import atomic_write_text, read_text
-from gmb.io.build import MapBuilder, as_session
+from gmb.files import atomic_write_text
+from gmb.io.build import MapBuilder, as_session, read_utf8
 from gmb.session.model import Session
 
 __all__ = ["read_csv_pair", "write_csv_pair", "is_csv_pair", "VARIABLE_COLUMNS", "LINK_COLUMNS"]
@@ -65,7 +65,7 @@ def _escape(text: str) -> str:
 
 
 def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = read_text(path)
+    text = read_utf8(path)
     # the separator is the one the header uses most (guessing from data rows trips over quoted labels)
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=lambda d: (header_line.count(d), d == ","))

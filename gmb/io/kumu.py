@@ -41,7 +41,9 @@ from typing import Any
 
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes, atomic_write_text
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
+from gmb.io.build import (
+    MapBuilder, as_session, check_new_file, polarity_of, read_bytes, read_utf8, truthy, xml_safe,
+)  # fmt: skip
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
@@ -179,11 +181,7 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
     """Read a Kumu JSON blueprint into a new in-memory :class:`Session`."""
     path = Path(path)
     file = str(path)
-    from gmb.io.safexml import check_utf8
-
-    raw = read_bytes(path)
-    check_utf8(raw, file)
-    text = raw.decode("utf-8").removeprefix("\ufeff")
+    text = read_utf8(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
