@@ -403,8 +403,6 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
     lang = lang or (session.languages[0] if session.languages else "en")
     others = [x for x in session.languages if x != lang]
     theme_label = {t.id: t.label(lang) for t in session.themes}
-    labels = [v.label(lang) for v in session.variables]
-    unique = len(set(labels)) == len(labels)
     wb = Workbook()
     ws = wb.active
     ws.title = "Elements"
@@ -420,7 +418,8 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
     ws = wb.create_sheet("Connections")
     ws.append(["From", "To", "Direction", "Label", "Type", "Tags", "Description", "Delay", "Strength", "ID",
                "Evidence", "Notes", "Supporters", "Disputers", "Proposed by", "Stage"])  # fmt: skip
-    name = {v.id: (v.label(lang) if unique else v.id) for v in session.variables}
+    # From/To name elements by ID (Kumu matches them against the ID column): labels may repeat
+    name = {v.id: v.id for v in session.variables}
     for link in session.links:
         _append(ws, [
             _cell(name[link.cause]), _cell(name[link.effect]), "directed", "",
