@@ -218,14 +218,14 @@ def _refs(
     is_known = known if callable(known) else set(known).__contains__
     dynamic: dict[str, None] = {}
     initial: dict[str, None] = {}
-    # stack of open brackets: [kind, function name (normalised) or "", argument index]
+    # stack of open brackets: [kind, function name (normalised) or "", argument index, offset]
     stack: list[list] = []
     for k, tok in enumerate(tokens):
         if tok.kind in ("(", "["):
             func = ""
             if tok.kind == "(" and k and tokens[k - 1].kind == "name":
                 func = norm(tokens[k - 1].text).replace("_", " ")
-            stack.append([tok.kind, func, 0])
+            stack.append([tok.kind, func, 0, tok.offset])
         elif tok.kind in (")", "]"):
             want = "(" if tok.kind == ")" else "["
             if not stack or stack[-1][0] != want:
@@ -243,7 +243,7 @@ def _refs(
             only_initial = any(frame[2] in initial_args.get(frame[1], ()) for frame in stack if frame[0] == "(")
             (initial if only_initial else dynamic)[name] = None
     if stack:
-        raise EquationError(f"'{stack[-1][0]}' is not closed", len(tokens) and tokens[-1].offset)
+        raise EquationError(f"'{stack[-1][0]}' is not closed", stack[-1][3])
     return Refs(tuple(dynamic), tuple(n for n in initial if n not in dynamic))
 
 

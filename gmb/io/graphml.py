@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,14 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     root = parse_xml(raw, file)  # the safety check: networkx's own parser is not hardened
     if local(root.tag) != "graphml":
         raise FormatError(f"not GraphML: the outermost element is <{local(root.tag) or '?'}>", file=file, line=1)
+    if root.tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
+        raw = raw.replace(b"<graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"', 1)
     try:
-        graphs = list(nx.readwrite.graphml.GraphMLReader()(string=raw))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            graphs = list(nx.readwrite.graphml.GraphMLReader()(string=raw))
+        for w in caught:  # networkx warns about keys without a type; say it as ours, with the file
+            warn(str(w.message), file=file)
     except Exception as exc:  # noqa: BLE001 - networkx raises many kinds of errors on bad GraphML
         raise FormatError(f"cannot read the GraphML: {type(exc).__name__}: {exc}"[:300], file=file) from None
     if not graphs:

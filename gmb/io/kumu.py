@@ -36,6 +36,7 @@ import io
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -311,7 +312,12 @@ def _workbook(raw: bytes, file: str):
     if unpacked > MAX_UNPACKED:
         raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file)
     try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        for w in caught:  # openpyxl's complaints about odd parts of the file, said as ours
+            warn(f"{w.message}", file=file)
+        return wb
     except Exception as exc:  # noqa: BLE001 - a broken workbook fails in many ways inside openpyxl
         raise FormatError(f"cannot read the workbook: {type(exc).__name__}: {exc}"[:300], file=file) from None
 
