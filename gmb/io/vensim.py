@@ -420,6 +420,7 @@ def _place(views: list[_View], found: dict[str, _Var], file: str):
     placed: dict[str, tuple[float, float]] = {}
     shapes: dict[str, int] = {}
     names: dict[tuple[int, int], str] = {}
+    originals: set[str] = set()
     for v_index, view in enumerate(views):
         for uid, (kind, fields, number) in view.objects.items():
             if kind != 10 or len(fields) < 5:
@@ -436,13 +437,16 @@ def _place(views: list[_View], found: dict[str, _Var], file: str):
             names[v_index, uid] = key
             x, y = _float(fields[3]), _float(fields[4])
             bits = _int(fields[8]) if len(fields) > 8 else 3
-            shadow = bits is not None and not bits & 1
-            if x is not None and y is not None and (key not in placed or not shadow) and key not in shapes:
-                placed[key] = (x, y)
-            if not shadow or key not in shapes:
-                shape = _int(fields[7]) if len(fields) > 7 else None
-                if shape is not None and key not in shapes:
+            shadow = bits is not None and not bits & 1  # a copy of a variable defined elsewhere
+            shape = _int(fields[7]) if len(fields) > 7 else None
+            if not shadow and key not in originals:
+                originals.add(key)
+                if x is not None and y is not None:
+                    placed[key] = (x, y)
+                if shape is not None:
                     shapes[key] = shape
+            elif key not in placed and x is not None and y is not None:
+                placed[key] = (x, y)
     return placed, shapes, names
 
 
