@@ -27,7 +27,7 @@ def make_session(cli) -> None:
 
 def edges(session: Session) -> set[tuple[str, str, str, bool]]:
     label = {v.id: v.label("da") for v in session.variables}
-    return {(label[l.cause], label[l.effect], l.polarity.value, l.delay) for l in session.links}
+    return {(label[k.cause], label[k.effect], k.polarity.value, k.delay) for k in session.links}
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -123,7 +123,7 @@ def test_import_shows_warnings_and_still_imports(cli):
     assert code == 0
     assert "warning:" in err and "points at object 9, which does not exist" in err
     s = Store(Path("sessions")).load("m")
-    assert [(l.cause, l.effect, l.polarity.value) for l in s.links] == [("a", "b", "+")]
+    assert [(k.cause, k.effect, k.polarity.value) for k in s.links] == [("a", "b", "+")]
     assert s.variable("a").position == (10.0, 10.0)
 
 

@@ -12,7 +12,6 @@ import json
 import shutil
 import warnings
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -44,7 +43,7 @@ def loops(session):
     out = []
     for cycle in nx.simple_cycles(G):
         sign = 1
-        for a, b in zip(cycle, cycle[1:] + cycle[:1]):
+        for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True):
             sign *= G.edges[a, b]["sign"]
         out.append(("R" if sign > 0 else "B" if sign < 0 else "?", len(cycle)))
     return out
@@ -225,9 +224,7 @@ MALFORMED = {
     "test_non_negative_flows.xmile": 45,
     "test_non_negative_flows_behavior.xmile": 49,
 }
-ALL_MODELS = sorted(
-    p for p in (EXTERNAL / "test-models").glob("**/*") if p.suffix in (".mdl", ".xmile", ".stmx")
-)
+ALL_MODELS = sorted(p for p in (EXTERNAL / "test-models").glob("**/*") if p.suffix in (".mdl", ".xmile", ".stmx"))
 
 
 @pytest.mark.parametrize("path", ALL_MODELS, ids=[str(p.relative_to(EXTERNAL / "test-models")) for p in ALL_MODELS])

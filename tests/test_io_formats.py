@@ -21,7 +21,7 @@ from gmb.session.model import Session
 
 
 def links(session: Session) -> list[tuple[str, str, str, bool]]:
-    return [(l.cause, l.effect, l.polarity.value, l.delay) for l in session.links]
+    return [(k.cause, k.effect, k.polarity.value, k.delay) for k in session.links]
 
 
 # -- the equation tokenizer -----------------------------------------------------------------------
@@ -178,13 +178,16 @@ def xmile(tmp_path: Path, body: str, head: str = "") -> Path:
 
 
 def test_cld_connectors_aliases_groups_and_positions(tmp_path):
-    path = xmile(tmp_path, """<header><name>Kort</name></header><model><variables>
+    path = xmile(
+        tmp_path,
+        """<header><name>Kort</name></header><model><variables>
         <aux name="Søvn"><doc>Hvor godt</doc></aux><aux name="Trivsel"/><stock name="Fysisk\\naktivitet"/>
         <group name="Sundhed"><entity name="Søvn"/><entity name="Fysisk_aktivitet"/></group></variables>
         <views><view><aux x="10" y="20" name="Søvn"/><alias uid="9" x="1" y="1"><of>Trivsel</of></alias>
         <connector uid="1" polarity="+"><from>Søvn</from><to><alias uid="9"/></to></connector>
         <connector uid="2" polarity="-" delay="true"><from>Trivsel</from><to>"fysisk aktivitet"</to></connector>
-        <connector uid="3"><from>Gone</from><to>Søvn</to></connector></view></views></model>""")
+        <connector uid="3"><from>Gone</from><to>Søvn</to></connector></view></views></model>""",
+    )
     with pytest.warns(GmbWarning, match="connector 3 points at 'gone'"):
         s = read_xmile(path, lang="da")
     assert s.title == "Kort"
@@ -282,7 +285,8 @@ def test_kumu_xlsx_by_label_or_id_and_cells_that_look_like_formulas(tmp_path):
 # -- GraphML and CSV ---------------------------------------------------------------------------------
 def test_graphml_from_other_tools(tmp_path):
     path = tmp_path / "y.graphml"
-    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
   <key id="d0" for="node" attr.name="label" attr.type="string"/>
   <key id="d1" for="edge" attr.name="sign" attr.type="int"/>
@@ -290,7 +294,9 @@ def test_graphml_from_other_tools(tmp_path):
     <node id="n0"><data key="d0">Søvn</data></node><node id="n 1"/>
     <edge source="n0" target="n 1"><data key="d1">-1</data></edge>
     <edge source="n 1" target="n 1"/>
-  </graph></graphml>""", encoding="utf-8")
+  </graph></graphml>""",
+        encoding="utf-8",
+    )
     with pytest.warns(GmbWarning, match="to itself"):
         s = read_graphml(path, lang="da")
     assert [(v.id, v.label()) for v in s.variables] == [("n0", "Søvn"), ("n_1", "n 1")]

@@ -82,7 +82,7 @@ Inflow=
 	~		|
 Effect(
 	[(0,0)-(2,2)],(0,0),(1,1),(2,2))
-	~	
+	~
 	~		|
 Outflow=
 	DELAY1I("Rate, per year"[sub], 3, Initial) + IF THEN ELSE(Stock > 0 :AND: Rate < 1, 1, 0)
@@ -159,8 +159,32 @@ def mutated(draw, seeds: list[bytes]) -> bytes:
         elif op == "flip" and n:
             data[at] = draw(st.integers(0, 255))
         elif op == "insert":
-            data[at:at] = draw(st.sampled_from([b"<", b">", b'"', b"|", b"~", b"(", b")", b"[", b",", b"\\", b"\x00",
-                                                b"\xff", b"\xc3", b"&", b"{", b"}", b"\n", b"=", b"1,", b"-"]))
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b"<",
+                        b">",
+                        b'"',
+                        b"|",
+                        b"~",
+                        b"(",
+                        b")",
+                        b"[",
+                        b",",
+                        b"\\",
+                        b"\x00",
+                        b"\xff",
+                        b"\xc3",
+                        b"&",
+                        b"{",
+                        b"}",
+                        b"\n",
+                        b"=",
+                        b"1,",
+                        b"-",
+                    ]
+                )
+            )
         elif op == "delete":
             del data[at : at + draw(st.integers(1, 40))]
         elif op == "repeat":
@@ -246,8 +270,10 @@ def _xmile(draw) -> str:
              "</connector>" for i in range(draw(st.integers(0, 6)))]  # fmt: skip
     root = draw(st.sampled_from(["xmile", "xmile", "svg"]))
     model = "<model>" if draw(st.integers(0, 9)) else ""
-    return (f'<{root} xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">{model}<variables>{"".join(tags)}'
-            f"</variables><views><view>{''.join(conns)}</view></views>{'</model>' if model else ''}</{root}>")
+    return (
+        f'<{root} xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">{model}<variables>{"".join(tags)}'
+        f"</variables><views><view>{''.join(conns)}</view></views>{'</model>' if model else ''}</{root}>"
+    )
 
 
 _JSON = st.recursive(
@@ -273,7 +299,8 @@ def _kumu(draw) -> str:
 
 def _graphml(draw) -> str:
     nodes = draw(st.lists(_NAME.map(lambda s: s.replace('"', "").replace("&", "").replace("<", "")), max_size=5))
-    edges = "".join(f'<edge source="{draw(st.sampled_from(nodes or ["n"]))}" target="{draw(st.sampled_from(nodes or ["n"]))}">'
+    end = st.sampled_from(nodes or ["n"])
+    edges = "".join(f'<edge source="{draw(end)}" target="{draw(end)}">'
                     f'<data key="p">{draw(st.sampled_from(["+", "-", "x", ""]))}</data></edge>'
                     for _ in range(draw(st.integers(0, 6))))  # fmt: skip
     labels = "".join(f'<node id="{n}"><data key="l">{draw(_NAME).replace("<", "").replace("&", "")}</data></node>'
@@ -367,7 +394,8 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<ROOT xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"><model><variables><aux name="&lol3;"/></variables></model></ROOT>
+<ROOT xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"><model><variables><aux name="&lol3;"/>
+</variables></model></ROOT>
 """
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -436,7 +464,8 @@ def test_huge_labels_are_refused_with_their_place(fmt, tmp_path):
         "xmile": f'<xmile><model><variables><aux name="x"/>\n<aux name="{big}"/></variables></model></xmile>'.encode(),
         "kumu": json.dumps({"elements": [{"_id": "a", "attributes": {"label": "x"}},
                                          {"_id": "b", "attributes": {"label": big}}]}, indent=1).encode(),
-        "graphml": (f'<graphml><key id="l" for="node" attr.name="label" attr.type="string"/><graph edgedefault="directed">'
+        "graphml": (f'<graphml><key id="l" for="node" attr.name="label" attr.type="string"/>'
+                    f'<graph edgedefault="directed">'
                     f'<node id="n"><data key="l">{big}</data></node></graph></graphml>').encode(),
         "csv": f"from,to,sign\nx,{big},+\n".encode(),
     }  # fmt: skip
@@ -467,7 +496,9 @@ def test_huge_labels_are_refused_with_their_place(fmt, tmp_path):
 def test_cyclic_and_self_references(tmp_path):
     """Loops are what a CLD is for; a variable that names itself is skipped with a warning."""
     path = tmp_path / "cycle.mdl"
-    path.write_text("A = A FUNCTION OF(B, A) ~~|\nB = A FUNCTION OF(C) ~~|\nC = A FUNCTION OF(-A) ~~|\n", encoding="utf-8")
+    path.write_text(
+        "A = A FUNCTION OF(B, A) ~~|\nB = A FUNCTION OF(C) ~~|\nC = A FUNCTION OF(-A) ~~|\n", encoding="utf-8"
+    )
     with pytest.warns(GmbWarning, match="to itself"):
         s = READERS["mdl"][1](path)
     assert {(link.cause, link.effect, link.polarity.value) for link in s.links} == {

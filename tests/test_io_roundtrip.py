@@ -227,8 +227,11 @@ def _positions_given(session: Session, fmt: str) -> Session:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
 @given(session=maps())
 def test_generated_maps_round_trip(fmt, session, tmp_path_factory):
     folder = tmp_path_factory.mktemp(fmt)

@@ -23,7 +23,16 @@ from gmb.io.ids import make_id
 from gmb.session.model import Polarity, Session, Strength, VariableKind
 from gmb.session.validate import parse_session
 
-__all__ = ["MapBuilder", "read_bytes", "MAX_BYTES", "MAX_LABEL", "as_session", "check_new_file", "xml_safe", "read_utf8"]
+__all__ = [
+    "MapBuilder",
+    "read_bytes",
+    "MAX_BYTES",
+    "MAX_LABEL",
+    "as_session",
+    "check_new_file",
+    "xml_safe",
+    "read_utf8",
+]
 
 #: files larger than this are refused before parsing (a CLD is kilobytes, not gigabytes)
 MAX_BYTES = 64 * 1024 * 1024

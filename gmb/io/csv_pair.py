@@ -152,7 +152,9 @@ def read_csv_pair(path: str | Path, *, lang: str = "en", title: str | None = Non
             raise FormatError(f"links.csv has no {' or '.join(missing)} column (header is {','.join(header)})",
                               file=file, line=1, hint="the header must include from,to,sign")  # fmt: skip
         for line, row in rows:
-            ends = [_end(b, by_label, _unescape(row[end]), file, line, end, var_file.is_file()) for end in ("from", "to")]
+            ends = [
+                _end(b, by_label, _unescape(row[end]), file, line, end, var_file.is_file()) for end in ("from", "to")
+            ]
             sign, delay = row.get("sign", ""), row.get("delay", "").lower()
             if sign not in _SIGNS:
                 raise ValidationError(f"invalid polarity {sign!r}", file=file, line=line, field="sign",

@@ -88,7 +88,7 @@ def xmile_name(text: str) -> str:
 
 # -- tokenizers -------------------------------------------------------------
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_VENSIM_STOP = set("+-*/^=<>()[],;!:\"{}~|")
+_VENSIM_STOP = set('+-*/^=<>()[],;!:"{}~|')
 _VENSIM_KEYWORD = re.compile(r":[A-Za-z ]+:")
 _XMILE_NAME = re.compile(r"[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*")
 

@@ -10,7 +10,8 @@ Parsing refuses DTDs and entities (:mod:`gmb.io.safexml`) before networkx sees t
 >>> import tempfile, pathlib
 >>> from gmb.session.model import Session, Variable, Link
 >>> s = Session(title="t", languages=("da",), variables=(Variable(id="a", labels={"da": "Søvn"}, position=(1, 2)),
-...             Variable(id="b", labels={"da": "Trivsel"})), links=(Link(id="L1", cause="a", effect="b", polarity="-", delay=True),))
+...             Variable(id="b", labels={"da": "Trivsel"})),
+...             links=(Link(id="L1", cause="a", effect="b", polarity="-", delay=True),))
 >>> p = write_graphml(s, pathlib.Path(tempfile.mkdtemp()) / "m.graphml")
 >>> read_graphml(p) == s
 True
@@ -138,11 +139,19 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
         where = f"node {node}"
         data = _decode(data, _JSON_KEYS["node"], file, where)
         labels = data.get("labels") if isinstance(data.get("labels"), dict) else {}
-        label = labels.get(lang) or data.get("label") or data.get("name") or (next(iter(labels.values()), None)
-                                                                            if labels else None) or node
+        label = (
+            labels.get(lang)
+            or data.get("label")
+            or data.get("name")
+            or (next(iter(labels.values()), None) if labels else None)
+            or node
+        )
         position = data.get("position")
-        if not (isinstance(position, list) and len(position) == 2 and all(isinstance(c, (int, float)) and
-                                                                           not isinstance(c, bool) for c in position)):
+        if not (
+            isinstance(position, list)
+            and len(position) == 2
+            and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in position)
+        ):
             position = None
         for theme in data.get("themes") or [] if isinstance(data.get("themes"), list) else []:
             if isinstance(theme, str) and theme not in b.themes:
@@ -163,7 +172,9 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
         data = _decode(data, _JSON_KEYS["edge"], file, where)
         polarity = data.get("polarity")
         polarity = polarity_of(polarity if polarity is not None else data.get("sign"))
-        people = {k: [str(p) for p in data[k] if p] for k in ("supporters", "disputers") if isinstance(data.get(k), list)}
+        people = {
+            k: [str(p) for p in data[k] if p] for k in ("supporters", "disputers") if isinstance(data.get(k), list)
+        }
         extra = {k: data[k] for k in ("evidence", "notes", "proposed_by", "proposed_at", "stage") if data.get(k)}
         b.link(b.id_of(cause), b.id_of(effect), polarity=polarity, delay=truthy(data.get("delay")),
                strength=data.get("strength"), id=data.get("id"), field=where, **people, **extra)  # fmt: skip

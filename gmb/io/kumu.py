@@ -416,7 +416,8 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
                "Proposed by", "Stage"])  # fmt: skip
     for v in session.variables:
         _append(ws, [
-            _cell(v.label(lang)), TYPE_OF_KIND.get(v.kind.value, ""), _cell(" | ".join(theme_label[t] for t in v.themes)),
+            _cell(v.label(lang)), TYPE_OF_KIND.get(v.kind.value, ""),
+            _cell(" | ".join(theme_label[t] for t in v.themes)),
             _cell(v.description), v.id, *[_cell(v.labels.get(x, "")) for x in others], _cell(v.notes),
             v.position[0] if v.position else None, v.position[1] if v.position else None, v.proposed_by or "",
             v.stage or "",

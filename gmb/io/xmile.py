@@ -186,8 +186,11 @@ def _kind(var: _Var, known: set[str], b: MapBuilder, file: str, initial_only: di
             refs = xmile_refs(eqn, known)
         except EquationError as exc:
             line = line_of(elem)
-            raise FormatError(f"in the equation of '{var.label[:80]}': {exc}", file=file,
-                              line=None if line is None else line + eqn.count("\n", 0, exc.offset)) from None
+            raise FormatError(
+                f"in the equation of '{var.label[:80]}': {exc}",
+                file=file,
+                line=None if line is None else line + eqn.count("\n", 0, exc.offset),
+            ) from None
         for name in refs.dynamic:
             b.link(b.id_of(name), me, line=line_of(elem))
         initial_only.setdefault(var.key, set()).update(refs.initial)
@@ -324,7 +327,9 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
     for v in session.variables:
         tag = "stock" if v.kind.value == "stock" else "aux"
         doc = f"<doc>{escape(v.description)}</doc>" if v.description else ""
-        out.append(f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)}>{doc}</{tag}>")
+        out.append(
+            f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)}>{doc}</{tag}>"
+        )
     for theme in session.themes:
         members = [v for v in session.variables if theme.id in v.themes]
         out.append(f"\t\t\t<group name={q(theme.label(lang))} gmb:id={q(theme.id)}>")
