@@ -146,36 +146,40 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
 
 
 # -- JSON blueprint -------------------------------------------------------------------
-def _json_line(text: str, index: int, key: str) -> int | None:
-    """The line of the ``index``-th object in the ``key`` array (JSON parsers do not keep lines)."""
-    start = text.find(f'"{key}"')
-    if start < 0:
-        return None
-    depth, count, i = 0, -1, text.find("[", start)
-    if i < 0:
-        return None
-    in_str = False
-    while i < len(text):
+def _object_lines(text: str) -> dict[str, list[int]]:
+    """Line of each object in each top-level array (``{"elements": [{...}, ...]}``), in one pass.
+
+    JSON parsers do not keep line numbers; this lets errors name the line of the bad element.
+    """
+    out: dict[str, list[int]] = {}
+    depth, line, key, last_string = 0, 1, None, None
+    i, n = 0, len(text)
+    while i < n:
         c = text[i]
-        if in_str:
-            if c == "\\":
-                i += 1
-            elif c == '"':
-                in_str = False
+        if c == "\n":
+            line += 1
         elif c == '"':
-            in_str = True
+            j = i + 1
+            while j < n and text[j] != '"':
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] == "\n":
+                    line += 1
+                j += 1
+            last_string = text[i + 1 : j]
+            i = j
         elif c in "[{":
+            if depth == 1 and c == "[":
+                key = last_string
+            elif depth == 2 and c == "{" and key is not None:
+                out.setdefault(key, []).append(line)
             depth += 1
-            if c == "{" and depth == 2:
-                count += 1
-                if count == index:
-                    return text.count("\n", 0, i) + 1
         elif c in "]}":
             depth -= 1
-            if depth == 0:
-                return None
+            if depth == 1:
+                key = None
         i += 1
-    return None
+    return out
 
 
 def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
@@ -206,6 +210,12 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
                 if x is not None and y is not None and isinstance(item.get("element"), (str, int)):
                     positions.setdefault(item["element"], (x, y))
     b = MapBuilder(file, lang=lang, by=by)
+    object_lines = _object_lines(text)
+
+    def _json_line(text: str, index: int, key: str) -> int | None:
+        found = object_lines.get(key, [])
+        return found[index] if index < len(found) else None
+
     for i, elem in enumerate(data["elements"]):
         where = f"elements[{i}]"
         if not isinstance(elem, dict):
@@ -409,9 +419,8 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
     lang = lang or (session.languages[0] if session.languages else "en")
     others = [x for x in session.languages if x != lang]
     theme_label = {t.id: t.label(lang) for t in session.themes}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Elements"
+    wb = Workbook(write_only=True)  # streams rows: several times faster than the normal mode
+    ws = wb.create_sheet("Elements")
     ws.append(["Label", "Type", "Tags", "Description", "ID", *[f"Label ({x})" for x in others], "Notes", "X", "Y",
                "Proposed by", "Stage"])  # fmt: skip
     for v in session.variables:
@@ -447,8 +456,13 @@ def _cell(text: str) -> str:
 
 def _append(ws, row: list[Any]) -> None:
     """Append a row; text starting with ``=`` stays text (openpyxl would otherwise write a formula)."""
-    ws.append(row)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in row:
+        if isinstance(value, str) and value.startswith("="):
+            value = WriteOnlyCell(ws, value=value)
+            value.data_type = "s"
+            value.quotePrefix = True
+        cells.append(value)
+    ws.append(cells)
