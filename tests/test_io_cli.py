@@ -134,3 +134,21 @@ def test_existing_session_is_not_touched(cli):
     code, _, err = cli("import", "m.csv", "--session", "byen")
     assert code == 2 and "exists already" in err
     assert Path("sessions", "byen", "session.json").read_bytes() == before
+
+
+def test_demo_step_writes_every_format(tmp_path):
+    from rich.console import Console
+
+    from gmb.commands.formats import demo_step
+    from gmb.io.registry import READERS
+
+    cli_session = Session.model_validate({"title": "Demo", "languages": ["da"], "variables": [
+        {"id": "a", "labels": {"da": "Søvn"}}, {"id": "b", "labels": {"da": "Trivsel"}}],
+        "links": [{"id": "L1", "cause": "a", "effect": "b", "polarity": "+"}]})  # fmt: skip
+    demo_step(cli_session, tmp_path, Console(file=open(tmp_path / "log.txt", "w"), width=200))  # noqa: SIM115
+    written = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert written == ["map-csv", "map-graphml.graphml", "map-kumu-xlsx.xlsx", "map-kumu.json", "map-mdl.mdl",
+                       "map-xmile.xmile"]  # fmt: skip
+    for path in (tmp_path / "exports").iterdir():
+        fmt = path.name.split(".")[0].removeprefix("map-")
+        assert [(k.cause, k.effect) for k in READERS[fmt][1](path, lang="da").links] == [("a", "b")]
