@@ -151,4 +151,6 @@ def test_demo_step_writes_every_format(tmp_path):
                        "map-xmile.xmile"]  # fmt: skip
     for path in (tmp_path / "exports").iterdir():
         fmt = path.name.split(".")[0].removeprefix("map-")
-        assert [(k.cause, k.effect) for k in READERS[fmt][1](path, lang="da").links] == [("a", "b")]
+        back = READERS[fmt][1](path, lang="da")
+        label = {v.id: v.label() for v in back.variables}
+        assert [(label[k.cause], label[k.effect]) for k in back.links] == [("Søvn", "Trivsel")]
