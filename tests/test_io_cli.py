@@ -154,3 +154,13 @@ def test_demo_step_writes_every_format(tmp_path):
         back = READERS[fmt][1](path, lang="da")
         label = {v.id: v.label() for v in back.variables}
         assert [(label[k.cause], label[k.effect]) for k in back.links] == [("Søvn", "Trivsel")]
+
+
+def test_format_override_reads_any_file_name(cli):
+    Path("model.txt").write_text('<xmile><model><variables><aux name="Søvn"/><aux name="Trivsel"/></variables>'
+                                 '<views><view><connector uid="1" polarity="-"><from>Søvn</from><to>Trivsel</to>'
+                                 "</connector></view></views></model></xmile>", encoding="utf-8")  # fmt: skip
+    code, _, err = cli("import", "model.txt", "--session", "x", "--format", "xmile", "--lang", "da")
+    assert code == 0, err
+    s = Store(Path("sessions")).load("x")
+    assert [(k.cause, k.effect, k.polarity.value) for k in s.links] == [("søvn", "trivsel", "-")]

@@ -24,7 +24,7 @@ from gmb.errors import EncodingError, FormatError, GmbError, GmbWarning, Validat
 from gmb.io.registry import READERS, WRITERS
 from gmb.session.model import Session
 
-FORMATS = sorted(READERS)
+FORMATS = sorted(WRITERS)  # the formats gmb both reads and writes (the seeds come from its writers)
 ENDING = {"csv": ".csv", "mdl": ".mdl", "xmile": ".xmile", "kumu": ".json", "kumu-xlsx": ".xlsx", "graphml": ".graphml"}
 #: examples per format and test: mutate + generate + encode = 1,000 per text format; kumu-xlsx has
 #: mutate + sheets + generate = 1,200 (building workbooks is slow, mutating their sheets is not)

@@ -2,7 +2,7 @@
 
 >>> sorted(READERS)
 ['csv', 'graphml', 'kumu', 'kumu-xlsx', 'mdl', 'xmile']
->>> sorted(WRITERS) == sorted(READERS)
+>>> set(WRITERS) <= set(READERS)
 True
 >>> guess_format(Path("map.stmx")), writer_format(Path("map.xlsx"), "kumu")
 ('xmile', 'kumu-xlsx')
