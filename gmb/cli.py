@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, model, record, structure, views
+from gmb.commands import common, demo, formats, model, record, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -30,6 +30,7 @@ def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
 record.register(app)
 structure.register(app)
 model.register(app)
+formats.register(app)
 demo.register(app)
 views.register(app)
 

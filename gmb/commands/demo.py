@@ -19,6 +19,7 @@ STEPS: list[str] = [
     "gmb.commands.demo:summary_step",
     "gmb.commands.structure:demo_step",
     "gmb.commands.model:demo_step",
+    "gmb.commands.formats:demo_step",
     "gmb.commands.views:report_step",  # last: the report shows whatever the steps above produced
 ]
 
