@@ -26,6 +26,7 @@ __all__ = [
     "AnalysisError",
     "ConversionError",
     "SimulationError",
+    "AccessError",
 ]
 
 
@@ -119,3 +120,7 @@ class ConversionError(GmbError):
 
 class SimulationError(GmbError):
     """A simulation or scenario request cannot be run."""
+
+
+class AccessError(GmbError):
+    """A request without the right to do what it asks (wrong key, wrong session, not the facilitator)."""
