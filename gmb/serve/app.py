@@ -18,7 +18,8 @@ moves it into ``sessionStorage`` and removes it from the address bar.
 (200, 'søvn')
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations at definition
+# time, and Request and friends are imported inside create_app (so importing this module stays light).
 
 import asyncio
 import hashlib
