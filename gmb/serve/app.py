@@ -543,6 +543,10 @@ def create_app(
         key = workshops.issue_key(sid, role, actor.participant if role == "facilitator" else None)
         return {"key": key, "link": ("/v#key=" if role == "viewer" else "/f#key=") + key}
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/api/health")
     def health() -> PlainTextResponse:
         return PlainTextResponse("ok")

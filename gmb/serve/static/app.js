@@ -1,7 +1,7 @@
 /* gmb serve: one script for every page (join, participant, facilitator, projector, new).
  *
  * Rules kept throughout: user text only ever reaches the page through textContent / option.text /
- * vis-network's canvas labels (never innerHTML); keys live in sessionStorage and travel in the
+ * vis-network's canvas labels, never parsed as HTML; keys live in sessionStorage and travel in the
  * Authorization header only; the page learns about changes from the /stream endpoint (server-sent
  * events read with fetch, so the key can go in a header) and then fetches the whole state.
  */
@@ -148,8 +148,8 @@
                  widthConstraint: { maximum: big ? 320 : 200 } },
         edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
                  font: { size: big ? 30 : 16, align: "middle", strokeWidth: 4 } },
-        physics: { solver: "forceAtlas2Based", forceAtlas2Based: { gravitationalConstant: -80, springLength: big ? 220 : 140 },
-                   stabilization: { iterations: 150 } },
+        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: big ? 260 : 170,
+                   avoidOverlap: 0.6 }, stabilization: { iterations: 200 } },
         interaction: { hover: true, dragView: true, zoomView: true },
       });
       gmb.network.on("stabilized", () => gmb.network.fit());
@@ -175,7 +175,7 @@
       label: ({ "+": "+", "-": "−", "?": "?" }[l.polarity] || "?") + (l.delay ? " ‖" : ""),
       color: { color: COLOURS[l.polarity] || COLOURS["?"], highlight: "#000000" },
       width: WIDTH[l.strength] || 1.5, dashes: !l.accepted_by,
-      title: tooltip(linkText(ix, l) + "\n👍 " + l.supporters.length + "  👎 " + l.disputers.length + "\n" + meta(ix, l)),
+      title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
     }));
     const nodeIds = new Set(nodes.map((x) => x.id));
     const edgeIds = new Set(edges.map((x) => x.id));
@@ -257,9 +257,9 @@
     ul.replaceChildren(...state.links.map((l) => {
       const actions = [];
       if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
-        actions.push(button(T("support") + " 👍 " + l.supporters.length, () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "support" }),
+        actions.push(button(T("support") + " (" + l.supporters.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "support" }),
                             l.supporters.includes(me) ? "small chosen" : "small"));
-        actions.push(button(T("dispute") + " 👎 " + l.disputers.length, () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
+        actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
                             l.disputers.includes(me) ? "small chosen" : "small"));
       }
       if (canEdit(l) && PAGE !== "projector") {
