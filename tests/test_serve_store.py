@@ -1,0 +1,224 @@
+"""The server's storage: SQLite and a real PostgreSQL, concurrent writers, restarts, import/export."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+
+import pytest
+
+from gmb.errors import ConflictError, NotFoundError, ValidationError
+from gmb.serve.actions import merge_changes
+from gmb.serve.db import describe_url, open_database
+from gmb.serve.exchange import export_to_store, resolve_source
+from gmb.serve.workshops import Actor, Workshops
+from gmb.session.events import replay
+from gmb.session.model import Link, Participant, Session, Variable
+
+PG_URL = os.environ.get("GMB_TEST_POSTGRES", "postgresql://gmb:gmb@127.0.0.1:5432/gmb_test")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh schema in the test PostgreSQL (see .ci/setup-postgres.sh); dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {describe_url(PG_URL)}: {str(exc).strip()[:200]} "
+                    "(run .ci/setup-postgres.sh, or set GMB_TEST_POSTGRES)")  # fmt: skip
+    schema = "gmb_t_" + secrets.token_hex(6)
+    admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "serve.sqlite3")
+    return request.getfixturevalue("pg_url")
+
+
+def _session() -> Session:
+    return Session(title="Havndal", languages=("da", "en"), variables=tuple(Variable(id=f"v{i}") for i in range(12)))
+
+
+def _link(i: int, a: int, b: int):
+    def build(session):
+        return [("add", {"kind": "link", "item": {"id": f"L{i}", "cause": f"v{a}", "effect": f"v{b}", "polarity": "+"}})]
+
+    return build
+
+
+def test_concurrent_writers_in_several_processes_lose_and_duplicate_nothing(db_url):
+    # Four Workshops objects on one database stand for four server processes; each has its own cache and
+    # connections, so only the database's lock keeps their sequence numbers apart.
+    first = Workshops(open_database(db_url))
+    made = first.create(_session(), session_id="havndal")
+    servers = [first] + [Workshops(open_database(db_url)) for _ in range(3)]
+    actors = []
+    for i in range(8):
+        actor, _ = servers[i % 4].join(made.join_code, f"Deltager {i}")
+        actors.append(actor)
+    pairs = [(a, b) for a in range(12) for b in range(12) if a != b][:96]
+    errors: list[BaseException] = []
+
+    def worker(w: int) -> None:
+        try:
+            for j in range(12):
+                n = w * 12 + j
+                servers[w % 4].commit("havndal", actors[w], _link(n, *pairs[n]))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    log = first.events("havndal")
+    assert [e.seq for e in log] == list(range(1, len(log) + 1))  # no gap, no duplicate
+    added = [e.data["item"]["id"] for e in log if e.op == "add" and e.data["kind"] == "link"]
+    assert sorted(added) == sorted(f"L{n}" for n in range(96))
+    for server in servers:  # every process sees the same session, and it is the log replayed
+        assert server.live("havndal").session == replay(log)
+    assert {e.by for e in log if e.op == "add" and e.data["kind"] == "link"} == {a.participant for a in actors}
+    for server in servers:
+        server.db.close()
+
+
+def test_a_refused_change_stores_nothing(db_url):
+    w = Workshops(open_database(db_url))
+    made = w.create(_session(), session_id="s")
+    actor, _ = w.join(made.join_code, "Ada")
+    before = w.events("s")
+    with pytest.raises(ValidationError):
+        w.commit("s", actor, lambda s: [("add", {"kind": "link", "item": {"id": "L1", "cause": "v1", "effect": "zz"}})])
+    with pytest.raises(ConflictError):  # the second change fails: the first is not kept either
+        w.commit("s", actor, lambda s: [("add", {"kind": "variable", "item": {"id": "new"}}),
+                                        ("add", {"kind": "variable", "item": {"id": "v1"}})])  # fmt: skip
+    assert w.events("s") == before
+    assert "new" not in {v.id for v in w.live("s").session.variables}
+    w.db.close()
+
+
+def test_restart_rebuilds_from_the_database_with_snapshots(db_url, monkeypatch):
+    monkeypatch.setattr(Workshops, "SNAPSHOT_EVERY", 10)
+    w = Workshops(open_database(db_url))
+    made = w.create(_session(), session_id="s")
+    actor, _ = w.join(made.join_code, "Ada")
+    pairs = [(a, b) for a in range(12) for b in range(12) if a != b][:25]
+    for n, (a, b) in enumerate(pairs):
+        w.commit("s", actor, _link(n, a, b))
+    expected = w.live("s")
+    w.db.close()
+    db = open_database(db_url)
+    snap = db.snapshot("s")
+    assert snap is not None and snap[0] % 10 == 0 and snap[0] > 10
+    again = Workshops(db).live("s")  # a new process: snapshot + the events after it
+    assert again.session == expected.session == replay(db.events("s"))
+    assert again.seq == expected.seq and again.history == expected.history
+    db.close()
+
+
+def test_wrong_session_and_unknown_session(tmp_path):
+    w = Workshops(open_database(tmp_path / "x.sqlite3"))
+    made = w.create(_session(), session_id="a")
+    with pytest.raises(NotFoundError):
+        w.live("nope")
+    stranger = Actor("b", "participant", "w1", "id")
+    from gmb.errors import AccessError
+
+    with pytest.raises(AccessError):
+        w.commit("a", stranger, lambda s: [])
+    with pytest.raises(ConflictError):
+        w.create(_session(), session_id="a")
+    assert w.authenticate(made.facilitator_key).role == "facilitator"
+    w.db.close()
+
+
+def test_merge_changes_is_pure_and_valid_step_by_step():
+    people = (Participant(id="p1", name="A"), Participant(id="p2", name="B"))
+    s = Session(
+        title="x", participants=people,
+        variables=(Variable(id="keep"), Variable(id="dup", labels={"en": "Dup"}), Variable(id="c"), Variable(id="d")),
+        links=(Link(id="L1", cause="keep", effect="c", supporters=("p1",)),
+               Link(id="L2", cause="dup", effect="c", supporters=("p2", "p1"), disputers=("p2",)),
+               Link(id="L3", cause="c", effect="dup"), Link(id="L4", cause="dup", effect="keep")),
+    )  # fmt: skip
+    frozen = s.model_dump()
+    changes = merge_changes(s, "keep", "dup")
+    assert s.model_dump() == frozen
+    from gmb.session.events import Event, apply
+
+    current = s
+    for i, (op, data) in enumerate(changes, start=2):
+        current = apply(current, Event(seq=i, op=op, data=data))  # every intermediate session is valid
+    links = {link.id: link for link in current.links}
+    assert set(links) == {"L1", "L3"}
+    assert links["L1"].supporters == ("p1", "p2") and links["L1"].disputers == ("p2",)
+    assert (links["L3"].cause, links["L3"].effect) == ("c", "keep")
+    assert current.variable("keep").labels == {"en": "Dup"} and "dup" not in {v.id for v in current.variables}
+
+
+# -- import / export ------------------------------------------------------------------------------------
+def test_import_a_stored_session_and_export_it_back(tmp_path, store):
+    base = Session(title="Havndal", languages=("da", "en"), participants=(Participant(id="p1", name="Mette"),),
+                   variables=(Variable(id="a", labels={"da": "Søvn"}), Variable(id="b", labels={"da": "Trivsel"})))  # fmt: skip
+    store.create("havndal", base)
+    sid, session = resolve_source("havndal", store)
+    assert sid == "havndal" and session == store.load("havndal")
+    w = Workshops(open_database(tmp_path / "x.sqlite3"))
+    made = w.create(session, session_id=sid)
+    actor = w.authenticate(made.facilitator_key)
+    w.commit(sid, actor, lambda s: [("add", {"kind": "link", "item": {"id": "L1", "cause": "a", "effect": "b"}})])
+    folder, new = export_to_store(w, sid, store)
+    assert not new and folder == store.path("havndal")
+    back = store.load("havndal")
+    assert back == w.live(sid).session  # the store now holds exactly what the server has
+    assert back.link("L1").proposed_by == made.facilitator
+    folder, new = export_to_store(w, sid, store, "havndal-copy")
+    assert new
+    log = store.events("havndal-copy")
+    assert [e.seq for e in log] == [e.seq for e in w.events(sid)]  # a new folder keeps the server's whole log
+    assert store.load("havndal-copy") == back
+    w.db.close()
+
+
+def test_import_from_a_session_json_file(tmp_path, store):
+    from gmb.session.store import session_to_json
+
+    path = tmp_path / "Workshop Ø.json"
+    path.write_text(session_to_json(_session(), last_event=7), encoding="utf-8")
+    sid, session = resolve_source(str(path), store)
+    assert sid == "workshop-oe" and session == _session()
+    with pytest.raises(NotFoundError):
+        resolve_source("no-such-thing", store)
+
+
+def test_cli_lists_and_exports(cli, tmp_path):
+    db = tmp_path / "cli.sqlite3"
+    w = Workshops(open_database(db))
+    w.create(_session(), session_id="havndal")
+    w.db.close()
+    code, out, err = cli("serve", "--db", str(db), "--list")
+    assert code == 0 and '"havndal"' in out
+    code, out, err = cli("serve", "--db", str(db), "--export", "havndal", "--to", "copy")
+    assert code == 0, err
+    from gmb.session.store import Store
+
+    assert [st.id for st in Store(tmp_path / "sessions").load("copy").stages] == ["W0", "W1", "W2", "W3"]
+    code, out, err = cli("serve", "--db", str(db), "--export", "nope")
+    assert code == 2 and "nope" in err
+    code, out, err = cli("serve", "--db", "mysql://x", "--list")
+    assert code == 2 and "unsupported database URL" in err
+
+
+def test_database_url_password_is_never_shown():
+    assert describe_url("postgresql://u:hunter2@h/db") == "postgresql://u:***@h/db"
