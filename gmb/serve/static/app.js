@@ -147,7 +147,7 @@
         nodes: { shape: "box", margin: big ? 14 : 8, font: { size: big ? 30 : 16, face: "system-ui, sans-serif", multi: false },
                  widthConstraint: { maximum: big ? 320 : 200 } },
         edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
-                 font: { size: big ? 30 : 16, align: "middle", strokeWidth: 4 } },
+                 font: { size: big ? 34 : 18, align: "horizontal", strokeWidth: 5 } },
         physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: big ? 260 : 170,
                    avoidOverlap: 0.6 }, stabilization: { iterations: 200 } },
         interaction: { hover: true, dragView: true, zoomView: true },
@@ -240,73 +240,108 @@
     if (PAGE !== "projector") out.push(historyButton(kind, item.id));
     return out;
   }
+  // Lists are updated in place, item by item: an entry whose content did not change keeps its DOM node,
+  // so a live update never swaps a button away under someone's finger or resets a half-made choice.
+  function sync(parent, specs) {
+    const old = parent._gmbKeyed || new Map();
+    const next = new Map();
+    const nodes = specs.map((spec) => {
+      const prev = old.get(spec.key);
+      const node = prev && prev.sig === spec.sig ? prev.node : spec.make();
+      next.set(spec.key, { sig: spec.sig, node });
+      return node;
+    });
+    for (const [k, v] of old) if (!next.has(k) || next.get(k).node !== v.node) v.node.remove();
+    nodes.forEach((node, i) => { if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null); });
+    while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+    parent._gmbKeyed = next;
+  }
+  function placeholder(key, text) {
+    return { key, sig: key + lang, make: () => el("li", { class: "muted", text: T(text) }) };
+  }
+  function context() {
+    return [lang, PAGE, gmb.me && gmb.me.participant, gmb.me && gmb.me.role];
+  }
   function renderVariables(state, ix) {
     const ul = $("list-variables");
     if (!ul) return;
-    ul.replaceChildren(...state.variables.map((v) => el("li", { dataset: { id: v.id }, class: v.accepted_by ? "accepted" : "proposed" },
-      el("span", { class: "label", text: label(v) }),
-      v.id === state.outcome ? el("span", { class: "tag", text: T("outcome") }) : null,
-      el("span", { class: "meta", text: meta(ix, v) }),
-      el("span", { class: "actions" }, ...itemButtons("variable", v)))));
-    if (!state.variables.length) ul.append(el("li", { class: "muted", text: T("nothing") }));
+    const specs = state.variables.map((v) => ({
+      key: v.id, sig: JSON.stringify([v, context(), meta(ix, v), v.id === state.outcome]),
+      make: () => el("li", { dataset: { id: v.id }, class: v.accepted_by ? "accepted" : "proposed" },
+        el("span", { class: "label", text: label(v) }),
+        v.id === state.outcome ? el("span", { class: "tag", text: T("outcome") }) : null,
+        el("span", { class: "meta", text: meta(ix, v) }),
+        el("span", { class: "actions" }, ...itemButtons("variable", v))),
+    }));
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
+  }
+  function linkItem(ix, l) {
+    const me = gmb.me && gmb.me.participant;
+    const actions = [];
+    if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
+      actions.push(button(T("support") + " (" + l.supporters.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "support" }),
+                          l.supporters.includes(me) ? "small chosen support" : "small support"));
+      actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
+                          l.disputers.includes(me) ? "small chosen dispute" : "small dispute"));
+    }
+    if (canEdit(l) && PAGE !== "projector") {
+      const pol = el("select", { class: "small", "aria-label": T("polarity") });
+      for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
+      pol.value = l.polarity;
+      pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
+      actions.push(pol);
+    }
+    return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
+      el("span", { class: "label", text: linkText(ix, l) }),
+      el("span", { class: "meta", text: meta(ix, l) }),
+      el("span", { class: "actions" }, ...actions, ...itemButtons("link", l)));
   }
   function renderLinks(state, ix) {
     const ul = $("list-links");
     if (!ul) return;
-    const me = gmb.me && gmb.me.participant;
-    ul.replaceChildren(...state.links.map((l) => {
-      const actions = [];
-      if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
-        actions.push(button(T("support") + " (" + l.supporters.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "support" }),
-                            l.supporters.includes(me) ? "small chosen" : "small"));
-        actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
-                            l.disputers.includes(me) ? "small chosen" : "small"));
-      }
-      if (canEdit(l) && PAGE !== "projector") {
-        const pol = el("select", { class: "small", "aria-label": T("polarity") });
-        for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
-        pol.value = l.polarity;
-        pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
-        actions.push(pol);
-      }
-      return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
-        el("span", { class: "label", text: linkText(ix, l) }),
-        el("span", { class: "meta", text: meta(ix, l) }),
-        el("span", { class: "actions" }, ...actions, ...itemButtons("link", l)));
+    const specs = state.links.map((l) => ({
+      key: l.id, sig: JSON.stringify([l, context(), linkText(ix, l), meta(ix, l)]), make: () => linkItem(ix, l),
     }));
-    if (!state.links.length) ul.append(el("li", { class: "muted", text: T("nothing") }));
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
   }
   function renderLoops(state, ix) {
     const ul = $("list-loops");
     if (!ul) return;
-    const loops = state.loops.items;
-    ul.replaceChildren(...loops.map((loop) => el("li", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity) },
-      el("span", { class: "tag", text: loop.polarity + " · " + T(loop.polarity) }),
-      el("span", { class: "label", text: [...loop.variables, loop.variables[0]].map((id) => ix.vlabel(id)).join(" → ") }))));
-    if (!loops.length) ul.append(el("li", { class: "muted", text: T("no_loops") }));
-    if (state.loops.truncated) ul.append(el("li", { class: "muted", text: "… " + T("more_loops") }));
+    const specs = state.loops.items.map((loop) => {
+      const text = [...loop.variables, loop.variables[0]].map((id) => ix.vlabel(id)).join(" → ");
+      return { key: loop.links.join(" "), sig: JSON.stringify([loop.polarity, text, lang]),
+               make: () => el("li", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity) },
+                 el("span", { class: "tag", text: loop.polarity + " · " + T(loop.polarity) }),
+                 el("span", { class: "label", text })) };
+    });
+    if (!specs.length) specs.push(placeholder("-empty", "no_loops"));
+    if (state.loops.truncated) specs.push({ key: "-more", sig: lang, make: () => el("li", { class: "muted", text: "… " + T("more_loops") }) });
+    sync(ul, specs);
+  }
+  function ideaItem(ix, idea, targets) {
+    const me = gmb.me && gmb.me.participant;
+    const actions = [];
+    if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
+      const voted = idea.votes.includes(me);
+      actions.push(button(voted ? T("unvote") : T("vote"), () => act("/ideas/" + encodeURIComponent(idea.id) + (voted ? "/unvote" : "/vote")),
+                          voted ? "small chosen vote" : "small vote"));
+    }
+    return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
+      el("span", { class: "votes", text: String(idea.votes.length) }),
+      el("span", { class: "label", text: label(idea) }),
+      targets ? el("span", { class: "meta", text: targets }) : null,
+      PAGE === "projector" ? null : el("span", { class: "meta", text: meta(ix, idea) }),
+      el("span", { class: "actions" }, ...actions, ...(PAGE === "projector" ? [] : itemButtons("idea", idea))));
   }
   function renderIdeas(state, ix) {
     const ul = $("list-ideas");
     if (!ul) return;
-    const me = gmb.me && gmb.me.participant;
     const ideas = [...state.ideas].sort((a, b) => b.votes.length - a.votes.length || a.id.localeCompare(b.id));
-    ul.replaceChildren(...ideas.map((idea) => {
+    const specs = ideas.map((idea) => {
       const targets = idea.targets.map((t) => (t.direction === "+" ? T("increase") : T("decrease")) + " " + ix.vlabel(t.variable)).join(", ");
-      const actions = [];
-      if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
-        const voted = idea.votes.includes(me);
-        actions.push(button(voted ? T("unvote") : T("vote"), () => act("/ideas/" + encodeURIComponent(idea.id) + (voted ? "/unvote" : "/vote")),
-                            voted ? "small chosen" : "small"));
-      }
-      return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
-        el("span", { class: "votes", text: String(idea.votes.length) }),
-        el("span", { class: "label", text: label(idea) }),
-        targets ? el("span", { class: "meta", text: targets }) : null,
-        PAGE === "projector" ? null : el("span", { class: "meta", text: meta(ix, idea) }),
-        el("span", { class: "actions" }, ...actions, ...(PAGE === "projector" ? [] : itemButtons("idea", idea))));
-    }));
-    if (!ideas.length) ul.append(el("li", { class: "muted", text: T("nothing") }));
+      return { key: idea.id, sig: JSON.stringify([idea, context(), targets, meta(ix, idea)]), make: () => ideaItem(ix, idea, targets) };
+    });
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
   }
   function renderActivity(state, ix) {
     const ol = $("list-activity");
@@ -315,7 +350,7 @@
     const links = new Map(state.links.map((l) => [l.id, l]));
     const ideas = new Map(state.ideas.map((i) => [i.id, i]));
     const limit = PAGE === "projector" ? 6 : 25;
-    ol.replaceChildren(...state.recent.slice(0, limit).map((ev) => {
+    sync(ol, state.recent.slice(0, limit).map((ev) => {
       let what = "";
       if (ev.kind === "variable") what = vars.has(ev.id) ? label(vars.get(ev.id)) : ev.id;
       else if (ev.kind === "link") what = links.has(ev.id) ? linkText(ix, links.get(ev.id)) : ev.id;
@@ -323,8 +358,9 @@
       else if (ev.kind === "participant") what = ix.pname(ev.id);
       else if (ev.kind) what = ev.id || "";
       const kind = ev.kind ? T("kind_" + ev.kind) + " " : "";
-      return el("li", { text: time(ev.at) + " " + ix.pname(ev.by) + " " + T("op_" + ev.op) + " " + kind + (what ? "“" + what + "”" : "") +
-                             (ev.changes && ev.changes.length ? " (" + ev.changes.join(", ") + ")" : "") });
+      const text = time(ev.at) + " " + ix.pname(ev.by) + " " + T("op_" + ev.op) + " " + kind + (what ? "“" + what + "”" : "") +
+                   (ev.changes && ev.changes.length ? " (" + ev.changes.join(", ") + ")" : "");
+      return { key: String(ev.seq), sig: text, make: () => el("li", { text }) };
     }));
   }
   function renderHeader(state) {
@@ -365,7 +401,10 @@
     fillSelect($("merge-dup"), options, T("choose"));
     const participants = $("list-participants");
     if (participants) {
-      participants.replaceChildren(...state.participants.map((p) => el("li", { text: p.name + (p.role !== "participant" ? " (" + p.role + ")" : "") })));
+      sync(participants, state.participants.map((p) => {
+        const text = p.name + (p.role !== "participant" ? " (" + p.role + ")" : "");
+        return { key: p.id, sig: text, make: () => el("li", { text }) };
+      }));
     }
     const counts = $("counts");
     if (counts) counts.textContent = T("counts", { v: state.variables.length, l: state.links.length, p: state.loops.items.length + (state.loops.truncated ? "+" : ""), i: state.ideas.length });
