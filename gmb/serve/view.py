@@ -3,8 +3,8 @@
 >>> from gmb.session.model import Session, Variable, Link
 >>> s = Session(title="x", variables=(Variable(id="a"), Variable(id="b")),
 ...             links=(Link(id="L1", cause="a", effect="b", polarity="+"), Link(id="L2", cause="b", effect="a", polarity="-")))
->>> find_loops(s)["items"]
-[{'variables': ['a', 'b'], 'links': ['L1', 'L2'], 'polarity': 'B'}]
+>>> [(sorted(x["variables"]), sorted(x["links"]), x["polarity"]) for x in find_loops(s)["items"]]
+[(['a', 'b'], ['L1', 'L2'], 'B')]
 """
 
 from __future__ import annotations
@@ -22,22 +22,36 @@ __all__ = ["state_view", "find_loops", "item_history", "LOOP_LENGTH", "LOOP_LIMI
 LOOP_LENGTH = 8
 #: at most this many loops are listed
 LOOP_LIMIT = 60
+#: and the search for them stops after this many seconds (a dense map has astronomically many loops)
+LOOP_SECONDS = 0.5
 
 
 def find_loops(session: Session, *, length: int = LOOP_LENGTH, limit: int = LOOP_LIMIT) -> dict[str, Any]:
     """Feedback loops of the map, shortest first: variables, links and R (reinforcing) / B (balancing) / ?.
 
-    Uses :func:`networkx.simple_cycles` with a length bound; ``truncated`` says more loops exist.
+    Uses the project's loop finder (:mod:`gmb.cld.loops`) when it is there, else
+    :func:`networkx.simple_cycles`, with a length bound either way; ``truncated`` says more loops exist.
     """
-    import networkx as nx
-
     from gmb.cld.graph import to_graph
 
     G = to_graph(session)
+    try:
+        from gmb.cld.loops import find_loops as project_finder
+    except ImportError:
+        return _networkx_loops(G, length, limit)
+    result = project_finder(G, max_length=length, max_count=limit, time_limit=LOOP_SECONDS)
+    items = [{"variables": list(loop.variables), "links": list(loop.links),
+              "polarity": {"R": "R", "B": "B"}.get(loop.polarity, "?")} for loop in result.loops]  # fmt: skip
+    return {"items": items, "truncated": not result.complete, "length_bound": length}
+
+
+def _networkx_loops(G, length: int, limit: int) -> dict[str, Any]:
+    import networkx as nx
+
     found = list(islice(nx.simple_cycles(G, length_bound=length), limit + 1))
     truncated = len(found) > limit
     items = []
-    for cycle in sorted(found[:limit], key=lambda c: (len(c), c)):
+    for cycle in sorted(found[:limit], key=lambda c: (len(c), sorted(c))):
         start = cycle.index(min(cycle))  # a stable rotation, so the same loop always reads the same way
         cycle = cycle[start:] + cycle[:start]
         edges = [G.edges[cycle[i], cycle[(i + 1) % len(cycle)]] for i in range(len(cycle))]
