@@ -152,7 +152,11 @@
                    avoidOverlap: 0.6 }, stabilization: { iterations: 200 } },
         interaction: { hover: true, dragView: true, zoomView: true },
       });
-      gmb.network.on("stabilized", () => gmb.network.fit());
+      gmb.network.once("stabilizationIterationsDone", () => gmb.network.fit());
+      if (big) {  // the projector shows the whole map, always: nobody is there to zoom or pan
+        gmb.network.on("stabilized", () => gmb.network.fit());
+        gmb.network.on("resize", () => setTimeout(() => gmb.network.fit(), 50));
+      }
     }
     const circle = state.stage === "W1";  // W1: connection circle (variables on a circle, links as chords)
     const n = state.variables.length;
@@ -183,7 +187,11 @@
     gmb.nodes.remove(gmb.nodes.getIds().filter((id) => !nodeIds.has(id)));
     gmb.nodes.update(nodes);
     gmb.edges.update(edges);
-    if (circle !== gmb.wasCircle) { gmb.wasCircle = circle; setTimeout(() => gmb.network.fit(), 50); }
+    if (circle !== gmb.wasCircle || big) {
+      gmb.wasCircle = circle;
+      clearTimeout(gmb.fitTimer);
+      gmb.fitTimer = setTimeout(() => gmb.network.fit(), big ? 600 : 50);
+    }
   }
 
   // ---- lists -------------------------------------------------------------------------------------------
