@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+import time
 
 import pytest
 
@@ -251,4 +252,54 @@ def test_the_havndal_example_can_be_served_end_to_end(tmp_path, store):
     assert ada.participant in after.link(link).supporters and ada.participant in after.idea(idea).votes
     path, new = export_to_store(w, sid, store)
     assert new and store.load(sid) == after
+    w.db.close()
+
+
+def test_changes_waiting_together_share_a_transaction_but_are_refused_alone(tmp_path, monkeypatch):
+    w = Workshops(open_database(tmp_path / "g.sqlite3"))
+    made = w.create(_session(), session_id="g")
+    actor = w.authenticate(made.facilitator_key)
+    base = w.live("g").seq
+    transactions = []
+    real_write = w.db.write
+
+    def counting_write(sid):
+        transactions.append(sid)
+        return real_write(sid)
+
+    monkeypatch.setattr(w.db, "write", counting_write)
+    results: dict[str, object] = {}
+
+    def commit(name, build):
+        try:
+            results[name] = [e.seq for e in w.commit("g", actor, build)]
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            results[name] = exc
+
+    lock = w._lock("g")
+    lock.acquire()  # the first writer will wait inside its transaction's lock; the others queue behind it
+    first = threading.Thread(target=commit, args=("first", _link(1, 0, 1)))
+    first.start()
+    while "g" not in w._leading:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    others = [threading.Thread(target=commit, args=args) for args in (
+        ("bad", lambda s: [("add", {"kind": "link", "item": {"id": "L9", "cause": "v1", "effect": "ghost"}})]),
+        ("good", _link(2, 1, 2)),
+        ("dup", _link(1, 3, 4)),  # the id L1 is taken by the first change
+    )]  # fmt: skip
+    for t in others:
+        t.start()
+    while len(w._queues.get("g", [])) < 3:
+        time.sleep(0.01)
+    lock.release()
+    for t in (first, *others):
+        t.join(10)
+    assert results["first"] == [base + 1] and results["good"] == [base + 2]
+    assert isinstance(results["bad"], ValidationError) and isinstance(results["dup"], ConflictError)
+    assert len(transactions) == 2  # the three that waited went into one transaction
+    log = w.events("g")
+    assert [e.seq for e in log] == list(range(1, base + 3))
+    assert [e.data["item"]["id"] for e in log[base:]] == ["L1", "L2"]
+    assert w.live("g").session == replay(log)
     w.db.close()

@@ -185,6 +185,9 @@ class Workshops:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._keys: dict[str, TokenRow] = {}
+        self._queues: dict[str, list[_Pending]] = {}
+        self._leading: set[str] = set()
+        self._queue_lock = threading.Lock()
 
     # -- keys ---------------------------------------------------------------------
     def authenticate(self, key: str) -> Actor:
@@ -350,34 +353,104 @@ class Workshops:
         return self._commit(sid, actor.participant, build)
 
     def _commit(self, sid: str, by: str | None, build, *, also=None, by_new: bool = False) -> list[Event]:
+        """Queue a change and wait until it is stored (or refused).
+
+        Group commit: changes that arrive while a transaction is being written wait, and the next
+        transaction takes all of them — each still built, validated and applied on its own, in order,
+        and refused on its own — so a burst of changes shares one fsync instead of paying one each.
+        Each thread leads at most one transaction, then hands the lead to the first one still waiting.
+        """
+        mine = _Pending(by, build, also, by_new)
+        with self._queue_lock:
+            self._queues.setdefault(sid, []).append(mine)
+            if sid not in self._leading:
+                self._leading.add(sid)
+                mine.lead = True
+        if not mine.lead:
+            mine.wake.wait()
+        if mine.lead and not mine.finished:
+            self._lead_once(sid)
+        if mine.error is not None:
+            raise mine.error
+        return mine.events
+
+    def _lead_once(self, sid: str) -> None:
+        with self._queue_lock:
+            batch = self._queues.pop(sid, [])
+        try:
+            self._write_batch(sid, batch)
+        except BaseException as exc:  # the transaction failed: nobody in it is stored
+            for p in batch:
+                if not p.finished:
+                    p.events, p.error, p.finished = [], exc, True
+        finally:
+            with self._queue_lock:
+                waiting = self._queues.get(sid)
+                successor = waiting[0] if waiting else None
+                if successor is None:
+                    self._leading.discard(sid)
+                else:
+                    successor.lead = True
+            for p in batch:
+                p.wake.set()
+            if successor is not None:
+                successor.wake.set()
+
+    def _write_batch(self, sid: str, batch: list["_Pending"]) -> None:
+        stored: list[_Pending] = []
+        events: list[Event] = []
         with self._lock(sid):
             with self.db.write(sid) as tx:
                 live = self._live.get(sid)
                 if live is None or live.seq != tx.last_seq():
                     live = self._catch_up(sid, tx.events_after)
-                changes = build(live.session)
-                if not changes:
-                    return []
-                at = now()
-                session, seq, events = live.session, live.seq, []
-                for op, data in changes:
-                    seq += 1
-                    who = by
-                    if by_new and op == "add" and data.get("kind") == "participant":
-                        who = data["item"]["id"]  # a joining participant is the author of their own arrival
-                    ev = Event(seq=seq, op=op, by=who, at=at, data=data)
-                    session = apply(session, ev)  # raises before anything is stored
-                    events.append(ev)
-                tx.append(events)
-                if also is not None:
-                    also(tx)
-                if seq // self.SNAPSHOT_EVERY > live.seq // self.SNAPSHOT_EVERY:
-                    tx.save_snapshot(seq, session_to_json(session, last_event=seq))
-            # committed: only now does the cache move on
-            self._live[sid] = live.advanced(session, events)
-        if self.on_change is not None:
+                session, seq, at = live.session, live.seq, now()
+                for p in batch:
+                    try:
+                        after, mine = session, []
+                        for op, data in p.build(session):
+                            who = p.by
+                            if p.by_new and op == "add" and data.get("kind") == "participant":
+                                who = data["item"]["id"]  # a joining participant is the author of their own arrival
+                            ev = Event(seq=seq + len(mine) + 1, op=op, by=who, at=at, data=data)
+                            after = apply(after, ev)  # the same validation as everywhere; raises if it does not fit
+                            mine.append(ev)
+                    except Exception as exc:  # this change is refused; the others in the batch go on
+                        p.events, p.error, p.finished = [], exc, True
+                        continue
+                    session, seq = after, seq + len(mine)
+                    p.events = mine
+                    events += mine
+                    stored.append(p)
+                if events:
+                    tx.append(events)
+                    for p in stored:
+                        if p.also is not None:
+                            p.also(tx)
+                    if seq // self.SNAPSHOT_EVERY > live.seq // self.SNAPSHOT_EVERY:
+                        tx.save_snapshot(seq, session_to_json(session, last_event=seq))
+            # committed: only now does the cache move on, and only now are the changes acknowledged
+            if events:
+                self._live[sid] = live.advanced(session, events)
+        for p in stored:
+            p.finished = True
+        if events and self.on_change is not None:
             self.on_change(sid, seq)
-        return events
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A change waiting for its transaction; ``wake`` is set when it is done or must lead."""
+
+    by: str | None
+    build: Callable[[Session], list[Change]]
+    also: Callable[[Any], None] | None
+    by_new: bool
+    wake: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    finished: bool = False
+    events: list[Event] = field(default_factory=list)
+    error: BaseException | None = None
 
 
 def _strip_last_event(text: str) -> dict[str, Any]:
