@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -13,6 +14,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+
+from gmb.serve.db import describe_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,3 +89,24 @@ def write_session(tmp: Path, n_vars: int, title: str = "Havndal load") -> Path:
     path = tmp / "load.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+PG_URL = os.environ.get("GMB_TEST_POSTGRES", "postgresql://gmb:gmb@127.0.0.1:5432/gmb_test")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh schema in the test PostgreSQL (see .ci/setup-postgres.sh); dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {describe_url(PG_URL)}: {str(exc).strip()[:200]} "
+                    "(run .ci/setup-postgres.sh, or set GMB_TEST_POSTGRES)")  # fmt: skip
+    schema = "gmb_t_" + secrets.token_hex(6)
+    admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()

@@ -18,15 +18,16 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("uvicorn")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_support import H, Server, write_session  # noqa: E402
+from serve_support import H, Server, pg_url, write_session  # noqa: E402,F401 - pg_url is a fixture
 
 
 @pytest.fixture
 def server(tmp_path):
     made: list[Server] = []
 
-    def start(n_vars: int = 40) -> tuple[Server, dict[str, str]]:
-        srv = Server(tmp_path, str(tmp_path / "sessions" / "serve.sqlite3"), str(write_session(tmp_path, n_vars)))
+    def start(n_vars: int = 40, db: str | None = None) -> tuple[Server, dict[str, str]]:
+        db = db or str(tmp_path / "sessions" / "serve.sqlite3")
+        srv = Server(tmp_path, db, str(write_session(tmp_path, n_vars)))
         made.append(srv)
         return srv, srv.start()
 
@@ -35,8 +36,9 @@ def server(tmp_path):
         srv.stop()
 
 
-def test_fifty_participants_add_a_thousand_links_concurrently(server):
-    srv, links = server()
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_fifty_participants_add_a_thousand_links_concurrently(server, backend, request):
+    srv, links = server(40, request.getfixturevalue("pg_url") if backend == "postgres" else None)
     sid = "load"
     pairs = [(a, b) for a in range(40) for b in range(40) if a != b]
     random.Random(9).shuffle(pairs)
@@ -61,14 +63,14 @@ def test_fifty_participants_add_a_thousand_links_concurrently(server):
             keys = [r.json()["key"] for r in joins]
             t0 = time.perf_counter()
             await asyncio.gather(*[participant(client, keys[i], pairs[i * 20:(i + 1) * 20]) for i in range(50)])
-            print(f"\n1000 links from 50 concurrent participants in {time.perf_counter() - t0:.1f} s")
+            print(f"\n{backend}: 1000 links from 50 concurrent participants in {time.perf_counter() - t0:.1f} s")
             return [r.json()["participant"] for r in joins]
 
     people = asyncio.run(asyncio.wait_for(workshop(), timeout=120))
     assert statuses == [200] * 1000
     lat = sorted(latencies)
     p50, p95 = lat[len(lat) // 2], lat[int(len(lat) * 0.95)]
-    print(f"latency of adding a link: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
+    print(f"{backend}: latency of adding a link: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
     log = httpx.get(f"{srv.base}/api/s/{sid}/events", headers=H(links["facilitator"]), timeout=60).json()["events"]
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
     added = [e for e in log if e["op"] == "add" and e["data"]["kind"] == "link"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import secrets
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,26 +17,8 @@ from gmb.serve.workshops import Actor, Workshops
 from gmb.session.events import replay
 from gmb.session.model import Link, Participant, Session, Variable
 
-PG_URL = os.environ.get("GMB_TEST_POSTGRES", "postgresql://gmb:gmb@127.0.0.1:5432/gmb_test")
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh schema in the test PostgreSQL (see .ci/setup-postgres.sh); dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {describe_url(PG_URL)}: {str(exc).strip()[:200]} "
-                    "(run .ci/setup-postgres.sh, or set GMB_TEST_POSTGRES)")  # fmt: skip
-    schema = "gmb_t_" + secrets.token_hex(6)
-    admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve_support import pg_url  # noqa: E402,F401 - a fixture
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):

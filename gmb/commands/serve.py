@@ -102,3 +102,33 @@ def serve(
                     timeout_graceful_shutdown=2)  # fmt: skip
     finally:
         database.close()
+
+
+def demo_step(session, out, con) -> None:
+    """``gmb demo``: serve the session in a throwaway database, let a participant join and vote, show the live view."""
+    import tempfile
+    from pathlib import Path
+
+    from gmb.serve.actions import vote
+    from gmb.serve.db import open_database
+    from gmb.serve.view import state_view
+    from gmb.serve.workshops import Workshops
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workshops = Workshops(open_database(Path(tmp) / "demo.sqlite3"))
+        try:
+            made = workshops.create(session, session_id="havndal")
+            ada, _ = workshops.join(made.join_code, "Ada")
+            if session.ideas:
+                idea = session.ideas[0].id
+                workshops.commit("havndal", ada, lambda s: vote(s, ada, idea, on=True))
+            view = state_view(workshops.live("havndal"), join_code=made.join_code)
+        finally:
+            workshops.db.close()
+    loops = view["loops"]
+    con.print(
+        f"[green]✓[/green] served the session live (throwaway database): {len(view['variables'])} variables, "
+        f"{len(view['links'])} links, {len(loops['items'])}{'+' if loops['truncated'] else ''} loops listed, "
+        f"{view['seq']} events in its log (a participant joined and voted)"
+    )
+    con.print("  run the workshop in browsers: [bold]gmb serve --import havndal[/bold] (open the facilitator link it prints)")
