@@ -63,6 +63,7 @@ class Server:
             "facilitator": re.search(r"/f#key=(\S+)", text).group(1),
             "viewer": re.search(r"/v#key=(\S+)", text).group(1),
             "code": re.search(r"with code\s+(\S+)", text).group(1),
+            "admin": re.search(r"/new#admin=(\S+)", text).group(1),
         }
 
     def kill(self) -> None:

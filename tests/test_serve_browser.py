@@ -184,3 +184,27 @@ def test_a_workshop_in_three_browsers(browser, server):
 
     problems = [x for page in (fac, p1, p2, proj) for x in page.problems]
     assert problems == []  # no script error, no CSP violation, no alert()
+
+
+def test_a_new_session_from_the_web_page_in_danish(browser, server):
+    srv, links = server
+    page = Page(browser, "new", viewport={"width": 1280, "height": 900})
+    page.page.goto(f"{srv.base}/new#admin={links['admin']}")
+    page.wait("() => document.getElementById('lang').options.length > 0")  # the script has started
+    assert "#admin" not in page.page.url
+    page.page.select_option("#lang", "da")
+    assert page.page.text_content("h1") == "Ny session"
+    page.page.fill("#new-title", "Børnenes by <b>fed</b>")
+    page.page.fill("#new-facilitator", "Karen")
+    page.page.click("#form-new button[type=submit]")
+    page.wait("() => !document.getElementById('new-result').hidden")
+    code = page.page.text_content("#new-code")
+    assert len(code) == 6
+    page.page.click("#new-open")
+    page.page.wait_for_url(f"{srv.base}/f")
+    page.ready()
+    assert page.page.text_content("#title") == "Børnenes by <b>fed</b>"  # text, not markup
+    assert page.page.text_content("#whoami") == "Karen"
+    assert page.page.text_content("#join-code") == code
+    assert page.page.text_content("#sec-add-var h2, h2[data-t=add_variable]") == "Tilføj en variabel"
+    assert page.problems == []

@@ -12,6 +12,16 @@
   const KEY = "gmb.key";
   const gmb = (window.gmb = { page: PAGE, state: null, me: null, network: null, refreshes: 0 });
   let lang = localStorage.getItem("gmb.lang") || "en";
+  // Secrets arrive after '#' (browsers never send that part to a server). Take them out of the address
+  // bar before anything else happens, so they do not linger in the history or on a shared screen.
+  const fromLink = (function () {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const found = { key: params.get("key"), admin: params.get("admin"), code: params.get("code") };
+    if (location.hash) history.replaceState(null, "", location.pathname);
+    if (found.key) sessionStorage.setItem(KEY, found.key);
+    if (found.admin) sessionStorage.setItem("gmb.admin", found.admin);
+    return found;
+  })();
 
   // ---- small helpers ---------------------------------------------------------------------------
   function T(key, vars) {
@@ -45,13 +55,6 @@
     toast.timer = setTimeout(() => { box.className = ""; }, bad ? 6000 : 1800);
   }
   function key() { return sessionStorage.getItem(KEY); }
-  function takeFromHash(name) {
-    // Links carry secrets after '#', which browsers never send to a server; move it out of the address bar.
-    const params = new URLSearchParams(location.hash.slice(1));
-    const value = params.get(name);
-    if (value) history.replaceState(null, "", location.pathname);
-    return value;
-  }
   async function api(method, path, body, bearer) {
     const headers = { Accept: "application/json" };
     const auth = bearer === undefined ? key() : bearer;
@@ -539,8 +542,6 @@
 
   // ---- pages ---------------------------------------------------------------------------------------------
   async function startSessionPage() {
-    const fromLink = takeFromHash("key");
-    if (fromLink) sessionStorage.setItem(KEY, fromLink);
     if (!key()) { toast(T("no_key"), true); return; }
     try {
       gmb.me = await api("GET", "/api/me");
@@ -553,8 +554,7 @@
     setInterval(refresh, 20000);  // a safety net if a stream message is ever missed
   }
   async function startJoin() {
-    const code = takeFromHash("code");
-    if (code) $("join-code").value = code;
+    if (fromLink.code) $("join-code").value = fromLink.code;
     $("form-join").addEventListener("submit", async (e) => {
       e.preventDefault();
       try {
@@ -565,8 +565,6 @@
     });
   }
   async function startNew() {
-    const admin = takeFromHash("admin");
-    if (admin) sessionStorage.setItem("gmb.admin", admin);
     $("form-new").addEventListener("submit", async (e) => {
       e.preventDefault();
       try {
