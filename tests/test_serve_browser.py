@@ -86,7 +86,7 @@ class Page:
         )
 
 
-def test_a_workshop_in_three_browsers(browser, server):
+def test_a_workshop_in_three_browsers(server, browser):
     srv, links = server
     phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
     fac = Page(browser, "facilitator", viewport={"width": 1280, "height": 900})
@@ -186,7 +186,7 @@ def test_a_workshop_in_three_browsers(browser, server):
     assert problems == []  # no script error, no CSP violation, no alert()
 
 
-def test_a_new_session_from_the_web_page_in_danish(browser, server):
+def test_a_new_session_from_the_web_page_in_danish(server, browser):
     srv, links = server
     page = Page(browser, "new", viewport={"width": 1280, "height": 900})
     page.page.goto(f"{srv.base}/new#admin={links['admin']}")

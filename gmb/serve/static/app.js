@@ -369,8 +369,9 @@
       else if (ev.kind === "participant") what = ix.pname(ev.id);
       else if (ev.kind) what = ev.id || "";
       const kind = ev.kind ? T("kind_" + ev.kind) + " " : "";
-      const text = time(ev.at) + " " + ix.pname(ev.by) + " " + T("op_" + ev.op) + " " + kind + (what ? "“" + what + "”" : "") +
-                   (ev.changes && ev.changes.length ? " (" + ev.changes.join(", ") + ")" : "");
+      const accepted = ev.op === "update" && ev.changes && ev.changes.length === 1 && ev.changes[0] === "accepted_by";
+      const text = time(ev.at) + " " + ix.pname(ev.by) + " " + T(accepted ? "op_accept" : "op_" + ev.op) + " " + kind +
+                   (what ? "“" + what + "”" : "") + (ev.changes && ev.changes.length && !accepted ? " (" + ev.changes.join(", ") + ")" : "");
       return { key: String(ev.seq), sig: text, make: () => el("li", { text }) };
     }));
   }
@@ -449,7 +450,7 @@
       if (err.status === 401 || err.status === 403) { toast(T("no_key"), true); }
     } finally {
       inFlight = false;
-      if (again) { again = false; setTimeout(refresh, 100); }
+      if (again) { again = false; setTimeout(refresh, 250); }  // at most a few fetches a second per page
     }
   }
   function setLive(ok) {
