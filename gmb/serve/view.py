@@ -33,13 +33,19 @@ def find_loops(session: Session, *, length: int = LOOP_LENGTH, limit: int = LOOP
     :func:`networkx.simple_cycles`, with a length bound either way; ``truncated`` says more loops exist.
     """
     from gmb.cld.graph import to_graph
+    from gmb.errors import AnalysisError
 
+    if not session.links:  # a workshop starts with an empty map: no loops, nothing to analyse yet
+        return {"items": [], "truncated": False, "length_bound": length}
     G = to_graph(session)
     try:
         from gmb.cld.loops import find_loops as project_finder
     except ImportError:
         return _networkx_loops(G, length, limit)
-    result = project_finder(G, max_length=length, max_count=limit, time_limit=LOOP_SECONDS)
+    try:
+        result = project_finder(G, max_length=length, max_count=limit, time_limit=LOOP_SECONDS)
+    except AnalysisError:  # a map the analysis refuses is still a map people are drawing
+        return _networkx_loops(G, length, limit)
     items = [{"variables": list(loop.variables), "links": list(loop.links),
               "polarity": {"R": "R", "B": "B"}.get(loop.polarity, "?")} for loop in result.loops]  # fmt: skip
     return {"items": items, "truncated": not result.complete, "length_bound": length}
