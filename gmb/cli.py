@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, formats, model, record, structure, views
+from gmb.commands import common, demo, formats, model, record, serve, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -33,6 +33,7 @@ model.register(app)
 formats.register(app)
 demo.register(app)
 views.register(app)
+serve.register(app)
 
 
 def main() -> None:

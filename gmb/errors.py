@@ -28,6 +28,7 @@ __all__ = [
     "SimulationError",
     "GmbWarning",
     "warn",
+    "AccessError",
 ]
 
 
@@ -140,3 +141,7 @@ def warn(message: str, *, file: str | None = None, line: int | None = None, fiel
     if field:
         where.append(field)
     warnings.warn(GmbWarning(": ".join([*where, message])), stacklevel=3)
+
+
+class AccessError(GmbError):
+    """A request without the right to do what it asks (wrong key, wrong session, not the facilitator)."""
