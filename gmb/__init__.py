@@ -46,7 +46,7 @@ _WHERE = {
         "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
         "plot_attribution", "plot_loop_counts", "save_figure",
     ),
-    "gmb.io": ("read_edge_csv", "read_sdai_json"),
+    "gmb.io": ("read_any", "write_any", "read_edge_csv", "read_sdai_json"),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
         "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
