@@ -376,14 +376,14 @@ def attribute(
     slot = list(study.save_slots).index(p.outcome_slot)
     done = 0
     radius = []
-    from gmb.simulate.ensemble import _radius
+    from gmb.simulate.ensemble import spectral_radii
 
     for start in range(0, runs, chunk):
         k = min(chunk, runs - start)
         P = draw(p, seed=study.seed, start=start, runs=k, method=method, vary=study.vary)
         out = run_parameters(study, P)  # (scenarios, variables, times, runs)
         V[:, start : start + k] = out[:, slot, -1, :]
-        radius.append(_radius(study, P))
+        radius.append(spectral_radii(study, P))
         done += k
         if progress:
             progress(done, runs)
