@@ -90,7 +90,10 @@ _LG1, _LG2, _LG3, _LG4 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.8
 _LG5, _LG6, _LG7 = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
 
 if _HAVE_NUMBA:
-    _OPTS = dict(error_model="numpy", cache=not __import__("os").environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
+    import os
+
+    # cache compiled code next to this file (or per user); GMB_NO_CACHE=1 to inspect fresh builds
+    _OPTS = dict(error_model="numpy", cache=not os.environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
 
     @intrinsic
     def _i2f(typingctx, x):  # reinterpret the bits of an int64 as a float64
