@@ -307,13 +307,14 @@ if _HAVE_NUMBA:
         acc = np.empty(R)
         src = np.empty(R)
         ok = np.ones(R, dtype=np.bool_)
+        # 1. logs of the delayed values that feed effects (stocks are kept as logs); afterwards they are
+        # updated where the stages move (step 3): nothing reads them between there and the next step's effects
+        for m in range(nm):
+            if log_state[ns + m]:
+                j = stage_ptr[m + 1] - 1
+                for r in range(R):
+                    y[ns + m, r] = _flog_fast(stages[j, r])
         for k in range(last + 1):
-            # 1. logs of the delayed values that feed effects (stocks are kept as logs)
-            for m in range(nm):
-                if log_state[ns + m]:
-                    j = stage_ptr[m + 1] - 1
-                    for r in range(R):
-                        y[ns + m, r] = _flog_fast(stages[j, r])
             # 2. auxiliaries in evaluation order
             for a in range(na):
                 b = aux_base[a]
@@ -387,19 +388,15 @@ if _HAVE_NUMBA:
                 for jj in range(stage_ptr[m + 1] - 1, p0, -1):
                     for r in range(R):
                         stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r]
-                s = smooth_src[m]
-                if s < ns:
-                    for r in range(R):
-                        src[r] = fexp(y[s, r])
-                else:
-                    for r in range(R):
-                        src[r] = _fexp_fast(y[s, r])
+                s = smooth_src[m]  # a stock (its log, guarded) or an auxiliary (a log; extremes are clamped)
                 for r in range(R):
-                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r]
-                if log_state[ns + m]:
+                    stages[p0, r] = stages[p0, r] + (_fexp_fast(y[s, r]) - stages[p0, r]) * srate[m, r]
+                if log_state[ns + m]:  # the delayed value's log for the next step's effects, and its guard
                     j = stage_ptr[m + 1] - 1
                     for r in range(R):
-                        ok[r] &= np.uint64(_f2i(stages[j, r]) - _GUARD_LOW_BITS) <= _GUARD_SPAN
+                        v = stages[j, r]
+                        y[ns + m, r] = _flog_fast(v)
+                        ok[r] &= np.uint64(_f2i(v) - _GUARD_LOW_BITS) <= _GUARD_SPAN
             # 4. stocks: each flow reads only its own stock and the auxiliaries
             for s in range(ns):
                 ia = off + stock_indicated[s]
