@@ -110,7 +110,8 @@ def ours(cbsd):
         G.add_node(src, label=src)
         G.add_edge(src, dst, id=f"L{i}", sign=exp, strength="unknown", delay=False)
     stocks = tuple(m for m, info in cbsd.items() if info["stocks"])
-    a = Assumptions(stocks=stocks, elasticities={f"L{i}": 1.0 for i in range(1, len(exps) + 1)})
+    a = Assumptions(stocks=stocks, elasticities={f"L{i}": 1.0 for i in range(1, len(exps) + 1)},
+                    stability="report")  # their model is unscaled
     return to_stockflow(G, a)
 
 

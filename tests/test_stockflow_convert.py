@@ -156,7 +156,7 @@ def test_runaway_loops_are_named():
     # R loop a->b->a with gain 0.9*0.9*... set strong with elasticity 1.2 via overrides
     G = cld([("a", "b", "+", "strong", False), ("b", "a", "+", "strong", False), ("b", "c", "-", "weak", False),
              ("c", "b", "+", "weak", False)], "a", labels={"a": "Alfa", "b": "Beta", "c": "Gamma"})  # fmt: skip
-    m = to_stockflow(G, Assumptions(elasticities={"L1": 1.1, "L2": 1.0}))
+    m = to_stockflow(G, Assumptions(elasticities={"L1": 1.1, "L2": 1.0}, stability="report"))
     rep = check_stability(m)
     assert not rep.stable and rep.radius >= 1
     assert [lp.variables for lp in rep.runaway] == [("a", "b")] or [set(lp.variables) for lp in rep.runaway] == [
@@ -268,3 +268,15 @@ def test_included_links_does_not_touch_the_graph():
     G = cld(LOOPY, "w")
     M, left = included_links(G, Assumptions())
     assert [x[0] for x in left] == ["L7"] and M.number_of_edges() == 6 and G.number_of_edges() == 7
+
+
+def test_default_scales_a_runaway_map_and_says_so():
+    """By default a map whose loops would run away is scaled to a stable one, visibly (design notes)."""
+    # three strong reinforcing 2-loops through a hub: radius sqrt(3) * 0.8 = 1.39 at the nominal strengths
+    edges = [(h, x, "+", "strong", False) for x in "xyz" for h in "h"] + [(x, "h", "+", "strong", False) for x in "xyz"]
+    G = cld(edges, "h")
+    raw = to_stockflow(G, Assumptions(stability="report"))
+    assert check_stability(raw).radius == pytest.approx(0.8 * 3**0.5)
+    m = to_stockflow(G, Assumptions())
+    assert check_stability(m).radius == pytest.approx(0.9)
+    assert any("scaled by" in n for n in m.notes)

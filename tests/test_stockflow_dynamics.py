@@ -99,7 +99,7 @@ def _pushed(m, stock, size=0.05):
 def test_isolated_reinforcing_loop_keeps_moving_away():
     """R loop a -> b -> a with loop gain 1.2 >= 1 (see the stability notes): a push grows."""
     G = cld([("a", "b", "+", "strong", False), ("b", "a", "+", "strong", False)], "a", kinds={"a": "stock"})
-    m = to_stockflow(G, Assumptions(elasticities={"L1": 1.2, "L2": 1.0}))
+    m = to_stockflow(G, Assumptions(elasticities={"L1": 1.2, "L2": 1.0}, stability="report"))
     dev = np.abs(simulate(_pushed(m, "a"))["a"] - 1)
     assert np.all(np.diff(dev) > 0) and dev[-1] > 3 * dev[0]
 
@@ -172,6 +172,6 @@ def test_bad_overrides_and_runaway_runs_are_clear_errors():
     with pytest.raises(NotFoundError):
         simulate(m, {"no_such_thing": 1})
     G = cld([("a", "b", "+", "strong", False), ("b", "a", "+", "strong", False)], "a", kinds={"a": "stock"})
-    wild = to_stockflow(G, Assumptions(elasticities={"L1": 40.0, "L2": 40.0}, time={"horizon": 600, "step": 0.25}))
+    wild = to_stockflow(G, Assumptions(elasticities={"L1": 40.0, "L2": 40.0}, stability="report", time={"horizon": 600, "step": 0.25}))
     with pytest.raises(SimulationError, match="broke down"):
         simulate(_pushed(wild, "a"))

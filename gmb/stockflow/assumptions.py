@@ -118,7 +118,7 @@ class Assumptions(_Frozen):
     effect_shape: Literal["power", "bounded"] = "power"
     unknown_polarity: Literal["exclude"] = "exclude"
     polarities: dict[str, Literal["+", "-"]] = Field(default_factory=dict)
-    stability: Literal["report", "scale"] = "report"
+    stability: Literal["report", "scale"] = "scale"
     stability_target: float = Field(default=0.9, gt=0, lt=1)
     time: TimeAssumption = TimeAssumption()
     notes: str = ""
