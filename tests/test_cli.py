@@ -115,3 +115,17 @@ def test_help_works(gmb):
     out = gmb("--help").stdout
     for command in ("session", "var", "link", "idea", "import", "demo"):
         assert command in out
+
+
+def test_show_havndal_json_from_the_repo_sessions_folder(gmb):
+    proc = gmb("--sessions-dir", str(ROOT / "sessions"), "session", "show", "havndal", "--json")
+    data = json.loads(proc.stdout)
+    assert len(data["variables"]) >= 30 and len(data["links"]) >= 50 and len(data["ideas"]) == 7
+    assert {l["polarity"] for l in data["links"]} <= {"+", "-", "?"}
+    assert "Søstien" in proc.stdout  # UTF-8 end to end
+
+
+def test_demo_runs_from_any_folder(gmb, tmp_path):
+    out = gmb("demo", "--out", str(tmp_path / "demo")).stdout
+    assert "Havndal" in out and "fællesspisning" in out.lower()
+    assert "validated" in out and str(tmp_path / "demo") in out.replace("\n", "")
