@@ -26,6 +26,7 @@ __all__ = [
     "AnalysisError",
     "ConversionError",
     "SimulationError",
+    "ClusterError",
 ]
 
 
@@ -65,6 +66,10 @@ class GmbError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+    def __reduce__(self):
+        # Errors cross process boundaries (Dask workers): keep the type and every field, not just the text.
+        return _rebuild, (type(self), self.message, self.file, self.line, self.field, self.hint)
 
     def located(self, *, file: str | None = None, line: int | None = None) -> "GmbError":
         """Return a copy of this error with a file/line filled in where missing."""
@@ -119,3 +124,11 @@ class ConversionError(GmbError):
 
 class SimulationError(GmbError):
     """A simulation or scenario request cannot be run."""
+
+
+class ClusterError(SimulationError):
+    """A Dask cluster cannot be reached, or lost the work it was given."""
+
+
+def _rebuild(cls, message, file, line, field, hint):
+    return cls(message, file=file, line=line, field=field, hint=hint)
