@@ -207,28 +207,72 @@ def _result(fut: Any) -> Any:
 
 
 def _check_address(address: str, timeout: float) -> str:
-    """The normalised address, after a plain TCP connect proves something listens there (fast, clear errors)."""
+    """The normalised address, once a scheduler has answered there; clear errors within ``timeout`` seconds.
+
+    Two steps, so that nothing hangs and no half-made ``Client`` is left behind:
+    a plain TCP connect (a refused or unknown host fails at once), then Dask's
+    own ``identity`` handshake (a port where something else listens fails too).
+    """
     try:
         from distributed.comm import parse_address
         from distributed.comm.addressing import parse_host_port, unparse_address
+        from distributed.comm.registry import backends
 
         scheme, loc = parse_address(address)
-        if scheme not in ("tcp", "tls"):
-            return unparse_address(scheme, loc)
-        host, port = parse_host_port(loc)
+        if scheme not in backends:
+            raise ValueError(f"unknown scheme {scheme!r}")
+        normalised = unparse_address(scheme, loc)
+        host, port = parse_host_port(loc) if scheme in ("tcp", "tls") else (None, None)
     except (ValueError, TypeError) as exc:
         raise InputError(
             f"not a Dask scheduler address: {address!r} ({exc})", field="--scheduler", hint="e.g. tcp://host:8786"
         ) from None
+    if host is not None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as exc:
+            raise ClusterError(
+                f"no Dask scheduler answers at {normalised} ({exc.strerror or exc})",
+                field="--scheduler",
+                hint="start one with `dask scheduler` and check the host name and port",
+            ) from None
     try:
-        socket.create_connection((host, port), timeout=timeout).close()
-    except OSError as exc:
+        identity = _in_thread(_identity(normalised, timeout))
+        if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+            raise ValueError(f"it says it is {identity.get('type') if isinstance(identity, dict) else identity!r}")
+    except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
         raise ClusterError(
-            f"no Dask scheduler answers at {address} ({exc.strerror or exc})",
+            f"could not talk to a Dask scheduler at {normalised}: {type(exc).__name__}: {exc}",
             field="--scheduler",
-            hint="start one with `dask scheduler` and check the host name and port",
+            hint="is it a `dask scheduler`, of a Dask version compatible with this one?",
         ) from None
-    return unparse_address(scheme, loc)
+    return normalised
+
+
+async def _identity(address: str, timeout: float) -> Any:
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    # one deadline for the whole exchange: a silent peer must not stall the handshake
+    return await asyncio.wait_for(ask(), timeout)
+
+
+def _in_thread(coro: Any) -> Any:
+    """Run a coroutine to the end on a fresh event loop in a thread (safe inside Jupyter's running loop)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @contextmanager

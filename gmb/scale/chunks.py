@@ -40,7 +40,9 @@ def split(n: int, *, chunks: int | None = None, size: int | None = None) -> tupl
         return tuple(range(a, min(a + size, n)) for a in range(0, n, size))
     if chunks < 1:
         raise InputError(f"need at least one chunk, not {chunks}", field="chunks")
-    chunks = min(chunks, max(n, 1))
+    chunks = min(chunks, n)  # never an empty chunk (and none at all for no items)
+    if chunks == 0:
+        return ()
     base, extra = divmod(n, chunks)
     out, start = [], 0
     for i in range(chunks):
