@@ -199,11 +199,12 @@ def test_the_progress_bar_follows_the_cluster(cluster, monkeypatch):
             ticks.append(time.monotonic())
             super().advance()
 
+    job = Slow(size=800, seed=1)
+    reference = run_job(job, "local")
     monkeypatch.setattr(backends, "_Progress", Watch)
     monkeypatch.setattr(cluster, "progress", True)  # a real rich bar, on stderr
-    job = Slow(size=800, seed=1)
     t0 = time.monotonic()
-    same(run_job(job, cluster, chunks=4), run_job(job, "local"))
+    same(run_job(job, cluster, chunks=4), reference)
     assert len(ticks) == 4  # one tick per chunk, as each one finishes on the cluster ...
     assert ticks[0] - t0 < ticks[-1] - t0 - 0.2  # ... not all at the end
 
