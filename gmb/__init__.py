@@ -24,6 +24,15 @@ _WHERE = {
     "gmb.examples": ("load_example",),
     "gmb.cld": ("to_graph", "from_graph", "GRAPH_SCHEMA"),
     "gmb.io": ("read_edge_csv",),
+    "gmb.simulate": ("Trajectories", "compare", "read_canonical", "simulate"),
+    "gmb.simulate.pysd_runner": ("run_pysd",),
+    "gmb.stockflow": ("StockFlowModel", "TimeSpec"),
+    "gmb.stockflow.assumptions": ("Assumptions", "load_assumptions", "save_assumptions"),
+    "gmb.stockflow.convert": ("resolve_assumptions", "to_stockflow"),
+    "gmb.stockflow.files": ("write_model",),
+    "gmb.stockflow.stability": ("check_stability",),
+    "gmb.stockflow.vensim": ("to_mdl",),
+    "gmb.stockflow.xmile": ("to_xmile",),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
         "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
@@ -57,6 +66,10 @@ __all__ = [
     "to_graph", "from_graph", "GRAPH_SCHEMA",
     # formats
     "read_edge_csv",
+    # the stock-flow model and its runs
+    "StockFlowModel", "TimeSpec", "Assumptions", "load_assumptions", "save_assumptions", "to_stockflow",
+    "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model", "simulate", "run_pysd",
+    "Trajectories", "read_canonical", "compare",
     # errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, record
+from gmb.commands import common, demo, model, record
 
 app = typer.Typer(
     name="gmb",
@@ -28,6 +28,7 @@ def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
 
 
 record.register(app)
+model.register(app)
 demo.register(app)
 
 

@@ -17,6 +17,7 @@ from gmb.commands.common import console
 #: the demo's steps, in pipeline order (each stage appends its own)
 STEPS: list[str] = [
     "gmb.commands.demo:summary_step",
+    "gmb.commands.model:demo_step",
 ]
 
 

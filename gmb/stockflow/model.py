@@ -36,9 +36,16 @@ Contract
 * **Parameters** are :class:`Constant` elements addressable by name, each with a
   ``role`` (``elasticity`` | ``adjustment_time`` | ``delay_time``), ``ref`` (the link
   or variable id it belongs to) and a ``(low, high)`` range for sampling.
-  ``model.parameter("elasticity", "L3")`` finds one by role and reference. An
-  ensemble substitutes arrays: every evaluator must broadcast a constant's value
-  (a float or a 1-D array of runs) through the equations.
+  ``model.parameter("elasticity", "L3")`` finds one by role and reference; an
+  elasticity's ``category`` is its strength class. An ensemble substitutes
+  arrays: every evaluator must broadcast a constant's value (a float or a 1-D
+  array of runs) through the equations (``gmb.simulate.simulate`` does; arrays
+  agree with single runs to round-off, not always bit for bit).
+* **Links as data**: each :class:`Effect` names its link, ``cause`` and
+  ``target`` (CLD ids), ``sign`` and elasticity constant, so the log-linear
+  matrix ``W[target, cause] = sign * e`` is read off directly
+  (:func:`gmb.stockflow.stability.log_linear`). :class:`Stock` says why it is a
+  stock (``chosen``: marked in the CLD, automatic, or given in the assumptions).
 * **Intervention hooks** are :class:`Input` elements, one per variable and
   channel, neutral by default: channel ``level`` (multiplies an auxiliary or
   exogenous variable's value), ``indicated`` (multiplies a stock's indicated
@@ -47,8 +54,10 @@ Contract
   step). ``model.input_for(variable_id, channel)`` finds the hook; for an
   auxiliary, channel ``indicated`` is the same hook as ``level`` (its value *is*
   its indicated value). Inputs are constant here; issue 6 gives them time shapes
-  (step, ramp, pulse) by setting ``Input.shape`` — evaluators call
-  :meth:`Input.at` and the writers render ``Input.shape`` when present.
+  (step, ramp, pulse) by setting ``Input.shape`` to an object with
+  ``at(t, constant)`` (the value at time ``t``) and ``equation(input, dialect)``
+  (its XMILE/Vensim right-hand side): evaluators call :meth:`Input.at`, and
+  :func:`gmb.stockflow.equations.equation` renders the shape when present.
 * **Evaluation order** at time ``t`` (native, pysd and Vensim agree):
   1. states are known: stock levels and smooth stages;
   2. constants; inputs at ``t``; smooth outputs (their last stage);
@@ -56,7 +65,13 @@ Contract
      loop without a stock is refused at conversion, so the order exists);
   4. flows, and smooth stage derivatives;
   5. Euler: every state ``s(t+dt) = s(t) + dt * ds/dt(t)``, all at once.
-  Reported values at ``t`` are those of steps 1–4 (pysd's and Vensim's rule).
+  Reported values at ``t`` are those of steps 1–4 (pysd's and Vensim's rule);
+  time advances by adding ``dt`` (pysd's clock). Every number in the files is a
+  float literal (pysd would truncate a SMOOTH whose initial value is an integer).
+* **Builders**: :func:`gmb.stockflow.equations.equation` (one element's
+  right-hand side in XMILE or Vensim), :func:`gmb.stockflow.xmile.to_xmile`,
+  :func:`gmb.stockflow.vensim.to_mdl`, :func:`gmb.stockflow.files.write_model`,
+  :func:`gmb.simulate.reference.simulate`; :func:`describe` for readable text.
 
 >>> m = StockFlowModel(
 ...     name="m", time=TimeSpec(stop=2, dt=1),
@@ -66,7 +81,7 @@ Contract
 ...             Input("input_b", variable="b", channel="indicated"),
 ...             Input("inflow_b", variable="b", channel="inflow")),
 ...     effects=(Effect("effect_of_a_on_b", link="L1", source="a", elasticity="elasticity_l1",
-...                     sign=1, links=("L1",)),),
+...                     sign=1, cause="a", target="b", links=("L1",)),),
 ...     auxiliaries=(Auxiliary("a", variable="a", label="A", input="input_a"),
 ...                  Auxiliary("indicated_b", variable="b", label="B", role="indicated",
 ...                            factors=("effect_of_a_on_b",), input="input_b", links=("L1",))),
@@ -113,13 +128,12 @@ CHANNELS: Mapping[str, tuple[float, str]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class TimeSpec:
-    """Simulation time: ``start``..``stop`` in steps of ``dt`` (Euler), saved every ``saveper``."""
+    """Simulation time: ``start``..``stop`` in Euler steps of ``dt``; every step is saved."""
 
     start: float = 0.0
     stop: float = 60.0
     dt: float = 0.25
     unit: str = "month"
-    saveper: float | None = None  # None: every dt
 
     def __post_init__(self) -> None:
         if not self.dt > 0 or not self.stop > self.start:
@@ -154,6 +168,7 @@ class Constant(_Element):
     low: float | None = None
     high: float | None = None
     unit: str = ""
+    category: str | None = None  # an elasticity's strength class (weak/medium/strong/unknown)
     kind: str = field(default="constant", init=False, repr=False)
 
 
@@ -214,6 +229,8 @@ class Effect(_Element):
     source: str  # a variable's element or a smooth
     elasticity: str  # a constant's name; its value is the magnitude e > 0
     sign: Literal[1, -1]
+    cause: str  # CLD variable ids of the link's ends
+    target: str
     lookup: str | None = None
     kind: str = field(default="effect", init=False, repr=False)
 
@@ -238,6 +255,7 @@ class Stock(_Element):
     flow: str
     label: str = ""
     initial: float = 1.0
+    chosen: Literal["marked", "automatic", "assumed"] = "assumed"  # why it is a stock
     kind: str = field(default="stock", init=False, repr=False)
 
 
@@ -407,7 +425,7 @@ class StockFlowModel:
 def describe(el: Element, model: StockFlowModel | None = None) -> str:
     """A readable equation for one element.
 
-    >>> describe(Effect("e1", link="L1", source="a", elasticity="k", sign=-1))
+    >>> describe(Effect("e1", link="L1", source="a", elasticity="k", sign=-1, cause="a", target="b"))
     'e1 = a ^ (-k)'
     """
     if el.kind == "constant":

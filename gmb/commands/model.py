@@ -1,0 +1,233 @@
+"""``gmb convert`` and ``gmb simulate``: the CLD as a stock-flow model, and its baseline run.
+
+Both commands build the model the same way (:func:`build`): the session (or map
+file) → graph → assumptions (``--assumptions FILE``, else the model folder's
+``assumptions.json`` if there is one, else the defaults) → :func:`to_stockflow`
+→ files in ``<out>/models/<name>/``. ``simulate`` then runs it with the chosen
+engine. Later options (ensembles, scenarios) plug into :func:`simulate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from gmb.commands.common import console, load_source, print_json
+
+__all__ = ["register", "build", "Built", "convert", "simulate", "demo_step", "baseline_table"]
+
+AssumptionsOpt = typer.Option(
+    None, "--assumptions", help="Assumptions JSON (default: models/NAME/assumptions.json if present, else defaults)."
+)
+OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (default: the current folder).")
+ResetOpt = typer.Option(False, "--reset", help="Ignore models/NAME/assumptions.json and start from the defaults.")
+JsonOpt = typer.Option(False, "--json", help="Print JSON.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("convert")(convert)
+    app.command("simulate")(simulate)
+
+
+@dataclass(frozen=True)
+class Built:
+    """Everything a conversion produced: the model, its assumptions, and where the files went."""
+
+    name: str
+    graph: Any
+    assumptions: Any
+    model: Any
+    folder: Path
+    files: dict[str, Path]
+
+
+def _model_name(source: str) -> str:
+    from gmb.stockflow.names import identifier
+
+    path = Path(source)
+    if path.is_file() or path.suffix:
+        return identifier(path.stem).replace("_", "-")
+    return source
+
+
+def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path("."), reset: bool = False,
+          write: bool = True) -> Built:  # fmt: skip
+    """Convert a session (or map file) and write its model folder; errors name the assumptions file."""
+    from gmb.cld.graph import to_graph
+    from gmb.errors import GmbError
+    from gmb.stockflow.assumptions import Assumptions, load_assumptions
+    from gmb.stockflow.convert import to_stockflow
+    from gmb.stockflow.files import FILES, write_model
+
+    name = _model_name(source)
+    session = load_source(source)
+    graph = to_graph(session)
+    folder = Path(out) / "models" / name
+    saved = folder / FILES["assumptions"]
+    file = assumptions_file if assumptions_file is not None else (saved if saved.is_file() and not reset else None)
+    assumptions = load_assumptions(file) if file is not None else Assumptions()
+    try:
+        model = to_stockflow(graph, assumptions, name=name)
+    except GmbError as exc:
+        raise exc.located(file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None) from None
+    files: dict[str, Path] = {}
+    if write:
+        positions = {n: tuple(d["position"]) for n, d in graph.nodes(data=True) if d.get("position")}
+        files = write_model(model, assumptions, folder, positions=positions or None)
+    return Built(name, graph, assumptions, model, folder, files)
+
+
+_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time")
+
+
+def _from_assumptions(exc, assumptions) -> bool:
+    """Does this conversion error point into the assumptions file (rather than the CLD)?"""
+    field = exc.field or ""
+    return field.startswith(_ASSUMPTION_FIELDS) or (field == "outcome" and assumptions.outcome is not None)
+
+
+def _summary(b: Built) -> dict[str, Any]:
+    from gmb.stockflow.convert import included_links
+    from gmb.stockflow.stability import check_stability
+
+    m = b.model
+    _, left_out = included_links(b.graph, b.assumptions)
+    report = check_stability(m)
+    return {
+        "name": b.name,
+        "folder": str(b.folder),
+        "files": {k: str(v) for k, v in b.files.items()},
+        "outcome": {"variable": m.element(m.outcome).variable, "name": m.outcome, "label": m.element(m.outcome).label},
+        "counts": {"variables": len(m.variables), "stocks": len(m.stocks), "links_modelled": len(m.effects),
+                   "links_left_out": len(left_out), "delays": len(m.smooths), "parameters": len(m.constants)},
+        "stocks": [{"variable": s.variable, "name": s.name, "label": s.label, "chosen": s.chosen} for s in m.stocks],
+        "left_out": [{"link": lid, "cause": u, "effect": v} for lid, u, v in left_out],
+        "stability": {"radius": report.radius, "stable": report.stable, "runaway": [str(lp) for lp in report.runaway]},
+        "notes": list(m.notes),
+    }  # fmt: skip
+
+
+def convert(
+    name: str = typer.Argument(..., help="Session name, or a map file (CSV edge list, …)."),
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    reset: bool = ResetOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Convert the CLD into a stock-flow model: XMILE, Vensim and the assumptions, in models/NAME/."""
+    from rich.markup import escape
+
+    b = build(name, assumptions_file=assumptions, out=out, reset=reset)
+    info = _summary(b)
+    if as_json:
+        print_json(info)
+        return
+    con = console()
+    c = info["counts"]
+    con.print(
+        f"[green]✓[/green] converted {escape(b.name)}: {c['variables']} variables ({c['stocks']} stocks), "
+        f"{c['links_modelled']} links modelled, {c['links_left_out']} left out"
+    )
+    for note in info["notes"]:
+        con.print(f"  • {escape(note)}", soft_wrap=True)
+    for kind, path in info["files"].items():
+        con.print(f"  {kind:<12} {escape(path)}")
+
+
+def baseline_table(traj, model, every: float) -> list[tuple[float, float]]:
+    """(time, outcome) rows every ``every`` time units, always including the last time."""
+    times = [t for t in traj.time if abs((t - traj.time[0]) / every - round((t - traj.time[0]) / every)) < 1e-9]
+    if not times or times[-1] != traj.time[-1]:
+        times.append(traj.time[-1])
+    idx = traj.at(times)
+    y = traj[model.outcome]
+    return [(float(traj.time[i]), float(y[i])) for i in idx]
+
+
+def run_baseline(b: Built, engine: str):
+    """The baseline run of a built model with ``engine`` (native or pysd), as Trajectories."""
+    from gmb.errors import InputError
+
+    if engine == "native":
+        from gmb.simulate.reference import simulate as native
+
+        return native(b.model)
+    if engine == "pysd":
+        from gmb.simulate.pysd_runner import run_pysd
+
+        return run_pysd(b.files["xmile"])
+    raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")
+
+
+def simulate(
+    name: str = typer.Argument(..., help="Session name, or a map file."),
+    engine: str = typer.Option("native", "--engine", help="native (numpy, built in) or pysd (runs model.xmile)."),
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    reset: bool = ResetOpt,
+    every: float = typer.Option(12.0, "--every", help="Table rows every this many time units."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome."""
+    from rich.markup import escape
+
+    from gmb.errors import InputError
+    from gmb.files import atomic_write_text
+
+    if engine not in ("native", "pysd"):
+        raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")
+    if not every > 0:
+        raise InputError("must be > 0", field="--every")
+    b = build(name, assumptions_file=assumptions, out=out, reset=reset)
+    traj = run_baseline(b, engine)
+    m = b.model
+    results = b.folder / f"baseline-{engine}.csv"
+    atomic_write_text(results, traj.to_csv([el.name for el in m.variables]))
+    rows = baseline_table(traj, m, every)
+    outcome = m.element(m.outcome)
+    if as_json:
+        print_json({
+            "name": b.name, "engine": engine, "model": str(b.files["xmile"]), "results": str(results),
+            "unit": m.time.unit, "outcome": {"variable": outcome.variable, "name": m.outcome, "label": outcome.label},
+            "time": [t for t, _ in rows], "values": [v for _, v in rows],
+        })  # fmt: skip
+        return
+    from rich.table import Table
+
+    con = console()
+    con.print(f"[green]✓[/green] baseline run of {escape(b.name)} with {engine}: model {escape(str(b.files['xmile']))}")
+    con.print(f"  results: {escape(str(results))}")
+    table = Table(title=f"{escape(outcome.label)} (index, 1 = baseline)")
+    table.add_column(f"time ({escape(m.time.unit)})", justify="right")
+    table.add_column(escape(m.outcome), justify="right")
+    for t, v in rows:
+        table.add_row(f"{t:g}", f"{v:.6f}")
+    con.print(table)
+
+
+def demo_step(session, out: Path, con) -> None:
+    """Demo: convert the example and run its baseline with the native simulator."""
+    from rich.markup import escape
+
+    from gmb.cld.graph import to_graph
+    from gmb.files import atomic_write_text
+    from gmb.simulate.reference import simulate as native
+    from gmb.stockflow.assumptions import Assumptions
+    from gmb.stockflow.convert import to_stockflow
+    from gmb.stockflow.files import write_model
+
+    model = to_stockflow(to_graph(session), Assumptions(), name="havndal")
+    folder = Path(out) / "models" / "havndal"
+    files = write_model(model, Assumptions(), folder)
+    traj = native(model)
+    atomic_write_text(folder / "baseline-native.csv", traj.to_csv([el.name for el in model.variables]))
+    y = traj[model.outcome]
+    con.print(
+        f"[green]✓[/green] stock-flow model: {len(model.stocks)} stocks, {len(model.effects)} links → "
+        f"{escape(str(files['xmile']))}, {escape(str(files['mdl']))}, {escape(str(files['readme']))}"
+    )
+    con.print(f"  {escape(model.notes[-1])}", soft_wrap=True)
+    con.print(f"  baseline run: outcome stays at {y.min():.6f}–{y.max():.6f} over {model.time.stop:g} {model.time.unit}")

@@ -1,0 +1,1 @@
+"""Scenarios: interventions, bundles of ideas, and the answers a group asks for."""

@@ -1,0 +1,269 @@
+"""Interventions: what an idea does to one variable, over time, and how hard.
+
+An :class:`Intervention` acts on a variable's ``channel`` — its ``level`` (an
+auxiliary or exogenous variable), the ``indicated`` value of a stock (where the
+stock is heading), or a stock's ``inflow`` — with a time ``shape`` and a
+``dose``. The shape is a profile ``g(t)`` between 0 and 1:
+
+* ``step``: 1 from ``start`` until ``end`` (or for ever);
+* ``ramp``: rises linearly from 0 at ``start`` to 1 at ``start + ramp_up``, then
+  stays at 1 until ``end``;
+* ``pulse``: 1 from ``start`` until ``end`` (default: one time unit).
+
+The input then is ``1 ± dose · g(t)`` for the multiplicative channels (``level``,
+``indicated``: dose 0.2 = +20 % of the baseline index) and ``± dose · g(t)``
+index units per time unit for ``inflow``; ``direction`` gives the sign, doses are
+never negative. Several interventions on one input multiply (level, indicated)
+or add (inflow). ``low``/``high`` give the range a dose is sampled from in an
+ensemble (default: the dose itself, i.e. no uncertainty).
+
+:class:`InputShape` is what :attr:`gmb.stockflow.model.Input.shape` holds: the
+interventions on one input, evaluated by :meth:`InputShape.at` (numbers or
+arrays of doses) and written into XMILE and Vensim by :meth:`InputShape.equation`.
+:func:`with_interventions` returns a model whose inputs carry them.
+
+>>> iv = Intervention(variable="sleep", dose=0.2, shape="ramp", start=0, ramp_up=12)
+>>> [round(iv.profile(t), 3) for t in (0, 6, 12, 30)]
+[0.0, 0.5, 1.0, 1.0]
+>>> InputShape("level", (iv,)).at(6.0, 1.0)
+1.1
+>>> Intervention(variable="sleep", dose=-1)
+Traceback (most recent call last):
+...
+gmb.errors.ValidationError: dose: must be >= 0, got -1.0 (give the sign as direction '+' or '-')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal, Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
+
+from gmb.errors import NotFoundError, ValidationError
+
+__all__ = [
+    "Intervention",
+    "Bundle",
+    "InputShape",
+    "resolve_channel",
+    "with_interventions",
+    "SHAPES",
+]
+
+SHAPES = ("step", "ramp", "pulse")
+Channel = Literal["auto", "level", "indicated", "inflow"]
+
+
+class Intervention(BaseModel):
+    """One variable, one channel, one time shape and dose (see the module docstring)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    variable: str = Field(min_length=1)
+    channel: Channel = "auto"
+    direction: Literal["+", "-"] = "+"
+    dose: float = 0.2
+    low: float | None = None
+    high: float | None = None
+    shape: Literal["step", "ramp", "pulse"] = "ramp"
+    start: float = 0.0
+    ramp_up: float = 12.0
+    end: float | None = None
+    idea: str | None = None
+    note: str = ""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except PydanticError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or None
+            raise ValidationError(err["msg"].removeprefix("Value error, "), field=field) from None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Intervention":
+        for name in ("dose", "low", "high"):
+            value = getattr(self, name)
+            if value is not None and not (np.isfinite(value) and value >= 0):
+                raise ValidationError(
+                    f"must be >= 0, got {float(value)!r}", field=name, hint="give the sign as direction '+' or '-'"
+                )
+        low, high = self.dose_range
+        if not low <= self.dose <= high:
+            raise ValidationError(f"need low <= dose <= high, got {low}, {self.dose}, {high}", field="dose")
+        if self.channel in ("level", "indicated") and self.direction == "-" and high >= 1:
+            raise ValidationError(
+                f"a '-' dose on the {self.channel} must stay below 1 (it multiplies by 1 - dose), got {high}",
+                field="high" if self.high is not None else "dose",
+            )
+        if self.shape == "ramp" and not self.ramp_up > 0:
+            raise ValidationError("a ramp needs ramp_up > 0", field="ramp_up")
+        end = self.stop
+        if end is not None and not end > self.start:
+            raise ValidationError(f"end ({end}) must be after start ({self.start})", field="end")
+        return self
+
+    # -- derived -----------------------------------------------------------
+    @property
+    def sign(self) -> float:
+        return 1.0 if self.direction == "+" else -1.0
+
+    @property
+    def dose_range(self) -> tuple[float, float]:
+        """``(low, high)`` of the dose; the dose itself where not given."""
+        return (self.dose if self.low is None else self.low, self.dose if self.high is None else self.high)
+
+    @property
+    def stop(self) -> float | None:
+        """When the profile falls back to 0 (``None``: never)."""
+        if self.shape == "pulse" and self.end is None:
+            return self.start + 1.0
+        return self.end
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: ``idea:variable:channel`` (``-`` for no idea)."""
+        return f"{self.idea or '-'}:{self.variable}:{self.channel}"
+
+    def profile(self, t: float, dt: float = 0.0) -> float:
+        """``g(t)`` in [0, 1] (see the module docstring); ``t`` may be an array.
+
+        With the model's time step ``dt``, a switch at time ``s`` happens at the first
+        step with ``t + dt/2 > s`` — pysd's ``STEP`` rule, robust to a clock that
+        accumulates round-off.
+        """
+        t = np.asarray(t, dtype=float)
+        half = dt / 2
+        on = (t + half > self.start) if half else (t >= self.start)
+        if self.stop is not None:
+            on = on & ~((t + half > self.stop) if half else (t >= self.stop))
+        if self.shape == "ramp":
+            g = np.clip((t - self.start) / self.ramp_up, 0.0, 1.0)
+        else:
+            g = np.ones_like(t)
+        out = np.where(on, g, 0.0)
+        return float(out) if out.ndim == 0 else out
+
+    def describe(self, unit: str = "month") -> str:
+        """One readable line, e.g. ``sleep level +0.2 (ramp from 0 over 12 month)``."""
+        low, high = self.dose_range
+        dose = f"{self.direction}{self.dose:g}" + (f" [{low:g}–{high:g}]" if high > low else "")
+        when = {"step": f"step at {self.start:g}", "ramp": f"ramp from {self.start:g} over {self.ramp_up:g} {unit}",
+                "pulse": f"pulse at {self.start:g}"}[self.shape]  # fmt: skip
+        if self.stop is not None:
+            when += f" until {self.stop:g}"
+        return f"{self.variable} {self.channel} {dose} ({when})"
+
+    def expression(self, dialect: str) -> str:
+        """``g(t)`` in XMILE or Vensim syntax (``STEP``/``RAMP`` builtins; both dialects spell them alike)."""
+        from gmb.stockflow.equations import number
+
+        def step_at(t: float) -> str:
+            return f"STEP(1.0, {number(t)})"
+
+        if self.shape == "ramp":
+            g = f"RAMP({number(1.0 / self.ramp_up)}, {number(self.start)}, {number(self.start + self.ramp_up)})"
+        else:
+            g = step_at(self.start)
+        if self.stop is not None:
+            g = f"({g} - {step_at(self.stop)})" if self.shape != "ramp" else f"{g} * (1.0 - {step_at(self.stop)})"
+        return g
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A named set of interventions (e.g. one idea, or several ideas together)."""
+
+    name: str
+    interventions: tuple[Intervention, ...] = ()
+
+    @property
+    def ideas(self) -> tuple[str, ...]:
+        """The ideas in the bundle, in first-mention order."""
+        return tuple(dict.fromkeys(i.idea for i in self.interventions if i.idea))
+
+
+@dataclass(frozen=True)
+class InputShape:
+    """The interventions acting on one input (what ``Input.shape`` holds).
+
+    ``doses`` optionally overrides each intervention's dose with a number or an
+    array of runs, so a reference run can replay an ensemble's draws.
+    """
+
+    channel: Literal["level", "indicated", "inflow"]
+    interventions: tuple[Intervention, ...]
+    doses: tuple[Any, ...] | None = None
+    dt: float = 0.0  # the model's time step (switching rule of :meth:`Intervention.profile`)
+
+    def _doses(self) -> Sequence[Any]:
+        return self.doses if self.doses is not None else [iv.dose for iv in self.interventions]
+
+    def at(self, t: float, base: Any) -> Any:
+        """The input's value at time ``t`` given its constant ``base`` value."""
+        out = base
+        for iv, dose in zip(self.interventions, self._doses()):
+            g = iv.profile(t, self.dt)
+            if self.channel == "inflow":
+                out = out + iv.sign * dose * g
+            else:
+                out = out * (1.0 + iv.sign * dose * g)
+        return out
+
+    def equation(self, el: Any, dialect: str) -> str:
+        """The input's right-hand side in ``dialect`` (for the XMILE / Vensim writers)."""
+        from gmb.stockflow.equations import number
+
+        doses = self._doses()
+        if any(np.ndim(d) for d in doses):
+            raise ValidationError("a file can hold one dose per intervention, not an array", field="doses")
+        text = number(el.constant)
+        for iv, dose in zip(self.interventions, doses):
+            term = f"{number(iv.sign * float(dose))} * {iv.expression(dialect)}"
+            text = f"{text} + {term}" if self.channel == "inflow" else f"{text} * (1.0 + {term})"
+        return text
+
+
+def resolve_channel(model: Any, variable: str, channel: str = "auto") -> str:
+    """The concrete channel: ``auto`` is ``indicated`` for a stock, ``level`` otherwise.
+
+    Raises :class:`NotFoundError` (naming the variable) when the model has no such variable.
+    """
+    try:
+        el = model.variable_element(variable)
+    except NotFoundError:
+        known = ", ".join(v.variable for v in model.variables[:12])
+        raise NotFoundError(f"the model has no variable {variable!r}", field="variable",
+                            hint=f"variables: {known}…") from None  # fmt: skip
+    if channel == "auto":
+        return "indicated" if el.kind == "stock" else "level"
+    if el.kind == "auxiliary" and channel == "indicated":
+        return "level"
+    if el.kind == "auxiliary" and channel == "inflow":
+        raise ValidationError(
+            f"{variable!r} is not a stock, so it has no inflow", field="channel", hint="use level (or auto)"
+        )
+    return channel
+
+
+def with_interventions(model: Any, interventions: Sequence[Intervention], doses: Sequence[Any] | None = None) -> Any:
+    """A copy of ``model`` whose inputs carry ``interventions`` as :class:`InputShape` (``model`` is unchanged).
+
+    ``doses`` (one per intervention, numbers or arrays of runs) replaces the interventions' own doses.
+    """
+    groups: dict[str, list[tuple[Intervention, Any]]] = {}
+    doses = list(doses) if doses is not None else [iv.dose for iv in interventions]
+    for iv, dose in zip(interventions, doses, strict=True):
+        channel = resolve_channel(model, iv.variable, iv.channel)
+        inp = model.input_for(iv.variable, channel)
+        groups.setdefault(inp.name, []).append((iv.model_copy(update={"channel": channel}), dose))
+    inputs = []
+    for inp in model.inputs:
+        if inp.name in groups:
+            ivs, ds = zip(*groups[inp.name])
+            inputs.append(replace(inp, shape=InputShape(inp.channel, tuple(ivs), tuple(ds), model.time.dt)))
+        else:
+            inputs.append(inp)
+    return replace(model, inputs=tuple(inputs))

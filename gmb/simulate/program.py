@@ -1,0 +1,299 @@
+"""A :class:`StockFlowModel` compiled once into index arrays, for the ensemble engine.
+
+The engine never looks at element names while it runs. Compiling numbers every
+value the model computes into *slots* — stocks, then smooth outputs, then
+auxiliaries in evaluation order — and turns each effect into an *edge*
+``source slot → auxiliary`` with the index of its elasticity parameter. In log
+space (``y = log x``) an auxiliary is then a sparse sum over its edges,
+
+    y_aux = log(input) + Σ_edges sign · e[param] · y[source]
+
+(through ``log L(exp(...))`` for a bounded effect), which is what
+:mod:`gmb.simulate.ensemble` evaluates for all runs at once.
+
+Parameters are one matrix ``P`` of shape ``(n_params, runs)``: the model's
+constants in model order, then one dose per intervention term. Interventions
+come either from the model's inputs (``Input.shape``, see
+:mod:`gmb.scenarios.interventions`) or are passed to :func:`compile_model`; each
+becomes a *term* with a profile ``g`` precomputed at every step's time.
+
+>>> from gmb.simulate.synthetic import chain_model
+>>> p = compile_model(chain_model(3))
+>>> p.n_stocks, p.n_aux, len(p.param_names), p.edge_src.tolist()
+(3, 3, 6, [0, 1, 2])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from gmb.errors import NotFoundError, SimulationError
+
+__all__ = ["Program", "compile_model", "step_times"]
+
+
+def step_times(start: float, dt: float, steps: int) -> np.ndarray:
+    """The clock at each step, accumulated as pysd (and the reference simulator) do: ``t + dt``."""
+    out = np.empty(steps + 1)
+    t = start
+    for k in range(steps + 1):
+        out[k] = t
+        t = t + dt
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    """The compiled model (see the module docstring). Arrays are read-only; build with :func:`compile_model`."""
+
+    name: str
+    dt: float
+    steps: int
+    times: np.ndarray  # (steps + 1,)
+    unit: str
+    # slots: stocks [0, ns), smooth outputs [ns, ns + nm), auxiliaries [ns + nm, ...)
+    n_stocks: int
+    n_smooths: int
+    n_aux: int
+    slot_names: tuple[str, ...]
+    # edges, grouped by target auxiliary (CSR: aux_ptr[a]..aux_ptr[a+1]) in evaluation order
+    aux_ptr: np.ndarray
+    edge_src: np.ndarray  # source slot
+    edge_param: np.ndarray  # elasticity parameter index
+    edge_sign: np.ndarray  # +1.0 / -1.0
+    edge_lookup: np.ndarray  # lookup index or -1 (power)
+    aux_level: np.ndarray  # dependency level of each auxiliary (0: only states)
+    aux_base: np.ndarray  # log of the auxiliary's constant input value
+    lookup_x: tuple[np.ndarray, ...]
+    lookup_y: tuple[np.ndarray, ...]
+    # stocks
+    stock_initial: np.ndarray
+    stock_indicated: np.ndarray  # aux index (0-based among auxiliaries) of each stock's indicated value
+    stock_tau: np.ndarray  # adjustment-time parameter index
+    stock_inflow: np.ndarray  # constant inflow (the inflow input's value)
+    # smooths: one entry per smooth; its stages are rows stage_ptr[m]..stage_ptr[m]+order-1 of the stage array
+    smooth_src: np.ndarray  # slot of the smoothed value
+    smooth_order: np.ndarray
+    smooth_param: np.ndarray  # delay-time parameter index
+    smooth_initial: np.ndarray
+    stage_ptr: np.ndarray
+    # intervention terms
+    term_channel: np.ndarray  # 0: multiplies an auxiliary (level / indicated), 1: adds to a stock's inflow
+    term_target: np.ndarray  # aux index or stock index
+    term_param: np.ndarray  # dose parameter index
+    term_sign: np.ndarray
+    term_profile: np.ndarray  # (n_terms, steps + 1)
+    term_keys: tuple[str, ...]
+    # parameters: model constants, then doses
+    param_names: tuple[str, ...]
+    param_nominal: np.ndarray
+    param_low: np.ndarray
+    param_high: np.ndarray
+    param_kind: tuple[str, ...]  # elasticity / adjustment_time / delay_time / other / dose
+    param_ref: tuple[str | None, ...]
+    # where each CLD variable's value lives (slot), and the outcome
+    variables: dict[str, int] = field(default_factory=dict)
+    outcome_slot: int = -1
+    outcome: str | None = None
+    model: Any = field(default=None, repr=False)
+
+    @property
+    def n_slots(self) -> int:
+        return self.n_stocks + self.n_smooths + self.n_aux
+
+    @property
+    def n_stages(self) -> int:
+        return int(self.stage_ptr[-1]) if len(self.stage_ptr) else 0
+
+    @property
+    def n_params(self) -> int:
+        return len(self.param_names)
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.term_param)
+
+    def slot(self, name: str) -> int:
+        """The slot of a CLD variable id or an element name (stock, smooth, auxiliary)."""
+        if name in self.variables:
+            return self.variables[name]
+        try:
+            return self.slot_names.index(name)
+        except ValueError:
+            known = ", ".join(list(self.variables)[:12])
+            raise NotFoundError(f"the model has no variable {name!r}", field="variable",
+                                hint=f"variables: {known}…") from None  # fmt: skip
+
+    def param(self, name: str) -> int:
+        try:
+            return self.param_names.index(name)
+        except ValueError:
+            raise NotFoundError(f"the model has no parameter {name!r}", field="parameter") from None
+
+    def step_of(self, time: float) -> int:
+        """The step whose clock is nearest to ``time`` (SimulationError beyond the model's time)."""
+        if time < self.times[0] - 1e-9 or time > self.times[-1] + 1e-9:
+            raise SimulationError(
+                f"time {time:g} is outside the model's {self.times[0]:g}–{self.times[-1]:g} {self.unit}",
+                field="horizon",
+            )
+        return int(np.argmin(np.abs(self.times - time)))
+
+    def nominal(self, runs: int = 1) -> np.ndarray:
+        """The nominal parameter matrix ``(n_params, runs)``."""
+        return np.repeat(self.param_nominal[:, None], runs, axis=1)
+
+
+def _levels(order: Sequence[str], index: dict[str, Any], aux_pos: dict[str, int]) -> dict[str, int]:
+    level: dict[str, int] = {}
+    for name in order:
+        el = index[name]
+        if el.kind != "auxiliary":
+            continue
+        lv = 0
+        for f in el.factors:
+            src = index[f].source
+            if src in aux_pos:
+                lv = max(lv, level[src] + 1)
+        level[name] = lv
+    return level
+
+
+def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
+    """Compile ``model`` (and extra ``interventions``, each adding a dose parameter) into a :class:`Program`.
+
+    Interventions already on the model's inputs (``Input.shape``) are compiled
+    too, with their doses as parameters (nominal = the dose, range = its range).
+    """
+    from gmb.scenarios.interventions import InputShape, resolve_channel
+
+    index = {el.name: el for el in model}
+    stocks = list(model.stocks)
+    smooths = list(model.smooths)
+    auxes = [index[n] for n in model.order if index[n].kind == "auxiliary"]
+    levels = _levels(model.order, index, {a.name: i for i, a in enumerate(auxes)})
+    # stable sort by level keeps evaluation order within a level (a topological order overall)
+    auxes.sort(key=lambda a: levels[a.name])
+    ns, nm = len(stocks), len(smooths)
+    slot_names = tuple([s.name for s in stocks] + [m.name for m in smooths] + [a.name for a in auxes])
+    slot = {n: i for i, n in enumerate(slot_names)}
+    aux_index = {a.name: i for i, a in enumerate(auxes)}
+
+    consts = list(model.constants)
+    p_names = [c.name for c in consts]
+    p_nom = [float(c.value) for c in consts]
+    p_low = [float(c.value if c.low is None else c.low) for c in consts]
+    p_high = [float(c.value if c.high is None else c.high) for c in consts]
+    p_kind = [c.role for c in consts]
+    p_ref: list[str | None] = [c.ref for c in consts]
+    pidx = {n: i for i, n in enumerate(p_names)}
+
+    lookups = {lk.name: i for i, lk in enumerate(model.lookups)}
+    lx = tuple(np.array([p[0] for p in lk.points], dtype=float) for lk in model.lookups)
+    ly = tuple(np.array([p[1] for p in lk.points], dtype=float) for lk in model.lookups)
+
+    ptr, src, par, sgn, lut = [0], [], [], [], []
+    base = np.zeros(len(auxes))
+    inputs = {i.name: i for i in model.inputs}
+    for a_i, a in enumerate(auxes):
+        for f in a.factors:
+            eff = index[f]
+            src.append(slot[eff.source])
+            par.append(pidx[eff.elasticity])
+            sgn.append(float(eff.sign))
+            lut.append(lookups[eff.lookup] if eff.lookup else -1)
+        ptr.append(len(src))
+        if a.input is not None:
+            value = inputs[a.input].constant
+            if not value > 0:
+                raise SimulationError(f"input {a.input} must be > 0 (it multiplies), got {value:g}", field=a.input)
+            base[a_i] = np.log(value)
+
+    flows = {f.name: f for f in model.flows}
+    s_ind, s_tau, s_in = [], [], []
+    for s in stocks:
+        f = flows[s.flow]
+        s_ind.append(aux_index[f.indicated])
+        s_tau.append(pidx[f.adjustment_time])
+        s_in.append(inputs[f.input].constant if f.input else 0.0)
+
+    stage_ptr = [0]
+    for m in smooths:
+        stage_ptr.append(stage_ptr[-1] + int(m.order))
+
+    times = step_times(model.time.start, model.time.dt, model.time.steps)
+
+    # intervention terms: the model's own shapes, then the extra interventions
+    terms: list[tuple[Any, str, Any]] = []  # (intervention, channel, input element)
+    for inp in model.inputs:
+        if isinstance(inp.shape, InputShape):
+            doses = inp.shape._doses()
+            for iv, dose in zip(inp.shape.interventions, doses):
+                if np.ndim(dose):
+                    raise SimulationError("compile a model with one dose per intervention", field=inp.name)
+                terms.append((iv.model_copy(update={"dose": float(dose)}), inp.channel, inp))
+        elif inp.shape is not None:
+            raise SimulationError(f"input {inp.name} has a shape the engine does not know", field=inp.name)
+    for iv in interventions:
+        channel = resolve_channel(model, iv.variable, iv.channel)
+        terms.append((iv.model_copy(update={"channel": channel}), channel, model.input_for(iv.variable, channel)))
+
+    t_ch, t_tg, t_par, t_sg, t_prof, t_keys = [], [], [], [], [], []
+    stock_pos = {s.name: i for i, s in enumerate(stocks)}
+    for n, (iv, channel, inp) in enumerate(terms):
+        if channel == "inflow":
+            flow = next(f for f in model.flows if f.input == inp.name)
+            t_ch.append(1)
+            t_tg.append(stock_pos[flow.stock])
+        else:
+            aux = next(a for a in auxes if a.input == inp.name)
+            t_ch.append(0)
+            t_tg.append(aux_index[aux.name])
+        key = iv.key
+        while key in t_keys:  # the same idea acting twice on one input: keep keys unique
+            key += "'"
+        t_keys.append(key)
+        t_par.append(len(p_names))
+        p_names.append(f"dose[{key}]")
+        lo, hi = iv.dose_range
+        p_nom.append(float(iv.dose))
+        p_low.append(float(lo))
+        p_high.append(float(hi))
+        p_kind.append("dose")
+        p_ref.append(key)
+        t_sg.append(iv.sign)
+        t_prof.append(np.asarray(iv.profile(times, model.time.dt), dtype=float))
+
+    variables = {}
+    for el in model.variables:
+        variables[el.variable] = slot[el.name]
+
+    def arr(x, dtype=float):
+        a = np.asarray(x, dtype=dtype)
+        a.setflags(write=False)
+        return a
+
+    return Program(
+        name=model.name, dt=float(model.time.dt), steps=int(model.time.steps), times=arr(times), unit=model.time.unit,
+        n_stocks=ns, n_smooths=nm, n_aux=len(auxes), slot_names=slot_names,
+        aux_ptr=arr(ptr, np.int64), edge_src=arr(src, np.int64), edge_param=arr(par, np.int64),
+        edge_sign=arr(sgn), edge_lookup=arr(lut, np.int64),
+        aux_level=arr([levels[a.name] for a in auxes], np.int64), aux_base=arr(base),
+        lookup_x=lx, lookup_y=ly,
+        stock_initial=arr([s.initial for s in stocks]), stock_indicated=arr(s_ind, np.int64),
+        stock_tau=arr(s_tau, np.int64), stock_inflow=arr(s_in),
+        smooth_src=arr([slot[m.source] for m in smooths], np.int64),
+        smooth_order=arr([m.order for m in smooths], np.int64),
+        smooth_param=arr([pidx[m.delay_time] for m in smooths], np.int64),
+        smooth_initial=arr([m.initial for m in smooths]), stage_ptr=arr(stage_ptr, np.int64),
+        term_channel=arr(t_ch, np.int64), term_target=arr(t_tg, np.int64), term_param=arr(t_par, np.int64),
+        term_sign=arr(t_sg), term_profile=arr(np.array(t_prof).reshape(len(terms), len(times))),
+        term_keys=tuple(t_keys),
+        param_names=tuple(p_names), param_nominal=arr(p_nom), param_low=arr(p_low), param_high=arr(p_high),
+        param_kind=tuple(p_kind), param_ref=tuple(p_ref),
+        variables=variables, outcome_slot=slot[model.outcome] if model.outcome else -1, outcome=model.outcome,
+        model=model,
+    )  # fmt: skip

@@ -1,0 +1,180 @@
+"""Every assumption the CLD → stock-flow conversion makes, in one editable object.
+
+A CLD does not define a model; these are the few, standard choices that turn it
+into one. They are saved as ``models/<name>/assumptions.json`` next to the model
+files, and can be edited and given back with ``gmb convert NAME --assumptions FILE``.
+
+* ``stocks``: which variables accumulate. ``None`` means: the variables marked
+  ``stock`` in the CLD, plus — where a feedback loop still has no stock — a small
+  set chosen automatically (a feedback vertex set), which the conversion reports.
+  A list given here is used exactly as given.
+* ``adjustment_time``: how long a stock takes to close most of the gap to its
+  indicated value (``tau``), nominal and range; ``adjustment_times`` per variable.
+* ``strengths``: each link strength class (weak/medium/strong/unknown) → a range
+  of elasticities with a nominal value; ``elasticities`` per link overrides it.
+* ``delay``: delayed links become a first- or third-order smooth of the cause
+  over ``delay.time``; ``delay_times`` per link.
+* ``effect_shape``: ``power`` (``x^(s·e)``) or ``bounded`` (the same through a
+  saturating lookup, so extreme scenarios cannot explode).
+* ``unknown_polarity``: links with polarity ``?`` are left out of the model
+  (listed as such) unless ``polarities`` gives their sign: never guessed.
+* ``stability``: ``report`` the spectral radius and runaway loops, or ``scale``
+  every nominal elasticity down so the radius is ``stability_target``.
+* ``time``: unit, horizon and Euler step.
+
+>>> a = Assumptions()
+>>> a.strengths["strong"].nominal, a.delay.order, a.time.unit
+(0.8, 3, 'month')
+>>> Assumptions.model_validate_json(a.model_dump_json()) == a
+True
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
+
+from gmb.errors import ValidationError
+
+__all__ = [
+    "ASSUMPTIONS_SCHEMA",
+    "Range",
+    "DelayAssumption",
+    "TimeAssumption",
+    "Assumptions",
+    "load_assumptions",
+    "save_assumptions",
+    "DEFAULT_STRENGTHS",
+]
+
+ASSUMPTIONS_SCHEMA = "gmb-assumptions/1"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Range(_Frozen):
+    """A positive parameter: ``nominal`` value and the ``[low, high]`` range it is sampled from."""
+
+    low: float = Field(gt=0)
+    high: float = Field(gt=0)
+    nominal: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if not self.low <= self.nominal <= self.high:
+            raise ValueError(f"need low <= nominal <= high, got {self.low}, {self.nominal}, {self.high}")
+        return self
+
+
+DEFAULT_STRENGTHS = {
+    "weak": Range(low=0.1, high=0.3, nominal=0.2),
+    "medium": Range(low=0.3, high=0.6, nominal=0.45),
+    "strong": Range(low=0.6, high=1.0, nominal=0.8),
+    # participants did not say: the whole plausible range, centred on the typical (medium) link
+    "unknown": Range(low=0.1, high=1.0, nominal=0.45),
+}
+
+
+class DelayAssumption(_Frozen):
+    """How a delayed link is formed: a smooth of the cause of this ``order`` over ``time``."""
+
+    order: Literal[1, 3] = 3
+    time: Range = Range(low=6, high=24, nominal=12)
+
+
+class TimeAssumption(_Frozen):
+    """Time unit, horizon (stop - start) and Euler step, all in ``unit``."""
+
+    unit: str = Field(default="month", min_length=1, max_length=40)
+    start: float = 0.0
+    horizon: float = Field(default=60.0, gt=0)
+    step: float = Field(default=0.25, gt=0)
+
+    @model_validator(mode="after")
+    def _whole_steps(self) -> "TimeAssumption":
+        steps = self.horizon / self.step
+        if abs(steps - round(steps)) > 1e-9:
+            raise ValueError(f"horizon {self.horizon} is not a whole number of steps of {self.step}")
+        return self
+
+
+class Assumptions(_Frozen):
+    """The conversion's assumptions (see the module docstring); immutable, JSON round-trips."""
+
+    schema_: str = Field(default=ASSUMPTIONS_SCHEMA, alias="schema")
+    outcome: str | None = None
+    stocks: tuple[str, ...] | None = None
+    adjustment_time: Range = Range(low=3, high=12, nominal=6)
+    adjustment_times: dict[str, float] = Field(default_factory=dict)
+    strengths: dict[str, Range] = Field(default_factory=lambda: dict(DEFAULT_STRENGTHS))
+    elasticities: dict[str, float] = Field(default_factory=dict)
+    delay: DelayAssumption = DelayAssumption()
+    delay_times: dict[str, float] = Field(default_factory=dict)
+    effect_shape: Literal["power", "bounded"] = "power"
+    unknown_polarity: Literal["exclude"] = "exclude"
+    polarities: dict[str, Literal["+", "-"]] = Field(default_factory=dict)
+    stability: Literal["report", "scale"] = "report"
+    stability_target: float = Field(default=0.9, gt=0, lt=1)
+    time: TimeAssumption = TimeAssumption()
+    notes: str = ""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _positive(self) -> "Assumptions":
+        for field in ("adjustment_times", "elasticities", "delay_times"):
+            for key, value in getattr(self, field).items():
+                if not value > 0:
+                    raise ValueError(f"{field}.{key} must be > 0, got {value}")
+        for needed in ("weak", "medium", "strong", "unknown"):
+            if needed not in self.strengths:
+                raise ValueError(f"strengths must give a range for '{needed}'")
+        return self
+
+    def to_json(self) -> str:
+        """Pretty JSON (UTF-8 text, keys in a stable order)."""
+        data = self.model_dump(mode="json", by_alias=True)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    def edit(self, **changes) -> "Assumptions":
+        """A validated copy with ``changes`` applied.
+
+        >>> Assumptions().edit(effect_shape="bounded").effect_shape
+        'bounded'
+        """
+        data = self.model_dump(by_alias=True)
+        data.update(changes)
+        return Assumptions.model_validate(data)
+
+
+def _field_path(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc if p not in ("function-after",)) or "assumptions"
+
+
+def parse_assumptions(data: object, *, file: str | None = None) -> Assumptions:
+    """Validate raw data (from JSON) into :class:`Assumptions`; errors name the file and field."""
+    try:
+        return Assumptions.model_validate(data)
+    except PydanticError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ValidationError(msg, file=file, field=_field_path(err["loc"])) from None
+
+
+def load_assumptions(path: str | Path) -> Assumptions:
+    """Read an assumptions JSON file (strict UTF-8; errors name file, line or field)."""
+    from gmb.files import read_json
+
+    return parse_assumptions(read_json(path), file=str(path))
+
+
+def save_assumptions(assumptions: Assumptions, path: str | Path) -> None:
+    """Write ``assumptions`` atomically as pretty UTF-8 JSON."""
+    from gmb.files import atomic_write_text
+
+    atomic_write_text(path, assumptions.to_json())
