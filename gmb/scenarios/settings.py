@@ -150,7 +150,7 @@ def default_horizon(unit: str, span: float) -> float:
     >>> default_horizon("month", 60), default_horizon("year", 2), default_horizon("fortnight", 10)
     (36.0, 2.0, 10.0)
     """
-    return min(_THREE_YEARS.get(unit.strip().lower(), span), span)
+    return float(min(_THREE_YEARS.get(unit.strip().lower(), span), span))
 
 
 def ideas_of(source: Any) -> dict[str, dict[str, Any]]:

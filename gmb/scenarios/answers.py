@@ -1,0 +1,410 @@
+"""The answers a group asks for: does an idea move the outcome, how surely, and what does each part contribute?
+
+Everything here runs an ensemble (:mod:`gmb.simulate.ensemble`) of the group's
+model under uncertain link strengths, adjustment and delay times and doses,
+with common random numbers across scenarios, and returns plain data
+(JSON-ready dicts) that always carry ``meta``: the seed, sampling method, runs,
+horizon, every dose assumed, the parameter ranges, the share of draws whose
+reinforcing loops run away, and the label *exploratory*.
+
+* :func:`fan_charts` — median, 50 % and 90 % bands over time for the baseline,
+  each idea and bundles, for the outcome and chosen variables;
+* :func:`rank_ideas` — each idea's effect at the horizon (outcome minus baseline,
+  run by run) with its 50 % and 90 % intervals and the probability that the
+  outcome improves, beside the idea bank's feasibility and votes (the W3 criteria),
+  and a combined score (rule below);
+* :func:`attribute` — Shapley values: the bundle's effect split among its ideas,
+  exactly over all 2^n sub-bundles for n <= :data:`EXACT_IDEAS`, else by sampled
+  permutations, with each idea's solo effect and the interaction part.
+
+**Combined score** (shown beside the effect, never instead of it)::
+
+    score = (w_e · E + w_f · F + w_v · V) / (w_e + w_f + w_v)
+
+with ``E`` the idea's median effect divided by the largest absolute median
+effect among the ranked ideas (−1..1, sign: better is positive), ``F`` the
+feasibility divided by 5 and ``V`` the votes divided by the most votes any idea
+got; a criterion an idea has no value for is left out of its sum and weight.
+Weights default to 0.5 / 0.25 / 0.25 and live in ``scenarios.json``.
+
+>>> from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+>>> from gmb.scenarios.settings import default_scenarios
+>>> G = synthetic_cld(8, seed=2)
+>>> m = synthetic_model(8, seed=2)
+>>> r = rank_ideas(m, G, default_scenarios(G), runs=64, seed=1)
+>>> [row["idea"] for row in r["ideas"]] == sorted(G.graph["ideas"], key=lambda i: -r["effects"][i]["median"])
+True
+>>> r["meta"]["exploratory"], r["meta"]["seed"]
+(True, 1)
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import factorial
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from gmb.errors import InputError, NotFoundError
+from gmb.scenarios.settings import Scenarios, ideas_of
+from gmb.simulate.ensemble import CHUNK, Result, Study, run_parameters, run_study
+from gmb.simulate.sampling import VARY, draw
+
+__all__ = [
+    "fan_charts",
+    "rank_ideas",
+    "attribute",
+    "effect_summary",
+    "shapley_weights",
+    "EXACT_IDEAS",
+    "combined_score",
+]
+
+#: up to this many ideas, Shapley values are exact (all 2^n sub-bundles)
+EXACT_IDEAS = 10
+
+Progress = Callable[[int, int], None] | None
+
+
+def _label(info: Mapping[str, Any], idea: str, lang: str | None = None) -> str:
+    labels = info.get("labels") or {}
+    if lang and lang in labels:
+        return labels[lang]
+    return next(iter(labels.values()), idea)
+
+
+def _check_ideas(scenarios: Scenarios, ideas: Iterable[str]) -> list[str]:
+    ideas = list(dict.fromkeys(ideas))
+    for i in ideas:
+        if i not in scenarios.ideas:
+            raise NotFoundError(f"unknown idea {i!r}", field="idea", hint=f"ideas: {', '.join(scenarios.ideas)}")
+    return ideas
+
+
+def _sign(scenarios: Scenarios) -> float:
+    return 1.0 if scenarios.better == "up" else -1.0
+
+
+def effect_summary(effect: np.ndarray, better: float = 1.0) -> dict[str, Any]:
+    """Median, mean, 50 % and 90 % intervals of run-by-run effects, and P(the outcome improves).
+
+    >>> effect_summary(np.array([-0.1, 0.0, 0.1, 0.2, 0.3]))["p_improves"]
+    0.6
+    """
+    ok = effect[np.isfinite(effect)]
+    if not len(ok):
+        return {"median": float("nan"), "mean": float("nan"), "p5": float("nan"), "p25": float("nan"),
+                "p75": float("nan"), "p95": float("nan"), "p_improves": float("nan"), "runs": 0}  # fmt: skip
+    q = np.quantile(ok, [0.05, 0.25, 0.5, 0.75, 0.95])
+    return {
+        "median": float(q[2]), "mean": float(ok.mean()), "p5": float(q[0]), "p25": float(q[1]),
+        "p75": float(q[3]), "p95": float(q[4]), "p_improves": float(np.mean(better * ok > 0)), "runs": int(len(ok)),
+    }  # fmt: skip
+
+
+def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[str], extra: dict | None = None,
+          runaway: float | None = None) -> dict[str, Any]:  # fmt: skip
+    unit = study.program.unit
+    doses = {
+        i: [iv.describe(unit) for iv in scenarios.ideas[i].interventions] or ["(no target: changes nothing)"]
+        for i in ideas
+    }
+    meta = {
+        "exploratory": True,
+        **study.assumptions(),
+        "runs": result_runs,
+        "outcome": study.program.outcome,
+        "better": scenarios.better,
+        "doses": doses,
+        "dose_note": scenarios.note,
+        "runaway_share": runaway,
+    }
+    meta.update(extra or {})
+    return meta
+
+
+def _scenario_map(scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping[str, Sequence[str]]) -> dict:
+    out = {i: scenarios.interventions([i]) for i in ideas}
+    for name, members in bundles.items():
+        if name in out or name == "baseline":
+            raise InputError(f"the bundle name {name!r} is already taken", field="bundle")
+        out[name] = scenarios.interventions(_check_ideas(scenarios, members))
+    return out
+
+
+def _study(model, scenarios: Scenarios, runs_map: Mapping[str, Sequence[Any]], *, seed: int, method: str,
+           horizon: float | None, variables: Sequence[str] = (), every: float | None = None,
+           vary: Iterable[str] = VARY, engine: str = "auto") -> Study:  # fmt: skip
+    h = horizon if horizon is not None else scenarios.horizon_for(model.time.unit, model.time.start, model.time.stop)
+    return Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
+                       vary=vary, engine=engine)  # fmt: skip
+
+
+def fan_charts(
+    model: Any,
+    scenarios: Scenarios,
+    *,
+    ideas: Sequence[str] | None = None,
+    bundles: Mapping[str, Sequence[str]] | None = None,
+    variables: Sequence[str] = (),
+    runs: int = 1000,
+    seed: int = 0,
+    method: str = "mc",
+    horizon: float | None = None,
+    every: float | None = None,
+    engine: str = "auto",
+    chunk: int = CHUNK,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``."""
+    ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
+    bundles = dict(scenarios.bundles if bundles is None else bundles)
+    study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
+                   horizon=horizon, variables=variables, every=every, engine=engine)  # fmt: skip
+    result = run_study(study, runs, chunk=chunk, progress=progress)
+    return _fans(result, scenarios, ideas, bundles)
+
+
+def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping) -> dict[str, Any]:
+    study = result.study
+    sign = _sign(scenarios)
+    charts = [result.fan(s, v) for s in study.scenarios for v in study.variables]
+    effects = {s: effect_summary(result.effect(s), sign) for s in study.scenarios[1:]}
+    return {
+        "meta": _meta(study, result.runs, scenarios, ideas, {"bundles": {k: list(v) for k, v in bundles.items()},
+                      "broken_runs": result.broken()}, result.runaway_share),  # fmt: skip
+        "unit": study.program.unit,
+        "charts": charts,
+        "effects": effects,
+    }
+
+
+def combined_score(effect: float | None, feasibility: float | None, votes: int | None, *, max_effect: float,
+                   max_votes: int, weights: Mapping[str, float]) -> float:  # fmt: skip
+    """The combined score of the module docstring (``nan`` when no criterion has a value).
+
+    >>> combined_score(0.02, 5, 10, max_effect=0.04, max_votes=10,
+    ...                weights={"effect": 0.5, "feasibility": 0.25, "votes": 0.25})
+    0.75
+    """
+    parts = []
+    if effect is not None and np.isfinite(effect) and max_effect > 0:
+        parts.append((weights["effect"], effect / max_effect))
+    if feasibility is not None:
+        parts.append((weights["feasibility"], feasibility / 5.0))
+    if votes is not None and max_votes > 0:
+        parts.append((weights["votes"], votes / max_votes))
+    total = sum(w for w, _ in parts)
+    return float(sum(w * s for w, s in parts) / total) if total > 0 else float("nan")
+
+
+def rank_ideas(
+    model: Any,
+    source: Any,
+    scenarios: Scenarios,
+    *,
+    ideas: Sequence[str] | None = None,
+    runs: int = 1000,
+    seed: int = 0,
+    method: str = "mc",
+    horizon: float | None = None,
+    by: str = "effect",
+    lang: str | None = None,
+    engine: str = "auto",
+    chunk: int = CHUNK,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
+
+    ``source`` (the CLD graph or the session) gives the ideas' labels, feasibility and votes.
+    """
+    if by not in ("effect", "combined"):
+        raise InputError(f"rank by 'effect' or 'combined', not {by!r}", field="by")
+    info = ideas_of(source)
+    ideas = _check_ideas(scenarios, info if ideas is None else ideas)
+    study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
+                   every=10**9, engine=engine)  # fmt: skip
+    result = run_study(study, runs, chunk=chunk, progress=progress)
+    sign = _sign(scenarios)
+    effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
+    max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
+    votes = {i: len((info.get(i) or {}).get("votes") or []) for i in ideas}
+    max_votes = max(votes.values(), default=0)
+    w = scenarios.weights.model_dump()
+    rows = []
+    for i in ideas:
+        e = effects[i]
+        feas = (info.get(i) or {}).get("feasibility")
+        rows.append({
+            "idea": i, "label": _label(info.get(i) or {}, i, lang), **{k: e[k] for k in ("median", "p5", "p25", "p75", "p95")},
+            "p_improves": e["p_improves"], "feasibility": feas, "votes": votes[i],
+            "score": combined_score(sign * e["median"], feas, votes[i], max_effect=max_effect, max_votes=max_votes,
+                                    weights=w),
+        })  # fmt: skip
+
+    def key_effect(r):
+        return (-(sign * r["median"]) if np.isfinite(r["median"]) else np.inf, r["idea"])
+
+    def key_score(r):
+        return (-r["score"] if np.isfinite(r["score"]) else np.inf, r["idea"])
+
+    for k, (name, key) in enumerate((("rank_effect", key_effect), ("rank_score", key_score))):
+        for pos, r in enumerate(sorted(rows, key=key), start=1):
+            r[name] = pos
+    rows.sort(key=key_effect if by == "effect" else key_score)
+    return {
+        "meta": _meta(study, result.runs, scenarios, ideas, {
+            "ranked_by": by, "weights": w, "broken_runs": result.broken(),
+            "score_rule": "score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median "
+                          "effect|, F = feasibility/5, V = votes/most votes; missing criteria left out",
+        }, result.runaway_share),  # fmt: skip
+        "unit": study.program.unit,
+        "horizon": study.horizon,
+        "ideas": rows,
+        "effects": effects,
+    }
+
+
+def shapley_weights(n: int) -> np.ndarray:
+    """``w[s] = s! (n-s-1)! / n!``: the weight of a coalition of size ``s`` not containing the player.
+
+    >>> shapley_weights(3).tolist() == [1/3, 1/6, 1/3]
+    True
+    """
+    return np.array([factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)])
+
+
+def _exact_shapley(V: np.ndarray, n: int) -> np.ndarray:
+    """Shapley values from ``V[mask]`` (coalition values, mask = bit set of players), per run."""
+    w = shapley_weights(n)
+    masks = np.arange(1 << n)
+    sizes = np.array([bin(m).count("1") for m in masks])
+    phi = np.zeros((n,) + V.shape[1:])
+    for i in range(n):
+        bit = 1 << i
+        without = masks[(masks & bit) == 0]
+        phi[i] = np.tensordot(w[sizes[without]], V[without | bit] - V[without], axes=(0, 0))
+    return phi
+
+
+def attribute(
+    model: Any,
+    source: Any,
+    scenarios: Scenarios,
+    bundle: Sequence[str],
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    method: str = "mc",
+    horizon: float | None = None,
+    permutations: int = 256,
+    exact_limit: int = EXACT_IDEAS,
+    lang: str | None = None,
+    engine: str = "auto",
+    chunk: int = 256,
+    progress: Progress = None,
+) -> dict[str, Any]:
+    """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
+
+    Every sub-bundle runs with the *same* parameter draws (common random numbers),
+    so for each draw the shares add up exactly to that draw's bundle effect.
+    """
+    info = ideas_of(source)
+    ideas = _check_ideas(scenarios, bundle)
+    n = len(ideas)
+    if n == 0:
+        raise InputError("the bundle has no ideas", field="bundle")
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise InputError(f"need at least one run, got {runs!r}", field="runs")
+    exact = n <= exact_limit
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+    if exact:
+        masks = list(range(1 << n))
+        orders = None
+    else:
+        # antithetic pairs of random orders; each order's marginal contributions add up to the bundle's effect
+        half = max(1, permutations // 2)
+        orders = [rng.permutation(n) for _ in range(half)]
+        orders += [o[::-1] for o in orders]
+        wanted = {0}
+        for o in orders:
+            m = 0
+            for i in o:
+                m |= 1 << int(i)
+                wanted.add(m)
+        masks = sorted(wanted)
+    position = {m: k for k, m in enumerate(masks)}
+    named = {f"s{m}": [iv for j, i in enumerate(ideas) if m >> j & 1 for iv in scenarios.interventions([i])]
+             for m in masks if m}  # fmt: skip
+    study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine)
+    # scenario order in the study: baseline (mask 0), then masks[1:] in order
+    V = np.empty((len(masks), runs))
+    p = study.program
+    slot = list(study.save_slots).index(p.outcome_slot)
+    done = 0
+    radius = []
+    from gmb.simulate.ensemble import _radius
+
+    for start in range(0, runs, chunk):
+        k = min(chunk, runs - start)
+        P = draw(p, seed=study.seed, start=start, runs=k, method=method, vary=study.vary)
+        out = run_parameters(study, P)  # (scenarios, variables, times, runs)
+        V[:, start : start + k] = out[:, slot, -1, :]
+        radius.append(_radius(study, P))
+        done += k
+        if progress:
+            progress(done, runs)
+    radius = np.concatenate(radius)
+    sign = _sign(scenarios)
+    base = V[0].copy()
+    V = V - base  # v(S): effect of sub-bundle S, run by run
+    if exact:
+        phi = _exact_shapley(V, n)
+    else:
+        phi = np.zeros((n, runs))
+        for o in orders:
+            prev = 0
+            m = 0
+            for i in o:
+                m |= 1 << int(i)
+                phi[int(i)] += V[position[m]] - V[position[prev]]
+                prev = m
+        phi /= len(orders)
+    full = V[position[(1 << n) - 1]]
+    solo = np.array([V[position[1 << j]] for j in range(n)])
+    finite = np.isfinite(full) & np.isfinite(phi).all(axis=0)
+    mean_full = float(full[finite].mean()) if finite.any() else float("nan")
+    rows = []
+    for j, i in enumerate(ideas):
+        s = effect_summary(phi[j], sign)
+        rows.append({
+            "idea": i, "label": _label(info.get(i) or {}, i, lang),
+            "shapley": {k: s[k] for k in ("median", "mean", "p5", "p25", "p75", "p95")},
+            "share": float(phi[j][finite].mean() / mean_full) if mean_full and np.isfinite(mean_full) else float("nan"),
+            "p_positive": s["p_improves"],
+            "solo": effect_summary(solo[j], sign),
+            "interaction": effect_summary(phi[j] - solo[j], sign),
+        })  # fmt: skip
+    rows.sort(key=lambda r: (-(sign * r["shapley"]["mean"]) if np.isfinite(r["shapley"]["mean"]) else np.inf,
+                             r["idea"]))  # fmt: skip
+    efficiency = float(np.max(np.abs(phi[:, finite].sum(axis=0) - full[finite]))) if finite.any() else 0.0
+    interaction = full - solo.sum(axis=0)
+    return {
+        "meta": _meta(study, runs, scenarios, ideas, {
+            "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
+                              "sampled: %d random orders (antithetic pairs)" % len(orders),
+            "common_random_numbers": True, "efficiency_max_error": efficiency,
+            "broken_runs": int((~finite).sum()),
+            "share_rule": "share = mean Shapley value / mean bundle effect (shares add up to 1)",
+        }, float(np.mean(radius >= 1.0))),  # fmt: skip
+        "unit": study.program.unit,
+        "horizon": study.horizon,
+        "bundle": list(ideas),
+        "bundle_effect": effect_summary(full, sign),
+        "sum_of_solo_effects": effect_summary(solo.sum(axis=0), sign),
+        "interaction": effect_summary(interaction, sign),
+        "ideas": rows,
+        "_phi": phi,  # per-run Shapley values (dropped from JSON output)
+        "_bundle": full,
+    }
