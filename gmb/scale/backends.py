@@ -34,6 +34,8 @@ __all__ = ["Backend", "LocalBackend", "DaskBackend", "open_backend", "BACKENDS",
 
 BACKENDS = ("local", "dask")
 
+OnDone = Callable[[int, Any], None] | None
+
 #: seconds to wait for a scheduler to answer before giving up
 CONNECT_TIMEOUT = 10.0
 
@@ -86,7 +88,8 @@ class Backend:
         raise NotImplementedError
 
     def map(self, fn: Callable[[Any, Any], Any], specs: Sequence[Any], *, shared: Any = None,
-            description: str = "") -> list[Any]:  # fmt: skip
+            description: str = "", on_done: OnDone = None) -> list[Any]:  # fmt: skip
+        """``[fn(shared, spec) for spec in specs]``, computed wherever; ``on_done(i, result)`` as each one finishes."""
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
@@ -106,12 +109,14 @@ class LocalBackend(Backend):
     def workers(self) -> int:
         return 1
 
-    def map(self, fn, specs, *, shared=None, description=""):
+    def map(self, fn, specs, *, shared=None, description="", on_done=None):
         out = []
         with _Progress(self.progress, len(specs), description) as bar:
-            for spec in specs:
+            for i, spec in enumerate(specs):
                 out.append(fn(shared, spec))
                 bar.advance()
+                if on_done:
+                    on_done(i, out[-1])
         return out
 
 
@@ -163,7 +168,7 @@ class DaskBackend(Backend):
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "scheduler": self.client.scheduler.address}
 
-    def map(self, fn, specs, *, shared=None, description=""):
+    def map(self, fn, specs, *, shared=None, description="", on_done=None):
         import cloudpickle
         from distributed import as_completed
 
@@ -181,8 +186,11 @@ class DaskBackend(Backend):
         try:
             with _Progress(self.progress, len(futures), description) as bar:
                 for fut in as_completed(futures, loop=self.client.loop):
-                    out[where[fut.key]] = _result(fut)
+                    i = where[fut.key]
+                    out[i] = _result(fut)
                     bar.advance()
+                    if on_done:
+                        on_done(i, out[i])
         finally:
             self.client.cancel(futures)  # no-op for finished ones; stops the rest after an error or Ctrl-C
         return out

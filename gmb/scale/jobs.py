@@ -29,7 +29,7 @@ True
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
-from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -53,12 +53,33 @@ def _run_range(job: Job, items: range) -> Any:
 
 
 @contextmanager
-def using(backend: str | Backend | None = None, **options: Any) -> Iterator[Backend]:
-    """A backend from a name (opened and closed here), an open :class:`Backend` (used as is) or ``None`` (local)."""
+def using(backend: Any = None, **options: Any) -> Iterator[Backend]:
+    """A backend from whatever the caller gave, opened here if needed and then closed here.
+
+    * ``None`` or ``"local"``: this process;
+    * ``"dask"``: a LocalCluster sized to the machine (``options`` go to :func:`open_backend`);
+    * an address such as ``"tcp://host:8786"``: the Dask scheduler there;
+    * an open :class:`Backend`, or a ``distributed.Client``: used as it is, not closed.
+
+    >>> with using("local") as be:
+    ...     be.name
+    'local'
+    """
     if isinstance(backend, Backend):
         with nullcontext(backend) as be:
             yield be
         return
+    if isinstance(backend, str) and "://" in backend:
+        options = {**options, "scheduler": backend}
+        backend = "dask"
+    elif backend is not None and not isinstance(backend, str):
+        if type(backend).__name__ != "Client":
+            from gmb.errors import InputError
+
+            raise InputError(f"not a backend: {backend!r}", field="backend",
+                             hint="local, dask, tcp://host:port, or a distributed.Client")  # fmt: skip
+        options = {**options, "client": backend}
+        backend = "dask"
     with open_backend(backend or "local", **options) as be:
         yield be
 
@@ -70,12 +91,23 @@ def run_job(
     chunks: int | None = None,
     chunk_size: int | None = None,
     description: str = "",
+    progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> Any:
-    """Run ``job`` in chunks on ``backend`` and reduce in order (``options`` go to :func:`open_backend`)."""
+    """Run ``job`` in chunks on ``backend`` and reduce in order (``options`` go to :func:`open_backend`).
+
+    ``progress(done, size)`` is called as chunks finish (in the order they finish), with items done so far.
+    """
     with using(backend, **options) as be:
         ranges = plan(job.size, workers=be.workers, chunks=chunks, chunk_size=chunk_size)
-        parts = be.map(_run_range, ranges, shared=job, description=description or type(job).__name__)
+        done = [0]
+
+        def tick(i: int, _: Any) -> None:
+            done[0] += len(ranges[i])
+            progress(done[0], job.size)
+
+        parts = be.map(_run_range, ranges, shared=job, description=description or type(job).__name__,
+                       on_done=tick if progress else None)  # fmt: skip
     return job.reduce(parts)
 
 

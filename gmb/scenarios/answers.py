@@ -156,13 +156,14 @@ def fan_charts(
     engine: str = "auto",
     chunk: int = CHUNK,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``."""
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
     bundles = dict(scenarios.bundles if bundles is None else bundles)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
                    horizon=horizon, variables=variables, every=every, engine=engine)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress)
+    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     return _fans(result, scenarios, ideas, bundles)
 
 
@@ -214,6 +215,7 @@ def rank_ideas(
     engine: str = "auto",
     chunk: int = CHUNK,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
@@ -225,7 +227,7 @@ def rank_ideas(
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
                    every=10**9, engine=engine)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress)
+    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
@@ -304,6 +306,7 @@ def attribute(
     engine: str = "auto",
     chunk: int = 256,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
@@ -338,24 +341,11 @@ def attribute(
     named = {f"s{m}": [iv for j, i in enumerate(ideas) if m >> j & 1 for iv in scenarios.interventions([i])]
              for m in masks if m}  # fmt: skip
     study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine)
-    # scenario order in the study: baseline (mask 0), then masks[1:] in order
-    V = np.empty((len(masks), runs))
-    p = study.program
-    slot = list(study.save_slots).index(p.outcome_slot)
-    done = 0
-    radius = []
-    from gmb.simulate.ensemble import _radius
+    # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
+    # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
+    from gmb.scale.ensembles import horizon_values
 
-    for start in range(0, runs, chunk):
-        k = min(chunk, runs - start)
-        P = draw(p, seed=study.seed, start=start, runs=k, method=method, vary=study.vary)
-        out = run_parameters(study, P)  # (scenarios, variables, times, runs)
-        V[:, start : start + k] = out[:, slot, -1, :]
-        radius.append(_radius(study, P))
-        done += k
-        if progress:
-            progress(done, runs)
-    radius = np.concatenate(radius)
+    V, radius = horizon_values(study, runs, chunk=chunk, backend=backend, progress=progress)
     sign = _sign(scenarios)
     base = V[0].copy()
     V = V - base  # v(S): effect of sub-bundle S, run by run
