@@ -1,0 +1,168 @@
+"""Ensembles, rankings and Shapley attributions on a 2-worker Dask LocalCluster equal the local ones, bit for bit."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass
+
+import cloudpickle
+import numpy as np
+import pytest
+
+pytest.importorskip("distributed")
+
+from gmb.scale import open_backend, run_job  # noqa: E402
+from gmb.scale.ensembles import HorizonJob, StudyJob, horizon_values, run_study_on  # noqa: E402
+
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with open_backend("dask", workers=2) as backend:
+        yield backend
+
+
+@pytest.fixture(scope="module")
+def havndal_model():
+    from gmb.cld import to_graph
+    from gmb.examples import load_example
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.stockflow.convert import to_stockflow
+
+    G = to_graph(load_example("havndal"))
+    return to_stockflow(G), G, default_scenarios(G)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    """A synthetic 12-variable map, baseline + each idea + the bundle, exact fan-chart values kept."""
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.simulate.ensemble import Study
+    from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+
+    G = synthetic_cld(12, seed=4, ideas=3)
+    sc = default_scenarios(G)
+    runs = {i: sc.interventions([i]) for i in sc.ideas} | {"all": sc.interventions(list(sc.ideas))}
+    return Study.build(synthetic_model(12, seed=4), runs, seed=9, horizon=24.0, variables=("v1", "v2"), every=6.0)
+
+
+def equal(a, b, path="result"):
+    """Deep equality of answers (dicts, lists, arrays, floats), NaN equal to NaN, nothing approximate."""
+    assert type(a) is type(b), path
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            equal(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            equal(x, y, f"{path}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert np.array_equal(a, b, equal_nan=True), path
+    elif isinstance(a, float):
+        assert a == b or (math.isnan(a) and math.isnan(b)), f"{path}: {a!r} != {b!r}"
+    else:
+        assert a == b, path
+
+
+def test_ensemble_on_the_cluster_equals_run_study(sweep, cluster):
+    from gmb.simulate.ensemble import run_study
+
+    local = run_study(sweep, 1_500, chunk=200)
+    assert local.exact and local.values.shape == (5, 3, 5, 1_500)
+    for chunks in (None, 3, 8):
+        got = run_study_on(sweep, 1_500, chunk=200, backend=cluster, chunks=chunks)
+        assert got.runs == 1_500
+        assert np.array_equal(got.horizon, local.horizon) and np.array_equal(got.values, local.values)
+        assert np.array_equal(got.radius, local.radius)
+        equal(got.fan("all", "v1"), local.fan("all", "v1"))
+    # exact summaries do not even depend on the grain
+    assert np.array_equal(run_study(sweep, 1_500, chunk=1_024).horizon, local.horizon)
+
+
+def test_streamed_sketches_are_identical_too(sweep, cluster):
+    """Where fan-chart values are sketched, not kept, the merge order is fixed by the grains, not the workers."""
+    from dataclasses import replace
+
+    from gmb.simulate.ensemble import run_study
+
+    study = replace(sweep, keep="sketch", _plans={})
+    local = run_study(study, 1_200, chunk=150)
+    assert not local.exact
+    got = run_study(study, 1_200, chunk=150, backend=cluster)
+    assert np.array_equal(got.sketch.q, local.sketch.q) and np.array_equal(got.sketch.mean, local.sketch.mean)
+    equal(got.fan("baseline"), local.fan("baseline"))
+
+
+def test_sub_bundle_groups_do_not_change_a_bit(sweep, cluster):
+    """Scenarios cut into groups of 2 (→ 3 groups × 6 grains = 18 items) give the engine's own numbers."""
+    from gmb.simulate.ensemble import run_study
+
+    V, radius = horizon_values(sweep, 700, chunk=128, backend=cluster, group=2, chunks=5)
+    reference = run_study(sweep, 700, chunk=700)
+    assert HorizonJob(sweep, 700, 128, 2).size == 18
+    assert np.array_equal(V, reference.horizon) and np.array_equal(radius, reference.radius)
+    V1, _ = horizon_values(sweep, 700, chunk=64)  # local, one group, other grains
+    assert np.array_equal(V1, V)
+
+
+def test_rank_havndal_on_the_cluster_equals_local(havndal_model, cluster):
+    from gmb.scenarios.answers import rank_ideas
+
+    model, G, sc = havndal_model
+    local = rank_ideas(model, G, sc, runs=400, seed=2, chunk=128)
+    remote = rank_ideas(model, G, sc, runs=400, seed=2, chunk=128, backend=cluster)
+    equal(remote, local)
+    assert len(local["ideas"]) == 7
+
+
+def test_attribute_havndal_on_the_cluster_equals_local(havndal_model, cluster):
+    from gmb.scenarios.answers import attribute
+
+    model, G, sc = havndal_model
+    bundle = list(sc.ideas)[:5]  # 32 sub-bundles
+    local = attribute(model, G, sc, bundle, runs=300, seed=4, chunk=100)
+    ticks = []
+    remote = attribute(model, G, sc, bundle, runs=300, seed=4, chunk=100, backend=cluster,
+                       progress=lambda done, total: ticks.append((done, total)))  # fmt: skip
+    equal(remote, local)
+    assert ticks[-1] == (300, 300) and [d for d, _ in ticks] == sorted(d for d, _ in ticks)
+    # the shares still add up to the bundle's effect, draw by draw
+    assert remote["meta"]["efficiency_max_error"] < 1e-9
+
+
+def test_an_address_string_reaches_the_cluster(sweep, cluster):
+    from gmb.simulate.ensemble import run_study
+
+    address = cluster.client.scheduler.address
+    got = run_study(sweep, 300, chunk=100, backend=address)
+    assert np.array_equal(got.horizon, run_study(sweep, 300, chunk=100).horizon)
+
+
+@dataclass(frozen=True, eq=False)
+class KillsOnce(StudyJob):
+    marker: str = ""
+
+    def run(self, start, stop):
+        from distributed import get_worker
+
+        get_worker()  # only ever inside a worker
+        try:
+            os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return super().run(start, stop)
+        os._exit(1)
+
+
+def test_engine_work_survives_a_killed_worker(sweep, cluster, tmp_path):
+    from gmb.simulate.ensemble import run_study
+
+    marker = tmp_path / "killed"
+    job = KillsOnce(sweep, 1_000, 125, marker=str(marker))
+    got = run_job(job, cluster, chunks=4)
+    assert marker.exists()
+    reference = run_study(sweep, 1_000, chunk=125)
+    assert np.array_equal(got.horizon, reference.horizon) and np.array_equal(got.values, reference.values)
