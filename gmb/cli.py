@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, model, record
+from gmb.commands import common, demo, model, record, scenarios
 
 app = typer.Typer(
     name="gmb",
@@ -29,6 +29,7 @@ def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
 
 record.register(app)
 model.register(app)
+scenarios.register(app)
 demo.register(app)
 
 

@@ -18,6 +18,7 @@ from gmb.commands.common import console
 STEPS: list[str] = [
     "gmb.commands.demo:summary_step",
     "gmb.commands.model:demo_step",
+    "gmb.commands.scenarios:demo_step",
 ]
 
 

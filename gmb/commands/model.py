@@ -170,12 +170,32 @@ def simulate(
     reset: bool = ResetOpt,
     every: float = typer.Option(12.0, "--every", help="Table rows every this many time units."),
     as_json: bool = JsonOpt,
+    runs: Optional[int] = typer.Option(None, "--runs", help="Run an ensemble of this many parameter draws "
+                                       "(baseline, ideas, bundles; see gmb rank)."),
+    seed: int = typer.Option(0, "--seed", help="Ensemble: seed of the draws."),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Ensemble: an idea, a bundle's name or "
+                                                 "IDEA,IDEA,… (repeatable; default: every idea and bundle)."),
+    method: str = typer.Option("mc", "--method", help="Ensemble: mc (Monte Carlo) or lhs (Latin hypercube)."),
+    variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
+    horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
 ) -> None:
-    """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome."""
+    """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
+
+    With --runs N: an ensemble of N parameter draws under the baseline, every idea and bundle
+    (or --scenario), printing effects at the horizon; --json gives fan-chart data (README).
+    """
     from rich.markup import escape
 
     from gmb.errors import InputError
     from gmb.files import atomic_write_text
+
+    if runs is not None:
+        from gmb.commands.scenarios import simulate_ensemble
+
+        simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
+                          horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
+                          out=out, as_json=as_json)  # fmt: skip
+        return
 
     if engine not in ("native", "pysd"):
         raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")

@@ -115,6 +115,7 @@ def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[
         **study.assumptions(),
         "runs": result_runs,
         "outcome": study.program.outcome,
+        "outcome_label": _outcome_label(study),
         "better": scenarios.better,
         "doses": doses,
         "dose_note": scenarios.note,
@@ -122,6 +123,14 @@ def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[
     }
     meta.update(extra or {})
     return meta
+
+
+def _outcome_label(study: Study) -> str | None:
+    m = study.program.model
+    if m is None or not m.outcome:
+        return None
+    el = m.element(m.outcome)
+    return el.label or el.variable
 
 
 def _scenario_map(scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping[str, Sequence[str]]) -> dict:
@@ -364,21 +373,28 @@ def attribute(
     full = V[position[(1 << n) - 1]]
     solo = np.array([V[position[1 << j]] for j in range(n)])
     finite = np.isfinite(full) & np.isfinite(phi).all(axis=0)
-    mean_full = float(full[finite].mean()) if finite.any() else float("nan")
+    # shares per draw (phi / the draw's bundle effect), averaged: they add up to 1 and are not dominated
+    # by draws whose effect is huge; draws with a (near) zero bundle effect have no shares
+    scale = np.nanmax(np.abs(full[finite])) if finite.any() else 0.0
+    shared = finite & (np.abs(full) > 1e-12 * max(scale, 1e-300))
+    shares = np.where(shared, phi / np.where(shared, full, 1.0), np.nan)
     rows = []
     for j, i in enumerate(ideas):
         s = effect_summary(phi[j], sign)
         rows.append({
             "idea": i, "label": _label(info.get(i) or {}, i, lang),
             "shapley": {k: s[k] for k in ("median", "mean", "p5", "p25", "p75", "p95")},
-            "share": float(phi[j][finite].mean() / mean_full) if mean_full and np.isfinite(mean_full) else float("nan"),
+            "share": float(np.nanmean(shares[j])) if shared.any() else float("nan"),
             "p_positive": s["p_improves"],
             "solo": effect_summary(solo[j], sign),
             "interaction": effect_summary(phi[j] - solo[j], sign),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(sign * r["shapley"]["mean"]) if np.isfinite(r["shapley"]["mean"]) else np.inf,
                              r["idea"]))  # fmt: skip
-    efficiency = float(np.max(np.abs(phi[:, finite].sum(axis=0) - full[finite]))) if finite.any() else 0.0
+    # efficiency: per draw, the shares add up to the bundle's effect (relative to the draw's effect size)
+    size = np.maximum(np.abs(full[finite]), np.abs(phi[:, finite]).max(axis=0) if n else 0.0)
+    gap = np.abs(phi[:, finite].sum(axis=0) - full[finite])
+    efficiency = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
     interaction = full - solo.sum(axis=0)
     return {
         "meta": _meta(study, runs, scenarios, ideas, {
@@ -386,7 +402,8 @@ def attribute(
                               "sampled: %d random orders (antithetic pairs)" % len(orders),
             "common_random_numbers": True, "efficiency_max_error": efficiency,
             "broken_runs": int((~finite).sum()),
-            "share_rule": "share = mean Shapley value / mean bundle effect (shares add up to 1)",
+            "share_rule": "share = the idea's Shapley value / the bundle's effect, per draw, averaged over draws "
+                          "(shares add up to 1)", "draws_without_shares": int(finite.sum() - shared.sum()),
         }, float(np.mean(radius >= 1.0))),  # fmt: skip
         "unit": study.program.unit,
         "horizon": study.horizon,

@@ -1,0 +1,468 @@
+"""``gmb rank``, ``gmb attribute``, ``gmb sensitivity``, ``gmb scenarios`` and ``gmb simulate --runs``.
+
+All of them build the model the way ``gmb convert`` does (:func:`gmb.commands.model.build`,
+nothing written), read the scenario assumptions — which interventions each
+idea stands for, with which doses — from ``sessions/NAME/scenarios.json``
+(written with the defaults on first use, so they can be read and edited), run
+an ensemble with a progress bar on stderr, and print a table or, with
+``--json``, the result as JSON on stdout (documented in the README).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from gmb.commands.common import console, err_console, print_json
+
+__all__ = [
+    "register",
+    "rank",
+    "attribute",
+    "sensitivity",
+    "scenarios",
+    "simulate_ensemble",
+    "demo_step",
+    "scenarios_file",
+    "load_or_init_scenarios",
+]
+
+RunsOpt = typer.Option(1000, "--runs", help="Parameter draws (Monte Carlo runs).")
+SeedOpt = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives the same numbers.")
+MethodOpt = typer.Option("mc", "--method", help="Sampling: mc (Monte Carlo) or lhs (Latin hypercube).")
+HorizonOpt = typer.Option(None, "--horizon", help="Evaluate at this time after the start (default: 3 years).")
+EngineOpt = typer.Option("auto", "--ensemble-engine", help="auto, numba or numpy.")
+AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumptions JSON (as for gmb convert).")
+OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
+LangOpt = typer.Option(None, "--lang", help="Language of labels (default: the session's first).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rank")(rank)
+    app.command("attribute")(attribute)
+    app.command("sensitivity")(sensitivity)
+    app.command("scenarios")(scenarios)
+
+
+# -- shared --------------------------------------------------------------------------------------------
+def scenarios_file(name: str, out: Path = Path(".")) -> Path:
+    """Where a source's scenario assumptions live: ``sessions/NAME/scenarios.json`` for a stored
+    session, ``<out>/models/NAME/scenarios.json`` for a map file."""
+    from gmb.commands.common import store
+    from gmb.commands.model import _model_name
+    from gmb.scenarios.settings import SCENARIOS_FILE
+
+    path = Path(name)
+    if path.is_file() or path.suffix:
+        return Path(out) / "models" / _model_name(name) / SCENARIOS_FILE
+    return store().path(name) / SCENARIOS_FILE
+
+
+def load_or_init_scenarios(path: Path, graph: Any) -> tuple[Any, bool]:
+    """The scenarios in ``path`` completed with ideas added since; written (atomically) when new or completed."""
+    from gmb.scenarios.settings import complete_scenarios, default_scenarios, load_scenarios, save_scenarios
+
+    if path.is_file():
+        current = load_scenarios(path)
+        done = complete_scenarios(current, graph)
+        if done is not current:
+            save_scenarios(done, path)
+        return done, False
+    s = default_scenarios(graph)
+    save_scenarios(s, path)
+    return s, True
+
+
+def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None):
+    from gmb.commands.model import build
+
+    b = build(name, assumptions_file=assumptions, out=out, write=False)
+    path = scenarios_path or scenarios_file(name, out)
+    sc, created = load_or_init_scenarios(path, b.graph)
+    if created:
+        err_console().print(f"[dim]wrote the default scenario assumptions (doses) to {path}; edit them there[/dim]")
+    return b, sc, path
+
+
+class _Bar:
+    """A rich progress bar on stderr, driven by the engine's ``progress(done, total)`` callback."""
+
+    def __init__(self, label: str, enabled: bool = True) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err_console(), transient=True,
+                                 disable=not enabled)  # fmt: skip
+        self.label = label
+        self.task = None
+
+    def __enter__(self) -> "_Bar":
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done)
+
+
+def _lang(b, lang: Optional[str]) -> Optional[str]:
+    return lang or (b.graph.graph.get("languages") or [None])[0]
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.0f} %"
+
+
+def _num(x: float, digits: int = 3) -> str:
+    if x != x:
+        return "–"
+    return f"{x:+.{digits}f}" if abs(x) < 1e4 else f"{x:+.1e}"
+
+
+def _rng(lo: float, hi: float) -> str:
+    return f"{_num(lo, 2)}…{_num(hi, 2)}"
+
+
+def _footer(con, meta: dict, path: Path | None) -> None:
+    from rich.markup import escape
+
+    con.print(f"[dim]{escape(meta['label'])}. seed {meta['seed']}, {meta['runs']} runs ({meta['method']}), "
+              f"horizon {meta['horizon']:g} {escape(meta['unit'])}, engine {meta['engine']}; effects are changes of "
+              f"the outcome index (1 = baseline) against the baseline run with the same draws.[/dim]")  # fmt: skip
+    if path is not None:
+        con.print(f"[dim]doses assumed: {escape(str(path))}[/dim]")
+    share = meta.get("runaway_share")
+    if share:
+        con.print(f"[yellow]warning:[/yellow] in {share:.0%} of the draws reinforcing loops run away (spectral "
+                  "radius >= 1): effects there grow without limit, so read medians and directions, not sizes; "
+                  "consider 'stability': 'scale' or 'effect_shape': 'bounded' in the model's assumptions.")  # fmt: skip
+    if meta.get("broken_runs"):
+        con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
+
+
+def _public(data: Any) -> Any:
+    """Drop private (``_``) keys and turn numpy values into JSON-friendly ones."""
+    import numpy as np
+
+    if isinstance(data, dict):
+        return {k: _public(v) for k, v in data.items() if not str(k).startswith("_")}
+    if isinstance(data, (list, tuple)):
+        return [_public(v) for v in data]
+    if isinstance(data, np.generic):
+        return data.item()
+    if isinstance(data, float) and data != data:
+        return None
+    return data
+
+
+# -- gmb rank ------------------------------------------------------------------------------------------
+def rank(
+    name: str = typer.Argument(..., help="Session name, or a map file."),
+    runs: int = RunsOpt,
+    seed: int = SeedOpt,
+    method: str = MethodOpt,
+    horizon: Optional[float] = HorizonOpt,
+    by: str = typer.Option("effect", "--by", help="Order by effect (median) or by the combined score."),
+    lang: Optional[str] = LangOpt,
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    engine: str = EngineOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
+    from gmb.scenarios.answers import rank_ideas
+
+    b, sc, path = _prepare(name, assumptions, out)
+    with _Bar("ranking ideas", not as_json) as bar:
+        r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
+                       lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
+    r["meta"]["scenarios_file"] = str(path)
+    if as_json:
+        print_json(_public(r))
+        return
+    print_ranking(r, console(), path)
+
+
+def print_ranking(r: dict, con, path: Path | None = None) -> None:
+    """The ranking as a rich table."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    m = r["meta"]
+    t = Table(title=f"Ideas ranked by {'simulated effect' if m['ranked_by'] == 'effect' else 'combined score'} on "
+                    f"{escape(str(m.get('outcome_label') or m['outcome']))} after {r['horizon']:g} "
+                    f"{escape(r['unit'])} (exploratory)")  # fmt: skip
+    wide = con.width >= 100
+    t.box, t.pad_edge = box.SIMPLE_HEAD, False
+    t.add_column("#", justify="right", min_width=1, no_wrap=True)
+    t.add_column("idea", max_width=40 if wide else 20, no_wrap=True, overflow="ellipsis")
+    cols = ["effect", *(["50 %"] if wide else []), "90 %", "P(up)" if m.get("better") != "down" else "P(down)",
+            "feas.", "votes", "score"]
+    for col in cols:
+        t.add_column(col, justify="right", no_wrap=True, min_width=11 if "%" in col and col[0].isdigit() else len(col))
+    for pos, row in enumerate(r["ideas"], start=1):
+        feas = "–" if row["feasibility"] is None else f"{row['feasibility']:g}/5"
+        t.add_row(str(pos), escape(row["label"]), _num(row["median"], 2),
+                  *([_rng(row["p25"], row["p75"])] if wide else []), _rng(row["p5"], row["p95"]),
+                  _pct(row["p_improves"]), feas, str(row["votes"]),
+                  f"{row['score']:.2f}" if row["score"] == row["score"] else "–")  # fmt: skip
+    con.print(t)
+    con.print(f"[dim]effect: median change of the outcome index at the horizon; 50 %/90 %: intervals over the draws; "
+              f"P({'up' if m.get('better') != 'down' else 'down'}): share of draws in which the outcome improves."
+              "[/dim]")  # fmt: skip
+    w = m["weights"]
+    con.print(f"[dim]score = ({w['effect']:g}·effect + {w['feasibility']:g}·feasibility + {w['votes']:g}·votes) / "
+              f"{w['effect'] + w['feasibility'] + w['votes']:g}; effect relative to the largest median, feasibility "
+              "/5, votes relative to the most votes.[/dim]")  # fmt: skip
+    _footer(con, m, path)
+
+
+# -- gmb attribute -------------------------------------------------------------------------------------
+def attribute(
+    name: str = typer.Argument(..., help="Session name, or a map file."),
+    bundle: str = typer.Option("all", "--bundle", help="Ideas, comma-separated, a bundle's name, or 'all'."),
+    runs: int = RunsOpt,
+    seed: int = SeedOpt,
+    method: str = MethodOpt,
+    horizon: Optional[float] = HorizonOpt,
+    permutations: int = typer.Option(256, "--permutations", help="Sampled orders when the bundle has > 10 ideas."),
+    lang: Optional[str] = LangOpt,
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    engine: str = EngineOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
+    from gmb.scenarios.answers import attribute as shapley
+
+    b, sc, path = _prepare(name, assumptions, out)
+    ideas = resolve_bundle(sc, bundle)
+    with _Bar(f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles", not as_json) as bar:
+        r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
+                    permutations=permutations, lang=_lang(b, lang), engine=engine, progress=bar)  # fmt: skip
+    r["meta"]["scenarios_file"] = str(path)
+    if as_json:
+        print_json(_public(r))
+        return
+    print_attribution(r, console(), path)
+
+
+def resolve_bundle(sc, bundle: str) -> list[str]:
+    """``all``, a bundle's name from scenarios.json, or comma-separated idea ids (NotFoundError if unknown)."""
+    from gmb.errors import InputError, NotFoundError
+
+    text = (bundle or "").strip()
+    if not text:
+        raise InputError("name the ideas of the bundle", field="--bundle", hint="IDEA,IDEA,… or all")
+    if text == "all":
+        return [i for i, plan in sc.ideas.items() if plan.interventions] or list(sc.ideas)
+    if text in sc.bundles:
+        return list(sc.bundles[text])
+    ideas = [i.strip() for i in text.split(",") if i.strip()]
+    for i in ideas:
+        if i not in sc.ideas:
+            raise NotFoundError(f"unknown idea {i!r}", field="--bundle", hint=f"ideas: {', '.join(sc.ideas)}")
+    return ideas
+
+
+def print_attribution(r: dict, con, path: Path | None = None) -> None:
+    """The attribution as a rich table."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    m = r["meta"]
+    be, inter, solo = r["bundle_effect"], r["interaction"], r["sum_of_solo_effects"]
+    con.print(f"[bold]Bundle of {len(r['bundle'])} ideas[/bold]: effect on "
+              f"{escape(str(m.get('outcome_label') or m['outcome']))} after "
+              f"{r['horizon']:g} {escape(r['unit'])}: median {_num(be['median'])} (90 %: {_num(be['p5'])} … "
+              f"{_num(be['p95'])}), P(improves) {_pct(be['p_improves'])}")  # fmt: skip
+    t = Table(title=f"Each idea's share of the bundle's effect (Shapley, {escape(m['method_shapley'])}; exploratory)")
+    t.box, t.pad_edge = box.SIMPLE_HEAD, False
+    t.add_column("idea", max_width=40 if con.width >= 100 else 22, no_wrap=True, overflow="ellipsis")
+    for col, width in (("share", 5), ("Shapley", 7), ("90 %", 11), ("alone", 5), ("interaction", 11)):
+        t.add_column(col, justify="right", no_wrap=True, min_width=width)
+    for row in r["ideas"]:
+        s = row["shapley"]
+        t.add_row(escape(row["label"]), _pct(row["share"]), _num(s["median"], 2), _rng(s["p5"], s["p95"]),
+                  _num(row["solo"]["median"], 2), _num(row["interaction"]["median"], 2))  # fmt: skip
+    con.print(t)
+    con.print(f"[dim]Shapley, alone and interaction (Shapley minus alone) are medians over the draws; share = "
+              f"the idea's Shapley value / the bundle's effect, averaged over draws (shares add up to 100 %; largest "
+              f"relative deviation of a draw's sum from its bundle effect {m['efficiency_max_error']:.1e}). Interaction "
+              f"part of the bundle: its effect minus the sum of solo effects = {_num(inter['median'])} (median; solo "
+              f"effects sum to {_num(solo['median'])}).[/dim]")  # fmt: skip
+    _footer(con, m, path)
+
+
+# -- gmb sensitivity -----------------------------------------------------------------------------------
+def sensitivity(
+    name: str = typer.Argument(..., help="Session name, or a map file."),
+    scenario: str = typer.Option("all", "--scenario", help="An idea, a bundle's name, IDEA,IDEA,… or all."),
+    samples: int = typer.Option(256, "--samples", help="Saltelli base sample (a power of two)."),
+    seed: int = SeedOpt,
+    horizon: Optional[float] = HorizonOpt,
+    top: int = typer.Option(15, "--top", help="Show this many parameters (--json: all)."),
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    engine: str = EngineOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Which links (and times, doses) drive the spread of a scenario's effect: Sobol indices (SALib)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from gmb.simulate.ensemble import Study
+    from gmb.simulate.sensitivity import sobol
+
+    b, sc, path = _prepare(name, assumptions, out)
+    ideas = resolve_bundle(sc, scenario)
+    h = horizon if horizon is not None else sc.horizon_for(b.model.time.unit, b.model.time.start, b.model.time.stop)
+    study = Study.build(b.model, {scenario: sc.interventions(ideas)}, seed=seed, horizon=h, every=10**9,
+                        engine=engine)  # fmt: skip
+    with _Bar("Sobol runs", not as_json) as bar:
+        bar(0, 1)
+        r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top)
+        bar(1, 1)
+    r["meta"]["scenarios_file"] = str(path)
+    if as_json:
+        print_json(_public(r))
+        return
+    con = console()
+    t = Table(title=f"What drives the spread of '{escape(scenario)}''s effect (Sobol indices, exploratory)")
+    for col in ("parameter", "total ST", "first-order S1"):
+        t.add_column(col, justify="left" if col == "parameter" else "right")
+    for row in r["parameters"]:
+        t.add_row(escape(row["label"]), f"{row['ST']:.3f} ± {row['ST_conf']:.3f}",
+                  f"{row['S1']:.3f} ± {row['S1_conf']:.3f}")  # fmt: skip
+    con.print(t)
+    meta = r["meta"]
+    con.print(f"[dim]{meta['simulations']} simulations ({meta['sampler']}, seed {meta['seed']}); ST: share of the "
+              "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
+
+
+# -- gmb scenarios -------------------------------------------------------------------------------------
+def scenarios(
+    name: str = typer.Argument(..., help="Session name, or a map file."),
+    assumptions: Optional[Path] = AssumptionsOpt,
+    out: Path = OutOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Show the scenario assumptions (each idea's interventions and doses); writes the defaults on first use."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from gmb.scenarios.interventions import resolve_channel
+
+    b, sc, path = _prepare(name, assumptions, out)
+    if as_json:
+        print_json({"file": str(path), **sc.model_dump(mode="json", by_alias=True)})
+        return
+    con = console()
+    t = Table(title=f"Scenario assumptions ({escape(str(path))})")
+    for col in ("idea", "variable", "channel", "dose", "shape"):
+        t.add_column(col)
+    unit = b.model.time.unit
+    for idea, plan in sc.ideas.items():
+        for iv in plan.interventions or ():
+            channel = resolve_channel(b.model, iv.variable, iv.channel)
+            t.add_row(escape(idea), escape(iv.variable), channel, escape(iv.describe(unit).split(" ", 2)[2]), iv.shape)
+        if not plan.interventions:
+            t.add_row(escape(idea), "–", "–", "–", escape(plan.note))
+    con.print(t)
+    con.print(f"[dim]{escape(sc.note)}[/dim]")
+
+
+# -- gmb simulate --runs -------------------------------------------------------------------------------
+def simulate_ensemble(
+    name: str,
+    *,
+    runs: int,
+    seed: int = 0,
+    scenario: list[str] | None = None,
+    method: str = "mc",
+    variables: list[str] | None = None,
+    horizon: float | None = None,
+    every: float | None = None,
+    assumptions: Optional[Path] = None,
+    out: Path = Path("."),
+    engine: str = "auto",
+    as_json: bool = False,
+) -> None:
+    """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from gmb.scenarios.answers import fan_charts
+
+    b, sc, path = _prepare(name, assumptions, out)
+    ideas, bundles = [], {}
+    for item in scenario or []:
+        if item in sc.ideas:
+            ideas.append(item)
+        else:
+            bundles[item] = resolve_bundle(sc, item)
+    if not scenario:
+        ideas, bundles = list(sc.ideas), dict(sc.bundles)
+    with _Bar("ensemble runs", not as_json) as bar:
+        r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
+                       method=method, horizon=horizon, every=every, engine=engine, progress=bar)  # fmt: skip
+    r["meta"]["scenarios_file"] = str(path)
+    if as_json:
+        print_json(_public(r))
+        return
+    con = console()
+    m = r["meta"]
+    t = Table(title=f"Effect on {escape(str(m['outcome']))} after {m['horizon']:g} {escape(r['unit'])} (exploratory)")
+    for col in ("scenario", "median", "50 % interval", "90 % interval", "P(improves)"):
+        t.add_column(col, justify="left" if col == "scenario" else "right")
+    for s, e in r["effects"].items():
+        t.add_row(escape(s), _num(e["median"]), f"{_num(e['p25'])} … {_num(e['p75'])}",
+                  f"{_num(e['p5'])} … {_num(e['p95'])}", _pct(e["p_improves"]))  # fmt: skip
+    con.print(t)
+    con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time) for {len(r['charts'])} scenario × variable "
+              "pairs: use --json.[/dim]")  # fmt: skip
+    _footer(con, m, path)
+
+
+# -- gmb demo ------------------------------------------------------------------------------------------
+def demo_step(session, out: Path, con) -> None:
+    """Demo: rank the Havndal ideas and attribute the full bundle's effect (1,000 draws each)."""
+    import json
+
+    from rich.markup import escape
+
+    from gmb.cld.graph import to_graph
+    from gmb.files import atomic_write_text
+    from gmb.scenarios.answers import attribute as shapley
+    from gmb.scenarios.answers import rank_ideas
+    from gmb.stockflow.assumptions import Assumptions, load_assumptions
+    from gmb.stockflow.convert import to_stockflow
+
+    folder = Path(out) / "models" / "havndal"
+    saved = folder / "assumptions.json"
+    a = load_assumptions(saved) if saved.is_file() else Assumptions()
+    graph = to_graph(session)
+    model = to_stockflow(graph, a, name="havndal")
+    path = folder / "scenarios.json"
+    sc, _ = load_or_init_scenarios(path, graph)
+    lang = (graph.graph.get("languages") or [None])[0]
+    with _Bar("ranking the ideas") as bar:
+        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar)
+    atomic_write_text(folder / "ranking.json", json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
+    print_ranking(r, con, path)
+    ideas = resolve_bundle(sc, "all")
+    with _Bar(f"Shapley: {2 ** len(ideas)} sub-bundles") as bar:
+        a_ = shapley(model, graph, sc, ideas, runs=1000, seed=0, lang=lang, progress=bar)
+    atomic_write_text(folder / "attribution.json", json.dumps(_public(a_), ensure_ascii=False, indent=2) + "\n")
+    print_attribution(a_, con, None)
+    con.print(f"[green]✓[/green] ranking and attribution: {escape(str(folder / 'ranking.json'))}, "
+              f"{escape(str(folder / 'attribution.json'))}")  # fmt: skip
