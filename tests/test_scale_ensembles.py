@@ -166,3 +166,60 @@ def test_engine_work_survives_a_killed_worker(sweep, cluster, tmp_path):
     assert marker.exists()
     reference = run_study(sweep, 1_000, chunk=125)
     assert np.array_equal(got.horizon, reference.horizon) and np.array_equal(got.values, reference.values)
+
+
+# -- the CLI: --backend dask [--scheduler ADDRESS] [--workers N] ---------------------------------------------
+@pytest.fixture
+def in_store(tmp_path):
+    import shutil
+
+    from gmb.examples import example_dir
+
+    shutil.copytree(example_dir("havndal"), tmp_path / "sessions" / "havndal")
+
+
+def _json(cli, *args):
+    import json
+
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_cli_rank_and_attribute_on_a_scheduler_equal_local(cli, in_store, cluster):
+    address = cluster.client.scheduler.address
+    for command in (("rank", "havndal", "--runs", "300", "--seed", "5"),
+                    ("attribute", "havndal", "--bundle", "bike_paths,soestien,lan_party", "--runs", "200"),
+                    ("simulate", "havndal", "--runs", "300", "--seed", "1", "--scenario", "soestien")):  # fmt: skip
+        local = _json(cli, *command)
+        remote = _json(cli, *command, "--scheduler", address)
+        assert local["meta"].pop("backend") == {"backend": "local", "workers": 1}
+        assert remote["meta"].pop("backend") == {"backend": "dask", "workers": 2, "scheduler": address}
+        equal(remote, local)
+
+
+def test_cli_starts_and_closes_its_own_local_cluster(cli, in_store):
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())  # the module's cluster
+    data = _json(cli, "rank", "havndal", "--runs", "200", "--backend", "dask", "--workers", "1")
+    assert data["meta"]["backend"]["backend"] == "dask" and data["meta"]["backend"]["workers"] == 1
+    equal(data["ideas"], _json(cli, "rank", "havndal", "--runs", "200")["ideas"])
+    assert set(multiprocessing.active_children()) == before  # the command's own worker process is gone
+
+
+def test_cli_bad_scheduler_is_a_clear_error(cli, in_store):
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = time.monotonic()
+    code, out, err = cli("rank", "havndal", "--runs", "50", "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert code == 2 and "no Dask scheduler answers" in err and f"127.0.0.1:{port}" in err
+    assert time.monotonic() - t < 30
+    code, out, err = cli("rank", "havndal", "--runs", "50", "--backend", "spark")
+    assert code == 2 and "unknown backend" in err
+    code, out, err = cli("simulate", "havndal", "--backend", "dask")
+    assert code == 2 and "--runs" in err

@@ -16,6 +16,7 @@ from typing import Any, Optional
 import typer
 
 from gmb.commands.common import console, load_source, print_json
+from gmb.commands import scale as scale_opts
 
 __all__ = ["register", "build", "Built", "convert", "simulate", "demo_step", "baseline_table"]
 
@@ -178,6 +179,9 @@ def simulate(
     method: str = typer.Option("mc", "--method", help="Ensemble: mc (Monte Carlo) or lhs (Latin hypercube)."),
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
+    backend: Optional[str] = scale_opts.BackendOpt,
+    scheduler: Optional[str] = scale_opts.SchedulerOpt,
+    workers: Optional[int] = scale_opts.WorkersOpt,
 ) -> None:
     """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
 
@@ -194,8 +198,12 @@ def simulate(
 
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
-                          out=out, as_json=as_json)  # fmt: skip
+                          out=out, as_json=as_json, backend=backend, scheduler=scheduler,
+                          workers=workers)  # fmt: skip
         return
+    if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
+        raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",
+                         hint="add --runs N for an ensemble")  # fmt: skip
 
     if engine not in ("native", "pysd"):
         raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")

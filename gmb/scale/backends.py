@@ -338,7 +338,7 @@ def open_backend(
         return
     cluster = distributed.LocalCluster(
         n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.ERROR,
+        dashboard_address=":0", silence_logs=logging.ERROR,  # any free port: never clash with another cluster
     )  # fmt: skip
     try:
         with distributed.Client(cluster, set_as_default=False) as dask_client:
