@@ -33,9 +33,11 @@ _WHERE = {
     "gmb.stockflow.stability": ("check_stability",),
     "gmb.stockflow.vensim": ("to_mdl",),
     "gmb.stockflow.xmile": ("to_xmile",),
+    "gmb.scale": ("open_backend",),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
         "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+        "ClusterError",
     ),
 }  # fmt: skip
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
@@ -70,7 +72,10 @@ __all__ = [
     "StockFlowModel", "TimeSpec", "Assumptions", "load_assumptions", "save_assumptions", "to_stockflow",
     "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model", "simulate", "run_pysd",
     "Trajectories", "read_canonical", "compare",
+    # scale-out: where ensembles run (local, or a Dask cluster)
+    "open_backend",
     # errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+    "ClusterError",
 ]  # fmt: skip
