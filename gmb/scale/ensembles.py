@@ -99,6 +99,7 @@ class HorizonJob:
     runs: int
     chunk: int
     group: int = GROUP
+    radius: bool = True  # each draw's loop radius (a dense eigenvalue problem per draw: costly on big maps)
 
     @property
     def grains(self) -> int:
@@ -126,7 +127,7 @@ class HorizonJob:
                 first, k = _grain(r, self.chunk, self.runs)
                 P = draw(p, seed=study.seed, start=first, runs=k, method=study.method, vary=study.vary)
                 values = run_parameters(study, P, scenarios=which)[:, slot, -1, :]
-                radius = _radius(study, P) if g == 0 else None  # a property of the draw: once per grain
+                radius = _radius(study, P) if g == 0 and self.radius else None  # once per draw, not per group
                 out.append((which.start, first, values, radius))
         return out
 
@@ -186,15 +187,18 @@ def horizon_values(
     backend: Any = None,
     chunks: int | None = None,
     group: int = GROUP,
+    radius: bool = True,
     progress: Progress = None,
     **options: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The outcome at the horizon, ``(scenarios, runs)``, and each draw's loop radius ``(runs,)``.
 
+    ``radius=False`` skips the radius (NaN then): it costs an ``n × n`` eigenvalue problem per draw.
+
     ``progress(done, runs)`` is called as tasks finish (``done`` counts scenario-runs, scaled to runs).
     """
     runs = _check_runs(runs)
-    job = HorizonJob(study, runs, max(1, int(chunk)), max(1, int(group)))
+    job = HorizonJob(study, runs, max(1, int(chunk)), max(1, int(group)), bool(radius))
     total = len(study.scenarios) * runs
     scaled = (lambda done, _: progress(done * runs // total, runs)) if progress else None
     return _map_job(job, backend, chunks, scaled, lambda part: sum(v.size for _, _, v, _ in part), total, options)
