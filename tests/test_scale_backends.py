@@ -121,9 +121,7 @@ def test_a_worker_killed_mid_run_gives_the_same_answer(cluster, tmp_path):
     assert marker.exists(), "no worker was killed: the test proved nothing"
     same(got, reference)
     assert int(marker.read_text()) not in got["pids"]  # the dead worker's chunk was recomputed elsewhere
-    deadline = time.monotonic() + 30  # the nanny brings the worker back for the next tests
-    while cluster.workers < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    cluster.client.wait_for_workers(2, timeout=60)  # the nanny brings the worker back for the next tests
 
 
 def test_gmb_errors_come_back_whole(cluster):

@@ -83,6 +83,15 @@ def test_ensemble_on_the_cluster_equals_run_study(sweep, cluster):
     assert np.array_equal(run_study(sweep, 1_500, chunk=1_024).horizon, local.horizon)
 
 
+def test_the_work_is_spread_over_both_workers(sweep, cluster):
+    from distributed import get_task_stream
+
+    with get_task_stream(client=cluster.client) as ts:
+        run_study_on(sweep, 1_600, chunk=200, backend=cluster)  # 8 grains
+    tasks = [t for t in ts.data if str(t["key"]).startswith("gmb-")]
+    assert len(tasks) == 8 and len({t["worker"] for t in tasks}) == 2
+
+
 def test_streamed_sketches_are_identical_too(sweep, cluster):
     """Where fan-chart values are sketched, not kept, the merge order is fixed by the grains, not the workers."""
     from dataclasses import replace
@@ -166,6 +175,7 @@ def test_engine_work_survives_a_killed_worker(sweep, cluster, tmp_path):
     assert marker.exists()
     reference = run_study(sweep, 1_000, chunk=125)
     assert np.array_equal(got.horizon, reference.horizon) and np.array_equal(got.values, reference.values)
+    cluster.client.wait_for_workers(2, timeout=60)  # the nanny brings the worker back for the next tests
 
 
 # -- the CLI: --backend dask [--scheduler ADDRESS] [--workers N] ---------------------------------------------

@@ -338,7 +338,9 @@ def open_backend(
         return
     cluster = distributed.LocalCluster(
         n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,
-        dashboard_address=":0", silence_logs=logging.ERROR,  # any free port: never clash with another cluster
+        # any free port for the dashboard: never clash with another cluster; and no log noise on the terminal
+        # (a worker logs a failed heartbeat when the machine is busy): failures that matter raise in map()
+        dashboard_address=":0", silence_logs=logging.CRITICAL,
     )  # fmt: skip
     try:
         with distributed.Client(cluster, set_as_default=False) as dask_client:

@@ -146,7 +146,8 @@ def _map_job(job: Any, backend: Any, chunks: int | None, progress: Progress, wei
     from gmb.scale.jobs import _run_range
 
     with using(backend, **options) as be:
-        ranges = plan(job.size, workers=be.workers, chunks=chunks)
+        # an item is a whole grain (hundreds of runs), so even one item is worth a task of its own
+        ranges = plan(job.size, workers=be.workers, chunks=chunks, min_size=1, max_size=max(1, job.size))
         done = [0]
 
         def tick(i: int, result: list) -> None:
