@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, model, record, scenarios
+from gmb.commands import common, demo, model, record, scenarios, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -28,9 +28,11 @@ def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
 
 
 record.register(app)
+structure.register(app)
 model.register(app)
 scenarios.register(app)
 demo.register(app)
+views.register(app)
 
 
 def main() -> None:

@@ -52,7 +52,7 @@ def test_attribute_the_full_bundle(cli, in_store):
     data = json.loads(out)
     assert len(data["ideas"]) == 7 and "128" in data["meta"]["method_shapley"]
     assert sum(r["share"] for r in data["ideas"]) == pytest.approx(1.0)
-    assert "_phi" not in data and {"bundle_effect", "interaction", "sum_of_solo_effects"} <= set(data)
+    assert "_phi" not in data and {"bundle_effect", "interaction_effect", "sum_of_solo_effects", "shares", "total"} <= set(data)
     code, out, err = cli("attribute", "havndal", "--bundle", "bike_paths,soestien", "--runs", "50")
     assert code == 0 and "Shapley" in out and "exact over all 4" in out
 
@@ -117,6 +117,13 @@ def test_demo_step_ranks_and_attributes(havndal, tmp_path):
     demo_step(havndal, tmp_path, con)
     text = con.export_text()
     assert "Ideas ranked" in text and "share of the bundle" in text
-    ranking = json.loads((tmp_path / "models" / "havndal" / "ranking.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "models" / "havndal"
+    ranking = json.loads((folder / "ranking.json").read_text(encoding="utf-8"))
     assert len(ranking["ideas"]) == 7
-    assert (tmp_path / "models" / "havndal" / "attribution.json").is_file()
+    attribution = json.loads((folder / "attribution.json").read_text(encoding="utf-8"))
+    assert sum(attribution["shares"].values()) == pytest.approx(attribution["total"])
+    # the report (gmb.views) reads all three result files without a problem
+    from gmb.views.report import write_report
+
+    written = write_report(havndal, tmp_path / "report", models_dir=folder)
+    assert not written.problems and not {"ranking", "attribution", "behaviour"} & set(written.missing)

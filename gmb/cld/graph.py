@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import networkx as nx
@@ -52,7 +53,7 @@ def _plain(value: Any) -> Any:
     """Tuples become lists, enums their values, datetimes ISO strings: JSON-friendly attributes."""
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
+    if isinstance(value, Enum):  # before str: our enums are str subclasses
         return value.value
     if hasattr(value, "isoformat"):
         return value.isoformat()

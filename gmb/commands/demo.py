@@ -17,8 +17,10 @@ from gmb.commands.common import console
 #: the demo's steps, in pipeline order (each stage appends its own)
 STEPS: list[str] = [
     "gmb.commands.demo:summary_step",
+    "gmb.commands.structure:demo_step",
     "gmb.commands.model:demo_step",
     "gmb.commands.scenarios:demo_step",
+    "gmb.commands.views:report_step",  # last: the report shows whatever the steps above produced
 ]
 
 

@@ -148,6 +148,17 @@ def _footer(con, meta: dict, path: Path | None) -> None:
         con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
 
 
+def _save(b, filename: str, data: dict) -> Path:
+    """Write a result into the model folder (``models/NAME/``), where ``gmb report`` finds it."""
+    import json
+
+    from gmb.files import atomic_write_text
+
+    path = b.folder / filename
+    atomic_write_text(path, json.dumps(_public(data), ensure_ascii=False, indent=2) + "\n")
+    return path
+
+
 def _public(data: Any) -> Any:
     """Drop private (``_``) keys and turn numpy values into JSON-friendly ones."""
     import numpy as np
@@ -189,10 +200,12 @@ def rank(
                        lang=_lang(b, lang), engine=engine, progress=bar, backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
+    saved = _save(b, "ranking.json", r)
     if as_json:
         print_json(_public(r))
         return
     print_ranking(r, console(), path)
+    console().print(f"[dim]saved: {saved}[/dim]")
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -260,10 +273,12 @@ def attribute(
                     backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
+    saved = _save(b, "attribution.json", r)
     if as_json:
         print_json(_public(r))
         return
     print_attribution(r, console(), path)
+    console().print(f"[dim]saved: {saved}[/dim]")
 
 
 def resolve_bundle(sc, bundle: str) -> list[str]:
@@ -291,7 +306,7 @@ def print_attribution(r: dict, con, path: Path | None = None) -> None:
     from rich.table import Table
 
     m = r["meta"]
-    be, inter, solo = r["bundle_effect"], r["interaction"], r["sum_of_solo_effects"]
+    be, inter, solo = r["bundle_effect"], r["interaction_effect"], r["sum_of_solo_effects"]
     con.print(f"[bold]Bundle of {len(r['bundle'])} ideas[/bold]: effect on "
               f"{escape(str(m.get('outcome_label') or m['outcome']))} after "
               f"{r['horizon']:g} {escape(r['unit'])}: median {_num(be['median'])} (90 %: {_num(be['p5'])} … "
@@ -432,6 +447,9 @@ def simulate_ensemble(
                        backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
+    from gmb.scenarios.answers import behaviour
+
+    saved = _save(b, "behaviour.json", behaviour(r))
     if as_json:
         print_json(_public(r))
         return
@@ -445,7 +463,7 @@ def simulate_ensemble(
                   f"{_num(e['p5'])} … {_num(e['p95'])}", _pct(e["p_improves"]))  # fmt: skip
     con.print(t)
     con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time) for {len(r['charts'])} scenario × variable "
-              "pairs: use --json.[/dim]")  # fmt: skip
+              f"pairs: use --json; the outcome's are saved in {escape(str(saved))} for gmb report.[/dim]")  # fmt: skip
     _footer(con, m, path)
 
 
@@ -459,7 +477,7 @@ def demo_step(session, out: Path, con) -> None:
     from gmb.cld.graph import to_graph
     from gmb.files import atomic_write_text
     from gmb.scenarios.answers import attribute as shapley
-    from gmb.scenarios.answers import rank_ideas
+    from gmb.scenarios.answers import behaviour, fan_charts, rank_ideas
     from gmb.stockflow.assumptions import Assumptions, load_assumptions
     from gmb.stockflow.convert import to_stockflow
 
@@ -480,5 +498,8 @@ def demo_step(session, out: Path, con) -> None:
         a_ = shapley(model, graph, sc, ideas, runs=1000, seed=0, lang=lang, progress=bar)
     atomic_write_text(folder / "attribution.json", json.dumps(_public(a_), ensure_ascii=False, indent=2) + "\n")
     print_attribution(a_, con, None)
-    con.print(f"[green]✓[/green] ranking and attribution: {escape(str(folder / 'ranking.json'))}, "
-              f"{escape(str(folder / 'attribution.json'))}")  # fmt: skip
+    with _Bar("fan charts") as bar:
+        f = fan_charts(model, sc, bundles={"all": ideas}, runs=1000, seed=0, progress=bar)
+    atomic_write_text(folder / "behaviour.json", json.dumps(_public(behaviour(f)), ensure_ascii=False, indent=2) + "\n")
+    con.print(f"[green]✓[/green] ranking, attribution and fan charts: {escape(str(folder / 'ranking.json'))}, "
+              f"{escape(str(folder / 'attribution.json'))}, {escape(str(folder / 'behaviour.json'))}")  # fmt: skip

@@ -2,5 +2,6 @@
 
 from gmb.io.csv_edges import read_edge_csv
 from gmb.io.ids import make_id
+from gmb.io.sdai_json import read_sdai_json
 
-__all__ = ["read_edge_csv", "make_id"]
+__all__ = ["read_edge_csv", "read_sdai_json", "make_id"]

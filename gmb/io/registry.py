@@ -1,7 +1,7 @@
 """Which reader handles which file: by ``--format`` or by the file's ending.
 
 >>> sorted(READERS)
-['csv']
+['csv', 'sdai-json']
 """
 
 from __future__ import annotations
@@ -21,9 +21,17 @@ def _csv(path: Path, **kw) -> Session:
     return read_edge_csv(path, **kw)
 
 
+def _sdai_json(path: Path, **kw) -> Session:
+    from gmb.io.sdai_json import read_sdai_json
+
+    return read_sdai_json(path, **kw)
+
+
 #: format name -> (file endings, reader)
 READERS: dict[str, tuple[tuple[str, ...], Callable[..., Session]]] = {
     "csv": ((".csv", ".tsv", ".txt"), _csv),
+    # .json is shared with other tools' formats: sd-ai files are read only with --format sdai-json
+    "sdai-json": ((), _sdai_json),
 }
 
 

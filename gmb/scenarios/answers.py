@@ -53,6 +53,7 @@ from gmb.simulate.sampling import VARY, draw
 
 __all__ = [
     "fan_charts",
+    "behaviour",
     "rank_ideas",
     "attribute",
     "effect_summary",
@@ -114,7 +115,8 @@ def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[
         "exploratory": True,
         **study.assumptions(),
         "runs": result_runs,
-        "outcome": study.program.outcome,
+        "outcome": study.program.outcome_variable,
+        "outcome_element": study.program.outcome,
         "outcome_label": _outcome_label(study),
         "better": scenarios.better,
         "doses": doses,
@@ -185,9 +187,22 @@ def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: M
         "meta": _meta(study, result.runs, scenarios, ideas, {"bundles": {k: list(v) for k, v in bundles.items()},
                       "broken_runs": result.broken()}, result.runaway_share),  # fmt: skip
         "unit": study.program.unit,
+        "runs": result.runs,
+        "seed": study.seed,
         "charts": charts,
         "effects": effects,
     }
+
+
+def behaviour(fans: Mapping[str, Any], variable: str | None = None) -> dict[str, Any]:
+    """One variable's fan charts in the report's ``behaviour.json`` shape (default: the outcome)."""
+    var = variable or fans["meta"]["outcome"]
+    scen = {c["scenario"]: {"times": c["time"], "median": c["p50"], "p5": c["p5"], "p25": c["p25"], "p75": c["p75"],
+                            "p95": c["p95"]} for c in fans["charts"] if c["variable"] == var}  # fmt: skip
+    if not scen:
+        raise NotFoundError(f"no fan chart for {var!r}", field="variable")
+    return {"variable": var, "unit": fans["unit"], "scenarios": scen, "runs": fans["runs"], "seed": fans["seed"],
+            "exploratory": True}  # fmt: skip
 
 
 def combined_score(effect: float | None, feasibility: float | None, votes: int | None, *, max_effect: float,
@@ -250,6 +265,7 @@ def rank_ideas(
         rows.append({
             "idea": i, "label": _label(info.get(i) or {}, i, lang), **{k: e[k] for k in ("median", "p5", "p25", "p75", "p95")},
             "p_improves": e["p_improves"], "feasibility": feas, "votes": votes[i],
+            "low": e["p5"], "high": e["p95"], "p_improve": e["p_improves"],  # the report's names (90 % interval)
             "score": combined_score(sign * e["median"], feas, votes[i], max_effect=max_effect, max_votes=max_votes,
                                     weights=w),
         })  # fmt: skip
@@ -272,6 +288,8 @@ def rank_ideas(
         }, result.runaway_share),  # fmt: skip
         "unit": study.program.unit,
         "horizon": study.horizon,
+        "runs": result.runs,
+        "seed": study.seed,
         "ideas": rows,
         "effects": effects,
     }
@@ -396,6 +414,10 @@ def attribute(
     gap = np.abs(phi[:, finite].sum(axis=0) - full[finite])
     efficiency = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
     interaction = full - solo.sum(axis=0)
+    bundle_summary = effect_summary(full, sign)
+    # for the report's bar chart: each idea's share of the median bundle effect (bars add up to it);
+    # the interaction is already inside the Shapley values, so no separate bar
+    amounts = {row["idea"]: row["share"] * bundle_summary["median"] for row in rows}
     return {
         "meta": _meta(study, runs, scenarios, ideas, {
             "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
@@ -408,9 +430,14 @@ def attribute(
         "unit": study.program.unit,
         "horizon": study.horizon,
         "bundle": list(ideas),
-        "bundle_effect": effect_summary(full, sign),
+        "runs": runs,
+        "seed": study.seed,
+        "shares": amounts,
+        "interaction": 0.0,
+        "total": bundle_summary["median"],
+        "bundle_effect": bundle_summary,
         "sum_of_solo_effects": effect_summary(solo.sum(axis=0), sign),
-        "interaction": effect_summary(interaction, sign),
+        "interaction_effect": effect_summary(interaction, sign),
         "ideas": rows,
         "_phi": phi,  # per-run Shapley values (dropped from JSON output)
         "_bundle": full,

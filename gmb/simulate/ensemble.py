@@ -162,8 +162,12 @@ class Study:
             raise InputError(f"every must be > 0, got {every:g}", field="every")
         stride = max(1, int(round(every / program.dt)))
         save_steps = np.unique(np.append(np.arange(0, h_step + 1, stride), h_step)).astype(np.int64)
-        names = list(dict.fromkeys([*(v for v in variables), *( [program.outcome] if program.outcome else [])]))
-        slots = np.array([program.slot(v) for v in names], dtype=np.int64)
+        # kept variables, named by their CLD id where they have one (the outcome always kept)
+        by_slot = {slot: var for var, slot in program.variables.items()}
+        wanted = [*variables, *([program.outcome] if program.outcome else [])]
+        slot_of = {by_slot.get(program.slot(v), v): program.slot(v) for v in wanted}
+        names = list(slot_of)
+        slots = np.array(list(slot_of.values()), dtype=np.int64)
         return cls(
             program=program, scenarios=(baseline, *scenarios), active=active, seed=_seed(seed), method=method,
             vary=tuple(vary), horizon_step=h_step, save_steps=save_steps, save_slots=slots,
@@ -330,17 +334,14 @@ class Result:
     def fan(self, scenario: str, variable: str | None = None) -> dict[str, Any]:
         """Fan-chart data for one scenario and variable (default: the outcome)."""
         s = self.index(scenario)
-        var = variable or self.study.program.outcome
-        names = list(self.study.variables)
-        if var not in names:
-            slot = self.study.program.slot(var)  # NotFoundError for an unknown variable
-            names_slots = list(self.study.save_slots)
-            if slot not in names_slots:
-                raise InputError(f"{var!r} was not kept in this ensemble", field="variable",
-                                 hint="ask for it with --variable")  # fmt: skip
-            v = names_slots.index(slot)
-        else:
-            v = names.index(var)
+        p = self.study.program
+        slot = p.outcome_slot if variable is None else p.slot(variable)  # NotFoundError for an unknown variable
+        slots = list(self.study.save_slots)
+        if slot not in slots:
+            raise InputError(f"{variable!r} was not kept in this ensemble", field="variable",
+                             hint="ask for it with --variable")  # fmt: skip
+        v = slots.index(slot)
+        var = self.study.variables[v]
         if self.values is not None:
             q = exact_quantiles(np.moveaxis(self.values[s, v], -1, 0), PERCENTILES)
             note, err = "exact percentiles of all runs", 0.0

@@ -101,6 +101,11 @@ class Program:
     model: Any = field(default=None, repr=False)
 
     @property
+    def outcome_variable(self) -> str | None:
+        """The outcome's CLD variable id (``None`` without an outcome)."""
+        return next((v for v, s in self.variables.items() if s == self.outcome_slot), self.outcome)
+
+    @property
     def n_slots(self) -> int:
         return self.n_stocks + self.n_smooths + self.n_aux
 

@@ -1,0 +1,442 @@
+"""Feedback loops: exact where possible, bounded always, honest about which.
+
+:func:`find_loops` lists the elementary cycles of a map with ``networkx.simple_cycles``
+(Johnson's algorithm; Gupta–Suzumura's when a maximum length is given). Both have
+polynomial delay between loops, so checking the clock after each loop keeps a query
+within its time limit on any map; the result says whether it is complete.
+
+A loop's polarity is ``R`` (reinforcing: an even number of ``-`` links), ``B`` (balancing:
+odd), or ``unsigned`` when any link's sign is unknown — never guessed.
+
+>>> import networkx as nx
+>>> G = nx.DiGraph()
+>>> G.add_edge("births", "population", sign=1, id="L1")
+>>> G.add_edge("population", "births", sign=1, id="L2")
+>>> G.add_edge("population", "deaths", sign=1, id="L3")
+>>> G.add_edge("deaths", "population", sign=-1, id="L4")
+>>> r = find_loops(G)
+>>> r.complete, r.count, r.reinforcing, r.balancing
+(True, 2, 1, 1)
+>>> [(loop.id, loop.variables, loop.links) for loop in r.loops]
+[('R1', ('births', 'population'), ('L1', 'L2')), ('B1', ('population', 'deaths'), ('L3', 'L4'))]
+>>> [loop.id for loop in find_loops(G, through="L4").loops]
+['B1']
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any, Hashable, Iterable, Iterator, Literal, Sequence
+
+import networkx as nx
+
+from gmb.cld.lookup import check_graph, check_limit, edge_sign, find_link, find_variable, label, link_id
+from gmb.errors import NotFoundError
+
+__all__ = [
+    "Loop",
+    "LoopResult",
+    "LoopPolarity",
+    "find_loops",
+    "loops_through",
+    "covering_loops",
+    "cycle_rank",
+    "name_loops",
+    "DEFAULT_TIME_LIMIT",
+]
+
+LoopPolarity = Literal["R", "B", "unsigned"]
+
+#: seconds a loop query may take unless told otherwise
+DEFAULT_TIME_LIMIT = 10.0
+
+_PREFIX = {"R": "R", "B": "B", "unsigned": "U"}
+#: seconds per loop kept for sorting and numbering after the search stops (measured: ~2.5 µs)
+_FINISH_PER_LOOP = 4e-6
+#: up to this many loops are ordered by length and then by their variables' order in the map;
+#: longer lists only by length (then in the order found, which is reproducible), to keep sorting cheap
+_FULL_SORT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """One feedback loop: variables in causal order (each causes the next, the last the first).
+
+    ``links``, ``labels``, ``themes`` and ``delays`` are read from the map on demand, so that
+    listing a million loops costs little more than finding them.
+    """
+
+    variables: tuple[str, ...]
+    polarity: LoopPolarity
+    id: str = ""
+    name: str | None = None
+    stories: tuple[str, ...] = ()
+    _cycle: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    _map: "_Indexed | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def length(self) -> int:
+        """Number of links (= number of variables)."""
+        return len(self.variables)
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """Link ids in causal order: the first goes from ``variables[0]`` to ``variables[1]``."""
+        return tuple(map(self._map.edge_id.__getitem__, _pairs(self._cycle))) if self._map else ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(map(self._map.labels.__getitem__, self._cycle)) if self._map else self.variables
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """The themes of the loop's variables, in order of first appearance."""
+        if not self._map:
+            return ()
+        return tuple(dict.fromkeys(t for i in self._cycle for t in self._map.themes[i]))
+
+    @property
+    def delays(self) -> int:
+        """How many of the loop's links have a delay."""
+        return len(self._map.delayed.intersection(_pairs(self._cycle))) if self._map else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "polarity": self.polarity, "length": self.length,
+            "variables": list(self.variables), "labels": list(self.labels), "links": list(self.links),
+            "themes": list(self.themes), "delays": self.delays, "stories": list(self.stories),
+        }  # fmt: skip
+
+
+def _pairs(cycle: Sequence[int]) -> Iterator[tuple[int, int]]:
+    return zip(cycle, (*cycle[1:], cycle[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class LoopResult:
+    """The loops found, and whether that is all of them.
+
+    ``stopped_by`` is ``None`` when complete, else ``"time limit"`` or ``"max count"``.
+    """
+
+    loops: tuple[Loop, ...]
+    complete: bool
+    stopped_by: str | None = None
+    max_length: int | None = None
+    time_limit: float | None = None
+    max_count: int | None = None
+    through: str | None = None
+    elapsed: float = 0.0
+    _counts: Counter = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_counts", Counter(loop.polarity for loop in self.loops))
+
+    @property
+    def count(self) -> int:
+        return len(self.loops)
+
+    @property
+    def reinforcing(self) -> int:
+        return self._counts["R"]
+
+    @property
+    def balancing(self) -> int:
+        return self._counts["B"]
+
+    @property
+    def unsigned(self) -> int:
+        return self._counts["unsigned"]
+
+    def by_length(self) -> dict[int, dict[str, int]]:
+        """``{length: {"R": n, "B": n, "unsigned": n}}`` in increasing length."""
+        out: dict[int, dict[str, int]] = {}
+        for loop in self.loops:
+            row = out.setdefault(loop.length, {"R": 0, "B": 0, "unsigned": 0})
+            row[loop.polarity] += 1
+        return dict(sorted(out.items()))
+
+    def through_variable(self, variable: str) -> tuple[Loop, ...]:
+        """The loops of this result that pass through ``variable``."""
+        return tuple(loop for loop in self.loops if variable in loop.variables)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"count", "reinforcing", "balancing", "unsigned", "complete", "loops"}`` — the CLI's shape."""
+        return {
+            "count": self.count, "reinforcing": self.reinforcing, "balancing": self.balancing,
+            "unsigned": self.unsigned, "complete": self.complete, "loops": [loop.to_json() for loop in self.loops],
+        }  # fmt: skip
+
+
+class _Indexed:
+    """The graph relabelled to 0..n-1 in node order, with what loops need to know about it.
+
+    Integer nodes make the enumeration order independent of string hashing (so truncated
+    results are reproducible) and let loops be rotated to start at their first-listed
+    variable. Signs are kept as sets of links so a loop's polarity is two set operations.
+    """
+
+    def __init__(self, G: nx.DiGraph, lang: str | None) -> None:
+        self.nodes = list(G)
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.H = nx.DiGraph()
+        self.H.add_nodes_from(range(len(self.nodes)))
+        self.edge_id: dict[tuple[int, int], str] = {}
+        self.negative: set[tuple[int, int]] = set()
+        self.unknown: set[tuple[int, int]] = set()
+        self.delayed: set[tuple[int, int]] = set()
+        for u, v in G.edges:
+            if u == v:  # a self-loop is not a causal link a CLD can hold; skip rather than count it
+                continue
+            e = (self.index[u], self.index[v])
+            self.H.add_edge(*e)
+            self.edge_id[e] = link_id(G, u, v)
+            sign = edge_sign(G, u, v)
+            (self.negative if sign < 0 else self.unknown if sign == 0 else set()).add(e)
+            if G.edges[u, v].get("delay"):
+                self.delayed.add(e)
+        self.names = [str(n) for n in self.nodes]
+        self.labels = [label(G, n, lang) for n in self.nodes]
+        self.themes = [tuple(G.nodes[n].get("themes") or ()) for n in self.nodes]
+
+    def loop(self, cycle: Sequence[int]) -> Loop:
+        start = cycle.index(min(cycle))
+        c = (*cycle[start:], *cycle[:start])
+        if self.unknown and not self.unknown.isdisjoint(_pairs(c)):
+            polarity: LoopPolarity = "unsigned"
+        else:
+            polarity = "B" if self.negative and len(self.negative.intersection(_pairs(c))) % 2 else "R"
+        return Loop(variables=tuple(map(self.names.__getitem__, c)), polarity=polarity, _cycle=c, _map=self)
+
+
+def _cycles_through(H: nx.DiGraph, prefix: list[int], bound: int | None) -> Iterator[list[int]]:
+    """Cycles of ``H`` that start with ``prefix`` (one node, or the two ends of a link)."""
+    scc = next(c for c in nx.strongly_connected_components(H) if prefix[0] in c)
+    if len(scc) < 2 or not all(p in scc for p in prefix):
+        return
+    S = H.subgraph(scc)
+    try:  # networkx's own search from a fixed prefix: polynomial delay, as simple_cycles uses it
+        from networkx.algorithms.cycles import _bounded_cycle_search, _johnson_cycle_search
+    except ImportError:  # pragma: no cover - older/newer networkx: simple paths back to the start
+        yield from _cycles_by_paths(S, prefix, bound)
+        return
+    if bound is None:
+        yield from _johnson_cycle_search(S, list(prefix))
+    elif bound >= len(prefix):
+        yield from _bounded_cycle_search(S, list(prefix), bound)
+
+
+def _cycles_by_paths(S: nx.DiGraph, prefix: list[int], bound: int | None) -> Iterator[list[int]]:
+    """Fallback: a cycle through ``prefix`` is a simple path from its last node back to its first."""
+    start, last = prefix[0], prefix[-1]
+    if len(prefix) == 1:
+        for pred in S.predecessors(start):
+            if bound is None or bound >= 2:
+                cutoff = None if bound is None else bound - 1
+                yield from (p for p in nx.all_simple_paths(S, start, pred, cutoff=cutoff))
+        return
+    cutoff = None if bound is None else bound - 1
+    for path in nx.all_simple_paths(S, last, start, cutoff=cutoff):
+        yield [start, *path[:-1]]
+
+
+def find_loops(
+    G: nx.DiGraph,
+    *,
+    max_length: int | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_count: int | None = None,
+    through: str | None = None,
+    lang: str | None = None,
+) -> LoopResult:
+    """The feedback loops of ``G``, at most ``max_length`` links long, found within ``time_limit`` s.
+
+    ``through`` restricts to loops through a variable (id or label) or a link (id, or ``cause->effect``).
+    Loops are numbered R1, B1, U1… in order of length, then of their variables in the map
+    (beyond 20,000 loops: of length, then as found).
+    The result is ``complete`` unless the time limit or ``max_count`` stopped the search.
+    """
+    check_graph(G)
+    max_length = check_limit(max_length, "max_length", integer=True)
+    time_limit = check_limit(time_limit, "time_limit")
+    max_count = check_limit(max_count, "max_count", integer=True)
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    idx = _Indexed(G, lang)
+    if through is None:
+        cycles: Iterable[list[int]] = nx.simple_cycles(idx.H, length_bound=max_length)
+    elif (node := find_variable(G, through)) is not None:
+        cycles = _cycles_through(idx.H, [idx.index[node]], max_length)
+    else:
+        try:
+            u, v = find_link(G, through)
+        except NotFoundError:
+            raise NotFoundError(
+                f"no variable or link '{through}' in the map", field="through",
+                hint="give a variable id or label, or a link id such as L3",
+            ) from None
+        cycles = _cycles_through(idx.H, [idx.index[u], idx.index[v]], max_length)
+    found: list[Loop] = []
+    stopped_by = None
+    cycles = iter(cycles)
+    for cycle in cycles:
+        found.append(idx.loop(cycle))
+        if max_count is not None and len(found) >= max_count:
+            if next(cycles, None) is not None:
+                stopped_by = "max count"
+            break
+        # stop early enough to sort and number what was found before the deadline
+        if deadline is not None and time.perf_counter() + _FINISH_PER_LOOP * len(found) > deadline:
+            if next(cycles, None) is not None:
+                stopped_by = "time limit"
+            break
+    found.sort(key=_order if len(found) <= _FULL_SORT else _length)
+    return LoopResult(
+        loops=_numbered(found), complete=stopped_by is None, stopped_by=stopped_by, max_length=max_length,
+        time_limit=time_limit, max_count=max_count, through=through, elapsed=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def _order(loop: Loop) -> tuple:
+    return (len(loop._cycle), loop._cycle)
+
+
+def _length(loop: Loop) -> int:
+    return len(loop._cycle)
+
+
+def _numbered(loops: list[Loop]) -> tuple[Loop, ...]:
+    """Give freshly made loops their ids R1, B1, U1… (they are not shared yet, so set in place)."""
+    n: Counter = Counter()
+    for loop in loops:
+        n[loop.polarity] += 1
+        object.__setattr__(loop, "id", f"{_PREFIX[loop.polarity]}{n[loop.polarity]}")
+    return tuple(loops)
+
+
+def loops_through(G: nx.DiGraph, variable_or_link: str, **options: Any) -> LoopResult:
+    """The loops through one variable or one link (same options as :func:`find_loops`).
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")])
+    >>> [l.variables for l in loops_through(G, "c").loops]
+    [('b', 'c')]
+    """
+    return find_loops(G, through=variable_or_link, **options)
+
+
+def cycle_rank(G: nx.DiGraph) -> int:
+    """Links minus variables plus one, summed over the strongly connected parts with loops.
+
+    The size of a cycle basis: how many loops Vensim's shortest *independent* loop set holds.
+
+    >>> cycle_rank(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")]))
+    2
+    """
+    total = 0
+    for comp in nx.strongly_connected_components(G):
+        if len(comp) > 1:
+            S = G.subgraph(comp)
+            total += S.number_of_edges() - sum(1 for u, v in S.edges if u == v) - len(comp) + 1
+    return total
+
+
+def covering_loops(
+    G: nx.DiGraph, *, time_limit: float | None = DEFAULT_TIME_LIMIT, lang: str | None = None
+) -> LoopResult:
+    """A small set of short loops that together use every link that lies on any loop.
+
+    In the spirit of Vensim's shortest independent loop set (Oliva 2004): for each link on a
+    loop (a link inside a strongly connected part), the shortest loop through it (a breadth-first
+    shortest path from its effect back to its cause); shortest first, a loop is kept only if it
+    uses a link no kept loop uses, so every kept loop is independent of the ones before it.
+    Polynomial (one BFS per link), so useful where the full list is astronomically long.
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "a")])
+    >>> [l.variables for l in covering_loops(G).loops]
+    [('a', 'b'), ('a', 'b', 'c')]
+    """
+    check_graph(G)
+    time_limit = check_limit(time_limit, "time_limit")
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    idx = _Indexed(G, lang)
+    candidates: dict[frozenset, list[int]] = {}
+    stopped_by = None
+    for comp in nx.strongly_connected_components(idx.H):
+        if len(comp) < 2:
+            continue
+        S = idx.H.subgraph(comp)
+        for u, v in S.edges:
+            path = nx.shortest_path(S, v, u)  # v ... u, closed by the link u -> v
+            cycle = [u, *path[:-1]]
+            key = frozenset(zip(cycle, (*cycle[1:], cycle[0])))
+            candidates.setdefault(key, cycle)
+            if deadline is not None and time.perf_counter() > deadline:
+                stopped_by = "time limit"
+                break
+        if stopped_by:
+            break
+    covered: set = set()
+    kept = []
+    for key, cycle in sorted(candidates.items(), key=lambda kv: (len(kv[1]), sorted(kv[1]))):
+        if not key <= covered:
+            covered |= key
+            kept.append(idx.loop(cycle))
+    kept.sort(key=_order)
+    return LoopResult(
+        loops=_numbered(kept), complete=stopped_by is None, stopped_by=stopped_by, time_limit=time_limit,
+        elapsed=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
+    """Name each loop after a story that tells exactly that loop, and list the stories that tell it.
+
+    A story tells exactly a loop when its ``links`` are exactly the loop's links, or, for a story
+    that lists no links, when its ``variables`` are the loop's variables in causal order (from
+    any starting point); the loop's ``name`` becomes that story's title. A story *includes* a
+    loop when all the loop's links are among its links (or, without links, all its variables
+    among its variables) — e.g. a story about "R1 versus B1" includes both loops; such titles
+    go to ``Loop.stories``. Stories are :class:`gmb.session.Story` values or dicts with
+    ``title``, ``links`` and ``variables``.
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")])
+    >>> named = name_loops(find_loops(G), [{"title": "Growth", "variables": ["b", "a"]},
+    ...                                    {"title": "Both", "variables": ["a", "b", "c"]}])
+    >>> [(loop.name, loop.stories) for loop in named.loops]
+    [('Growth', ('Growth', 'Both')), (None, ('Both',))]
+    """
+
+    def get(story: Any, key: str) -> Any:
+        return story.get(key) if isinstance(story, dict) else getattr(story, key, None)
+
+    by_links: dict[frozenset, str] = {}
+    by_cycle: dict[tuple, str] = {}
+    told: list[tuple[str, frozenset, frozenset]] = []  # (title, links, variables) of each story
+    for story in stories:
+        title = str(get(story, "title"))
+        links, variables = tuple(get(story, "links") or ()), tuple(get(story, "variables") or ())
+        if links:
+            by_links.setdefault(frozenset(links), title)
+        elif len(variables) > 1:
+            by_cycle.setdefault(_rotation(variables), title)
+        told.append((title, frozenset(links), frozenset(variables)))
+    if not told:
+        return result
+
+    def named(loop: Loop) -> Loop:
+        links = frozenset(loop.links)
+        name = by_links.get(links) or by_cycle.get(_rotation(loop.variables)) or loop.name
+        tells = tuple(t for t, sl, sv in told if (links <= sl if sl else sv and sv.issuperset(loop.variables)))
+        return replace(loop, name=name, stories=tells) if (name, tells) != (loop.name, loop.stories) else loop
+
+    return replace(result, loops=tuple(named(loop) for loop in result.loops))
+
+
+def _rotation(variables: Sequence[Hashable]) -> tuple:
+    """The rotation that starts at the smallest id: equal for equal cycles."""
+    items = [str(v) for v in variables]
+    i = items.index(min(items))
+    return tuple(items[i:] + items[:i])

@@ -1,0 +1,106 @@
+"""``gmb map`` and ``gmb report``: what participants and planners look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from gmb.commands.common import console, load_source, print_json
+from gmb.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("map")(map_command)
+    app.command("report")(report_command)
+
+
+def _default_name(source: str) -> str:
+    path = Path(source)
+    return path.stem if path.suffix else source
+
+
+def map_command(
+    source: str = typer.Argument(..., help="Session name, or a map file gmb import reads (e.g. edges.csv)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="HTML file to write (default: ./<name>-map.html)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the labels, e.g. da or en."),
+    ideas: bool = typer.Option(False, "--ideas", help="Show the idea bank as nodes pointing at their targets."),
+    highlight_loop: Optional[str] = typer.Option(
+        None, "--highlight-loop", help="Variable ids of one loop in order, comma-separated: V1,V2,V3."
+    ),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Highlight one theme (its id)."),
+    layout: str = typer.Option("force", "--layout", help="force, or circle (the W1 connection circle)."),
+    width_by: str = typer.Option("strength", "--width-by", help="Link width by strength or by support."),
+    as_json: bool = typer.Option(False, "--json", help="Print where the map went and its counts as JSON."),
+) -> None:
+    """Write an interactive map: one HTML file that opens offline in any browser."""
+    from gmb.cld import to_graph
+    from gmb.views.map import write_map
+
+    session = load_source(source)
+    loop = None
+    if highlight_loop is not None:
+        loop = [v.strip() for v in highlight_loop.split(",") if v.strip()]
+        if not loop:
+            raise InputError("give the loop's variable ids separated by commas", field="--highlight-loop")
+    path = out or Path(f"{_default_name(source)}-map.html")
+    options = dict(
+        lang=lang, ideas=ideas, loop=loop, theme=theme, layout=layout, width_by=width_by,
+        people={p.id: p.name for p in session.participants},
+    )  # fmt: skip
+    G = to_graph(session)
+    write_map(G, path, **options)
+    if as_json:
+        n_ideas = len(G.graph.get("ideas") or {}) if ideas else 0
+        print_json(
+            {"path": str(path), "variables": G.number_of_nodes(), "links": G.number_of_edges(), "ideas": n_ideas}
+        )
+        return
+    console().print(f"[green]✓[/green] wrote the map to {path} — open it in a browser (works offline)")
+
+
+def report_command(
+    name: str = typer.Argument(..., help="Session name (or a map file gmb import reads)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write (default: reports/<name>/)."),
+    models: Optional[Path] = typer.Option(
+        None, "--models", help="Folder with results of gmb convert/simulate/rank/attribute (default: models/<name>/)."
+    ),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report and labels, e.g. da or en."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written and what is missing as JSON."),
+) -> None:
+    """Write the session report: reports/<name>/index.html with the map, loops, ideas and results."""
+    session = load_source(name)
+    slug = _default_name(name)
+    out_dir = out or Path("reports") / slug
+    files = write_report_for(session, out_dir, models or Path("models") / slug, lang=lang, name=slug)
+    if as_json:
+        print_json({
+            "index": str(files.index), "map": str(files.map), "figures": [str(p) for p in files.figures],
+            "missing": files.missing, "problems": files.problems,
+        })  # fmt: skip
+        return
+    _say(console(), files)
+
+
+def write_report_for(session, out_dir: Path, models_dir: Path, *, lang=None, name=None):
+    from gmb.views.report import write_report
+
+    return write_report(session, out_dir, models_dir=models_dir, lang=lang, name=name)
+
+
+def _say(con, files) -> None:
+    from rich.markup import escape
+
+    con.print(f"[green]✓[/green] wrote the report to {escape(str(files.index))} (map: {escape(str(files.map))})")
+    if files.missing:
+        con.print(f"  not in the report yet (run the commands it names): {', '.join(files.missing)}")
+    for problem in files.problems:
+        con.print(f"  [yellow]![/yellow] {escape(problem)}")
+
+
+def report_step(session, out: Path, con) -> None:
+    """Demo step: the Havndal report, with whatever results earlier steps left in models/havndal/."""
+    files = write_report_for(session, out / "reports" / "havndal", out / "models" / "havndal", name="havndal")
+    _say(con, files)
+    con.print(f"report: {files.index.resolve()}")

@@ -1,0 +1,368 @@
+"""Static plots for the report (matplotlib, Agg canvas, no pyplot state): PNG and SVG.
+
+The inputs are plain, documented values so any stage can feed them:
+
+* :class:`Band` — one variable over time across an ensemble (median, 50 % and 90 % bands);
+* :class:`IdeaEffect` — one idea's simulated effect with its interval, the probability that the
+  outcome improves, and the idea bank's feasibility and votes (or a tuple/dict with those fields);
+* an attribution dict ``{idea: share}`` plus the interaction part of a bundle's effect;
+* loops as dicts with ``polarity`` (``R``/``B``/``?``) and ``themes`` (a list of theme ids).
+
+Every function returns a :class:`matplotlib.figure.Figure`; :func:`save_figure` writes it as PNG
+and SVG (atomically), :func:`data_uri` embeds it in HTML.
+
+>>> import numpy as np
+>>> t = np.linspace(0, 3, 13)
+>>> fig = plot_behaviour(Band(times=t, median=1 + 0.1 * t, p5=1 + 0.0 * t, p95=1 + 0.2 * t), ylabel="trivsel")
+>>> data_uri(fig)[:22]
+'data:image/png;base64,'
+>>> fig = plot_attribution({"Krea-café": 0.3, "LAN-fest": 0.1}, interaction=0.05)
+>>> fig.axes[0].get_title()
+'Attribution of the bundle effect (total 0.45)'
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gmb.errors import InputError, ValidationError
+
+__all__ = [
+    "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking", "plot_attribution", "plot_loop_counts",
+    "save_figure", "figure_bytes", "data_uri", "FORMATS",
+]  # fmt: skip
+
+FORMATS = ("png", "svg")
+_BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#7F7F7F"
+_SCENARIO_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+_POLARITY = {"R": ("reinforcing (R)", _BLUE), "B": ("balancing (B)", _ORANGE), "?": ("sign unknown", _GREY)}
+
+
+# -- inputs -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Band:
+    """A variable over time across an ensemble: ``median`` and optional percentiles (same length as ``times``).
+
+    ``p25``/``p75`` draw the 50 % band, ``p5``/``p95`` the 90 % band; give both ends of a band or neither.
+    """
+
+    times: Any
+    median: Any
+    p5: Any = None
+    p25: Any = None
+    p75: Any = None
+    p95: Any = None
+    label: str = ""
+
+    def arrays(self, name: str = "band") -> dict[str, np.ndarray]:
+        """The series as float arrays, checked: same length, finite, bands around the median."""
+        t = _array(self.times, f"{name}.times")
+        if t.size < 2 or np.any(np.diff(t) <= 0):
+            raise ValidationError("times must be increasing and have at least two points", field=f"{name}.times")
+        out = {"times": t}
+        for key in ("median", "p5", "p25", "p75", "p95"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            arr = _array(value, f"{name}.{key}")
+            if arr.shape != t.shape:
+                raise ValidationError(f"has {arr.size} values but times has {t.size}", field=f"{name}.{key}")
+            out[key] = arr
+        for lo, hi in (("p5", "p95"), ("p25", "p75")):
+            if (lo in out) != (hi in out):
+                raise ValidationError(f"give both {lo} and {hi}, or neither", field=name)
+            if lo in out and np.any(out[lo] > out[hi] + 1e-12):
+                raise ValidationError(f"{lo} is above {hi} somewhere", field=name)
+        return out
+
+
+@dataclass(frozen=True)
+class IdeaEffect:
+    """One idea's effect on the outcome at the horizon: median and interval (``low`` ≤ ``median`` ≤ ``high``)."""
+
+    idea: str
+    median: float
+    low: float
+    high: float
+    p_improve: float | None = None  # probability (0–1) that the outcome improves
+    feasibility: float | None = None  # 0–5, from the idea bank
+    votes: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def coerce(cls, value: Any, where: str) -> "IdeaEffect":
+        """From an IdeaEffect, a dict with these keys, or a tuple in field order."""
+        if isinstance(value, IdeaEffect):
+            item = value
+        elif isinstance(value, Mapping):
+            known = {
+                k: value[k]
+                for k in ("idea", "median", "low", "high", "p_improve", "feasibility", "votes")
+                if k in value
+            }
+            try:
+                item = cls(**known)
+            except TypeError as exc:
+                raise ValidationError(f"missing field: {exc}", field=where) from None
+        elif isinstance(value, (tuple, list)) and 4 <= len(value) <= 7:
+            item = cls(*value)
+        else:
+            raise InputError("expected an IdeaEffect, a dict or a tuple (idea, median, low, high, …)", field=where)
+        for key in ("median", "low", "high"):
+            if not _finite(getattr(item, key)):
+                raise ValidationError(f"{key} must be a finite number", field=f"{where}.{key}")
+        if not item.low <= item.median <= item.high:
+            got = f"{item.low}, {item.median}, {item.high}"
+            raise ValidationError(f"needs low ≤ median ≤ high, got {got}", field=where)
+        if item.p_improve is not None and not (_finite(item.p_improve) and 0 <= item.p_improve <= 1):
+            raise ValidationError("p_improve must be a probability between 0 and 1", field=f"{where}.p_improve")
+        if item.feasibility is not None and not (_finite(item.feasibility) and 0 <= item.feasibility <= 5):
+            raise ValidationError("feasibility must be between 0 and 5", field=f"{where}.feasibility")
+        return item
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _array(value: Any, where: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValidationError("expected numbers", field=where) from None
+    if arr.ndim != 1:
+        raise ValidationError(f"expected a 1-d series, got shape {arr.shape}", field=where)
+    if not np.all(np.isfinite(arr)):
+        raise ValidationError("contains NaN or infinite values", field=where)
+    return arr
+
+
+# -- figures ----------------------------------------------------------------------
+def _figure(width: float = 7.5, height: float = 4.2):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    FigureCanvasAgg(fig)  # the non-interactive Agg canvas, without touching pyplot's global backend
+    return fig
+
+
+def plot_behaviour(
+    bands: Band | Mapping[str, Band],
+    *,
+    title: str = "Behaviour over time",
+    ylabel: str = "",
+    xlabel: str = "time (years)",
+    baseline: float | None = None,
+):
+    """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle)."""
+    if isinstance(bands, Band):
+        bands = {bands.label or "median": bands}
+    if not bands:
+        raise InputError("nothing to plot: no scenarios given", field="bands")
+    fig = _figure()
+    ax = fig.add_subplot()
+    for i, (name, band) in enumerate(bands.items()):
+        if not isinstance(band, Band):
+            raise InputError("expected a Band", field=f"bands[{name!r}]")
+        s = band.arrays(f"bands[{name!r}]")
+        colour = _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)]
+        if "p5" in s:
+            ax.fill_between(s["times"], s["p5"], s["p95"], color=colour, alpha=0.13, linewidth=0,
+                            label=f"{name}: 90 % band")  # fmt: skip
+        if "p25" in s:
+            ax.fill_between(s["times"], s["p25"], s["p75"], color=colour, alpha=0.28, linewidth=0,
+                            label=f"{name}: 50 % band")  # fmt: skip
+        ax.plot(s["times"], s["median"], color=colour, linewidth=2, label=f"{name}: median")
+    if baseline is not None:
+        ax.axhline(baseline, color="#444444", linewidth=0.8, linestyle=":")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best", frameon=False)
+    return fig
+
+
+def plot_idea_ranking(
+    effects: Sequence[IdeaEffect | Mapping | tuple],
+    *,
+    title: str = "Ideas ranked by simulated effect",
+    xlabel: str = "effect on the outcome at the horizon",
+):
+    """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes."""
+    items = [IdeaEffect.coerce(e, f"effects[{i}]") for i, e in enumerate(effects)]
+    if not items:
+        raise InputError("nothing to plot: no ideas given", field="effects")
+    items.sort(key=lambda e: e.median)  # barh draws bottom-up, so the best ends on top
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    cmap, norm = colormaps["viridis"], Normalize(0, 5)
+    fig = _figure(7.5, 1.5 + 0.5 * len(items))
+    ax = fig.add_subplot()
+    y = np.arange(len(items))
+    for yi, e in zip(y, items):
+        colour = cmap(norm(e.feasibility)) if e.feasibility is not None else _GREY
+        ax.plot([e.low, e.high], [yi, yi], color=colour, linewidth=3, solid_capstyle="butt")
+        ax.plot([e.median], [yi], "o", color=colour, markeredgecolor="black", markersize=8)
+        note = []
+        if e.p_improve is not None:
+            note.append(f"P(better) {e.p_improve:.0%}")
+        note.append(f"{e.votes} votes")
+        ax.annotate(" · ".join(note), (e.high, yi), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_yticks(y, [e.idea for e in items])
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.margins(x=0.25)
+    ax.grid(axis="x", alpha=0.3)
+    from matplotlib.cm import ScalarMappable
+
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
+    bar.set_label("feasibility (0–5; grey = not rated)")
+    return fig
+
+
+def plot_attribution(
+    shares: Mapping[str, float],
+    interaction: float = 0.0,
+    *,
+    title: str | None = None,
+    unit: str = "",
+):
+    """Shapley shares of a bundle's effect, one bar per idea, plus the interaction part (hatched).
+
+    The bars add up to the bundle's total effect, which the title states.
+    """
+    if not shares:
+        raise InputError("nothing to plot: no shares given", field="shares")
+    for name, value in [*shares.items(), ("interaction", interaction)]:
+        if not _finite(value):
+            raise ValidationError("must be a finite number", field=f"shares[{name!r}]")
+    names = list(shares)
+    values = [float(shares[n]) for n in names]
+    total = sum(values) + float(interaction)
+    rows = sorted(zip(names, values), key=lambda r: r[1])
+    if interaction:
+        rows = [("interaction", float(interaction)), *rows]
+    fig = _figure(7.5, 1.0 + 0.45 * len(rows))
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))
+    colours = [_BLUE if v >= 0 else _ORANGE for _, v in rows]
+    bars = ax.barh(y, [v for _, v in rows], color=colours, edgecolor="black", linewidth=0.6)
+    if interaction:
+        bars[0].set_hatch("//")
+        bars[0].set_facecolor("#DDDDDD")
+    for yi, (_, v) in zip(y, rows):
+        share = f" ({v / total:.0%})" if total else ""
+        ax.annotate(f"{v:.3g}{share}", (v, yi), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                    va="center", ha="left" if v >= 0 else "right", fontsize=8)  # fmt: skip
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_yticks(y, [n for n, _ in rows])
+    ax.set_xlabel(f"share of the bundle's effect{' (' + unit + ')' if unit else ''}")
+    ax.set_title(title or f"Attribution of the bundle effect (total {total:.3g})")
+    ax.margins(x=0.2)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _loop_polarity(value: Any) -> str:
+    text = str(getattr(value, "value", value)).strip()
+    mapping = {"R": "R", "+": "R", "reinforcing": "R", "B": "B", "-": "B", "balancing": "B",
+               "?": "?", "0": "?", "unsigned": "?", "unknown": "?", "": "?"}  # fmt: skip
+    if text not in mapping:
+        raise ValidationError(f"unknown loop polarity {text!r} (use R, B or ?)", field="polarity")
+    return mapping[text]
+
+
+def plot_loop_counts(
+    loops: Sequence[Mapping[str, Any]],
+    *,
+    theme_labels: Mapping[str, str] | None = None,
+    title: str = "Feedback loops by theme and polarity",
+    no_theme: str = "no theme",
+    all_loops: str = "all loops",
+    ylabel: str = "number of loops",
+    polarity_labels: Mapping[str, str] | None = None,
+):
+    """How many loops touch each theme, stacked by polarity; the first group counts all loops.
+
+    A loop crossing two themes is counted under each of them. The label arguments let a report
+    in another language name the groups, axis and polarities (``{"R": ..., "B": ..., "?": ...}``).
+    """
+    theme_labels = dict(theme_labels or {})
+    names = {p: label for p, (label, _) in _POLARITY.items()} | dict(polarity_labels or {})
+    groups: dict[str, dict[str, int]] = {all_loops: {"R": 0, "B": 0, "?": 0}}
+    for i, loop in enumerate(loops):
+        if not isinstance(loop, Mapping):
+            raise InputError("each loop must be a dict with 'polarity' and 'themes'", field=f"loops[{i}]")
+        pol = _loop_polarity(loop.get("polarity", "?"))
+        groups[all_loops][pol] += 1
+        themes = list(loop.get("themes") or []) or [None]
+        for t in dict.fromkeys(themes):
+            name = no_theme if t is None else theme_labels.get(t, str(t))
+            groups.setdefault(name, {"R": 0, "B": 0, "?": 0})[pol] += 1
+    fig = _figure(6.5, 3.4)
+    ax = fig.add_subplot()
+    x = np.arange(len(groups))
+    bottom = np.zeros(len(groups))
+    for pol, (_, colour) in _POLARITY.items():
+        counts = np.array([g[pol] for g in groups.values()], dtype=float)
+        ax.bar(x, counts, bottom=bottom, color=colour, label=names[pol], edgecolor="white", linewidth=0.5)
+        bottom += counts
+    for xi, total in zip(x, bottom):
+        ax.annotate(f"{int(total)}", (xi, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(x, list(groups), rotation=20 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+# -- output -------------------------------------------------------------------------
+def figure_bytes(fig, fmt: str = "png") -> bytes:
+    """The figure encoded as PNG or SVG (SVG without a date and with fixed ids, so it is reproducible)."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown image format '{fmt}'", field="format", hint="png or svg")
+    from matplotlib import rc_context
+
+    buf = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": "gmb"}
+    with rc_context({"svg.hashsalt": "gmb", "svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata=metadata)
+    return buf.getvalue()
+
+
+def save_figure(fig, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` (atomically); returns the paths."""
+    from gmb.views.publish import write_public_bytes
+
+    stem = Path(stem)
+    paths = []
+    for fmt in formats:
+        path = stem.with_name(f"{stem.name}.{fmt}")
+        write_public_bytes(path, figure_bytes(fig, fmt))
+        paths.append(path)
+    return paths
+
+
+def data_uri(fig, fmt: str = "png") -> str:
+    """The figure as a ``data:`` URI, to embed in a self-contained HTML page."""
+    mime = {"png": "image/png", "svg": "image/svg+xml"}[fmt]
+    return f"data:{mime};base64," + base64.b64encode(figure_bytes(fig, fmt)).decode("ascii")
