@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gmb.errors import ClusterError, InputError, ValidationError
-from gmb.scale import concat, open_backend, plan, run_job, uniforms
+from gmb.scale import concat, open_backend, plan, run_job
 
 pytest.importorskip("distributed")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import this test module
@@ -26,14 +26,16 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not 
 
 @dataclass(frozen=True)
 class Decay:
-    """A small nonlinear Monte Carlo: per-run parameters from the chunk-free streams, Euler steps, summaries."""
+    """A small nonlinear Monte Carlo: per-run parameters from per-run seeds, Euler steps, summaries."""
 
     size: int
     seed: int
     steps: int = 40
 
     def run(self, start, stop):
-        u = uniforms(self.seed, start, stop, 2)
+        # run i's numbers come from its own child of SeedSequence(seed), whichever chunk asks for them
+        u = np.array([np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(i,))).random(2)
+                      for i in range(start, stop)]).reshape(-1, 2)  # fmt: skip
         k, x = 0.05 + 0.1 * u[:, 0], 1.0 + u[:, 1]
         for _ in range(self.steps):
             x = x + 0.25 * (np.sin(x) - k * x**1.5)

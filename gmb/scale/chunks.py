@@ -2,7 +2,7 @@
 
 A chunk is a ``range`` of item indices. Chunks never change *what* is computed
 for an item — only which task computes it — so any plan gives the same answer
-(see :mod:`gmb.scale.streams` for how random draws stay put).
+(the ensemble engine draws in seeded blocks of runs, :mod:`gmb.simulate.sampling`, so its draws stay put).
 
 >>> split(10, chunks=3)
 (range(0, 4), range(4, 7), range(7, 10))

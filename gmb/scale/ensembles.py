@@ -169,9 +169,10 @@ def run_study_on(
     progress: Progress = None,
     **options: Any,
 ) -> Any:
-    """``run_study(study, runs, chunk=chunk)`` on ``backend`` (see :func:`gmb.scale.jobs.using`), cut into ``chunks`` tasks.
+    """``run_study(study, runs, chunk=chunk)`` on ``backend`` (see :func:`gmb.scale.jobs.using`).
 
-    ``progress(runs_done, runs)`` is called as tasks finish.
+    The grains go out as ``chunks`` tasks (default: a few per worker); ``progress(runs_done, runs)``
+    is called as tasks finish.
     """
     from gmb.simulate.ensemble import CHUNK
 
