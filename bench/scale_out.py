@@ -145,8 +145,8 @@ def main() -> None:
     gain = 1 - 1 / args.workers
     pays = (fixed / (per_run * gain)) if per_run > 0 else float("inf")
     print(f"where it pays               : ~{per_run * 1e3:.3f} ms per run here; a fresh local cluster pays back its "
-          f"start-up above ~{pays:,.0f} runs of this model (an existing --scheduler: from a few chunks of "
-          f"{args.chunk} runs)")
+          f"start-up above ~{pays:,.0f} runs of this model if each worker gets a whole core (an existing "
+          f"--scheduler: from a few grains of {args.chunk} runs per worker)")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines blur the ratio)")
 
 
