@@ -233,3 +233,51 @@ def test_cli_bad_scheduler_is_a_clear_error(cli, in_store):
     assert code == 2 and "unknown backend" in err
     code, out, err = cli("simulate", "havndal", "--backend", "dask")
     assert code == 2 and "--runs" in err
+
+
+@pytest.fixture
+def dask_cli_cluster(tmp_path):
+    """A scheduler and a worker started as the README says (`dask scheduler`, `dask worker ADDRESS`)."""
+    import json
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    info = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen([*dask, "--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(info)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(info.read_text())["address"]
+        procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers",
+                                       "1", "--nthreads", "1"], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, start_new_session=True))  # fmt: skip
+        from distributed import Client
+
+        with Client(address, timeout=30, set_as_default=False) as c:
+            c.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for p in reversed(procs):  # only the processes started here, by their own process group
+            os.killpg(p.pid, signal.SIGTERM)
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+
+
+def test_cli_on_a_separately_started_scheduler_and_worker(cli, in_store, dask_cli_cluster):
+    command = ("rank", "havndal", "--runs", "300", "--seed", "8")
+    local = _json(cli, *command)
+    remote = _json(cli, *command, "--scheduler", dask_cli_cluster)
+    assert remote["meta"].pop("backend") == {"backend": "dask", "workers": 1, "scheduler": dask_cli_cluster}
+    local["meta"].pop("backend")
+    equal(remote, local)

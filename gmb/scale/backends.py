@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -214,7 +215,7 @@ def _result(fut: Any) -> Any:
         raise ClusterError(f"the cluster lost the work: {exc}") from None
 
 
-def _check_address(address: str, timeout: float) -> str:
+def _check_address(address: str, deadline: float) -> str:
     """The normalised address, once a scheduler has answered there; clear errors within ``timeout`` seconds.
 
     Two steps, so that nothing hangs and no half-made ``Client`` is left behind:
@@ -237,7 +238,7 @@ def _check_address(address: str, timeout: float) -> str:
         ) from None
     if host is not None:
         try:
-            socket.create_connection((host, port), timeout=timeout).close()
+            socket.create_connection((host, port), timeout=_left(deadline)).close()
         except OSError as exc:
             raise ClusterError(
                 f"no Dask scheduler answers at {normalised} ({exc.strerror or exc})",
@@ -245,7 +246,7 @@ def _check_address(address: str, timeout: float) -> str:
                 hint="start one with `dask scheduler` and check the host name and port",
             ) from None
     try:
-        identity = _in_thread(_identity(normalised, timeout))
+        identity = _in_thread(_identity(normalised, _left(deadline)))
         if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
             raise ValueError(f"it says it is {identity.get('type') if isinstance(identity, dict) else identity!r}")
     except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
@@ -255,6 +256,11 @@ def _check_address(address: str, timeout: float) -> str:
             hint="is it a `dask scheduler`, of a Dask version compatible with this one?",
         ) from None
     return normalised
+
+
+def _left(deadline: float) -> float:
+    """Seconds left until ``deadline`` (at least a little, so a last step still gets a fair try)."""
+    return max(0.5, deadline - time.monotonic())
 
 
 async def _identity(address: str, timeout: float) -> Any:
@@ -322,9 +328,10 @@ def open_backend(
         if workers is not None:
             raise InputError("--workers sizes a local cluster; an existing scheduler has its own workers",
                              field="--workers")  # fmt: skip
-        address = _check_address(scheduler, timeout)
+        deadline = time.monotonic() + timeout  # one budget for every step of connecting
+        address = _check_address(scheduler, deadline)
         try:
-            dask_client = distributed.Client(address, timeout=timeout, set_as_default=False)
+            dask_client = distributed.Client(address, timeout=_left(deadline), set_as_default=False)
         except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
             raise ClusterError(
                 f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}",
