@@ -70,9 +70,12 @@ class DiesOnce(Decay):
 @dataclass(frozen=True)
 class Refuses:
     size: int = 4
+    tally: str = ""
 
     def run(self, start, stop):
         if start >= 2:
+            with open(self.tally, "a") as f:  # count the attempts
+                f.write("x")
             raise ValidationError("dose must be ≥ 0", field="ideas[2].dose", hint="Havndal: søstien")
         return [start]
 
@@ -126,10 +129,35 @@ def test_a_worker_killed_mid_run_gives_the_same_answer(cluster, tmp_path):
     cluster.client.wait_for_workers(2, timeout=60)  # the nanny brings the worker back for the next tests
 
 
-def test_gmb_errors_come_back_whole(cluster):
+def test_gmb_errors_come_back_whole_and_are_not_retried(cluster, tmp_path):
+    tally = tmp_path / "attempts"
     with pytest.raises(ValidationError) as info:
-        run_job(Refuses(), cluster, chunk_size=1)
+        run_job(Refuses(tally=str(tally)), cluster, chunks=3)  # chunks 0-1, 2, 3: two refuse
     assert info.value.field == "ideas[2].dose" and "søstien" in str(info.value)
+    assert len(tally.read_text()) <= 2  # each refusing chunk ran once: bad input is not retried
+
+
+@dataclass(frozen=True)
+class FailsOnce:
+    """An unexpected, transient failure (the first attempt of each chunk raises): Dask's retries absorb it."""
+
+    folder: str
+    size: int = 6
+
+    def run(self, start, stop):
+        mark = os.path.join(self.folder, f"tried-{start}")
+        if not os.path.exists(mark):
+            open(mark, "w").close()
+            raise MemoryError("transient")
+        return list(range(start, stop))
+
+    def reduce(self, parts):
+        return sum(parts, [])
+
+
+def test_transient_failures_are_retried_without_changing_the_answer(cluster, tmp_path):
+    assert run_job(FailsOnce(str(tmp_path)), cluster, chunks=3) == list(range(6))
+    assert len(list(tmp_path.iterdir())) == 3
 
 
 def test_bad_scheduler_address_is_a_clear_error_not_a_hang():

@@ -135,9 +135,19 @@ def _payload(token: str, blob: bytes) -> Any:
     return _PAYLOADS[token]
 
 
+class _Refused:
+    """A chunk's GmbError, returned rather than raised: bad input is not worth Dask's retries."""
+
+    def __init__(self, error: GmbError) -> None:
+        self.error = error
+
+
 def _run_task(token: str, blob: bytes, spec: Any) -> Any:
     fn, shared = _payload(token, blob)
-    return fn(shared, spec)
+    try:
+        return fn(shared, spec)
+    except GmbError as exc:
+        return _Refused(exc)
 
 
 class DaskBackend(Backend):
@@ -146,7 +156,8 @@ class DaskBackend(Backend):
     ``fn`` and ``shared`` travel once as one cloudpickled blob inside each task
     (small: a model and its settings — the draws are made on the workers), and
     each worker process unpickles it once. Each task may be retried ``retries``
-    times after an exception; a task whose worker *dies* is rescheduled by the
+    times after an unexpected exception (a :class:`~gmb.errors.GmbError` — bad
+    input — comes back at once, whole); a task whose worker *dies* is rescheduled by the
     scheduler itself (up to ``distributed.scheduler.allowed-failures`` times).
     Either way the task is recomputed from the same spec, so the answer does
     not change.
@@ -167,7 +178,11 @@ class DaskBackend(Backend):
             return 1
 
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "scheduler": self.client.scheduler.address}
+        try:
+            workers = len(self.client.scheduler_info().get("workers", {}))
+        except Exception:  # noqa: BLE001
+            workers = 0
+        return {"backend": self.name, "workers": workers, "scheduler": self.client.scheduler.address}
 
     def map(self, fn, specs, *, shared=None, description="", on_done=None):
         import cloudpickle
@@ -203,7 +218,7 @@ def _result(fut: Any) -> Any:
     from distributed.scheduler import KilledWorker
 
     try:
-        return fut.result()
+        value = fut.result()
     except GmbError:
         raise
     except KilledWorker as exc:
@@ -213,6 +228,9 @@ def _result(fut: Any) -> Any:
         ) from None
     except (FutureCancelledError, OSError) as exc:
         raise ClusterError(f"the cluster lost the work: {exc}") from None
+    if isinstance(value, _Refused):
+        raise value.error
+    return value
 
 
 def _check_address(address: str, deadline: float) -> str:
