@@ -40,7 +40,7 @@ _WHERE = {
         "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
         "plot_attribution", "plot_loop_counts", "save_figure",
     ),
-    "gmb.io": ("read_edge_csv", "read_sdai_json"),
+    "gmb.io": ("read_any", "write_any", "read_edge_csv", "read_sdai_json"),
     "gmb.scale": ("open_backend",),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",

@@ -26,6 +26,9 @@ __all__ = [
     "AnalysisError",
     "ConversionError",
     "SimulationError",
+    "GmbWarning",
+    "warn",
+    "AccessError",
     "ClusterError",
 ]
 
@@ -124,6 +127,29 @@ class ConversionError(GmbError):
 
 class SimulationError(GmbError):
     """A simulation or scenario request cannot be run."""
+
+
+class GmbWarning(UserWarning):
+    """Something gmb read and skipped or guessed; the result is usable but the user should know.
+
+    Raised through :func:`warnings.warn` (see :func:`warn`), so callers can record or silence it.
+    """
+
+
+def warn(message: str, *, file: str | None = None, line: int | None = None, field: str | None = None) -> None:
+    """Issue a :class:`GmbWarning` located like an error (``file: line N: field: message``)."""
+    import warnings
+
+    where = [str(file)] if file else []
+    if line is not None:
+        where.append(f"line {line}")
+    if field:
+        where.append(field)
+    warnings.warn(GmbWarning(": ".join([*where, message])), stacklevel=3)
+
+
+class AccessError(GmbError):
+    """A request without the right to do what it asks (wrong key, wrong session, not the facilitator)."""
 
 
 class ClusterError(SimulationError):

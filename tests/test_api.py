@@ -15,7 +15,7 @@ PINNED = {
     "simulate", "run_pysd", "Trajectories", "read_canonical", "compare",
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
-    "read_edge_csv", "read_sdai_json",
+    "read_any", "write_any", "read_edge_csv", "read_sdai_json",
     "open_backend",
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",

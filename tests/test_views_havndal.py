@@ -62,10 +62,15 @@ def test_report_havndal(cli, hv_store, tmp_path):
         assert str(_esc(idea.label(lang))) in page
     assert str(_esc(s.variable(s.outcome_variable).label(lang))) in page
     assert info["figures"]  # at least the loop counts
-    from gmb.views.structure import find_loops
+    from gmb.cld import find_loops
+    from gmb.views.report import REPORT_WORDS
 
-    loops = find_loops(to_graph(s))["loops"]
-    assert loops and {lp["polarity"] for lp in loops} >= {"R", "B"}  # the reference map has both kinds
+    found = find_loops(to_graph(s), max_length=8)
+    assert found.complete and found.reinforcing and found.balancing  # the reference map has both kinds
+    summary = REPORT_WORDS[lang]["loops_found"].format(
+        n=found.count, k=8, r=found.reinforcing, b=found.balancing, u=found.unsigned
+    )
+    assert summary in page  # the report counts what gmb.cld finds
 
 
 def _esc(text):

@@ -1,82 +1,141 @@
-"""The session report, the loop/path helpers it uses, and the map/report CLI."""
+"""The session report (its loop and path sections built on gmb.cld), and the map/report CLI."""
 
 from __future__ import annotations
 
 import json
 import re
+from math import comb, factorial
 
-import networkx as nx
 import numpy as np
 import pytest
 from markupsafe import escape
 from views_sessions import HOSTILE, small_session
 
-from gmb.cld import to_graph
+from gmb.cld import find_loops, to_graph
 from gmb.errors import InputError
+from gmb.session.model import Idea, IdeaTarget, Link, Session, Variable
 from gmb.session.store import Store
-from gmb.views.report import RESULT_FILES, load_results, report_html, write_report
-from gmb.views.structure import find_loops, idea_paths, key_loops, path_sign
+from gmb.views import report
+from gmb.views.report import RESULT_FILES, key_loops, load_results, report_html, write_report
 
 
-# -- loops and paths -------------------------------------------------------------
-def test_loops_match_a_hand_count_on_the_small_session():
-    G = to_graph(small_session())
+def _section(page: str, name: str) -> str:
+    return re.search(rf'<section id="{name}">(.*?)</section>', page, re.S).group(1)
+
+
+def _idea_cell(page: str, label: str) -> str:
+    """The table row of the idea labelled ``label`` (its verdict, path counts and paths)."""
+    rows = re.findall(r"<tr><td><strong>.*?</tr>", _section(page, "ideas"), re.S)
+    (row,) = [r for r in rows if r.startswith(f"<tr><td><strong>{label}</strong>")]
+    return row
+
+
+def _complete_session(n: int, *, idea: bool = False) -> Session:
+    """Every ordered pair of ``n`` variables linked (+): the complete digraph K_n."""
+    ids = [f"v{i}" for i in range(n)]
+    links = [Link(id=f"L{a}_{b}", cause=a, effect=b, polarity="+") for a in ids for b in ids if a != b]
+    ideas = (Idea(id="push", labels={"en": "Push"}, targets=(IdeaTarget(variable="v0"),)),) if idea else ()
+    return Session(title="K", languages=("en",), variables=tuple(Variable(id=v, labels={"en": v}) for v in ids),
+                   links=tuple(links), ideas=ideas, outcome=ids[-1] if idea else None)  # fmt: skip
+
+
+# -- loops -------------------------------------------------------------------------
+def test_report_loops_match_a_hand_count_on_the_small_session():
+    s = small_session()
+    G = to_graph(s)
     found = find_loops(G)
-    got = sorted((tuple(lp["variables"]), lp["polarity"]) for lp in found["loops"])
     # by hand: volunteers <-> communities (+,+) R; volunteers <-> burnout (+,-) B;
-    # communities -(-)> loneliness -(-)> wellbeing -(+)> communities: two negatives, R
-    assert got == [
-        (("ensomhed", "trivsel", "faellesskab"), "R"),
+    # wellbeing -(+)> communities -(-)> loneliness -(-)> wellbeing: two negatives, R
+    assert sorted((loop.variables, loop.polarity) for loop in found.loops) == [
         (("faellesskab", "frivillige"), "R"),
         (("frivillige", "udbraendthed"), "B"),
+        (("trivsel", "faellesskab", "ensomhed"), "R"),
     ]
-    assert found["complete"] is True
-    first = key_loops(G, found["loops"])[0]
-    assert "trivsel" in first["variables"]  # loops through the outcome come first
-    assert first["themes"] == ["mental", "faelles"]
+    first = key_loops(G, found.loops)[0]
+    assert "trivsel" in first.variables  # loops through the outcome come first
+    assert first.themes == ("mental", "faelles")
+    # the second: through an idea's target (faellesskab, frivillige), the better supported of the two pairs
+    assert key_loops(G, found.loops)[1].variables == ("faellesskab", "frivillige")
+    loops = _section(report_html(s, lang="en"), "loops")
+    assert "3 loops of up to 8 links: 2 reinforcing, 1 balancing, 0 with a link of unknown sign." in loops
+    rows = re.findall(r'<tr><td class="(\w+)">.*?</tr>', loops, re.S)
+    assert rows == ["R", "R", "B"]  # ranked as key_loops ranks them
+    assert "Children&#39;s wellbeing → Communities → Loneliness → Children&#39;s wellbeing" in loops
+    assert "stopped" not in loops
 
 
-def test_loop_search_is_bounded_and_says_when_truncated():
-    G = nx.complete_graph(7, create_using=nx.DiGraph)  # thousands of elementary cycles
-    found = find_loops(G, max_length=4, limit=50)
-    assert len(found["loops"]) == 50 and found["complete"] is False
-    assert all(lp["length"] <= 4 for lp in found["loops"])
-    # independent count: cycles of length k in K7 = C(7,k)*(k-1)!, so up to 4: 21 + 70 + 210 = 301
-    assert len(find_loops(G, max_length=4, limit=10_000)["loops"]) == 301
+def test_report_loop_count_on_k7_is_exact_and_bounded(monkeypatch):
+    s = _complete_session(7)
+    # independent count: a cycle of k links in K7 picks k of the 7 variables and one of (k-1)! cyclic orders
+    expected = sum(comb(7, k) * factorial(k - 1) for k in range(2, 5))
+    assert expected == 301
+    loops = _section(report_html(s, loop_max_length=4), "loops")
+    assert f"{expected} loops of up to 4 links: {expected} reinforcing, 0 balancing" in loops
+    assert "The list stopped" not in loops
+    lengths = [int(x) for x in re.findall(r'<td class="R">[^<]*</td><td>(\d+)</td>', loops)]
+    assert len(lengths) == report._KEY_LOOPS and max(lengths) <= 4 and lengths == sorted(lengths)
+    # the report's bound on the loop search: it says it stopped, and counts only what it has
+    monkeypatch.setattr(report, "_MAX_LOOPS", 50)
+    loops = _section(report_html(s, loop_max_length=4), "loops")
+    assert "50 loops of up to 4 links" in loops and "The list stopped at 50 loops" in loops
     with pytest.raises(InputError):
-        find_loops(G, max_length=0)
+        report_html(s, loop_max_length=0)
 
 
-def test_idea_paths_multiply_signs_and_direction():
-    G = to_graph(small_session())
-    paths = idea_paths(G)
-    krea = paths["krea_cafe"]  # raises communities; communities -(-)> loneliness -(-)> wellbeing
-    assert krea["verdict"] == "raises"
-    assert [p["variables"] for p in krea["targets"][0]["paths"]] == [["faellesskab", "ensomhed", "trivsel"]]
-    lan = paths["lan_fest"]  # lowers screen time: -(-)> activity -(+)> wellbeing => raises; the ? path unknown
-    screen = lan["targets"][0]
-    assert {tuple(p["variables"]): p["effect"] for p in screen["paths"]} == {
-        ("skaermtid", "bevaegelse", "trivsel"): 1,
-        ("skaermtid", "ensomhed", "trivsel"): 0,
-    }
-    assert lan["verdict"] == "raises" and lan["counts"]["unknown"] == 1
-    G2 = G.copy()
-    G2.graph = {**G.graph, "outcome": None}
-    assert idea_paths(G2)["krea_cafe"]["verdict"] == "no outcome"
-    assert path_sign(G, ["faellesskab", "ensomhed", "trivsel"]) == 1
+# -- ideas' paths --------------------------------------------------------------------
+def test_report_idea_paths_multiply_signs_and_direction():
+    page = report_html(small_session(), lang="en")
+    krea = _idea_cell(page, "Craft café")  # raises communities; communities -(-)> loneliness -(-)> wellbeing
+    assert "<strong>raises the outcome</strong>" in krea
+    assert "1 paths of up to 6 links raise it, 0 lower it, 0 unknown" in krea
+    assert re.findall(r'<li class="eff-(\w+)">(.*?)</li>', krea) == [
+        ("up", "Communities → (−) Loneliness → (−) Children&#39;s wellbeing")
+    ]
+    # lowers screen time: -(-)> activity -(+)> wellbeing raises it; -(?)> loneliness -(-)> wellbeing unknown;
+    # raises volunteers: +> communities -(-)> loneliness -(-)> wellbeing raises it. A path of unknown sign
+    # could lower the outcome, so the verdict is unknown (gmb.cld's verdict), not "raises".
+    lan = _idea_cell(page, "LAN-fest")
+    assert "<strong>unknown: a path has a link with no sign</strong>" in lan
+    assert "2 paths of up to 6 links raise it, 0 lower it, 1 unknown" in lan
+    assert sorted(re.findall(r'<li class="eff-(\w+)">(.*?)</li>', lan)) == [
+        ("unk", "Screen time → (?) Loneliness → (−) Children&#39;s wellbeing"),
+        ("up", "Screen time → (−) Physical activity → (+) Children&#39;s wellbeing"),
+        ("up", "Volunteers → (+) Communities → (−) Loneliness → (−) Children&#39;s wellbeing"),
+    ]
+    no_outcome = small_session().model_copy(update={"outcome": None})
+    assert no_outcome.outcome_variable is None
+    cell = _idea_cell(report_html(no_outcome, lang="en"), "Craft café")
+    assert "the map has no outcome variable" in cell and "<li" not in cell
 
 
-def test_idea_paths_mixed_and_no_path():
-    G = nx.DiGraph(outcome="o", ideas={
-        "both": {"targets": [{"variable": "a", "direction": "+"}]},
-        "none": {"targets": [{"variable": "z", "direction": "+"}]},
-    })  # fmt: skip
-    G.add_edge("a", "o", sign=1)
-    G.add_edge("a", "b", sign=1)
-    G.add_edge("b", "o", sign=-1)
-    G.add_node("z")
-    out = idea_paths(G)
-    assert out["both"]["verdict"] == "mixed" and out["none"]["verdict"] == "no path"
+def test_report_idea_paths_mixed_and_no_path():
+    s = Session(title="t", languages=("en",), outcome="o",
+                variables=tuple(Variable(id=v, labels={"en": v.upper()}) for v in "aboz"),
+                links=(Link(id="L1", cause="a", effect="o", polarity="+"),
+                       Link(id="L2", cause="a", effect="b", polarity="+"),
+                       Link(id="L3", cause="b", effect="o", polarity="-")),
+                ideas=(Idea(id="both", labels={"en": "Both"}, targets=(IdeaTarget(variable="a"),)),
+                       Idea(id="none", labels={"en": "None"}, targets=(IdeaTarget(variable="z"),))))  # fmt: skip
+    page = report_html(s)
+    both = _idea_cell(page, "Both")
+    assert "mixed: some paths raise it, some lower it" in both
+    assert re.findall(r'<li class="eff-(\w+)">', both) == ["up", "down"]  # the shortest first
+    assert "no path to the outcome" in _idea_cell(page, "None")
+
+
+def test_report_idea_paths_are_counted_exactly_and_bounded(monkeypatch):
+    s = _complete_session(7, idea=True)
+    # independent count: a simple path v0 -> v6 in K7 passes through an ordered choice of k of the other 5
+    expected = sum(factorial(5) // factorial(5 - k) for k in range(6))
+    assert expected == 326
+    cell = _idea_cell(report_html(s), "Push")
+    assert f"{expected} paths of up to 6 links raise it, 0 lower it, 0 unknown" in cell
+    assert "stopped" not in cell
+    assert len(re.findall(r"<li ", cell)) == report._MAX_PATHS
+    assert "v0 → (+) v6</li>" in cell  # the direct link is the shortest path, shown first
+    monkeypatch.setattr(report, "_MAX_FOUND_PATHS", 100)
+    cell = _idea_cell(report_html(s), "Push")
+    assert "100 paths of up to 6 links raise it" in cell and "the search stopped before it found them all" in cell
 
 
 # -- the report --------------------------------------------------------------------

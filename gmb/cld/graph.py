@@ -9,12 +9,13 @@ Graph (``G.graph``)
 Node (one per variable)
     ``label`` (first language), ``labels`` ({lang: text}), ``description``, ``kind``
     (stock/auxiliary/exogenous/outcome/unknown), ``themes`` (list), ``proposed_by``,
-    ``proposed_at`` (ISO 8601 or None), ``stage`` (W0–W3 or None), ``notes``, ``position`` ([x, y] or None).
+    ``proposed_at`` (ISO 8601 or None), ``stage`` (W0–W3 or None), ``notes``, ``position`` ([x, y] or None),
+    ``accepted_by`` (the facilitator who accepted it onto the map, or None).
 Edge (one per link, ``cause -> effect``)
     ``id``, ``polarity`` ("+", "-", "?"), ``sign`` (+1, -1, 0 for unknown), ``delay`` (bool),
     ``strength`` (weak/medium/strong/unknown), ``proposed_by``, ``proposed_at``, ``stage``,
     ``supporters`` and ``disputers`` (lists of participant ids), ``support`` (how many distinct
-    participants proposed or support it), ``evidence``, ``notes``.
+    participants proposed or support it), ``evidence``, ``notes``, ``accepted_by``.
 
 :func:`to_graph` never changes the session; :func:`from_graph` never changes the graph.
 
@@ -42,10 +43,12 @@ __all__ = ["GRAPH_SCHEMA", "to_graph", "from_graph"]
 
 GRAPH_SCHEMA = "gmb-cld/1"
 
-_NODE_FIELDS = ("description", "kind", "themes", "proposed_by", "proposed_at", "stage", "notes", "position")
+_NODE_FIELDS = (
+    "description", "kind", "themes", "proposed_by", "proposed_at", "stage", "notes", "position", "accepted_by",
+)  # fmt: skip
 _EDGE_FIELDS = (
     "id", "polarity", "delay", "strength", "proposed_by", "proposed_at", "stage",
-    "supporters", "disputers", "evidence", "notes",
+    "supporters", "disputers", "evidence", "notes", "accepted_by",
 )  # fmt: skip
 
 

@@ -49,12 +49,19 @@ def check_graph(G: Any, *, need_edges: bool = False) -> nx.DiGraph:
 
 
 def edge_sign(G: nx.DiGraph, u: Hashable, v: Hashable) -> int:
-    """+1, -1, or 0 when the sign is unknown (never guessed)."""
+    """+1, -1, or 0 when the sign is unknown (never guessed). Reads ``sign``, else ``polarity``
+    (``+``/``-``/``?``, or an enum with those values).
+
+    >>> from gmb.session.model import Polarity
+    >>> edge_sign(nx.DiGraph([("a", "b", {"polarity": Polarity("-")})]), "a", "b")
+    -1
+    """
     data = G.edges[u, v]
     sign = data.get("sign")
-    if sign in (1, -1, 0):
-        return sign
-    return _POLARITY_SIGN.get(str(data.get("polarity", "?")), 0)
+    if sign in (1, -1, 0) and not isinstance(sign, bool):
+        return int(sign)
+    polarity = data.get("polarity", "?")
+    return _POLARITY_SIGN.get(str(getattr(polarity, "value", polarity)), 0)
 
 
 def link_id(G: nx.DiGraph, u: Hashable, v: Hashable) -> str:

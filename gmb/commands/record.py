@@ -221,21 +221,23 @@ def idea_vote(name: str, idea: str, by: str = typer.Option(..., "--by", help="Pa
 
 # -- import ------------------------------------------------------------------
 def import_file(
-    file: Path = typer.Argument(..., help="The file to read, e.g. a CSV edge list (from,to,sign)."),
+    file: Path = typer.Argument(..., help="The map to read: .mdl, .xmile/.stmx, Kumu .json/.xlsx, .graphml, "
+                                "a CSV edge list, or a folder with variables.csv + links.csv."),
     session: str = typer.Option(..., "--session", "-s", help="Name of the new session."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="File format (default: from the file ending)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="csv, mdl, xmile, kumu, kumu-xlsx or graphml "
+                                      "(default: from the file ending)."),
     lang: str = typer.Option("en", "--lang", help="Language of the labels in the file."),
-    title: Optional[str] = typer.Option(None, help="Session title (default: the file name)."),
+    title: Optional[str] = typer.Option(None, help="Session title (default: from the file)."),
     by: Optional[str] = By,
 ) -> None:
     """Import a map into a new session (all or nothing)."""
+    from gmb.commands.formats import show_warnings
     from gmb.io.registry import read_any
 
     st = store()
     if st.exists(session):
         raise InputError(f"session '{session}' exists already", field="--session", hint="choose a new name")
-    data = read_any(file, fmt=fmt, lang=lang, title=title, by=by)
+    with show_warnings():
+        data = read_any(file, fmt=fmt, lang=lang, title=title, by=by)
     st.create(session, data, by=by)
     _done(f"imported {len(data.variables)} variables and {len(data.links)} links into session '{session}'")
-
-

@@ -1,7 +1,40 @@
-"""Reading and writing maps in other tools' formats (CSV edge lists, Vensim, XMILE, Kumu, GraphML)."""
+"""Reading and writing maps in other tools' formats: Vensim, XMILE/Stella, Kumu, GraphML, CSV.
 
-from gmb.io.csv_edges import read_edge_csv
-from gmb.io.ids import make_id
-from gmb.io.sdai_json import read_sdai_json
+Every reader returns a new in-memory :class:`~gmb.session.model.Session` (nothing is stored) and
+takes ``lang``, ``title`` and ``by``; every writer takes a Session or a gmb-cld graph. What each
+format keeps is :data:`gmb.io.registry.KEEPS` (and the README's table). Names load on first use,
+so importing :mod:`gmb.io` stays cheap.
 
-__all__ = ["read_edge_csv", "read_sdai_json", "make_id"]
+>>> from gmb.io import READERS, read_any
+>>> "mdl" in READERS and callable(read_any)
+True
+"""
+
+from importlib import import_module as _import_module
+
+_WHERE = {
+    "gmb.io.registry": ("READERS", "WRITERS", "KEEPS", "read_any", "write_any", "guess_format"),
+    "gmb.io.csv_edges": ("read_edge_csv",),
+    "gmb.io.csv_pair": ("read_csv_pair", "write_csv_pair"),
+    "gmb.io.vensim": ("read_mdl", "write_mdl"),
+    "gmb.io.xmile": ("read_xmile", "write_xmile"),
+    "gmb.io.kumu": ("read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx"),
+    "gmb.io.graphml": ("read_graphml", "write_graphml"),
+    "gmb.io.sdai_json": ("read_sdai_json",),
+    "gmb.io.ids": ("make_id",),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name in _MODULE_OF:
+        value = getattr(_import_module(_MODULE_OF[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gmb.io' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

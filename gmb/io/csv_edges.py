@@ -62,6 +62,9 @@ def read_edge_csv(path: str | Path, *, lang: str = "en", title: str | None = Non
     def var(label: str, line: int, field: str) -> str:
         if not label:
             raise ValidationError("empty variable label", file=str(path), line=line, field=field)
+        if len(label) > 2000:
+            raise ValidationError(f"variable name is {len(label):,} characters long (the limit is 2,000)",
+                                  file=str(path), line=line, field=field)  # fmt: skip
         if label not in ids:
             ids[label] = make_id(label, set(ids.values()))
             variables.append({"id": ids[label], "labels": {lang: label}, "proposed_by": by})

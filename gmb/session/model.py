@@ -116,11 +116,12 @@ class _Labelled(Record):
 
 
 class _Provenance(Record):
-    """Who proposed an element, when, and at which workshop stage."""
+    """Who proposed an element, when, and at which workshop stage; who accepted it onto the map."""
 
     proposed_by: str | None = None
     proposed_at: dt.datetime | None = None
     stage: StageId | None = None
+    accepted_by: str | None = None
 
 
 class StageRole(Record):

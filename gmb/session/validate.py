@@ -83,6 +83,7 @@ def check_references(s: "Session") -> None:
     for i, v in enumerate(s.variables):
         _refs(v.themes, themes, f"variables[{i}].themes", "theme")
         person(v.proposed_by, f"variables[{i}].proposed_by")
+        person(v.accepted_by, f"variables[{i}].accepted_by")
     pairs: dict[tuple[str, str], str] = {}
     for i, link in enumerate(s.links):
         for end in ("cause", "effect"):
@@ -101,6 +102,7 @@ def check_references(s: "Session") -> None:
             )
         pairs[pair] = link.id
         person(link.proposed_by, f"links[{i}].proposed_by")
+        person(link.accepted_by, f"links[{i}].accepted_by")
         _refs(link.supporters, people, f"links[{i}].supporters", "participant")
         _refs(link.disputers, people, f"links[{i}].disputers", "participant")
         _once(link.supporters, f"links[{i}].supporters")
@@ -114,6 +116,7 @@ def check_references(s: "Session") -> None:
     for i, ini in enumerate(s.initiatives):
         _refs(ini.variables, variables, f"initiatives[{i}].variables", "variable")
         person(ini.proposed_by, f"initiatives[{i}].proposed_by")
+        person(ini.accepted_by, f"initiatives[{i}].accepted_by")
     for i, idea in enumerate(s.ideas):
         for j, target in enumerate(idea.targets):
             if target.variable not in variables:
@@ -125,6 +128,7 @@ def check_references(s: "Session") -> None:
         _refs(idea.votes, people, f"ideas[{i}].votes", "participant")
         _once(idea.votes, f"ideas[{i}].votes")
         person(idea.proposed_by, f"ideas[{i}].proposed_by")
+        person(idea.accepted_by, f"ideas[{i}].accepted_by")
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -37,6 +37,7 @@ from typing import Any
 
 import networkx as nx
 
+from gmb.cld.lookup import SIGN_SYMBOL, edge_sign, link_id
 from gmb.errors import InputError, NotFoundError, ValidationError
 from gmb.views import style
 from gmb.views.layout import circle_positions
@@ -169,10 +170,8 @@ def loop_polarity(G: nx.DiGraph, loop: Sequence[Hashable]) -> str:
     >>> loop_polarity(G, ["a", "b"])
     'B'
     """
-    product = 1
-    for u, v in zip(loop, [*loop[1:], loop[0]]):
-        product *= _sign(G.edges[u, v])
-    return {1: "R", -1: "B", 0: "?"}[product]
+    signs = [edge_sign(G, u, v) for u, v in zip(loop, [*loop[1:], loop[0]])]
+    return "?" if 0 in signs else "B" if signs.count(-1) % 2 else "R"
 
 
 # -- checks -------------------------------------------------------------------------
@@ -202,16 +201,6 @@ def _vis_ids(G: nx.DiGraph) -> dict[Hashable, str]:
 def _plain(value: Any) -> Any:
     """An enum's value (graphs may carry str-enums such as ``VariableKind.stock``), anything else as is."""
     return value.value if isinstance(value, Enum) else value
-
-
-def _sign(data: Mapping[str, Any]) -> int:
-    if data.get("sign") in (1, -1, 0):
-        return int(data["sign"])
-    return {"+": 1, "-": -1}.get(str(_plain(data.get("polarity", "?"))), 0)
-
-
-def _polarity(data: Mapping[str, Any]) -> str:
-    return {1: "+", -1: "-", 0: "?"}[_sign(data)]
 
 
 def _idea_targets(G: nx.DiGraph, idea_bank: Mapping[str, Any]) -> dict[Hashable, list[tuple[str, Mapping]]]:
@@ -368,7 +357,7 @@ def _node(node, data, lang, languages, fills, outcome, targets, people, faded, p
 
 
 def _edge(G, u, v, data, lang, people, width_by, faded, hl_edges) -> dict[str, Any]:
-    pol = _polarity(data)
+    pol = SIGN_SYMBOL[edge_sign(G, u, v)]
     st = style.POLARITY_STYLE[pol]
     strength = str(_plain(data.get("strength")) or "unknown")
     support = int(data.get("support") or 0)
@@ -376,7 +365,7 @@ def _edge(G, u, v, data, lang, people, width_by, faded, hl_edges) -> dict[str, A
     label = st["sign"] + (" ||" if data.get("delay") else "")
     colour = style.FADED["edge"] if faded else st["color"]
     opts: dict[str, Any] = {
-        "id": str(data.get("id") or f"{u}->{v}"),
+        "id": link_id(G, u, v),
         "label": label,
         "color": {"color": colour, "highlight": st["color"], "hover": st["color"]},
         "dashes": st["dashes"],

@@ -35,15 +35,19 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
+from gmb.cld.loops import Loop
+from gmb.cld.lookup import edge_sign
 from gmb.errors import GmbError, InputError
 from gmb.session.model import Role, Session
 
-__all__ = ["write_report", "report_html", "load_results", "ReportFiles", "RESULT_FILES", "REPORT_WORDS"]
+__all__ = ["write_report", "report_html", "load_results", "key_loops", "ReportFiles", "RESULT_FILES", "REPORT_WORDS"]
 
 #: result files of later stages: key -> (file name in models/<name>/, command that writes it)
 RESULT_FILES: dict[str, tuple[str, str]] = {
@@ -78,11 +82,13 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "scenarios": "Scenario results", "behaviour": "Behaviour over time", "ranking": "Ideas ranked",
         "attribution": "Who contributed what: attribution of the bundle", "missing": "Not available yet",
         "missing_text": "{what} is missing ({file}). Run: {cmd}", "unreadable": "Could not read {file}: {why}",
-        "raises": "raises the outcome", "lowers": "lowers the outcome", "mixed": "mixed: some paths raise it, "
-        "some lower it", "unknown": "unknown: a link on every path has no sign", "no path": "no path to the outcome",
+        "positive": "raises the outcome", "negative": "lowers the outcome", "mixed": "mixed: some paths raise it, "
+        "some lower it", "unknown": "unknown: a path has a link with no sign", "no path": "no path to the outcome",
         "no outcome": "the map has no outcome variable", "none": "—", "R": "reinforcing (R)", "B": "balancing (B)",
-        "?": "sign unknown", "generated": "Made with gmb", "horizon": "horizon", "runs": "runs", "seed": "seed",
-        "more_paths": "{n} more paths", "path_counts": "{r} paths raise it, {l} lower it, {u} unknown",
+        "unsigned": "sign unknown", "generated": "Made with gmb", "horizon": "horizon", "runs": "runs", "seed": "seed",
+        "more_paths": "{n} more paths",
+        "path_counts": "{r} paths of up to {k} links raise it, {l} lower it, {u} unknown",
+        "paths_stopped": "the search stopped before it found them all",
         "no_theme": "no theme", "all_loops": "all loops", "n_loops": "number of loops",
         "total": "total", "facilitator": "facilitators", "modeller": "modellers", "recorder": "recorders",
         "participant": "participants", "resource_person": "resource persons",
@@ -110,13 +116,13 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "scenarios": "Resultater af scenarier", "behaviour": "Udvikling over tid", "ranking": "Idéer rangeret",
         "attribution": "Hvem bidrog med hvad: fordeling af pakkens virkning", "missing": "Ikke tilgængelig endnu",
         "missing_text": "{what} mangler ({file}). Kør: {cmd}", "unreadable": "Kunne ikke læse {file}: {why}",
-        "raises": "hæver målet", "lowers": "sænker målet", "mixed": "blandet: nogle veje hæver, andre sænker",
-        "unknown": "ukendt: hver vej har en pil uden fortegn", "no path": "ingen vej til målet",
+        "positive": "hæver målet", "negative": "sænker målet", "mixed": "blandet: nogle veje hæver, andre sænker",
+        "unknown": "ukendt: en vej har en pil uden fortegn", "no path": "ingen vej til målet",
         "no outcome": "kortet har ingen målvariabel", "none": "—", "R": "forstærkende (R)",
-        "B": "balancerende (B)", "?": "fortegn ukendt", "generated": "Lavet med gmb", "horizon": "horisont",
+        "B": "balancerende (B)", "unsigned": "fortegn ukendt", "generated": "Lavet med gmb", "horizon": "horisont",
         "runs": "kørsler", "seed": "seed", "more_paths": "{n} veje mere",
-        "path_counts": "{r} veje hæver, {l} sænker, {u} ukendt",
-        "no_theme": "intet tema",
+        "path_counts": "{r} veje med op til {k} pile hæver, {l} sænker, {u} ukendt",
+        "paths_stopped": "søgningen stoppede, før den fandt dem alle", "no_theme": "intet tema",
         "all_loops": "alle sløjfer", "n_loops": "antal sløjfer", "total": "i alt", "facilitator": "facilitatorer",
         "modeller": "modellører", "recorder": "referenter", "participant": "deltagere",
         "resource_person": "ressourcepersoner",
@@ -124,7 +130,16 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _ROLE_ORDER = [r.value for r in Role]
-_MAX_PATHS = 40  # per idea in the report; the shortest first
+# Bounds that keep the report quick on any map; the page says when one cut a list short.
+_MAX_LOOPS = 2000  # loops counted and ranked
+_LOOP_SECONDS = 5.0  # for the loop search
+_PATH_CUTOFF = 6  # links on an idea's path to the outcome
+_MAX_FOUND_PATHS = 2000  # per target of an idea
+_PATH_SECONDS = 5.0  # for all the ideas' path searches together
+_MAX_PATHS = 40  # paths shown per idea, the shortest first
+_KEY_LOOPS = 12  # loops shown in the table
+_VERDICT_WORD = {"none": "no path"}  # gmb.cld's verdict -> the report's word key, where they differ
+_EFFECT_CLASS = {"+": "up", "-": "down", "?": "unk"}  # a path's effect on the outcome -> its CSS class
 
 
 @dataclass
@@ -223,13 +238,9 @@ def write_report(
 
 
 def _lang(session: Session, lang: str | None) -> str | None:
-    if lang is None:
-        return session.languages[0] if session.languages else None
-    if session.languages and lang not in session.languages:
-        raise InputError(
-            f"the session has no labels in '{lang}'", field="lang", hint=f"languages: {', '.join(session.languages)}"
-        )
-    return lang
+    from gmb.views.map import _check_lang
+
+    return _check_lang(lang, list(session.languages))
 
 
 def _graph(session: Session):
@@ -242,7 +253,6 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     """The template's values and the figures to embed: (context, {stem: Figure})."""
     from gmb.views.map import map_html
     from gmb.views.plots import data_uri
-    from gmb.views.structure import find_loops, idea_paths, key_loops
 
     lang = _lang(session, lang)
     words = _w(lang)
@@ -257,46 +267,11 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     figures: dict[str, Any] = {}
     images: dict[str, str] = {}
 
-    # loops
-    found = find_loops(G, max_length=loop_max_length)
-    loops = found["loops"]
-    counts = {p: sum(1 for lp in loops if lp["polarity"] == p) for p in ("R", "B", "?")}
-    shown = []
-    for lp in key_loops(G, loops):
-        shown.append({
-            "polarity": lp["polarity"], "kind": words[lp["polarity"]], "length": lp["length"],
-            "text": " → ".join([*(names.get(v, str(v)) for v in lp["variables"]), names.get(lp["variables"][0], "")]),
-            "themes": ", ".join(theme_names.get(t, t) for t in lp["themes"]),
-            "command": f"gmb map {cmd_name} --highlight-loop {','.join(map(str, lp['variables']))}",
-        })  # fmt: skip
-    if loops:
-        from gmb.views.plots import plot_loop_counts
-
-        fig = plot_loop_counts(
-            loops, theme_labels=theme_names, title=words["loops"], no_theme=words["no_theme"],
-            all_loops=words["all_loops"], ylabel=words["n_loops"], polarity_labels={p: words[p] for p in "RB?"},
-        )  # fmt: skip
-        figures["loops"] = fig
-        images["loops"] = data_uri(fig)
-
-    # ideas and their paths
-    paths = idea_paths(G)
-    ideas = []
-    for idea in sorted(session.ideas, key=lambda i: (-len(i.votes), i.id)):
-        info = paths.get(idea.id, {"targets": [], "verdict": "no path", "counts": {}})
-        every = sorted((p for t in info["targets"] for p in t["paths"]), key=lambda p: len(p["variables"]))
-        lines = [{"text": _path_text(G, p["variables"], names), "effect": p["effect"]} for p in every[:_MAX_PATHS]]
-        c = info.get("counts") or {}
-        counts_text = words["path_counts"].format(r=c.get("raises", 0), l=c.get("lowers", 0), u=c.get("unknown", 0))
-        ideas.append({
-            "label": idea.label(lang), "description": idea.description,
-            "targets": ", ".join(f"{names.get(t.variable, t.variable)} ({t.direction})" for t in idea.targets),
-            "votes": len(idea.votes), "feasibility": "" if idea.feasibility is None else f"{idea.feasibility:g}/5",
-            "working_group": idea.working_group or "", "verdict": words.get(info["verdict"], info["verdict"]),
-            "verdict_key": info["verdict"], "paths": lines[:3], "more": lines[3:],
-            "counts": counts_text if every else "",
-            "more_text": words["more_paths"].format(n=len(lines) - 3),
-        })  # fmt: skip
+    loops, loop_figure = _loops_section(G, session, words, names, theme_names, cmd_name, loop_max_length, lang)
+    if loop_figure is not None:
+        figures["loops"] = loop_figure
+        images["loops"] = data_uri(loop_figure)
+    ideas = _ideas_section(G, session, words, names, lang)
 
     # results of later stages
     missing, problems, scenario = [], [], {}
@@ -362,11 +337,7 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
         "map_page": map_page,
         "themes": themes,
         "other_stories": other_stories,
-        "loops": {"shown": shown, "total": len(loops), "counts": counts, "complete": found["complete"],
-                  "summary": words["loops_found"].format(n=len(loops), k=loop_max_length, r=counts["R"], b=counts["B"],
-                                                         u=counts["?"]) if loops
-                  else words["no_loops"].format(k=loop_max_length),
-                  "truncated": "" if found["complete"] else words["loops_truncated"].format(n=found["limit"])},
+        "loops": loops,
         "ideas": ideas,
         "assumptions": results.get("assumptions"),
         "assumptions_md": results.get("assumptions_md"),
@@ -378,10 +349,104 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
     return ctx, figures
 
 
+def key_loops(G: nx.DiGraph, loops: Iterable[Loop], *, count: int = _KEY_LOOPS) -> list[Loop]:
+    """The loops to show first: through the outcome, then through an idea's target, then short
+    and well supported (most supporters summed over the loop's links); ties keep ``loops``' order.
+
+    >>> from gmb.cld import find_loops
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "d"), ("d", "b")], outcome="d")
+    >>> [loop.variables for loop in key_loops(G, find_loops(G).loops)]
+    [('b', 'c', 'd'), ('a', 'b')]
+    """
+    outcome = G.graph.get("outcome")
+    targets = {t.get("variable") for idea in (G.graph.get("ideas") or {}).values() for t in idea.get("targets") or []}
+
+    def support(loop: Loop) -> int:
+        vs = loop.variables
+        return sum(int(G.edges[u, v].get("support") or 0) for u, v in zip(vs, (*vs[1:], vs[0])))
+
+    def key(loop: Loop) -> tuple:
+        vs = set(loop.variables)
+        return (outcome not in vs, not (vs & targets), loop.length, -support(loop))
+
+    return sorted(loops, key=key)[:count]
+
+
+def _loops_section(G, session, words, names, theme_names, cmd_name, max_length, lang):
+    """The loops section's values, and the loop-count figure (None without loops)."""
+    from gmb.cld import find_loops, name_loops
+
+    found = name_loops(
+        find_loops(G, max_length=max_length, max_count=_MAX_LOOPS, time_limit=_LOOP_SECONDS, lang=lang),
+        session.stories,
+    )
+    shown = []
+    for loop in key_loops(G, found.loops):
+        shown.append({
+            "polarity": loop.polarity, "kind": words[loop.polarity], "length": loop.length, "name": loop.name or "",
+            "text": " → ".join(names.get(v, v) for v in (*loop.variables, loop.variables[0])),
+            "themes": ", ".join(theme_names.get(t, t) for t in loop.themes),
+            "command": f"gmb map {cmd_name} --highlight-loop {','.join(loop.variables)}",
+        })  # fmt: skip
+    n, r, b, u = found.count, found.reinforcing, found.balancing, found.unsigned
+    section = {
+        "shown": shown, "total": n, "complete": found.complete,
+        "summary": words["loops_found"].format(n=n, k=max_length, r=r, b=b, u=u) if n
+        else words["no_loops"].format(k=max_length),
+        "truncated": "" if found.complete else words["loops_truncated"].format(n=n),
+    }  # fmt: skip
+    if not n:
+        return section, None
+    from gmb.views.plots import plot_loop_counts
+
+    fig = plot_loop_counts(
+        [{"polarity": loop.polarity, "themes": loop.themes} for loop in found.loops], theme_labels=theme_names,
+        title=words["loops"], no_theme=words["no_theme"], all_loops=words["all_loops"], ylabel=words["n_loops"],
+        polarity_labels={"R": words["R"], "B": words["B"], "?": words["unsigned"]},
+    )  # fmt: skip
+    return section, fig
+
+
+def _ideas_section(G, session, words, names, lang) -> list[dict[str, Any]]:
+    """Each idea (most votes first) with its verdict along the map and its shortest paths to the outcome."""
+    from gmb.cld import idea_paths
+
+    has_outcome = G.graph.get("outcome") in G
+    # one time budget for all ideas, shared out by target (as gmb analyse does)
+    per_target = _PATH_SECONDS / max(1, sum(len(i.targets) for i in session.ideas))
+    ideas = []
+    for idea in sorted(session.ideas, key=lambda i: (-len(i.votes), i.id)):
+        lines, counts_text, verdict = [], "", "no outcome"
+        if has_outcome:
+            found = idea_paths(G, idea.id, lang=lang, cutoff=_PATH_CUTOFF, max_paths=_MAX_FOUND_PATHS,
+                               time_limit=per_target)  # fmt: skip
+            verdict = _VERDICT_WORD.get(found.verdict, found.verdict)
+            every = sorted(
+                ((p, e) for t in found.targets for p, e in zip(t.paths, t.effects)), key=lambda x: x[0].length
+            )
+            lines = [
+                {"text": _path_text(G, p.variables, names), "effect": _EFFECT_CLASS[e]} for p, e in every[:_MAX_PATHS]
+            ]
+            if every:
+                c = found.counts()
+                counts_text = words["path_counts"].format(r=c["+"], l=c["-"], u=c["?"], k=_PATH_CUTOFF)
+                if any(t.stopped_by in ("time limit", "max paths") for t in found.targets):
+                    counts_text += f"; {words['paths_stopped']}"
+        ideas.append({
+            "label": idea.label(lang), "description": idea.description,
+            "targets": ", ".join(f"{names.get(t.variable, t.variable)} ({t.direction})" for t in idea.targets),
+            "votes": len(idea.votes), "feasibility": "" if idea.feasibility is None else f"{idea.feasibility:g}/5",
+            "working_group": idea.working_group or "", "verdict": words[verdict], "verdict_key": verdict,
+            "paths": lines[:3], "more": lines[3:], "counts": counts_text,
+            "more_text": words["more_paths"].format(n=len(lines) - 3),
+        })  # fmt: skip
+    return ideas
+
+
 def _path_text(G, nodes, names) -> str:
     parts = [names.get(nodes[0], str(nodes[0]))]
     for u, v in zip(nodes, nodes[1:]):
-        sign = {1: "+", -1: "−", 0: "?"}[int(G.edges[u, v].get("sign", 0) or 0)]
+        sign = {1: "+", -1: "−", 0: "?"}[edge_sign(G, u, v)]  # a true minus sign in running text
         parts.append(f"({sign}) {names.get(v, str(v))}")
     return " → ".join(parts)
 

@@ -1,0 +1,368 @@
+"""Where the server keeps its sessions: SQLite (default, one file, WAL) or PostgreSQL.
+
+Three tables, the same on both:
+
+* ``gmb_sessions``  — one row per session: id, join code, ``last_seq``;
+* ``gmb_events``    — the append-only log, ``PRIMARY KEY (session_id, seq)``
+  (so a sequence number can never be given twice), one JSON event per row;
+* ``gmb_tokens``    — access keys, stored only as SHA-256 hashes of their secret part;
+* ``gmb_snapshots`` — the session as of some ``seq`` (a cache that bounds replay on restart).
+
+Every write goes through :meth:`Database.write`, a transaction that first
+locks the session (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``SELECT … FOR
+UPDATE`` on the session row), so concurrent writers — threads or processes —
+take turns and sequence numbers never collide or go missing.
+
+>>> import tempfile, os
+>>> db = open_database(os.path.join(tempfile.mkdtemp(), "t.sqlite3"))
+>>> from gmb.session.events import Event
+>>> db.create_session("demo", "ABC234", [Event(seq=1, op="create", data={"title": "Demo"})], [])
+>>> with db.write("demo") as tx:
+...     tx.last_seq()
+1
+>>> [e.op for e in db.events("demo")]
+['create']
+>>> db.close()
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from gmb.errors import ConflictError, InputError, NotFoundError, StoreError
+from gmb.session.events import Event
+
+__all__ = ["Database", "SqliteDatabase", "PostgresDatabase", "TokenRow", "open_database", "describe_url"]
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS gmb_sessions (
+        id TEXT PRIMARY KEY,
+        join_code TEXT NOT NULL UNIQUE,
+        last_seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS gmb_events (
+        session_id TEXT NOT NULL REFERENCES gmb_sessions(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        by_participant TEXT,
+        op TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    )""",
+    """CREATE TABLE IF NOT EXISTS gmb_tokens (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL,
+        session_id TEXT NOT NULL REFERENCES gmb_sessions(id),
+        role TEXT NOT NULL,
+        participant TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS gmb_snapshots (
+        session_id TEXT PRIMARY KEY REFERENCES gmb_sessions(id),
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL
+    )""",
+)
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A stored key: ``id`` is public (it selects the row), ``secret_hash`` = sha256(secret) in hex."""
+
+    id: str
+    secret_hash: str
+    session_id: str
+    role: str
+    participant: str | None
+    created_at: str
+
+
+def _event_row(sid: str, ev: Event) -> tuple[Any, ...]:
+    return (sid, ev.seq, ev.at.isoformat(), ev.by, ev.op, ev.model_dump_json())
+
+
+class Transaction:
+    """What a writer may do while it holds a session's lock (see :meth:`Database.write`)."""
+
+    def __init__(self, db: "Database", conn: Any, sid: str, last_seq: int) -> None:
+        self._db, self._conn, self.sid, self._last = db, conn, sid, last_seq
+
+    def last_seq(self) -> int:
+        """The sequence number of the session's last stored event."""
+        return self._last
+
+    def events_after(self, seq: int) -> list[Event]:
+        return self._db._events(self._conn, self.sid, seq)
+
+    def append(self, events: Sequence[Event]) -> None:
+        """Store events; their seqs must continue the log without a gap."""
+        for ev in events:
+            if ev.seq != self._last + 1:
+                raise ConflictError(f"event seq {ev.seq} does not follow {self._last}", field="seq")
+            self._db._exec(self._conn, "INSERT INTO gmb_events VALUES (?, ?, ?, ?, ?, ?)", _event_row(self.sid, ev))
+            self._last = ev.seq
+        self._db._exec(self._conn, "UPDATE gmb_sessions SET last_seq = ? WHERE id = ?", (self._last, self.sid))
+
+    def add_token(self, row: TokenRow) -> None:
+        self._db._insert_token(self._conn, row)
+
+    def save_snapshot(self, seq: int, body: str) -> None:
+        self._db._exec(
+            self._conn,
+            "INSERT INTO gmb_snapshots VALUES (?, ?, ?) "
+            "ON CONFLICT (session_id) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+            (self.sid, seq, body),
+        )
+
+
+class Database:
+    """Common SQL over a DB-API connection per thread; subclasses say how to connect and lock."""
+
+    placeholder = "?"
+    url = ""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._all_lock = threading.Lock()
+        with self._conn() as conn:
+            for statement in _SCHEMA:
+                self._exec(conn, statement)
+
+    # -- connections --------------------------------------------------------
+    def _connect(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @contextmanager
+    def _conn(self) -> Iterator[Any]:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        yield conn
+
+    def close(self) -> None:
+        """Close every connection this object opened (from any thread)."""
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except Exception:  # closing is best effort at shutdown
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def _sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def _exec(self, conn: Any, statement: str, params: Sequence[Any] = ()) -> Any:
+        return conn.execute(self._sql(statement), tuple(params))
+
+    def _one(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        with self._conn() as conn:
+            return self._exec(conn, statement, params).fetchone()
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def _transaction(self, conn: Any) -> Iterator[None]:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield
+
+    def _lock_session(self, conn: Any, sid: str) -> Any:
+        return self._exec(conn, "SELECT last_seq FROM gmb_sessions WHERE id = ?", (sid,)).fetchone()
+
+    @contextmanager
+    def write(self, sid: str) -> Iterator[Transaction]:
+        """A transaction holding session ``sid``'s write lock; commits on success, rolls back on error."""
+        with self._conn() as conn, self._transaction(conn):
+            row = self._lock_session(conn, sid)
+            if row is None:
+                raise NotFoundError(f"no session '{sid}' on this server")
+            yield Transaction(self, conn, sid, int(row[0]))
+
+    # -- sessions -----------------------------------------------------------
+    def create_session(self, sid: str, join_code: str, events: Sequence[Event], tokens: Sequence[TokenRow]) -> None:
+        """Store a new session with its first events (1: ``create``, 2, 3…) and keys, all or nothing."""
+        if not events or events[0].op != "create" or [e.seq for e in events] != list(range(1, len(events) + 1)):
+            raise InputError("a session starts with event 1, 'create', and counts on without gaps")
+        with self._conn() as conn:
+            try:
+                with self._transaction(conn):
+                    if self._exec(conn, "SELECT 1 FROM gmb_sessions WHERE id = ?", (sid,)).fetchone():
+                        raise ConflictError(f"a session '{sid}' exists already on this server")
+                    created = events[0].at.isoformat()
+                    self._exec(
+                        conn, "INSERT INTO gmb_sessions VALUES (?, ?, ?, ?)", (sid, join_code, len(events), created)
+                    )
+                    for ev in events:
+                        self._exec(conn, "INSERT INTO gmb_events VALUES (?, ?, ?, ?, ?, ?)", _event_row(sid, ev))
+                    for row in tokens:
+                        self._insert_token(conn, row)
+            except self._integrity_errors() as exc:
+                raise ConflictError(f"cannot create session '{sid}': {exc}") from None
+
+    def _integrity_errors(self) -> tuple[type[BaseException], ...]:
+        return (sqlite3.IntegrityError,)
+
+    def _insert_token(self, conn: Any, row: TokenRow) -> None:
+        self._exec(
+            conn,
+            "INSERT INTO gmb_tokens VALUES (?, ?, ?, ?, ?, ?)",
+            (row.id, row.secret_hash, row.session_id, row.role, row.participant, row.created_at),
+        )
+
+    def add_token(self, row: TokenRow) -> None:
+        with self._conn() as conn, self._transaction(conn):
+            self._insert_token(conn, row)
+
+    def session_ids(self) -> list[str]:
+        with self._conn() as conn:
+            return [r[0] for r in self._exec(conn, "SELECT id FROM gmb_sessions ORDER BY id").fetchall()]
+
+    def session_by_code(self, join_code: str) -> str | None:
+        row = self._one("SELECT id FROM gmb_sessions WHERE join_code = ?", (join_code,))
+        return None if row is None else row[0]
+
+    def join_code(self, sid: str) -> str:
+        row = self._one("SELECT join_code FROM gmb_sessions WHERE id = ?", (sid,))
+        if row is None:
+            raise NotFoundError(f"no session '{sid}' on this server")
+        return row[0]
+
+    def last_seq(self, sid: str) -> int:
+        row = self._one("SELECT last_seq FROM gmb_sessions WHERE id = ?", (sid,))
+        if row is None:
+            raise NotFoundError(f"no session '{sid}' on this server")
+        return int(row[0])
+
+    def token(self, token_id: str) -> TokenRow | None:
+        row = self._one(
+            "SELECT id, secret_hash, session_id, role, participant, created_at FROM gmb_tokens WHERE id = ?",
+            (token_id,),
+        )
+        return None if row is None else TokenRow(*row)
+
+    def events(self, sid: str, after: int = 0) -> list[Event]:
+        with self._conn() as conn:
+            return self._events(conn, sid, after)
+
+    def _events(self, conn: Any, sid: str, after: int) -> list[Event]:
+        rows = self._exec(
+            conn, "SELECT body FROM gmb_events WHERE session_id = ? AND seq > ? ORDER BY seq", (sid, after)
+        ).fetchall()
+        return [Event.model_validate_json(r[0]) for r in rows]
+
+    def snapshot(self, sid: str) -> tuple[int, str] | None:
+        row = self._one("SELECT seq, body FROM gmb_snapshots WHERE session_id = ?", (sid,))
+        return None if row is None else (int(row[0]), row[1])
+
+    def count_events(self, sid: str) -> int:
+        return int(self._one("SELECT COUNT(*) FROM gmb_events WHERE session_id = ?", (sid,))[0])
+
+
+class SqliteDatabase(Database):
+    """One SQLite file in WAL mode; ``synchronous=FULL`` so an acknowledged write survives a crash."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder: {exc.strerror}", file=str(self.path.parent)) from None
+        self.url = f"sqlite:///{self.path}"
+        super().__init__()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", file=str(self.path)) from None
+        return conn
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection) -> Iterator[None]:
+        # IMMEDIATE takes the write lock at once: two writers never both read last_seq and then collide.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through psycopg 3: a connection per thread, the session row locked ``FOR UPDATE``."""
+
+    placeholder = "%s"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise InputError(
+                "PostgreSQL needs the psycopg package", hint="pip install 'gmb[serve]' (psycopg[binary])"
+            ) from None
+        self.url = url
+        super().__init__()
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {exc}") from None
+
+    @contextmanager
+    def _transaction(self, conn: Any) -> Iterator[None]:
+        with conn.transaction():
+            yield
+
+    def _lock_session(self, conn: Any, sid: str) -> Any:
+        return self._exec(conn, "SELECT last_seq FROM gmb_sessions WHERE id = ? FOR UPDATE", (sid,)).fetchone()
+
+    def _integrity_errors(self) -> tuple[type[BaseException], ...]:
+        import psycopg
+
+        return (psycopg.IntegrityError,)
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password (for messages and logs).
+
+    >>> describe_url("postgresql://gmb:secret@db.example:5432/gmb")
+    'postgresql://gmb:***@db.example:5432/gmb'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def open_database(url: str | Path) -> Database:
+    """``postgresql://…`` → PostgreSQL; ``sqlite:///path`` or a plain path → SQLite."""
+    text = str(url)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(text)
+    if text.startswith("sqlite:///"):
+        return SqliteDatabase(text.removeprefix("sqlite:///") or "gmb-serve.sqlite3")
+    if "://" in text:
+        raise InputError(f"unsupported database URL {describe_url(text)!r}", field="--db",
+                         hint="use postgresql://user:password@host/dbname or a SQLite file path")  # fmt: skip
+    return SqliteDatabase(text)

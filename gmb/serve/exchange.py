@@ -1,0 +1,96 @@
+"""session.json in and out of the server: import a stored session, export back to a Store folder.
+
+>>> import tempfile, os
+>>> from gmb.serve.db import open_database
+>>> from gmb.serve.workshops import Workshops
+>>> from gmb.session.model import Session
+>>> from gmb.session.store import Store
+>>> w = Workshops(open_database(os.path.join(tempfile.mkdtemp(), "x.sqlite3")))
+>>> made = w.create(Session(title="Demo"), session_id="demo")
+>>> store = Store(tempfile.mkdtemp())
+>>> path, new = export_to_store(w, "demo", store)
+>>> new, [st.id for st in store.load("demo").stages]
+(True, ['W0', 'W1', 'W2', 'W3'])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from gmb.errors import NotFoundError, StoreError
+from gmb.files import atomic_write_text, fsync_dir, read_json
+from gmb.session.model import Session
+from gmb.session.store import Store, check_slug, session_to_json
+from gmb.session.validate import parse_session
+
+__all__ = ["resolve_source", "export_to_store"]
+
+
+def resolve_source(source: str, store: Store) -> tuple[str, Session]:
+    """A session to import and the id to serve it under.
+
+    ``source`` is a ``session.json`` file, a session folder, the name of a session in ``store``,
+    or the name of a shipped example (``havndal``).
+    """
+    from gmb.serve.workshops import slug_for
+
+    path = Path(source)
+    if path.is_file():
+        data = read_json(path)
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k != "last_event"}
+        name = path.parent.name if path.name == "session.json" else path.stem
+        return slug_for(name), parse_session(data, file=str(path))
+    if path.is_dir() and (path / "session.json").is_file():
+        return slug_for(path.name), Store(path.parent).load(path.name)
+    try:
+        if store.exists(source):
+            return source, store.load(source)
+    except Exception:  # not a valid store name: maybe an example
+        pass
+    from gmb.examples import EXAMPLES, load_example
+
+    if source in EXAMPLES:
+        return source, load_example(source)
+    raise NotFoundError(
+        f"nothing to import called '{source}'",
+        hint=f"give a session.json file, a session folder, a session in {store.root}, or an example",
+    )
+
+
+def export_to_store(workshops, sid: str, store: Store, name: str | None = None) -> tuple[Path, bool]:
+    """Write served session ``sid`` into ``store`` as ``name`` (default: the same id).
+
+    A new folder gets the server's whole event log (who and when of every change) and the snapshot;
+    an existing one is brought up to date with ordinary logged changes (:meth:`Store.save`).
+    Returns the folder and whether it was new.
+    """
+    name = check_slug(name or sid)
+    live = workshops.live(sid)
+    if store.exists(name):
+        store.save(name, live.session, by=None)
+        return store.path(name), False
+    folder = store.path(name)
+    if folder.exists() and any(folder.iterdir()):
+        raise StoreError(f"{folder} exists and is not a session folder", hint="choose another name with --to")
+    store.root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=store.root))
+    try:
+        lines = "".join(
+            json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+            for ev in workshops.events(sid)
+        )
+        (tmp / "events.jsonl").write_text(lines, encoding="utf-8")
+        atomic_write_text(tmp / "session.json", session_to_json(live.session, last_event=live.seq))
+        if folder.exists():
+            folder.rmdir()
+        os.rename(tmp, folder)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"cannot write the session: {exc.strerror}", file=str(folder)) from None
+    fsync_dir(store.root)
+    return folder, True

@@ -1,0 +1,596 @@
+/* gmb serve: one script for every page (join, participant, facilitator, projector, new).
+ *
+ * Rules kept throughout: user text only ever reaches the page through textContent / option.text /
+ * vis-network's canvas labels, never parsed as HTML; keys live in sessionStorage and travel in the
+ * Authorization header only; the page learns about changes from the /stream endpoint (server-sent
+ * events read with fetch, so the key can go in a header) and then fetches the whole state.
+ */
+"use strict";
+(function () {
+  const PAGE = document.body.dataset.page;
+  const STRINGS = window.GMB_STRINGS || { en: {} };
+  const KEY = "gmb.key";
+  const gmb = (window.gmb = { page: PAGE, state: null, me: null, network: null, refreshes: 0 });
+  let lang = localStorage.getItem("gmb.lang") || "en";
+  // Secrets arrive after '#' (browsers never send that part to a server). Take them out of the address
+  // bar before anything else happens, so they do not linger in the history or on a shared screen.
+  const fromLink = (function () {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const found = { key: params.get("key"), admin: params.get("admin"), code: params.get("code") };
+    if (location.hash) history.replaceState(null, "", location.pathname);
+    if (found.key) sessionStorage.setItem(KEY, found.key);
+    if (found.admin) sessionStorage.setItem("gmb.admin", found.admin);
+    return found;
+  })();
+
+  // ---- small helpers ---------------------------------------------------------------------------
+  function T(key, vars) {
+    let text = (STRINGS[lang] && STRINGS[lang][key]) || (STRINGS.en && STRINGS.en[key]) || key;
+    if (vars) for (const [k, v] of Object.entries(vars)) text = text.split("{" + k + "}").join(String(v));
+    return text;
+  }
+  function $(id) { return document.getElementById(id); }
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "text") node.textContent = v;
+      else if (k === "class") node.className = v;
+      else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+      else if (k === "dataset") Object.assign(node.dataset, v);
+      else node.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+  function toast(text, bad) {
+    const box = $("toast");
+    if (!box) return;
+    box.textContent = text;
+    box.className = bad ? "show bad" : "show";
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.className = ""; }, bad ? 6000 : 1800);
+  }
+  function key() { return sessionStorage.getItem(KEY); }
+  async function api(method, path, body, bearer) {
+    const headers = { Accept: "application/json" };
+    const auth = bearer === undefined ? key() : bearer;
+    if (auth) headers.Authorization = "Bearer " + auth;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                                    cache: "no-store", credentials: "omit" });
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
+    if (!res.ok) {
+      const err = new Error((data && data.error) || res.statusText);
+      err.status = res.status; err.data = data;
+      throw err;
+    }
+    return data;
+  }
+  function fail(err) {
+    const extra = err.data && err.data.hint ? " (" + err.data.hint + ")" : "";
+    toast(err.message + extra, true);
+  }
+  function sid() { return gmb.me && gmb.me.session; }
+  function S(path) { return "/api/s/" + encodeURIComponent(sid()) + path; }
+  async function act(path, body) {
+    try {
+      const out = await api("POST", S(path), body === undefined ? {} : body);
+      toast(T("sent"));
+      refresh();
+      return out;
+    } catch (err) { fail(err); return null; }
+  }
+  function time(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return d.toLocaleTimeString(lang === "da" ? "da-DK" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // ---- language -----------------------------------------------------------------------------------
+  function translatePage() {
+    document.documentElement.lang = lang;
+    for (const node of document.querySelectorAll("[data-t]")) node.textContent = T(node.dataset.t);
+    for (const node of document.querySelectorAll("[data-tp]")) node.placeholder = T(node.dataset.tp);
+    const select = $("lang");
+    if (select && !select.options.length) {
+      for (const code of ["da", "en"]) select.append(el("option", { value: code, text: code === "da" ? "Dansk" : "English" }));
+      select.addEventListener("change", () => {
+        lang = select.value;
+        localStorage.setItem("gmb.lang", lang);
+        translatePage();
+        if (gmb.state) render(gmb.state);
+      });
+    }
+    if (select) select.value = lang;
+  }
+
+  // ---- reading the state --------------------------------------------------------------------------
+  function label(item) {
+    if (!item) return "";
+    const labels = item.labels || {};
+    return labels[lang] || Object.values(labels)[0] || item.id;
+  }
+  function index(state) {
+    const vars = new Map(state.variables.map((v) => [v.id, v]));
+    const people = new Map(state.participants.map((p) => [p.id, p]));
+    return { vars, people, vlabel: (id) => label(vars.get(id)) || id, pname: (id) => (people.get(id) || {}).name || id || "?" };
+  }
+  function linkText(ix, link) {
+    const sign = { "+": "+", "-": "−", "?": "?" }[link.polarity] || "?";
+    return ix.vlabel(link.cause) + " → " + ix.vlabel(link.effect) + "  (" + sign + (link.delay ? ", ‖" : "") + ")";
+  }
+  function meta(ix, item) {
+    const parts = [];
+    if (item.proposed_by) parts.push(T("proposed") + " " + T("by") + " " + (item.proposed_by === (gmb.me || {}).participant ? T("you") : ix.pname(item.proposed_by)));
+    if (item.accepted_by) parts.push("✓ " + T("accepted"));
+    const edits = item.edits || {};
+    if (edits.count > 1) parts.push(edits.count + " " + T("edited") + ", " + T("last_change") + " " + ix.pname(edits.last_by) + " " + time(edits.last_at));
+    return parts.join(" · ");
+  }
+
+  // ---- the map (vis-network; labels are drawn on a canvas, tooltips are text elements) ---------------
+  const COLOURS = { "+": "#1f5fa8", "-": "#b3261e", "?": "#777777" };
+  const WIDTH = { weak: 1, medium: 2.5, strong: 4.5, unknown: 1.5 };
+  function tooltip(text) { const d = document.createElement("div"); d.textContent = text; return d; }
+  function drawMap(state, ix) {
+    const box = $("map");
+    if (!box || !window.vis) return;
+    const big = PAGE === "projector";
+    if (!gmb.network) {
+      gmb.nodes = new vis.DataSet();
+      gmb.edges = new vis.DataSet();
+      gmb.network = new vis.Network(box, { nodes: gmb.nodes, edges: gmb.edges }, {
+        autoResize: true,
+        nodes: { shape: "box", margin: big ? 14 : 8, font: { size: big ? 30 : 16, face: "system-ui, sans-serif", multi: false },
+                 widthConstraint: { maximum: big ? 320 : 200 } },
+        edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
+                 font: { size: big ? 34 : 18, align: "horizontal", strokeWidth: 5 } },
+        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: big ? 260 : 170,
+                   avoidOverlap: 0.6 }, stabilization: { iterations: 200 } },
+        interaction: { hover: true, dragView: true, zoomView: true },
+      });
+      gmb.network.once("stabilizationIterationsDone", () => gmb.network.fit());
+      if (big) {  // the projector shows the whole map, always: nobody is there to zoom or pan
+        gmb.network.on("stabilized", () => gmb.network.fit());
+        gmb.network.on("resize", () => setTimeout(() => gmb.network.fit(), 50));
+      }
+    }
+    const circle = state.stage === "W1";  // W1: connection circle (variables on a circle, links as chords)
+    const n = state.variables.length;
+    const radius = Math.max(250, n * (big ? 40 : 28));
+    const nodes = state.variables.map((v, i) => {
+      const node = { id: v.id, label: label(v), title: tooltip(label(v) + (v.description ? "\n" + v.description : "") + "\n" + meta(ix, v)),
+                     color: { background: v.id === state.outcome ? "#fff3c4" : v.accepted_by ? "#e6f0fb" : "#ffffff",
+                              border: v.accepted_by ? "#1f5fa8" : "#8a8a8a" },
+                     shapeProperties: { borderDashes: v.accepted_by ? false : [6, 4] }, borderWidth: v.id === state.outcome ? 3 : 1.5 };
+      if (circle) {
+        const a = (2 * Math.PI * i) / Math.max(1, n) - Math.PI / 2;
+        Object.assign(node, { x: radius * Math.cos(a), y: radius * Math.sin(a), fixed: true, physics: false });
+      } else {
+        Object.assign(node, { fixed: false, physics: true });
+      }
+      return node;
+    });
+    const edges = state.links.map((l) => ({
+      id: l.id, from: l.cause, to: l.effect,
+      label: ({ "+": "+", "-": "−", "?": "?" }[l.polarity] || "?") + (l.delay ? " ‖" : ""),
+      color: { color: COLOURS[l.polarity] || COLOURS["?"], highlight: "#000000" },
+      width: WIDTH[l.strength] || 1.5, dashes: !l.accepted_by,
+      title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
+    }));
+    const nodeIds = new Set(nodes.map((x) => x.id));
+    const edgeIds = new Set(edges.map((x) => x.id));
+    gmb.edges.remove(gmb.edges.getIds().filter((id) => !edgeIds.has(id)));
+    gmb.nodes.remove(gmb.nodes.getIds().filter((id) => !nodeIds.has(id)));
+    gmb.nodes.update(nodes);
+    gmb.edges.update(edges);
+    if (circle !== gmb.wasCircle || big) {
+      gmb.wasCircle = circle;
+      clearTimeout(gmb.fitTimer);
+      gmb.fitTimer = setTimeout(() => gmb.network.fit(), big ? 600 : 50);
+    }
+  }
+
+  // ---- lists -------------------------------------------------------------------------------------------
+  function fillSelect(select, options, blank) {
+    // Rebuild only when the choices change, and keep what the person picked: a live update must not
+    // close a dropdown or reset a half-filled form.
+    if (!select) return;
+    const sig = JSON.stringify([blank, options]);
+    if (select.dataset.sig === sig) return;
+    const keep = select.value;
+    select.replaceChildren();
+    if (blank !== undefined) select.append(el("option", { value: "", text: blank }));
+    for (const [value, text] of options) select.append(el("option", { value, text }));
+    select.dataset.sig = sig;
+    if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+  }
+  function button(text, onClick, cls) {
+    return el("button", { type: "button", class: cls || "small", text, on: { click: onClick } });
+  }
+  function historyButton(kind, id) {
+    return button(T("history"), async () => {
+      try {
+        const data = await api("GET", S("/history/" + kind + "/" + encodeURIComponent(id)));
+        const ix = index(gmb.state);
+        const list = $("history-list");
+        list.replaceChildren();
+        for (const ev of data.events) {
+          const what = ev.op === "update" ? " " + Object.keys(ev.data.changes || {}).join(", ") + " → " + JSON.stringify(ev.data.changes) : "";
+          list.append(el("li", { text: "#" + ev.seq + " " + time(ev.at) + " " + ix.pname(ev.by) + ": " + T("op_" + ev.op) + what }));
+        }
+        $("history").showModal();
+      } catch (err) { fail(err); }
+    });
+  }
+  function facilitator() { return gmb.me && gmb.me.role === "facilitator"; }
+  function canEdit(item) {
+    return facilitator() || (gmb.me && item.proposed_by === gmb.me.participant && !item.accepted_by);
+  }
+  function itemButtons(kind, item) {
+    const out = [];
+    if (facilitator() && !item.accepted_by) out.push(button(T("accept"), () => act("/accept", { kind, id: item.id })));
+    if (kind !== "link" && canEdit(item)) {
+      out.push(button(T("edit"), () => {
+        const text = prompt(T("edit_prompt", { item: label(item) }), label(item));
+        if (text && text.trim() && text.trim() !== label(item)) act("/edit", { kind, id: item.id, labels: { [lang]: text.trim() } });
+      }));
+    }
+    if (facilitator()) {
+      out.push(button(T("remove"), () => {
+        const name = kind === "link" ? linkText(index(gmb.state), item) : label(item);
+        if (confirm(T("confirm_remove", { item: name }))) act("/remove", { kind, id: item.id });
+      }, "small danger"));
+    }
+    if (PAGE !== "projector") out.push(historyButton(kind, item.id));
+    return out;
+  }
+  // Lists are updated in place, item by item: an entry whose content did not change keeps its DOM node,
+  // so a live update never swaps a button away under someone's finger or resets a half-made choice.
+  function sync(parent, specs) {
+    const old = parent._gmbKeyed || new Map();
+    const next = new Map();
+    const nodes = specs.map((spec) => {
+      const prev = old.get(spec.key);
+      const node = prev && prev.sig === spec.sig ? prev.node : spec.make();
+      next.set(spec.key, { sig: spec.sig, node });
+      return node;
+    });
+    for (const [k, v] of old) if (!next.has(k) || next.get(k).node !== v.node) v.node.remove();
+    nodes.forEach((node, i) => { if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] || null); });
+    while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+    parent._gmbKeyed = next;
+  }
+  function placeholder(key, text) {
+    return { key, sig: key + lang, make: () => el("li", { class: "muted", text: T(text) }) };
+  }
+  function context() {
+    return [lang, PAGE, gmb.me && gmb.me.participant, gmb.me && gmb.me.role];
+  }
+  function renderVariables(state, ix) {
+    const ul = $("list-variables");
+    if (!ul) return;
+    const specs = state.variables.map((v) => ({
+      key: v.id, sig: JSON.stringify([v, context(), meta(ix, v), v.id === state.outcome]),
+      make: () => el("li", { dataset: { id: v.id }, class: v.accepted_by ? "accepted" : "proposed" },
+        el("span", { class: "label", text: label(v) }),
+        v.id === state.outcome ? el("span", { class: "tag", text: T("outcome") }) : null,
+        el("span", { class: "meta", text: meta(ix, v) }),
+        el("span", { class: "actions" }, ...itemButtons("variable", v))),
+    }));
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
+  }
+  function linkItem(ix, l) {
+    const me = gmb.me && gmb.me.participant;
+    const actions = [];
+    if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
+      actions.push(button(T("support") + " (" + l.supporters.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "support" }),
+                          l.supporters.includes(me) ? "small chosen support" : "small support"));
+      actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
+                          l.disputers.includes(me) ? "small chosen dispute" : "small dispute"));
+    }
+    if (canEdit(l) && PAGE !== "projector") {
+      const pol = el("select", { class: "small", "aria-label": T("polarity") });
+      for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
+      pol.value = l.polarity;
+      pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
+      actions.push(pol);
+    }
+    return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
+      el("span", { class: "label", text: linkText(ix, l) }),
+      el("span", { class: "meta", text: meta(ix, l) }),
+      el("span", { class: "actions" }, ...actions, ...itemButtons("link", l)));
+  }
+  function renderLinks(state, ix) {
+    const ul = $("list-links");
+    if (!ul) return;
+    const specs = state.links.map((l) => ({
+      key: l.id, sig: JSON.stringify([l, context(), linkText(ix, l), meta(ix, l)]), make: () => linkItem(ix, l),
+    }));
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
+  }
+  function renderLoops(state, ix) {
+    const ul = $("list-loops");
+    if (!ul) return;
+    const specs = state.loops.items.map((loop) => {
+      const text = [...loop.variables, loop.variables[0]].map((id) => ix.vlabel(id)).join(" → ");
+      return { key: loop.links.join(" "), sig: JSON.stringify([loop.polarity, text, lang]),
+               make: () => el("li", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity) },
+                 el("span", { class: "tag", text: loop.polarity + " · " + T(loop.polarity) }),
+                 el("span", { class: "label", text })) };
+    });
+    if (!specs.length) specs.push(placeholder("-empty", "no_loops"));
+    if (state.loops.truncated) specs.push({ key: "-more", sig: lang, make: () => el("li", { class: "muted", text: "… " + T("more_loops") }) });
+    sync(ul, specs);
+  }
+  function ideaItem(ix, idea, targets) {
+    const me = gmb.me && gmb.me.participant;
+    const actions = [];
+    if (PAGE !== "projector" && gmb.me && gmb.me.role !== "viewer") {
+      const voted = idea.votes.includes(me);
+      actions.push(button(voted ? T("unvote") : T("vote"), () => act("/ideas/" + encodeURIComponent(idea.id) + (voted ? "/unvote" : "/vote")),
+                          voted ? "small chosen vote" : "small vote"));
+    }
+    return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
+      el("span", { class: "votes", text: String(idea.votes.length) }),
+      el("span", { class: "label", text: label(idea) }),
+      targets ? el("span", { class: "meta", text: targets }) : null,
+      PAGE === "projector" ? null : el("span", { class: "meta", text: meta(ix, idea) }),
+      el("span", { class: "actions" }, ...actions, ...(PAGE === "projector" ? [] : itemButtons("idea", idea))));
+  }
+  function renderIdeas(state, ix) {
+    const ul = $("list-ideas");
+    if (!ul) return;
+    const ideas = [...state.ideas].sort((a, b) => b.votes.length - a.votes.length || a.id.localeCompare(b.id));
+    const specs = ideas.map((idea) => {
+      const targets = idea.targets.map((t) => (t.direction === "+" ? T("increase") : T("decrease")) + " " + ix.vlabel(t.variable)).join(", ");
+      return { key: idea.id, sig: JSON.stringify([idea, context(), targets, meta(ix, idea)]), make: () => ideaItem(ix, idea, targets) };
+    });
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
+  }
+  function renderActivity(state, ix) {
+    const ol = $("list-activity");
+    if (!ol) return;
+    const vars = ix.vars;
+    const links = new Map(state.links.map((l) => [l.id, l]));
+    const ideas = new Map(state.ideas.map((i) => [i.id, i]));
+    const limit = PAGE === "projector" ? 6 : 25;
+    sync(ol, state.recent.slice(0, limit).map((ev) => {
+      let what = "";
+      if (ev.kind === "variable") what = vars.has(ev.id) ? label(vars.get(ev.id)) : ev.id;
+      else if (ev.kind === "link") what = links.has(ev.id) ? linkText(ix, links.get(ev.id)) : ev.id;
+      else if (ev.kind === "idea") what = ideas.has(ev.id) ? label(ideas.get(ev.id)) : ev.id;
+      else if (ev.kind === "participant") what = ix.pname(ev.id);
+      else if (ev.kind) what = ev.id || "";
+      const kind = ev.kind ? T("kind_" + ev.kind) + " " : "";
+      const accepted = ev.op === "update" && ev.changes && ev.changes.length === 1 && ev.changes[0] === "accepted_by";
+      const text = time(ev.at) + " " + ix.pname(ev.by) + " " + T(accepted ? "op_accept" : "op_" + ev.op) + " " + kind +
+                   (what ? "“" + what + "”" : "") + (ev.changes && ev.changes.length && !accepted ? " (" + ev.changes.join(", ") + ")" : "");
+      return { key: String(ev.seq), sig: text, make: () => el("li", { text }) };
+    }));
+  }
+  function renderHeader(state) {
+    const title = $("title");
+    if (title) title.textContent = state.title;
+    document.title = "gmb — " + state.title;
+    const badge = $("stage");
+    if (badge) {
+      const current = state.stages.find((s) => s.id === state.stage);
+      badge.textContent = current ? current.title : T("closed");
+    }
+    const who = $("whoami");
+    if (who && gmb.me && gmb.me.name) who.textContent = gmb.me.name;
+    const code = $("join-code");
+    if (code) code.textContent = state.join_code || "";
+    const url = $("join-url");
+    if (url) url.textContent = location.host;
+  }
+  function renderStages(state) {
+    const box = $("stages");
+    if (!box) return;
+    box.replaceChildren(...state.stages.map((s) => button(
+      s.title + (s.id === state.stage ? " ◀ " + T("stage_now") : s.locked ? " 🔒" : ""),
+      () => { if (s.id !== state.stage) act("/stage", { stage: s.id }); },
+      s.id === state.stage ? "stage current" : "stage")));
+    const lock = $("btn-lock");
+    if (lock) {
+      lock.textContent = state.stage ? T("lock") + " " + state.stage : T("closed");
+      lock.disabled = !state.stage;
+    }
+  }
+  function renderForms(state, ix) {
+    const options = state.variables.map((v) => [v.id, label(v)]);
+    fillSelect($("link-cause"), options, T("choose"));
+    fillSelect($("link-effect"), options, T("choose"));
+    fillSelect($("idea-target"), options, T("no_target"));
+    fillSelect($("merge-keep"), options, T("choose"));
+    fillSelect($("merge-dup"), options, T("choose"));
+    const participants = $("list-participants");
+    if (participants) {
+      sync(participants, state.participants.map((p) => {
+        const text = p.name + (p.role !== "participant" ? " (" + p.role + ")" : "");
+        return { key: p.id, sig: text, make: () => el("li", { text }) };
+      }));
+    }
+    const counts = $("counts");
+    if (counts) counts.textContent = T("counts", { v: state.variables.length, l: state.links.length, p: state.loops.items.length + (state.loops.truncated ? "+" : ""), i: state.ideas.length });
+  }
+  function render(state) {
+    const ix = index(state);
+    renderHeader(state);
+    renderStages(state);
+    renderForms(state, ix);
+    drawMap(state, ix);
+    renderVariables(state, ix);
+    renderLinks(state, ix);
+    renderLoops(state, ix);
+    renderIdeas(state, ix);
+    renderActivity(state, ix);
+  }
+
+  // ---- live updates ------------------------------------------------------------------------------------
+  let inFlight = false, again = false;
+  async function refresh() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    try {
+      const state = await api("GET", S("/state"));
+      if (!gmb.state || state.seq >= gmb.state.seq) {
+        gmb.state = state;
+        gmb.refreshes += 1;
+        render(state);
+      }
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) { toast(T("no_key"), true); }
+    } finally {
+      inFlight = false;
+      if (again) { again = false; setTimeout(refresh, 250); }  // at most a few fetches a second per page
+    }
+  }
+  function setLive(ok) {
+    const box = $("live");
+    if (box) { box.textContent = ok ? T("live") : T("offline"); box.className = ok ? "live on" : "live off"; }
+  }
+  async function stream() {
+    // EventSource cannot send a header, so read the server-sent events with fetch.
+    for (;;) {
+      try {
+        const res = await fetch(S("/stream"), { headers: { Authorization: "Bearer " + key(), Accept: "text/event-stream" },
+                                                cache: "no-store", credentials: "omit" });
+        if (res.status === 401 || res.status === 403) { setLive(false); toast(T("no_key"), true); return; }
+        if (!res.ok || !res.body) throw new Error("stream " + res.status);
+        setLive(true);
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const m = /^data: (\d+)$/m.exec(block);
+            if (m && (!gmb.state || Number(m[1]) > gmb.state.seq)) refresh();
+          }
+        }
+      } catch (err) { /* fall through to reconnect */ }
+      setLive(false);
+      await new Promise((r) => setTimeout(r, 1000));
+      refresh();
+    }
+  }
+
+  // ---- forms -------------------------------------------------------------------------------------------
+  function wireForms() {
+    const fv = $("form-var");
+    if (fv) fv.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const input = $("var-label");
+      if (await act("/variables", { label: input.value, lang })) input.value = "";
+    });
+    const fl = $("form-link");
+    if (fl) fl.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const cause = $("link-cause").value, effect = $("link-effect").value;
+      if (cause === effect) { toast(T("same_variable"), true); return; }
+      const polarity = (fl.querySelector("input[name=polarity]:checked") || {}).value || "?";
+      const ok = await act("/links", { cause, effect, polarity, delay: $("link-delay").checked, strength: $("link-strength").value });
+      if (ok) { $("link-effect").value = ""; $("link-delay").checked = false; }
+    });
+    const fi = $("form-idea");
+    if (fi) fi.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const target = $("idea-target").value;
+      const body = { label: $("idea-label").value, lang, targets: target ? [{ variable: target, direction: $("idea-direction").value }] : [] };
+      if (await act("/ideas", body)) $("idea-label").value = "";
+    });
+    const fm = $("form-merge");
+    if (fm) fm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const keep = $("merge-keep").value, dup = $("merge-dup").value;
+      const ix = index(gmb.state);
+      if (confirm(T("confirm_merge", { dup: ix.vlabel(dup), keep: ix.vlabel(keep) }))) act("/merge", { keep, duplicate: dup });
+    });
+    const lock = $("btn-lock");
+    if (lock) lock.addEventListener("click", () => { if (gmb.state.stage) act("/lock", { stage: gmb.state.stage, locked: true }); });
+    const proj = $("btn-projector");
+    if (proj) proj.addEventListener("click", async () => {
+      try {
+        const out = await api("POST", S("/keys"), { role: "viewer" });
+        window.open(out.link, "_blank", "noopener");
+      } catch (err) { fail(err); }
+    });
+    const exp = $("btn-export");
+    if (exp) exp.addEventListener("click", async () => {
+      try {
+        const res = await fetch(S("/export"), { headers: { Authorization: "Bearer " + key() }, credentials: "omit" });
+        if (!res.ok) throw new Error((await res.json()).error);
+        const url = URL.createObjectURL(await res.blob());
+        const a = el("a", { href: url, download: sid() + ".json" });
+        document.body.append(a); a.click(); a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 5000);
+      } catch (err) { toast(String(err.message || err), true); }
+    });
+  }
+
+  // ---- pages ---------------------------------------------------------------------------------------------
+  async function startSessionPage() {
+    if (!key()) { toast(T("no_key"), true); return; }
+    try {
+      gmb.me = await api("GET", "/api/me");
+    } catch (err) { toast(T("no_key"), true); return; }
+    const wanted = { facilitator: "facilitator", participant: "participant", projector: null }[PAGE];
+    if (wanted && gmb.me.role !== wanted) { toast(T("wrong_page"), true); }
+    wireForms();
+    await refresh();
+    stream();
+    setInterval(refresh, 20000);  // a safety net if a stream message is ever missed
+  }
+  async function startJoin() {
+    if (fromLink.code) $("join-code").value = fromLink.code;
+    $("form-join").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        const out = await api("POST", "/api/join", { code: $("join-code").value, name: $("join-name").value }, "");
+        sessionStorage.setItem(KEY, out.key);
+        location.assign("/p");
+      } catch (err) { fail(err); }
+    });
+  }
+  async function startNew() {
+    $("form-new").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        const out = await api("POST", "/api/sessions", {
+          title: $("new-title").value, focus: $("new-focus").value,
+          facilitator_name: $("new-facilitator").value || "Facilitator", languages: lang === "da" ? ["da", "en"] : ["en", "da"],
+        }, sessionStorage.getItem("gmb.admin") || "");
+        const link = location.origin + out.links.facilitator;
+        $("new-link").textContent = link;
+        $("new-code").textContent = out.join_code;
+        $("new-open").href = out.links.facilitator;
+        $("new-result").hidden = false;
+      } catch (err) { fail(err); }
+    });
+  }
+
+  async function boot() {
+    try {
+      const config = await api("GET", "/api/config", undefined, "");
+      if (!localStorage.getItem("gmb.lang") && config.lang) lang = config.lang;
+    } catch (err) { /* keep the default */ }
+    translatePage();
+    if (PAGE === "join") return startJoin();
+    if (PAGE === "new") return startNew();
+    return startSessionPage();
+  }
+  boot();
+})();

@@ -1,0 +1,289 @@
+"""A workshop in real headless Chromium: a facilitator, two participants on phones, and the projector.
+
+Uses Debian's chromium and chromium-driver through selenium (``.ci/setup-browser.sh`` installs
+them); each person gets their own browser with a fresh profile. Nothing is downloaded. The
+projector screenshot goes to ``artifacts/serve-projector.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve_support import ROOT, H, Server, write_session  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("GMB_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("GMB_CHROMEDRIVER", "/usr/bin/chromedriver"))
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--hide-scrollbars"]  # fmt: skip
+HOSTILE = '<img src=x onerror="window.__pwned=1">Skærm<script>window.__pwned=2</script>'
+PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (install it with .ci/setup-browser.sh)"
+    if not CHROMEDRIVER.exists():
+        return f"chromedriver not found at {CHROMEDRIVER} (install it with .ci/setup-browser.sh)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "the selenium package is not installed (pip install '.[test]')"
+    return None
+
+
+class Browser:
+    """One person's Chromium (fresh profile), with its console and every URL it asked for."""
+
+    def __init__(self, name: str, *, width: int = 1280, height: int = 900, phone: bool = False) -> None:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try to download anything
+        self.name = name
+        self.profile = tempfile.mkdtemp(prefix="gmb-serve-chromium-")
+        opts = webdriver.ChromeOptions()
+        opts.binary_location = str(CHROMIUM)
+        for flag in FLAGS:
+            opts.add_argument(flag)
+        opts.add_argument(f"--user-data-dir={self.profile}")
+        if phone:
+            opts.add_experimental_option("mobileEmulation", PHONE)
+        else:
+            opts.add_argument(f"--window-size={width},{height}")
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+        self.console: list[dict] = []
+        self.requests: list[str] = []
+
+    def quit(self) -> None:
+        self.driver.quit()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def go(self, url: str) -> None:
+        if not self.console and not self.requests:  # drop what the browser's own start page logged
+            self.driver.get_log("browser")
+            self.driver.get_log("performance")
+        self.driver.get(url)
+
+    def js(self, script: str, *args):
+        # WebDriver runs this through DevTools, outside the page's Content-Security-Policy.
+        return self.driver.execute_script(script, *args)
+
+    def wait(self, script: str, *args, timeout: float = 5.0) -> float:
+        """Seconds until ``return <script>`` is truthy."""
+        t0 = time.perf_counter()
+        while not self.js("return " + script, *args):
+            if time.perf_counter() - t0 > timeout:
+                raise AssertionError(f"{self.name}: still not true after {timeout} s: {script} {args!r}")
+            time.sleep(0.05)
+        return time.perf_counter() - t0
+
+    def ready(self) -> None:
+        self.wait("!!(window.gmb && window.gmb.state)", timeout=15)
+
+    def wait_text(self, selector: str, text: str, timeout: float = 5.0) -> float:
+        return self.wait("[...document.querySelectorAll(arguments[0])].some(e => e.textContent.includes(arguments[1]))",
+                         selector, text, timeout=timeout)  # fmt: skip
+
+    def texts(self, selector: str) -> list[str]:
+        return self.js("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", selector)
+
+    def text(self, selector: str) -> str:
+        return self.js("return document.querySelector(arguments[0]).textContent", selector)
+
+    def el(self, selector: str):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
+    def fill(self, selector: str, text: str) -> None:
+        box = self.el(selector)
+        box.clear()
+        box.send_keys(text)
+
+    def click(self, selector: str) -> None:
+        self.el(selector).click()
+
+    def choose(self, selector: str, *, label: str | None = None, value: str | None = None) -> None:
+        from selenium.webdriver.support.select import Select
+
+        select = Select(self.el(selector))
+        select.select_by_visible_text(label) if label is not None else select.select_by_value(value)
+
+    def collect(self) -> "Browser":
+        self.console += self.driver.get_log("browser")
+        for entry in self.driver.get_log("performance"):
+            msg = json.loads(entry["message"])["message"]
+            if msg.get("method") == "Network.requestWillBeSent":
+                self.requests.append(msg["params"]["request"]["url"])
+        return self
+
+    def problems(self) -> list[str]:
+        self.collect()
+        return [f"{self.name}: {m['message']}" for m in self.console if m.get("level") == "SEVERE"]
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), str(write_session(tmp_path, 0, "Havndal i browseren")))
+    links = srv.start()
+    yield srv, links
+    srv.stop()
+
+
+@pytest.fixture
+def browsers():
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    made: list[Browser] = []
+
+    def make(name: str, **kw) -> Browser:
+        b = Browser(name, **kw)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        b.quit()
+
+
+def test_a_workshop_in_three_browsers(server, browsers):
+    srv, links = server
+    fac = browsers("facilitator")
+    p1, p2 = browsers("p1", phone=True), browsers("p2", phone=True)
+
+    fac.go(f"{srv.base}/f#key={links['facilitator']}")
+    fac.ready()
+    assert "#key" not in fac.driver.current_url  # the key left the address bar at once
+    assert fac.text("#join-code") == links["code"]
+    for page, name in ((p1, "Ada"), (p2, "Bo Ærlig")):
+        page.go(f"{srv.base}/#code={links['code']}")
+        page.wait("document.getElementById('join-code').value === arguments[0]", links["code"])
+        page.fill("#join-name", name)
+        page.click("#form-join button[type=submit]")
+        page.wait("location.pathname === '/p'")
+        page.ready()
+        assert page.text("#whoami") == name
+
+    # Participants add variables from their phones; everyone sees them.
+    for page, label in ((p1, "Søvn"), (p2, "Trivsel"), (p1, HOSTILE)):
+        page.fill("#var-label", label)
+        page.click("#form-var button")
+        page.wait_text("#list-variables .label", label)
+    for page in (fac, p1, p2):
+        for label in ("Søvn", "Trivsel", HOSTILE):
+            page.wait_text("#list-variables .label", label)
+
+    # Links with polarity, delay and strength, chosen in the forms.
+    p2.choose("#link-cause", label="Søvn")
+    p2.choose("#link-effect", label="Trivsel")
+    p2.click("#form-link input[name=polarity][value='+']")
+    p2.choose("#link-strength", value="strong")
+    t_sent = time.perf_counter()
+    p2.click("#form-link button[type=submit]")
+    fac.wait_text("#list-links .label", "Søvn → Trivsel")
+    seen_after = time.perf_counter() - t_sent
+    print(f"\nthe facilitator's page showed a participant's link {seen_after:.2f} s after the click")
+    p1.choose("#link-cause", label=HOSTILE)
+    p1.choose("#link-effect", label="Søvn")
+    p1.click("#form-link input[name=polarity][value='-']")
+    p1.click("#link-delay")
+    p1.click("#form-link button[type=submit]")
+    for page in (fac, p1, p2):
+        page.wait_text("#list-links .label", "Søvn → Trivsel  (+)")
+        page.wait_text("#list-links .label", HOSTILE + " → Søvn  (−, ‖)")
+        page.wait("gmb.nodes && gmb.nodes.length === 3 && gmb.edges.length === 2")
+    assert seen_after < 3.0
+    strong = fac.js("return gmb.state.links.find(l => l.polarity === '+')")
+    assert strong["strength"] == "strong" and strong["proposed_by"] == p2.js("return gmb.me.participant")
+
+    # The hostile label is text everywhere: no element was made from it, no script ran.
+    for page in (fac, p1, p2):
+        assert page.js("return window.__pwned") is None
+        assert page.js("return document.querySelectorAll('main img, main script').length") == 0
+        assert HOSTILE in page.texts("#list-variables .label")
+
+    # Support, votes, accepting and moving on: the participants' pages follow.
+    link = p1.js("return gmb.state.links.find(l => l.polarity === '+').id")
+    p1.click(f"#list-links li[data-id='{link}'] button.support")
+    fac.wait_text(f"#list-links li[data-id='{link}']", "(1)")
+    fac.fill("#idea-label", "Skærmfri aftener")
+    fac.choose("#idea-target", label=HOSTILE)
+    fac.choose("#idea-direction", value="-")
+    fac.click("#form-idea button[type=submit]")
+    p2.wait_text("#list-ideas .label", "Skærmfri aftener")
+    p2.click("#list-ideas li button.vote")
+    fac.wait_text("#list-ideas .votes", "1")
+    fac.click("#list-variables li[data-id='søvn'] button")  # the first button of an unaccepted item: Accept
+    p1.wait("gmb.state.variables.some(v => v.id === 'søvn' && v.accepted_by)")
+    fac.js("[...document.querySelectorAll('#stages button')].find(b => b.textContent.startsWith('W1')).click()")
+    p2.wait_text("#stage", "W1")
+    p1.wait_text("#stage", "W1")
+
+    # The projector: big letters, the map, loops and ideas; live; saved for people to look at.
+    key = httpx.post(f"{srv.base}/api/s/load/keys", json={"role": "viewer"}, headers=H(links["facilitator"])).json()["key"]
+    proj = browsers("projector", width=1920, height=1080)
+    proj.go(f"{srv.base}/v#key={key}")
+    proj.ready()
+    proj.wait_text("#list-ideas .label", "Skærmfri aftener")
+    assert proj.text("#join-code") == links["code"]
+    assert float(proj.js("return getComputedStyle(document.body).fontSize").rstrip("px")) >= 24
+    p2.fill("#var-label", "Motion")
+    p2.click("#form-var button")
+    proj.wait("gmb.nodes.length === 4")  # live on the projector too
+    assert proj.js("return window.__pwned") is None
+    time.sleep(1.5)  # let the layout settle before the picture
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shot = artifacts / "serve-projector.png"
+    proj.driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 20_000
+
+    # The phone view fits a phone: nothing wider than the screen.
+    for page in (p1, p2):
+        assert page.js("return window.innerWidth") == 390
+        assert page.js("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    # No script error or CSP violation anywhere, and nothing fetched from anywhere but the server.
+    everyone = (fac, p1, p2, proj)
+    assert [x for b in everyone for x in b.problems()] == []
+    network = [u for b in everyone for u in b.requests if u.startswith(("http:", "https:", "ws:", "wss:"))]
+    assert network and all(u.startswith(srv.base + "/") for u in network), set(network)
+    assert any(u.endswith("/static/vis-network.min.js") for u in network)
+
+
+def test_a_new_session_from_the_web_page_in_danish(server, browsers):
+    srv, links = server
+    page = browsers("new")
+    page.go(f"{srv.base}/new#admin={links['admin']}")
+    page.wait("document.getElementById('lang').options.length > 0")  # the script has started
+    assert "#admin" not in page.driver.current_url
+    page.choose("#lang", value="da")
+    assert page.text("h1") == "Ny session"
+    page.fill("#new-title", "Børnenes by <b>fed</b>")
+    page.fill("#new-facilitator", "Karen")
+    page.click("#form-new button[type=submit]")
+    page.wait("!document.getElementById('new-result').hidden")
+    code = page.text("#new-code")
+    assert len(code) == 6
+    page.click("#new-open")
+    page.wait("location.pathname === '/f'")
+    page.ready()
+    assert page.text("#title") == "Børnenes by <b>fed</b>"  # text, not markup
+    assert page.text("#whoami") == "Karen"
+    assert page.text("#join-code") == code
+    assert page.text("h2[data-t=add_variable]") == "Tilføj en variabel"
+    assert page.problems() == []
