@@ -35,15 +35,6 @@ def _trivial(shared, spec):
     return spec
 
 
-def _busy(shared, spec):
-    """Pure CPU work of a fixed size (the machine check)."""
-    t = time.perf_counter()
-    s = 0
-    for i in range(spec):
-        s += i * i
-    return time.perf_counter() - t
-
-
 def _warm(study):
     """Load the compiled engine (numba's on-disk cache) in a worker before the clock starts."""
     from gmb.scale.ensembles import horizon_values
@@ -102,13 +93,6 @@ def main() -> None:
             t_dask.append(time.perf_counter() - t)
             n_tasks = len(stream.data)
         t_local, t_dask = min(t_local), min(t_dask)
-        # machine check: how much faster do `workers` CPU-bound tasks finish together than one alone?
-        # On a dedicated machine ~workers×; on a shared one less — the ceiling for the ratio above.
-        n = 2_000_000
-        one = min(be.map(_busy, [n]) for _ in range(3))[0]
-        t = time.perf_counter()
-        be.map(_busy, [n] * be.workers)
-        ceiling = be.workers * one / (time.perf_counter() - t)
         be.map(_trivial, list(range(20)))  # warm the path
         t = time.perf_counter()
         be.map(_trivial, list(range(args.tasks)))
@@ -125,8 +109,6 @@ def main() -> None:
     print(f"LocalCluster, {args.workers} workers     : {t_dask:8.2f} s   ({n_tasks} tasks)")
     print(f"ratio local / cluster       : {t_local / t_dask:8.2f}x  (ideal {args.workers}x; identical results: "
           f"{'yes' if same else 'NO'})")
-    print(f"machine check               : {ceiling:8.2f}x  ({args.workers} CPU-bound tasks at once vs one alone: the "
-          "most this machine gives right now)")
     print(f"overhead per task           : {per_task * 1e3:8.2f} ms  (a trivial task, {args.tasks} of them; "
           f"{per_task_study * 1e3:.2f} ms carrying the study, {len(cloudpickle.dumps(study)) / 1e3:.0f} kB)")
     print(f"cluster start / close       : {t_start:8.2f} s / {t_stop:.2f} s")
