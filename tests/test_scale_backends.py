@@ -113,6 +113,16 @@ def test_dask_equals_local_whatever_the_chunks(cluster):
     assert not np.array_equal(run_job(Decay(size=3_000, seed=12), cluster)["x"], reference["x"])
 
 
+def test_a_client_or_an_address_will_do(cluster):
+    job = Decay(size=600, seed=2)
+    reference = run_job(job)
+    same(run_job(job, cluster.client, chunks=3), reference)  # a distributed.Client, left open
+    assert cluster.client.status == "running"
+    same(run_job(job, cluster.client.scheduler.address, chunks=3), reference)  # an address: connect, close
+    with pytest.raises(InputError, match="not a backend"):
+        run_job(job, object())
+
+
 def test_local_chunking_does_not_change_the_answer():
     job = Decay(size=2_500, seed=3)
     same(run_job(job, chunks=1), run_job(job, chunk_size=97))

@@ -73,7 +73,11 @@ def using(backend: Any = None, **options: Any) -> Iterator[Backend]:
         options = {**options, "scheduler": backend}
         backend = "dask"
     elif backend is not None and not isinstance(backend, str):
-        if type(backend).__name__ != "Client":
+        try:
+            from distributed import Client
+        except ImportError:  # then it cannot be a Client either
+            Client = ()
+        if not isinstance(backend, Client):
             from gmb.errors import InputError
 
             raise InputError(f"not a backend: {backend!r}", field="backend",
