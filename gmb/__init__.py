@@ -36,6 +36,12 @@ _WHERE = {
     "gmb.stockflow.files": ("write_model",),
     "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),
     "gmb.simulate.pysd_runner": ("run_pysd",),
+    "gmb.scenarios": (
+        "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
+        "save_scenarios", "fan_charts", "rank_ideas", "attribute",
+    ),
+    "gmb.simulate.ensemble": ("Study", "run_study", "run_chunk", "reduce_chunks"),
+    "gmb.simulate.sensitivity": ("sobol",),
     "gmb.views": (
         "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
         "plot_attribution", "plot_loop_counts", "save_figure",

@@ -179,6 +179,7 @@ def simulate(
     method: str = typer.Option("mc", "--method", help="Ensemble: mc (Monte Carlo) or lhs (Latin hypercube)."),
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
+    integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
@@ -198,8 +199,8 @@ def simulate(
 
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
-                          out=out, as_json=as_json, backend=backend, scheduler=scheduler,
-                          workers=workers)  # fmt: skip
+                          out=out, integration=integration, as_json=as_json, backend=backend,
+                          scheduler=scheduler, workers=workers)  # fmt: skip
         return
     if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
         raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",

@@ -35,6 +35,7 @@ SeedOpt = typer.Option(0, "--seed", help="Seed of the draws: the same seed gives
 MethodOpt = typer.Option("mc", "--method", help="Sampling: mc (Monte Carlo) or lhs (Latin hypercube).")
 HorizonOpt = typer.Option(None, "--horizon", help="Evaluate at this time after the start (default: 3 years).")
 EngineOpt = typer.Option("auto", "--ensemble-engine", help="auto, numba or numpy.")
+IntegrationOpt = typer.Option("euler", "--integration", help="euler (as pysd) or rk4 (Runge-Kutta, numpy engine).")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumptions JSON (as for gmb convert).")
 OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
@@ -186,6 +187,7 @@ def rank(
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
+    integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
@@ -197,7 +199,8 @@ def rank(
     b, sc, path = _prepare(name, assumptions, out)
     with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ranking ideas", not as_json) as bar:
         r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
-                       lang=_lang(b, lang), engine=engine, progress=bar, backend=be)  # fmt: skip
+                       lang=_lang(b, lang), engine=engine, integration=integration, progress=bar,
+                       backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "ranking.json", r)
@@ -256,6 +259,7 @@ def attribute(
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
+    integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
@@ -269,8 +273,8 @@ def attribute(
     label = f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles"
     with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar(label, not as_json) as bar:
         r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
-                    permutations=permutations, lang=_lang(b, lang), engine=engine, progress=bar,
-                    backend=be)  # fmt: skip
+                    permutations=permutations, lang=_lang(b, lang), engine=engine, integration=integration,
+                    progress=bar, backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "attribution.json", r)
@@ -421,6 +425,7 @@ def simulate_ensemble(
     assumptions: Optional[Path] = None,
     out: Path = Path("."),
     engine: str = "auto",
+    integration: str = "euler",
     as_json: bool = False,
     backend: Optional[str] = None,
     scheduler: Optional[str] = None,
@@ -443,8 +448,8 @@ def simulate_ensemble(
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
     with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ensemble runs", not as_json) as bar:
         r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
-                       method=method, horizon=horizon, every=every, engine=engine, progress=bar,
-                       backend=be)  # fmt: skip
+                       method=method, horizon=horizon, every=every, engine=engine, integration=integration,
+                       progress=bar, backend=be)  # fmt: skip
         r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     from gmb.scenarios.answers import behaviour
@@ -475,6 +480,7 @@ def demo_step(session, out: Path, con) -> None:
     from rich.markup import escape
 
     from gmb.cld.graph import to_graph
+    from gmb.examples import example_dir
     from gmb.files import atomic_write_text
     from gmb.scenarios.answers import attribute as shapley
     from gmb.scenarios.answers import behaviour, fan_charts, rank_ideas
@@ -487,6 +493,11 @@ def demo_step(session, out: Path, con) -> None:
     graph = to_graph(session)
     model = to_stockflow(graph, a, name="havndal")
     path = folder / "scenarios.json"
+    shipped = Path(example_dir("havndal")) / "scenarios.json"
+    if not path.is_file() and shipped.is_file():  # start from the doses shipped with the example
+        from gmb.scenarios.settings import load_scenarios, save_scenarios
+
+        save_scenarios(load_scenarios(shipped), path)
     sc, _ = load_or_init_scenarios(path, graph)
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:

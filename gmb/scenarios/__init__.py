@@ -1,1 +1,25 @@
-"""Scenarios: interventions, bundles of ideas, and the answers a group asks for."""
+"""Scenarios: interventions, the ideas' doses as written-down assumptions, and the answers a group asks for.
+
+* :mod:`gmb.scenarios.interventions` — :class:`Intervention` (a variable's level, inflow or indicated
+  value; step, ramp or pulse; start, dose, ramp-up, end), :class:`Bundle`, and the ``Input.shape`` hook;
+* :mod:`gmb.scenarios.settings` — ``scenarios.json``: which interventions each idea stands for;
+* :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution.
+"""
+
+from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
+from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
+from gmb.scenarios.settings import (
+    DoseDefaults,
+    IdeaPlan,
+    RankWeights,
+    Scenarios,
+    default_scenarios,
+    load_scenarios,
+    save_scenarios,
+)
+
+__all__ = [
+    "Intervention", "Bundle", "InputShape", "with_interventions",
+    "Scenarios", "IdeaPlan", "DoseDefaults", "RankWeights", "default_scenarios", "load_scenarios", "save_scenarios",
+    "fan_charts", "behaviour", "rank_ideas", "attribute",
+]  # fmt: skip

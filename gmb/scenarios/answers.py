@@ -146,10 +146,10 @@ def _scenario_map(scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping[s
 
 def _study(model, scenarios: Scenarios, runs_map: Mapping[str, Sequence[Any]], *, seed: int, method: str,
            horizon: float | None, variables: Sequence[str] = (), every: float | None = None,
-           vary: Iterable[str] = VARY, engine: str = "auto") -> Study:  # fmt: skip
+           vary: Iterable[str] = VARY, engine: str = "auto", integration: str = "euler") -> Study:  # fmt: skip
     h = horizon if horizon is not None else scenarios.horizon_for(model.time.unit, model.time.start, model.time.stop)
     return Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
-                       vary=vary, engine=engine)  # fmt: skip
+                       vary=vary, engine=engine, integration=integration)  # fmt: skip
 
 
 def fan_charts(
@@ -165,6 +165,7 @@ def fan_charts(
     horizon: float | None = None,
     every: float | None = None,
     engine: str = "auto",
+    integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
@@ -173,7 +174,8 @@ def fan_charts(
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
     bundles = dict(scenarios.bundles if bundles is None else bundles)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
-                   horizon=horizon, variables=variables, every=every, engine=engine)  # fmt: skip
+                   horizon=horizon, variables=variables, every=every, engine=engine,
+                   integration=integration)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     return _fans(result, scenarios, ideas, bundles)
 
@@ -237,6 +239,7 @@ def rank_ideas(
     by: str = "effect",
     lang: str | None = None,
     engine: str = "auto",
+    integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
@@ -250,7 +253,7 @@ def rank_ideas(
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
-                   every=10**9, engine=engine)  # fmt: skip
+                   every=10**9, engine=engine, integration=integration)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
@@ -331,6 +334,7 @@ def attribute(
     exact_limit: int = EXACT_IDEAS,
     lang: str | None = None,
     engine: str = "auto",
+    integration: str = "euler",
     chunk: int = 256,
     progress: Progress = None,
     backend: Any = None,
@@ -367,7 +371,8 @@ def attribute(
     position = {m: k for k, m in enumerate(masks)}
     named = {f"s{m}": [iv for j, i in enumerate(ideas) if m >> j & 1 for iv in scenarios.interventions([i])]
              for m in masks if m}  # fmt: skip
-    study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine)
+    study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine,
+                   integration=integration)  # fmt: skip
     # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
     # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
     from gmb.scale.ensembles import horizon_values

@@ -9,8 +9,9 @@ passes over memory between operations.
 ``exp`` and ``log`` are written out here (:func:`fexp`, :func:`flog`): numba
 calls the C library for ``math.exp``/``math.log`` one number at a time, which
 stops the loops from being vectorised; these versions are plain arithmetic
-(range reduction + polynomial), accurate to about 1 ulp (max relative error
-< 5e-16 over the double range; tested against numpy), and vectorise.
+(range reduction + polynomial: a Chebyshev fit for exp, fdlibm's minimax
+polynomial for log), accurate to a few ulp (relative error < 1e-15 over the
+double range; tested against numpy), and vectorise.
 The only ``fastmath`` flag is ``contract`` (fused multiply-add), which LLVM applies
 alike to the vector and the scalar code paths, so a run's result does not
 depend on which block or lane it ran in (a test checks this).
@@ -56,6 +57,27 @@ _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 _INV_LN2 = 1.4426950408889634
 _SQRT2 = 1.4142135623730951
+# a stock moves by u -> u + log1p(k expm1(d)) (u = log S, d = log S* - u, k = dt/tau); short series suffice
+# where |d| <= _D_MAX and |k expm1(d)| <= _X_MAX, elsewhere (per run) the general formula runs
+_D_MAX, _X_MAX = 0.2, 0.02
+# log(GUARD_LOW), log(GUARD_HIGH): the guard on the log of a stock
+_U_LOW, _U_HIGH = -690.7755278982137, 690.7755278982137
+# a run whose state leaves [GUARD_LOW, GUARD_HIGH] has broken down: the same rule as the numpy engine
+from gmb.simulate.engine_numpy import GUARD_HIGH, GUARD_LOW  # noqa: E402
+
+# the guard as one unsigned comparison of the bits (positive doubles order like their bit patterns;
+# negative numbers and NaN fall outside): GUARD_LOW <= v <= GUARD_HIGH
+_GUARD_LOW_BITS = int(np.array(GUARD_LOW).view(np.int64))
+_GUARD_SPAN = np.uint64(int(np.array(GUARD_HIGH).view(np.int64)) - _GUARD_LOW_BITS)
+# exp: Chebyshev fit of degree 10 on [-ln2/2, ln2/2] (max relative error 7e-16, tested)
+_E1, _E2, _E3, _E4, _E5 = 1.0000000000000075, 0.49999999999998795, 0.16666666666543695, 0.04166666666757002, \
+    0.008333333389410186
+_E6, _E7, _E8, _E9, _E10 = 0.001388888866419638, 0.00019841165525412161, 2.4801793764461022e-05, \
+    2.764215496234068e-06, 2.751861421104518e-07
+# log: fdlibm's (Sun Microsystems, 1993) minimax coefficients of R(z) for log(1+f), |error| < 2**-58.45
+_LG1, _LG2, _LG3, _LG4 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, \
+    2.222219843214978396e-01
+_LG5, _LG6, _LG7 = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
 
 if _HAVE_NUMBA:
     _OPTS = dict(error_model="numpy", cache=not __import__("os").environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
@@ -80,24 +102,22 @@ if _HAVE_NUMBA:
 
     @numba.njit(inline="always", **_OPTS)
     def fexp(x):
-        """e**x: x = k ln2 + r with |r| <= ln2/2, Taylor to degree 13 in r, times 2**k (branch-free)."""
+        """e**x: x = k ln2 + r, |r| <= ln2/2; a degree-10 polynomial (Chebyshev fit) in r; times 2**k."""
         xc = min(max(x, -745.2), 709.79)
         kf = math.floor(xc * _INV_LN2 + 0.5)
         r = (xc - kf * _LN2_HI) - kf * _LN2_LO
-        p = 1.0 / 6227020800.0
-        p = p * r + 1.0 / 479001600.0
-        p = p * r + 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
+        r2 = r * r
+        # Estrin-style: two half-length chains in r**2 run in parallel
+        even = _E10 * r2 + _E8
+        even = even * r2 + _E6
+        even = even * r2 + _E4
+        even = even * r2 + _E2
+        even = even * r2 + 1.0
+        odd = _E9 * r2 + _E7
+        odd = odd * r2 + _E5
+        odd = odd * r2 + _E3
+        odd = odd * r2 + _E1
+        p = even + r * odd
         k = np.int64(kf)
         k1 = k >> 1  # 2**k in two factors, each a normal number, so results near the limits stay exact
         out = p * _i2f((k1 + 1023) << 52) * _i2f((k - k1 + 1023) << 52)
@@ -107,7 +127,7 @@ if _HAVE_NUMBA:
 
     @numba.njit(inline="always", **_OPTS)
     def flog(x):
-        """log x: x = m 2**e with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m-1)/(m+1)) (branch-free)."""
+        """log x: x = m 2**e, m in [sqrt(1/2), sqrt(2)); log m = 2s + s R(s**2), s = (m-1)/(m+1) (fdlibm's R)."""
         tiny = x < 2.2250738585072014e-308  # subnormal (or <= 0): scale into the normal range first
         xs = x * 18014398509481984.0 if tiny else x  # 2**54
         bits = _f2i(xs)
@@ -117,24 +137,88 @@ if _HAVE_NUMBA:
         big = m > _SQRT2
         m = m * 0.5 if big else m
         e = e + 1 if big else e
-        f = (m - 1.0) / (m + 1.0)
-        s = f * f
-        p = 1.0 / 23.0
-        p = p * s + 1.0 / 21.0
-        p = p * s + 1.0 / 19.0
-        p = p * s + 1.0 / 17.0
-        p = p * s + 1.0 / 15.0
-        p = p * s + 1.0 / 13.0
-        p = p * s + 1.0 / 11.0
-        p = p * s + 1.0 / 9.0
-        p = p * s + 1.0 / 7.0
-        p = p * s + 1.0 / 5.0
-        p = p * s + 1.0 / 3.0
-        p = p * s + 1.0
+        f = m - 1.0
+        s = f / (m + 1.0)
+        z = s * s
+        w = z * z
+        t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
+        t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
+        hfsq = 0.5 * f * f
         ef = float(e)
-        out = ef * _LN2_HI + (2.0 * f * p + ef * _LN2_LO)
+        out = ef * _LN2_HI - ((hfsq - (s * (hfsq + t1 + t2) + ef * _LN2_LO)) - f)
         out = out if x > 0.0 else (-np.inf if x == 0.0 else np.nan)  # as numpy: log 0 = -inf, log(<0) = nan
         return np.inf if x == np.inf else out
+
+    @numba.njit(inline="always", **_OPTS)
+    def _fexp_fast(x):
+        # fexp without the special cases (inf, underflow to 0): the kernel guards its states instead
+        xc = min(max(x, -745.2), 709.79)
+        kf = math.floor(xc * _INV_LN2 + 0.5)
+        r = (xc - kf * _LN2_HI) - kf * _LN2_LO
+        r2 = r * r
+        even = _E10 * r2 + _E8
+        even = even * r2 + _E6
+        even = even * r2 + _E4
+        even = even * r2 + _E2
+        even = even * r2 + 1.0
+        odd = _E9 * r2 + _E7
+        odd = odd * r2 + _E5
+        odd = odd * r2 + _E3
+        odd = odd * r2 + _E1
+        p = even + r * odd
+        k = np.int64(kf)
+        k1 = k >> 1
+        return p * _i2f((k1 + 1023) << 52) * _i2f((k - k1 + 1023) << 52)
+
+    @numba.njit(inline="always", **_OPTS)
+    def _flog_fast(x):
+        # flog for normal positive x only: the kernel keeps its states within [GUARD_LOW, GUARD_HIGH]
+        bits = _f2i(x)
+        e = ((bits >> 52) & 0x7FF) - 1023
+        m = _i2f((bits & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)
+        big = m > _SQRT2
+        m = m * 0.5 if big else m
+        e = e + 1 if big else e
+        f = m - 1.0
+        s = f / (m + 1.0)
+        z = s * s
+        w = z * z
+        t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
+        t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
+        hfsq = 0.5 * f * f
+        ef = float(e)
+        return ef * _LN2_HI - ((hfsq - (s * (hfsq + t1 + t2) + ef * _LN2_LO)) - f)
+
+    @numba.njit(inline="always", **_OPTS)
+    def _expm1_small(d):
+        # e**d - 1 for |d| <= _D_MAX: Taylor to degree 11 (relative error < 5e-17 there)
+        p = 1.0 / 39916800.0
+        p = p * d + 1.0 / 3628800.0
+        p = p * d + 1.0 / 362880.0
+        p = p * d + 1.0 / 40320.0
+        p = p * d + 1.0 / 5040.0
+        p = p * d + 1.0 / 720.0
+        p = p * d + 1.0 / 120.0
+        p = p * d + 1.0 / 24.0
+        p = p * d + 1.0 / 6.0
+        p = p * d + 0.5
+        p = p * d + 1.0
+        return p * d
+
+    @numba.njit(inline="always", **_OPTS)
+    def _log1p_small(x):
+        # log(1 + x) for |x| <= _X_MAX: Taylor to degree 10 (relative error < 1e-18 there)
+        p = -1.0 / 10.0
+        p = p * x + 1.0 / 9.0
+        p = p * x - 1.0 / 8.0
+        p = p * x + 1.0 / 7.0
+        p = p * x - 1.0 / 6.0
+        p = p * x + 1.0 / 5.0
+        p = p * x - 1.0 / 4.0
+        p = p * x + 1.0 / 3.0
+        p = p * x - 0.5
+        p = p * x + 1.0
+        return p * x
 
     @numba.njit(**_OPTS)
     def _vexp(x, out):
@@ -188,16 +272,17 @@ if _HAVE_NUMBA:
             for r in range(R):
                 W[e, r] = P[edge_param[e], r] * edge_sign[e]
         tau = np.empty((ns, R))
-        S = np.empty((ns, R))
+        y = np.zeros((off + na, R))
         for s in range(ns):
+            u0 = flog(stock_initial[s])
             for r in range(R):
-                tau[s, r] = 1.0 / P[stock_tau[s], r]  # multiply by 1/tau: a division costs ~10x
-                S[s, r] = stock_initial[s]
+                tau[s, r] = dt / P[stock_tau[s], r]  # k = dt/tau: one multiply per step, no division
+                y[s, r] = u0  # stocks are kept as their logs u = log S (what the effects use)
         stages = np.empty((nst, R))
         srate = np.empty((nm, R))
         for m in range(nm):
             for r in range(R):
-                srate[m, r] = smooth_order[m] / P[smooth_param[m], r]
+                srate[m, r] = smooth_order[m] / P[smooth_param[m], r] * dt  # stage rate times dt
             for j in range(stage_ptr[m], stage_ptr[m + 1]):
                 for r in range(R):
                     stages[j, r] = smooth_initial[m]
@@ -206,26 +291,38 @@ if _HAVE_NUMBA:
         for t in range(nt):
             for r in range(R):
                 dose[t, r] = P[term_param[t], r] * term_sign[t]
-        y = np.zeros((off + na, R))
         acc = np.empty(R)
         src = np.empty(R)
+        ok = np.ones(R, dtype=np.bool_)
         for k in range(last + 1):
-            # 1. logs of the states that feed effects
-            for s in range(ns):
-                if log_state[s]:
-                    for r in range(R):
-                        y[s, r] = flog(S[s, r])
+            # 1. logs of the delayed values that feed effects (stocks are kept as logs)
             for m in range(nm):
                 if log_state[ns + m]:
                     j = stage_ptr[m + 1] - 1
                     for r in range(R):
-                        y[ns + m, r] = flog(stages[j, r])
+                        y[ns + m, r] = _flog_fast(stages[j, r])
             # 2. auxiliaries in evaluation order
             for a in range(na):
                 b = aux_base[a]
-                for r in range(R):
-                    acc[r] = b
-                for e in range(aux_ptr[a], aux_ptr[a + 1]):
+                e = aux_ptr[a]
+                end = aux_ptr[a + 1]
+                # power edges two at a time (one pass over acc for both), the first pair starting from b
+                first = True
+                while e + 1 < end and edge_lookup[e] < 0 and edge_lookup[e + 1] < 0:
+                    s1 = edge_src[e]
+                    s2 = edge_src[e + 1]
+                    if first:
+                        for r in range(R):
+                            acc[r] = b + W[e, r] * y[s1, r] + W[e + 1, r] * y[s2, r]
+                        first = False
+                    else:
+                        for r in range(R):
+                            acc[r] += W[e, r] * y[s1, r] + W[e + 1, r] * y[s2, r]
+                    e += 2
+                if first:
+                    for r in range(R):
+                        acc[r] = b
+                for e in range(e, end):
                     s = edge_src[e]
                     li = edge_lookup[e]
                     if li < 0:
@@ -252,7 +349,7 @@ if _HAVE_NUMBA:
                     g = prof[t, k]
                     if g != 0.0:
                         for r in range(R):
-                            acc[r] += flog(1.0 + dose[t, r] * g)  # the reference multiplies by 1 + dose g
+                            acc[r] += _flog_fast(1.0 + dose[t, r] * g)  # the reference multiplies by 1 + dose g
                 for r in range(R):
                     y[off + a, r] = acc[r]
             j = save_at[k]
@@ -261,7 +358,7 @@ if _HAVE_NUMBA:
                     s = save_slot[i]
                     if s < ns:
                         for r in range(R):
-                            out[i, j, o0 + r] = S[s, r]
+                            out[i, j, o0 + r] = fexp(y[s, r])
                     elif s < off:
                         st = stage_ptr[s - ns + 1] - 1
                         for r in range(R):
@@ -276,30 +373,69 @@ if _HAVE_NUMBA:
                 p0 = stage_ptr[m]
                 for jj in range(stage_ptr[m + 1] - 1, p0, -1):
                     for r in range(R):
-                        stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r] * dt
+                        stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r]
                 s = smooth_src[m]
                 if s < ns:
                     for r in range(R):
-                        src[r] = S[s, r]
+                        src[r] = fexp(y[s, r])
                 else:
                     for r in range(R):
-                        src[r] = fexp(y[s, r])
+                        src[r] = _fexp_fast(y[s, r])
                 for r in range(R):
-                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r] * dt
+                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r]
+                if log_state[ns + m]:
+                    j = stage_ptr[m + 1] - 1
+                    for r in range(R):
+                        ok[r] &= np.uint64(_f2i(stages[j, r]) - _GUARD_LOW_BITS) <= _GUARD_SPAN
             # 4. stocks: each flow reads only its own stock and the auxiliaries
             for s in range(ns):
                 ia = off + stock_indicated[s]
-                inflow = stock_inflow[s]
-                for r in range(R):
-                    acc[r] = (fexp(y[ia, r]) - S[s, r]) * tau[s, r] + inflow
+                inflow = stock_inflow[s] * dt
+                active = False
                 for q in range(stock_term_ptr[s], stock_term_ptr[s + 1]):
-                    t = stock_term[q]
-                    g = prof[t, k]
-                    if g != 0.0:
-                        for r in range(R):
-                            acc[r] += dose[t, r] * g
+                    active = active or prof[stock_term[q], k] != 0.0
+                if active or inflow != 0.0:  # an inflow: S + ((S* - S) / tau + inflow) dt, in linear space
+                    for r in range(R):
+                        acc[r] = inflow
+                    for q in range(stock_term_ptr[s], stock_term_ptr[s + 1]):
+                        t = stock_term[q]
+                        g = prof[t, k] * dt
+                        if g != 0.0:
+                            for r in range(R):
+                                acc[r] += dose[t, r] * g
+                    for r in range(R):
+                        sv = fexp(y[s, r])
+                        u = flog(sv + (fexp(y[ia, r]) - sv) * tau[s, r] + acc[r])
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
+                    continue
+                # S + (S* - S) k = S (1 + k (S*/S - 1)): in logs u + log1p(k expm1(log S* - u))
+                far = False
                 for r in range(R):
-                    S[s, r] = S[s, r] + acc[r] * dt
+                    d = y[ia, r] - y[s, r]
+                    x = tau[s, r] * _expm1_small(d)
+                    acc[r] = x
+                    far |= (abs(d) > _D_MAX) | (abs(x) > _X_MAX)
+                if far:  # some run is far from its indicated value: the general formula for it (per run)
+                    for r in range(R):
+                        d = y[ia, r] - y[s, r]
+                        x = acc[r]
+                        near = y[s, r] + _log1p_small(x)
+                        sv = fexp(y[s, r])
+                        general = flog(sv + (fexp(y[ia, r]) - sv) * tau[s, r])
+                        u = general if (abs(d) > _D_MAX) | (abs(x) > _X_MAX) else near
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
+                else:
+                    for r in range(R):
+                        u = y[s, r] + _log1p_small(acc[r])
+                        y[s, r] = u
+                        ok[r] &= (u >= _U_LOW) & (u <= _U_HIGH)
+        for r in range(R):
+            if not ok[r]:  # a state left the guarded range: the run broke down (as the reference would)
+                for i in range(out.shape[0]):
+                    for jj in range(out.shape[1]):
+                        out[i, jj, o0 + r] = np.nan
 
 
 def vexp(x: np.ndarray) -> np.ndarray:

@@ -25,7 +25,11 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["run_numpy", "Plan"]
+__all__ = ["run_numpy", "Plan", "GUARD_LOW", "GUARD_HIGH"]
+
+#: a run in which a stock (or a delayed value feeding an effect) leaves this range has broken down: all its
+#: values are NaN (the reference simulator stops with an error where a value overflows or its log is undefined)
+GUARD_LOW, GUARD_HIGH = 1e-300, 1e300
 
 
 class Plan:
@@ -72,12 +76,16 @@ def run_numpy(
     save_slots: Sequence[int],
     save_steps: Sequence[int],
     plan: Plan | None = None,
+    integration: str = "euler",
 ) -> np.ndarray:
     """Run program ``p`` for parameter matrix ``P`` ``(n_params, runs)``.
 
     Returns the values of ``save_slots`` at ``save_steps`` (ascending), shaped
     ``(len(save_slots), len(save_steps), runs)``. Runs stop after the last saved step.
+    ``integration`` is ``euler`` (pysd's; the default) or ``rk4`` (classic Runge–Kutta, same step).
     """
+    if integration not in ("euler", "rk4"):
+        raise ValueError(f"unknown integration {integration!r}")
     plan = plan or Plan(p)
     P = np.asarray(P, dtype=float)
     R = P.shape[1]
@@ -94,9 +102,9 @@ def run_numpy(
         if nm else np.zeros((0, R))  # fmt: skip
     dose = P[p.term_param] * p.term_sign[:, None]  # (terms, runs)
     prof = np.asarray(p.term_profile)
+    mid = np.asarray(p.term_profile_mid)
     S = np.repeat(np.asarray(p.stock_initial)[:, None], R, axis=1)
     stages = np.repeat(np.repeat(np.asarray(p.smooth_initial), np.asarray(p.smooth_order))[:, None], R, axis=1)
-    y = np.zeros((p.n_slots, R))
     inflow = np.repeat(np.asarray(p.stock_inflow)[:, None], R, axis=1)
     base = np.asarray(p.aux_base)[:, None]
     lx, ly = p.lookup_x, p.lookup_y
@@ -104,24 +112,47 @@ def run_numpy(
     ind_slots = off + np.asarray(p.stock_indicated)
     sm_src = np.asarray(p.smooth_src)
     dt = p.dt
+    ok = np.ones(R, dtype=bool)
+    guarded = plan.last_stage[plan.log_smooths - ns] if len(plan.log_smooths) else np.zeros(0, dtype=np.int64)
+    rest = ~plan.stage_first
+    previous = np.flatnonzero(rest) - 1
+
+    def evaluate(S, stages, g):
+        """Values (logs, ``y``) and rates (stock flows, stage rates) at states ``S``, ``stages``; ``g``: profiles."""
+        y = np.zeros((p.n_slots, R))
+        # 1. logs of the states that feed effects
+        if len(plan.log_stocks):
+            y[plan.log_stocks] = np.log(S[plan.log_stocks])
+        if len(plan.log_smooths):
+            y[plan.log_smooths] = np.log(stages[plan.last_stage[plan.log_smooths - ns]])
+        # 2. auxiliaries, level by level
+        for s0, s1, e0, e1, A, power, bounded, terms in plan.levels:
+            C = W[e0:e1] * y[src[e0:e1]]
+            for li, edges in bounded:
+                C[edges] = np.log(np.interp(np.exp(C[edges]), lx[li], ly[li]))
+            y[s0:s1] = base[s0 - off : s1 - off] + A @ C
+            for t in terms:
+                if g[t]:
+                    y[off + p.term_target[t]] += np.log(1.0 + dose[t] * g[t])  # the reference multiplies by 1 + dose g
+        # 3. rates
+        flow = (np.exp(y[ind_slots]) - S) / tau
+        flow += inflow
+        for t in plan.inflow_terms:
+            if g[t]:
+                flow[p.term_target[t]] += dose[t] * g[t]
+        rate = None
+        if nm:
+            source = np.where(plan.smooth_from_stock[:, None], S[np.minimum(sm_src, ns - 1)] if ns else 0.0,
+                              np.exp(y[sm_src]))  # fmt: skip
+            target = np.empty_like(stages)
+            target[plan.stage_first] = source
+            target[rest] = stages[previous]
+            rate = (target - stages) * stage_rate
+        return y, flow, rate
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(last + 1):
-            # 1. logs of the states that feed effects
-            if len(plan.log_stocks):
-                y[plan.log_stocks] = np.log(S[plan.log_stocks])
-            if len(plan.log_smooths):
-                y[plan.log_smooths] = np.log(stages[plan.last_stage[plan.log_smooths - ns]])
-            # 2. auxiliaries, level by level
-            for s0, s1, e0, e1, A, power, bounded, terms in plan.levels:
-                C = W[e0:e1] * y[src[e0:e1]]
-                for li, edges in bounded:
-                    C[edges] = np.log(np.interp(np.exp(C[edges]), lx[li], ly[li]))
-                y[s0:s1] = base[s0 - off : s1 - off] + A @ C
-                for t in terms:
-                    g = prof[t, k]
-                    if g:
-                        y[off + p.term_target[t]] += np.log(1.0 + dose[t] * g)  # the reference multiplies by 1 + dose g
+            y, flow, rate = evaluate(S, stages, prof[:, k])
             if k in save_at:
                 j = save_at[k]
                 for i, s in enumerate(save_slots):
@@ -133,22 +164,22 @@ def run_numpy(
                         out[i, j] = np.exp(y[s])
             if k == last:
                 break
-            # 3. rates, from the values at this step
-            flow = (np.exp(y[ind_slots]) - S) / tau
-            flow += inflow
-            for t in plan.inflow_terms:
-                g = prof[t, k]
-                if g:
-                    flow[p.term_target[t]] += dose[t] * g
-            if nm:
-                source = np.where(plan.smooth_from_stock[:, None], S[np.minimum(sm_src, ns - 1)] if ns else 0.0,
-                                  np.exp(y[sm_src]))  # fmt: skip
-                target = np.empty_like(stages)
-                target[plan.stage_first] = source
-                rest = ~plan.stage_first
-                target[rest] = stages[np.flatnonzero(rest) - 1]
-                rate = (target - stages) * stage_rate
-                stages = stages + rate * dt
-            # 4. Euler: every state moves at once
-            S = S + flow * dt
+            if integration == "euler":  # 4. every state moves at once, from the rates at this step
+                S = S + flow * dt
+                if nm:
+                    stages = stages + rate * dt
+            else:  # classic fourth-order Runge-Kutta over the same step
+                h = dt / 2
+                _, f2, r2 = evaluate(S + h * flow, stages + h * rate if nm else stages, mid[:, k])
+                _, f3, r3 = evaluate(S + h * f2, stages + h * r2 if nm else stages, mid[:, k])
+                _, f4, r4 = evaluate(S + dt * f3, stages + dt * r3 if nm else stages, prof[:, k + 1])
+                S = S + (dt / 6) * (flow + 2 * f2 + 2 * f3 + f4)
+                if nm:
+                    stages = stages + (dt / 6) * (rate + 2 * r2 + 2 * r3 + r4)
+            if len(guarded):
+                v = stages[guarded]
+                ok &= ((v >= GUARD_LOW) & (v <= GUARD_HIGH)).all(axis=0)
+            if ns:
+                ok &= ((S >= GUARD_LOW) & (S <= GUARD_HIGH)).all(axis=0)
+    out[..., ~ok] = np.nan  # a run whose state left the guarded range broke down
     return out

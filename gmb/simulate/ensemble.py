@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 ENGINES = ("auto", "numba", "numpy")
+INTEGRATIONS = ("euler", "rk4")
 #: keep every fan-chart value when runs × scenarios × variables × times is at most this
 EXACT_LIMIT = 20_000_000
 #: default runs per chunk (a multiple of the sampling block)
@@ -98,6 +99,7 @@ class Study:
     variables: tuple[str, ...] = ()
     keep: str = "auto"
     engine: str = "auto"
+    integration: str = "euler"
     term_ideas: tuple[str | None, ...] = ()
     _plans: dict = field(default_factory=dict, repr=False)
 
@@ -116,6 +118,7 @@ class Study:
         keep: str = "auto",
         engine: str = "auto",
         baseline: str = "baseline",
+        integration: str = "euler",
     ) -> "Study":
         """A study of ``model`` under ``scenarios`` ({name: interventions}) plus a baseline.
 
@@ -123,7 +126,10 @@ class Study:
         term shared by every scenario that uses it, so its dose draws are shared too.
         ``variables`` (CLD ids or element names; the outcome is always kept) are saved
         every ``every`` time units (default: one time unit) up to the horizon.
+        ``integration``: ``euler`` (as pysd) or ``rk4`` (classic Runge-Kutta, numpy engine).
         """
+        if integration not in INTEGRATIONS:
+            raise InputError(f"unknown integration {integration!r}", field="integration", hint="euler or rk4")
         if method not in METHODS:
             raise InputError(f"unknown sampling method {method!r}", field="method", hint="mc or lhs")
         if keep not in ("auto", "exact", "sketch"):
@@ -171,7 +177,8 @@ class Study:
         return cls(
             program=program, scenarios=(baseline, *scenarios), active=active, seed=_seed(seed), method=method,
             vary=tuple(vary), horizon_step=h_step, save_steps=save_steps, save_slots=slots,
-            variables=tuple(names), keep=keep, engine=engine_for(engine),
+            variables=tuple(names), keep=keep, integration=integration,
+            engine="numpy" if integration == "rk4" else engine_for(engine),  # RK4: numpy engine only
             term_ideas=tuple([None] * n0 + [iv.idea for iv in terms]),
         )  # fmt: skip
 
@@ -219,7 +226,8 @@ class Study:
             "label": "exploratory — what the group's map implies under these assumptions, not a prediction",
             "seed": self.seed, "method": {"mc": "Monte Carlo", "lhs": "Latin hypercube"}[self.method],
             "sampling": "uniform within each range; blocks of %d runs seeded from (seed, block)" % BLOCK,
-            "varied": list(self.vary), "ranges": ranges, "engine": self.engine, "integration": "Euler",
+            "varied": list(self.vary), "ranges": ranges, "engine": self.engine,
+            "integration": {"euler": "Euler", "rk4": "RK4 (classic Runge-Kutta)"}[self.integration],
             "dt": p.dt, "unit": p.unit, "horizon": self.horizon,
             "model_notes": list(getattr(p.model, "notes", ()) or ()),
         }  # fmt: skip
@@ -268,7 +276,8 @@ def run_parameters(study: Study, P: np.ndarray, scenarios: Sequence[int] | None 
     else:
         from gmb.simulate.engine_numpy import run_numpy
 
-        out = run_numpy(p, big, save_slots=study.save_slots, save_steps=study.save_steps, plan=study.plan())
+        out = run_numpy(p, big, save_slots=study.save_slots, save_steps=study.save_steps, plan=study.plan(),
+                        integration=study.integration)  # fmt: skip
     # (variables, times, scenarios * runs) -> (scenarios, variables, times, runs)
     return out.reshape(out.shape[0], out.shape[1], len(which), runs).transpose(2, 0, 1, 3)
 

@@ -35,6 +35,29 @@ from gmb.errors import NotFoundError, SimulationError
 __all__ = ["Program", "compile_model", "step_times"]
 
 
+def _rebuild_model(cls, fields):
+    return cls(**fields)
+
+
+def _reduce_model(model):
+    # StockFlowModel keeps a read-only name index (a mappingproxy, which pickle refuses): pickle the
+    # fields and rebuild, so a Study (and its model) can travel to other processes (e.g. dask workers)
+    from dataclasses import fields
+
+    return _rebuild_model, (type(model), {f.name: getattr(model, f.name) for f in fields(model) if f.init})
+
+
+def _register_pickling() -> None:
+    import copyreg
+
+    from gmb.stockflow.model import StockFlowModel
+
+    copyreg.pickle(StockFlowModel, _reduce_model)
+
+
+_register_pickling()
+
+
 def step_times(start: float, dt: float, steps: int) -> np.ndarray:
     """The clock at each step, accumulated as pysd (and the reference simulator) do: ``t + dt``."""
     out = np.empty(steps + 1)
@@ -85,7 +108,8 @@ class Program:
     term_target: np.ndarray  # aux index or stock index
     term_param: np.ndarray  # dose parameter index
     term_sign: np.ndarray
-    term_profile: np.ndarray  # (n_terms, steps + 1)
+    term_profile: np.ndarray  # (n_terms, steps + 1): g at each step's time
+    term_profile_mid: np.ndarray  # (n_terms, steps + 1): g half a step later (for RK4)
     term_keys: tuple[str, ...]
     # parameters: model constants, then doses
     param_names: tuple[str, ...]
@@ -246,7 +270,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         channel = resolve_channel(model, iv.variable, iv.channel)
         terms.append((iv.model_copy(update={"channel": channel}), channel, model.input_for(iv.variable, channel)))
 
-    t_ch, t_tg, t_par, t_sg, t_prof, t_keys = [], [], [], [], [], []
+    t_ch, t_tg, t_par, t_sg, t_prof, t_mid, t_keys = [], [], [], [], [], [], []
     stock_pos = {s.name: i for i, s in enumerate(stocks)}
     for n, (iv, channel, inp) in enumerate(terms):
         if channel == "inflow":
@@ -271,6 +295,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         p_ref.append(key)
         t_sg.append(iv.sign)
         t_prof.append(np.asarray(iv.profile(times, model.time.dt), dtype=float))
+        t_mid.append(np.asarray(iv.profile(times + model.time.dt / 2, model.time.dt), dtype=float))
 
     variables = {}
     for el in model.variables:
@@ -296,6 +321,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         smooth_initial=arr([m.initial for m in smooths]), stage_ptr=arr(stage_ptr, np.int64),
         term_channel=arr(t_ch, np.int64), term_target=arr(t_tg, np.int64), term_param=arr(t_par, np.int64),
         term_sign=arr(t_sg), term_profile=arr(np.array(t_prof).reshape(len(terms), len(times))),
+        term_profile_mid=arr(np.array(t_mid).reshape(len(terms), len(times))),
         term_keys=tuple(t_keys),
         param_names=tuple(p_names), param_nominal=arr(p_nom), param_low=arr(p_low), param_high=arr(p_high),
         param_kind=tuple(p_kind), param_ref=tuple(p_ref),
