@@ -106,6 +106,18 @@ def test_streamed_sketches_are_identical_too(sweep, cluster):
     equal(got.fan("baseline"), local.fan("baseline"))
 
 
+def test_rk4_runs_on_the_cluster_too(sweep, cluster):
+    from dataclasses import replace
+
+    from gmb.simulate.ensemble import run_study
+
+    study = replace(sweep, integration="rk4", engine="numpy", _plans={})
+    local = run_study(study, 400, chunk=100)
+    assert not np.array_equal(local.horizon, run_study(sweep, 400, chunk=100).horizon)  # really another method
+    got = run_study(study, 400, chunk=100, backend=cluster)
+    assert np.array_equal(got.horizon, local.horizon) and np.array_equal(got.values, local.values)
+
+
 def test_sub_bundle_groups_do_not_change_a_bit(sweep, cluster):
     """Scenarios cut into groups of 2 (→ 3 groups × 6 grains = 18 items) give the engine's own numbers."""
     from gmb.simulate.ensemble import run_study
