@@ -48,8 +48,8 @@ import numpy as np
 
 from gmb.errors import InputError, NotFoundError
 from gmb.scenarios.settings import Scenarios, ideas_of
-from gmb.simulate.ensemble import CHUNK, Result, Study, run_parameters, run_study
-from gmb.simulate.sampling import VARY, draw
+from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
+from gmb.simulate.sampling import VARY
 
 __all__ = [
     "fan_charts",
