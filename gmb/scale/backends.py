@@ -224,7 +224,7 @@ def _result(fut: Any) -> Any:
     except KilledWorker as exc:
         raise ClusterError(
             f"a chunk kept killing its workers and was given up ({exc})",
-            hint="the workers may be short of memory: use smaller chunks (--chunk-size) or bigger workers",
+            hint="the workers may be short of memory: fewer runs per chunk (chunk=) or workers with more memory",
         ) from None
     except (FutureCancelledError, OSError) as exc:
         raise ClusterError(f"the cluster lost the work: {exc}") from None
@@ -234,7 +234,7 @@ def _result(fut: Any) -> Any:
 
 
 def _check_address(address: str, deadline: float) -> str:
-    """The normalised address, once a scheduler has answered there; clear errors within ``timeout`` seconds.
+    """The normalised address, once a scheduler has answered there; clear errors before ``deadline``.
 
     Two steps, so that nothing hangs and no half-made ``Client`` is left behind:
     a plain TCP connect (a refused or unknown host fails at once), then Dask's
@@ -361,12 +361,19 @@ def open_backend(
         finally:
             dask_client.close()
         return
-    cluster = distributed.LocalCluster(
-        n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,
-        # any free port for the dashboard: never clash with another cluster; and no log noise on the terminal
-        # (a worker logs a failed heartbeat when the machine is busy): failures that matter raise in map()
-        dashboard_address=":0", silence_logs=logging.CRITICAL,
-    )  # fmt: skip
+    try:
+        cluster = distributed.LocalCluster(
+            n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,
+            # any free port for the dashboard: never clash with another cluster; and no log noise on the terminal
+            # (a worker logs a failed heartbeat when the machine is busy): failures that matter raise in map()
+            dashboard_address=":0", silence_logs=logging.CRITICAL,
+        )  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - e.g. worker processes that cannot start
+        raise ClusterError(
+            f"could not start a local Dask cluster: {type(exc).__name__}: {exc}",
+            hint="in a script, open it under `if __name__ == \"__main__\":` (workers are spawned and import the "
+            "script); or give --scheduler",
+        ) from None
     try:
         with distributed.Client(cluster, set_as_default=False) as dask_client:
             yield DaskBackend(dask_client, retries=retries, progress=progress)
