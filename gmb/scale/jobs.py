@@ -24,6 +24,10 @@ fixed, the answer is bit-identical on every backend and for every chunking.
 ...         return sum(parts, [])
 >>> run_job(Squares(), chunks=3) == run_job(Squares(), chunk_size=1) == [i * i for i in range(10)]
 True
+>>> seen = []
+>>> _ = run_job(Squares(), chunks=2, progress=lambda done, size: seen.append((done, size)))
+>>> seen
+[(5, 10), (10, 10)]
 """
 
 from __future__ import annotations
