@@ -58,7 +58,7 @@ def main() -> None:
     from gmb.scale import open_backend
     from gmb.scale.ensembles import horizon_values
     from gmb.scenarios.settings import default_scenarios
-    from gmb.simulate.ensemble import Study, _radius
+    from gmb.simulate.ensemble import Study, spectral_radii
     from gmb.simulate.sampling import draw
     from gmb.simulate.synthetic import synthetic_cld, synthetic_model
 
@@ -115,7 +115,7 @@ def main() -> None:
 
     sample = draw(study.program, seed=7, start=0, runs=32)
     t = time.perf_counter()
-    _radius(study, sample)
+    spectral_radii(study, sample)
     per_draw = (time.perf_counter() - t) / sample.shape[1]
     print(f"loop-radius diagnostic      : {per_draw * 1e3:8.2f} ms per draw (n x n eigenvalues, n = "
           f"{len(model.variables)}); {args.runs} draws would add {per_draw * args.runs:.0f} s on one core "

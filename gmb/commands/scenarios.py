@@ -347,6 +347,7 @@ def sensitivity(
     as_json: bool = JsonOpt,
 ) -> None:
     """Which links (and times, doses) drive the spread of a scenario's effect: Sobol indices (SALib)."""
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
@@ -367,9 +368,11 @@ def sensitivity(
         print_json(_public(r))
         return
     con = console()
-    t = Table(title=f"What drives the spread of '{escape(scenario)}''s effect (Sobol indices, exploratory)")
-    for col in ("parameter", "total ST", "first-order S1"):
-        t.add_column(col, justify="left" if col == "parameter" else "right")
+    t = Table(title=f"What drives the spread of the effect of {escape(scenario)} (Sobol indices, exploratory)",
+              box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
+    t.add_column("parameter", max_width=60 if console().width >= 100 else 44, no_wrap=True, overflow="ellipsis")
+    for col in ("total ST", "first-order S1"):
+        t.add_column(col, justify="right", no_wrap=True)
     for row in r["parameters"]:
         t.add_row(escape(row["label"]), f"{row['ST']:.3f} ± {row['ST_conf']:.3f}",
                   f"{row['S1']:.3f} ± {row['S1_conf']:.3f}")  # fmt: skip
@@ -377,6 +380,13 @@ def sensitivity(
     meta = r["meta"]
     con.print(f"[dim]{meta['simulations']} simulations ({meta['sampler']}, seed {meta['seed']}); ST: share of the "
               "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
+    if not meta.get("converged", True):
+        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1 or intervals wider "
+                  "than the values): the effect's distribution is too heavy-tailed for this sample — typical when "
+                  "reinforcing loops run away. Use more --samples, or stable strengths ('stability': 'scale').")
+    if meta.get("base_samples_left_out"):
+        con.print(f"[yellow]note:[/yellow] {meta['base_samples_left_out']} of {meta['base_samples']} base samples "
+                  "were left out: a run in them overflowed.")  # fmt: skip
 
 
 # -- gmb scenarios -------------------------------------------------------------------------------------
@@ -432,6 +442,7 @@ def simulate_ensemble(
     workers: Optional[int] = None,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
@@ -460,12 +471,14 @@ def simulate_ensemble(
         return
     con = console()
     m = r["meta"]
-    t = Table(title=f"Effect on {escape(str(m['outcome']))} after {m['horizon']:g} {escape(r['unit'])} (exploratory)")
-    for col in ("scenario", "median", "50 % interval", "90 % interval", "P(improves)"):
-        t.add_column(col, justify="left" if col == "scenario" else "right")
+    t = Table(title=f"Effect on {escape(str(m.get('outcome_label') or m['outcome']))} after {m['horizon']:g} "
+                    f"{escape(r['unit'])} (exploratory)", box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
+    t.add_column("scenario", max_width=30, no_wrap=True, overflow="ellipsis")
+    for col in ("effect", "50 %", "90 %", "P(up)" if m.get("better") != "down" else "P(down)"):
+        t.add_column(col, justify="right", no_wrap=True, min_width=11 if "%" in col and col[0].isdigit() else 5)
     for s, e in r["effects"].items():
-        t.add_row(escape(s), _num(e["median"]), f"{_num(e['p25'])} … {_num(e['p75'])}",
-                  f"{_num(e['p5'])} … {_num(e['p95'])}", _pct(e["p_improves"]))  # fmt: skip
+        t.add_row(escape(s), _num(e["median"], 2), _rng(e["p25"], e["p75"]), _rng(e["p5"], e["p95"]),
+                  _pct(e["p_improves"]))  # fmt: skip
     con.print(t)
     con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time) for {len(r['charts'])} scenario × variable "
               f"pairs: use --json; the outcome's are saved in {escape(str(saved))} for gmb report.[/dim]")  # fmt: skip

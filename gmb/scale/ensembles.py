@@ -115,7 +115,7 @@ class HorizonJob:
         return len(self.groups) * self.grains
 
     def run(self, start: int, stop: int) -> list:
-        from gmb.simulate.ensemble import _radius, run_parameters
+        from gmb.simulate.ensemble import run_parameters, spectral_radii
         from gmb.simulate.sampling import draw
 
         study, p = self.study, self.study.program
@@ -127,7 +127,7 @@ class HorizonJob:
                 first, k = _grain(r, self.chunk, self.runs)
                 P = draw(p, seed=study.seed, start=first, runs=k, method=study.method, vary=study.vary)
                 values = run_parameters(study, P, scenarios=which)[:, slot, -1, :]
-                radius = _radius(study, P) if g == 0 and self.radius else None  # once per draw, not per group
+                radius = spectral_radii(study, P) if g == 0 and self.radius else None  # once per draw, not per group
                 out.append((which.start, first, values, radius))
         return out
 

@@ -53,6 +53,7 @@ __all__ = [
     "reduce_chunks",
     "run_study",
     "run_parameters",
+    "spectral_radii",
     "engine_for",
     "ENGINES",
     "EXACT_LIMIT",
@@ -282,7 +283,7 @@ def run_parameters(study: Study, P: np.ndarray, scenarios: Sequence[int] | None 
     return out.reshape(out.shape[0], out.shape[1], len(which), runs).transpose(2, 0, 1, 3)
 
 
-def _radius(study: Study, P: np.ndarray) -> np.ndarray:
+def spectral_radii(study: Study, P: np.ndarray) -> np.ndarray:
     """Spectral radius of W (w[i, j] = s·e for link j -> i) for each draw: >= 1 means runaway loops."""
     m = study.program.model
     if m is None or not m.effects:
@@ -311,7 +312,7 @@ def run_chunk(study: Study, start: int, runs: int, *, total: int | None = None) 
         values, sketch = out, None
     else:
         values, sketch = None, Sketch.of(np.moveaxis(out, -1, 0))
-    return Chunk(start, runs, horizon, values, sketch, _radius(study, P))
+    return Chunk(start, runs, horizon, values, sketch, spectral_radii(study, P))
 
 
 @dataclass(frozen=True, eq=False)

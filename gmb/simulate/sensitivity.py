@@ -1,13 +1,15 @@
 """Which uncertain parameters drive the spread of a scenario's effect: Sobol indices via SALib.
 
-The effect of a scenario at the horizon (outcome minus baseline, same draw) is a
-function of the uncertain parameters — link elasticities, adjustment and delay
+The effect of a scenario at the horizon (by default as the log ratio of the
+outcome with and without the scenario, same draw) is a function of the uncertain parameters — link elasticities, adjustment and delay
 times, doses. Saltelli's scheme (``SALib.sample.sobol``, a scrambled Sobol
 sequence, seeded) chooses ``N · (D + 2)`` parameter sets; the engine runs them
 under the baseline and the scenario; ``SALib.analyze.sobol`` returns for each
 parameter its first-order index ``S1`` (the share of the effect's variance it
 explains alone) and total index ``ST`` (alone and in interaction), with
-bootstrap confidence intervals. Parameters are named by what they belong to —
+bootstrap confidence intervals. A base sample whose block of runs contains a
+run that broke down (overflow) is left out whole (counted in the output).
+Parameters are named by what they belong to —
 for an elasticity, its link with the labels of cause and effect.
 
 >>> from gmb.simulate.synthetic import chain_model
@@ -53,8 +55,13 @@ def describe_parameter(study: Study, i: int) -> str:
 
 
 def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None, top: int | None = None,
-          resamples: int = 100) -> dict[str, Any]:  # fmt: skip
+          resamples: int = 100, output: str = "log_ratio") -> dict[str, Any]:  # fmt: skip
     """First-order and total Sobol indices of ``scenario``'s effect at the horizon, largest total first.
+
+    ``output``: ``log_ratio`` (default) analyses ``log(outcome with / outcome without)`` — the effect
+    in relative terms, which stays finite in variance when reinforcing loops run away (variances of
+    raw effects spanning many orders of magnitude are dominated by a few runs); ``effect`` analyses
+    the difference itself (the quantity the ranking reports; nearly the same for small effects).
 
     ``n`` is Saltelli's base sample size (a power of two); the engine runs
     ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters.
@@ -62,6 +69,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
+    if output not in ("log_ratio", "effect"):
+        raise InputError(f"output must be log_ratio or effect, got {output!r}", field="output")
     if n < 2 or n & (n - 1):
         raise InputError(f"n must be a power of two >= 2, got {n}", field="n")
     s = study.scenarios.index(scenario) if scenario in study.scenarios else None
@@ -80,13 +89,25 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     P[idx] = X.T
     slot = list(study.save_slots).index(p.outcome_slot)
     out = run_parameters(study, P, scenarios=[0, s])
-    Y = out[1, slot, -1] - out[0, slot, -1]
-    bad = ~np.isfinite(Y)
-    if bad.any():
-        raise SimulationError(f"{int(bad.sum())} of {len(Y)} runs broke down (overflow); Sobol indices need all",
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if output == "log_ratio":  # log(outcome with the scenario / outcome at baseline)
+            Y = np.log(out[1, slot, -1]) - np.log(out[0, slot, -1])
+        else:
+            Y = out[1, slot, -1] - out[0, slot, -1]
+    # Saltelli's design is N blocks of D + 2 rows (one base sample each): a block with a run that broke down
+    # (overflow) is left out whole, which keeps the design's structure for the remaining base samples
+    blocks = Y.reshape(n, len(idx) + 2)
+    keep = np.isfinite(blocks).all(axis=1)
+    if keep.sum() < 2:
+        raise SimulationError(f"{int((~keep).sum())} of {n} base samples have a run that broke down (overflow)",
                               hint="use bounded effects or stable strengths")  # fmt: skip
-    Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples, seed=seed,
-                         print_to_console=False)  # fmt: skip
+    Y = blocks[keep].ravel()
+    import warnings
+
+    with warnings.catch_warnings():  # SALib warns about constant outputs; our convergence check reports instead
+        warnings.simplefilter("ignore")
+        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples, seed=seed,
+                             print_to_console=False)  # fmt: skip
     rows = [
         {"parameter": p.param_names[i], "kind": p.param_kind[i], "ref": p.param_ref[i],
          "label": describe_parameter(study, i), "S1": float(Si["S1"][k]), "S1_conf": float(Si["S1_conf"][k]),
@@ -94,9 +115,14 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         for k, i in enumerate(idx)
     ]  # fmt: skip
     rows.sort(key=lambda r: (-r["ST"], r["parameter"]))
+    # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged
+    converged = all(-0.05 <= r["ST"] <= 1.05 and r["ST_conf"] <= max(0.05, r["ST"]) for r in rows)
     return {
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
                  "dimensions": len(idx), "simulations": int(2 * X.shape[0]), "sampler": "Saltelli (SALib, scrambled Sobol)",
+                 "base_samples_left_out": int((~keep).sum()), "converged": converged,
+                 "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
+                            "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
                  "variance": float(np.var(Y)), "mean_effect": float(np.mean(Y))},  # fmt: skip
         "parameters": rows[:top] if top else rows,
     }
