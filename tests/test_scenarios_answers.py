@@ -92,7 +92,8 @@ def test_bundle_effect_equals_a_separate_run_of_the_bundle(bystander):
     r = attribute(m, G, sc, ideas, runs=200, seed=9)
     f = fan_charts(m, sc, ideas=[], bundles={"three": ideas}, runs=200, seed=9)
     assert f["effects"]["three"]["median"] == pytest.approx(r["bundle_effect"]["median"], rel=1e-12)
-    assert r["interaction_effect"]["mean"] == pytest.approx(r["bundle_effect"]["mean"] - r["sum_of_solo_effects"]["mean"])
+    bundle, solo = r["bundle_effect"]["mean"], r["sum_of_solo_effects"]["mean"]
+    assert r["interaction_effect"]["mean"] == pytest.approx(bundle - solo)
 
 
 def test_sampled_permutations_approach_the_exact_values(bystander):

@@ -1,7 +1,6 @@
 """The ensemble engine agrees with the reference simulator and pysd; no intervention means no effect;
 draws are reproducible bit for bit and independent of chunking."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -327,7 +327,8 @@ def print_attribution(r: dict, con, path: Path | None = None) -> None:
     con.print(t)
     con.print(f"[dim]Shapley, alone and interaction (Shapley minus alone) are medians over the draws; share = "
               f"the idea's Shapley value / the bundle's effect, averaged over draws (shares add up to 100 %; largest "
-              f"relative deviation of a draw's sum from its bundle effect {m['efficiency_max_error']:.1e}). Interaction "
+              f"relative deviation of a draw's sum from its bundle effect {m['efficiency_max_error']:.1e}). "
+              f"Interaction "
               f"part of the bundle: its effect minus the sum of solo effects = {_num(inter['median'])} (median; solo "
               f"effects sum to {_num(solo['median'])}).[/dim]")  # fmt: skip
     _footer(con, m, path)

@@ -40,7 +40,6 @@ True
 
 from __future__ import annotations
 
-from itertools import combinations
 from math import factorial
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -266,7 +265,8 @@ def rank_ideas(
         e = effects[i]
         feas = (info.get(i) or {}).get("feasibility")
         rows.append({
-            "idea": i, "label": _label(info.get(i) or {}, i, lang), **{k: e[k] for k in ("median", "p5", "p25", "p75", "p95")},
+            "idea": i, "label": _label(info.get(i) or {}, i, lang),
+            **{k: e[k] for k in ("median", "p5", "p25", "p75", "p95")},
             "p_improves": e["p_improves"], "feasibility": feas, "votes": votes[i],
             "low": e["p5"], "high": e["p95"], "p_improve": e["p_improves"],  # the report's names (90 % interval)
             "score": combined_score(sign * e["median"], feas, votes[i], max_effect=max_effect, max_votes=max_votes,

@@ -90,7 +90,10 @@ _LG1, _LG2, _LG3, _LG4 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.8
 _LG5, _LG6, _LG7 = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
 
 if _HAVE_NUMBA:
-    _OPTS = dict(error_model="numpy", cache=not __import__("os").environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
+    import os
+
+    # cache compiled code next to this file (or per user); GMB_NO_CACHE=1 to inspect fresh builds
+    _OPTS = dict(error_model="numpy", cache=not os.environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
 
     @intrinsic
     def _i2f(typingctx, x):  # reinterpret the bits of an int64 as a float64
@@ -304,13 +307,14 @@ if _HAVE_NUMBA:
         acc = np.empty(R)
         src = np.empty(R)
         ok = np.ones(R, dtype=np.bool_)
+        # 1. logs of the delayed values that feed effects (stocks are kept as logs); afterwards they are
+        # updated where the stages move (step 3): nothing reads them between there and the next step's effects
+        for m in range(nm):
+            if log_state[ns + m]:
+                j = stage_ptr[m + 1] - 1
+                for r in range(R):
+                    y[ns + m, r] = _flog_fast(stages[j, r])
         for k in range(last + 1):
-            # 1. logs of the delayed values that feed effects (stocks are kept as logs)
-            for m in range(nm):
-                if log_state[ns + m]:
-                    j = stage_ptr[m + 1] - 1
-                    for r in range(R):
-                        y[ns + m, r] = _flog_fast(stages[j, r])
             # 2. auxiliaries in evaluation order
             for a in range(na):
                 b = aux_base[a]
@@ -384,19 +388,15 @@ if _HAVE_NUMBA:
                 for jj in range(stage_ptr[m + 1] - 1, p0, -1):
                     for r in range(R):
                         stages[jj, r] = stages[jj, r] + (stages[jj - 1, r] - stages[jj, r]) * srate[m, r]
-                s = smooth_src[m]
-                if s < ns:
-                    for r in range(R):
-                        src[r] = fexp(y[s, r])
-                else:
-                    for r in range(R):
-                        src[r] = _fexp_fast(y[s, r])
+                s = smooth_src[m]  # a stock (its log, guarded) or an auxiliary (a log; extremes are clamped)
                 for r in range(R):
-                    stages[p0, r] = stages[p0, r] + (src[r] - stages[p0, r]) * srate[m, r]
-                if log_state[ns + m]:
+                    stages[p0, r] = stages[p0, r] + (_fexp_fast(y[s, r]) - stages[p0, r]) * srate[m, r]
+                if log_state[ns + m]:  # the delayed value's log for the next step's effects, and its guard
                     j = stage_ptr[m + 1] - 1
                     for r in range(R):
-                        ok[r] &= np.uint64(_f2i(stages[j, r]) - _GUARD_LOW_BITS) <= _GUARD_SPAN
+                        v = stages[j, r]
+                        y[ns + m, r] = _flog_fast(v)
+                        ok[r] &= np.uint64(_f2i(v) - _GUARD_LOW_BITS) <= _GUARD_SPAN
             # 4. stocks: each flow reads only its own stock and the auxiliaries
             for s in range(ns):
                 ia = off + stock_indicated[s]

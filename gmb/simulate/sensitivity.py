@@ -1,7 +1,8 @@
 """Which uncertain parameters drive the spread of a scenario's effect: Sobol indices via SALib.
 
 The effect of a scenario at the horizon (by default as the log ratio of the
-outcome with and without the scenario, same draw) is a function of the uncertain parameters — link elasticities, adjustment and delay
+outcome with and without the scenario, same draw) is a function of the
+uncertain parameters — link elasticities, adjustment and delay
 times, doses. Saltelli's scheme (``SALib.sample.sobol``, a scrambled Sobol
 sequence, seeded) chooses ``N · (D + 2)`` parameter sets; the engine runs them
 under the baseline and the scenario; ``SALib.analyze.sobol`` returns for each
@@ -119,7 +120,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     converged = all(-0.05 <= r["ST"] <= 1.05 and r["ST_conf"] <= max(0.05, r["ST"]) for r in rows)
     return {
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
-                 "dimensions": len(idx), "simulations": int(2 * X.shape[0]), "sampler": "Saltelli (SALib, scrambled Sobol)",
+                 "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
+                 "sampler": "Saltelli (SALib, scrambled Sobol)",
                  "base_samples_left_out": int((~keep).sum()), "converged": converged,
                  "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
                             "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
