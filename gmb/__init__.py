@@ -47,9 +47,11 @@ _WHERE = {
         "plot_attribution", "plot_loop_counts", "save_figure",
     ),
     "gmb.io": ("read_any", "write_any", "read_edge_csv", "read_sdai_json"),
+    "gmb.scale": ("open_backend",),
     "gmb.errors": (
         "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
         "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+        "ClusterError",
     ),
 }  # fmt: skip
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}

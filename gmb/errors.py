@@ -29,6 +29,7 @@ __all__ = [
     "GmbWarning",
     "warn",
     "AccessError",
+    "ClusterError",
 ]
 
 
@@ -68,6 +69,10 @@ class GmbError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+    def __reduce__(self):
+        # Errors cross process boundaries (Dask workers): keep the type and every field, not just the text.
+        return _rebuild, (type(self), self.message, self.file, self.line, self.field, self.hint)
 
     def located(self, *, file: str | None = None, line: int | None = None) -> "GmbError":
         """Return a copy of this error with a file/line filled in where missing."""
@@ -145,3 +150,11 @@ def warn(message: str, *, file: str | None = None, line: int | None = None, fiel
 
 class AccessError(GmbError):
     """A request without the right to do what it asks (wrong key, wrong session, not the facilitator)."""
+
+
+class ClusterError(SimulationError):
+    """A Dask cluster cannot be reached, or lost the work it was given."""
+
+
+def _rebuild(cls, message, file, line, field, hint):
+    return cls(message, file=file, line=line, field=field, hint=hint)

@@ -19,8 +19,10 @@ PINNED = {
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
     "read_any", "write_any", "read_edge_csv", "read_sdai_json",
+    "open_backend",
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
     "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
+    "ClusterError",
 }  # fmt: skip
 
 
@@ -45,7 +47,7 @@ def test_cli_import_stays_light():
     import sys
 
     code = (
-        "import sys, gmb.cli; heavy = [m for m in ('pysd', 'pyvis', 'matplotlib', 'pandas', 'xarray', 'scipy')"
+        "import sys, gmb.cli; heavy = [m for m in ('pysd', 'pyvis', 'matplotlib', 'pandas', 'xarray', 'scipy', 'dask')"
         " if m in sys.modules]; print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

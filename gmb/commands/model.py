@@ -16,6 +16,7 @@ from typing import Any, Optional
 import typer
 
 from gmb.commands.common import console, load_source, print_json
+from gmb.commands import scale as scale_opts
 
 __all__ = ["register", "build", "Built", "convert", "simulate", "demo_step", "baseline_table"]
 
@@ -179,6 +180,9 @@ def simulate(
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
     integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
+    backend: Optional[str] = scale_opts.BackendOpt,
+    scheduler: Optional[str] = scale_opts.SchedulerOpt,
+    workers: Optional[int] = scale_opts.WorkersOpt,
 ) -> None:
     """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
 
@@ -195,8 +199,12 @@ def simulate(
 
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
-                          out=out, integration=integration, as_json=as_json)  # fmt: skip
+                          out=out, integration=integration, as_json=as_json, backend=backend,
+                          scheduler=scheduler, workers=workers)  # fmt: skip
         return
+    if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
+        raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",
+                         hint="add --runs N for an ensemble")  # fmt: skip
 
     if engine not in ("native", "pysd"):
         raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 import typer
 
+from gmb.commands import scale as scale_opts
 from gmb.commands.common import console, err_console, print_json
 
 __all__ = [
@@ -188,14 +189,19 @@ def rank(
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
+    backend: Optional[str] = scale_opts.BackendOpt,
+    scheduler: Optional[str] = scale_opts.SchedulerOpt,
+    workers: Optional[int] = scale_opts.WorkersOpt,
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
     from gmb.scenarios.answers import rank_ideas
 
     b, sc, path = _prepare(name, assumptions, out)
-    with _Bar("ranking ideas", not as_json) as bar:
+    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ranking ideas", not as_json) as bar:
         r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
-                       lang=_lang(b, lang), engine=engine, integration=integration, progress=bar)  # fmt: skip
+                       lang=_lang(b, lang), engine=engine, integration=integration, progress=bar,
+                       backend=be)  # fmt: skip
+        r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "ranking.json", r)
     if as_json:
@@ -255,16 +261,21 @@ def attribute(
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
+    backend: Optional[str] = scale_opts.BackendOpt,
+    scheduler: Optional[str] = scale_opts.SchedulerOpt,
+    workers: Optional[int] = scale_opts.WorkersOpt,
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
     from gmb.scenarios.answers import attribute as shapley
 
     b, sc, path = _prepare(name, assumptions, out)
     ideas = resolve_bundle(sc, bundle)
-    with _Bar(f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles", not as_json) as bar:
+    label = f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles"
+    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar(label, not as_json) as bar:
         r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
                     permutations=permutations, lang=_lang(b, lang), engine=engine, integration=integration,
-                    progress=bar)  # fmt: skip
+                    progress=bar, backend=be)  # fmt: skip
+        r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     saved = _save(b, "attribution.json", r)
     if as_json:
@@ -427,6 +438,9 @@ def simulate_ensemble(
     engine: str = "auto",
     integration: str = "euler",
     as_json: bool = False,
+    backend: Optional[str] = None,
+    scheduler: Optional[str] = None,
+    workers: Optional[int] = None,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
     from rich import box
@@ -444,10 +458,11 @@ def simulate_ensemble(
             bundles[item] = resolve_bundle(sc, item)
     if not scenario:
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
-    with _Bar("ensemble runs", not as_json) as bar:
+    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ensemble runs", not as_json) as bar:
         r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
                        method=method, horizon=horizon, every=every, engine=engine, integration=integration,
-                       progress=bar)  # fmt: skip
+                       progress=bar, backend=be)  # fmt: skip
+        r["meta"]["backend"] = be.describe()
     r["meta"]["scenarios_file"] = str(path)
     from gmb.scenarios.answers import behaviour
 

@@ -47,8 +47,8 @@ import numpy as np
 
 from gmb.errors import InputError, NotFoundError
 from gmb.scenarios.settings import Scenarios, ideas_of
-from gmb.simulate.ensemble import CHUNK, Result, Study, run_parameters, run_study
-from gmb.simulate.sampling import VARY, draw
+from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
+from gmb.simulate.sampling import VARY
 
 __all__ = [
     "fan_charts",
@@ -167,6 +167,7 @@ def fan_charts(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``."""
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
@@ -174,7 +175,7 @@ def fan_charts(
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
                    horizon=horizon, variables=variables, every=every, engine=engine,
                    integration=integration)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress)
+    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     return _fans(result, scenarios, ideas, bundles)
 
 
@@ -240,6 +241,7 @@ def rank_ideas(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
@@ -251,7 +253,7 @@ def rank_ideas(
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
                    every=10**9, engine=engine, integration=integration)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress)
+    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
@@ -335,6 +337,7 @@ def attribute(
     integration: str = "euler",
     chunk: int = 256,
     progress: Progress = None,
+    backend: Any = None,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
@@ -370,24 +373,11 @@ def attribute(
              for m in masks if m}  # fmt: skip
     study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine,
                    integration=integration)  # fmt: skip
-    # scenario order in the study: baseline (mask 0), then masks[1:] in order
-    V = np.empty((len(masks), runs))
-    p = study.program
-    slot = list(study.save_slots).index(p.outcome_slot)
-    done = 0
-    radius = []
-    from gmb.simulate.ensemble import spectral_radii
+    # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
+    # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
+    from gmb.scale.ensembles import horizon_values
 
-    for start in range(0, runs, chunk):
-        k = min(chunk, runs - start)
-        P = draw(p, seed=study.seed, start=start, runs=k, method=method, vary=study.vary)
-        out = run_parameters(study, P)  # (scenarios, variables, times, runs)
-        V[:, start : start + k] = out[:, slot, -1, :]
-        radius.append(spectral_radii(study, P))
-        done += k
-        if progress:
-            progress(done, runs)
-    radius = np.concatenate(radius)
+    V, radius = horizon_values(study, runs, chunk=chunk, backend=backend, progress=progress)
     sign = _sign(scenarios)
     base = V[0].copy()
     V = V - base  # v(S): effect of sub-bundle S, run by run

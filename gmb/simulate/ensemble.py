@@ -395,10 +395,18 @@ def reduce_chunks(study: Study, chunks: Iterable[Chunk]) -> Result:
 
 
 def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
-              progress: Callable[[int, int], None] | None = None) -> Result:  # fmt: skip
-    """Run ``runs`` runs of ``study`` chunk by chunk; ``progress(done, runs)`` after each chunk."""
+              progress: Callable[[int, int], None] | None = None, backend: Any = None) -> Result:  # fmt: skip
+    """Run ``runs`` runs of ``study`` chunk by chunk; ``progress(done, runs)`` after each chunk.
+
+    ``backend`` (``"dask"``, ``"tcp://host:8786"``, an open :class:`gmb.scale.Backend`...) runs the
+    chunks as tasks there instead (:func:`gmb.scale.ensembles.run_study_on`): the same result, bit for bit.
+    """
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise InputError(f"need at least one run, got {runs!r}", field="runs")
+    if backend is not None:
+        from gmb.scale.ensembles import run_study_on
+
+        return run_study_on(study, runs, chunk=chunk, backend=backend, progress=progress)
     chunk = max(1, int(chunk))
     chunks = []
     for start in range(0, runs, chunk):
