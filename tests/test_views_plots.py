@@ -35,14 +35,29 @@ def test_behaviour_draws_median_and_both_bands_from_the_data():
     fig = plot_behaviour({"baseline": Band(times=band.times, median=np.ones_like(band.times)), "Krea-café": band},
                          ylabel="Børns trivsel (indeks)")  # fmt: skip
     ax = fig.axes[0]
-    medians = [line for line in ax.get_lines() if line.get_label().endswith("median")]
-    assert [m.get_label() for m in medians] == ["baseline: median", "Krea-café: median"]
+    medians = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [m.get_label() for m in medians] == ["baseline", "Krea-café"]
     np.testing.assert_allclose(medians[1].get_ydata(), band.median)
     polys = ax.collections  # 90 % then 50 % band for the idea, none for the baseline
     assert len(polys) == 2
     ys = polys[0].get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(band.p5.min()) and ys.max() == pytest.approx(band.p95.max())
     assert ax.get_ylabel() == "Børns trivsel (indeks)"
+
+
+def test_behaviour_with_many_scenarios_bands_only_first_and_last_and_keeps_the_axes():
+    """Nine scenarios (baseline, seven ideas, the bundle): readable, not a legend that eats the plot."""
+    band = _fan()
+    many = {f"s{i}": band for i in range(9)}
+    fig = plot_behaviour(many, xlabel="time (month)")
+    ax = fig.axes[0]
+    assert len([ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]) == 9
+    assert len(ax.collections) == 4  # 90 % and 50 % bands of s0 and s8 only
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    fig_box = fig.get_window_extent()
+    assert box.height > 0.5 * fig_box.height and box.width > 0.4 * fig_box.width
+    assert ax.get_xlabel() == "time (month)"
 
 
 def test_behaviour_rejects_bad_series():

@@ -144,7 +144,8 @@ def _footer(con, meta: dict, path: Path | None) -> None:
     if share:
         con.print(f"[yellow]warning:[/yellow] in {share:.0%} of the draws reinforcing loops run away (spectral "
                   "radius >= 1): effects there grow without limit, so read medians and directions, not sizes; "
-                  "consider 'stability': 'scale' or 'effect_shape': 'bounded' in the model's assumptions.")  # fmt: skip
+                  "consider a lower 'stability_target' (with 'stability': 'scale') or 'effect_shape': 'bounded' in the "
+                  "model's assumptions.json.")  # fmt: skip
     if meta.get("broken_runs"):
         con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
 

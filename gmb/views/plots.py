@@ -163,35 +163,47 @@ def plot_behaviour(
     *,
     title: str = "Behaviour over time",
     ylabel: str = "",
-    xlabel: str = "time (years)",
+    xlabel: str = "time",
     baseline: float | None = None,
+    max_banded: int = 3,
 ):
-    """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle)."""
+    """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle).
+
+    With more than ``max_banded`` scenarios only the first and the last (baseline and bundle, by
+    convention) get their bands, so the lines stay readable; the legend sits beside the plot.
+    """
     if isinstance(bands, Band):
         bands = {bands.label or "median": bands}
     if not bands:
         raise InputError("nothing to plot: no scenarios given", field="bands")
-    fig = _figure()
+    names = list(bands)
+    banded = set(names) if len(names) <= max_banded else {names[0], names[-1]}
+    fig = _figure(9.5 if len(names) > 1 else 7.5, 4.5)
     ax = fig.add_subplot()
-    for i, (name, band) in enumerate(bands.items()):
+    palette = iter(_SCENARIO_COLOURS * (1 + len(names) // len(_SCENARIO_COLOURS)))
+    for name, band in bands.items():
         if not isinstance(band, Band):
             raise InputError("expected a Band", field=f"bands[{name!r}]")
         s = band.arrays(f"bands[{name!r}]")
-        colour = _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)]
-        if "p5" in s:
-            ax.fill_between(s["times"], s["p5"], s["p95"], color=colour, alpha=0.13, linewidth=0,
-                            label=f"{name}: 90 % band")  # fmt: skip
-        if "p25" in s:
-            ax.fill_between(s["times"], s["p25"], s["p75"], color=colour, alpha=0.28, linewidth=0,
-                            label=f"{name}: 50 % band")  # fmt: skip
-        ax.plot(s["times"], s["median"], color=colour, linewidth=2, label=f"{name}: median")
+        # the baseline is the reference every idea is read against: neutral grey, never a palette colour
+        colour = "#555555" if str(name).lower() in ("baseline", "basis") else next(palette)
+        if name in banded and "p5" in s:
+            ax.fill_between(s["times"], s["p5"], s["p95"], color=colour, alpha=0.13, linewidth=0)
+        if name in banded and "p25" in s:
+            ax.fill_between(s["times"], s["p25"], s["p75"], color=colour, alpha=0.28, linewidth=0)
+        ax.plot(s["times"], s["median"], color=colour, linewidth=2, label=str(name))
     if baseline is not None:
         ax.axhline(baseline, color="#444444", linewidth=0.8, linestyle=":")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best", frameon=False)
+    from matplotlib.patches import Patch
+
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Patch(color="#888888", alpha=0.28), Patch(color="#888888", alpha=0.13)]
+    labels += ["50 % band", "90 % band"]
+    ax.legend(handles, labels, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 

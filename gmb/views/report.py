@@ -478,9 +478,11 @@ def _behaviour_figure(data, session, lang, words):
             times=s["times"], median=s["median"], p5=s.get("p5"), p25=s.get("p25"), p75=s.get("p75"), p95=s.get("p95")
         )
     unit = data.get("unit") or ""
+    # ``unit`` is the model's time unit; the variable is an index (1 = baseline)
     fig = plot_behaviour(
-        bands, title=words["behaviour"], ylabel=f"{label} {('(' + unit + ')') if unit else ''}".strip()
-    )
+        bands, title=words["behaviour"], ylabel=f"{label} (1 = baseline)", baseline=1.0,
+        xlabel=f"time ({unit})" if unit else "time",
+    )  # fmt: skip
     return fig, {"variable": label}
 
 
