@@ -161,6 +161,26 @@ def _save(b, filename: str, data: dict) -> Path:
     return path
 
 
+def _on_backend(label: str, as_json: bool, path: Path, backend_opts: tuple, run) -> dict:
+    """``run(backend, progress)`` on the backend chosen by ``--backend/--scheduler/--workers``, behind a
+    progress bar (none with ``--json``); the result's meta records the backend and the scenarios file."""
+    with scale_opts.cli_backend(*backend_opts) as be, _Bar(label, not as_json) as bar:
+        r = run(be, bar)
+        r["meta"]["backend"] = be.describe()
+    r["meta"]["scenarios_file"] = str(path)
+    return r
+
+
+def _save_and_show(b, filename: str, r: dict, path: Path, as_json: bool, show) -> None:
+    """Save ``r`` into the model folder, then print it as JSON or with ``show(r, console, path)``."""
+    saved = _save(b, filename, r)
+    if as_json:
+        print_json(_public(r))
+        return
+    show(r, console(), path)
+    console().print(f"[dim]saved: {saved}[/dim]")
+
+
 def _public(data: Any) -> Any:
     """Drop private (``_``) keys and turn numpy values into JSON-friendly ones."""
     import numpy as np
@@ -198,18 +218,10 @@ def rank(
     from gmb.scenarios.answers import rank_ideas
 
     b, sc, path = _prepare(name, assumptions, out)
-    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ranking ideas", not as_json) as bar:
-        r = rank_ideas(b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by,
-                       lang=_lang(b, lang), engine=engine, integration=integration, progress=bar,
-                       backend=be)  # fmt: skip
-        r["meta"]["backend"] = be.describe()
-    r["meta"]["scenarios_file"] = str(path)
-    saved = _save(b, "ranking.json", r)
-    if as_json:
-        print_json(_public(r))
-        return
-    print_ranking(r, console(), path)
-    console().print(f"[dim]saved: {saved}[/dim]")
+    r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
+        b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
+        engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+    _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -272,18 +284,10 @@ def attribute(
     b, sc, path = _prepare(name, assumptions, out)
     ideas = resolve_bundle(sc, bundle)
     label = f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles"
-    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar(label, not as_json) as bar:
-        r = shapley(b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon,
-                    permutations=permutations, lang=_lang(b, lang), engine=engine, integration=integration,
-                    progress=bar, backend=be)  # fmt: skip
-        r["meta"]["backend"] = be.describe()
-    r["meta"]["scenarios_file"] = str(path)
-    saved = _save(b, "attribution.json", r)
-    if as_json:
-        print_json(_public(r))
-        return
-    print_attribution(r, console(), path)
-    console().print(f"[dim]saved: {saved}[/dim]")
+    r = _on_backend(label, as_json, path, (backend, scheduler, workers), lambda be, bar: shapley(
+        b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon, permutations=permutations,
+        lang=_lang(b, lang), engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+    _save_and_show(b, "attribution.json", r, path, as_json, print_attribution)
 
 
 def resolve_bundle(sc, bundle: str) -> list[str]:
@@ -459,12 +463,9 @@ def simulate_ensemble(
             bundles[item] = resolve_bundle(sc, item)
     if not scenario:
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
-    with scale_opts.cli_backend(backend, scheduler, workers) as be, _Bar("ensemble runs", not as_json) as bar:
-        r = fan_charts(b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed,
-                       method=method, horizon=horizon, every=every, engine=engine, integration=integration,
-                       progress=bar, backend=be)  # fmt: skip
-        r["meta"]["backend"] = be.describe()
-    r["meta"]["scenarios_file"] = str(path)
+    r = _on_backend("ensemble runs", as_json, path, (backend, scheduler, workers), lambda be, bar: fan_charts(
+        b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed, method=method,
+        horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
     from gmb.scenarios.answers import behaviour
 
     saved = _save(b, "behaviour.json", behaviour(r))
