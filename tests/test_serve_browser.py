@@ -8,7 +8,6 @@ projector screenshot goes to ``artifacts/serve-projector.png``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -21,49 +20,19 @@ httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_support import ROOT, H, Server, write_session  # noqa: E402
+from views_browser import browser_missing, start_chromium  # noqa: E402
 
-CHROMIUM = Path(os.environ.get("GMB_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("GMB_CHROMEDRIVER", "/usr/bin/chromedriver"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars"]  # fmt: skip
 HOSTILE = '<img src=x onerror="window.__pwned=1">Skærm<script>window.__pwned=2</script>'
 PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium not found at {CHROMIUM} (install it with .ci/setup-browser.sh)"
-    if not CHROMEDRIVER.exists():
-        return f"chromedriver not found at {CHROMEDRIVER} (install it with .ci/setup-browser.sh)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "the selenium package is not installed (pip install '.[test]')"
-    return None
 
 
 class Browser:
     """One person's Chromium (fresh profile), with its console and every URL it asked for."""
 
     def __init__(self, name: str, *, width: int = 1280, height: int = 900, phone: bool = False) -> None:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try to download anything
         self.name = name
         self.profile = tempfile.mkdtemp(prefix="gmb-serve-chromium-")
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = str(CHROMIUM)
-        for flag in FLAGS:
-            opts.add_argument(flag)
-        opts.add_argument(f"--user-data-dir={self.profile}")
-        if phone:
-            opts.add_experimental_option("mobileEmulation", PHONE)
-        else:
-            opts.add_argument(f"--window-size={width},{height}")
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        self.driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+        self.driver = start_chromium(self.profile, width=width, height=height, mobile=PHONE if phone else None)
         self.console: list[dict] = []
         self.requests: list[str] = []
 
@@ -145,7 +114,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def browsers():
-    reason = _missing()
+    reason = browser_missing()
     if reason:
         pytest.skip(reason)
     made: list[Browser] = []

@@ -24,7 +24,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1400,900", "--hide-scrollbars",
+    "--disable-dev-shm-usage", "--hide-scrollbars",
 ]  # fmt: skip
 
 
@@ -49,22 +49,31 @@ def chromium_or_skip() -> None:
         pytest.skip(reason)
 
 
-@contextmanager
-def chromium(width: int = 1400, height: int = 900):
-    """A fresh headless Chromium with an empty profile, network off; closed and cleaned up after."""
+def start_chromium(profile: str, *, width: int = 1400, height: int = 900, mobile: dict | None = None):
+    """A headless Chromium webdriver on the (fresh) profile folder ``profile``, logging the console and
+    the network; ``mobile`` is a ``mobileEmulation`` setting that takes the place of the window size."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try to download drivers
-    profile = tempfile.mkdtemp(prefix="gmb-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = str(CHROMIUM)
     for flag in FLAGS:
         opts.add_argument(flag)
-    opts.add_argument(f"--window-size={width},{height}")
     opts.add_argument(f"--user-data-dir={profile}")
+    if mobile:
+        opts.add_experimental_option("mobileEmulation", mobile)
+    else:
+        opts.add_argument(f"--window-size={width},{height}")
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+
+
+@contextmanager
+def chromium(width: int = 1400, height: int = 900):
+    """A fresh headless Chromium with an empty profile, network off; closed and cleaned up after."""
+    profile = tempfile.mkdtemp(prefix="gmb-chromium-")
+    driver = start_chromium(profile, width=width, height=height)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd(
