@@ -113,21 +113,34 @@ def _braces(text: str, i: int) -> int:
     return j + 1
 
 
+def _shared_token(text: str, i: int, out: list[Token]) -> int | None:
+    """Where the token at ``i`` ends, for what both dialects read alike (space, a quoted name, a
+    ``{comment}``, a bracket or comma), appending the token to ``out``; None for anything else."""
+    c = text[i]
+    if c.isspace():
+        return i + 1
+    if c == '"':
+        j = _quoted(text, i)
+        out.append(Token("name", text[i:j], i))
+        return j
+    if c == "{":
+        return _braces(text, i)
+    if c in "()[],":
+        out.append(Token(c, c, i))
+        return i + 1
+    return None
+
+
 def vensim_tokens(text: str) -> list[Token]:
     """Vensim tokens: names may contain spaces; ``'...'`` at a token start is a string literal."""
     out: list[Token] = []
     i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == '"':
-            j = _quoted(text, i)
-            out.append(Token("name", text[i:j], i))
+        if (j := _shared_token(text, i, out)) is not None:
             i = j
-        elif c == "{":
-            i = _braces(text, i)
-        elif c == "'":
+            continue
+        c = text[i]
+        if c == "'":
             j = text.find("'", i + 1)
             if j < 0:
                 raise EquationError("a 'string' is not closed", i)
@@ -138,9 +151,6 @@ def vensim_tokens(text: str) -> list[Token]:
             j = m.end() if m else i + 1
             out.append(Token("op", text[i:j], i))
             i = j
-        elif c in "()[],":
-            out.append(Token(c, c, i))
-            i += 1
         elif c in _VENSIM_STOP:
             j = i + 1
             if text[i : i + 2] in ("<=", ">=", "<>", "==", "->"):
@@ -166,19 +176,10 @@ def xmile_tokens(text: str) -> list[Token]:
     out: list[Token] = []
     i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == '"':
-            j = _quoted(text, i)
-            out.append(Token("name", text[i:j], i))
+        if (j := _shared_token(text, i, out)) is not None:
             i = j
-        elif c == "{":
-            i = _braces(text, i)
-        elif c in "()[],":
-            out.append(Token(c, c, i))
-            i += 1
-        elif (m := _NUMBER.match(text, i)) is not None:
+            continue
+        if (m := _NUMBER.match(text, i)) is not None:
             out.append(Token("number", m.group(), i))
             i = m.end()
         elif (m := _XMILE_NAME.match(text, i)) is not None:
