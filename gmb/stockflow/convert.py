@@ -23,10 +23,9 @@ What the conversion decides, and reports in ``model.notes``:
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
+from gmb.cld.lookup import edge_sign
 from gmb.errors import ConversionError
 from gmb.stockflow.assumptions import Assumptions, Range
 from gmb.stockflow.model import (
@@ -62,13 +61,6 @@ def _label(G: nx.DiGraph, node: str) -> str:
     return str(G.nodes[node].get("label") or node)
 
 
-def _edge_sign(data: dict[str, Any]) -> int:
-    sign = data.get("sign")
-    if sign is None:
-        sign = {"+": 1, "-": -1}.get(data.get("polarity"), 0)
-    return int(sign)
-
-
 def included_links(G: nx.DiGraph, assumptions: Assumptions) -> tuple[nx.DiGraph, list[tuple[str, str, str]]]:
     """The CLD restricted to links with a sign (from the CLD or the assumptions' ``polarities``).
 
@@ -80,7 +72,7 @@ def included_links(G: nx.DiGraph, assumptions: Assumptions) -> tuple[nx.DiGraph,
     left_out = []
     for u, v, data in G.edges(data=True):
         lid = str(data.get("id") or f"{u}->{v}")
-        sign = _edge_sign(data)
+        sign = edge_sign(G, u, v)
         if sign == 0 and lid in assumptions.polarities:
             sign = 1 if assumptions.polarities[lid] == "+" else -1
         if sign == 0:
@@ -147,7 +139,7 @@ def _outcome(G: nx.DiGraph, a: Assumptions) -> str:
 
 
 def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
-    links = {str(d.get("id")): d for _, _, d in G.edges(data=True)}
+    links = {str(d.get("id")): (u, v) for u, v, d in G.edges(data=True)}
     for i, v in enumerate(a.stocks or ()):
         if v not in G:
             raise ConversionError(f"no variable {v!r} in the CLD", field=f"stocks[{i}]")
@@ -159,12 +151,12 @@ def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
             if lid not in links:
                 raise ConversionError(f"no link {lid!r} in the CLD", field=f"{group}.{lid}")
     for lid in a.delay_times:
-        if not links[lid].get("delay"):
+        if not G.edges[links[lid]].get("delay"):
             raise ConversionError(f"link {lid} is not marked as delayed", field=f"delay_times.{lid}")
     for lid in a.polarities:
-        if _edge_sign(links[lid]) != 0:
+        if edge_sign(G, *links[lid]) != 0:
             raise ConversionError(
-                f"link {lid} already has polarity {links[lid].get('polarity')}; only '?' links take one here",
+                f"link {lid} already has polarity {G.edges[links[lid]].get('polarity')}; only '?' links take one here",
                 field=f"polarities.{lid}",
             )
     for u, v, d in G.edges(data=True):
