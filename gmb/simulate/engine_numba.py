@@ -114,8 +114,9 @@ if _HAVE_NUMBA:
         return sig, codegen
 
     @numba.njit(inline="always", **_OPTS)
-    def fexp(x):
-        """e**x: x = k ln2 + r, |r| <= ln2/2; a degree-10 polynomial (Chebyshev fit) in r; times 2**k."""
+    def _fexp_fast(x):
+        """e**x without the special cases (inf, underflow to 0): x = k ln2 + r, |r| <= ln2/2; a degree-10
+        polynomial (Chebyshev fit) in r; times 2**k. The kernel guards its states instead."""
         xc = min(max(x, -745.2), 709.79)
         kf = math.floor(xc * _INV_LN2 + 0.5)
         r = (xc - kf * _LN2_HI) - kf * _LN2_LO
@@ -133,7 +134,12 @@ if _HAVE_NUMBA:
         p = even + r * odd
         k = np.int64(kf)
         k1 = k >> 1  # 2**k in two factors, each a normal number, so results near the limits stay exact
-        out = p * _i2f((k1 + 1023) << 52) * _i2f((k - k1 + 1023) << 52)
+        return p * _i2f((k1 + 1023) << 52) * _i2f((k - k1 + 1023) << 52)
+
+    @numba.njit(inline="always", **_OPTS)
+    def fexp(x):
+        """e**x: :func:`_fexp_fast` (inlined by numba, so no call) with numpy's special cases."""
+        out = _fexp_fast(x)
         out = np.inf if x > 709.782712893384 else out
         out = 0.0 if x < -745.2 else out
         return out if x == x else x
@@ -161,27 +167,6 @@ if _HAVE_NUMBA:
         out = ef * _LN2_HI - ((hfsq - (s * (hfsq + t1 + t2) + ef * _LN2_LO)) - f)
         out = out if x > 0.0 else (-np.inf if x == 0.0 else np.nan)  # as numpy: log 0 = -inf, log(<0) = nan
         return np.inf if x == np.inf else out
-
-    @numba.njit(inline="always", **_OPTS)
-    def _fexp_fast(x):
-        # fexp without the special cases (inf, underflow to 0): the kernel guards its states instead
-        xc = min(max(x, -745.2), 709.79)
-        kf = math.floor(xc * _INV_LN2 + 0.5)
-        r = (xc - kf * _LN2_HI) - kf * _LN2_LO
-        r2 = r * r
-        even = _E10 * r2 + _E8
-        even = even * r2 + _E6
-        even = even * r2 + _E4
-        even = even * r2 + _E2
-        even = even * r2 + 1.0
-        odd = _E9 * r2 + _E7
-        odd = odd * r2 + _E5
-        odd = odd * r2 + _E3
-        odd = odd * r2 + _E1
-        p = even + r * odd
-        k = np.int64(kf)
-        k1 = k >> 1
-        return p * _i2f((k1 + 1023) << 52) * _i2f((k - k1 + 1023) << 52)
 
     @numba.njit(inline="always", **_OPTS)
     def _flog_fast(x):
