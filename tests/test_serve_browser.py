@@ -7,7 +7,6 @@ projector screenshot goes to ``artifacts/serve-projector.png``.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -20,7 +19,7 @@ httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_support import ROOT, H, Server, write_session  # noqa: E402
-from views_browser import browser_missing, start_chromium  # noqa: E402
+from views_browser import browser_missing, read_logs, start_chromium  # noqa: E402
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">Skærm<script>window.__pwned=2</script>'
 PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
@@ -92,11 +91,9 @@ class Browser:
         select.select_by_visible_text(label) if label is not None else select.select_by_value(value)
 
     def collect(self) -> "Browser":
-        self.console += self.driver.get_log("browser")
-        for entry in self.driver.get_log("performance"):
-            msg = json.loads(entry["message"])["message"]
-            if msg.get("method") == "Network.requestWillBeSent":
-                self.requests.append(msg["params"]["request"]["url"])
+        console, requests = read_logs(self.driver)
+        self.console += console
+        self.requests += requests
         return self
 
     def problems(self) -> list[str]:

@@ -86,6 +86,16 @@ def chromium(width: int = 1400, height: int = 900):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def read_logs(driver) -> tuple[list[dict], list[str]]:
+    """The console messages and the URLs asked for since the last read (``driver`` from :func:`start_chromium`)."""
+    console, requests = driver.get_log("browser"), []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            requests.append(msg["params"]["request"]["url"])
+    return console, requests
+
+
 @dataclass
 class Page:
     driver: object
@@ -103,11 +113,9 @@ class Page:
         return self.driver.execute_script(script, *args)
 
     def collect(self) -> "Page":
-        self.console += self.driver.get_log("browser")
-        for entry in self.driver.get_log("performance"):
-            msg = json.loads(entry["message"])["message"]
-            if msg.get("method") == "Network.requestWillBeSent":
-                self.requests.append(msg["params"]["request"]["url"])
+        console, requests = read_logs(self.driver)
+        self.console += console
+        self.requests += requests
         return self
 
     def wait_for(self, script: str, timeout: float = 20.0, frame: bool = False):
