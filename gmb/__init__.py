@@ -12,7 +12,7 @@ API; a test pins it, so changing it is a deliberate act.
 True
 """
 
-from importlib import import_module as _import_module
+from gmb._lazy import lazy_names
 
 # Names are loaded on first use (PEP 562), so `import gmb.cli` — and `gmb --help` — stay instant.
 _WHERE = {
@@ -54,22 +54,10 @@ _WHERE = {
         "ClusterError",
     ),
 }  # fmt: skip
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
-
-
-def __getattr__(name: str):
-    if name in _MODULE_OF:
-        value = getattr(_import_module(_MODULE_OF[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'gmb' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__, _NAMES = lazy_names("gmb", _WHERE, globals())
 
 
 __version__ = "0.1.0"
 
 #: the public API, grouped by pipeline stage (pinned by tests/test_api.py)
-__all__ = [name for names in _WHERE.values() for name in names]
+__all__ = list(_NAMES)

@@ -10,7 +10,7 @@ so importing :mod:`gmb.io` stays cheap.
 True
 """
 
-from importlib import import_module as _import_module
+from gmb._lazy import lazy_names
 
 _WHERE = {
     "gmb.io.registry": ("READERS", "WRITERS", "KEEPS", "read_any", "write_any", "guess_format"),
@@ -23,18 +23,4 @@ _WHERE = {
     "gmb.io.sdai_json": ("read_sdai_json",),
     "gmb.io.ids": ("make_id",),
 }
-_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
-
-__all__ = sorted(_MODULE_OF)
-
-
-def __getattr__(name: str):
-    if name in _MODULE_OF:
-        value = getattr(_import_module(_MODULE_OF[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'gmb.io' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__, _NAMES = lazy_names("gmb.io", _WHERE, globals())
