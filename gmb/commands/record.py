@@ -46,23 +46,15 @@ def session_new(
 ) -> None:
     """Create a new session."""
     if from_file is not None:
-        from gmb.files import read_json
-        from gmb.session.validate import parse_session
+        from gmb.session.store import read_snapshot
 
-        session = parse_session(_without_last_event(read_json(from_file)), file=str(from_file))
+        session, _ = read_snapshot(from_file)
     else:
         from gmb.session.model import Session
 
         session = Session(title=title or name, place=place, focus=focus, languages=tuple(lang), outcome=outcome)
     store().create(name, session)
     _done(f"created session '{name}' in {store().path(name)}")
-
-
-def _without_last_event(data):
-    if isinstance(data, dict):
-        data = dict(data)
-        data.pop("last_event", None)
-    return data
 
 
 @session_app.command("list")
@@ -215,7 +207,7 @@ def idea_add(
 @idea_app.command("vote")
 def idea_vote(name: str, idea: str, by: str = typer.Option(..., "--by", help="Participant id.")) -> None:
     """Vote for an idea (once per participant)."""
-    _, ev = store().commit(name, "vote", {"idea": idea, "participant": by}, by=by)
+    store().commit(name, "vote", {"idea": idea, "participant": by}, by=by)
     _done(f"{by} voted for {idea}")
 
 

@@ -34,7 +34,7 @@ from gmb.session.events import Event, apply, now
 from gmb.session.model import Session
 from gmb.session.validate import parse_session
 
-__all__ = ["Store", "check_slug", "default_sessions_dir", "session_to_json", "SESSIONS_ENV"]
+__all__ = ["Store", "check_slug", "default_sessions_dir", "read_snapshot", "session_to_json", "SESSIONS_ENV"]
 
 SESSIONS_ENV = "GMB_SESSIONS_DIR"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -72,6 +72,17 @@ def session_to_json(session: Session, *, last_event: int | None = None) -> str:
     if last_event is not None:
         head["last_event"] = last_event
     return json.dumps({**head, **body}, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_snapshot(file: str | os.PathLike) -> tuple[Session, int]:
+    """A ``session.json`` snapshot: the session and the seq of the last event it contains."""
+    data = read_json(file)
+    if not isinstance(data, dict):
+        raise ValidationError("a session must be a JSON object", file=str(file))
+    last = data.pop("last_event", 0)
+    if not isinstance(last, int) or last < 0:
+        raise ValidationError("must be a whole number ≥ 0", file=str(file), field="last_event")
+    return parse_session(data, file=str(file)), last
 
 
 def _event_line(ev: Event) -> str:
@@ -136,13 +147,7 @@ class Store:
                 f"no session '{slug}' in {self.root}",
                 hint=f"gmb session list shows what there is; set --sessions-dir or ${SESSIONS_ENV} to look elsewhere",
             )
-        data = read_json(file)
-        if not isinstance(data, dict):
-            raise ValidationError("a session must be a JSON object", file=str(file))
-        last = data.pop("last_event", 0)
-        if not isinstance(last, int) or last < 0:
-            raise ValidationError("must be a whole number ≥ 0", file=str(file), field="last_event")
-        return parse_session(data, file=str(file)), last
+        return read_snapshot(file)
 
     def load(self, slug: str) -> Session:
         """The session, including any logged event the snapshot does not have yet."""
