@@ -14,6 +14,9 @@ ADMIN_ENV = "GMB_SERVE_ADMIN_KEY"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+#: seconds an idle HTTP connection stays open (uvicorn default: 5)
+KEEP_ALIVE_S = 75
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
@@ -98,8 +101,11 @@ def serve(
         database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None
     )
     try:
+        # Keep idle connections open well beyond uvicorn's 5 s default: a busy room (or a slow phone)
+        # leaves gaps longer than that, and a connection closed just as the client reuses it fails the
+        # request with a reset (seen as a rare ReadError in the 50-participant load test).
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, server_header=False,
-                    timeout_graceful_shutdown=2)  # fmt: skip
+                    timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE_S)  # fmt: skip
     finally:
         database.close()
 
