@@ -46,8 +46,8 @@ Per-link overrides win: ``link_presence`` and ``link_sign`` in the assumptions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gmb.stockflow.assumptions import Assumptions
