@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 def robustness(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     idea: Optional[list[str]] = IdeaOpt,
-    runs: int = typer.Option(256, "--runs", help="Parameter draws per link removed (same draws for every link)."),
+    runs: int = typer.Option(200, "--runs", help="Parameter draws per link removed (same draws for every link)."),
     seed: int = SeedOpt,
     method: str = MethodOpt,
     horizon: Optional[float] = HorizonOpt,
