@@ -264,3 +264,20 @@ def test_robustness_cli_prints_and_saves(cli, tmp_path):
     assert "only through C7" in text and "without L38" in text
     code, out, err = cli("robustness", "havndal", "--idea", "nope", "--runs", "16")
     assert code == 2 and "nope" in err
+
+
+def test_rank_samples_structure_by_default_and_not_with_no_structure(cli, tmp_path):
+    import shutil
+
+    from gmb.examples import example_dir
+
+    shutil.copytree(example_dir("havndal"), tmp_path / "sessions" / "havndal")
+    p = {}
+    for flag in ("--structure", "--no-structure"):
+        code, out, err = cli("rank", "havndal", "--runs", "200", flag, "--json")
+        assert code == 0, err
+        r = json.loads(out)
+        p[flag] = {row["idea"]: row["p_improves"] for row in r["ideas"]}
+        assert r["meta"]["structure"]["varied"] == (flag == "--structure") and "C7" in r["meta"]["structure"]["links"]
+    assert p["--no-structure"]["playgrounds"] == 1.0 and 0.6 < p["--structure"]["playgrounds"] < 0.9
+    assert p["--structure"]["faellesspisning"] == p["--no-structure"]["faellesspisning"] == 1.0
