@@ -464,6 +464,7 @@ def simulate_ensemble(
     backend: Optional[str] = None,
     scheduler: Optional[str] = None,
     workers: Optional[int] = None,
+    structure: bool = True,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
     from rich import box
@@ -483,7 +484,8 @@ def simulate_ensemble(
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
     r = _on_backend("ensemble runs", as_json, path, (backend, scheduler, workers), lambda be, bar: fan_charts(
         b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed, method=method,
-        horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+        horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be,
+        vary=_vary(structure)))  # fmt: skip
     from gmb.scenarios.answers import behaviour
 
     saved = _save(b, "behaviour.json", behaviour(r))
