@@ -77,6 +77,11 @@ def test_evidence_codes_and_bad_overrides():
     with pytest.raises(ConversionError) as exc:
         to_stockflow(cld(UNSIGNED), Assumptions(link_sign={"L9": 0.5}))
     assert exc.value.field == "link_sign.L9"
+    with pytest.raises(ConversionError, match="polarities") as exc:  # a '?' link sure of its sign: say it there
+        to_stockflow(cld(UNSIGNED), Assumptions(link_sign={"L2": 1.0}))
+    assert exc.value.field == "link_sign.L2"
+    k = to_stockflow(cld(UNSIGNED), Assumptions(link_sign={"L2": 0.8})).parameter("elasticity", "L2")
+    assert (k.value, k.p_sign) == (0.0, 0.8)
 
 
 # -- '?' links -------------------------------------------------------------------------------------

@@ -166,6 +166,12 @@ def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
                 f"link {lid} already has polarity {G.edges[links[lid]].get('polarity')}; only '?' links take one here",
                 field=f"polarities.{lid}",
             )
+    for lid, p in a.link_sign.items():
+        if p in (0.0, 1.0) and edge_sign(G, *links[lid]) == 0 and lid not in a.polarities:
+            raise ConversionError(
+                f"link {lid} has unknown polarity; a sure sign ({'+' if p else '-'}) belongs in 'polarities'",
+                field=f"link_sign.{lid}", hint=f'"polarities": {{"{lid}": "{"+" if p else "-"}"}}',
+            )
     for u, v, d in G.edges(data=True):
         strength = d.get("strength") or "unknown"
         if strength not in a.strengths:
