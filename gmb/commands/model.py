@@ -81,7 +81,8 @@ def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path
     return Built(name, graph, assumptions, model, folder, files)
 
 
-_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time")
+_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time",
+                      "link_presence", "link_sign")
 
 
 def _from_assumptions(exc, assumptions) -> bool:
