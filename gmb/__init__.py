@@ -38,7 +38,7 @@ _WHERE = {
     "gmb.simulate.pysd_runner": ("run_pysd",),
     "gmb.scenarios": (
         "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
-        "save_scenarios", "fan_charts", "rank_ideas", "attribute",
+        "save_scenarios", "fan_charts", "rank_ideas", "attribute", "link_robustness",
     ),
     "gmb.simulate.ensemble": ("Study", "run_study", "run_chunk", "reduce_chunks"),
     "gmb.simulate.sensitivity": ("sobol",),

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, formats, model, record, scenarios, serve, structure, views
+from gmb.commands import common, demo, formats, model, record, robustness, scenarios, serve, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -31,6 +31,7 @@ record.register(app)
 structure.register(app)
 model.register(app)
 scenarios.register(app)
+robustness.register(app)
 formats.register(app)
 demo.register(app)
 views.register(app)

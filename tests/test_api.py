@@ -14,7 +14,7 @@ PINNED = {
     "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model",
     "simulate", "run_pysd", "Trajectories", "read_canonical", "compare",
     "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
-    "save_scenarios", "fan_charts", "rank_ideas", "attribute", "Study", "run_study", "run_chunk", "reduce_chunks",
+    "save_scenarios", "fan_charts", "rank_ideas", "attribute", "link_robustness", "Study", "run_study", "run_chunk", "reduce_chunks",
     "sobol",
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",

@@ -47,7 +47,7 @@ def test_structure_of_a_small_cld():
     assert [s.variable for s in m.stocks] == ["w"] and m.stocks[0].chosen == "automatic"
     assert {a.variable for a in m.auxiliaries if a.role == "variable"} == {"p", "s", "t", "e"}
     # one effect per modelled link, with the link's id, sign and class range
-    assert sorted(e.link for e in m.effects) == ["L1", "L2", "L3", "L4", "L5", "L6"]
+    assert sorted(e.link for e in m.effects) == ["L1", "L2", "L3", "L4", "L5", "L6", "L7"]
     e4 = next(e for e in m.effects if e.link == "L4")
     assert e4.sign == -1 and (e4.cause, e4.target) == ("w", "s")
     k = m.parameter("elasticity", "L4")
@@ -58,12 +58,17 @@ def test_structure_of_a_small_cld():
     assert m.parameter("delay_time", "L2").value == 12
     # the stock: goal gap towards the indicated value, which multiplies its effects
     ind = next(a for a in m.auxiliaries if a.role == "indicated")
-    assert sorted(m.element(f).link for f in ind.factors) == ["L2", "L3"]
+    assert sorted(m.element(f).link for f in ind.factors) == ["L2", "L3", "L7"]
     assert m.flows[0].indicated == ind.name and m.parameter("adjustment_time", "w").value == 6
     # every equation names its source links
-    assert set(ind.links) == {"L2", "L3"}
-    # the link with unknown polarity is not guessed: left out and reported
-    assert any("L7" in n and "left out" in n for n in m.notes)
+    assert set(ind.links) == {"L2", "L3", "L7"}
+    # the link with unknown polarity is not guessed: neutral (elasticity 0) in the model, its sign left to chance
+    k7 = m.parameter("elasticity", "L7")
+    assert (k7.value, k7.p_sign, k7.p_present) == (0.0, 0.5, 1.0)
+    assert any("L7" in n and "unknown polarity" in n for n in m.notes)
+    # ... or, with unknown_polarity 'exclude', left out and reported
+    x = to_stockflow(cld(LOOPY, "w"), Assumptions(unknown_polarity="exclude"))
+    assert "L7" not in {e.link for e in x.effects} and any("L7" in n and "left out" in n for n in x.notes)
     assert m.outcome == "w" and m.element("w").kind == "stock"
 
 
@@ -219,7 +224,7 @@ def test_no_path_to_the_outcome():
 def test_only_unknown_polarity_towards_the_outcome_is_no_path():
     G = cld([("a", "b", "?", "weak", False)], "b")
     with pytest.raises(ConversionError, match="after leaving out 1 link"):
-        to_stockflow(G)
+        to_stockflow(G, Assumptions(unknown_polarity="exclude"))
 
 
 def test_no_outcome_at_all():
@@ -266,8 +271,10 @@ def test_errors_are_gmb_errors():
 
 def test_included_links_does_not_touch_the_graph():
     G = cld(LOOPY, "w")
-    M, left = included_links(G, Assumptions())
+    M, left = included_links(G, Assumptions(unknown_polarity="exclude"))
     assert [x[0] for x in left] == ["L7"] and M.number_of_edges() == 6 and G.number_of_edges() == 7
+    M, left = included_links(G, Assumptions())
+    assert not left and M.number_of_edges() == 7 and M.edges["e", "w"]["unsigned"] and G.number_of_edges() == 7
 
 
 def test_default_scales_a_runaway_map_and_says_so():

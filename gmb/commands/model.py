@@ -81,7 +81,8 @@ def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path
     return Built(name, graph, assumptions, model, folder, files)
 
 
-_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time")
+_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time",
+                      "link_presence", "link_sign")
 
 
 def _from_assumptions(exc, assumptions) -> bool:
@@ -180,6 +181,8 @@ def simulate(
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
     integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
+    structure: bool = typer.Option(True, "--structure/--no-structure", help="Ensemble: draw uncertain links "
+                                   "present/absent and +/- per run (--no-structure: the map as drawn)."),
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
@@ -200,7 +203,7 @@ def simulate(
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
                           out=out, integration=integration, as_json=as_json, backend=backend,
-                          scheduler=scheduler, workers=workers)  # fmt: skip
+                          scheduler=scheduler, workers=workers, structure=structure)  # fmt: skip
         return
     if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
         raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",

@@ -40,6 +40,15 @@ AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumption
 OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
 LangOpt = typer.Option(None, "--lang", help="Language of labels (default: the session's first).")
+StructureOpt = typer.Option(True, "--structure/--no-structure",
+                            help="Draw uncertain links present/absent and +/- per run (README: structural "
+                                 "uncertainty); --no-structure: the map as drawn.")  # fmt: skip
+
+
+def _vary(structure: bool) -> tuple[str, ...]:
+    from gmb.simulate.sampling import VARY
+
+    return VARY if structure else tuple(k for k in VARY if k != "structure")
 
 
 def register(app: typer.Typer) -> None:
@@ -148,6 +157,12 @@ def _footer(con, meta: dict, path: Path | None) -> None:
                   "model's assumptions.json.")  # fmt: skip
     if meta.get("broken_runs"):
         con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
+    st = meta.get("structure") or {}
+    if st.get("links"):
+        con.print(f"[dim]structure: {'varied' if st.get('varied') else 'as drawn (--no-structure)'}: "
+                  f"{len(st['links'])} uncertain link(s) ({escape(', '.join(st['links']))}) "
+                  f"{'are drawn present/absent and +/- per run' if st.get('varied') else 'kept as drawn'}; "
+                  "see gmb robustness for the links a verdict rests on.[/dim]")  # fmt: skip
 
 
 def _save(b, filename: str, data: dict) -> Path:
@@ -213,6 +228,7 @@ def rank(
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
+    structure: bool = StructureOpt,
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
     from gmb.scenarios.answers import rank_ideas
@@ -220,7 +236,7 @@ def rank(
     b, sc, path = _prepare(name, assumptions, out)
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
-        engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+        engine=engine, integration=integration, progress=bar, backend=be, vary=_vary(structure)))  # fmt: skip
     _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
 
 
@@ -277,6 +293,7 @@ def attribute(
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
+    structure: bool = StructureOpt,
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
     from gmb.scenarios.answers import attribute as shapley
@@ -286,7 +303,8 @@ def attribute(
     label = f"{2 ** len(ideas) if len(ideas) <= 10 else 'sampled'} sub-bundles"
     r = _on_backend(label, as_json, path, (backend, scheduler, workers), lambda be, bar: shapley(
         b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon, permutations=permutations,
-        lang=_lang(b, lang), engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+        lang=_lang(b, lang), engine=engine, integration=integration, progress=bar, backend=be,
+        vary=_vary(structure)))  # fmt: skip
     _save_and_show(b, "attribution.json", r, path, as_json, print_attribution)
 
 
@@ -446,6 +464,7 @@ def simulate_ensemble(
     backend: Optional[str] = None,
     scheduler: Optional[str] = None,
     workers: Optional[int] = None,
+    structure: bool = True,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
     from rich import box
@@ -465,7 +484,8 @@ def simulate_ensemble(
         ideas, bundles = list(sc.ideas), dict(sc.bundles)
     r = _on_backend("ensemble runs", as_json, path, (backend, scheduler, workers), lambda be, bar: fan_charts(
         b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed, method=method,
-        horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
+        horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be,
+        vary=_vary(structure)))  # fmt: skip
     from gmb.scenarios.answers import behaviour
 
     saved = _save(b, "behaviour.json", behaviour(r))

@@ -3,11 +3,13 @@
 * :mod:`gmb.scenarios.interventions` — :class:`Intervention` (a variable's level, inflow or indicated
   value; step, ramp or pulse; start, dose, ramp-up, end), :class:`Bundle`, and the ``Input.shape`` hook;
 * :mod:`gmb.scenarios.settings` — ``scenarios.json``: which interventions each idea stands for;
-* :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution.
+* :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution;
+* :mod:`gmb.scenarios.robustness` — leave-one-link-out: the links each idea's verdict or rank rests on.
 """
 
 from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
 from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
+from gmb.scenarios.robustness import link_robustness
 from gmb.scenarios.settings import (
     DoseDefaults,
     IdeaPlan,
@@ -21,5 +23,5 @@ from gmb.scenarios.settings import (
 __all__ = [
     "Intervention", "Bundle", "InputShape", "with_interventions",
     "Scenarios", "IdeaPlan", "DoseDefaults", "RankWeights", "default_scenarios", "load_scenarios", "save_scenarios",
-    "fan_charts", "behaviour", "rank_ideas", "attribute",
+    "fan_charts", "behaviour", "rank_ideas", "attribute", "link_robustness",
 ]  # fmt: skip

@@ -168,13 +168,18 @@ def fan_charts(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
-    """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``."""
+    """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
+
+    ``vary``: what is uncertain (default: magnitudes, doses and the links' structure; see
+    :mod:`gmb.simulate.sampling`) — leave out ``"structure"`` for the map as drawn. Likewise below.
+    """
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
     bundles = dict(scenarios.bundles if bundles is None else bundles)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
                    horizon=horizon, variables=variables, every=every, engine=engine,
-                   integration=integration)  # fmt: skip
+                   integration=integration, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     return _fans(result, scenarios, ideas, bundles)
 
@@ -242,6 +247,7 @@ def rank_ideas(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
@@ -252,7 +258,7 @@ def rank_ideas(
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
     study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
-                   every=10**9, engine=engine, integration=integration)  # fmt: skip
+                   every=10**9, engine=engine, integration=integration, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
@@ -338,6 +344,7 @@ def attribute(
     chunk: int = 256,
     progress: Progress = None,
     backend: Any = None,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
@@ -372,7 +379,7 @@ def attribute(
     named = {f"s{m}": [iv for j, i in enumerate(ideas) if m >> j & 1 for iv in scenarios.interventions([i])]
              for m in masks if m}  # fmt: skip
     study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine,
-                   integration=integration)  # fmt: skip
+                   integration=integration, vary=vary)  # fmt: skip
     # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
     # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
     from gmb.scale.ensembles import horizon_values

@@ -223,6 +223,17 @@ class Study:
             kind = p.param_kind[i]
             if kind in self.vary and p.param_high[i] > p.param_low[i]:
                 ranges.setdefault(kind, {})[p.param_ref[i] or name] = [float(p.param_low[i]), float(p.param_high[i])]
+        from gmb.simulate.sampling import structural
+
+        links = structural(p, ("elasticity", "structure"))  # the uncertain links, listed whether varied or not
+        structure = {
+            "varied": "structure" in self.vary,
+            "rule": "each run draws every uncertain link present with P(present) and with its sign as drawn with "
+                    "P(sign) (a '?' link: + or - with 1/2 each); P(present) = a/(a+b), a = 1 + supporters + 2[S] "
+                    "+ 1[I], b = disputers + 1[candidate or Inf] unless set per link (README: structural uncertainty)",
+            "links": {str(p.param_ref[i]): {"p_present": float(p.param_present[i]), "p_sign": float(p.param_sign[i])}
+                      for i in links},
+        }  # fmt: skip
         return {
             "label": "exploratory — what the group's map implies under these assumptions, not a prediction",
             "seed": self.seed, "method": {"mc": "Monte Carlo", "lhs": "Latin hypercube"}[self.method],
@@ -230,7 +241,7 @@ class Study:
             "varied": list(self.vary), "ranges": ranges, "engine": self.engine,
             "integration": {"euler": "Euler", "rk4": "RK4 (classic Runge-Kutta)"}[self.integration],
             "dt": p.dt, "unit": p.unit, "horizon": self.horizon,
-            "model_notes": list(getattr(p.model, "notes", ()) or ()),
+            "model_notes": list(getattr(p.model, "notes", ()) or ()), "structure": structure,
         }  # fmt: skip
 
 

@@ -123,6 +123,10 @@ class Program:
     outcome_slot: int = -1
     outcome: str | None = None
     model: Any = field(default=None, repr=False)
+    # per parameter: P(present) and P(sign as drawn) of an elasticity's link (1 for every other parameter);
+    # the sampler draws presence and sign per link where the "structure" kind varies
+    param_present: np.ndarray | None = None
+    param_sign: np.ndarray | None = None
 
     @property
     def outcome_variable(self) -> str | None:
@@ -218,6 +222,8 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
     p_high = [float(c.value if c.high is None else c.high) for c in consts]
     p_kind = [c.role for c in consts]
     p_ref: list[str | None] = [c.ref for c in consts]
+    p_present = [float(getattr(c, "p_present", 1.0)) for c in consts]
+    p_sign = [float(getattr(c, "p_sign", 1.0)) for c in consts]
     pidx = {n: i for i, n in enumerate(p_names)}
 
     lookups = {lk.name: i for i, lk in enumerate(model.lookups)}
@@ -293,6 +299,8 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         p_high.append(float(hi))
         p_kind.append("dose")
         p_ref.append(key)
+        p_present.append(1.0)
+        p_sign.append(1.0)
         t_sg.append(iv.sign)
         t_prof.append(np.asarray(iv.profile(times, model.time.dt), dtype=float))
         t_mid.append(np.asarray(iv.profile(times + model.time.dt / 2, model.time.dt), dtype=float))
@@ -326,5 +334,5 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         param_names=tuple(p_names), param_nominal=arr(p_nom), param_low=arr(p_low), param_high=arr(p_high),
         param_kind=tuple(p_kind), param_ref=tuple(p_ref),
         variables=variables, outcome_slot=slot[model.outcome] if model.outcome else -1, outcome=model.outcome,
-        model=model,
+        model=model, param_present=arr(p_present), param_sign=arr(p_sign),
     )  # fmt: skip

@@ -79,7 +79,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         raise InputError(f"no scenario {scenario!r} to analyse", field="scenario",
                          hint=", ".join(study.scenarios[1:]))  # fmt: skip
     p = study.program
-    idx = varying(p, study.vary)
+    idx = varying(p, [k for k in study.vary if k != "structure"])  # magnitudes of the map as drawn: no structure
     if len(idx) == 0:
         raise SimulationError("nothing is uncertain: every parameter range is a single value", field="vary")
     seed = study.seed if seed is None else seed

@@ -16,8 +16,13 @@ files, and can be edited and given back with ``gmb convert NAME --assumptions FI
   over ``delay.time``; ``delay_times`` per link.
 * ``effect_shape``: ``power`` (``x^(s·e)``) or ``bounded`` (the same through a
   saturating lookup, so extreme scenarios cannot explode).
-* ``unknown_polarity``: links with polarity ``?`` are left out of the model
-  (listed as such) unless ``polarities`` gives their sign: never guessed.
+* ``unknown_polarity``: links with polarity ``?`` (and no sign in ``polarities``)
+  are sampled (``sample``) — in the model with nominal elasticity 0 (neutral in the model
+  files and nominal runs), and in ensembles sampled ``+`` or ``-`` with probability
+  1/2 each — or, with ``exclude``, left out (listed as such). Never guessed.
+* ``presence`` (the rule), ``link_presence`` and ``link_sign`` (per link): each
+  link's probability of being present and of having the sign drawn, from its
+  record (supporters, disputers, evidence code); see :mod:`gmb.stockflow.structure`.
 * ``stability``: ``report`` the spectral radius and runaway loops, or ``scale``
   every nominal elasticity down so the radius is ``stability_target``.
 * ``time``: unit, horizon and Euler step.
@@ -48,6 +53,7 @@ __all__ = [
     "load_assumptions",
     "save_assumptions",
     "DEFAULT_STRENGTHS",
+    "PresenceRule",
 ]
 
 ASSUMPTIONS_SCHEMA = "gmb-assumptions/1"
@@ -87,6 +93,31 @@ class DelayAssumption(_Frozen):
     time: Range = Range(low=6, high=24, nominal=12)
 
 
+class PresenceRule(_Frozen):
+    """The default rule for a link's probability of being present (see :mod:`gmb.stockflow.structure`).
+
+    ``P(present) = α / (α + β)`` with ``α = alpha + per_supporter · support + evidence[code]`` and
+    ``β = beta + per_disputer · disputers + doubt[code]``; ``code`` is the first word of the link's
+    evidence (``S``, ``I``, ``Inf``, ``candidate``…, case ignored) and ``support`` counts the distinct
+    participants who proposed or support the link.
+    """
+
+    alpha: float = Field(default=1.0, gt=0)
+    beta: float = Field(default=0.0, ge=0)
+    per_supporter: float = Field(default=1.0, ge=0)
+    per_disputer: float = Field(default=1.0, ge=0)
+    evidence: dict[str, float] = Field(default_factory=lambda: {"S": 2.0, "I": 1.0})
+    doubt: dict[str, float] = Field(default_factory=lambda: {"candidate": 1.0, "Inf": 1.0})
+
+    @model_validator(mode="after")
+    def _non_negative(self) -> PresenceRule:
+        for group in ("evidence", "doubt"):
+            for code, value in getattr(self, group).items():
+                if not value >= 0:
+                    raise ValueError(f"presence.{group}.{code} must be >= 0, got {value}")
+        return self
+
+
 class TimeAssumption(_Frozen):
     """Time unit, horizon (stop - start) and Euler step, all in ``unit``."""
 
@@ -116,8 +147,11 @@ class Assumptions(_Frozen):
     delay: DelayAssumption = DelayAssumption()
     delay_times: dict[str, float] = Field(default_factory=dict)
     effect_shape: Literal["power", "bounded"] = "power"
-    unknown_polarity: Literal["exclude"] = "exclude"
+    unknown_polarity: Literal["sample", "exclude"] = "sample"
     polarities: dict[str, Literal["+", "-"]] = Field(default_factory=dict)
+    presence: PresenceRule = PresenceRule()
+    link_presence: dict[str, float] = Field(default_factory=dict)
+    link_sign: dict[str, float] = Field(default_factory=dict)
     stability: Literal["report", "scale"] = "scale"
     stability_target: float = Field(default=0.9, gt=0, lt=1)
     time: TimeAssumption = TimeAssumption()
@@ -131,6 +165,10 @@ class Assumptions(_Frozen):
             for key, value in getattr(self, field).items():
                 if not value > 0:
                     raise ValueError(f"{field}.{key} must be > 0, got {value}")
+        for field in ("link_presence", "link_sign"):
+            for key, value in getattr(self, field).items():
+                if not 0 <= value <= 1:
+                    raise ValueError(f"{field}.{key} is a probability: between 0 and 1, got {value}")
         for needed in ("weak", "medium", "strong", "unknown"):
             if needed not in self.strengths:
                 raise ValueError(f"strengths must give a range for '{needed}'")

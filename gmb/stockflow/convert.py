@@ -5,7 +5,10 @@ What the conversion decides, and reports in ``model.notes``:
 
 * which variables are stocks (marked ones, plus a small feedback vertex set
   where a loop would otherwise have no stock — see :func:`choose_stocks`);
-* which links are left out (polarity ``?`` and no decision in the assumptions);
+* how sure each link is (P(present), P(sign as drawn): :mod:`gmb.stockflow.structure`), and
+  what happens to links of polarity ``?`` without a sign in the assumptions: with
+  ``unknown_polarity: sample`` (default) they are modelled with nominal elasticity 0 and
+  a sign drawn + or − in ensembles; with ``exclude`` they are left out;
 * whether the nominal strengths are stable (spectral radius of the log-linear
   matrix, naming the runaway loops).
 
@@ -41,6 +44,7 @@ from gmb.stockflow.model import (
     TimeSpec,
 )
 from gmb.stockflow.names import Namer
+from gmb.stockflow.structure import link_doubt
 
 __all__ = ["to_stockflow", "choose_stocks", "resolve_assumptions", "included_links", "SATURATION"]
 
@@ -62,10 +66,13 @@ def _label(G: nx.DiGraph, node: str) -> str:
 
 
 def included_links(G: nx.DiGraph, assumptions: Assumptions) -> tuple[nx.DiGraph, list[tuple[str, str, str]]]:
-    """The CLD restricted to links with a sign (from the CLD or the assumptions' ``polarities``).
+    """The CLD restricted to the links that are modelled.
 
-    Returns the graph of modelled links (edge attribute ``sign`` ±1) and the
-    ``(link id, cause, effect)`` of every link left out.
+    A link is modelled when it has a sign (from the CLD or the assumptions' ``polarities``),
+    or when its polarity is ``?`` and ``unknown_polarity`` is ``sample`` (then it carries
+    ``sign`` +1 and ``unsigned`` True: its sign is drawn in ensembles). Returns the graph of
+    modelled links (edge attribute ``sign`` ±1) and the ``(link id, cause, effect)`` of every
+    link left out.
     """
     M = nx.DiGraph()
     M.add_nodes_from(G.nodes)
@@ -75,10 +82,10 @@ def included_links(G: nx.DiGraph, assumptions: Assumptions) -> tuple[nx.DiGraph,
         sign = edge_sign(G, u, v)
         if sign == 0 and lid in assumptions.polarities:
             sign = 1 if assumptions.polarities[lid] == "+" else -1
-        if sign == 0:
+        if sign == 0 and assumptions.unknown_polarity == "exclude":
             left_out.append((lid, u, v))
             continue
-        M.add_edge(u, v, **{**data, "id": lid, "sign": sign})
+        M.add_edge(u, v, **{**data, "id": lid, "sign": sign or 1, "unsigned": sign == 0})
     return M, left_out
 
 
@@ -146,7 +153,7 @@ def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
     for v in a.adjustment_times:
         if v not in G:
             raise ConversionError(f"no variable {v!r} in the CLD", field=f"adjustment_times.{v}")
-    for group in ("elasticities", "delay_times", "polarities"):
+    for group in ("elasticities", "delay_times", "polarities", "link_presence", "link_sign"):
         for lid in getattr(a, group):
             if lid not in links:
                 raise ConversionError(f"no link {lid!r} in the CLD", field=f"{group}.{lid}")
@@ -158,6 +165,12 @@ def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
             raise ConversionError(
                 f"link {lid} already has polarity {G.edges[links[lid]].get('polarity')}; only '?' links take one here",
                 field=f"polarities.{lid}",
+            )
+    for lid, p in a.link_sign.items():
+        if p in (0.0, 1.0) and edge_sign(G, *links[lid]) == 0 and lid not in a.polarities:
+            raise ConversionError(
+                f"link {lid} has unknown polarity; a sure sign ({'+' if p else '-'}) belongs in 'polarities'",
+                field=f"link_sign.{lid}", hint=f'"polarities": {{"{lid}": "{"+" if p else "-"}"}}',
             )
     for u, v, d in G.edges(data=True):
         strength = d.get("strength") or "unknown"
@@ -247,6 +260,19 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             f"link {lid} ({_label(G, u)} -> {_label(G, v)}) left out: its polarity is unknown "
             "(give it in the assumptions' 'polarities' to include it)"
         )
+    doubts = {d["id"]: link_doubt(G.edges[u, v], a, d["id"], unsigned=d["unsigned"]) for u, v, d in M.edges(data=True)}
+    for u, v, d in M.edges(data=True):
+        if d["unsigned"]:
+            notes.append(
+                f"link {d['id']} ({_label(G, u)} -> {_label(G, v)}) has unknown polarity: nominal elasticity 0 "
+                f"(no effect in the model files and nominal runs); ensembles that vary structure draw it + with "
+                f"probability {doubts[d['id']].sign:g}, else -"
+            )
+    unsure = [(d["id"], u, v) for u, v, d in M.edges(data=True) if doubts[d["id"]].present < 1]
+    if unsure:
+        notes.append("structure: links that ensembles leave out in some draws (P(present) < 1): " + "; ".join(
+            f"{lid} ({_label(G, u)} -> {_label(G, v)}) {doubts[lid].present:.2f} ({doubts[lid].why})"
+            for lid, u, v in unsure))  # fmt: skip
     for n in G:
         if G.nodes[n].get("kind") == "exogenous" and M.in_degree(n):
             notes.append(f"{n} ({_label(G, n)}) is marked exogenous but has causes in the CLD; they are modelled")
@@ -272,13 +298,16 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
         lid, sign = d["id"], d["sign"]
         strength = d.get("strength") or "unknown"
         rng: Range = a.strengths[strength]
-        why = f"link {lid}: {_label(G, u)} -> {_label(G, v)} ({'+' if sign > 0 else '-'}, {strength}"
-        why += ", delayed)" if d.get("delay") else ")"
+        why = f"link {lid}: {_label(G, u)} -> {_label(G, v)} ({'?' if d['unsigned'] else '+' if sign > 0 else '-'}, "
+        why += f"{strength}, delayed)" if d.get("delay") else f"{strength})"
         e_name = namer.claim(lid, prefix="elasticity_")
-        nominal = a.elasticities.get(lid, rng.nominal)
+        # a '?' link is neutral at its nominal value (0), so files and nominal runs do not guess its sign
+        nominal = 0.0 if d["unsigned"] else a.elasticities.get(lid, rng.nominal)
+        doubt = doubts[lid]
         constants.append(
             Constant(e_name, nominal, role="elasticity", ref=lid, low=rng.low, high=rng.high, unit="dmnl",
-                     category=strength, doc=f"elasticity of {why}", links=(lid,))
+                     category=strength, doc=f"elasticity of {why}", links=(lid,), p_present=doubt.present,
+                     p_sign=doubt.sign)
         )  # fmt: skip
         source = base[u]
         if d.get("delay"):

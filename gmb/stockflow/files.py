@@ -66,7 +66,14 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
          f"{_md(a.time.unit)}"),
         ("delayed links", f"order-{a.delay.order} smooth, delay time nominal {a.delay.time.nominal:g}, range "
                           f"{a.delay.time.low:g}–{a.delay.time.high:g} {_md(a.time.unit)}"),
-        ("unknown polarity", "links with polarity ? are left out unless `polarities` gives their sign"),
+        ("unknown polarity", "links with polarity ? are left out unless `polarities` gives their sign"
+         if a.unknown_polarity == "exclude" else "links with polarity ? are modelled with elasticity 0 (neutral "
+         "here); ensembles draw their sign + or - (`polarities` gives a sign)"),
+        ("links in doubt", f"P(present) = a/(a+b), a = {a.presence.alpha:g} + {a.presence.per_supporter:g}·support"
+         + "".join(f" + {w:g}·[{_md(c)}]" for c, w in a.presence.evidence.items())
+         + f", b = {a.presence.beta:g} + {a.presence.per_disputer:g}·disputers"
+         + "".join(f" + {w:g}·[{_md(c)}]" for c, w in a.presence.doubt.items())
+         + " (evidence code = its first word); drawn per run where ensembles vary structure"),
         ("stability", "report only" if a.stability == "report" else f"scale elasticities to radius "
                                                                      f"{a.stability_target:g}"),
     ]  # fmt: skip
@@ -84,7 +91,8 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
     out.append("")
     for label, mapping in (("Elasticity per link", a.elasticities), ("Adjustment time per variable",
                                                                        a.adjustment_times),
-                           ("Delay time per link", a.delay_times), ("Polarity decided for links", a.polarities)):
+                           ("Delay time per link", a.delay_times), ("Polarity decided for links", a.polarities),
+                           ("P(present) per link", a.link_presence), ("P(sign as drawn) per link", a.link_sign)):
         if mapping:
             out.append(f"### {label}\n")
             out.extend(f"- `{_md(k)}`: {_md(str(v))}" for k, v in mapping.items())

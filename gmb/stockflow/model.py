@@ -169,6 +169,10 @@ class Constant(_Element):
     high: float | None = None
     unit: str = ""
     category: str | None = None  # an elasticity's strength class (weak/medium/strong/unknown)
+    # an elasticity's link: P(present) and P(sign as drawn) where ensembles vary "structure"
+    # (gmb.stockflow.structure); a '?' link has value 0 (neutral in files) and p_sign 0.5
+    p_present: float = 1.0
+    p_sign: float = 1.0
     kind: str = field(default="constant", init=False, repr=False)
 
 
