@@ -15,7 +15,11 @@ the doses of an intervention from their own stream keyed by the intervention
 * every scenario sees the *same* model parameters run by run, and an idea's
   dose draws do not depend on which other ideas are in the bundle (common random
   numbers: differences between scenarios are not blurred by sampling noise);
-* a Latin hypercube is stratified within each block (of :data:`BLOCK` runs).
+* a Latin hypercube is stratified within each block (of :data:`BLOCK` runs);
+* an idea's dose factors (``idea:reach`` …, or ``idea:dose``) are parameters of
+  their own, keyed the same way, and the doses of the terms that share them are
+  computed from them (:meth:`~gmb.simulate.program.Program.derive_doses`): one draw
+  of the idea's dose for all its targets, in every scenario it appears in.
 
 >>> from gmb.simulate.synthetic import chain_model
 >>> from gmb.simulate.program import compile_model
@@ -96,4 +100,4 @@ def draw(p, *, seed: int, start: int = 0, runs: int, method: str = "mc", vary: I
         P = _block(p, int(seed), b, method, idx)
         lo, hi = max(start, b * BLOCK), min(start + runs, (b + 1) * BLOCK)
         out[:, lo - start : hi - start] = P[:, lo - b * BLOCK : hi - b * BLOCK]
-    return out
+    return p.derive_doses(out)  # rows of terms that share their idea's dose follow from its factor draws
