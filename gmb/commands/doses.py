@@ -122,6 +122,8 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
                     else f"{f['links_to_outcome']}" if f["links_to_outcome"] is not None else "–")  # fmt: skip
             if w == 0 and not tg.explicit:
                 flag += ", left out"
+            if tg.note:
+                flag += " (note)"
             rows.append([f"{tg.direction} {escape(tg.variable)}", share, mult, flag])
         for k, row in enumerate(rows):
             t.add_row(*(first if k == 0 else [""] * 3), *row, end_section=k == len(rows) - 1)
@@ -146,6 +148,10 @@ def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None =
     con.print(f"[dim]{escape(DOSE_RULE)}. d is sampled within its range (each factor uniformly, once per idea and "
               "run, the same draw in every scenario). The numbers are assumptions to be elicited from the working "
               f"groups: {escape('; '.join(f'{k}: {v}' for k, v in QUESTIONS.items()))}.[/dim]")  # fmt: skip
+    for idea in ideas or sc.ideas:
+        for tg in sc.ideas[idea].targets:
+            if tg.note:
+                con.print(f"[dim]note on {escape(idea)} → {escape(tg.variable)}: {escape(tg.note)}[/dim]")
     for w in warnings:
         err_console().print(f"[yellow]warning:[/yellow] {escape(w)}", soft_wrap=True)
     if sc.migration:
@@ -160,7 +166,7 @@ def show(
     out: Path = OutOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """Show each idea's dose (total, factors, lag, range, targets and shares, flags); writes the defaults on first use."""
+    """Show each idea's dose (total, factors, lag, range, targets, shares, flags); writes the defaults on first use."""
     from gmb.commands.scenarios import _prepare
 
     b, sc, path = _prepare(name, assumptions, out)

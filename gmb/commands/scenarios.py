@@ -423,7 +423,7 @@ def sensitivity(
 
 # -- gmb scenarios -------------------------------------------------------------------------------------
 def scenarios(*args, **kwargs):
-    """``gmb scenarios NAME``: see :func:`gmb.commands.doses.show` (``gmb scenarios set``: :mod:`gmb.commands.doses`)."""
+    """``gmb scenarios NAME``: :func:`gmb.commands.doses.show` (``gmb scenarios set``: :mod:`gmb.commands.doses`)."""
     from gmb.commands.doses import show
 
     return show(*args, **kwargs)

@@ -125,7 +125,8 @@ class Factor(_Frozen):
             except ValidationError as exc:
                 raise InputError(f"{exc.message}: {text!r}", field=field) from None
         if len(nums) != 3:
-            raise InputError(f"give one or three numbers, got {text!r}", field=field, hint="NOMINAL or LOW:NOMINAL:HIGH")
+            raise InputError(f"give one or three numbers, got {text!r}", field=field,
+                             hint="NOMINAL or LOW:NOMINAL:HIGH")  # fmt: skip
         try:
             return cls(low=nums[0], nominal=nums[1], high=nums[2])
         except ValidationError as exc:
@@ -193,9 +194,8 @@ class IdeaPlan(_Frozen):
                         hint="remove dose/low/high (they follow from the factors) or the factors",
                     )  # fmt: skip
             # store the product so the file shows the idea's total push
-            object.__setattr__(self, "dose", nom)
-            object.__setattr__(self, "low", lo)
-            object.__setattr__(self, "high", hi)
+            for name, value in (("dose", nom), ("low", lo), ("high", hi)):
+                object.__setattr__(self, name, float(f"{value:.12g}"))  # 0.6 × 0.3 × 0.8 reads 0.144
         elif self.dose is None and self.shares:
             raise ValidationError("an idea with targets needs a dose (or reach, intensity and persistence)",
                                   field="dose", hint="e.g. \"dose\": 0.2, \"low\": 0.1, \"high\": 0.3")  # fmt: skip
