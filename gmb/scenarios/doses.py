@@ -61,7 +61,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gmb.errors import InputError, ValidationError
 from gmb.scenarios.interventions import DoseFactor, DoseShare, Intervention
 
-__all__ = ["Factor", "Target", "IdeaPlan", "FACTORS", "QUESTIONS", "DOSE_RULE", "target_flags", "linked_to_outcome"]
+__all__ = ["Factor", "Target", "IdeaPlan", "FACTORS", "QUESTIONS", "DOSE_RULE", "target_flags", "linked_to_outcome",
+           "dose_meta"]  # fmt: skip
 
 FACTORS = ("reach", "intensity", "persistence")
 #: the questions a working group answers for each factor
@@ -268,11 +269,6 @@ class IdeaPlan(_Frozen):
                 out.append(Intervention.from_share(DoseShare(factors=factors, weight=min(w, 1.0)), **common))
         return tuple(out)
 
-    @property
-    def interventions(self) -> tuple[Intervention, ...]:
-        """:meth:`interventions_for` without an idea id (``Scenarios.interventions`` fills it in)."""
-        return self.interventions_for("-")
-
     def summary(self, idea: str, unit: str = "month") -> dict[str, Any]:
         """A JSON-ready description: total dose and range, factors, timing, targets with shares."""
         lo, nom, hi = self.dose_range
@@ -325,3 +321,20 @@ def target_flags(plans: dict[str, IdeaPlan], source: Any) -> dict[str, dict[str,
             d = dist.get(t.variable)
             out[idea][t.variable] = {"no_path_to_outcome": outcome is not None and d is None, "links_to_outcome": d}
     return out
+
+
+def dose_meta(scenarios: Any, ideas: Any, model: Any, unit: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """For a result's ``meta``: each idea's dose plan (:meth:`IdeaPlan.summary`) with its targets' flags, and
+    ``{idea: [targets with no path to the outcome]}`` (in the simulated model's links)."""
+    plans = {i: scenarios.ideas[i] for i in ideas}
+    flags = target_flags(plans, model) if model is not None and model.outcome else {}
+    out, unlinked = {}, {}
+    for i, plan in plans.items():
+        summary = plan.summary(i, unit)
+        for t in summary["targets"]:
+            t.update(flags.get(i, {}).get(t["variable"], {}))
+        out[i] = summary
+        cut = [v for v, f in flags.get(i, {}).items() if f["no_path_to_outcome"]]
+        if cut:
+            unlinked[i] = cut
+    return out, unlinked
