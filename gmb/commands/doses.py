@@ -94,11 +94,12 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
     t = Table(title=f"One dose per idea{f' ({escape(str(path))})' if path else ''}", box=box.SIMPLE_HEAD,
               pad_edge=False)  # fmt: skip
     t.add_column("idea", max_width=20 if wide else 13, no_wrap=True, overflow="ellipsis")
-    t.add_column("dose d", min_width=13)
+    t.add_column("dose d", min_width=15)
     t.add_column("lag+ramp" if wide else "lag", justify="right", no_wrap=True)
-    t.add_column("target", no_wrap=True, overflow="ellipsis", max_width=30 if wide else 17)
+    t.add_column("target", no_wrap=True, overflow="ellipsis", max_width=30 if wide else 16)
     t.add_column("share", justify="right", no_wrap=True)
-    t.add_column("×", justify="right", no_wrap=True)
+    if wide:
+        t.add_column("× at d", justify="right", no_wrap=True)
     t.add_column("links to outcome" if wide else "links", no_wrap=True)
     for idea in ideas or list(sc.ideas):
         plan = sc.ideas[idea]
@@ -106,7 +107,7 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
         first = [escape(idea), escape(_dose_cell(plan)),
                  f"{plan.lag:g}+{plan.ramp_up:g}" + (f"\nends {plan.end:g}" if plan.end else "")]
         if not plan.targets:
-            t.add_row(*first, "–", "–", "–", escape(plan.note), end_section=True)
+            t.add_row(*first, "–", "–", *(["–"] if wide else []), escape(plan.note), end_section=True)
             continue
         rows = []
         for tg in plan.targets:
@@ -124,7 +125,7 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
                 flag += ", left out"
             if tg.note:
                 flag += " (note)"
-            rows.append([f"{tg.direction} {escape(tg.variable)}", share, mult, flag])
+            rows.append([f"{tg.direction} {escape(tg.variable)}", share, *([mult] if wide else []), flag])
         for k, row in enumerate(rows):
             t.add_row(*(first if k == 0 else [""] * 3), *row, end_section=k == len(rows) - 1)
     return t

@@ -25,10 +25,10 @@ a target out but keeps it listed). On the multiplicative channels (``auto``,
 by ``1 / (1 + d·w_k)`` for ``-``, so ``u_k = ±ln(1 + d·w_k)`` in log space: the
 multiplier stays positive and a fall mirrors a rise. On the ``inflow`` channel
 the share is ``± d·w_k`` index units per time unit, added to the stock's inflow.
-The idea's push does not grow with its number of tags: to first order
-``Σ_k u_k = Σ_k ln(1 + d·w_k) ≈ d`` whatever the number of targets, and exactly
-``Σ_k ln(1 + d·w_k) <= ln(1 + d)`` (equal for one target; a split push is never
-more than the whole).
+The idea's push does not grow with its number of tags: whatever the number of
+targets and weights, ``ln(1 + d) <= Σ_k u_k = Σ_k ln(1 + d·w_k) <= d`` exactly
+(``ln(1 + d·w) >= w·ln(1 + d)`` by concavity, ``ln(1 + x) <= x``), so the sum is
+``d`` to first order, ``ln(1 + d)`` for one target.
 
 **Timing**: ``lag`` (the implementation lag) is when the ramp starts; it rises
 over ``ramp_up`` and is kept (or ends at ``end``).
