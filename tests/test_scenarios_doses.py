@@ -217,6 +217,9 @@ def test_scenarios_set_edits_round_trips_and_records_the_answers_in_the_session(
     assert code == 0, err
     plan = load_scenarios(in_store / "scenarios.json").ideas["lan_party"]
     assert plan.dose_range == pytest.approx((0.15, 0.3, 0.45)) and not plan.factors
+    n_events = len((in_store / "events.jsonl").read_text(encoding="utf-8").splitlines())
+    assert cli("scenarios", "set", "havndal", "playgrounds", "--dose", "0.1")[0] == 0  # no answers: file only
+    assert len((in_store / "events.jsonl").read_text(encoding="utf-8").splitlines()) == n_events
     code, out, err = cli("scenarios", "havndal")  # the table (and the old spelling still works)
     assert code == 0 and "lan_party" in out and "0.3 [0.15–0.45]" in out
 

@@ -317,8 +317,8 @@ def set_idea(
         new_plan = IdeaPlan.model_validate(data)
     except GmbError as exc:
         raise ValidationError(exc.message, field=f"ideas.{idea}.{exc.field or ''}".rstrip("."), hint=exc.hint) from None
-    touched = bool(factors) or lag is not None or dose is not None
-    session_changes = _session_answers(b, name, idea, new_plan, touched=touched)
+    session_changes = _session_answers(b, name, idea, new_plan, described=bool(factors) or lag is not None,
+                                       direct=dose is not None)  # fmt: skip
     new = sc.with_plan(idea, new_plan)
     check_plans(new, b.model)  # every target resolved and every dose checked before anything is written
     if session_changes is not None:
@@ -330,24 +330,27 @@ def set_idea(
         console().print(f"[green]✓[/green] saved {path}")
 
 
-def _session_answers(b, name: str, idea: str, plan, *, touched: bool) -> dict[str, Any] | None:
-    """The dose answers to record in the stored session (None: nothing to record there)."""
+def _session_answers(b, name: str, idea: str, plan, *, described: bool, direct: bool) -> dict[str, Any] | None:
+    """The dose answers to record in the stored session (None: nothing to record there).
+
+    Factors or a lag given: the plan's factors and lag become the session's answers. A dose given
+    directly clears the session's factors (keeping its lag), so they do not override it on the next run.
+    """
     from gmb.errors import InputError
 
     info = (b.graph.graph.get("ideas") or {}).get(idea) or {}
-    stored = not (Path(name).is_file() or Path(name).suffix)
-    if not touched:
+    current = info.get("dose") or {}
+    if not (described or (direct and any(current.get(n) for n in ("reach", "intensity", "persistence")))):
         return None
-    if not stored:
-        if info.get("dose"):
+    if Path(name).is_file() or Path(name).suffix:  # a map file: scenarios.json only, unless the map holds answers
+        if current:
             raise InputError("the map file holds this idea's dose answers; edit them there", field="IDEA")
         return None
     answers = {n: (None if f is None else dict(zip(("low", "nominal", "high"), f.range)))
                for n, f in ((n, getattr(plan, n)) for n in ("reach", "intensity", "persistence"))}  # fmt: skip
-    answers["lag"] = plan.lag
-    current = info.get("dose") or {}
-    merged = {**{"note": ""}, **current, **answers}
-    return None if merged == {**{"note": ""}, **current} else merged
+    answers["lag"] = plan.lag if described else current.get("lag")
+    merged = {"note": "", **current, **answers}
+    return None if merged == {"note": "", **current} else merged
 
 
 def _commit_answers(name: str, idea: str, answers: dict[str, Any]) -> None:
