@@ -377,7 +377,7 @@
       const voted = idea.votes.includes(me);
       actions.push(button(voted ? T("unvote") : T("vote"), () => act("/ideas/" + encodeURIComponent(idea.id) + (voted ? "/unvote" : "/vote")),
                           voted ? "small chosen vote" : "small vote"));
-      if ($("dose")) actions.push(button(T("dose"), () => openDose(idea)));
+      if ($("dose")) actions.push(button(T("dose"), () => openDose(idea), "small dose"));
     }
     return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
       el("span", { class: "votes", text: String(idea.votes.length) }),
