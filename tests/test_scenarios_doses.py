@@ -7,7 +7,6 @@ import math
 import shutil
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import pytest
 
@@ -15,7 +14,7 @@ from gmb.errors import GmbError, ValidationError
 from gmb.examples import example_dir
 from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
 from gmb.scenarios.interventions import Intervention, with_interventions
-from gmb.scenarios.settings import Scenarios, load_scenarios, migrate_v1, parse_scenarios
+from gmb.scenarios.settings import Scenarios, load_scenarios, parse_scenarios
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import draw
 from gmb.simulate.synthetic import chain_model
@@ -236,7 +235,7 @@ def test_scenarios_set_edits_round_trips_and_records_the_answers_in_the_session(
 ])  # fmt: skip
 def test_scenarios_set_rejects_bad_input_in_one_line_and_writes_nothing(cli, in_store, args, words):
     before = _digest(in_store)
-    code, out, err = cli("scenarios", "set", "havndal", "bike_paths", *args)
+    code, _out, err = cli("scenarios", "set", "havndal", "bike_paths", *args)
     assert code == 2 and words in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert _digest(in_store) == before
@@ -249,7 +248,7 @@ def test_scenarios_set_unknown_idea_and_an_impossible_explicit_dose(cli, in_stor
     data["ideas"]["lan_party"]["targets"][0].update(direction="-", dose=0.6, high=1.3)
     (in_store / "scenarios.json").write_text(json.dumps(data), encoding="utf-8")
     for args in (("scenarios", "havndal"), ("rank", "havndal", "--runs", "10")):
-        code, out, err = cli(*args)
+        code, _out, err = cli(*args)
         assert code == 2 and "ideas.lan_party.targets.local_activities.high" in err and "below 1" in err
 
 

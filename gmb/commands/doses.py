@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from gmb.commands.common import console, err_console, print_json
 
-__all__ = ["scenarios_app", "show", "set_idea", "check_plans", "unlinked_warnings", "dose_table"]
+__all__ = ["check_plans", "dose_table", "scenarios_app", "set_idea", "show", "unlinked_warnings"]
 
 
 class _ShowByDefault(TyperGroup):

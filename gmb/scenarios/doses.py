@@ -61,8 +61,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gmb.errors import InputError, ValidationError
 from gmb.scenarios.interventions import DoseFactor, DoseShare, Intervention
 
-__all__ = ["Factor", "Target", "IdeaPlan", "FACTORS", "QUESTIONS", "DOSE_RULE", "target_flags", "linked_to_outcome",
-           "dose_meta"]  # fmt: skip
+__all__ = [
+    "DOSE_RULE",
+    "FACTORS",
+    "QUESTIONS",
+    "Factor",
+    "IdeaPlan",
+    "Target",
+    "dose_meta",
+    "linked_to_outcome",
+    "target_flags",
+]  # fmt: skip
 
 FACTORS = ("reach", "intensity", "persistence")
 #: the questions a working group answers for each factor
@@ -94,7 +103,7 @@ class Factor(_Frozen):
     high: float | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "Factor":
+    def _check(self) -> Factor:
         for name in ("nominal", "low", "high"):
             _finite(getattr(self, name), name)
         lo, nom, hi = self.range
@@ -109,7 +118,7 @@ class Factor(_Frozen):
                 self.nominal if self.high is None else self.high)  # fmt: skip
 
     @classmethod
-    def parse(cls, text: str, field: str = "factor") -> "Factor":
+    def parse(cls, text: str, field: str = "factor") -> Factor:
         """``"0.6"`` or ``"low:nominal:high"`` (e.g. ``"0.4:0.6:0.8"``); an InputError naming ``field``.
 
         >>> Factor.parse("0.4:0.6:0.8").range
@@ -152,7 +161,7 @@ class Target(_Frozen):
     note: str = ""
 
     @model_validator(mode="after")
-    def _check(self) -> "Target":
+    def _check(self) -> Target:
         for name in ("weight", "dose", "low", "high"):
             _finite(getattr(self, name), name)
         if self.dose is None and (self.low is not None or self.high is not None):
@@ -182,7 +191,7 @@ class IdeaPlan(_Frozen):
     source: str = ""  # where the dose description comes from (e.g. the session's idea bank)
 
     @model_validator(mode="after")
-    def _check(self) -> "IdeaPlan":
+    def _check(self) -> IdeaPlan:
         for name in ("dose", "low", "high"):
             _finite(getattr(self, name), name)
         if self.factors:
