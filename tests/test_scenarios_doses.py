@@ -259,9 +259,15 @@ def test_an_unlinked_target_is_warned_flagged_in_json_and_can_be_dropped(cli, in
     store.commit("havndal", "add", {"kind": "variable", "item": {"id": "ghost_var", "labels": {"en": "Ghost"}}})
     store.commit("havndal", "add", {"kind": "link", "item": {"id": "Lghost", "cause": "safety", "effect": "ghost_var",
                                                              "polarity": "+"}})  # fmt: skip
+    idea = next(i for i in store.load("havndal").ideas if i.id == "bike_paths")
+    tags = [t.model_dump() for t in idea.targets] + [{"variable": "ghost_var", "direction": "+"}]
+    store.commit("havndal", "update", {"kind": "idea", "id": "bike_paths", "changes": {"targets": tags}})
+    code, out, err = cli("scenarios", "havndal")  # tagged in the idea bank, not (yet) in the plan: said so
+    assert "the idea bank tags ghost_var, which its plan in scenarios.json does not list" in " ".join(err.split())
     code, out, err = cli("scenarios", "set", "havndal", "bike_paths", "--target", "safe_bike_paths",
                          "--target", "safety", "--target", "ghost_var")
     assert code == 0, err
+    assert "does not list" not in err
     assert "warning: idea bike_paths: target ghost_var has no path to the outcome" in " ".join(err.split())
     code, out, err = cli("scenarios", "havndal", "--json")
     data = json.loads(out)

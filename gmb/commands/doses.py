@@ -58,10 +58,20 @@ def check_plans(sc, model) -> None:
 
 
 def unlinked_warnings(sc, graph, name: str = "NAME") -> list[str]:
-    """One ``warning:`` text per target that has no path to the outcome in the map."""
+    """One ``warning:`` text per target that has no path to the outcome in the map, and per variable the idea
+    bank tags but the idea's plan does not list (tagged after ``scenarios.json`` was written)."""
     from gmb.scenarios.doses import target_flags
+    from gmb.scenarios.settings import ideas_of
 
     out = []
+    for idea, info in ideas_of(graph).items():
+        plan = sc.ideas.get(idea)
+        listed = {t.variable for t in plan.targets} if plan else set()
+        for t in info.get("targets") or []:
+            if plan is not None and t["variable"] not in listed:
+                out.append(f"idea {idea}: the idea bank tags {t['variable']}, which its plan in scenarios.json does "
+                           f"not list, so it gets none of the dose; to add it: gmb scenarios set {name} {idea} "
+                           f"--target … --target {t['variable']}:{t.get('direction', '+')}")  # fmt: skip
     for idea, flags in target_flags(sc.ideas, graph).items():
         plan = sc.ideas[idea]
         for t in plan.targets:
