@@ -228,8 +228,9 @@ class Intervention(BaseModel):
         dose = f"{self.direction}{self.dose:g}" + (f" [{low:g}–{high:g}]" if high > low else "")
         if self.share is not None:
             mult = 1 + self.sign * self.dose if self.channel != "inflow" else None
-            dose = (f"{self.direction} {self.share.weight:.0%} of the idea's dose "
-                    f"{self.share.push() / self.share.weight:.3g}" + (f" (×{mult:.3g})" if mult else ""))
+            d = [self.share.push(w) / self.share.weight for w in ("low", "nominal", "high")]
+            dose = (f"{self.direction} {self.share.weight:.0%} of the idea's dose {d[1]:.3g}"
+                    + (f" [{d[0]:.3g}–{d[2]:.3g}]" if d[2] > d[0] else "") + (f" (×{mult:.4g})" if mult else ""))
         when = {"step": f"step at {self.start:g}", "ramp": f"ramp from {self.start:g} over {self.ramp_up:g} {unit}",
                 "pulse": f"pulse at {self.start:g}"}[self.shape]  # fmt: skip
         if self.stop is not None:
