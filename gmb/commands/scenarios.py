@@ -106,7 +106,7 @@ def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: 
 
 
 def _dose_notes(b, sc, name: str) -> None:
-    """Warn (stderr) about idea targets with no path to the outcome, and say when the file was migrated."""
+    """Warn (stderr) about idea targets with no path to the outcome and tags the plans do not list."""
     from rich.markup import escape
 
     from gmb.commands.doses import unlinked_warnings
