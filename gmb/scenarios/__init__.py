@@ -22,6 +22,7 @@ from gmb.scenarios.settings import (
 
 __all__ = [
     "Intervention", "Bundle", "InputShape", "with_interventions",
-    "Scenarios", "IdeaPlan", "Target", "Factor", "target_flags", "DoseDefaults", "RankWeights", "default_scenarios", "load_scenarios", "save_scenarios",
+    "Scenarios", "IdeaPlan", "Target", "Factor", "target_flags", "DoseDefaults", "RankWeights",
+    "default_scenarios", "load_scenarios", "save_scenarios",
     "fan_charts", "behaviour", "rank_ideas", "attribute",
 ]  # fmt: skip
