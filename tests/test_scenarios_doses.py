@@ -147,6 +147,13 @@ def test_migration_from_v1_keeps_every_idea_and_target_and_says_so():
     assert parse_scenarios(json.loads(edited.to_json())) == edited  # /2 round trip
 
 
+def test_a_hand_written_plan_without_a_dose_gets_the_defaults():
+    sc = parse_scenarios({"defaults": {"dose": 0.3, "low": 0.2, "high": 0.4},
+                          "ideas": {"x": {"targets": [{"variable": "a"}, {"variable": "b", "weight": 3}]}}})  # fmt: skip
+    plan = sc.ideas["x"]
+    assert plan.dose_range == (0.2, 0.3, 0.4) and [plan.share_of(t) for t in plan.targets] == [0.25, 0.75]
+
+
 def test_unknown_schema_and_inconsistent_dose_are_refused():
     with pytest.raises(ValidationError, match="schema"):
         parse_scenarios({"schema": "gmb-scenarios/9"})

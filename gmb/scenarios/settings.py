@@ -127,7 +127,12 @@ class Scenarios(_Frozen):
         # validate each idea's plan here, so an error names the idea (ideas.IDEA.field)
         if isinstance(data, dict) and isinstance(data.get("ideas"), dict):
             plans = {}
+            d = data.get("defaults")
+            d = d.model_dump() if isinstance(d, DoseDefaults) else {**DoseDefaults().model_dump(), **(d or {})}
             for idea, plan in data["ideas"].items():
+                if isinstance(plan, dict) and plan.get("dose") is None and not any(plan.get(n) for n in FACTORS):
+                    # a hand-written plan without a dose: the defaults' (every idea the same)
+                    plan = {**plan, "dose": d.get("dose"), "low": d.get("low"), "high": d.get("high")}
                 try:
                     plans[idea] = plan if isinstance(plan, IdeaPlan) else IdeaPlan.model_validate(plan)
                 except GmbError as exc:
