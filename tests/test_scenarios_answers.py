@@ -9,6 +9,7 @@ import pytest
 from gmb.errors import InputError, NotFoundError, SimulationError
 from gmb.scenarios.answers import _exact_shapley, attribute, combined_score, fan_charts, rank_ideas
 from gmb.scenarios.interventions import Intervention, with_interventions
+from gmb.scenarios.doses import Target
 from gmb.scenarios.settings import DoseDefaults, Scenarios, default_scenarios
 from gmb.simulate.ensemble import Study
 from gmb.simulate.reference import simulate
@@ -204,7 +205,7 @@ def test_answers_refuse_bad_requests(bystander):
     with pytest.raises(InputError):
         rank_ideas(m, G, sc, runs=10, by="votes")
     bad = sc.model_copy(update={"ideas": {**sc.ideas, "ghost": sc.ideas["on_a"].model_copy(
-        update={"interventions": (Intervention(variable="ghost_variable"),)})}})  # fmt: skip
+        update={"targets": (Target(variable="ghost_variable"),)})}})  # fmt: skip
     with pytest.raises(NotFoundError, match="ghost_variable"):
         rank_ideas(m, G, bad, ideas=["ghost"], runs=10)
 

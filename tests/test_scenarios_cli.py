@@ -37,12 +37,15 @@ def test_edited_doses_change_the_answer(cli, in_store):
     path = in_store / "scenarios.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     before = json.loads(cli("rank", "havndal", "--runs", "100", "--json")[1])
-    for iv in data["ideas"]["playgrounds"]["interventions"]:
-        iv.update(dose=0.9, low=0.9, high=0.9)
+    plan = data["ideas"]["playgrounds"]
+    for factor in ("reach", "intensity", "persistence"):
+        plan.pop(factor, None)
+    plan.update(dose=0.9, low=0.9, high=0.9)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     after = json.loads(cli("rank", "havndal", "--runs", "100", "--json")[1])
     get = lambda r: next(x for x in r["ideas"] if x["idea"] == "playgrounds")  # noqa: E731
     assert get(after)["median"] > 2 * get(before)["median"]
+    assert after["meta"]["dose_plans"]["playgrounds"]["dose"] == 0.9
     assert any("0.9" in d for d in after["meta"]["doses"]["playgrounds"])
 
 
@@ -78,7 +81,7 @@ def test_sensitivity_and_scenarios_commands(cli, in_store):
     data = json.loads(out)
     assert data["parameters"][0]["ST"] >= data["parameters"][-1]["ST"]
     code, out, err = cli("scenarios", "havndal", "--json")
-    assert code == 0 and json.loads(out)["schema"] == "gmb-scenarios/1"
+    assert code == 0 and json.loads(out)["schema"] == "gmb-scenarios/2"
 
 
 @pytest.mark.parametrize(
@@ -103,10 +106,10 @@ def test_negative_dose_in_the_file_is_refused_with_the_file(cli, in_store):
     cli("scenarios", "havndal")
     path = in_store / "scenarios.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["ideas"]["bike_paths"]["interventions"][0]["dose"] = -0.2
+    data["ideas"]["bike_paths"]["targets"][0]["weight"] = -0.2
     path.write_text(json.dumps(data), encoding="utf-8")
     code, out, err = cli("rank", "havndal", "--runs", "10")
-    assert code == 2 and "scenarios.json" in err and "dose" in err
+    assert code == 2 and "scenarios.json" in err and "ideas.bike_paths.targets" in err and "weight" in err
 
 
 def test_demo_step_ranks_and_attributes(havndal, tmp_path):

@@ -92,7 +92,7 @@ def test_default_scenarios_follow_idea_targets_and_directions(havndal):
     s = default_scenarios(havndal)
     assert set(s.ideas) == {i.id for i in havndal.ideas}
     for idea in havndal.ideas:
-        got = [(iv.variable, iv.direction, iv.idea) for iv in s.ideas[idea.id].interventions]
+        got = [(iv.variable, iv.direction, iv.idea) for iv in s.interventions([idea.id])]
         assert got == [(t.variable, t.direction, idea.id) for t in idea.targets]
     assert s.bundles["all"] == tuple(i.id for i in havndal.ideas)
     assert "assumption" in s.note.lower()
@@ -107,7 +107,7 @@ def test_scenarios_round_trip_utf8_and_errors_name_the_file(tmp_path):
     assert load_scenarios(path) == s
     data = json.loads(path.read_text(encoding="utf-8"))
     first = next(iter(data["ideas"]))
-    data["ideas"][first]["interventions"][0]["dose"] = -0.5
+    data["ideas"][first]["dose"] = -0.5
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(GmbError) as err:
         load_scenarios(path)

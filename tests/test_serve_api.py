@@ -511,3 +511,37 @@ def test_state_lists_loops_with_polarity(client, ws):
     assert [order[(order.index(a) + k) % 3] for k in range(3)] == [a, b, c_]  # in causal order
     post(client, ws, "/edit", {"kind": "link", "id": loop["links"][0], "polarity": "+"})
     assert state(client, ws)["loops"]["items"][0]["polarity"] == "B"  # one minus sign left: balancing
+
+
+# -- an idea's dose: the working group's answers ----------------------------------------------------------
+def test_an_ideas_dose_answers_round_trip_and_reach_gmb_scenarios(client, ws, db_path):
+    a = add_var(client, ws, "Skærmtid")
+    idea = post(client, ws, "/ideas", {"label": "Skærmfri aftener", "lang": "da",
+                                       "targets": [{"variable": a, "direction": "-"}]}).json()["id"]  # fmt: skip
+    answers = {"reach": {"low": 0.3, "nominal": 0.5, "high": 0.7}, "intensity": {"nominal": 0.2},
+               "persistence": {"low": 0.4, "nominal": 0.6, "high": 0.8}, "lag": 6, "note": "arbejdsgruppe æøå"}
+    r = post(client, ws, f"/ideas/{idea}/dose", answers, ws.p2)  # any participant may answer, like a vote
+    assert r.status_code == 200, r.text
+    got = next(i for i in state(client, ws)["ideas"] if i["id"] == idea)["dose"]
+    assert got == {**answers, "intensity": {"nominal": 0.2, "low": None, "high": None}, "lag": 6.0}
+    assert post(client, ws, f"/ideas/{idea}/dose", answers, ws.p2).status_code == 409  # nothing changes
+    # refused: out of order, negative, unknown field — nothing recorded
+    for bad in ({"reach": {"low": 0.8, "nominal": 0.5}}, {"lag": -1}, {"reach": {"nominal": 0.5}, "colour": 1}):
+        r = post(client, ws, f"/ideas/{idea}/dose", bad, ws.p1)
+        assert r.status_code == 422, (bad, r.text)
+    assert next(i for i in state(client, ws)["ideas"] if i["id"] == idea)["dose"]["lag"] == 6.0
+    assert post(client, ws, "/ideas/none/dose", answers).status_code == 404
+    assert post(client, ws, f"/ideas/{idea}/dose", answers, ws.viewer).status_code == 403
+    # the answers are the idea's dose in scenarios (the session is their one source)
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.session.model import Session
+
+    exported = client.get(f"/api/s/{ws.sid}/export", headers=H(ws.fac)).json()
+    exported.pop("last_event", None)
+    session = Session.model_validate(exported)
+    plan = default_scenarios(session).ideas[idea]
+    assert plan.dose_range == pytest.approx((0.3 * 0.2 * 0.4, 0.5 * 0.2 * 0.6, 0.7 * 0.2 * 0.8))
+    assert plan.lag == 6.0 and plan.source.startswith("the working group")
+    # clearing: an empty body removes the answers
+    assert post(client, ws, f"/ideas/{idea}/dose", {}, ws.p1).status_code == 200
+    assert next(i for i in state(client, ws)["ideas"] if i["id"] == idea)["dose"] is None

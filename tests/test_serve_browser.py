@@ -193,6 +193,16 @@ def test_a_workshop_in_three_browsers(server, browsers):
     p2.wait_text("#list-ideas .label", "Skærmfri aftener")
     p2.click("#list-ideas li button.vote")
     fac.wait_text("#list-ideas .votes", "1")
+    # The working group answers the idea's dose questions on a phone; everyone sees the answer.
+    p2.click("#list-ideas li button.dose")
+    p2.wait("document.getElementById('dose').open")
+    for field, value in (("#dose-reach-low", "0.3"), ("#dose-reach-nominal", "0.5"), ("#dose-reach-high", "0.7"),
+                         ("#dose-intensity-nominal", "0.2"), ("#dose-lag", "6")):  # fmt: skip
+        p2.fill(field, value)
+    p2.click("#form-dose button[type=submit]")
+    p2.wait("!document.getElementById('dose').open")
+    fac.wait("gmb.state.ideas.some(i => i.dose && i.dose.reach.nominal === 0.5 && i.dose.lag === 6)")
+    fac.wait_text("#list-ideas .dose", "d = reach 0.5 [0.3–0.7] × intensity 0.2 = 0.1")
     fac.click("#list-variables li[data-id='søvn'] button")  # the first button of an unaccepted item: Accept
     p1.wait("gmb.state.variables.some(v => v.id === 'søvn' && v.accepted_by)")
     fac.js("[...document.querySelectorAll('#stages button')].find(b => b.textContent.startsWith('W1')).click()")

@@ -84,6 +84,7 @@ def to_graph(session: Session) -> nx.DiGraph:
                 "votes": list(i.votes),
                 "feasibility": i.feasibility,
                 "working_group": i.working_group,
+                "dose": None if i.dose is None else i.dose.model_dump(mode="json"),
                 "proposed_by": i.proposed_by,
                 "stage": i.stage,
             }

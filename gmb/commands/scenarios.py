@@ -55,7 +55,9 @@ def register(app: typer.Typer) -> None:
     app.command("rank")(rank)
     app.command("attribute")(attribute)
     app.command("sensitivity")(sensitivity)
-    app.command("scenarios")(scenarios)
+    from gmb.commands.doses import scenarios_app
+
+    app.add_typer(scenarios_app, name="scenarios")
 
 
 # -- shared --------------------------------------------------------------------------------------------
@@ -77,9 +79,22 @@ def load_or_init_scenarios(path: Path, graph: Any) -> tuple[Any, bool]:
     from gmb.scenarios.settings import complete_scenarios, default_scenarios, load_scenarios, save_scenarios
 
     if path.is_file():
+        from gmb.files import read_json
+        from gmb.scenarios.settings import SCHEMA_V1
+
+        raw = read_json(path)
         current = load_scenarios(path)
         done = complete_scenarios(current, graph)
-        if done is not current:
+        if isinstance(raw, dict) and raw.get("schema") == SCHEMA_V1:  # keep the old file beside the migrated one
+            backup = path.with_name(path.stem + ".v1.json")
+            if not backup.exists():
+                from gmb.files import atomic_write_text
+
+                atomic_write_text(backup, path.read_text(encoding="utf-8"))
+            err_console().print(f"[dim]note: {path} migrated to {done.schema_} (old file kept as {backup.name}): "
+                                f"{done.migration}[/dim]", soft_wrap=True)  # fmt: skip
+            save_scenarios(done, path)
+        elif done is not current:
             save_scenarios(done, path)
         return done, False
     s = default_scenarios(graph)
@@ -95,7 +110,18 @@ def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: 
     sc, created = load_or_init_scenarios(path, b.graph)
     if created:
         err_console().print(f"[dim]wrote the default scenario assumptions (doses) to {path}; edit them there[/dim]")
+    _dose_notes(b, sc, name)
     return b, sc, path
+
+
+def _dose_notes(b, sc, name: str) -> None:
+    """Warn (stderr) about idea targets with no path to the outcome and tags the plans do not list."""
+    from rich.markup import escape
+
+    from gmb.commands.doses import unlinked_warnings
+
+    for text in unlinked_warnings(sc, b.graph, name):
+        err_console().print(f"[yellow]warning:[/yellow] {escape(text)}", soft_wrap=True)
 
 
 class _Bar:
@@ -316,7 +342,7 @@ def resolve_bundle(sc, bundle: str) -> list[str]:
     if not text:
         raise InputError("name the ideas of the bundle", field="--bundle", hint="IDEA,IDEA,… or all")
     if text == "all":
-        return [i for i, plan in sc.ideas.items() if plan.interventions] or list(sc.ideas)
+        return [i for i, plan in sc.ideas.items() if plan.targets] or list(sc.ideas)
     if text in sc.bundles:
         return list(sc.bundles[text])
     ideas = [i.strip() for i in text.split(",") if i.strip()]
@@ -414,35 +440,11 @@ def sensitivity(
 
 
 # -- gmb scenarios -------------------------------------------------------------------------------------
-def scenarios(
-    name: str = typer.Argument(..., help="Session name, or a map file."),
-    assumptions: Optional[Path] = AssumptionsOpt,
-    out: Path = OutOpt,
-    as_json: bool = JsonOpt,
-) -> None:
-    """Show the scenario assumptions (each idea's interventions and doses); writes the defaults on first use."""
-    from rich.markup import escape
-    from rich.table import Table
+def scenarios(*args, **kwargs):
+    """``gmb scenarios NAME``: :func:`gmb.commands.doses.show` (``gmb scenarios set``: :mod:`gmb.commands.doses`)."""
+    from gmb.commands.doses import show
 
-    from gmb.scenarios.interventions import resolve_channel
-
-    b, sc, path = _prepare(name, assumptions, out)
-    if as_json:
-        print_json({"file": str(path), **sc.model_dump(mode="json", by_alias=True)})
-        return
-    con = console()
-    t = Table(title=f"Scenario assumptions ({escape(str(path))})")
-    for col in ("idea", "variable", "channel", "dose", "shape"):
-        t.add_column(col)
-    unit = b.model.time.unit
-    for idea, plan in sc.ideas.items():
-        for iv in plan.interventions or ():
-            channel = resolve_channel(b.model, iv.variable, iv.channel)
-            t.add_row(escape(idea), escape(iv.variable), channel, escape(iv.describe(unit).split(" ", 2)[2]), iv.shape)
-        if not plan.interventions:
-            t.add_row(escape(idea), "–", "–", "–", escape(plan.note))
-    con.print(t)
-    con.print(f"[dim]{escape(sc.note)}[/dim]")
+    return show(*args, **kwargs)
 
 
 # -- gmb simulate --runs -------------------------------------------------------------------------------

@@ -2,17 +2,19 @@
 
 * :mod:`gmb.scenarios.interventions` — :class:`Intervention` (a variable's level, inflow or indicated
   value; step, ramp or pulse; start, dose, ramp-up, end), :class:`Bundle`, and the ``Input.shape`` hook;
-* :mod:`gmb.scenarios.settings` — ``scenarios.json``: which interventions each idea stands for;
+* :mod:`gmb.scenarios.doses` — one dose per idea (given, or reach × intensity × persistence), split over
+  its targets (:class:`IdeaPlan`, :class:`Target`, :class:`Factor`), and flags for unconnected targets;
+* :mod:`gmb.scenarios.settings` — ``scenarios.json``: each idea's plan (schema ``gmb-scenarios/2``);
 * :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution;
 * :mod:`gmb.scenarios.robustness` — leave-one-link-out: the links each idea's verdict or rank rests on.
 """
 
 from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
+from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
 from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
 from gmb.scenarios.robustness import link_robustness
 from gmb.scenarios.settings import (
     DoseDefaults,
-    IdeaPlan,
     RankWeights,
     Scenarios,
     default_scenarios,
@@ -22,6 +24,7 @@ from gmb.scenarios.settings import (
 
 __all__ = [
     "Intervention", "Bundle", "InputShape", "with_interventions",
-    "Scenarios", "IdeaPlan", "DoseDefaults", "RankWeights", "default_scenarios", "load_scenarios", "save_scenarios",
+    "Scenarios", "IdeaPlan", "Target", "Factor", "target_flags", "DoseDefaults", "RankWeights",
+    "default_scenarios", "load_scenarios", "save_scenarios",
     "fan_charts", "behaviour", "rank_ideas", "attribute", "link_robustness",
 ]  # fmt: skip

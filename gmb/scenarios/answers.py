@@ -46,6 +46,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from gmb.errors import InputError, NotFoundError
+from gmb.scenarios.doses import DOSE_RULE, dose_meta
 from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
@@ -106,10 +107,9 @@ def effect_summary(effect: np.ndarray, better: float = 1.0) -> dict[str, Any]:
 def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[str], extra: dict | None = None,
           runaway: float | None = None) -> dict[str, Any]:  # fmt: skip
     unit = study.program.unit
-    doses = {
-        i: [iv.describe(unit) for iv in scenarios.ideas[i].interventions] or ["(no target: changes nothing)"]
-        for i in ideas
-    }
+    doses = {i: [iv.describe(unit) for iv in scenarios.interventions([i])] or ["(no target: changes nothing)"]
+             for i in ideas}  # fmt: skip
+    dose_plans, unlinked = dose_meta(scenarios, ideas, study.program.model, unit)
     meta = {
         "exploratory": True,
         **study.assumptions(),
@@ -119,6 +119,9 @@ def _meta(study: Study, result_runs: int, scenarios: Scenarios, ideas: Sequence[
         "outcome_label": _outcome_label(study),
         "better": scenarios.better,
         "doses": doses,
+        "dose_rule": DOSE_RULE,
+        "dose_plans": dose_plans,
+        "unlinked_targets": unlinked,
         "dose_note": scenarios.note,
         "runaway_share": runaway,
     }

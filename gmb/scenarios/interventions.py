@@ -17,6 +17,25 @@ never negative. Several interventions on one input multiply (level, indicated)
 or add (inflow). ``low``/``high`` give the range a dose is sampled from in an
 ensemble (default: the dose itself, i.e. no uncertainty).
 
+**A share of an idea's dose** (``share``, what ``scenarios.json`` ideas expand to,
+see :mod:`gmb.scenarios.doses`): the idea has one dose ``d`` (its total relative
+push, possibly ``reach × intensity × persistence``) and target ``k`` gets the
+share ``w_k`` (Σ w = 1). On a multiplicative channel the target is multiplied by
+``1 + d·w_k`` for ``+`` and by ``1 / (1 + d·w_k)`` for ``-``, so the multiplier
+stays positive and a fall mirrors a rise in log space (``u_k = ±ln(1 + d·w_k)``).
+The engine still sees ``1 ± dose · g(t)``: the term's dose is ``x = d·w_k`` for
+``+`` and ``x / (1 + x)`` for ``-`` (exactly ``1/(1 + x)`` once ``g`` = 1; while a
+ramp rises, the multiplier moves linearly from 1 to its full value either way).
+On the ``inflow`` channel the share is additive: ``± d·w_k`` index units per
+time unit. The factors are sampled once per idea (their own random streams,
+keyed by ``idea:factor``), so every target and every scenario of an idea sees
+the same draw of ``d``.
+
+**Checked after the channel is resolved**: ``auto`` becomes ``indicated`` or
+``level``, both multiplicative, so a raw ``-`` dose whose range reaches 1 would
+make the multiplier ``1 - dose`` zero or negative; :func:`check_resolved` refuses
+it, naming the idea, the target and the field (a share never can: ``x/(1+x) < 1``).
+
 :class:`InputShape` is what :attr:`gmb.stockflow.model.Input.shape` holds: the
 interventions on one input, evaluated by :meth:`InputShape.at` (numbers or
 arrays of doses) and written into XMILE and Vensim by :meth:`InputShape.equation`.
@@ -48,12 +67,56 @@ __all__ = [
     "Bundle",
     "InputShape",
     "resolve_channel",
+    "check_resolved",
     "with_interventions",
+    "DoseFactor",
+    "DoseShare",
+    "share_dose",
     "SHAPES",
 ]
 
 SHAPES = ("step", "ramp", "pulse")
 Channel = Literal["auto", "level", "indicated", "inflow"]
+
+
+def share_dose(x: Any, direction: str, channel: str) -> Any:
+    """The engine's term dose for a share ``x = d·w`` of an idea's dose (see the module docstring).
+
+    >>> share_dose(0.25, "+", "level"), share_dose(0.25, "-", "level"), share_dose(0.25, "-", "inflow")
+    (0.25, 0.2, 0.25)
+    >>> round((1 - share_dose(0.25, "-", "auto")) * (1 + 0.25), 12)  # a fall mirrors a rise: 1/(1 + x)
+    1.0
+    """
+    if direction == "-" and channel != "inflow":
+        return x / (1.0 + x)
+    return x
+
+
+class DoseFactor(BaseModel):
+    """One sampled factor of an idea's dose: ``key`` (``idea:factor``, the random stream) and its range."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(min_length=1)
+    low: float = Field(ge=0)
+    nominal: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
+class DoseShare(BaseModel):
+    """A term's share of its idea's dose: ``d = Π factors``, term push ``x = weight · d``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    factors: tuple[DoseFactor, ...] = Field(min_length=1)
+    weight: float = Field(gt=0, le=1)
+
+    def push(self, which: str = "nominal") -> float:
+        """``weight · Π factor`` at the factors' ``low``, ``nominal`` or ``high``."""
+        out = self.weight
+        for f in self.factors:
+            out *= getattr(f, which)
+        return float(out)
 
 
 class Intervention(BaseModel):
@@ -73,6 +136,14 @@ class Intervention(BaseModel):
     end: float | None = None
     idea: str | None = None
     note: str = ""
+    share: DoseShare | None = None  # a share of the idea's dose (then dose/low/high follow from it)
+
+    @classmethod
+    def from_share(cls, share: DoseShare, **data: Any) -> "Intervention":
+        """The intervention for ``share`` of an idea's dose (dose, low and high computed from it)."""
+        direction, channel = data.get("direction", "+"), data.get("channel", "auto")
+        lo, nom, hi = (share_dose(share.push(w), direction, channel) for w in ("low", "nominal", "high"))
+        return cls(**data, dose=nom, low=lo if lo < nom else None, high=hi if hi > nom else None, share=share)
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -98,6 +169,11 @@ class Intervention(BaseModel):
                 f"a '-' dose on the {self.channel} must stay below 1 (it multiplies by 1 - dose), got {high}",
                 field="high" if self.high is not None else "dose",
             )
+        if self.share is not None:
+            want = [share_dose(self.share.push(w), self.direction, self.channel) for w in ("low", "nominal", "high")]
+            got = [self.dose_range[0], self.dose, self.dose_range[1]]
+            if not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+                raise ValidationError(f"dose, low and high must follow from the share: {want}, got {got}", field="dose")
         if self.shape == "ramp" and not self.ramp_up > 0:
             raise ValidationError("a ramp needs ramp_up > 0", field="ramp_up")
         end = self.stop
@@ -150,6 +226,11 @@ class Intervention(BaseModel):
         """One readable line, e.g. ``sleep level +0.2 (ramp from 0 over 12 month)``."""
         low, high = self.dose_range
         dose = f"{self.direction}{self.dose:g}" + (f" [{low:g}–{high:g}]" if high > low else "")
+        if self.share is not None:
+            mult = 1 + self.sign * self.dose if self.channel != "inflow" else None
+            d = [self.share.push(w) / self.share.weight for w in ("low", "nominal", "high")]
+            dose = (f"{self.direction} {self.share.weight:.0%} of the idea's dose {d[1]:.3g}"
+                    + (f" [{d[0]:.3g}–{d[2]:.3g}]" if d[2] > d[0] else "") + (f" (×{mult:.4g})" if mult else ""))
         when = {"step": f"step at {self.start:g}", "ramp": f"ramp from {self.start:g} over {self.ramp_up:g} {unit}",
                 "pulse": f"pulse at {self.start:g}"}[self.shape]  # fmt: skip
         if self.stop is not None:
@@ -248,6 +329,26 @@ def resolve_channel(model: Any, variable: str, channel: str = "auto") -> str:
     return channel
 
 
+def check_resolved(iv: Intervention, channel: str) -> Intervention:
+    """``iv`` on its resolved ``channel``; a ValidationError if a dose in its range makes the multiplier <= 0.
+
+    >>> check_resolved(Intervention(variable="a", direction="-", dose=0.6, high=1.3, idea="i1"), "level")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gmb.errors.ValidationError: ideas.i1.targets.a.high: a '-' dose on the level multiplies by 1 - dose, ...
+    """
+    if channel != "inflow" and iv.direction == "-" and iv.dose_range[1] >= 1:
+        name = "high" if iv.high is not None else "dose"
+        raise ValidationError(
+            f"a '-' dose on the {channel} multiplies by 1 - dose, so it must stay below 1, got {iv.dose_range[1]:g}",
+            field=f"ideas.{iv.idea}.targets.{iv.variable}.{name}" if iv.idea else name,
+            hint="lower the dose's high below 1, or give the idea one dose (gmb scenarios set NAME IDEA --dose D): "
+                 "its '-' rule 1/(1 + d) stays positive",
+        )  # fmt: skip
+    return iv if iv.channel == channel else iv.model_copy(update={"channel": channel})
+
+
 def with_interventions(model: Any, interventions: Sequence[Intervention], doses: Sequence[Any] | None = None) -> Any:
     """A copy of ``model`` whose inputs carry ``interventions`` as :class:`InputShape` (``model`` is unchanged).
 
@@ -258,7 +359,7 @@ def with_interventions(model: Any, interventions: Sequence[Intervention], doses:
     for iv, dose in zip(interventions, doses, strict=True):
         channel = resolve_channel(model, iv.variable, iv.channel)
         inp = model.input_for(iv.variable, channel)
-        groups.setdefault(inp.name, []).append((iv.model_copy(update={"channel": channel}), dose))
+        groups.setdefault(inp.name, []).append((check_resolved(iv, channel), dose))
     inputs = []
     for inp in model.inputs:
         if inp.name in groups:

@@ -151,7 +151,7 @@ def link_robustness(
 
     info = ideas_of(source)
     ideas = list(dict.fromkeys(ideas if ideas is not None else
-                               [i for i, plan in scenarios.ideas.items() if plan.interventions]))  # fmt: skip
+                               [i for i, plan in scenarios.ideas.items() if plan.targets]))  # fmt: skip
     for i in ideas:
         if i not in scenarios.ideas:
             raise NotFoundError(f"unknown idea {i!r}", field="idea", hint=f"ideas: {', '.join(scenarios.ideas)}")

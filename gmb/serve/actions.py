@@ -44,6 +44,8 @@ __all__ = [
     "add_idea",
     "opinion",
     "vote",
+    "DoseIn",
+    "set_dose",
     "edit",
     "accept",
     "remove",
@@ -91,6 +93,24 @@ class NewIdea(Body):
     lang: Lang | None = None
     description: LongText = ""
     targets: list[TargetIn] = Field(default_factory=list, max_length=20)
+
+
+class AnswerIn(Body):
+    """One dose answer: nominal with an optional low–high range (all >= 0)."""
+
+    nominal: float = Field(ge=0, le=1e6, allow_inf_nan=False)
+    low: float | None = Field(default=None, ge=0, le=1e6, allow_inf_nan=False)
+    high: float | None = Field(default=None, ge=0, le=1e6, allow_inf_nan=False)
+
+
+class DoseIn(Body):
+    """The working group's dose answers for an idea (see :mod:`gmb.scenarios.doses`); all fields empty clears them."""
+
+    reach: AnswerIn | None = None
+    intensity: AnswerIn | None = None
+    persistence: AnswerIn | None = None
+    lag: float | None = Field(default=None, ge=0, le=1e4, allow_inf_nan=False)
+    note: LongText = ""
 
 
 class Opinion(Body):
@@ -261,6 +281,23 @@ def vote(session: Session, actor: Actor, idea_id: str, *, on: bool) -> list[tupl
     if not on and actor.participant not in idea.votes:
         raise ConflictError(f"you have no vote on idea {idea_id}")
     return [("vote" if on else "unvote", {"idea": idea_id, "participant": actor.participant})]
+
+
+def set_dose(session: Session, actor: Actor, idea_id: str, req: DoseIn) -> list[tuple[str, dict[str, Any]]]:
+    """Record the working group's dose answers for an idea (reach, intensity, persistence, lag).
+
+    Any participant may answer for any idea, as with votes: the answers are the group's judgement, and the
+    event log says who gave them. They are the idea's dose in ``gmb scenarios`` / ``gmb rank`` (the session
+    is their one source; ``scenarios.json`` shows them).
+    """
+    _open(session, actor)
+    idea = session.idea(idea_id)
+    data = req.model_dump(mode="json", exclude_none=True)
+    new = data if (set(data) - {"note"} or data.get("note")) else None
+    current = None if idea.dose is None else idea.dose.model_dump(mode="json", exclude_none=True)
+    if new == current:
+        raise ConflictError("these answers are already there: nothing changes")
+    return [("update", {"kind": "idea", "id": idea_id, "changes": {"dose": new}})]
 
 
 _EDITABLE = {

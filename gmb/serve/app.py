@@ -507,6 +507,10 @@ def create_app(
     def unvote(request: Request, sid: str, idea_id: str) -> dict[str, Any]:
         return write(request, sid, lambda s, a: actions.vote(s, a, idea_id, on=False))
 
+    @app.post("/api/s/{sid}/ideas/{idea_id}/dose")
+    def set_dose(request: Request, sid: str, idea_id: str, body: actions.DoseIn) -> dict[str, Any]:
+        return write(request, sid, lambda s, a: actions.set_dose(s, a, idea_id, body))
+
     @app.post("/api/s/{sid}/edit")
     def edit(request: Request, sid: str, body: actions.Edit) -> dict[str, Any]:
         return write(request, sid, lambda s, a: actions.edit(s, a, body))

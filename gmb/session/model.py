@@ -40,6 +40,8 @@ __all__ = [
     "Story",
     "Initiative",
     "IdeaTarget",
+    "DoseAnswer",
+    "IdeaDose",
     "Idea",
     "Session",
     "STAGE_IDS",
@@ -248,6 +250,34 @@ class IdeaTarget(Record):
     direction: Literal["+", "-"] = "+"
 
 
+class DoseAnswer(Record):
+    """A working group's answer with its range: ``nominal`` and optional ``low``/``high``."""
+
+    nominal: float = Field(ge=0, allow_inf_nan=False)
+    low: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    high: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DoseAnswer":
+        lo = self.nominal if self.low is None else self.low
+        hi = self.nominal if self.high is None else self.high
+        if not lo <= self.nominal <= hi:
+            raise ValueError(f"need low <= nominal <= high, got {lo:g}, {self.nominal:g}, {hi:g}")
+        return self
+
+
+class IdeaDose(Record):
+    """How hard an idea pushes, as the working group answers it (see :mod:`gmb.scenarios.doses`):
+    reach (share of the children), intensity (relative change for them), persistence (share kept), and
+    the implementation lag in the model's time unit."""
+
+    reach: DoseAnswer | None = None
+    intensity: DoseAnswer | None = None
+    persistence: DoseAnswer | None = None
+    lag: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    note: str = ""
+
+
 class Idea(_Labelled, _Provenance):
     """An entry of the idea bank ("bankbog")."""
 
@@ -258,6 +288,7 @@ class Idea(_Labelled, _Provenance):
     feasibility: float | None = Field(default=None, ge=0, le=5)
     working_group: str | None = None
     notes: str = ""
+    dose: IdeaDose | None = None  # the working group's dose answers (None: not answered yet)
 
 
 class Session(Record):

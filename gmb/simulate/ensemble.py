@@ -273,6 +273,7 @@ def run_parameters(study: Study, P: np.ndarray, scenarios: Sequence[int] | None 
     if P.ndim != 2 or P.shape[0] != p.n_params:
         raise InputError(f"need a ({p.n_params}, runs) parameter matrix, got {P.shape}", field="parameters")
     runs = P.shape[1]
+    P = p.derive_doses(P)  # share terms: each target's dose from its idea's factor draws
     which = range(len(study.scenarios)) if scenarios is None else scenarios
     stacked = []
     dose_rows = np.asarray(p.term_param)

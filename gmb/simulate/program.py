@@ -12,7 +12,10 @@ space (``y = log x``) an auxiliary is then a sparse sum over its edges,
 :mod:`gmb.simulate.ensemble` evaluates for all runs at once.
 
 Parameters are one matrix ``P`` of shape ``(n_params, runs)``: the model's
-constants in model order, then one dose per intervention term. Interventions
+constants in model order, then the doses: one per intervention term, and for a
+term that is a share of its idea's dose (``Intervention.share``) the idea's dose
+factors once per idea, from which :meth:`Program.derive_doses` computes the term's
+dose in every run (so all targets of an idea share one draw). Interventions
 come either from the model's inputs (``Input.shape``, see
 :mod:`gmb.scenarios.interventions`) or are passed to :func:`compile_model`; each
 becomes a *term* with a profile ``g`` precomputed at every step's time.
@@ -127,6 +130,22 @@ class Program:
     # the sampler draws presence and sign per link where the "structure" kind varies
     param_present: np.ndarray | None = None
     param_sign: np.ndarray | None = None
+    # terms whose dose is a share of their idea's dose: term index, factor parameter rows, weight, '-' reciprocal
+    term_shares: tuple[tuple[int, tuple[int, ...], float, bool], ...] = ()
+
+    def derive_doses(self, P: np.ndarray) -> np.ndarray:
+        """``P`` with each share term's dose row computed from its idea's factor rows (a copy; ``P`` if none).
+
+        ``x = weight · Π factors``; the row is ``x`` (``+``, or the inflow) or ``x / (1 + x)`` (``-`` on a
+        multiplicative channel, so the multiplier ``1 - x/(1 + x)`` is ``1 / (1 + x)``).
+        """
+        if not self.term_shares:
+            return P
+        P = np.array(P, dtype=float, copy=True)
+        for t, rows, weight, recip in self.term_shares:
+            x = weight * np.prod(P[list(rows)], axis=0)
+            P[self.term_param[t]] = x / (1.0 + x) if recip else x
+        return P
 
     @property
     def outcome_variable(self) -> str | None:
@@ -201,7 +220,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
     Interventions already on the model's inputs (``Input.shape``) are compiled
     too, with their doses as parameters (nominal = the dose, range = its range).
     """
-    from gmb.scenarios.interventions import InputShape, resolve_channel
+    from gmb.scenarios.interventions import InputShape, check_resolved, resolve_channel
 
     index = {el.name: el for el in model}
     stocks = list(model.stocks)
@@ -269,14 +288,18 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
             for iv, dose in zip(inp.shape.interventions, doses):
                 if np.ndim(dose):
                     raise SimulationError("compile a model with one dose per intervention", field=inp.name)
-                terms.append((iv.model_copy(update={"dose": float(dose)}), inp.channel, inp))
+                fixed = {"dose": float(dose)}
+                if iv.share is not None and float(dose) != iv.dose:  # a replayed draw: that dose, not the share's
+                    fixed.update(share=None, low=None, high=None)
+                terms.append((iv.model_copy(update=fixed), inp.channel, inp))
         elif inp.shape is not None:
             raise SimulationError(f"input {inp.name} has a shape the engine does not know", field=inp.name)
     for iv in interventions:
         channel = resolve_channel(model, iv.variable, iv.channel)
-        terms.append((iv.model_copy(update={"channel": channel}), channel, model.input_for(iv.variable, channel)))
+        terms.append((check_resolved(iv, channel), channel, model.input_for(iv.variable, channel)))
 
-    t_ch, t_tg, t_par, t_sg, t_prof, t_mid, t_keys = [], [], [], [], [], [], []
+    t_ch, t_tg, t_par, t_sg, t_prof, t_mid, t_keys, t_shares = [], [], [], [], [], [], [], []
+    factor_row: dict[str, tuple[int, tuple[float, float, float]]] = {}
     stock_pos = {s.name: i for i, s in enumerate(stocks)}
     for n, (iv, channel, inp) in enumerate(terms):
         if channel == "inflow":
@@ -301,6 +324,26 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         p_ref.append(key)
         p_present.append(1.0)
         p_sign.append(1.0)
+        if iv.share is not None:  # the row is derived from the idea's factors: a point range, never sampled
+            p_low[-1] = p_high[-1] = p_nom[-1]
+            rows = []
+            for f in iv.share.factors:
+                rng = (f.low, f.nominal, f.high)
+                fkey = f.key
+                while fkey in factor_row and factor_row[fkey][1] != rng:  # another plan for the same idea
+                    fkey += "'"
+                if fkey not in factor_row:
+                    factor_row[fkey] = (len(p_names), rng)
+                    p_names.append(f"dose[{fkey}]")
+                    p_nom.append(float(f.nominal))
+                    p_low.append(float(f.low))
+                    p_high.append(float(f.high))
+                    p_kind.append("dose")
+                    p_ref.append(fkey)
+                    p_present.append(1.0)
+                    p_sign.append(1.0)
+                rows.append(factor_row[fkey][0])
+            t_shares.append((n, tuple(rows), float(iv.share.weight), iv.direction == "-" and channel != "inflow"))
         t_sg.append(iv.sign)
         t_prof.append(np.asarray(iv.profile(times, model.time.dt), dtype=float))
         t_mid.append(np.asarray(iv.profile(times + model.time.dt / 2, model.time.dt), dtype=float))
@@ -334,5 +377,5 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         param_names=tuple(p_names), param_nominal=arr(p_nom), param_low=arr(p_low), param_high=arr(p_high),
         param_kind=tuple(p_kind), param_ref=tuple(p_ref),
         variables=variables, outcome_slot=slot[model.outcome] if model.outcome else -1, outcome=model.outcome,
-        model=model, param_present=arr(p_present), param_sign=arr(p_sign),
+        model=model, param_present=arr(p_present), param_sign=arr(p_sign), term_shares=tuple(t_shares),
     )  # fmt: skip

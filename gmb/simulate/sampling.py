@@ -30,6 +30,10 @@ the doses of an intervention from their own stream keyed by the intervention
   (``spawn_key=(3, crc32(link id), b)``): the same in every scenario and every
   study with the same seed, and unchanged when other links are added or removed.
   The magnitude draws are the same with and without ``structure``.
+* an idea's dose factors (``idea:reach`` …, or ``idea:dose``) are parameters of
+  their own, keyed the same way, and the doses of the terms that share them are
+  computed from them (:meth:`~gmb.simulate.program.Program.derive_doses`): one draw
+  of the idea's dose for all its targets, in every scenario it appears in.
 
 >>> from gmb.simulate.synthetic import chain_model
 >>> from gmb.simulate.program import compile_model
@@ -171,4 +175,4 @@ def draw(p, *, seed: int, start: int = 0, runs: int, method: str = "mc", vary: I
         P = _block(p, int(seed), b, method, idx, vary)
         lo, hi = max(start, b * BLOCK), min(start + runs, (b + 1) * BLOCK)
         out[:, lo - start : hi - start] = P[:, lo - b * BLOCK : hi - b * BLOCK]
-    return out
+    return p.derive_doses(out)  # rows of terms that share their idea's dose follow from its factor draws

@@ -329,6 +329,47 @@
     if (state.loops.truncated) specs.push({ key: "-more", sig: lang, make: () => el("li", { class: "muted", text: "… " + T("more_loops") }) });
     sync(ul, specs);
   }
+  // ---- an idea's dose: the working group's answers (reach × intensity × persistence, lag) --------------
+  const FACTORS = ["reach", "intensity", "persistence"];
+  function doseText(dose) {
+    if (!dose) return "";
+    const given = FACTORS.filter((f) => dose[f]);
+    const num = (a) => a.nominal + (a.low !== undefined && a.high !== undefined && a.high > a.low ? " [" + a.low + "–" + a.high + "]" : "");
+    let text = given.map((f) => T("dose_" + f + "_short") + " " + num(dose[f])).join(" × ");
+    if (given.length) text = "d = " + text + " = " + +given.reduce((p, f) => p * dose[f].nominal, 1).toPrecision(3);
+    if (dose.lag !== undefined) text += (text ? " · " : "") + T("dose_lag_short") + " " + dose.lag;
+    return text;
+  }
+  function openDose(idea) {
+    const dlg = $("dose");
+    if (!dlg) return;
+    dlg.dataset.idea = idea.id;
+    $("dose-idea").textContent = label(idea);
+    const dose = idea.dose || {};
+    for (const f of FACTORS) for (const part of ["low", "nominal", "high"]) {
+      const v = (dose[f] || {})[part];
+      $("dose-" + f + "-" + part).value = v === undefined || v === null ? "" : String(v);
+    }
+    $("dose-lag").value = dose.lag === undefined || dose.lag === null ? "" : String(dose.lag);
+    $("dose-note").value = dose.note || "";
+    dlg.showModal();
+  }
+  function doseBody() {
+    const body = {};
+    const read = (id) => { const t = $(id).value.trim(); return t === "" ? null : Number(t); };
+    for (const f of FACTORS) {
+      const nominal = read("dose-" + f + "-nominal"), low = read("dose-" + f + "-low"), high = read("dose-" + f + "-high");
+      if (nominal === null) continue;
+      body[f] = { nominal };
+      if (low !== null) body[f].low = low;
+      if (high !== null) body[f].high = high;
+    }
+    const lag = read("dose-lag");
+    if (lag !== null) body.lag = lag;
+    const note = $("dose-note").value.trim();
+    if (note) body.note = note;
+    return body;
+  }
   function ideaItem(ix, idea, targets) {
     const me = gmb.me && gmb.me.participant;
     const actions = [];
@@ -336,11 +377,13 @@
       const voted = idea.votes.includes(me);
       actions.push(button(voted ? T("unvote") : T("vote"), () => act("/ideas/" + encodeURIComponent(idea.id) + (voted ? "/unvote" : "/vote")),
                           voted ? "small chosen vote" : "small vote"));
+      if ($("dose")) actions.push(button(T("dose"), () => openDose(idea), "small dose"));
     }
     return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
       el("span", { class: "votes", text: String(idea.votes.length) }),
       el("span", { class: "label", text: label(idea) }),
       targets ? el("span", { class: "meta", text: targets }) : null,
+      idea.dose ? el("span", { class: "meta dose", text: doseText(idea.dose) }) : null,
       PAGE === "projector" ? null : el("span", { class: "meta", text: meta(ix, idea) }),
       el("span", { class: "actions" }, ...actions, ...(PAGE === "projector" ? [] : itemButtons("idea", idea))));
   }
@@ -512,6 +555,15 @@
       const body = { label: $("idea-label").value, lang, targets: target ? [{ variable: target, direction: $("idea-direction").value }] : [] };
       if (await act("/ideas", body)) $("idea-label").value = "";
     });
+    const fd = $("form-dose");
+    if (fd) {
+      fd.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const id = $("dose").dataset.idea;
+        if (await act("/ideas/" + encodeURIComponent(id) + "/dose", doseBody())) $("dose").close();
+      });
+      $("dose-close").addEventListener("click", () => $("dose").close());
+    }
     const fm = $("form-merge");
     if (fm) fm.addEventListener("submit", (e) => {
       e.preventDefault();

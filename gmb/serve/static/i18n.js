@@ -28,7 +28,15 @@ window.GMB_STRINGS = {
     open_facilitator: "Open the facilitator view", keep_private: "Keep this link private: it gives full control.",
     you: "you", choose: "— choose —", close: "Close", outcome: "outcome", counts: "{v} variables · {l} links · {p} loops · {i} ideas",
     wrong_page: "This key is for another view.", stage_now: "now", same_variable: "Cause and effect must differ",
-    nothing: "Nothing yet", sent: "Sent ✓"
+    nothing: "Nothing yet", sent: "Sent ✓",
+    dose: "Dose", save: "Save", dose_title: "How hard does this idea push?",
+    dose_help: "Answer for the children the idea is meant for. Give your best guess in the middle and, if you are unsure, a low and a high value.",
+    dose_reach: "How many of the children does it reach? (share, 0–1)",
+    dose_intensity: "How much does it change for them? (relative change, 0.3 = +30 %)",
+    dose_persistence: "How much of it lasts? (share kept, 0–1)", dose_lag: "How long before it starts? (months)",
+    dose_note: "Why these numbers?", dose_low: "low", dose_nominal: "best guess", dose_high: "high",
+    dose_reach_short: "reach", dose_intensity_short: "intensity", dose_persistence_short: "persistence",
+    dose_lag_short: "starts after"
   },
   da: {
     title_join: "Deltag i workshoppen", join_code: "Deltagerkode", your_name: "Dit navn eller et pseudonym",
@@ -58,6 +66,14 @@ window.GMB_STRINGS = {
     keep_private: "Hold linket privat: det giver fuld kontrol.", you: "dig", choose: "— vælg —", close: "Luk",
     outcome: "udfald", counts: "{v} variabler · {l} forbindelser · {p} sløjfer · {i} idéer",
     wrong_page: "Denne nøgle hører til en anden visning.", stage_now: "nu",
-    same_variable: "Årsag og virkning skal være forskellige", nothing: "Intet endnu", sent: "Sendt ✓"
+    same_variable: "Årsag og virkning skal være forskellige", nothing: "Intet endnu", sent: "Sendt ✓",
+    dose: "Dosis", save: "Gem", dose_title: "Hvor meget flytter idéen?",
+    dose_help: "Svar for de børn, idéen er tænkt til. Giv jeres bedste bud i midten og, hvis I er usikre, en lav og en høj værdi.",
+    dose_reach: "Hvor mange af børnene når den ud til? (andel, 0–1)",
+    dose_intensity: "Hvor meget ændrer den for dem? (relativ ændring, 0,3 = +30 %)",
+    dose_persistence: "Hvor meget af det holder? (andel der bliver, 0–1)",
+    dose_lag: "Hvor længe går der, før den starter? (måneder)", dose_note: "Hvorfor disse tal?",
+    dose_low: "lav", dose_nominal: "bedste bud", dose_high: "høj", dose_reach_short: "rækkevidde",
+    dose_intensity_short: "styrke", dose_persistence_short: "varighed", dose_lag_short: "starter efter"
   }
 };
