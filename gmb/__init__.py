@@ -12,7 +12,7 @@ API; a test pins it, so changing it is a deliberate act.
 True
 """
 
-from gmb._lazy import lazy_names
+from gmb._lazy import lazy_names, shadow_subpackages
 
 # Names are loaded on first use (PEP 562), so `import gmb.cli` — and `gmb --help` — stay instant.
 _WHERE = {
@@ -55,6 +55,9 @@ _WHERE = {
     ),
 }  # fmt: skip
 __getattr__, __dir__, _NAMES = lazy_names("gmb", _WHERE, globals())
+# `gmb.simulate` is the function whatever was imported first, although a subpackage has the same name
+# (use `from gmb.simulate import …` or `importlib.import_module("gmb.simulate")` for the subpackage).
+shadow_subpackages("gmb", __getattr__, ["simulate"])
 
 
 __version__ = "0.1.0"

@@ -2,33 +2,59 @@
 
 import gmb
 
-PINNED = {
-    "Session", "Stage", "StageRole", "Participant", "Indicator", "Variable", "Link", "Theme", "Story",
-    "Initiative", "Idea", "IdeaTarget", "Role", "VariableKind", "Polarity", "Strength", "SCHEMA_VERSION",
-    "parse_session", "load_example",
+#: the public API, in order, written out: a change to gmb.__all__ must be made here too, on purpose
+PINNED = [
+    # gmb.session
+    "Session", "Stage", "StageRole", "Participant", "Indicator", "Variable", "Link", "Theme", "Story", "Initiative",
+    "Idea", "IdeaTarget", "Role", "VariableKind", "Polarity", "Strength", "SCHEMA_VERSION", "parse_session",
     "Event", "apply", "replay", "Store", "check_slug",
-    "to_graph", "from_graph", "GRAPH_SCHEMA",
-    "find_loops", "covering_loops", "LoopResult", "centrality", "causes_tree", "uses_tree",
-    "paths_to_outcome", "idea_paths", "idea_profiles", "analyse", "Analysis", "merge_maps", "connection_circle",
-    "StockFlowModel", "TimeSpec", "Assumptions", "load_assumptions", "save_assumptions", "to_stockflow",
-    "resolve_assumptions", "check_stability", "to_xmile", "to_mdl", "write_model",
-    "simulate", "run_pysd", "Trajectories", "read_canonical", "compare",
+    # gmb.examples
+    "load_example",
+    # gmb.cld
+    "to_graph", "from_graph", "GRAPH_SCHEMA", "find_loops", "covering_loops", "LoopResult", "centrality",
+    "causes_tree", "uses_tree", "paths_to_outcome", "idea_paths", "idea_profiles", "analyse", "Analysis",
+    "merge_maps", "connection_circle",
+    # gmb.stockflow
+    "StockFlowModel", "TimeSpec",
+    # gmb.stockflow.assumptions
+    "Assumptions", "load_assumptions", "save_assumptions",
+    # gmb.stockflow.convert
+    "to_stockflow", "resolve_assumptions",
+    # gmb.stockflow.stability
+    "check_stability",
+    # gmb.stockflow.xmile
+    "to_xmile",
+    # gmb.stockflow.vensim
+    "to_mdl",
+    # gmb.stockflow.files
+    "write_model",
+    # gmb.simulate
+    "simulate", "Trajectories", "read_canonical", "compare",
+    # gmb.simulate.pysd_runner
+    "run_pysd",
+    # gmb.scenarios
     "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
-    "save_scenarios", "fan_charts", "rank_ideas", "attribute", "Study", "run_study", "run_chunk", "reduce_chunks",
+    "save_scenarios", "fan_charts", "rank_ideas", "attribute",
+    # gmb.simulate.ensemble
+    "Study", "run_study", "run_chunk", "reduce_chunks",
+    # gmb.simulate.sensitivity
     "sobol",
+    # gmb.views
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
+    # gmb.io
     "read_any", "write_any", "read_edge_csv", "read_sdai_json",
+    # gmb.scale
     "open_backend",
-    "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError",
-    "SlugError", "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError",
-    "ClusterError",
-}  # fmt: skip
+    # gmb.errors
+    "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError", "SlugError",
+    "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError", "ClusterError",
+]  # fmt: skip
 
 
 def test_public_api_is_pinned():
-    assert set(gmb.__all__) == PINNED
-    assert len(gmb.__all__) == len(set(gmb.__all__)), "duplicate names in __all__"
+    assert gmb.__all__ == PINNED
+    assert len(PINNED) == len(set(PINNED)), "duplicate names in the pinned API"
 
 
 def test_every_public_name_exists():
@@ -54,5 +80,51 @@ def test_cli_import_stays_light():
     assert out == "", f"gmb.cli imports heavy packages at start-up: {out}"
 
 
-def test_all_matches_the_lazy_table():
-    assert gmb.__all__ == [name for names in gmb._WHERE.values() for name in names]
+def test_dir_lists_the_public_api():
+    assert set(PINNED) <= set(dir(gmb))
+
+
+# Each name in each import order, in a fresh interpreter: `gmb.simulate` is also a subpackage, and importing
+# any module below it used to turn `gmb.simulate` into that module ("'module' object is not callable").
+_FIRST = {
+    "nothing": "",
+    "gmb.rank_ideas": "gmb.rank_ideas",
+    "gmb.simulate.ensemble": "import gmb.simulate.ensemble",
+    "from gmb.simulate import": "from gmb.simulate import Trajectories",
+    "every name": "[getattr(gmb, n) for n in gmb.__all__]",
+    "the CLI": "import gmb.cli",
+}
+
+
+def test_simulate_is_the_function_whatever_was_imported_first():
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, json, sys, gmb\n{first}\n"
+        "ref = importlib.import_module('gmb.simulate.reference').simulate\n"
+        "where = {{n: m for m, names in gmb._WHERE.items() for n in names}}\n"
+        "print(json.dumps([gmb.simulate is ref, callable(gmb.simulate), type(gmb.simulate).__name__,"
+        " sys.modules['gmb.simulate'].__name__, [n for n in gmb.__all__ if getattr(gmb, n) is not"
+        " getattr(importlib.import_module(where[n]), n)]]))"
+    )
+    for what, first in _FIRST.items():
+        run = subprocess.run([sys.executable, "-c", code.format(first=first)], check=False, capture_output=True, text=True)
+        assert run.returncode == 0, (what, run.stderr[-2000:])
+        is_ref, is_callable, kind, subpackage, mismatched = json.loads(run.stdout)
+        assert (is_ref, is_callable, kind) == (True, True, "function"), what
+        assert subpackage == "gmb.simulate", what  # the subpackage is still importable as before
+        assert mismatched == [], (what, mismatched)
+
+
+def test_simulate_can_still_be_monkeypatched(monkeypatch):
+    def fake(*args, **kwargs):
+        return "fake"
+
+    monkeypatch.setattr(gmb, "simulate", fake)
+    assert gmb.simulate() == "fake"
+    monkeypatch.undo()
+    from gmb.simulate.reference import simulate
+
+    assert gmb.simulate is simulate
