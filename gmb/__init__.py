@@ -12,7 +12,7 @@ API; a test pins it, so changing it is a deliberate act.
 True
 """
 
-from gmb._lazy import lazy_names, shadow_subpackages
+from gmb._lazy import lazy_names
 
 # Names are loaded on first use (PEP 562), so `import gmb.cli` — and `gmb --help` — stay instant.
 _WHERE = {
@@ -34,7 +34,7 @@ _WHERE = {
     "gmb.stockflow.xmile": ("to_xmile",),
     "gmb.stockflow.vensim": ("to_mdl",),
     "gmb.stockflow.files": ("write_model",),
-    "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),
+    "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),  # gmb.simulate: a callable package
     "gmb.simulate.pysd_runner": ("run_pysd",),
     "gmb.scenarios": (
         "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
@@ -55,9 +55,6 @@ _WHERE = {
     ),
 }  # fmt: skip
 __getattr__, __dir__, _NAMES = lazy_names("gmb", _WHERE, globals())
-# `gmb.simulate` is the function whatever was imported first, although a subpackage has the same name
-# (use `from gmb.simulate import …` or `importlib.import_module("gmb.simulate")` for the subpackage).
-shadow_subpackages("gmb", __getattr__, ["simulate"])
 
 
 __version__ = "0.1.0"

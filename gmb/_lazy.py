@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from typing import Any
 
-__all__ = ["lazy_names", "shadow_subpackages"]
+__all__ = ["callable_module", "lazy_names"]
 
 
 def lazy_names(
@@ -22,14 +22,17 @@ def lazy_names(
     """``(__getattr__, __dir__, names)`` for a package exporting ``where`` ({module: names}).
 
     A name is imported from its module the first time it is asked for and then kept in
-    ``namespace`` (the package's globals), so later look-ups are plain attribute reads.
+    ``namespace`` (the package's globals), so later look-ups are plain attribute reads. A name
+    listed under its own subpackage (``"gmb.simulate": ("simulate", …)``) is that subpackage,
+    which is what Python's import system sets it to anyway (see :func:`callable_module`).
     """
     module_of = {name: module for module, names in where.items() for name in names}
     names = [name for names in where.values() for name in names]
 
     def getattr_(name: str) -> Any:
         if name in module_of:
-            value = getattr(import_module(module_of[name]), name)
+            module = import_module(module_of[name])
+            value = module if module.__name__ == f"{package}.{name}" else getattr(module, name)
             namespace[name] = value
             return value
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
@@ -40,33 +43,22 @@ def lazy_names(
     return getattr_, dir_, names
 
 
-def shadow_subpackages(package: str, getattr_: Callable[[str], Any], names: Sequence[str]) -> None:
-    """Make ``package.NAME`` always the exported object ``NAME``, never the subpackage of that name.
 
-    ``gmb.simulate`` is both a function (the public API) and a subpackage. Importing any
-    ``gmb.simulate.*`` module makes Python set the attribute ``simulate`` on ``gmb`` to the
-    subpackage, so without this a plain attribute read answered the function or the module
-    depending on what was imported first. A property on the package's module class wins over
-    that assignment: the import system's ``setattr`` of a submodule is ignored (the subpackage
-    stays in :data:`sys.modules` and ``from gmb.simulate import …`` works as before), while any
-    other assignment (a test's ``monkeypatch``) is honoured.
+def callable_module(name: str, function: Callable[..., Any]) -> None:
+    """Make module ``name`` callable as ``function``: ``gmb.simulate(model)`` runs :func:`simulate`.
+
+    ``gmb.simulate`` is both the public function and a subpackage. Python sets the attribute
+    ``simulate`` on ``gmb`` to the subpackage as soon as any ``gmb.simulate.*`` module is imported,
+    so a lazily loaded *function* of that name was replaced by the module depending on what was
+    imported first. Instead ``gmb.simulate`` is always the subpackage, and the subpackage is
+    callable: every import order, ``import gmb.simulate.engine_numba as e`` and
+    ``from gmb import simulate`` give the same object. ``inspect.signature`` follows
+    ``__wrapped__`` to the function's parameters.
     """
-    module = sys.modules[package]
-    overrides: dict[str, Any] = {}
+    module = sys.modules[name]
 
-    def make(name: str) -> property:
-        def get(self: types.ModuleType) -> Any:
-            return overrides[name] if name in overrides else getattr_(name)
+    def __call__(self: types.ModuleType, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
 
-        def set_(self: types.ModuleType, value: Any) -> None:
-            if isinstance(value, types.ModuleType) and value.__name__ == f"{package}.{name}":
-                return  # the import system announcing the subpackage
-            overrides[name] = value
-
-        def delete(self: types.ModuleType) -> None:
-            overrides.pop(name, None)
-
-        return property(get, set_, delete, doc=f"{package}.{name} (the exported object, not the subpackage)")
-
-    cls = type(f"{package}.<package>", (type(module),), {name: make(name) for name in names})
-    module.__class__ = cls
+    module.__class__ = type(f"{name}.<callable>", (types.ModuleType,), {"__call__": __call__})
+    module.__wrapped__ = function

@@ -84,47 +84,57 @@ def test_dir_lists_the_public_api():
     assert set(PINNED) <= set(dir(gmb))
 
 
+def test_every_name_is_the_object_of_its_module():
+    import importlib
+    import sys
+
+    where = {name: module for module, names in gmb._WHERE.items() for name in names}
+    for name in PINNED:
+        value = getattr(gmb, name)
+        if name == "simulate":  # the callable subpackage (see below)
+            assert value is sys.modules["gmb.simulate"] and callable(value)
+        else:
+            assert value is getattr(importlib.import_module(where[name]), name), name
+
+
 # Each name in each import order, in a fresh interpreter: `gmb.simulate` is also a subpackage, and importing
-# any module below it used to turn `gmb.simulate` into that module ("'module' object is not callable").
+# any module below it used to turn `gmb.simulate` from the function into that module ("'module' object is not
+# callable"). Now it is always the subpackage, which is callable as the function.
 _FIRST = {
     "nothing": "",
     "gmb.rank_ideas": "gmb.rank_ideas",
-    "gmb.simulate.ensemble": "import gmb.simulate.ensemble",
-    "from gmb.simulate import": "from gmb.simulate import Trajectories",
-    "every name": "[getattr(gmb, n) for n in gmb.__all__]",
-    "the CLI": "import gmb.cli",
+    "import gmb.simulate.ensemble": "import gmb.simulate.ensemble",
+    "import ... as": "import gmb.simulate.engine_numpy as engine",
+    "from gmb import simulate": "from gmb import simulate",
 }
 
 
-def test_simulate_is_the_function_whatever_was_imported_first():
+def test_simulate_is_one_object_whatever_was_imported_first():
     import json
     import subprocess
     import sys
 
     code = (
-        "import importlib, json, sys, gmb\n{first}\n"
+        "import importlib, inspect, json, sys, gmb\n{first}\n"
         "ref = importlib.import_module('gmb.simulate.reference').simulate\n"
-        "where = {{n: m for m, names in gmb._WHERE.items() for n in names}}\n"
-        "print(json.dumps([gmb.simulate is ref, callable(gmb.simulate), type(gmb.simulate).__name__,"
-        " sys.modules['gmb.simulate'].__name__, [n for n in gmb.__all__ if getattr(gmb, n) is not"
-        " getattr(importlib.import_module(where[n]), n)]]))"
+        "print(json.dumps([gmb.simulate is sys.modules['gmb.simulate'], callable(gmb.simulate),"
+        " gmb.simulate.__wrapped__ is ref and gmb.simulate.simulate is ref,"
+        " str(inspect.signature(gmb.simulate)) == str(inspect.signature(ref))]))"
     )
     for what, first in _FIRST.items():
-        run = subprocess.run([sys.executable, "-c", code.format(first=first)], check=False, capture_output=True, text=True)
+        run = subprocess.run([sys.executable, "-c", code.format(first=first)], check=False, capture_output=True,
+                             text=True)  # fmt: skip
         assert run.returncode == 0, (what, run.stderr[-2000:])
-        is_ref, is_callable, kind, subpackage, mismatched = json.loads(run.stdout)
-        assert (is_ref, is_callable, kind) == (True, True, "function"), what
-        assert subpackage == "gmb.simulate", what  # the subpackage is still importable as before
-        assert mismatched == [], (what, mismatched)
+        assert json.loads(run.stdout) == [True, True, True, True], what
 
 
-def test_simulate_can_still_be_monkeypatched(monkeypatch):
-    def fake(*args, **kwargs):
-        return "fake"
+def test_calling_gmb_simulate_runs_the_reference_simulator(havndal):
+    import numpy as np
 
-    monkeypatch.setattr(gmb, "simulate", fake)
-    assert gmb.simulate() == "fake"
-    monkeypatch.undo()
     from gmb.simulate.reference import simulate
 
-    assert gmb.simulate is simulate
+    model = gmb.to_stockflow(gmb.to_graph(havndal))
+    a, b = gmb.simulate(model), simulate(model)
+    assert isinstance(a, gmb.Trajectories) and len(a.time) > 10 and np.array_equal(a.time, b.time)
+    assert set(a.values) == set(b.values) and len(a.values) > 10
+    assert all(np.array_equal(a.values[k], b.values[k]) for k in a.values)
