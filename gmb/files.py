@@ -27,6 +27,7 @@ __all__ = [
     "make_temp_dir",
     "read_json",
     "read_text",
+    "reproducible_zip",
 ]  # fmt: skip
 
 
@@ -131,3 +132,40 @@ def read_json(path: str | os.PathLike) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=str(path), line=exc.lineno) from None
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The ZIP archive ``data`` (e.g. an XLSX) with its clock readings fixed, so equal content gives equal bytes.
+
+    Writers such as openpyxl stamp every member with the current time and write it into
+    ``docProps/core.xml`` (``dcterms:created``/``modified``). Both are set to ``SOURCE_DATE_EPOCH``
+    (the reproducible-builds convention) or, without it, 1980-01-01, the earliest ZIP date.
+
+    >>> import io, zipfile, time
+    >>> def make():
+    ...     buf = io.BytesIO()
+    ...     with zipfile.ZipFile(buf, "w") as z:
+    ...         z.writestr(zipfile.ZipInfo("a.txt", time.localtime()[:6]), "æ")
+    ...     return buf.getvalue()
+    >>> one = reproducible_zip(make()); time.sleep(2); reproducible_zip(make()) == one
+    True
+    """
+    import io
+    import re
+    import time
+    import zipfile
+
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01T00:00:00Z
+    stamp = time.gmtime(max(epoch, 315532800))
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", stamp)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<)", rb"\g<1>" + iso.encode() + rb"\2", body)
+            fixed = zipfile.ZipInfo(info.filename, stamp[:6])
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
