@@ -107,8 +107,10 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
 
     with warnings.catch_warnings():  # SALib warns about constant outputs; our convergence check reports instead
         warnings.simplefilter("ignore")
-        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples, seed=seed,
-                             print_to_console=False)  # fmt: skip
+        # a Generator, not the int: SALib seeds its bootstrap only `if seed:`, so seed 0 gave other confidence
+        # intervals (and `converged`) on every run; default_rng(seed) is the stream SALib makes from a non-zero int
+        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples,
+                             seed=np.random.default_rng(seed), print_to_console=False)  # fmt: skip
     rows = [
         {"parameter": p.param_names[i], "kind": p.param_kind[i], "ref": p.param_ref[i],
          "label": describe_parameter(study, i), "S1": float(Si["S1"][k]), "S1_conf": float(Si["S1_conf"][k]),

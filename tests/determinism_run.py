@@ -1,0 +1,50 @@
+"""Run a fixed list of gmb commands in the current folder, in one process; used by test_determinism.py.
+
+Prints one JSON object: {command: {"exit": code, "stdout": text}}. Every command runs through typer's
+runner (one interpreter start-up for all of them, so the two hash seeds cost two start-ups).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+#: small runs: the point is the bytes, not the statistics
+COMMANDS = [
+    "convert havndal --json",
+    "simulate havndal --json",
+    "simulate havndal --runs 40 --scenario all --json",
+    "rank havndal --runs 40 --json",
+    "rank havndal --runs 40",
+    "attribute havndal --bundle bike_paths,soestien,playgrounds --runs 40 --json",
+    "sensitivity havndal --scenario soestien --samples 8 --json",
+    "loops havndal --json",
+    "analyse havndal --json",
+    "scenarios havndal",
+    "export havndal --format kumu-xlsx --out exports/havndal.xlsx",
+    "export havndal --format graphml --out exports/havndal.graphml",
+    "export havndal --format xmile --out exports/havndal.xmile",
+    "export havndal --format mdl --out exports/havndal.mdl",
+    "export havndal --format kumu --out exports/havndal.json",
+    "export havndal --format csv --out exports/havndal-csv",
+    "map havndal --json",
+    "report havndal --json",
+]
+
+
+def main() -> None:
+    from typer.testing import CliRunner
+
+    from gmb.cli import app
+
+    runner = CliRunner()
+    out = {}
+    for command in COMMANDS:
+        result = runner.invoke(app, shlex.split(command))
+        out[command] = {"exit": result.exit_code, "stdout": result.stdout, "error": repr(result.exception)}
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
