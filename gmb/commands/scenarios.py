@@ -357,6 +357,7 @@ def sensitivity(
     from rich.markup import escape
     from rich.table import Table
 
+    from gmb.scenarios.answers import _meta as answer_meta
     from gmb.simulate.ensemble import Study
     from gmb.simulate.sensitivity import sobol
 
@@ -369,7 +370,8 @@ def sensitivity(
         bar(0, 1)
         r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top)
         bar(1, 1)
-    r["meta"]["scenarios_file"] = str(path)
+    # the meta every ensemble answer carries (outcome, doses, better …), then what only Sobol knows
+    r["meta"] = {**answer_meta(study, r["meta"]["runs"], sc, ideas), **r["meta"], "scenarios_file": str(path)}
     if as_json:
         print_json(_public(r))
         return
