@@ -40,6 +40,7 @@ AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumption
 OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
 LangOpt = typer.Option(None, "--lang", help="Language of labels (default: the session's first).")
+OutcomeOpt = typer.Option(None, "--outcome", help="The outcome variable (id or label), instead of the map's one.")
 
 
 def register(app: typer.Typer) -> None:
@@ -78,10 +79,11 @@ def load_or_init_scenarios(path: Path, graph: Any) -> tuple[Any, bool]:
     return s, True
 
 
-def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None):
+def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None,
+             outcome: Optional[str] = None):  # fmt: skip
     from gmb.commands.model import build
 
-    b = build(name, assumptions_file=assumptions, out=out, write=False)
+    b = build(name, assumptions_file=assumptions, out=out, write=False, outcome=outcome)
     path = scenarios_path or scenarios_file(name, out)
     sc, created = load_or_init_scenarios(path, b.graph)
     if created:
@@ -207,6 +209,7 @@ def rank(
     lang: Optional[str] = LangOpt,
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
+    outcome: Optional[str] = OutcomeOpt,
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
@@ -217,7 +220,7 @@ def rank(
     """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
     from gmb.scenarios.answers import rank_ideas
 
-    b, sc, path = _prepare(name, assumptions, out)
+    b, sc, path = _prepare(name, assumptions, out, outcome=outcome)
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
         engine=engine, integration=integration, progress=bar, backend=be))  # fmt: skip
