@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PATHS=(gmb tests tools bench)
-ruff --version
-ruff check "${PATHS[@]}"
-ruff format --check "${PATHS[@]}"
+# the ruff of the active environment (.ci/run's virtual environment has it from the test extra)
+if command -v ruff >/dev/null; then RUFF=(ruff); else RUFF=(python3 -m ruff); fi
+"${RUFF[@]}" --version
+"${RUFF[@]}" check "${PATHS[@]}"
+"${RUFF[@]}" format --check "${PATHS[@]}"

@@ -24,7 +24,7 @@ marker no longer fits (an ``[expect error]`` command that succeeds).
 
 Before the README's commands run, the checker runs ``gmb demo`` (exactly as the quick start does)
 and writes the stand-ins for the reader's own files that the README names (:data:`FIXTURES`): small
-maps made by gmb's own writers from one edge list. Afterwards it runs the commands the report
+maps made by gmb's own writers from one edge list. Afterwards it runs every command the report
 prints (``gmb map havndal --highlight-loop …``), which must work as well.
 
 The commands run in one child process through typer's runner, the way ``gmb`` runs them (an error
@@ -187,15 +187,15 @@ def write_fixtures(folder: Path) -> None:
     (folder / "my.json").write_text(json.dumps(assumptions, indent=2), encoding="utf-8")
 
 
-def report_commands(folder: Path, limit: int = 2) -> list[Command]:
-    """The first ``limit`` commands the Havndal report tells its reader to run."""
+def report_commands(folder: Path) -> list[Command]:
+    """The commands the Havndal report tells its reader to run (one per key loop)."""
     page = html.unescape((folder / "reports" / "havndal" / "index.html").read_text(encoding="utf-8"))
     found = []
     for text in dict.fromkeys(re.findall(r"gmb map havndal --highlight-loop [\w,]+", page)):
         found.append(Command(0, text, shlex.split(text)[1:]))
     if not found:
         raise ReadmeError("the report shows no `gmb map havndal --highlight-loop …` command")
-    return found[:limit]
+    return found
 
 
 def _env() -> dict[str, str]:
@@ -255,7 +255,8 @@ def check(folder: Path, *, skip_slow: bool = False, timeout: float = 900.0, log=
         return [f"gmb demo failed (exit {demo.returncode}): {demo.stderr[-2000:]}"]
     write_fixtures(folder)
     run = [c for c in commands if c.skip is None and not (skip_slow and c.slow)]
-    run += report_commands(folder)
+    from_report = report_commands(folder)
+    run += from_report
     for c in commands:
         if c.skip is not None:
             log(f"  not checked  README.md:{c.line}: {c.text}  ({c.skip})")
@@ -278,7 +279,8 @@ def check(folder: Path, *, skip_slow: bool = False, timeout: float = 900.0, log=
             problems.append(f"{where}: `{c.text}`: {why}\n{r['output'].strip()}")
     total = time.perf_counter() - t0
     slowest = sorted(zip(results, run), key=lambda x: -x[0]["seconds"])[:3]
-    log(f"{len(run)} commands run, {len(commands) - len(run) + len(report_commands(folder))} not run, "
+    log(f"{len(run)} commands run ({len(from_report)} from the report), {len(commands) - len(run) + len(from_report)} "
+        "not run, "
         f"{len(problems)} problems, {total:.1f} s in all (demo included); slowest: "
         + ", ".join(f"{c.text[:40]} {r['seconds']:.1f} s" for r, c in slowest))  # fmt: skip
     return problems
