@@ -30,6 +30,17 @@ COMMANDS = [
     "export havndal --format csv --out exports/havndal-csv",
     "map havndal --json",
     "report havndal --json",
+    # reading every format back (the readers build sets and graphs too), and what the sessions then hold
+    "import exports/havndal.mdl --session from-mdl",
+    "import exports/havndal.xmile --session from-xmile",
+    "import exports/havndal.json --session from-kumu --format kumu",
+    "import exports/havndal.xlsx --session from-xlsx",
+    "import exports/havndal.graphml --session from-graphml",
+    "import exports/havndal-csv --session from-csv",
+    "session show from-mdl --json",
+    "session show from-xmile --json",
+    "session show from-graphml --json",
+    "loops from-xmile --json",
 ]
 
 

@@ -7,16 +7,19 @@ ensembles, rank, attribute, sensitivity, loops, analyse, every export format, ma
 seeds, in the *same* absolute folder one after the other (so printed paths agree), and compares every
 command's exit code and output and every byte of every file written.
 
-Fields that legitimately depend on the time of the run are listed in :data:`TIME_DEPENDENT`; there are
-none in these outputs (the XLSX writer's clock readings are fixed by ``gmb.files.reproducible_zip``; the
-session event log's ``at`` times would be, but none of these commands writes an event).
+Fields that legitimately depend on the time of the run are listed in :data:`TIME_FIELDS`: only the times
+the imports record (each event's ``at`` and, for items a file gives no time, ``proposed_at``), which are
+blanked before comparing. Nothing else may differ (the XLSX writer's clock readings are fixed by
+``gmb.files.reproducible_zip``).
 """
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,8 +28,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "determinism_run.py"
 
-#: {relative file path: why it may differ between runs} — deliberately empty, see the module docstring
-TIME_DEPENDENT: dict[str, str] = {}
+#: where the time of the run is recorded, legitimately: (files or `gmb` commands, JSON keys blanked there)
+TIME_FIELDS = {
+    "sessions/from-*/events.jsonl": ("at", "proposed_at"),  # when the import happened
+    "sessions/from-*/session.json": ("proposed_at",),  # items the file gives no time: the import's
+    "session show from-*": ("proposed_at",),
+}
+_TIME = r'"({keys})":\s*"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"'
+
+
+def _blank_times(where: str, text: str) -> str:
+    for pattern, keys in TIME_FIELDS.items():
+        if fnmatch.fnmatch(where, pattern):
+            text = re.sub(_TIME.format(keys="|".join(keys)), r'"\1": "<time of the run>"', text)
+    return text
 
 
 def _run(work: Path, hashseed: str) -> dict:
@@ -39,15 +54,21 @@ def _run(work: Path, hashseed: str) -> dict:
     results = json.loads(proc.stdout)
     failed = {cmd: r for cmd, r in results.items() if r["exit"] != 0}
     assert failed == {}, failed
+    for cmd, r in results.items():
+        r["stdout"] = _blank_times(cmd, r["stdout"])
     return results
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".lock" and str(p.relative_to(folder)) not in TIME_DEPENDENT
-    }
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        name = str(p.relative_to(folder))
+        if p.is_file() and p.name != ".lock":
+            data = p.read_bytes()
+            if any(fnmatch.fnmatch(name, pattern) for pattern in TIME_FIELDS):
+                data = _blank_times(name, data.decode("utf-8")).encode("utf-8")
+            out[name] = data
+    return out
 
 
 def _first_difference(a: str, b: str) -> str:
