@@ -41,7 +41,24 @@ COMMANDS = [
     "session show from-xmile --json",
     "session show from-graphml --json",
     "loops from-xmile --json",
+    # a map without stock marks: the conversion chooses the stocks (a feedback vertex set) itself
+    "convert edges.csv --outcome mental_wellbeing --json",
+    "simulate edges.csv --runs 40 --json",
 ]
+
+
+def _write_edge_list() -> None:
+    """``edges.csv``: the Havndal links as a bare edge list (no kinds, so no stocks are marked)."""
+    import csv
+
+    from gmb.session.store import Store
+
+    session = Store("sessions").load("havndal")
+    with open("edges.csv", "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["from", "to", "sign", "delay", "strength"])
+        for link in session.links:
+            out.writerow([link.cause, link.effect, link.polarity.value, "yes" if link.delay else "", link.strength.value])
 
 
 def main() -> None:
@@ -49,6 +66,7 @@ def main() -> None:
 
     from gmb.cli import app
 
+    _write_edge_list()
     runner = CliRunner()
     out = {}
     for command in COMMANDS:
