@@ -34,7 +34,7 @@ _WHERE = {
     "gmb.stockflow.xmile": ("to_xmile",),
     "gmb.stockflow.vensim": ("to_mdl",),
     "gmb.stockflow.files": ("write_model",),
-    "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),
+    "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),  # gmb.simulate: a callable package
     "gmb.simulate.pysd_runner": ("run_pysd",),
     "gmb.scenarios": (
         "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",

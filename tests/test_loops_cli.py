@@ -40,7 +40,7 @@ def test_loops_options(town):
     assert count("--through", "Frivillige kræfter") == 2
     assert count("--through", "L18") == 2
     assert count("--cover") <= 6
-    code, out, _ = town("loops", "town", "--json", "--max-count", "2")
+    _code, out, _ = town("loops", "town", "--json", "--max-count", "2")
     assert json.loads(out)["complete"] is False and json.loads(out)["count"] == 2
 
 
@@ -64,7 +64,7 @@ def test_loops_table(town):
     ],
 )
 def test_bad_options_give_one_clear_line(town, args, message):
-    code, out, err = town("loops", "town", *args)
+    code, _out, err = town("loops", "town", *args)
     assert code == 2 and message in err
 
 
@@ -135,17 +135,10 @@ def test_demo_step_prints_and_writes_json(tmp_path):
     assert data["loops"]["count"] == 6
 
 
-# -- Havndal: runs once the example is merged -------------------------------------------------------
+# -- Havndal -----------------------------------------------------------------------------------------
 @pytest.fixture
-def havndal_session():
-    from gmb.errors import NotFoundError
-
-    try:
-        from gmb.examples import load_example
-
-        return load_example("havndal")
-    except (NotFoundError, FileNotFoundError) as exc:
-        pytest.skip(f"the Havndal example is not here yet: {exc}")
+def havndal_session(havndal):
+    return havndal
 
 
 #: the loops of havndal-reference.md 4.3 as variable sets (the example's ids), with the

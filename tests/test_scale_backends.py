@@ -201,6 +201,26 @@ def test_something_that_is_not_a_scheduler_is_a_clear_error_not_a_hang():
         server.close()
 
 
+def test_a_silent_scheduler_fails_within_the_budget():
+    """The README promises an error within 10 s: the whole connect budget (Dask's import, TCP, handshake, client)
+    is CONNECT_TIMEOUT, and a peer that accepts and says nothing must not overrun it."""
+    from gmb.scale.backends import CONNECT_TIMEOUT
+
+    assert CONNECT_TIMEOUT <= 7.0  # + start-up and reading the map: within 10 s
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    threading.Thread(target=lambda: [server.accept() for _ in range(4)], daemon=True).start()
+    try:
+        t = time.monotonic()
+        with pytest.raises(ClusterError):
+            with open_backend("dask", scheduler=f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=1.5):
+                pass
+        assert time.monotonic() - t < 2.2
+    finally:
+        server.close()
+
+
 def test_options_that_do_not_fit_are_refused():
     with pytest.raises(InputError):
         with open_backend("spark"):

@@ -2,7 +2,7 @@
 
 Uses Debian's chromium and chromium-driver through selenium (``.ci/setup-browser.sh`` installs
 them); each person gets their own browser with a fresh profile. Nothing is downloaded. The
-projector screenshot goes to ``artifacts/serve-projector.png``.
+projector screenshot goes to ``$GMB_ARTIFACTS_DIR/serve-projector.png`` (default: a temporary folder).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_support import ROOT, H, Server, write_session  # noqa: E402
-from views_browser import browser_missing, read_logs, start_chromium  # noqa: E402
+from serve_support import H, Server, write_session
+from views_browser import ARTIFACTS, browser_missing, read_logs, start_chromium
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">Skærm<script>window.__pwned=2</script>'
 PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
@@ -90,7 +90,7 @@ class Browser:
         select = Select(self.el(selector))
         select.select_by_visible_text(label) if label is not None else select.select_by_value(value)
 
-    def collect(self) -> "Browser":
+    def collect(self) -> Browser:
         console, requests = read_logs(self.driver)
         self.console += console
         self.requests += requests
@@ -222,9 +222,8 @@ def test_a_workshop_in_three_browsers(server, browsers):
     proj.wait("gmb.nodes.length === 4")  # live on the projector too
     assert proj.js("return window.__pwned") is None
     time.sleep(1.5)  # let the layout settle before the picture
-    artifacts = ROOT / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    shot = artifacts / "serve-projector.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "serve-projector.png"
     proj.driver.save_screenshot(str(shot))
     assert shot.stat().st_size > 20_000
 

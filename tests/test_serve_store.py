@@ -18,7 +18,8 @@ from gmb.session.events import replay
 from gmb.session.model import Link, Participant, Session, Variable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_support import pg_url  # noqa: E402,F401 - a fixture
+from serve_support import pg_url  # noqa: F401 - a fixture
+
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):
@@ -208,14 +209,10 @@ def test_database_url_password_is_never_shown():
 
 
 def test_the_havndal_example_can_be_served_end_to_end(tmp_path, store):
-    from gmb.errors import GmbError
     from gmb.serve.actions import Opinion, opinion, vote
     from gmb.serve.view import state_view
 
-    try:
-        sid, session = resolve_source("havndal", store)  # not in the store: the shipped example
-    except GmbError as exc:
-        pytest.skip(f"the Havndal example is not in this checkout yet: {exc}")
+    sid, session = resolve_source("havndal", store)  # not in the store: the shipped example
     w = Workshops(open_database(tmp_path / "h.sqlite3"))
     made = w.create(session, session_id=sid, lang="da")
     live = w.live(sid)
@@ -232,7 +229,7 @@ def test_the_havndal_example_can_be_served_end_to_end(tmp_path, store):
     w.commit(sid, ada, lambda s: vote(s, ada, idea, on=True))
     after = w.live(sid).session
     assert ada.participant in after.link(link).supporters and ada.participant in after.idea(idea).votes
-    path, new = export_to_store(w, sid, store)
+    _path, new = export_to_store(w, sid, store)
     assert new and store.load(sid) == after
     w.db.close()
 

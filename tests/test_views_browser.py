@@ -1,7 +1,7 @@
 """The map and the report in a real browser: headless Chromium, opened from file://, network off.
 
 Needs Debian's chromium + chromium-driver (``.ci/setup-browser.sh``) and selenium; skipped with
-the reason otherwise. Screenshots go to ``artifacts/`` (gitignored) for a person to look at.
+the reason otherwise. Screenshots go to ``$GMB_ARTIFACTS_DIR`` (default: ``gmb-test-artifacts`` in the system's temporary folder).
 """
 
 from __future__ import annotations

@@ -14,16 +14,12 @@ import pytest
 from views_browser import browser_missing, chromium, open_page
 
 from gmb.cld import to_graph
-from gmb.errors import GmbError
 from gmb.session.store import Store
 
 
 @pytest.fixture
-def hv(request):
-    try:
-        return request.getfixturevalue("havndal")
-    except GmbError as exc:
-        pytest.skip(f"the Havndal example is not available yet: {exc}")
+def hv(havndal):
+    return havndal
 
 
 @pytest.fixture

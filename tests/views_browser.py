@@ -19,7 +19,9 @@ from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("GMB_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("GMB_CHROMEDRIVER", "/usr/bin/chromedriver"))
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+#: where screenshots go for a person to look at: $GMB_ARTIFACTS_DIR, else a folder in the system's temporary
+#: directory — never the checkout (which may be read-only, and a test run must not change it)
+ARTIFACTS = Path(os.environ.get("GMB_ARTIFACTS_DIR") or Path(tempfile.gettempdir()) / "gmb-test-artifacts")
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -112,7 +114,7 @@ class Page:
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
 
-    def collect(self) -> "Page":
+    def collect(self) -> Page:
         console, requests = read_logs(self.driver)
         self.console += console
         self.requests += requests
@@ -130,7 +132,7 @@ class Page:
             time.sleep(0.05)
 
     def screenshot(self, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / name
         self.driver.save_screenshot(str(path))
         return path

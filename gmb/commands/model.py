@@ -26,6 +26,9 @@ AssumptionsOpt = typer.Option(
 OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (default: the current folder).")
 ResetOpt = typer.Option(False, "--reset", help="Ignore models/NAME/assumptions.json and start from the defaults.")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
+OutcomeOpt = typer.Option(
+    None, "--outcome", help="The outcome variable (id or label), instead of the map's or the assumptions' one.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -55,8 +58,12 @@ def _model_name(source: str) -> str:
 
 
 def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path("."), reset: bool = False,
-          write: bool = True) -> Built:  # fmt: skip
-    """Convert a session (or map file) and write its model folder; errors name the assumptions file."""
+          write: bool = True, outcome: str | None = None) -> Built:  # fmt: skip
+    """Convert a session (or map file) and write its model folder; errors name the assumptions file.
+
+    ``outcome`` (a variable id or label) overrides the map's outcome and the assumptions' one; it is
+    written to the model folder's ``assumptions.json``, so later commands on the model keep it.
+    """
     from gmb.cld.graph import to_graph
     from gmb.errors import GmbError
     from gmb.stockflow.assumptions import Assumptions, load_assumptions
@@ -70,15 +77,46 @@ def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path
     saved = folder / FILES["assumptions"]
     file = assumptions_file if assumptions_file is not None else (saved if saved.is_file() and not reset else None)
     assumptions = load_assumptions(file) if file is not None else Assumptions()
+    if outcome is not None:
+        chosen = _choose_outcome(graph, outcome)
+        assumptions = assumptions.edit(outcome=chosen)
+        graph.graph["outcome"] = chosen  # the structural answers (paths, verdicts) use the same outcome
     try:
         model = to_stockflow(graph, assumptions, name=name)
     except GmbError as exc:
+        if exc.field == "outcome" and not (assumptions.outcome or graph.graph.get("outcome")):
+            raise _no_outcome(source, graph) from None
         raise exc.located(file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None) from None
     files: dict[str, Path] = {}
     if write:
         positions = {n: tuple(d["position"]) for n, d in graph.nodes(data=True) if d.get("position")}
         files = write_model(model, assumptions, folder, positions=positions or None)
     return Built(name, graph, assumptions, model, folder, files)
+
+
+def _choose_outcome(graph, outcome: str) -> str:
+    from gmb.cld.lookup import check_variable, find_variable
+
+    return str(check_variable(graph, find_variable(graph, outcome) or outcome, field="--outcome"))
+
+
+def _no_outcome(source: str, graph):
+    """The error for a map without an outcome, with commands that work for this source."""
+    from gmb.errors import ConversionError
+
+    path = Path(source)
+    is_file = path.is_file() or bool(path.suffix)
+    # likely candidates first: variables many links end in
+    candidates = sorted(graph.nodes, key=lambda n: (-graph.in_degree(n), str(n)))[:5]
+    example = candidates[0] if candidates else "VARIABLE"
+    ways = [f"gmb convert {source} --outcome {example}"]
+    if not is_file:
+        ways.append(f"gmb var set {source} {example} --kind outcome")
+    return ConversionError(
+        "the map has no outcome variable: the model needs one to measure effects on",
+        field="outcome",
+        hint=f"choose one: {' or '.join(ways)} (most-affected variables: {', '.join(map(str, candidates))})",
+    )
 
 
 _ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time",
@@ -117,12 +155,13 @@ def convert(
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
     reset: bool = ResetOpt,
+    outcome: Optional[str] = OutcomeOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Convert the CLD into a stock-flow model: XMILE, Vensim and the assumptions, in models/NAME/."""
     from rich.markup import escape
 
-    b = build(name, assumptions_file=assumptions, out=out, reset=reset)
+    b = build(name, assumptions_file=assumptions, out=out, reset=reset, outcome=outcome)
     info = _summary(b)
     if as_json:
         print_json(info)

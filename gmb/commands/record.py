@@ -12,7 +12,7 @@ from gmb.errors import InputError
 
 session_app = typer.Typer(help="Create, list and show workshop sessions.", no_args_is_help=True)
 participant_app = typer.Typer(help="Add participants (pseudonyms are fine).", no_args_is_help=True)
-var_app = typer.Typer(help="Add variables to a session's map.", no_args_is_help=True)
+var_app = typer.Typer(help="Add variables to a session's map, or change one.", no_args_is_help=True)
 link_app = typer.Typer(help="Add, support or dispute causal links.", no_args_is_help=True)
 idea_app = typer.Typer(help="The idea bank: add ideas and vote.", no_args_is_help=True)
 
@@ -129,6 +129,51 @@ def var_add(
     item = {"id": var_id, "labels": labels, "description": description, "kind": kind, "themes": theme, "stage": stage}
     st.commit(name, "add", {"kind": "variable", "item": item}, by=by)
     _done(f"added variable {var_id}")
+
+
+@var_app.command("set")
+def var_set(
+    name: str = typer.Argument(..., help="Session name."),
+    var_id: str = typer.Argument(..., help="Variable id, e.g. sleep."),
+    label: list[str] = typer.Option([], "--label", help="Label(s) to set, e.g. --label en=Sleep (others are kept)."),
+    description: Optional[str] = typer.Option(None, help="New description."),
+    kind: Optional[str] = typer.Option(None, help="stock, auxiliary, exogenous, outcome or unknown."),
+    by: Optional[str] = By,
+) -> None:
+    """Change a variable's labels, description or kind (logged as an update event, with who and when).
+
+    ``--kind outcome`` also makes it the session's outcome; changing the outcome's kind to anything else
+    leaves the session without an explicit outcome.
+    """
+    st = store()
+    session = st.load(name)
+    var = next((v for v in session.variables if v.id == var_id), None)
+    if var is None:
+        from gmb.errors import NotFoundError
+
+        known = ", ".join(v.id for v in session.variables[:8]) + (", …" if len(session.variables) > 8 else "")
+        raise NotFoundError(f"unknown variable '{var_id}'", field="variable", hint=f"variables: {known}")
+    changes: dict = {}
+    if label:
+        changes["labels"] = {**var.labels, **parse_labels(label, session.languages[0])}
+    if description is not None:
+        changes["description"] = description
+    if kind is not None:
+        changes["kind"] = kind
+    if not changes:
+        raise InputError("nothing to change", field="var set", hint="give --label, --description or --kind")
+    events: list[tuple[str, dict]] = [("update", {"kind": "variable", "id": var_id, "changes": changes})]
+    notes = []
+    if kind == "outcome" and session.outcome != var_id:
+        events.append(("set", {"outcome": var_id}))
+        others = [v.id for v in session.variables if v.kind.value == "outcome" and v.id != var_id]
+        if others:
+            notes.append(f"{', '.join(others)} still marked kind outcome; the session's outcome is {var_id}")
+    elif kind is not None and kind != "outcome" and session.outcome == var_id:
+        events.append(("set", {"outcome": None}))
+        notes.append(f"the session has no explicit outcome now (it was {var_id})")
+    st.commit_many(name, events, by=by)
+    _done(f"changed variable {var_id}: {', '.join(sorted(changes))}" + "".join(f" ({n})" for n in notes))
 
 
 # -- links -------------------------------------------------------------------

@@ -49,6 +49,7 @@ def _vary(structure: bool) -> tuple[str, ...]:
     from gmb.simulate.sampling import VARY
 
     return VARY if structure else tuple(k for k in VARY if k != "structure")
+OutcomeOpt = typer.Option(None, "--outcome", help="The outcome variable (id or label), instead of the map's one.")
 
 
 def register(app: typer.Typer) -> None:
@@ -102,10 +103,11 @@ def load_or_init_scenarios(path: Path, graph: Any) -> tuple[Any, bool]:
     return s, True
 
 
-def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None):
+def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None,
+             outcome: Optional[str] = None):  # fmt: skip
     from gmb.commands.model import build
 
-    b = build(name, assumptions_file=assumptions, out=out, write=False)
+    b = build(name, assumptions_file=assumptions, out=out, write=False, outcome=outcome)
     path = scenarios_path or scenarios_file(name, out)
     sc, created = load_or_init_scenarios(path, b.graph)
     if created:
@@ -248,6 +250,7 @@ def rank(
     lang: Optional[str] = LangOpt,
     assumptions: Optional[Path] = AssumptionsOpt,
     out: Path = OutOpt,
+    outcome: Optional[str] = OutcomeOpt,
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
@@ -259,7 +262,7 @@ def rank(
     """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
     from gmb.scenarios.answers import rank_ideas
 
-    b, sc, path = _prepare(name, assumptions, out)
+    b, sc, path = _prepare(name, assumptions, out, outcome=outcome)
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
         engine=engine, integration=integration, progress=bar, backend=be, vary=_vary(structure)))  # fmt: skip
@@ -401,6 +404,7 @@ def sensitivity(
     from rich.markup import escape
     from rich.table import Table
 
+    from gmb.scenarios.answers import _meta as answer_meta
     from gmb.simulate.ensemble import Study
     from gmb.simulate.sensitivity import sobol
 
@@ -413,7 +417,8 @@ def sensitivity(
         bar(0, 1)
         r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top)
         bar(1, 1)
-    r["meta"]["scenarios_file"] = str(path)
+    # the meta every ensemble answer carries (outcome, doses, better …), then what only Sobol knows
+    r["meta"] = {**answer_meta(study, r["meta"]["runs"], sc, ideas), **r["meta"], "scenarios_file": str(path)}
     if as_json:
         print_json(_public(r))
         return

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from gmb.errors import FormatError, ValidationError, warn
-from gmb.files import atomic_write_bytes, atomic_write_text
+from gmb.files import atomic_write_bytes, atomic_write_text, reproducible_zip
 from gmb.io.build import (
     MapBuilder, as_session, check_new_file, polarity_of, read_bytes, read_utf8, truthy, xml_safe,
 )  # fmt: skip
@@ -446,7 +446,7 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
         ])  # fmt: skip
     buffer = io.BytesIO()
     wb.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, reproducible_zip(buffer.getvalue()))  # openpyxl stamps the time of writing
     return path
 
 

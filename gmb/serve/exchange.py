@@ -18,16 +18,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from gmb.errors import NotFoundError, StoreError
-from gmb.files import atomic_write_text, fsync_dir, read_json
+from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json
 from gmb.session.model import Session
 from gmb.session.store import Store, check_slug, session_to_json
 from gmb.session.validate import parse_session
 
-__all__ = ["resolve_source", "export_to_store"]
+__all__ = ["export_to_store", "resolve_source"]
 
 
 def resolve_source(source: str, store: Store) -> tuple[str, Session]:
@@ -78,7 +77,7 @@ def export_to_store(workshops, sid: str, store: Store, name: str | None = None) 
     if folder.exists() and any(folder.iterdir()):
         raise StoreError(f"{folder} exists and is not a session folder", hint="choose another name with --to")
     store.root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=store.root))
+    tmp = make_temp_dir(store.root, f".{name}.")  # the folder's mode follows the umask, as mkdir's would
     try:
         lines = "".join(
             json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"

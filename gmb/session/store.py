@@ -23,18 +23,17 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 from gmb.errors import ConflictError, FormatError, NotFoundError, SlugError, StoreError, ValidationError
-from gmb.files import atomic_write_text, fsync_dir, read_json, read_text
+from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json, read_text
 from gmb.session.events import Event, apply, now
 from gmb.session.model import Session
 from gmb.session.validate import parse_session
 
-__all__ = ["Store", "check_slug", "default_sessions_dir", "read_snapshot", "session_to_json", "SESSIONS_ENV"]
+__all__ = ["SESSIONS_ENV", "Store", "check_slug", "default_sessions_dir", "read_snapshot", "session_to_json"]
 
 SESSIONS_ENV = "GMB_SESSIONS_DIR"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -171,7 +170,7 @@ class Store:
         ev = Event(seq=1, op="create", by=by, data=data)
         session = apply(None, ev)
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=self.root))
+        tmp = make_temp_dir(self.root, f".{slug}.")  # the folder's mode follows the umask, as mkdir's would
         try:
             (tmp / "events.jsonl").write_text(_event_line(ev), encoding="utf-8")
             atomic_write_text(tmp / "session.json", session_to_json(session, last_event=1))

@@ -48,7 +48,11 @@ __all__ = ["available", "run_numba", "vexp", "vlog", "LANES"]
 #: runs advanced together inside the kernel (fits the working set in the L1/L2 cache)
 LANES = 128
 
-try:  # numba is optional: without it the numpy engine runs
+from gmb._cache import configure_numba_cache
+
+configure_numba_cache()  # compiled kernels go to the user's cache folder, not into the installed package
+
+try:  # numba is a dependency; without it (a broken install) the numpy engine runs
     import numba
     from numba.core import types
     from numba.extending import intrinsic

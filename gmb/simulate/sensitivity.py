@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from gmb.errors import InputError, SimulationError
-from gmb.simulate.ensemble import Study, run_parameters
+from gmb.simulate.ensemble import Study, run_parameters, spectral_radii
 from gmb.simulate.sampling import varying
 
 __all__ = ["sobol", "describe_parameter"]
@@ -90,6 +90,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     P[idx] = X.T
     slot = list(study.save_slots).index(p.outcome_slot)
     out = run_parameters(study, P, scenarios=[0, s])
+    # the share of draws whose reinforcing loops run away, as every ensemble answer reports it
+    runaway = float(np.mean(spectral_radii(study, P) >= 1.0)) if P.shape[1] else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         if output == "log_ratio":  # log(outcome with the scenario / outcome at baseline)
             Y = np.log(out[1, slot, -1]) - np.log(out[0, slot, -1])
@@ -97,6 +99,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
             Y = out[1, slot, -1] - out[0, slot, -1]
     # Saltelli's design is N blocks of D + 2 rows (one base sample each): a block with a run that broke down
     # (overflow) is left out whole, which keeps the design's structure for the remaining base samples
+    Y_all = Y
     blocks = Y.reshape(n, len(idx) + 2)
     keep = np.isfinite(blocks).all(axis=1)
     if keep.sum() < 2:
@@ -107,8 +110,10 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
 
     with warnings.catch_warnings():  # SALib warns about constant outputs; our convergence check reports instead
         warnings.simplefilter("ignore")
-        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples, seed=seed,
-                             print_to_console=False)  # fmt: skip
+        # a Generator, not the int: SALib seeds its bootstrap only `if seed:`, so seed 0 gave other confidence
+        # intervals (and `converged`) on every run; default_rng(seed) is the stream SALib makes from a non-zero int
+        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples,
+                             seed=np.random.default_rng(seed), print_to_console=False)  # fmt: skip
     rows = [
         {"parameter": p.param_names[i], "kind": p.param_kind[i], "ref": p.param_ref[i],
          "label": describe_parameter(study, i), "S1": float(Si["S1"][k]), "S1_conf": float(Si["S1_conf"][k]),
@@ -122,6 +127,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
                  "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
                  "sampler": "Saltelli (SALib, scrambled Sobol)",
+                 "runs": int(X.shape[0]), "broken_runs": int((~np.isfinite(Y_all)).sum()), "runaway_share": runaway,
                  "base_samples_left_out": int((~keep).sum()), "converged": converged,
                  "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
                             "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],

@@ -138,7 +138,7 @@ def _outcome(G: nx.DiGraph, a: Assumptions) -> str:
         raise ConversionError(
             "the CLD has no outcome variable",
             field="outcome",
-            hint="mark one (gmb var add … --kind outcome) or set 'outcome' in the assumptions",
+            hint="choose one: gmb var set NAME VAR --kind outcome, --outcome VAR, or 'outcome' in the assumptions",
         )
     if outcome not in G:
         raise ConversionError(f"no variable {outcome!r} in the CLD", field="outcome")

@@ -5,8 +5,8 @@ Like PySD 3, gmb translates a CLD once into this intermediate model and then
 ``assumptions.md`` listing, the native reference simulator and (issue 6) the
 vectorised ensemble engine. Nothing downstream reads the CLD again.
 
-Formulation (normalised indices; see ``design/conversion-notes.md``)
---------------------------------------------------------------------
+Formulation (normalised indices; described in the README's stock-flow section)
+------------------------------------------------------------------------------
 Every CLD variable is an index that is **1.0 at baseline**. For a link
 ``j -> i`` with polarity ``s = ±1`` and elasticity ``e > 0``:
 
