@@ -20,7 +20,12 @@ def promised_meta_keys() -> set[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     item = re.search(r"\* every command: `\"meta\": \{(.*?)\}`;", text, re.DOTALL)
     assert item, "README.md no longer has the 'every command: `\"meta\": {…}`' item"
-    body = re.sub(r"\{[^{}]*\}", "", item.group(1))  # drop nested shapes such as ranges' {kind: {…}}
+    body = item.group(1)
+    while True:  # drop nested shapes such as ranges' {kind: {…}}, innermost first
+        stripped = re.sub(r"\{[^{}]*\}", "", body)
+        if stripped == body:
+            break
+        body = stripped
     keys = set(re.findall(r'"([a-z_]+)"', body))
     assert {"seed", "runaway_share", "model_notes", "scenarios_file"} <= keys  # the parse found the list
     return keys
