@@ -190,8 +190,9 @@ def complete_values(graph: EquationGraph, values: Mapping[str, Any], *, dt: floa
             level = np.empty((T, *shape))
             level[0] = stage.initial
             flow = np.empty((T, *shape))
+            fixed = {n: c[n] for n in node.fn.names if n in c}
             for k in range(T):
-                v = {**c, **{n: out[n][k] for n in node.causes if n != stage.name}, stage.name: level[k]}
+                v = {**fixed, **{n: out[n][k] for n in node.causes if n != stage.name}, stage.name: level[k]}
                 flow[k] = node.fn(v)
                 if k + 1 < T:
                     level[k + 1] = level[k] + dt * flow[k]
@@ -208,8 +209,11 @@ def _at(values: Mapping[str, np.ndarray], names: Iterable[str], sl: slice) -> di
 
 def link_scores(graph: EquationGraph, values: Mapping[str, np.ndarray], *,
                 constants: Mapping[str, Any] | None = None,
-                base: Mapping[str, np.ndarray] | None = None) -> dict[tuple[str, str], np.ndarray]:  # fmt: skip
+                base: Mapping[str, np.ndarray] | None = None,
+                rows: np.ndarray | None = None) -> dict[tuple[str, str], np.ndarray]:  # fmt: skip
     """Every link's score at every saved time, ``{(cause, target): array}`` (first axis time).
+
+    ``rows``: only at these time indices (each >= 1; the step ending there), e.g. to thin an ensemble.
 
     ``base``: a second run (the baseline); when given, changes are changes of the *deviation*
     ``values - base`` (each ``Δz_x`` is the scenario's minus the baseline's), which is the plain
@@ -217,6 +221,11 @@ def link_scores(graph: EquationGraph, values: Mapping[str, np.ndarray], *,
     """
     c = {**graph.constants, **(constants or {})}
     runs = [values] if base is None else [values, base]
+    if rows is not None:  # keep the steps ending at ``rows``: pairs (k-1, k) side by side
+        rows = np.asarray(rows, int)
+        pick = np.stack([rows - 1, rows], axis=1).reshape(-1)
+        runs = [{k: np.asarray(x)[pick].reshape(len(rows), 2, *np.shape(x)[1:]).swapaxes(0, 1) for k, x in v.items()}
+                for v in runs]  # (2, rows, ...): diff along axis 0 is the step  # fmt: skip
     out: dict[tuple[str, str], np.ndarray] = {}
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for name in graph.order:
@@ -237,7 +246,7 @@ def link_scores(graph: EquationGraph, values: Mapping[str, np.ndarray], *,
             for x in endo:
                 ok = (dz != 0) & (dxs[x] != 0)
                 s = np.where(ok, np.abs(parts[x] / dz) * np.sign(parts[x]) * np.sign(dxs[x]), 0.0)
-                out[(x, name)] = _pad(s)
+                out[(x, name)] = _pad(s) if rows is None else s[0]
         for s in graph.stocks:
             node = graph.nodes[s]
             flows = [(f, 1.0) for f in node.inflows] + [(f, -1.0) for f in node.outflows]
@@ -246,7 +255,7 @@ def link_scores(graph: EquationGraph, values: Mapping[str, np.ndarray], *,
             for f, sg in flows:
                 score = np.where(net != 0, sg * np.abs(d[f] / net), 0.0) if len(flows) > 1 else np.where(
                     net != 0, sg, 0.0)
-                out[(f, s)] = _pad(score)
+                out[(f, s)] = _pad(score) if rows is None else score[0]
     return out
 
 
@@ -354,13 +363,12 @@ def loop_scores(loops: Sequence[LtmLoop], scores: Mapping[tuple[str, str], np.nd
     """``(loops, times, …)``: each loop's score, the product of its link scores."""
     if not loops:
         return np.zeros((0,))
-    out = []
-    for lp in loops:
-        s = 1.0
+    shape = np.broadcast_shapes(*(np.shape(scores[e]) for lp in loops for e in lp.edges[:1]))
+    out = np.ones((len(loops), *shape))
+    for i, lp in enumerate(loops):
         for e in lp.edges:
-            s = s * scores[e]
-        out.append(np.broadcast_to(s, np.shape(scores[lp.edges[0]])))
-    return np.array(out)
+            np.multiply(out[i], scores[e], out=out[i])
+    return out
 
 
 def partitions(graph: EquationGraph, loops: Sequence[LtmLoop]) -> list[int]:
@@ -375,14 +383,12 @@ def partitions(graph: EquationGraph, loops: Sequence[LtmLoop]) -> list[int]:
 def relative_scores(graph: EquationGraph, loops: Sequence[LtmLoop], scores: Mapping[tuple[str, str], np.ndarray],
                     *, absolute: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """``(loops, times, …)``: loop score over the partition's sum of ``|loop score|`` (0 where that is 0)."""
-    ls = loop_scores(loops, scores) if absolute is None else absolute
+    ls = loop_scores(loops, scores) if absolute is None else np.array(absolute, float)
     if not len(loops):
         return ls
     part = np.array(partitions(graph, loops))
-    rel = np.zeros_like(ls)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for p in np.unique(part):
-            idx = part == p
-            total = np.abs(ls[idx]).sum(axis=0)
-            rel[idx] = np.where(total > 0, ls[idx] / np.where(total > 0, total, 1.0), 0.0)
-    return rel
+    for p in np.unique(part):
+        idx = part == p
+        total = np.abs(ls[idx]).sum(axis=0)
+        ls[idx] = ls[idx] / np.where(total > 0, total, 1.0)  # where the total is 0 every score is 0 already
+    return ls
