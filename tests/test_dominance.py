@@ -1,0 +1,175 @@
+"""Loop dominance (Loops That Matter): analytic cases, pysimlin as an independent reference, Havndal.
+
+Analytic: logistic growth (R dominates until half the carrying capacity, B after), a first-order
+goal gap (its one B loop scores 1), two parallel loops with known gains (scores in their ratio).
+Independent: relative loop scores equal pysimlin's (Simlin's LTM) at every saved time on SDXorg's
+SIR, a logistic model, Havndal under the bundle and a synthetic map, to 1e-9 (measured: 0 to 3e-12).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from gmb.simulate import ltm
+
+TOL = 1e-9  # pysimlin agreement: same Euler steps, same definitions; measured differences 0 .. 3e-12
+
+
+def logistic(r=0.5, k=100.0):
+    return ltm.from_equations({"births": "p * frac", "frac": "r * (1 - p / k)"}, stocks={"p": (["births"], [])},
+                              constants={"r": r, "k": k})  # fmt: skip
+
+
+def scored(g, v):
+    loops = ltm.find_loops(g).loops
+    return loops, ltm.relative_scores(g, loops, ltm.link_scores(g, v))
+
+
+def test_logistic_r_dominates_until_half_capacity_then_b():
+    g, dt = logistic(), 0.25
+    v = g.simulate({"p": 1.0}, dt=dt, steps=80)
+    loops, rel = scored(g, v)
+    r = next(i for i, lp in enumerate(loops) if len(lp.nodes) == 2)
+    b = 1 - r
+    assert rel[r, 1:].min() > 0 and rel[b, 1:].max() < 0  # R positive, B negative throughout
+    times = np.arange(len(v["p"])) * dt
+    dominant = np.where(np.abs(rel[r]) > np.abs(rel[b]), "R", "B")[1:]
+    shift = times[1:][np.argmax(dominant == "B")]
+    assert (dominant[: np.argmax(dominant == "B")] == "R").all() and (dominant[np.argmax(dominant == "B"):] == "B").all()
+    half = times[np.argmax(v["p"] >= 50.0)]  # first saved time at or past K/2 (the inflection)
+    assert abs(shift - half) <= dt
+    # closed form of the discrete scores: B's share is p(t - dt) / K
+    np.testing.assert_allclose(-rel[b, 1:], v["p"][:-1] / 100.0, rtol=1e-12)
+
+
+def test_goal_gap_single_b_loop_scores_one_throughout():
+    g = ltm.from_equations({"change": "(goal - x) / tau"}, stocks={"x": (["change"], [])},
+                           constants={"goal": 10.0, "tau": 4.0}, initial={"x": 1.0})  # fmt: skip
+    loops, rel = scored(g, g.simulate({}, dt=0.5, steps=40))
+    assert len(loops) == 1
+    np.testing.assert_array_equal(rel[0, 1:], -1.0)
+
+
+def test_goal_gap_in_a_converted_model_is_its_adjustment_loop():
+    from gmb.scenarios.interventions import Intervention
+    from gmb.simulate.dominance import loop_dominance
+    from gmb.stockflow.model import Auxiliary, Constant, Flow, Input, Stock, StockFlowModel, TimeSpec
+
+    m = StockFlowModel(name="m", time=TimeSpec(stop=24, dt=0.25),
+        constants=(Constant("tau", 3.0, role="adjustment_time", ref="b", low=2.0, high=4.0),),
+        inputs=(Input("ind", variable="b", channel="indicated"), Input("inf", variable="b", channel="inflow")),
+        auxiliaries=(Auxiliary("indicated_b", variable="b", role="indicated", input="ind"),),
+        stocks=(Stock("b", variable="b", flow="change_b"),),
+        flows=(Flow("change_b", stock="b", indicated="indicated_b", adjustment_time="tau", input="inf"),),
+        order=("indicated_b",), outcome="b")  # fmt: skip
+    d = loop_dominance(m, [Intervention(variable="b", dose=0.2)], horizon=24.0, runs=20, engine="numpy")
+    (loop,) = d["loops"]
+    assert loop["id"] == "adj:b" and loop["polarity"] == "B"
+    assert [p["shares"] for p in d["ensemble"]["periods"]] == [{"adj:b": 1.0}] * 2
+    assert np.allclose(loop["relative"][1:], -1.0)
+    assert d["complete"] and [p["loop"] for p in d["dominant"]] == [None, "adj:b"]
+
+
+@pytest.mark.parametrize("g1, g2", [(0.02, 0.06), (0.05, 0.01)])
+def test_parallel_loops_score_in_the_ratio_of_their_gains(g1, g2):
+    g = ltm.from_equations({"grow": "a1 + a2", "a1": "g1 * x", "a2": "g2 * x"}, stocks={"x": (["grow"], [])},
+                           constants={"g1": g1, "g2": g2})  # fmt: skip
+    loops, rel = scored(g, g.simulate({}, dt=0.25, steps=40))
+    by = {lp.nodes[0] if lp.nodes[0].startswith("a") else lp.nodes[1]: i for i, lp in enumerate(loops)}
+    np.testing.assert_allclose(rel[by["a1"], 1:], g1 / (g1 + g2), rtol=1e-9)
+    np.testing.assert_allclose(rel[by["a1"], 1:] / rel[by["a2"], 1:], g1 / g2, rtol=1e-9)
+
+
+# -- pysimlin (Simlin's LTM) as the independent reference ---------------------------------------------
+simlin = pytest.importorskip("simlin")
+
+
+def simlin_loops(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "too large for exhaustive enumeration": analyze
+        model = simlin.load(str(path))
+        run = model.run()
+        if run.loops:
+            return run, run.loops
+        a = model.analyze(timeout=30)
+        assert a.analysis_error is None and a.enumeration_complete
+        return run, a.loops
+
+
+def assert_matches_simlin(g, loops, rel, theirs):
+    def key(names):  # Simlin names a smooth's module node "$⁚name⁚0⁚smth3"; gmb its stages name__s1…
+        return frozenset(n for n in names if not n.startswith("$") and "__" not in n)
+
+    mine = {key(lp.nodes): i for i, lp in enumerate(loops)}
+    assert len(theirs) >= 2
+    for lp in theirs:
+        i = mine[key(lp.variables)]
+        assert np.max(np.abs(rel[i] - lp.behavior_time_series)) < TOL, lp.id
+
+
+def test_matches_simlin_on_sir(external):
+    from gmb.simulate.ltm_xmile import read_xmile
+
+    path = external / "test-models" / "samples" / "SIR" / "SIR.xmile"
+    g, spec = read_xmile(path)
+    v = g.simulate({}, dt=spec["dt"], steps=int(round((spec["stop"] - spec["start"]) / spec["dt"])))
+    loops, rel = scored(g, v)
+    run, theirs = simlin_loops(path)
+    assert np.array_equal(run.results["infectious"].values, v["infectious"])
+    assert_matches_simlin(g, loops, rel, theirs)
+
+
+def test_matches_simlin_on_logistic(tmp_path):
+    from gmb.simulate.ltm_xmile import read_xmile
+
+    path = tmp_path / "logistic.xmile"
+    path.write_text(
+        '<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0" version="1.0"><header><name>l</name><vendor>gmb</vendor>'
+        '<product version="1">gmb</product></header>'
+        '<sim_specs method="Euler"><start>0</start><stop>20</stop><dt>0.25</dt></sim_specs><model><variables>'
+        '<stock name="p"><eqn>1.0</eqn><inflow>births</inflow></stock><flow name="births"><eqn>p * frac</eqn></flow>'
+        '<aux name="frac"><eqn>r * (1 - p / k)</eqn></aux><aux name="r"><eqn>0.5</eqn></aux>'
+        '<aux name="k"><eqn>100</eqn></aux></variables></model></xmile>', encoding="utf-8")  # fmt: skip
+    g, _ = read_xmile(path)
+    loops, rel = scored(g, g.simulate({}, dt=0.25, steps=80))
+    assert_matches_simlin(g, loops, rel, simlin_loops(path)[1])
+
+
+def own_scores(model):
+    from gmb.simulate.reference import simulate
+
+    g = ltm.from_model(model)
+    v = ltm.complete_values(g, simulate(model).values, dt=model.time.dt)
+    return (g, *scored(g, v))
+
+
+def test_matches_simlin_on_havndal_bundle(havndal, tmp_path):
+    from gmb.cld.graph import to_graph
+    from gmb.scenarios.interventions import with_interventions
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.stockflow.convert import to_stockflow
+    from gmb.stockflow.xmile import to_xmile
+
+    G = to_graph(havndal)
+    sc = default_scenarios(G)
+    model = with_interventions(to_stockflow(G, name="havndal"), sc.interventions(list(sc.ideas)))
+    path = tmp_path / "bundle.xmile"
+    path.write_text(to_xmile(model), encoding="utf-8")
+    g, loops, rel = own_scores(model)
+    assert_matches_simlin(g, loops, rel, simlin_loops(path)[1])
+
+
+def test_matches_simlin_on_a_synthetic_map(tmp_path):
+    from gmb.scenarios.interventions import Intervention, with_interventions
+    from gmb.simulate.synthetic import synthetic_model
+    from gmb.stockflow.xmile import to_xmile
+
+    model = with_interventions(synthetic_model(12, seed=3, horizon=24.0), [Intervention(variable="v5", dose=0.3)])
+    path = tmp_path / "synthetic.xmile"
+    path.write_text(to_xmile(model), encoding="utf-8")
+    g, loops, rel = own_scores(model)
+    assert len(loops) >= 10
+    assert_matches_simlin(g, loops, rel, simlin_loops(path)[1])
