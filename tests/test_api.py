@@ -15,7 +15,7 @@ PINNED = {
     "simulate", "run_pysd", "Trajectories", "read_canonical", "compare",
     "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
     "save_scenarios", "fan_charts", "rank_ideas", "attribute", "Study", "run_study", "run_chunk", "reduce_chunks",
-    "sobol",
+    "sobol", "loop_dominance",
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
     "read_any", "write_any", "read_edge_csv", "read_sdai_json",

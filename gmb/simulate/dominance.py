@@ -39,7 +39,8 @@ import numpy as np
 from gmb.errors import InputError
 from gmb.simulate import ltm
 
-__all__ = ["loop_dominance", "scenario_values", "LoopInfo", "describe_loops", "periods_of", "EXHAUSTIVE_LIMIT"]
+__all__ = ["loop_dominance", "scenario_values", "LoopInfo", "describe_loops", "periods_of", "merge_short",
+           "EXHAUSTIVE_LIMIT"]
 
 #: above this many elements in one strongly connected part, loops are discovered, not enumerated
 EXHAUSTIVE_LIMIT = 2_000
@@ -163,6 +164,23 @@ def periods_of(dominant: Sequence[int], times: Sequence[float]) -> list[dict[str
     return out
 
 
+def merge_short(periods: Sequence[dict[str, Any]], shortest: float) -> list[dict[str, Any]]:
+    """Periods for words: runs shorter than ``shortest`` join their neighbours (``loops`` lists who alternated)."""
+    out: list[dict[str, Any]] = []
+    for p in periods:
+        short = p["end"] - p["start"] < shortest
+        if out and (short or out[-1]["short"]) and p["loop"] is not None and out[-1]["loops"] != [None]:
+            last = out[-1]
+            last["end"] = p["end"]
+            last["loops"] = list(dict.fromkeys([*last["loops"], p["loop"]]))
+            last["short"] = last["end"] - last["start"] < shortest
+        else:
+            out.append({"loops": [p["loop"]], "start": p["start"], "end": p["end"], "short": short})
+    for p in out:
+        p.pop("short")
+    return out
+
+
 def _focus(graph, model, loops) -> np.ndarray:
     """Loops in the partition that holds the outcome (else the one with most loops)."""
     part = np.array(ltm.partitions(graph, loops)) if loops else np.zeros(0, int)
@@ -226,6 +244,8 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
         "scenario": name, "time": [float(times[k]) for k in shown], "unit": study.program.unit,
         "loops": info, "dominant": named_periods(dominant), "dominant_map": named_periods(dom_map),
         "shifts": [p["start"] for p in named_periods(dominant)[1:]],
+        "periods": merge_short(named_periods(dominant), 1.0),
+        "periods_map": merge_short(named_periods(dom_map), 1.0),
         "complete": found.complete, "mode": found.mode, "truncated": found.truncated,
         "baseline_moves": moving, "loops_found": len(found.loops), "loops_scored": len(loops),
         "method": "Loops That Matter (Schoenberg, Davidsen & Eberlein 2020): relative loop scores within the "
