@@ -80,24 +80,35 @@ def decompose(graph: Any, values: dict[str, np.ndarray], constants: dict[str, An
             split[name] = {x: np.where(weight > 0, p + rest * np.abs(p) / np.where(weight > 0, weight, 1), 0.0)
                            for x, p in parts.items()}  # fmt: skip
     stocks = [graph.nodes[s] for s in graph.stocks]
+    memo: dict[tuple, tuple] = {}
+
+    def extend(key: tuple, var: str | None) -> tuple:
+        if var is None:
+            return key
+        got = memo.get((key, var))
+        if got is None:
+            got = memo[(key, var)] = _extend(key, var)
+        return got
+
+    plan = [(name, graph.nodes[name], list(split[name].items())) for name in graph.order]
     for k in range(1, T):
         for s in stocks:  # Δs over the step ending at k = dt × net flow at k-1
             parts: dict = {}
             for flows, sign in ((s.inflows, 1.0), (s.outflows, -1.0)):
                 for f in flows:
                     for key, v in level[f].items():
-                        key2 = _extend(key, s.variable)
+                        key2 = extend(key, s.variable)
                         parts[key2] = parts.get(key2, 0.0) + sign * dt * v
             inc[s.name][k] = _prune(parts, keep)
-        for name in graph.order:
-            node = graph.nodes[name]
+        for name, node, shares in plan:
             parts = {}
-            for x, share in split[name].items():
+            var = node.variable
+            for x, share in shares:
                 amount = float(share[k - 1])
                 if amount == 0.0:
                     continue
                 if x in input_vars:  # an idea's push starts a path at its variable
-                    key = _extend((input_vars[x],), node.variable)
+                    key = extend((input_vars[x],), var)
                     parts[key] = parts.get(key, 0.0) + amount
                     continue
                 if x not in graph.nodes:
@@ -106,9 +117,13 @@ def decompose(graph: Any, values: dict[str, np.ndarray], constants: dict[str, An
                 dx = sum(src.values())
                 if dx == 0.0:
                     continue
+                scale = amount / dx
+                if var is None and not parts:  # a pass-through element (an effect, a flow): same paths
+                    parts = {key: v * scale for key, v in src.items()}
+                    continue
                 for key, v in src.items():
-                    key2 = _extend(key, node.variable)
-                    parts[key2] = parts.get(key2, 0.0) + amount * v / dx
+                    key2 = extend(key, var)
+                    parts[key2] = parts.get(key2, 0.0) + v * scale
             inc[name][k] = parts = _prune(parts, keep)
             if node.kind == "aux":
                 lv = level[name]
