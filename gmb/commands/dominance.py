@@ -16,9 +16,10 @@ __all__ = ["dominance", "for_session", "print_dominance", "period_words"]
 
 def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: int = 0,
                 time_limit: float | None = 10.0, out: Path = Path("."), lang: str | None = None,
-                horizon: float | None = None) -> dict[str, Any]:  # fmt: skip
+                horizon: float | None = None, pathways: bool = False, words: str = "en") -> dict[str, Any]:  # fmt: skip
     """Loop dominance of a session's (or map file's) ``scenario``: an idea, a bundle of scenarios.json,
-    comma-separated ideas, or ``all`` (default: every idea together)."""
+    comma-separated ideas, or ``all`` (default: every idea together). ``pathways``: for one idea, add
+    :func:`gmb.scenarios.pathways.pathways` (its sentence in ``words``: en or da)."""
     from gmb.cld.loops import find_loops, name_loops
     from gmb.commands.common import load_source
     from gmb.commands.scenarios import _prepare, resolve_bundle
@@ -36,6 +37,11 @@ def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: 
                        time_limit=time_limit, name=label)  # fmt: skip
     d["ideas"] = ideas
     d["map_loops_complete"] = named.complete
+    if pathways and len(ideas) == 1:
+        from gmb.scenarios.pathways import pathways as paths_of
+
+        d["pathways"] = paths_of(m, sc.interventions(ideas), horizon=h, name=ideas[0], lang=words)
+    d["folder"] = str(b.folder)
     return d
 
 
@@ -105,9 +111,18 @@ def dominance(source: str, scenario: str | None, *, runs: int, seed: int, time_l
     """What ``gmb loops SOURCE --dominance`` does."""
     from gmb.commands.common import console, print_json
 
-    d = for_session(source, scenario, runs=runs, seed=seed, time_limit=time_limit, lang=lang)
+    from gmb.views.report_dominance import save
+
+    d = for_session(source, scenario, runs=runs, seed=seed, time_limit=time_limit, lang=lang, pathways=True)
+    saved = save(d.pop("folder"), {"scenarios": {d["scenario"]: d}})  # the report's "Which loops drive it"
     if as_json:
         print_json(d)
         return
-    print_dominance(d, console())
+    con = console()
+    print_dominance(d, con)
+    if d.get("pathways"):
+        from rich.markup import escape
+
+        con.print(f"[bold]Pathways[/bold]: {escape(d['pathways']['sentence'])}.", soft_wrap=True)
+    con.print(f"[dim]saved: {saved}[/dim]")
 

@@ -173,6 +173,8 @@ def compute(name: str, *, ideas: Sequence[str] | None = None, top: int = 3, runs
     scenarios = {"all": for_session(name, "all", runs=runs, seed=seed, out=out, lang=lang)}
     for idea, p in found.items():
         scenarios[idea] = {**for_session(name, idea, runs=runs, seed=seed, out=out, lang=lang), "pathways": p}
+    for d in scenarios.values():
+        d.pop("folder", None)
     return {"scenarios": scenarios}
 
 
@@ -194,6 +196,7 @@ def save(folder: str | Path, data: Mapping[str, Any], *, merge: bool = True) -> 
     from gmb.files import atomic_write_text
 
     path = Path(folder) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     current = load(folder) if merge and path.is_file() else {"scenarios": {}}
     current.setdefault("scenarios", {}).update(data.get("scenarios", {}))
     atomic_write_text(path, json.dumps(current, ensure_ascii=False, indent=1) + "\n")
