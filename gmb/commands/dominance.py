@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["dominance", "for_session", "print_dominance", "period_words"]
+__all__ = ["dominance", "for_session", "print_dominance", "period_words", "loop_at"]
 
 
 def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: int = 0,
@@ -126,3 +126,19 @@ def dominance(source: str, scenario: str | None, *, runs: int, seed: int, time_l
         con.print(f"[bold]Pathways[/bold]: {escape(d['pathways']['sentence'])}.", soft_wrap=True)
     con.print(f"[dim]saved: {saved}[/dim]")
 
+
+
+def loop_at(source: str, at: float, scenario: str | None = None, *, lang: str | None = None) -> list[str]:
+    """The variables (in causal order) of the map loop that dominates ``scenario`` at time ``at``."""
+    from gmb.errors import InputError
+
+    d = for_session(source, scenario, lang=lang)
+    times = np.asarray(d["time"])
+    if not times[0] <= at <= times[-1]:
+        raise InputError(f"time {at:g} is outside 0–{times[-1]:g} {d['unit']}", field="--dominance-at")
+    k = int(np.argmin(np.abs(times - at)))
+    loops = [lp for lp in d["loops"] if lp["kind"] == "map"]
+    if not loops or max(abs(lp["relative"][k]) for lp in loops) == 0:
+        raise InputError(f"no loop of the map is active at time {at:g}", field="--dominance-at",
+                         hint="choose a later time")  # fmt: skip
+    return list(max(loops, key=lambda lp: abs(lp["relative"][k]))["variables"])

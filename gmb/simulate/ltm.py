@@ -310,13 +310,29 @@ def find_loops(graph: EquationGraph, *, time_limit: float | None = 10.0, max_loo
     return LoopSet(tuple(found), complete, "exhaustive", time.perf_counter() - started)
 
 
+def _spread(n: int) -> list[int]:
+    """0..n-1 ordered middle first, then quarters, eighths… (van der Corput order)."""
+    order, seen = [], set()
+    k = 1
+    while len(order) < n:
+        for j in range(1, 2 * k, 2):
+            i = min(n - 1, int(j * n / (2 * k)))
+            if i not in seen:
+                seen.add(i)
+                order.append(i)
+        k *= 2
+        if k > 4 * n:
+            order += [i for i in range(n) if i not in seen]
+    return order
+
+
 def _inner(graph: EquationGraph, cycle: Sequence[str]) -> bool:
     owners = {graph.nodes[n].internal for n in cycle}
     return len(owners) == 1 and None not in owners
 
 
 def discover_loops(graph: EquationGraph, scores: Mapping[tuple[str, str], np.ndarray], *,
-                   time_limit: float | None = 10.0, samples: int = 24) -> LoopSet:  # fmt: skip
+                   time_limit: float | None = 10.0, samples: int = 12) -> LoopSet:  # fmt: skip
     """The strongest loops through each stock at sampled times (Eberlein & Schoenberg 2020's discovery).
 
     At each sampled time, a depth-first search from each stock follows links in order of
@@ -324,29 +340,33 @@ def discover_loops(graph: EquationGraph, scores: Mapping[tuple[str, str], np.nda
     path back to the start is a loop. Scores of several runs are averaged in absolute value.
     """
     started = time.perf_counter()
-    adj: dict[str, list[str]] = {}
-    for u, v in graph.edges():
-        adj.setdefault(u, []).append(v)
     T = len(next(iter(scores.values())))
     times = np.unique(np.linspace(1, T - 1, min(samples, T - 1)).round().astype(int)) if T > 1 else []
-    mag = {e: np.abs(s).reshape(T, -1).mean(axis=1) for e, s in scores.items()}
+    times = [times[i] for i in _spread(len(times))]  # coarse to fine, so a cut-off search still spans the run
+    edges = list(scores)
+    mag = np.array([np.abs(scores[e]).reshape(T, -1).mean(axis=1) for e in edges])  # (edges, times)
     found: dict[tuple[str, ...], LtmLoop] = {}
     complete = True
     for k in times:
+        # this time's links, strongest last (popped first), zero links dropped
+        adj: dict[str, list[tuple[str, float]]] = {}
+        for (u, v), w in zip(edges, mag[:, k].tolist()):
+            if w > 0:
+                adj.setdefault(u, []).append((v, w))
+        for u in adj:
+            adj[u].sort(key=lambda vw: vw[1])
         for start in graph.stocks:
             best: dict[str, float] = {}
             stack = [(start, 1.0, (start,))]
             while stack:
                 node, score, path = stack.pop()
-                nxt = sorted(adj.get(node, ()), key=lambda w: mag[(node, w)][k])  # strongest popped first
-                for w in nxt:
-                    sc = score * mag[(node, w)][k]
-                    if sc <= 0:
-                        continue
-                    if w == start and not _inner(graph, path):
-                        key = _canonical(path)
-                        found.setdefault(key, LtmLoop(key))
-                    elif w not in path and sc > best.get(w, 0.0):
+                for w, weight in adj.get(node, ()):
+                    sc = score * weight
+                    if w == start:
+                        if not _inner(graph, path):
+                            key = _canonical(path)
+                            found.setdefault(key, LtmLoop(key))
+                    elif sc > best.get(w, 0.0) and w not in path:
                         best[w] = sc
                         stack.append((w, sc, (*path, w)))
             if time_limit is not None and time.perf_counter() - started > time_limit:
