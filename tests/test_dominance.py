@@ -115,7 +115,7 @@ def test_matches_simlin_on_sir(external):
 
     path = external / "test-models" / "samples" / "SIR" / "SIR.xmile"
     g, spec = read_xmile(path)
-    v = g.simulate({}, dt=spec["dt"], steps=int(round((spec["stop"] - spec["start"]) / spec["dt"])))
+    v = g.simulate({}, dt=spec["dt"], steps=round((spec["stop"] - spec["start"]) / spec["dt"]))
     loops, rel = scored(g, v)
     run, theirs = simlin_loops(path)
     assert np.array_equal(run.results["infectious"].values, v["infectious"])
@@ -219,10 +219,10 @@ def test_engine_states_and_own_equations_equal_the_reference_run(built):
 
     model, sc, _ = built
     ivs = sc.interventions(["bike_paths"])  # two targets: two dose terms
-    graph, study, (base, scen), consts = scenario_values(model, ivs, horizon=12.0, engine="numpy")
+    graph, study, (base, scen), _ = scenario_values(model, ivs, horizon=12.0, engine="numpy")
     p = study.program
     P = draw(p, seed=4, runs=3)
-    graph, study, (base, scen), consts = scenario_values(model, ivs, P, horizon=12.0, engine="numpy", graph=graph)
+    graph, study, (base, scen), _ = scenario_values(model, ivs, P, horizon=12.0, engine="numpy", graph=graph)
     assert base is None  # the baseline rests
     doses = [P[p.term_param[t]] for t in range(p.n_terms)]
     values = {n: P[i] for i, n in enumerate(p.param_names) if n in model}

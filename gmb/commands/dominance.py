@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["dominance", "for_session", "print_dominance", "period_words", "loop_at"]
+__all__ = ["dominance", "for_session", "loop_at", "period_words", "print_dominance"]
 
 
 def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: int = 0,
@@ -84,7 +84,7 @@ def print_dominance(d: dict[str, Any], con, rows: int = 12) -> None:
     con.print(f"[bold]Loop dominance[/bold] of {escape(d['scenario'])}: {d['loops_scored']} loops scored, {status}. "
               f"{escape(d['method'])}.", soft_wrap=True)  # fmt: skip
     times = d["time"]
-    picks = sorted({int(round(x)) for x in np.linspace(0, len(times) - 1, min(6, len(times)))})
+    picks = sorted({round(x) for x in np.linspace(0, len(times) - 1, min(6, len(times)))})
     table = Table("loop", "name", "R/B", "links", "mean |rel|", *(f"t={times[k]:g}" for k in picks),
                   title="relative loop scores (sign: + reinforcing, - balancing)")  # fmt: skip
     for lp in d["loops"][:rows]:
@@ -110,7 +110,6 @@ def dominance(source: str, scenario: str | None, *, runs: int, seed: int, time_l
               lang: str | None) -> None:  # fmt: skip
     """What ``gmb loops SOURCE --dominance`` does."""
     from gmb.commands.common import console, print_json
-
     from gmb.views.report_dominance import save
 
     d = for_session(source, scenario, runs=runs, seed=seed, time_limit=time_limit, lang=lang, pathways=True)

@@ -27,13 +27,15 @@ interactions in a nonlinear one — that difference is reported, not hidden.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import AnalysisError
 
-__all__ = ["pathways", "decompose"]
+__all__ = ["decompose", "pathways"]
 
 _OTHER = ("…",)
 
@@ -142,7 +144,7 @@ def _periods(times: np.ndarray, unit: str, period: float | None) -> list[tuple[f
     edges = list(np.arange(0.0, span + 1e-9, period))
     if edges[-1] < span - 1e-9:
         edges.append(span)
-    return list(zip(edges[:-1], edges[1:]))
+    return list(pairwise(edges))
 
 
 def pathways(model: Any, interventions: Sequence[Any], *, horizon: float | None = None, top: int = 5,
@@ -177,7 +179,7 @@ def pathways(model: Any, interventions: Sequence[Any], *, horizon: float | None 
     def info(key):
         path = list(key)
         return {"path": path, "labels": [labels.get(v, v) for v in path] if key != _OTHER else ["other routes"],
-                "links": [links.get((a, b), "?") for a, b in zip(path, path[1:])] if key != _OTHER else [],
+                "links": [links.get((a, b), "?") for a, b in pairwise(path)] if key != _OTHER else [],
                 "contribution": [float(x) for x in series[key]],
                 "share": float(series[key][-1] / final) if final else 0.0}  # fmt: skip
 
@@ -202,7 +204,7 @@ def pathways(model: Any, interventions: Sequence[Any], *, horizon: float | None 
         without = run_parameters(study, P, scenarios=[0, 1])[:, slot, -1, 0]
         eff = float(without[1] - without[0])
         through = sum(series[key][-1] for key in ranked if key != _OTHER and lk in
-                      [links.get((a, b)) for a, b in zip(key, key[1:])])  # fmt: skip
+                      [links.get((a, b)) for a, b in pairwise(key)])  # fmt: skip
         checks.append({"link": lk, "effect_without": eff, "drop_share": float((final - eff) / final) if final else 0.0,
                        "paths_share": float(through / final) if final else 0.0})  # fmt: skip
     outcome_label = labels.get(model.element(out_name).variable, out_name)
@@ -230,8 +232,8 @@ def sentence(name: str, outcome: str, periods: list[dict], unit: str, lang: str 
     for through, start, end in runs:
         p = {"through": through}
         span = f"{start:g}–{end:g}"
-        bits.append((f"gennem {p['through']} i {unit} {span}" if lang == "da"
-                     else f"through {p['through']} in {unit}s {span}"))  # fmt: skip
+        bits.append(f"gennem {p['through']} i {unit} {span}" if lang == "da"
+                     else f"through {p['through']} in {unit}s {span}")  # fmt: skip
     if not bits:
         return (f"ingen enkelt vej bærer det meste af {name}s effekt på {outcome}" if lang == "da"
                 else f"no single path carries most of {name}'s effect on {outcome}")  # fmt: skip

@@ -25,22 +25,33 @@ the answer is the share of draws in which each loop dominates.
 >>> from gmb.simulate.synthetic import chain_model
 >>> from gmb.scenarios.interventions import Intervention
 >>> d = loop_dominance(chain_model(3), [Intervention(variable="v2", dose=0.2)], horizon=12.0)
->>> [lp["id"] for lp in d["loops"]][:2], d["complete"]
-(['B1', 'adj:v0'], True)
+>>> [lp["id"] for lp in d["loops"]], d["complete"]
+(['adj:v2', 'adj:v1', 'adj:v0', 'B1'], True)
+>>> d["periods_map"]
+[{'loops': [None], 'start': 0.0, 'end': 0.75}, {'loops': ['B1'], 'start': 1.0, 'end': 12.0}]
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import InputError
 from gmb.simulate import ltm
 
-__all__ = ["loop_dominance", "scenario_values", "LoopInfo", "describe_loops", "periods_of", "merge_short",
-           "EXHAUSTIVE_LIMIT"]
+__all__ = [
+    "EXHAUSTIVE_LIMIT",
+    "LoopInfo",
+    "describe_loops",
+    "loop_dominance",
+    "merge_short",
+    "periods_of",
+    "scenario_values",
+]
 
 #: above this many elements in one strongly connected part, loops are discovered, not enumerated
 #: (Havndal's has about 300 and 172 loops, listed in 0.1 s; a 200-stock map's about 1,100 and astronomically many)
@@ -156,6 +167,17 @@ def describe_loops(graph: Any, model: Any, loops: Sequence[ltm.LtmLoop], named: 
     return out
 
 
+def _model_loops(model: Any, time_limit: float | None):
+    import networkx as nx
+
+    from gmb.cld.loops import find_loops
+
+    G = nx.DiGraph()
+    G.add_nodes_from((el.variable, {"label": el.label or el.variable}) for el in model.variables)
+    G.add_edges_from((e.cause, e.target, {"id": e.link, "sign": e.sign}) for e in model.effects)
+    return find_loops(G, time_limit=time_limit)
+
+
 def periods_of(dominant: Sequence[int], times: Sequence[float]) -> list[dict[str, Any]]:
     """Runs of equal dominant loop index ``[(loop, start, end)]`` (``-1``: nothing moves yet)."""
     out: list[dict[str, Any]] = []
@@ -210,10 +232,10 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
 
     ``runs`` > 0 adds the ensemble answer: the share of ``runs`` parameter draws (``seed``, ``method``)
     in which each loop dominates each ``period`` (default: a year in months, else a sixth of the horizon).
-    ``named``: the map's :class:`~gmb.cld.loops.LoopResult` (after ``name_loops``) for ids, names, stories.
+    ``named``: the map's :class:`~gmb.cld.loops.LoopResult` (after ``name_loops``) for ids, names, stories
+    (default: loops numbered on the model's own links, which match ``gmb loops`` unless links were left out).
     ``every``: report the series at this spacing (default: one time unit; scores use every step).
     """
-    from gmb.simulate.sampling import draw
 
     started = time.perf_counter()
     graph, study, vals, consts = scenario_values(model, interventions, horizon=horizon, engine=engine)
@@ -226,6 +248,8 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
     loops = [lp for lp, f in zip(loops, focus) if f]
     times = study.program.times[study.save_steps] - study.program.times[0]
     rel = ltm.relative_scores(graph, loops, scores)[..., 0] if loops else np.zeros((0, len(times)))
+    if named is None:  # number the loops as gmb loops would on the modelled links
+        named = _model_loops(model, time_limit)
     info = describe_loops(graph, model, loops, named)
     order = np.argsort(-np.abs(rel).mean(axis=1), kind="stable")
     info = [info[i] for i in order]
@@ -235,7 +259,7 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
     is_map = np.array([i["kind"] == "map" for i in info])
     map_rel = np.where(is_map[:, None], np.abs(rel), 0.0) if len(rel) else rel
     dom_map = np.where(map_rel.max(axis=0) > 0, map_rel.argmax(axis=0), -1) if len(rel) else dominant
-    stride = max(1, int(round((1.0 if every is None else every) / study.program.dt)))
+    stride = max(1, round((1.0 if every is None else every) / study.program.dt))
     shown = np.unique(np.append(np.arange(0, len(times), stride), len(times) - 1))
     for i, lp in enumerate(info):
         lp["relative"] = [round(float(x), 6) for x in rel[i, shown]]
@@ -284,12 +308,12 @@ def _ensemble(model, interventions, loops, info, horizon, runs, seed, method, pe
     study = _study(model, interventions, horizon, engine, seed=seed)
     edges = _period_edges(times, study.program.unit, period)
     # scores at each whole time unit (the step ending there): a quarter of the work at dt = 0.25
-    stride = max(1, int(round(1.0 / study.program.dt)))
+    stride = max(1, round(1.0 / study.program.dt))
     rows = np.arange(stride, len(times), stride)
     if not len(rows) or rows[-1] != len(times) - 1:
         rows = np.append(rows, len(times) - 1)
     at = times[rows]
-    slots = [(at > a) & (at <= b + 1e-9) for a, b in zip(edges[:-1], edges[1:])]
+    slots = [(at > a) & (at <= b + 1e-9) for a, b in pairwise(edges)]
     counts = np.zeros((len(slots), len(loops) + 1))  # last column: nothing moves
     for start in range(0, runs, chunk):
         n = min(chunk, runs - start)
@@ -307,7 +331,7 @@ def _ensemble(model, interventions, loops, info, horizon, runs, seed, method, pe
         "periods": [{"start": float(a), "end": float(b),
                      "shares": {info[i]["id"]: round(float(share[j, i]), 4) for i in np.argsort(-share[j, :-1])
                                 if share[j, i] > 0},
-                     "none": round(float(share[j, -1]), 4)} for j, (a, b) in enumerate(zip(edges[:-1], edges[1:]))],
+                     "none": round(float(share[j, -1]), 4)} for j, (a, b) in enumerate(pairwise(edges))],
         "note": "share of parameter draws in which each loop has the largest mean |relative score| in the period "
                 "(scores at each whole time unit, each from the step ending there)",
     }  # fmt: skip

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import SimulationError
 
-__all__ = ["Expression", "parse", "FUNCTIONS"]
+__all__ = ["FUNCTIONS", "Expression", "parse"]
 
 #: the XMILE builtins an equation may call (names are case-insensitive)
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {

@@ -32,8 +32,9 @@ may carry extra trailing axes (runs): every score is computed for all runs at on
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -41,8 +42,21 @@ import numpy as np
 from gmb.errors import SimulationError
 from gmb.simulate.expr import Expression, parse
 
-__all__ = ["Node", "EquationGraph", "LtmLoop", "LoopSet", "from_model", "from_equations", "complete_values",
-           "link_scores", "find_loops", "discover_loops", "loop_scores", "relative_scores", "partitions"]  # fmt: skip
+__all__ = [
+    "EquationGraph",
+    "LoopSet",
+    "LtmLoop",
+    "Node",
+    "complete_values",
+    "discover_loops",
+    "find_loops",
+    "from_equations",
+    "from_model",
+    "link_scores",
+    "loop_scores",
+    "partitions",
+    "relative_scores",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -353,8 +367,8 @@ def discover_loops(graph: EquationGraph, scores: Mapping[tuple[str, str], np.nda
         for (u, v), w in zip(edges, mag[:, k].tolist()):
             if w > 0:
                 adj.setdefault(u, []).append((v, w))
-        for u in adj:
-            adj[u].sort(key=lambda vw: vw[1])
+        for out in adj.values():
+            out.sort(key=lambda vw: vw[1])
         for start in graph.stocks:
             best: dict[str, float] = {}
             stack = [(start, 1.0, (start,))]

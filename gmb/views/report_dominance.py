@@ -20,13 +20,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_loop_scores", "section_html", "compute", "save", "load", "WORDS", "FILE"]
+__all__ = ["FILE", "WORDS", "compute", "load", "plot_loop_scores", "save", "section_html"]
 
 FILE = "dominance.json"
 
