@@ -265,3 +265,61 @@ def test_cli_dominance_json(cli, havndal):
     assert any(lp["stories"] for lp in d["loops"])  # the group's stories that tell each loop
     code, out, err = cli("loops", "havndal", "--dominance", "--scenario", "nosuchidea")
     assert code != 0 and "nosuchidea" in (err + out)
+
+
+def test_discovery_finds_the_dominant_loops_and_says_it_is_not_complete(built):
+    from gmb.simulate.dominance import loop_dominance
+
+    model, sc, named = built
+    ivs = sc.interventions(list(sc.ideas))
+    full = loop_dominance(model, ivs, horizon=36.0, named=named, engine="numpy")
+    found = loop_dominance(model, ivs, horizon=36.0, named=named, engine="numpy", exhaustive_limit=0)
+    assert full["complete"] and full["mode"] == "exhaustive"
+    assert not found["complete"] and found["mode"] == "discovery" and 0 < found["loops_scored"] < full["loops_scored"]
+    # the loops that dominate the full analysis at some time are discovered
+    leaders = {p["loop"] for p in full["dominant"] if p["loop"]}
+    assert leaders <= {lp["id"] for lp in found["loops"]}
+
+
+def test_time_limit_bounds_the_search():
+    import time
+
+    from gmb.scenarios.interventions import Intervention
+    from gmb.simulate.dominance import loop_dominance
+    from gmb.simulate.synthetic import synthetic_model
+
+    model = synthetic_model(60, seed=2, horizon=12.0)
+    t = time.perf_counter()
+    d = loop_dominance(model, [Intervention(variable="v7", dose=0.2)], horizon=12.0, time_limit=1.0,
+                       engine="numpy", exhaustive_limit=0)  # fmt: skip
+    assert time.perf_counter() - t < 3.0  # the limit plus scoring and start-up
+    assert d["mode"] == "discovery" and not d["complete"] and d["loops_scored"] > 0
+
+
+def test_report_section_escapes_and_reads_in_danish():
+    from gmb.views.report_dominance import section_html
+
+    d = {"scenario": "<b>x</b>", "unit": "måned", "time": [0, 1, 2], "complete": False, "periods":
+         [{"loops": ["R1"], "start": 1.0, "end": 2.0}], "periods_map": [],
+         "loops": [{"id": "R1", "name": "<script>alert(1)</script>", "kind": "map", "polarity": "R",
+                    "labels": ["Æble", "<i>"], "links": ["L1", "L2"], "relative": [0, 0.6, 0.7], "mean_abs": 0.4}],
+         "pathways": {"sentence": "det meste <når>", "paths": [{"labels": ["a&b"], "share": 0.5}], "knockout": []}}
+    html = section_html({"scenarios": {"<b>x</b>": d}}, lang="da")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<i>" not in html and "<b>x" not in html
+    assert "Hvilke sløjfer driver det" in html and "Ikke alle sløjfer" in html and "Æble" in html
+    assert "dominerer" in html and "det meste &lt;når&gt;" in html
+
+
+def test_map_highlights_the_loop_dominant_at_a_time(cli, havndal):
+    from pathlib import Path
+
+    from gmb.commands.dominance import loop_at
+    from gmb.session.store import Store
+
+    Store(Path("sessions")).create("havndal", havndal)
+    loop = loop_at("havndal", 30.0, "playgrounds")
+    i = loop.index("physical_activity")
+    assert (loop + loop)[i:i + 4] == ["physical_activity", "overweight", "targeted_response", "mental_wellbeing"]
+    code, out, err = cli("map", "havndal", "--dominance-at", "30", "--scenario", "playgrounds", "--out", "m.html")
+    assert code == 0, err
+    assert Path("m.html").is_file()
