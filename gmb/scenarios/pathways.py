@@ -38,6 +38,7 @@ from gmb.errors import AnalysisError
 __all__ = ["decompose", "pathways"]
 
 _OTHER = ("…",)
+_DA_UNITS = {"month": "månederne", "year": "årene", "week": "ugerne", "day": "dagene"}
 
 
 def _extend(key: tuple, var: str | None) -> tuple:
@@ -232,7 +233,7 @@ def sentence(name: str, outcome: str, periods: list[dict], unit: str, lang: str 
     for through, start, end in runs:
         p = {"through": through}
         span = f"{start:g}–{end:g}"
-        bits.append(f"gennem {p['through']} i {unit} {span}" if lang == "da"
+        bits.append(f"gennem {p['through']} i {_DA_UNITS.get(unit, unit)} {span}" if lang == "da"
                      else f"through {p['through']} in {unit}s {span}")  # fmt: skip
     if not bits:
         return (f"ingen enkelt vej bærer det meste af {name}s effekt på {outcome}" if lang == "da"
