@@ -28,7 +28,12 @@ def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: 
     b, sc, _ = _prepare(name, None, out)
     session = load_source(name)
     lang = lang or (session.languages[0] if session.languages else None)
+    from gmb.errors import InputError
+
     ideas = resolve_bundle(sc, scenario or "all")
+    if not sc.interventions(ideas):
+        raise InputError("the scenario pushes nothing, so no loop moves", field="--scenario",
+                         hint="add ideas with targets to the map, or doses in scenarios.json")  # fmt: skip
     named = name_loops(find_loops(b.graph, time_limit=time_limit, lang=lang), session.stories)
     m = b.model
     h = horizon if horizon is not None else sc.horizon_for(m.time.unit, m.time.start, m.time.stop)
