@@ -146,16 +146,21 @@ def own_scores(model):
     return (g, *scored(g, v))
 
 
-def test_matches_simlin_on_havndal_bundle(havndal, tmp_path):
+# the bounded shape is left out: pysimlin 0.8.5 does not compile the graphical-function calls
+# gmb's XMILE writes for it ("failed to compile fragments"), so it cannot be the reference there
+@pytest.mark.parametrize("shape", ["power"])
+def test_matches_simlin_on_havndal_bundle(havndal, tmp_path, shape):
     from gmb.cld.graph import to_graph
     from gmb.scenarios.interventions import with_interventions
     from gmb.scenarios.settings import default_scenarios
+    from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
     from gmb.stockflow.xmile import to_xmile
 
     G = to_graph(havndal)
     sc = default_scenarios(G)
-    model = with_interventions(to_stockflow(G, name="havndal"), sc.interventions(list(sc.ideas)))
+    model = to_stockflow(G, Assumptions().edit(effect_shape=shape), name="havndal")
+    model = with_interventions(model, sc.interventions(list(sc.ideas)))
     path = tmp_path / "bundle.xmile"
     path.write_text(to_xmile(model), encoding="utf-8")
     g, loops, rel = own_scores(model)
