@@ -228,16 +228,19 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
                    seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
                    time_limit: float | None = 10.0, exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk: int = 250,
                    engine: str = "auto", name: str = "scenario", every: float | None = None) -> dict[str, Any]:  # fmt: skip
-    """Loop dominance of ``interventions`` on ``model`` (see the module docstring), as JSON-ready data.
+    """Loop dominance of ``interventions`` (or a :class:`~gmb.scenarios.Bundle`) on ``model``, as JSON-ready data.
 
+    See the module docstring for the method.
     ``runs`` > 0 adds the ensemble answer: the share of ``runs`` parameter draws (``seed``, ``method``)
     in which each loop dominates each ``period`` (default: a year in months, else a sixth of the horizon).
     ``named``: the map's :class:`~gmb.cld.loops.LoopResult` (after ``name_loops``) for ids, names, stories
     (default: loops numbered on the model's own links, which match ``gmb loops`` unless links were left out).
     ``every``: report the series at this spacing (default: one time unit; scores use every step).
     """
-
     started = time.perf_counter()
+    if hasattr(interventions, "interventions"):  # a Bundle: its interventions, under its name
+        name = getattr(interventions, "name", None) or name
+        interventions = interventions.interventions
     graph, study, vals, consts = scenario_values(model, interventions, horizon=horizon, engine=engine)
     scores, moving = _scores(graph, vals, consts)
     # the time limit bounds the whole call: the search gets what is left after the run, less a tenth for scoring
