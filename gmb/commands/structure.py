@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -60,23 +61,23 @@ def _status(result) -> str:
 
 def loops(
     source: str = Source,
-    max_length: int | None = MaxLength,
+    max_length: Optional[int] = MaxLength,
     time_limit: float = TimeLimit,
-    max_count: int | None = typer.Option(None, "--max-count", help="Stop after this many loops."),
-    through: str | None = typer.Option(None, "--through", help="Only loops through this variable or link id."),
+    max_count: Optional[int] = typer.Option(None, "--max-count", help="Stop after this many loops."),
+    through: Optional[str] = typer.Option(None, "--through", help="Only loops through this variable or link id."),
     cover: bool = typer.Option(False, "--cover", help="A small set of short loops covering every link on a loop."),
     as_json: bool = Json,
-    fmt: str | None = Format,
-    lang: str | None = Lang,
+    fmt: Optional[str] = Format,
+    lang: Optional[str] = Lang,
     dominance: bool = typer.Option(False, "--dominance", help="Which loops drive a simulated scenario, over time."),
-    scenario: str | None = typer.Option(None, "--scenario", help="With --dominance: an idea, a bundle, or all."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance: an idea, a bundle, or all."),
     runs: int = typer.Option(0, "--runs", help="With --dominance: also the share of N draws each loop dominates."),
     seed: int = typer.Option(0, "--seed", help="With --dominance --runs: seed of the draws."),
 ) -> None:
     """List the map's feedback loops: R reinforcing, B balancing, ? through a link of unknown sign."""
     from gmb.cld.loops import covering_loops, find_loops, name_loops
 
-    if dominance:
+    if dominance:  # issue 16: which loops drive a scenario (gmb/commands/dominance.py)
         from gmb.commands.dominance import dominance as show_dominance
 
         with _as_options():
@@ -132,16 +133,16 @@ def print_loops(result, *, title: str, what: str = "loops", console=None, rows: 
 
 def analyse(
     source: str = Source,
-    max_length: int | None = MaxLength,
+    max_length: Optional[int] = MaxLength,
     time_limit: float = TimeLimit,
     paths: int = typer.Option(6, "--paths", help="Shortest paths to the outcome shown per idea (all in --json)."),
     top: int = typer.Option(10, "--top", help="Variables shown in the leverage table."),
-    causes: str | None = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
-    uses: str | None = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
+    causes: Optional[str] = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
+    uses: Optional[str] = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
     depth: int = typer.Option(2, "--depth", help="Levels of the --causes/--uses tree."),
     as_json: bool = Json,
-    fmt: str | None = Format,
-    lang: str | None = Lang,
+    fmt: Optional[str] = Format,
+    lang: Optional[str] = Lang,
 ) -> None:
     """Loops, leverage points and each idea's structural influence on the outcome (W3)."""
     from gmb.cld.analysis import analyse as run

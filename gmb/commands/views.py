@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -22,20 +23,20 @@ def _default_name(source: str) -> str:
 
 def map_command(
     source: str = typer.Argument(..., help="Session name, or a map file gmb import reads (e.g. edges.csv)."),
-    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: ./<name>-map.html)."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the labels, e.g. da or en."),
+    out: Optional[Path] = typer.Option(None, "--out", help="HTML file to write (default: ./<name>-map.html)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the labels, e.g. da or en."),
     ideas: bool = typer.Option(False, "--ideas", help="Show the idea bank as nodes pointing at their targets."),
-    highlight_loop: str | None = typer.Option(
+    highlight_loop: Optional[str] = typer.Option(
         None, "--highlight-loop", help="Variable ids of one loop in order, comma-separated: V1,V2,V3."
     ),
-    theme: str | None = typer.Option(None, "--theme", help="Highlight one theme (its id)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Highlight one theme (its id)."),
     layout: str = typer.Option("force", "--layout", help="force, or circle (the W1 connection circle)."),
     width_by: str = typer.Option("strength", "--width-by", help="Link width by strength or by support."),
     as_json: bool = typer.Option(False, "--json", help="Print where the map went and its counts as JSON."),
-    dominance_at: float | None = typer.Option(
+    dominance_at: Optional[float] = typer.Option(
         None, "--dominance-at", help="Highlight the map loop that dominates --scenario at this time."
     ),
-    scenario: str | None = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
 ) -> None:
     """Write an interactive map: one HTML file that opens offline in any browser."""
     from gmb.cld import to_graph
@@ -69,11 +70,11 @@ def map_command(
 
 def report_command(
     name: str = typer.Argument(..., help="Session name (or a map file gmb import reads)."),
-    out: Path | None = typer.Option(None, "--out", help="Folder to write (default: reports/<name>/)."),
-    models: Path | None = typer.Option(
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write (default: reports/<name>/)."),
+    models: Optional[Path] = typer.Option(
         None, "--models", help="Folder with results of gmb convert/simulate/rank/attribute (default: models/<name>/)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the report and labels, e.g. da or en."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report and labels, e.g. da or en."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written and what is missing as JSON."),
 ) -> None:
     """Write the session report: reports/<name>/index.html with the map, loops, ideas and results."""

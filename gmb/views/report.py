@@ -42,12 +42,12 @@ from typing import Any
 
 import networkx as nx
 
-from gmb.cld.lookup import edge_sign
 from gmb.cld.loops import Loop
+from gmb.cld.lookup import edge_sign
 from gmb.errors import GmbError, InputError
 from gmb.session.model import Role, Session
 
-__all__ = ["REPORT_WORDS", "RESULT_FILES", "ReportFiles", "key_loops", "load_results", "report_html", "write_report"]
+__all__ = ["write_report", "report_html", "load_results", "key_loops", "ReportFiles", "RESULT_FILES", "REPORT_WORDS"]
 
 #: result files of later stages: key -> (file name in models/<name>/, command that writes it)
 RESULT_FILES: dict[str, tuple[str, str]] = {
