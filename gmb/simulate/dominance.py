@@ -68,7 +68,30 @@ def _study(model: Any, interventions: Sequence[Any], horizon: float | None, engi
                        every=model.time.dt, keep="exact", engine=engine)  # fmt: skip
 
 
-def _inputs(study: Any, P: np.ndarray) -> dict[str, np.ndarray]:
+def _inputs(study: Any, P: np.ndarray, interventions: Sequence[Any]) -> dict[str, np.ndarray]:
+    """Each input's value per (scenario, time, run): the interventions with each run's doses, through the
+    same ``Input.at`` the reference simulator calls (so a change in how doses act needs no change here)."""
+    from gmb.scenarios.interventions import with_interventions
+
+    p, m = study.program, study.program.model
+    terms: dict[str, Any] = {}
+    for iv in interventions:  # the study's terms: equal interventions are one term (Study.build)
+        terms.setdefault(iv.model_dump_json(), iv)
+    n0 = p.n_terms - len(terms)
+    if n0:  # the model carries interventions of its own: rebuild from the program's terms
+        return _program_inputs(study, P)
+    T, R = len(study.save_steps), P.shape[1]
+    times = (p.times[study.save_steps])[:, None]
+    out = {inp.name: np.empty((len(study.scenarios), T, R)) for inp in m.inputs}
+    for s in range(len(study.scenarios)):
+        doses = [P[p.term_param[n0 + i]] * float(study.active[s, n0 + i]) for i in range(len(terms))]
+        shaped = with_interventions(m, list(terms.values()), doses=doses) if terms else m
+        for inp in shaped.inputs:
+            out[inp.name][s] = np.broadcast_to(inp.at(times), (T, R))
+    return out
+
+
+def _program_inputs(study: Any, P: np.ndarray) -> dict[str, np.ndarray]:
     """Each input's value per (scenario, time, run), rebuilt from the program's terms as the engines apply them."""
     p, m = study.program, study.program.model
     T = len(study.save_steps)
@@ -104,7 +127,7 @@ def scenario_values(model: Any, interventions: Sequence[Any], P: np.ndarray | No
     out = run_parameters(study, P)  # (scenarios, variables, times, runs)
     graph = graph or ltm.from_model(model)
     consts = {n: P[i] for i, n in enumerate(p.param_names) if n in graph.constants}
-    inputs = _inputs(study, P)
+    inputs = _inputs(study, P, interventions)
     runs = []
     for s in range(len(study.scenarios)):
         vals = {p.slot_names[slot]: out[s, v] for v, slot in enumerate(study.save_slots)}
