@@ -257,7 +257,8 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
     ``runs`` > 0 adds the ensemble answer: the share of ``runs`` parameter draws (``seed``, ``method``)
     in which each loop dominates each ``period`` (default: a year in months, else a sixth of the horizon).
     ``named``: the map's :class:`~gmb.cld.loops.LoopResult` (after ``name_loops``) for ids, names, stories
-    (default: loops numbered on the model's own links, which match ``gmb loops`` unless links were left out).
+    (default: loops numbered on the model's own links, which match ``gmb loops`` unless links were left out;
+    discovered loops of a map too big to list get ids ``R*1``, ``B*1``…, not those of ``gmb loops``).
     ``every``: report the series at this spacing (default: one time unit; scores use every step).
     """
     started = time.perf_counter()
@@ -274,8 +275,8 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
     loops = [lp for lp, f in zip(loops, focus) if f]
     times = study.program.times[study.save_steps] - study.program.times[0]
     rel = ltm.relative_scores(graph, loops, scores)[..., 0] if loops else np.zeros((0, len(times)))
-    if named is None:  # number the loops as gmb loops would on the modelled links
-        named = _model_loops(model, time_limit)
+    if named is None and found.complete:  # number the loops as gmb loops would on the modelled links
+        named = _model_loops(model, None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - started)))
     info = describe_loops(graph, model, loops, named)
     order = np.argsort(-np.abs(rel).mean(axis=1), kind="stable")
     info = [info[i] for i in order]
