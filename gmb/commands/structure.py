@@ -69,9 +69,20 @@ def loops(
     as_json: bool = Json,
     fmt: Optional[str] = Format,
     lang: Optional[str] = Lang,
+    dominance: bool = typer.Option(False, "--dominance", help="Which loops drive a simulated scenario, over time."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance: an idea, a bundle, or all."),
+    runs: int = typer.Option(0, "--runs", help="With --dominance: also the share of N draws each loop dominates."),
+    seed: int = typer.Option(0, "--seed", help="With --dominance --runs: seed of the draws."),
 ) -> None:
     """List the map's feedback loops: R reinforcing, B balancing, ? through a link of unknown sign."""
     from gmb.cld.loops import covering_loops, find_loops, name_loops
+
+    if dominance:  # issue 16: which loops drive a scenario (gmb/commands/dominance.py)
+        from gmb.commands.dominance import dominance as show_dominance
+
+        with _as_options():
+            show_dominance(source, scenario, runs=runs, seed=seed, time_limit=time_limit, as_json=as_json, lang=lang)
+        return
 
     session, G, lang = _load(source, fmt, lang)
     with _as_options():

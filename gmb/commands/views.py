@@ -33,6 +33,10 @@ def map_command(
     layout: str = typer.Option("force", "--layout", help="force, or circle (the W1 connection circle)."),
     width_by: str = typer.Option("strength", "--width-by", help="Link width by strength or by support."),
     as_json: bool = typer.Option(False, "--json", help="Print where the map went and its counts as JSON."),
+    dominance_at: Optional[float] = typer.Option(
+        None, "--dominance-at", help="Highlight the map loop that dominates --scenario at this time."
+    ),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
 ) -> None:
     """Write an interactive map: one HTML file that opens offline in any browser."""
     from gmb.cld import to_graph
@@ -44,6 +48,10 @@ def map_command(
         loop = [v.strip() for v in highlight_loop.split(",") if v.strip()]
         if not loop:
             raise InputError("give the loop's variable ids separated by commas", field="--highlight-loop")
+    if dominance_at is not None:
+        from gmb.commands.dominance import loop_at
+
+        loop = loop_at(source, dominance_at, scenario, lang=lang)
     path = out or Path(f"{_default_name(source)}-map.html")
     options = dict(
         lang=lang, ideas=ideas, loop=loop, theme=theme, layout=layout, width_by=width_by,

@@ -56,6 +56,7 @@ RESULT_FILES: dict[str, tuple[str, str]] = {
     "behaviour": ("behaviour.json", "gmb simulate {name} --runs 1000"),
     "ranking": ("ranking.json", "gmb rank {name}"),
     "attribution": ("attribution.json", "gmb attribute {name} --bundle IDEA,IDEA,..."),
+    "dominance": ("dominance.json", "gmb loops {name} --dominance"),  # section: gmb.views.report_dominance
 }
 
 REPORT_WORDS: dict[str, dict[str, str]] = {
@@ -345,8 +346,22 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
         "images": images,
         "missing": missing,
         "problems": problems,
+        "dominance_html": _dominance_html(results.get("dominance"), lang, problems),
     }  # fmt: skip
     return ctx, figures
+
+
+def _dominance_html(data, lang, problems) -> str:
+    """The "Which loops drive it" section (escaped HTML), empty without ``dominance.json``."""
+    if not data:
+        return ""
+    from gmb.views.report_dominance import section_html
+
+    try:
+        return section_html(data, lang=lang)
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.append({"key": "dominance", "text": f"dominance.json: {exc}"})
+        return ""
 
 
 def key_loops(G: nx.DiGraph, loops: Iterable[Loop], *, count: int = _KEY_LOOPS) -> list[Loop]:
