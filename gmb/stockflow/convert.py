@@ -23,6 +23,8 @@ What the conversion decides, and reports in ``model.notes``:
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from gmb.cld.lookup import edge_sign
@@ -261,10 +263,18 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
     stock_els: list[Stock] = []
     flows: list[Flow] = []
     lookups: list[Lookup] = []
-    saturation = None
+    saturation = None  # the bounded shape's lookup
+    ceiling = None  # the saturating shape's constant B
     if a.effect_shape == "bounded":
         saturation = namer.claim("saturation")
         lookups.append(Lookup(saturation, SATURATION, doc="bounded effect: L(z) = 2 z^2 / (1 + z^2), L(1) = 1"))
+    elif a.effect_shape == "saturating":
+        ceiling = namer.claim("saturation")
+        constants.append(
+            Constant(ceiling, a.saturation, role="saturation", low=a.saturation, high=a.saturation, unit="dmnl",
+                     doc=f"ceiling of every variable in log units: an index stays within e^-B .. e^B "
+                         f"({math.exp(-a.saturation):.3g} .. {math.exp(a.saturation):.3g} times its baseline)")
+        )  # fmt: skip
 
     factors: dict[str, list[str]] = {n: [] for n in G}
     incoming: dict[str, list[str]] = {n: [] for n in G}
@@ -319,7 +329,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             inputs.append(Input(i_in, variable=n, channel="inflow", doc=f"intervention on the inflow of {label}"))
             auxiliaries.append(
                 Auxiliary(ind, variable=n, label=label, role="indicated", factors=tuple(factors[n]), input=i_ind,
-                          doc=f"indicated value of {label}: where it is heading", links=links)
+                          saturation=ceiling, doc=f"indicated value of {label}: where it is heading", links=links)
             )  # fmt: skip
             stock_els.append(Stock(base[n], variable=n, flow=flow, label=label, chosen=stocks[n], doc=doc, links=links))
             flows.append(
@@ -331,7 +341,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             inputs.append(Input(i_lvl, variable=n, channel="level", doc=f"intervention on the level of {label}"))
             auxiliaries.append(
                 Auxiliary(base[n], variable=n, label=label, factors=tuple(factors[n]), input=i_lvl, doc=doc,
-                          links=links)
+                          saturation=ceiling, links=links)
             )  # fmt: skip
 
     order = _evaluation_order(G, effects, auxiliaries)
@@ -343,7 +353,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
         effects=tuple(effects), auxiliaries=tuple(auxiliaries), stocks=tuple(stock_els), flows=tuple(flows),
         order=order, outcome=base[outcome], notes=tuple(notes),
     )  # fmt: skip
-    return _stabilise(model, a)
+    return _stabilise(model, a, G.graph.get("stories"))
 
 
 def _evaluation_order(G, effects: list[Effect], auxiliaries: list[Auxiliary]) -> tuple[str, ...]:
@@ -367,25 +377,36 @@ def _evaluation_order(G, effects: list[Effect], auxiliaries: list[Auxiliary]) ->
 
 
 def _check_step(time: TimeSpec, constants: list[Constant], order: int) -> None:
-    # Euler is only faithful when the step is well below every time constant
+    # Euler is only faithful when the step is well below every time constant — every one an ensemble
+    # samples, so the low end of each range counts, not only the nominal value (a smooth of order n
+    # has stages of delay / n)
     for c in constants:
         if c.role in ("adjustment_time", "delay_time"):
-            shortest = c.value / (order if c.role == "delay_time" else 1)
+            low = min(c.value, c.value if c.low is None else c.low)
+            shortest = low / (order if c.role == "delay_time" else 1)
             if time.dt > shortest / 2:
+                what = f"{c.value:g}" if low == c.value else f"{c.value:g} (sampled down to {low:g})"
                 raise ConversionError(
-                    f"the time step {time.dt:g} is too large for {c.name} = {c.value:g} {time.unit}",
+                    f"the time step {time.dt:g} is too large for {c.name} = {what} {time.unit}",
                     field="time.step",
                     hint=f"use a step of at most {shortest / 2:g}",
                 )
 
 
-def _stabilise(model: StockFlowModel, a: Assumptions) -> StockFlowModel:
+def _stabilise(model: StockFlowModel, a: Assumptions, stories=None) -> StockFlowModel:
+    """Check the nominal strengths; under ``stability: scale`` multiply every elasticity by one factor.
+
+    The default (``report``) keeps the group's elasticities and names the reinforcing loops that
+    would run away (see :func:`gmb.stockflow.stability.check_stability`); ``scale`` records its
+    factor in ``model.elasticity_scale`` and the notes.
+    """
     from dataclasses import replace
 
     from gmb.stockflow.stability import check_stability
 
-    report = check_stability(model)
+    report = check_stability(model, stories=stories)
     notes = list(model.notes)
+    factor = 1.0
     if report.radius >= 1 and a.stability == "scale":
         factor = a.stability_target / report.radius
         constants = tuple(
@@ -395,10 +416,12 @@ def _stabilise(model: StockFlowModel, a: Assumptions) -> StockFlowModel:
         )  # fmt: skip
         notes.append(report.text)
         notes.append(
-            f"stability: every elasticity (nominal and range) scaled by {factor:.4g} so that the spectral "
-            f"radius is {a.stability_target:g}"
+            f"stability: scale — every elasticity (nominal and range) multiplied by {factor:.4g} so that the "
+            f"spectral radius is {a.stability_target:g}; the group's strengths are not what is simulated"
         )
         model = replace(model, constants=constants)
-        report = check_stability(model)
+        report = check_stability(model, stories=stories)
     notes.append(report.text)
-    return replace(model, notes=tuple(notes))
+    if report.question:
+        notes.append("stability: " + report.question)
+    return replace(model, notes=tuple(notes), elasticity_scale=factor, stability=report)
