@@ -47,10 +47,10 @@ VARY = ("elasticity", "adjustment_time", "delay_time", "dose")
 def varying(p, vary: Iterable[str] = VARY) -> np.ndarray:
     """Indices of the parameters that vary: kind in ``vary`` and a range wider than a point."""
     vary = set(vary)
-    unknown = vary - {"elasticity", "adjustment_time", "delay_time", "dose", "other"}
+    unknown = vary - {"elasticity", "adjustment_time", "delay_time", "dose", "saturation", "other"}
     if unknown:
         raise InputError(f"unknown parameter kind(s): {', '.join(sorted(unknown))}", field="vary",
-                         hint="elasticity, adjustment_time, delay_time, dose")  # fmt: skip
+                         hint="elasticity, adjustment_time, delay_time, dose, saturation")  # fmt: skip
     return np.array([i for i, k in enumerate(p.param_kind) if k in vary and p.param_high[i] > p.param_low[i]],
                     dtype=np.int64)  # fmt: skip
 
