@@ -191,8 +191,8 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
         ceiling = ""
     listed = "; ".join(str(lp) for lp in runaway)
     text = (
-        f"stability: at the group's strengths the spectral radius of W is {radius:.3g} >= 1: these reinforcing "
-        f"loops would run away{alone}: {listed}. "
+        f"stability: UNSTABLE near baseline at the group's strengths (spectral radius of W {radius:.3g} >= 1): "
+        f"these reinforcing loops would run away{alone}: {listed}. "
         + (f"Under the saturating shape they push their variables to the ceiling{ceiling} instead. "
            if saturating else f"They {consequence}. ")
         + f"With every elasticity multiplied by less than {1 / radius:.3g} it would settle."
