@@ -54,6 +54,6 @@ def test_each_path_is_used_and_the_bound_is_certain():
     # a non-negative block: rho(W) = rho(|W|), the bound is tight and decides alone below 1
     pos = np.abs(w)
     ex, _ = block_radii(len(block), r, c, pos, exact=True)
-    ch, comp = block_radii(len(block), r, c, pos)
+    ch, _ = block_radii(len(block), r, c, pos)
     assert np.array_equal(ch >= 1, ex >= 1)
     assert np.all(ch[ex < 0.9] < 1)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["loop_radii", "block_radii", "MARGIN"]
+__all__ = ["MARGIN", "block_radii", "loop_radii"]
 
 #: a power-iteration estimate within this distance of 1 is checked with exact eigenvalues
 MARGIN = 0.05
