@@ -21,7 +21,7 @@ becomes a *term* with a profile ``g`` precomputed at every step's time.
 >>> from gmb.simulate.synthetic import chain_model
 >>> p = compile_model(chain_model(3))
 >>> p.n_stocks, p.n_aux, len(p.param_names), p.edge_src.tolist()  # 3 elasticities, 3 times, the ceiling B
-(3, 3, 6, [0, 1, 2])
+(3, 3, 7, [0, 1, 2])
 """
 
 from __future__ import annotations
