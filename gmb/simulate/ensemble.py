@@ -230,8 +230,28 @@ class Study:
             "varied": list(self.vary), "ranges": ranges, "engine": self.engine,
             "integration": {"euler": "Euler", "rk4": "RK4 (classic Runge-Kutta)"}[self.integration],
             "dt": p.dt, "unit": p.unit, "horizon": self.horizon,
+            **response_of(p.model),
             "model_notes": list(getattr(p.model, "notes", ()) or ()),
         }  # fmt: skip
+
+
+def response_of(model: Any) -> dict[str, Any]:
+    """The model's effect shape, its ceiling B (saturating) and the elasticity scale factor (1 = the group's).
+
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> r = response_of(chain_model(2)); r["effect_shape"], round(r["saturation"], 4), r["elasticity_scale"]
+    ('saturating', 1.0986, 1.0)
+    """
+    out: dict[str, Any] = {"effect_shape": "power", "saturation": None,
+                           "elasticity_scale": float(getattr(model, "elasticity_scale", 1.0))}  # fmt: skip
+    if model is None:
+        return out
+    sat = next((a.saturation for a in model.auxiliaries if getattr(a, "saturation", None)), None)
+    if sat is not None:
+        out.update(effect_shape="saturating", saturation=float(model.element(sat).value))
+    elif any(e.lookup for e in model.effects):
+        out["effect_shape"] = "bounded"
+    return out
 
 
 def _seed(seed: Any) -> int:
