@@ -172,3 +172,26 @@ def test_the_step_check_uses_the_sampled_low_end():
     with pytest.raises(ConversionError, match="sampled down to 1.5") as err:
         to_stockflow(G, low)
     assert err.value.field == "time.step"
+
+
+def test_convert_json_and_assumptions_md_name_the_loops_and_ask_what_limits_them(havndal, tmp_path):
+    from gmb.cld import to_graph
+    from gmb.commands.model import Built, _summary
+    from gmb.stockflow.files import write_model
+
+    G = to_graph(havndal)
+    for a, scale in ((Assumptions(), 1.0), (Assumptions(effect_shape="power", stability="scale"), 0.6045)):
+        m = to_stockflow(G, a)
+        files = write_model(m, a, tmp_path / a.stability)
+        info = _summary(Built("havndal", G, a, m, tmp_path, files))
+        st = info["stability"]
+        assert st["option"] == a.stability and st["scale"] == pytest.approx(scale, abs=1e-4)
+        md = files["readme"].read_text("utf-8")
+        if a.stability == "report":
+            assert st["radius"] == pytest.approx(1.49, abs=0.01) and not st["stable"]
+            assert any("Fællesskab avler frivillige" in (lp["stories"] or [""])[0] for lp in st["loops"])
+            assert "Belastning af frivillige" in st["question"] and "Frivillige kræfter" in st["ceiling"]
+            assert "**Question for the group:**" in md and "| effect shape | saturating |" in md
+        else:  # the factor is reported wherever the scaled elasticities are used
+            assert st["stable"] and "multiplied by 0.6045" in md and "(`stability: scale`)" in md
+            assert any("multiplied by 0.6045" in n for n in m.notes)
