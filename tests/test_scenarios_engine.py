@@ -42,6 +42,7 @@ MODELS = {
     "power+delays": dict(n=16, seed=3, delay_share=0.3),
     "bounded+aux": dict(n=16, seed=4, delay_share=0.2, effect_shape="bounded", stock_share=0.5),
     "aux chains": dict(n=20, seed=5, delay_share=0.1, stock_share=0.3, mean_degree=1.5),
+    "saturating": dict(n=16, seed=6, delay_share=0.2, effect_shape="saturating", stability="report", stock_share=0.5),
 }
 
 
@@ -165,7 +166,7 @@ def test_latin_hypercube_is_stratified_and_reproducible():
 
 
 @pytest.mark.skipif(not available(), reason="numba not installed: the numpy engine is the only one")
-@pytest.mark.parametrize("shape", ["power", "bounded"])
+@pytest.mark.parametrize("shape", ["power", "bounded", "saturating"])
 def test_numba_result_does_not_depend_on_lane_or_block(shape):
     m = synthetic_model(12, seed=7, delay_share=0.3, effect_shape=shape, stock_share=0.5)
     # doses from tiny to very large: some runs take the kernel's general stock formula, some the short series
