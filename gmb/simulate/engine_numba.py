@@ -391,17 +391,13 @@ if _HAVE_NUMBA:
                     far = False
                     for r in range(R):
                         x = acc[r] * binv[a, r]
-                        src[r] = x
                         far |= abs(x) > _T_MAX
+                        y[off + a, r] = P[bi, r] * (x * _tanh_series(x * x))
                     if far:  # some run is far from baseline: the general formula for it (per run)
                         for r in range(R):
-                            x = src[r]
-                            t = _tanh(x) if abs(x) > _T_MAX else x * _tanh_series(x * x)
-                            y[off + a, r] = P[bi, r] * t
-                    else:
-                        for r in range(R):
-                            x = src[r]
-                            y[off + a, r] = P[bi, r] * (x * _tanh_series(x * x))
+                            x = acc[r] * binv[a, r]
+                            if abs(x) > _T_MAX:
+                                y[off + a, r] = P[bi, r] * _tanh(x)
                 else:
                     for r in range(R):
                         y[off + a, r] = acc[r]
