@@ -146,9 +146,10 @@ def _footer(con, meta: dict, path: Path | None) -> None:
 
         b = meta.get("saturation") or math.log(3)
         con.print(f"[yellow]note:[/yellow] in {share:.0%} of the draws reinforcing loops would run away at these "
-                  f"strengths (spectral radius >= 1); the saturating response holds their variables at its ceiling "
-                  f"(index {math.exp(-b):.3g}–{math.exp(b):.3g}), so effects there are set by the ceiling — what "
-                  "limits those loops is asked in the model's assumptions.md.")  # fmt: skip
+                  f"strengths (spectral radius >= 1); the saturating response keeps every index within "
+                  f"{math.exp(-b):.3g}–{math.exp(b):.3g} × baseline, so they do not run away, but their effects "
+                  "depend on that ceiling (an assumption: 'saturation' in assumptions.json); what limits those loops "
+                  "is asked in the model's assumptions.md.")  # fmt: skip
     elif share:
         con.print(f"[yellow]warning:[/yellow] in {share:.0%} of the draws reinforcing loops run away (spectral "
                   "radius >= 1): effects there grow without limit, so read medians and directions, not sizes; "
