@@ -278,12 +278,13 @@ def test_default_keeps_the_groups_strengths_and_names_the_runaway_loops():
     # three strong reinforcing 2-loops through a hub: radius sqrt(3) * 0.8 = 1.39 at the nominal strengths
     edges = [(h, x, "+", "strong", False) for x in "xyz" for h in "h"] + [(x, "h", "+", "strong", False) for x in "xyz"]
     G = cld(edges, "h")
-    G.graph["stories"] = [{"title": "Hub and x", "links": ["L1", "L4"]}]
+    G.graph["stories"] = [{"title": "Hub and x", "links": ["L1", "L4"]},  # by its links, as `gmb loops` names
+                          {"title": "Hub and y", "variables": ["y", "h"]}]  # or its variables in causal order
     m = to_stockflow(G, Assumptions())
     assert m.elasticity_scale == 1.0 and m.parameter("elasticity", "L1").value == 0.8
     rep = m.stability
     assert rep.radius == pytest.approx(0.8 * 3**0.5) == check_stability(m).radius
-    assert [lp.name for lp in rep.runaway] == ["Hub and x", None, None]  # named where a story tells the loop
+    assert [lp.name for lp in rep.runaway] == ["Hub and x", "Hub and y", None]  # named where a story tells it
     assert [lp.variables for lp in rep.runaway] == [("h", "x"), ("h", "y"), ("h", "z")]  # stable order
     assert "push their variables to the ceiling" in rep.text and rep.text in m.notes
     assert rep.question.startswith("What limits “Hub and x”") and set(rep.ceiling) == {"H", "X", "Y", "Z"}

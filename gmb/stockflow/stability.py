@@ -105,15 +105,23 @@ def _rotated(cycle: list[str]) -> list[str]:
     return cycle[k:] + cycle[:k]
 
 
-def _story_names(stories: Iterable[Any] | None) -> tuple[dict[frozenset, str], list[tuple[str, frozenset]]]:
-    exact: dict[frozenset, str] = {}
-    told: list[tuple[str, frozenset]] = []
+def _story_names(stories: Iterable[Any] | None) -> tuple[dict, list[tuple[str, frozenset, frozenset]]]:
+    # as gmb.cld.loops.name_loops (what `gmb loops` shows): a story names a loop when its links are exactly
+    # the loop's (or, listing no links, its variables are the loop's in causal order); it includes a loop
+    # when all the loop's links (or variables) are among its own
+    exact: dict = {}
+    told: list[tuple[str, frozenset, frozenset]] = []
     for story in stories or ():
         get = story.get if isinstance(story, dict) else lambda k, st=story: getattr(st, k, None)
-        title, links = str(get("title") or get("id") or ""), frozenset(get("links") or ())
-        if title and links:
+        title = str(get("title") or get("id") or "")
+        links, variables = frozenset(get("links") or ()), list(get("variables") or ())
+        if not title:
+            continue
+        if links:
             exact.setdefault(links, title)
-            told.append((title, links))
+        elif len(variables) > 1:
+            exact.setdefault(tuple(_rotated([str(v) for v in variables])), title)
+        told.append((title, links, frozenset(variables)))
     return exact, told
 
 
@@ -139,10 +147,9 @@ def feedback_loops(model: StockFlowModel, values: Mapping[str, Any] | None = Non
         polarity = "R" if np.prod(np.sign(ws)) > 0 else "B"
         links = tuple(G.edges[u, v]["link"] for u, v in edges)
         key = frozenset(links)
-        loops.append(
-            Loop(tuple(cycle), tuple(labels[v] for v in cycle), links, polarity, gain, exact.get(key),
-                 tuple(t for t, sl in told if key <= sl))
-        )  # fmt: skip
+        name = exact.get(key) or exact.get(tuple(str(v) for v in cycle))
+        tells = tuple(t for t, sl, sv in told if (key <= sl if sl else sv.issuperset(cycle)))
+        loops.append(Loop(tuple(cycle), tuple(labels[v] for v in cycle), links, polarity, gain, name, tells))
     loops.sort(key=lambda lp: (-lp.gain, lp.variables))
     return loops
 
