@@ -12,9 +12,9 @@ We report the radius and name the loops (loop gain = product of the ``s·e``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
