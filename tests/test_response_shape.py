@@ -195,3 +195,12 @@ def test_convert_json_and_assumptions_md_name_the_loops_and_ask_what_limits_them
         else:  # the factor is reported wherever the scaled elasticities are used
             assert st["stable"] and "multiplied by 0.6045" in md and "(`stability: scale`)" in md
             assert any("multiplied by 0.6045" in n for n in m.notes)
+
+
+def test_the_step_note_states_eulers_error_at_the_shortest_sampled_time_constant(havndal):
+    m = _havndal(havndal)
+    (note,) = [n for n in m.notes if n.startswith("time step")]
+    k = 0.25 / 2.0  # the shortest sampled constant: a delay of 6 months (low end) over 3 stages
+    assert f"{-math.log(1 - k) / k - 1:.1%} fast" in note and "6.8% fast" in note
+    fine = _havndal(havndal, time={"horizon": 60, "step": 0.03125})  # k = 1/64: below 1 %, no note
+    assert not [n for n in fine.notes if n.startswith("time step")]
