@@ -20,9 +20,9 @@ def _random_map(n: int, seed: int, degree: float = 2.5, negative: float = 0.4):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_cheap_radii_give_the_exact_runaway_counts_on_random_maps(seed):
-    n = 40 + 20 * seed
+    n = 40 + 10 * seed
     rows, cols, signs, rng = _random_map(n, seed)
-    draws = 400
+    draws = 300
     e = rng.uniform(0.1, 1.0, (len(rows), draws))  # strengths from the whole range
     w = signs[:, None] * e
     exact = loop_radii(n, rows, cols, w, exact=True)
@@ -30,7 +30,7 @@ def test_cheap_radii_give_the_exact_runaway_counts_on_random_maps(seed):
     w = w * (rng.uniform(0.6, 1.5, draws) / exact)[None, :]
     exact = loop_radii(n, rows, cols, w, exact=True)
     cheap = loop_radii(n, rows, cols, w)
-    assert 50 < (exact >= 1).sum() < draws - 50
+    assert 40 < (exact >= 1).sum() < draws - 40
     assert np.array_equal(cheap >= 1, exact >= 1)
     near = np.abs(exact - 1) < 0.03  # the estimate is within ~0.01 of the truth: these fall in the margin
     np.testing.assert_allclose(cheap[near], exact[near], rtol=1e-10)  # near 1: computed exactly
