@@ -111,7 +111,7 @@ def ours(cbsd):
         G.add_edge(src, dst, id=f"L{i}", sign=exp, strength="unknown", delay=False)
     stocks = tuple(m for m, info in cbsd.items() if info["stocks"])
     a = Assumptions(stocks=stocks, elasticities={f"L{i}": 1.0 for i in range(1, len(exps) + 1)},
-                    stability="report")  # their model is unscaled
+                    stability="report", effect_shape="power")  # their model is unscaled and unbounded
     return to_stockflow(G, a)
 
 

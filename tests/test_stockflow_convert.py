@@ -179,7 +179,9 @@ def test_scale_mode_brings_the_radius_to_the_target():
     a = Assumptions(elasticities={"L1": 1.5, "L2": 1.0}, stability="scale", stability_target=0.9)
     m = to_stockflow(G, a)
     assert check_stability(m).radius == pytest.approx(0.9)
-    assert any("scaled by" in n for n in m.notes)
+    factor = 0.9 / (1.5**0.5)
+    assert m.elasticity_scale == pytest.approx(factor)
+    assert any(f"multiplied by {factor:.4g}" in n for n in m.notes)  # the factor is reported
 
 
 # -- assumptions as a file -----------------------------------------------------------------------
@@ -277,13 +279,22 @@ def test_included_links_does_not_touch_the_graph():
     assert not left and M.number_of_edges() == 7 and M.edges["e", "w"]["unsigned"] and G.number_of_edges() == 7
 
 
-def test_default_scales_a_runaway_map_and_says_so():
-    """By default a map whose loops would run away is scaled to a stable one, visibly (design notes)."""
+def test_default_keeps_the_groups_strengths_and_names_the_runaway_loops():
+    """By default (issue 13) the elasticities stay the group's; the loops that would run away are named,
+    with what the saturating shape does to them and a question for the group; ``scale`` is an option."""
     # three strong reinforcing 2-loops through a hub: radius sqrt(3) * 0.8 = 1.39 at the nominal strengths
     edges = [(h, x, "+", "strong", False) for x in "xyz" for h in "h"] + [(x, "h", "+", "strong", False) for x in "xyz"]
     G = cld(edges, "h")
-    raw = to_stockflow(G, Assumptions(stability="report"))
-    assert check_stability(raw).radius == pytest.approx(0.8 * 3**0.5)
+    G.graph["stories"] = [{"title": "Hub and x", "links": ["L1", "L4"]},  # by its links, as `gmb loops` names
+                          {"title": "Hub and y", "variables": ["y", "h"]}]  # or its variables in causal order
     m = to_stockflow(G, Assumptions())
-    assert check_stability(m).radius == pytest.approx(0.9)
-    assert any("scaled by" in n for n in m.notes)
+    assert m.elasticity_scale == 1.0 and m.parameter("elasticity", "L1").value == 0.8
+    rep = m.stability
+    assert rep.radius == pytest.approx(0.8 * 3**0.5) == check_stability(m).radius
+    assert [lp.name for lp in rep.runaway] == ["Hub and x", "Hub and y", None]  # named where a story tells it
+    assert [lp.variables for lp in rep.runaway] == [("h", "x"), ("h", "y"), ("h", "z")]  # stable order
+    assert "push their variables to the ceiling" in rep.text and rep.text in m.notes
+    assert rep.question.startswith("What limits “Hub and x”") and set(rep.ceiling) == {"H", "X", "Y", "Z"}
+    scaled = to_stockflow(G, Assumptions(stability="scale"))
+    assert check_stability(scaled).radius == pytest.approx(0.9)
+    assert scaled.elasticity_scale == pytest.approx(0.9 / (0.8 * 3**0.5))

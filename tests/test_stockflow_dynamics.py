@@ -25,6 +25,9 @@ def cld(edges, outcome, kinds=None):
     return G
 
 
+#: the unbounded power shape, for tests of its closed forms (the default is the saturating shape)
+POWER = Assumptions(effect_shape="power")
+
 # loops through the stock w, delayed links of both orders, negative links, an exogenous cause, a chain
 RICH = [
     ("w", "p", "+", "strong", False), ("p", "w", "+", "medium", True), ("s", "w", "+", "weak", False),
@@ -48,7 +51,8 @@ def test_rest_at_baseline(shape, order):
 
 def test_goal_gap_stock_matches_the_closed_form():
     """One stock fed by one auxiliary: S_k = S* + (1 - S*)(1 - dt/tau)^k with S* = u^e (Euler, by hand)."""
-    m = to_stockflow(cld([("a", "b", "+", "medium", False)], "b", kinds={"b": "stock"}))
+    # the power shape: its closed form (the saturating default bounds the product; tests/test_response_shape.py)
+    m = to_stockflow(cld([("a", "b", "+", "medium", False)], "b", kinds={"b": "stock"}), POWER)
     u = 1.3
     traj = simulate(m, {m.input_for("a", "level").name: u})
     e, tau, dt = 0.45, 6.0, 0.25
@@ -60,7 +64,7 @@ def test_goal_gap_stock_matches_the_closed_form():
 
 def test_third_order_smooth_matches_the_euler_recursion():
     """A delayed link: three cascaded first-order stages of T/3, stepped by Euler (matrix form, by hand)."""
-    m = to_stockflow(cld([("a", "b", "+", "strong", True)], "b"))
+    m = to_stockflow(cld([("a", "b", "+", "strong", True)], "b"), POWER)
     u, T, dt = 1.2, 12.0, 0.25
     traj = simulate(m, {m.input_for("a", "level").name: u})
     r = 3 * dt / T
@@ -124,7 +128,7 @@ def test_isolated_balancing_loop_returns():
 @pytest.mark.parametrize("channel", ["level", "indicated"])
 def test_long_run_equals_the_log_linear_solution(channel):
     """A permanent intervention settles where y = (I - W)^-1 u says (exact for the power shape)."""
-    a = Assumptions(stocks=("w", "k", "r"), time={"horizon": 600, "step": 0.5})
+    a = Assumptions(stocks=("w", "k", "r"), time={"horizon": 600, "step": 0.5}, effect_shape="power")
     m = to_stockflow(cld(RICH, "w"), a)
     target = "p" if channel == "level" else "w"
     inp = m.input_for(target, channel).name
@@ -172,6 +176,7 @@ def test_bad_overrides_and_runaway_runs_are_clear_errors():
     with pytest.raises(NotFoundError):
         simulate(m, {"no_such_thing": 1})
     G = cld([("a", "b", "+", "strong", False), ("b", "a", "+", "strong", False)], "a", kinds={"a": "stock"})
-    wild = to_stockflow(G, Assumptions(elasticities={"L1": 40.0, "L2": 40.0}, stability="report", time={"horizon": 600, "step": 0.25}))
+    wild = to_stockflow(G, Assumptions(elasticities={"L1": 40.0, "L2": 40.0}, stability="report", effect_shape="power",
+                                       time={"horizon": 600, "step": 0.25}))  # fmt: skip
     with pytest.raises(SimulationError, match="broke down"):
         simulate(_pushed(wild, "a"))

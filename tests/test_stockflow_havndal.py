@@ -78,10 +78,12 @@ def test_every_havndal_link_moves_its_effect_in_its_direction(model):
 def test_havndal_stability_is_reported(model):
     from gmb.stockflow.stability import check_stability
 
-    report = check_stability(model)
-    assert report.text in model.notes
+    report = model.stability  # the conversion's, with the loops named from the group's stories
+    assert report.text in model.notes and report.radius == check_stability(model).radius
     if not report.stable:
         assert report.runaway and "UNSTABLE" in report.text
+        assert "Fællesskab avler frivillige" in report.text  # R1, named from the group's story
+        assert "Belastning af frivillige" in report.question  # the limiting loop B1 is already on the map
 
 
 @pytest.fixture(scope="module")

@@ -72,7 +72,7 @@ def perturbed(m):
 def folders(tmp_path_factory):
     out = {}
     # pysd evaluates lookups through xarray, slowly: the bounded model gets a shorter horizon
-    for shape, order, horizon in (("power", 3, 36), ("bounded", 1, 12)):
+    for shape, order, horizon in (("power", 3, 36), ("bounded", 1, 12), ("saturating", 3, 36)):
         a = Assumptions(effect_shape=shape, delay={"order": order, "time": {"low": 3, "high": 12, "nominal": 6}},
                         stocks=("w", "k", "r"), time={"horizon": horizon, "step": 0.25})  # fmt: skip
         m = perturbed(to_stockflow(rich_graph(), a))
@@ -81,7 +81,7 @@ def folders(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("shape", ["power", "bounded"])
+@pytest.mark.parametrize("shape", ["power", "bounded", "saturating"])
 @pytest.mark.parametrize("kind", ["xmile", "mdl"])
 def test_native_and_pysd_agree_on_every_variable(folders, shape, kind):
     m, files = folders[shape]

@@ -5,7 +5,8 @@ Attribute schema ``gmb-cld/1`` (versioned in ``G.graph["schema"]``):
 Graph (``G.graph``)
     ``schema``, ``title``, ``focus``, ``languages`` (list), ``outcome`` (node id or None),
     ``themes`` ({id: {"labels", "description"}}), ``ideas`` ({id: {"labels", "targets":
-    [{"variable", "direction"}], "votes", "feasibility", "working_group", "proposed_by", "stage"}}).
+    [{"variable", "direction"}], "votes", "feasibility", "working_group", "proposed_by", "stage"}}),
+    ``stories`` ([{"id", "title", "links", "variables"}]: the group's stories, which name loops).
 Node (one per variable)
     ``label`` (first language), ``labels`` ({lang: text}), ``description``, ``kind``
     (stock/auxiliary/exogenous/outcome/unknown), ``themes`` (list), ``proposed_by``,
@@ -90,6 +91,8 @@ def to_graph(session: Session) -> nx.DiGraph:
             }
             for i in session.ideas
         },
+        stories=[{"id": st.id, "title": st.title, "links": list(st.links), "variables": list(st.variables)}
+                 for st in session.stories],
     )
     for v in session.variables:
         attrs = {f: _plain(getattr(v, f)) for f in _NODE_FIELDS}

@@ -135,7 +135,7 @@ def _summary(b: Built) -> dict[str, Any]:
 
     m = b.model
     _, left_out = included_links(b.graph, b.assumptions)
-    report = check_stability(m)
+    report = m.stability if m.stability is not None else check_stability(m)
     return {
         "name": b.name,
         "folder": str(b.folder),
@@ -145,7 +145,8 @@ def _summary(b: Built) -> dict[str, Any]:
                    "links_left_out": len(left_out), "delays": len(m.smooths), "parameters": len(m.constants)},
         "stocks": [{"variable": s.variable, "name": s.name, "label": s.label, "chosen": s.chosen} for s in m.stocks],
         "left_out": [{"link": lid, "cause": u, "effect": v} for lid, u, v in left_out],
-        "stability": {"radius": report.radius, "stable": report.stable, "runaway": [str(lp) for lp in report.runaway]},
+        "stability": {**report.to_json(), "option": b.assumptions.stability, "scale": m.elasticity_scale},
+        "effect_shape": b.assumptions.effect_shape,
         "notes": list(m.notes),
     }  # fmt: skip
 

@@ -178,11 +178,22 @@ def _footer(con, meta: dict, path: Path | None) -> None:
     if path is not None:
         con.print(f"[dim]doses assumed: {escape(str(path))}[/dim]")
     share = meta.get("runaway_share")
-    if share:
+    if share and meta.get("effect_shape") == "saturating":
+        import math
+
+        b = meta.get("saturation") or math.log(3)
+        con.print(f"[yellow]note:[/yellow] in {share:.0%} of the draws reinforcing loops would run away at these "
+                  f"strengths (spectral radius >= 1); the saturating response keeps every index within "
+                  f"{math.exp(-b):.3g}–{math.exp(b):.3g} × baseline, so they do not run away, but their effects "
+                  "depend on that ceiling (an assumption: 'saturation' in assumptions.json); what limits those loops "
+                  "is asked in the model's assumptions.md.")  # fmt: skip
+    elif share:
         con.print(f"[yellow]warning:[/yellow] in {share:.0%} of the draws reinforcing loops run away (spectral "
                   "radius >= 1): effects there grow without limit, so read medians and directions, not sizes; "
-                  "consider a lower 'stability_target' (with 'stability': 'scale') or 'effect_shape': 'bounded' in the "
-                  "model's assumptions.json.")  # fmt: skip
+                  "consider 'effect_shape': 'saturating' (or 'stability': 'scale') in the model's "
+                  "assumptions.json.")  # fmt: skip
+    if meta.get("elasticity_scale", 1.0) != 1.0:
+        con.print(f"[dim]stability: scale — every elasticity multiplied by {meta['elasticity_scale']:.4g}.[/dim]")
     if meta.get("broken_runs"):
         con.print(f"[yellow]warning:[/yellow] {meta['broken_runs']} runs overflowed and are left out.")
     st = meta.get("structure") or {}

@@ -43,7 +43,7 @@ import math
 
 import numpy as np
 
-__all__ = ["available", "run_numba", "vexp", "vlog", "LANES"]
+__all__ = ["available", "run_numba", "vexp", "vlog", "vtanh", "LANES"]
 
 #: runs advanced together inside the kernel (fits the working set in the L1/L2 cache)
 LANES = 128
@@ -74,6 +74,8 @@ _SQRT2 = 1.4142135623730951
 # a stock moves by u -> u + log1p(k expm1(d)) (u = log S, d = log S* - u, k = dt/tau); short series suffice
 # where |d| <= _D_MAX and |k expm1(d)| <= _X_MAX, elsewhere (per run) the general formula runs
 _D_MAX, _X_MAX = 0.2, 0.02
+# the saturating shape's tanh: a short series where |y / B| <= _T_MAX, elsewhere (per run) one exp and a division
+_T_MAX = 0.2
 # log(GUARD_LOW), log(GUARD_HIGH): the guard on the log of a stock
 _U_LOW, _U_HIGH = -690.7755278982137, 690.7755278982137
 # a run whose state leaves [GUARD_LOW, GUARD_HIGH] has broken down: the same rule as the numpy engine
@@ -222,6 +224,34 @@ if _HAVE_NUMBA:
         p = p * x + 1.0
         return p * x
 
+    @numba.njit(inline="always", **_OPTS)
+    def _tanh_series(z):
+        # tanh(x) / x as a polynomial in z = x**2, Taylor to x**19: error < 3e-17 for |x| <= _T_MAX (tested)
+        p = -0.00023912911424355248
+        p = p * z + 0.000590027440945586
+        p = p * z - 0.0014558343870513183
+        p = p * z + 0.003592128036572481
+        p = p * z - 0.008863235529902197
+        p = p * z + 0.021869488536155203
+        p = p * z - 0.05396825396825397
+        p = p * z + 0.13333333333333333
+        p = p * z - 0.3333333333333333
+        return p * z + 1.0
+
+    @numba.njit(inline="always", **_OPTS)
+    def _tanh(x):
+        # tanh from one fexp (vectorises, unlike math.tanh): (1 - e^-2|x|) / (1 + e^-2|x|) with x's sign;
+        # absolute error ~1e-16, which is what the saturating shape needs (y = B tanh(y / B), then exp)
+        u = _fexp_fast(-2.0 * abs(x))
+        t = (1.0 - u) / (1.0 + u)
+        return t if x >= 0.0 else -t
+
+    @numba.njit(**_OPTS)
+    def _vtanh(x, out):
+        for i in range(x.size):
+            v = x[i]
+            out[i] = _tanh(v) if abs(v) > _T_MAX else v * _tanh_series(v * v)
+
     @numba.njit(**_OPTS)
     def _vexp(x, out):
         for i in range(x.size):
@@ -260,7 +290,7 @@ if _HAVE_NUMBA:
 
     @numba.njit(**_OPTS)
     def _kernel(P, last, dt, save_slot, save_at, out, o0,
-                ns, nm, na, aux_ptr, edge_src, edge_param, edge_sign, edge_lookup, aux_base,
+                ns, nm, na, aux_ptr, edge_src, edge_param, edge_sign, edge_lookup, aux_base, aux_sat,
                 lut_x, lut_y, lut_n, lut_h, stock_initial, stock_indicated, stock_tau, stock_inflow,
                 smooth_src, smooth_order, smooth_param, smooth_initial, stage_ptr,
                 aux_term_ptr, aux_term, stock_term_ptr, stock_term, term_param, term_sign, prof,
@@ -296,6 +326,11 @@ if _HAVE_NUMBA:
         acc = np.empty(R)
         src = np.empty(R)
         ok = np.ones(R, dtype=np.bool_)
+        binv = np.zeros((na, R))  # 1 / B of each saturating auxiliary (a multiply per step instead of a division)
+        for a in range(na):
+            if aux_sat[a] >= 0:
+                for r in range(R):
+                    binv[a, r] = 1.0 / P[aux_sat[a], r]
         # 1. logs of the delayed values that feed effects (stocks are kept as logs); afterwards they are
         # updated where the stages move (step 3): nothing reads them between there and the next step's effects
         for m in range(nm):
@@ -352,9 +387,24 @@ if _HAVE_NUMBA:
                     g = prof[t, k]
                     if g != 0.0:
                         for r in range(R):
-                            acc[r] += _flog_fast(1.0 + dose[t, r] * g)  # the reference multiplies by 1 + dose g
-                for r in range(R):
-                    y[off + a, r] = acc[r]
+                            mult = 1.0 + dose[t, r] * g  # the reference multiplies by 1 + dose g
+                            ok[r] &= mult > 0.0  # no logarithm: the run is broken (as in the numpy engine)
+                            acc[r] += _flog_fast(max(mult, 1e-300))
+                bi = aux_sat[a]
+                if bi >= 0:  # saturating: y = B tanh(y / B); near baseline a short odd series, no exp or division
+                    far = False
+                    for r in range(R):
+                        x = acc[r] * binv[a, r]
+                        far |= abs(x) > _T_MAX
+                        y[off + a, r] = P[bi, r] * (x * _tanh_series(x * x))
+                    if far:  # some run is far from baseline: the general formula for it (per run)
+                        for r in range(R):
+                            x = acc[r] * binv[a, r]
+                            if abs(x) > _T_MAX:
+                                y[off + a, r] = P[bi, r] * _tanh(x)
+                else:
+                    for r in range(R):
+                        y[off + a, r] = acc[r]
             j = save_at[k]
             if j >= 0:
                 for i in range(save_slot.shape[0]):
@@ -445,6 +495,19 @@ def vexp(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def vtanh(x: np.ndarray) -> np.ndarray:
+    """The kernel's tanh over an array (for tests).
+
+    >>> x = np.array([-30.0, -0.5, -0.2, 0.0, 1e-9, 0.15, 0.2000001, 2.0])
+    >>> bool(np.allclose(vtanh(x), np.tanh(x), rtol=0, atol=2e-16))
+    True
+    """
+    x = np.ascontiguousarray(x, dtype=float).ravel()
+    out = np.empty_like(x)
+    _vtanh(x, out)
+    return out
+
+
 def vlog(x: np.ndarray) -> np.ndarray:
     """:func:`flog` over an array (for tests)."""
     x = np.ascontiguousarray(x, dtype=float).ravel()
@@ -485,7 +548,7 @@ class NumbaPlan:
         self.args = tuple(np.array(a) if isinstance(a, np.ndarray) else a for a in (
             p.n_stocks, p.n_smooths, p.n_aux, np.asarray(p.aux_ptr, i64), np.asarray(p.edge_src, i64),
             np.asarray(p.edge_param, i64), np.asarray(p.edge_sign, float), np.asarray(p.edge_lookup, i64),
-            np.asarray(p.aux_base, float), self.lut_x, self.lut_y, self.lut_n, self.lut_h,
+            np.asarray(p.aux_base, float), np.asarray(p.aux_sat, i64), self.lut_x, self.lut_y, self.lut_n, self.lut_h,
             np.asarray(p.stock_initial, float), np.asarray(p.stock_indicated, i64), np.asarray(p.stock_tau, i64),
             np.asarray(p.stock_inflow, float), np.asarray(p.smooth_src, i64), np.asarray(p.smooth_order, i64),
             np.asarray(p.smooth_param, i64), np.asarray(p.smooth_initial, float), np.asarray(p.stage_ptr, i64),

@@ -8,6 +8,8 @@ contiguous, so each operation is one long vector operation); the public API in
 2. auxiliaries level by level: ``y_aux = log input + A_l @ (w ∘ y[src])`` — a
    sparse matrix ``A_l`` (edges → targets) times the edge terms, where ``w`` is
    ``sign · elasticity`` per edge and run; bounded edges pass through their lookup;
+   a saturating auxiliary then becomes ``B·tanh(y_aux / B)``; an intervention multiplier
+   ``1 + dose·g <= 0`` marks its run broken (NaN), as in the numba engine;
 3. flows ``(exp(y_indicated) - S) / tau + inflow`` and smooth stage rates;
 4. Euler, all states at once — the reference simulator's (and pysd's) order.
 
@@ -53,7 +55,9 @@ class Plan:
             bounded = [(int(i), np.flatnonzero(lut == i)) for i in np.unique(lut[lut >= 0])]
             terms = np.flatnonzero((np.asarray(p.term_channel) == 0) & (np.asarray(p.term_target) >= a0)
                                    & (np.asarray(p.term_target) < a1))  # fmt: skip
-            self.levels.append((off + a0, off + a1, e0, e1, A, power, bounded, terms))
+            sat = np.asarray(p.aux_sat[a0:a1])
+            saturating = np.flatnonzero(sat >= 0)
+            self.levels.append((off + a0, off + a1, e0, e1, A, power, bounded, terms, saturating, sat[saturating]))
         src = np.asarray(p.edge_src)
         state_src = np.unique(src[src < off])
         smooth_src = np.asarray(p.smooth_src)
@@ -116,6 +120,7 @@ def run_numpy(
     guarded = plan.last_stage[plan.log_smooths - ns] if len(plan.log_smooths) else np.zeros(0, dtype=np.int64)
     rest = ~plan.stage_first
     previous = np.flatnonzero(rest) - 1
+    broken = [np.zeros(R, dtype=bool)]  # runs in which a multiplier was <= 0 (set inside evaluate)
 
     def evaluate(S, stages, g):
         """Values (logs, ``y``) and rates (stock flows, stage rates) at states ``S``, ``stages``; ``g``: profiles."""
@@ -126,14 +131,20 @@ def run_numpy(
         if len(plan.log_smooths):
             y[plan.log_smooths] = np.log(stages[plan.last_stage[plan.log_smooths - ns]])
         # 2. auxiliaries, level by level
-        for s0, s1, e0, e1, A, power, bounded, terms in plan.levels:
+        for s0, s1, e0, e1, A, power, bounded, terms, saturating, sat_param in plan.levels:
             C = W[e0:e1] * y[src[e0:e1]]
             for li, edges in bounded:
                 C[edges] = np.log(np.interp(np.exp(C[edges]), lx[li], ly[li]))
             y[s0:s1] = base[s0 - off : s1 - off] + A @ C
             for t in terms:
                 if g[t]:
-                    y[off + p.term_target[t]] += np.log(1.0 + dose[t] * g[t])  # the reference multiplies by 1 + dose g
+                    m = 1.0 + dose[t] * g[t]  # the reference multiplies by 1 + dose g
+                    broken[0] |= ~(m > 0)  # no logarithm: the run is broken (in every engine)
+                    y[off + p.term_target[t]] += np.log(np.where(m > 0, m, np.nan))
+            if len(saturating):  # y = B tanh(y / B): bounded within [-B, B], slope 1 at 0, odd
+                rows = s0 + saturating
+                B = P[sat_param]
+                y[rows] = B * np.tanh(y[rows] / B)
         # 3. rates
         flow = (np.exp(y[ind_slots]) - S) / tau
         flow += inflow
@@ -181,5 +192,6 @@ def run_numpy(
                 ok &= ((v >= GUARD_LOW) & (v <= GUARD_HIGH)).all(axis=0)
             if ns:
                 ok &= ((S >= GUARD_LOW) & (S <= GUARD_HIGH)).all(axis=0)
-    out[..., ~ok] = np.nan  # a run whose state left the guarded range broke down
+    ok &= ~broken[0]
+    out[..., ~ok] = np.nan  # a run whose state left the guarded range (or was multiplied by <= 0) broke down
     return out

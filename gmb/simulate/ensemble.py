@@ -241,8 +241,28 @@ class Study:
             "varied": list(self.vary), "ranges": ranges, "engine": self.engine,
             "integration": {"euler": "Euler", "rk4": "RK4 (classic Runge-Kutta)"}[self.integration],
             "dt": p.dt, "unit": p.unit, "horizon": self.horizon,
+            **response_of(p.model),
             "model_notes": list(getattr(p.model, "notes", ()) or ()), "structure": structure,
         }  # fmt: skip
+
+
+def response_of(model: Any) -> dict[str, Any]:
+    """The model's effect shape, its ceiling B (saturating) and the elasticity scale factor (1 = the group's).
+
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> r = response_of(chain_model(2)); r["effect_shape"], round(r["saturation"], 4), r["elasticity_scale"]
+    ('saturating', 1.0986, 1.0)
+    """
+    out: dict[str, Any] = {"effect_shape": "power", "saturation": None,
+                           "elasticity_scale": float(getattr(model, "elasticity_scale", 1.0))}  # fmt: skip
+    if model is None:
+        return out
+    sat = next((a.saturation for a in model.auxiliaries if getattr(a, "saturation", None)), None)
+    if sat is not None:
+        out.update(effect_shape="saturating", saturation=float(model.element(sat).value))
+    elif any(e.lookup for e in model.effects):
+        out["effect_shape"] = "bounded"
+    return out
 
 
 def _seed(seed: Any) -> int:
@@ -295,37 +315,26 @@ def run_parameters(study: Study, P: np.ndarray, scenarios: Sequence[int] | None 
     return out.reshape(out.shape[0], out.shape[1], len(which), runs).transpose(2, 0, 1, 3)
 
 
-def spectral_radii(study: Study, P: np.ndarray) -> np.ndarray:
+def spectral_radii(study: Study, P: np.ndarray, *, exact: bool = False) -> np.ndarray:
     """Spectral radius of W (w[i, j] = s·e for link j -> i) for each draw: >= 1 means runaway loops.
 
-    Exact, but only over the strongly connected parts of the map: in SCC order W is block
-    triangular, so its eigenvalues are those of the diagonal blocks, and variables on no loop add
-    zeros. On big sparse maps this is many times cheaper than the eigenvalues of the whole W.
+    Over the strongly connected parts of the map only, cheaply: a Perron–Frobenius bound and a
+    power iteration decide the clear draws, exact eigenvalues the rest (see
+    :mod:`gmb.simulate.diagnostics`); so whether a draw's radius is >= 1 is the exact answer's.
+    ``exact=True`` computes every block's eigenvalues (the reference).
     """
+    from gmb.simulate.diagnostics import loop_radii
+
     m = study.program.model
     if m is None or not m.effects:
         return np.zeros(P.shape[1])
-    import networkx as nx
-
     ids = [el.variable for el in m.variables]
     pos = {v: i for i, v in enumerate(ids)}
     rows = np.array([pos[e.target] for e in m.effects])
     cols = np.array([pos[e.cause] for e in m.effects])
     weights = (P[np.array([study.program.param(e.elasticity) for e in m.effects])]
-               * np.array([e.sign for e in m.effects], dtype=float)[:, None]).T  # (runs, effects)  # fmt: skip
-    G = nx.DiGraph(list(zip(cols.tolist(), rows.tolist())))
-    radius = np.zeros(P.shape[1])
-    for block in nx.strongly_connected_components(G):
-        if len(block) < 2:
-            continue  # no self-links in a CLD: a lone variable is on no loop
-        index = {v: k for k, v in enumerate(sorted(block))}
-        inside = np.array([r in index and c in index for r, c in zip(rows, cols)])
-        W = np.zeros((P.shape[1], len(index), len(index)))
-        r = np.array([index[x] for x in rows[inside]])
-        c = np.array([index[x] for x in cols[inside]])
-        np.add.at(W, (slice(None), r, c), weights[:, inside])
-        radius = np.maximum(radius, np.max(np.abs(np.linalg.eigvals(W)), axis=1))
-    return radius
+               * np.array([e.sign for e in m.effects], dtype=float)[:, None])  # (effects, runs)  # fmt: skip
+    return loop_radii(len(ids), rows, cols, weights, exact=exact)
 
 
 def run_chunk(study: Study, start: int, runs: int, *, total: int | None = None) -> Chunk:

@@ -8,7 +8,8 @@ space (``y = log x``) an auxiliary is then a sparse sum over its edges,
 
     y_aux = log(input) + Σ_edges sign · e[param] · y[source]
 
-(through ``log L(exp(...))`` for a bounded effect), which is what
+(through ``log L(exp(...))`` for a bounded effect; then ``B·tanh(y_aux / B)`` for a
+saturating auxiliary, with ``B`` the parameter ``aux_sat`` points to), which is what
 :mod:`gmb.simulate.ensemble` evaluates for all runs at once.
 
 Parameters are one matrix ``P`` of shape ``(n_params, runs)``: the model's
@@ -22,8 +23,8 @@ becomes a *term* with a profile ``g`` precomputed at every step's time.
 
 >>> from gmb.simulate.synthetic import chain_model
 >>> p = compile_model(chain_model(3))
->>> p.n_stocks, p.n_aux, len(p.param_names), p.edge_src.tolist()
-(3, 3, 6, [0, 1, 2])
+>>> p.n_stocks, p.n_aux, len(p.param_names), p.edge_src.tolist()  # 3 elasticities, 3 times, the ceiling B
+(3, 3, 7, [0, 1, 2])
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class Program:
     edge_lookup: np.ndarray  # lookup index or -1 (power)
     aux_level: np.ndarray  # dependency level of each auxiliary (0: only states)
     aux_base: np.ndarray  # log of the auxiliary's constant input value
+    aux_sat: np.ndarray  # saturation parameter index (B) of each auxiliary, or -1 (no bound)
     lookup_x: tuple[np.ndarray, ...]
     lookup_y: tuple[np.ndarray, ...]
     # stocks
@@ -251,6 +253,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
 
     ptr, src, par, sgn, lut = [0], [], [], [], []
     base = np.zeros(len(auxes))
+    sat = np.array([pidx[a.saturation] if getattr(a, "saturation", None) else -1 for a in auxes], dtype=np.int64)
     inputs = {i.name: i for i in model.inputs}
     for a_i, a in enumerate(auxes):
         for f in a.factors:
@@ -362,7 +365,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         n_stocks=ns, n_smooths=nm, n_aux=len(auxes), slot_names=slot_names,
         aux_ptr=arr(ptr, np.int64), edge_src=arr(src, np.int64), edge_param=arr(par, np.int64),
         edge_sign=arr(sgn), edge_lookup=arr(lut, np.int64),
-        aux_level=arr([levels[a.name] for a in auxes], np.int64), aux_base=arr(base),
+        aux_level=arr([levels[a.name] for a in auxes], np.int64), aux_base=arr(base), aux_sat=arr(sat, np.int64),
         lookup_x=lx, lookup_y=ly,
         stock_initial=arr([s.initial for s in stocks]), stock_indicated=arr(s_ind, np.int64),
         stock_tau=arr(s_tau, np.int64), stock_inflow=arr(s_in),

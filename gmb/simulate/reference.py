@@ -74,7 +74,7 @@ def simulate(
         if el.kind == "effect":
             aux_plan.append((name, "effect", (el.source, el.elasticity, el.sign, el.lookup)))
         else:
-            aux_plan.append((name, "aux", (el.input, el.factors)))
+            aux_plan.append((name, "aux", (el.input, el.factors, el.saturation)))
 
     stocks = {s.name: np.asarray(s.initial, dtype=float) for s in model.stocks}
     smooth_state = {s.name: [np.asarray(s.initial, dtype=float)] * s.order for s in model.smooths}
@@ -96,9 +96,14 @@ def simulate(
             timed.append(inp)
     flows = [(f.name, f.indicated, f.stock, f.adjustment_time, f.input) for f in model.flows]
 
+    multipliers = [i.name for i in model.inputs if i.channel != "inflow"]
+
     def evaluate(t: float) -> dict[str, Any]:
         for inp in timed:
             v[inp.name] = inp.at(t)
+        for name in multipliers:  # a multiplier <= 0 has no logarithm: the run is broken, as in the engines
+            if np.any(np.asarray(v[name]) <= 0):
+                raise FloatingPointError(f"input {name} multiplies by {np.min(v[name]):g} <= 0")
         v.update(stocks)
         for s in model.smooths:
             v[s.name] = smooth_state[s.name][-1]
@@ -111,10 +116,14 @@ def simulate(
                     power = np.interp(power, xs, ys)
                 v[name] = power
             else:
-                inp, factors = args
+                inp, factors, sat = args
                 out = v[inp] if inp is not None else 1.0
                 for f in factors:  # left to right, as the files write it
                     out = out * v[f]
+                if sat is not None:  # exp(B tanh(ln p / B)), in the files' order of operations
+                    b = v[sat]
+                    up, down = out ** (1 / b), out ** (-1 / b)
+                    out = np.exp(b * (up - down) / (up + down))
                 v[name] = out
         for name, indicated, stock, tau, inflow in flows:
             flow = (v[indicated] - v[stock]) / v[tau]

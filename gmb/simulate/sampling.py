@@ -61,7 +61,7 @@ METHODS = ("mc", "lhs")
 #: what varies by default: parameter kinds, and ``structure`` (links' presence and sign)
 VARY = ("elasticity", "adjustment_time", "delay_time", "dose", "structure")
 #: everything ``vary`` may name
-KINDS = ("elasticity", "adjustment_time", "delay_time", "dose", "other", "structure")
+KINDS = ("elasticity", "adjustment_time", "delay_time", "dose", "saturation", "other", "structure")
 
 
 def _probabilities(p) -> tuple[np.ndarray, np.ndarray]:

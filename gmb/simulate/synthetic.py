@@ -88,12 +88,16 @@ def _add(G: nx.DiGraph, u: str, v: str, lid: int, rng: Any, delay_share: float, 
 
 
 def synthetic_model(n: int, *, seed: int = 0, effect_shape: str = "power", step: float = 0.25,
-                    horizon: float = 60.0, **kw: Any):  # fmt: skip
-    """:func:`synthetic_cld` converted with the default assumptions, elasticities scaled to be stable."""
+                    horizon: float = 60.0, stability: str = "scale", **kw: Any):  # fmt: skip
+    """:func:`synthetic_cld` converted with the default assumptions, elasticities scaled to be stable.
+
+    ``effect_shape`` and ``stability`` default to ``power`` and ``scale`` (what the tests of the
+    engines were written for); ``saturating`` with ``report`` is the conversion's default.
+    """
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
 
-    a = Assumptions().edit(stability="scale", effect_shape=effect_shape,
+    a = Assumptions().edit(stability=stability, effect_shape=effect_shape,
                            time={"unit": "month", "start": 0.0, "horizon": horizon, "step": step})  # fmt: skip
     return to_stockflow(synthetic_cld(n, seed=seed, **kw), a, name=f"synthetic_{n}")
 

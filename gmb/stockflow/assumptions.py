@@ -14,8 +14,14 @@ files, and can be edited and given back with ``gmb convert NAME --assumptions FI
   of elasticities with a nominal value; ``elasticities`` per link overrides it.
 * ``delay``: delayed links become a first- or third-order smooth of the cause
   over ``delay.time``; ``delay_times`` per link.
-* ``effect_shape``: ``power`` (``x^(s·e)``) or ``bounded`` (the same through a
-  saturating lookup, so extreme scenarios cannot explode).
+* ``effect_shape``: ``saturating`` (the default: in log space every variable is
+  ``y* = B·tanh((Σ s·e·y_j + u)/B)``, so its slope at baseline is the group's
+  elasticities, a fall mirrors a rise, and the index stays within
+  ``[e^-B, e^B]`` with ``B = saturation``); ``power`` (``x^(s·e)``, unbounded) or
+  ``bounded`` (``x^(s·e)`` through the lookup ``L(z) = 2z²/(1+z²)`` per link:
+  slope kept at 1, values in (0, 2), but *not* symmetric in log space).
+* ``saturation``: ``B`` of the saturating shape, in log units; the default
+  ``ln 3`` keeps every index between 1/3 and 3 times its baseline.
 * ``unknown_polarity``: links with polarity ``?`` (and no sign in ``polarities``)
   are sampled (``sample``) — in the model with nominal elasticity 0 (neutral in the model
   files and nominal runs), and in ensembles sampled ``+`` or ``-`` with probability
@@ -23,13 +29,18 @@ files, and can be edited and given back with ``gmb convert NAME --assumptions FI
 * ``presence`` (the rule), ``link_presence`` and ``link_sign`` (per link): each
   link's probability of being present and of having the sign drawn, from its
   record (supporters, disputers, evidence code); see :mod:`gmb.stockflow.structure`.
-* ``stability``: ``report`` the spectral radius and runaway loops, or ``scale``
-  every nominal elasticity down so the radius is ``stability_target``.
+* ``stability``: ``report`` (the default) keeps the group's elasticities and
+  names the reinforcing loops that would run away at them (under the saturating
+  shape they push their variables to the ceiling); ``scale`` multiplies every
+  elasticity (nominal and range) by one factor so the radius is
+  ``stability_target``, and reports that factor.
 * ``time``: unit, horizon and Euler step.
 
 >>> a = Assumptions()
->>> a.strengths["strong"].nominal, a.delay.order, a.time.unit
-(0.8, 3, 'month')
+>>> a.strengths["strong"].nominal, a.delay.order, a.time.unit, a.effect_shape, a.stability
+(0.8, 3, 'month', 'saturating', 'report')
+>>> round(a.saturation, 6)  # ln 3
+1.098612
 >>> Assumptions.model_validate_json(a.model_dump_json()) == a
 True
 """
@@ -37,6 +48,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +66,7 @@ __all__ = [
     "save_assumptions",
     "DEFAULT_STRENGTHS",
     "PresenceRule",
+    "DEFAULT_SATURATION",
 ]
 
 ASSUMPTIONS_SCHEMA = "gmb-assumptions/1"
@@ -84,6 +97,10 @@ DEFAULT_STRENGTHS = {
     # participants did not say: the whole plausible range, centred on the typical (medium) link
     "unknown": Range(low=0.1, high=1.0, nominal=0.45),
 }
+
+
+#: the saturating shape's ceiling in log units: ln 3, so an index stays within [1/3, 3]
+DEFAULT_SATURATION = math.log(3)
 
 
 class DelayAssumption(_Frozen):
@@ -146,13 +163,14 @@ class Assumptions(_Frozen):
     elasticities: dict[str, float] = Field(default_factory=dict)
     delay: DelayAssumption = DelayAssumption()
     delay_times: dict[str, float] = Field(default_factory=dict)
-    effect_shape: Literal["power", "bounded"] = "power"
+    effect_shape: Literal["saturating", "power", "bounded"] = "saturating"
+    saturation: float = Field(default=DEFAULT_SATURATION, gt=0)
     unknown_polarity: Literal["sample", "exclude"] = "sample"
     polarities: dict[str, Literal["+", "-"]] = Field(default_factory=dict)
     presence: PresenceRule = PresenceRule()
     link_presence: dict[str, float] = Field(default_factory=dict)
     link_sign: dict[str, float] = Field(default_factory=dict)
-    stability: Literal["report", "scale"] = "scale"
+    stability: Literal["report", "scale"] = "report"
     stability_target: float = Field(default=0.9, gt=0, lt=1)
     time: TimeAssumption = TimeAssumption()
     notes: str = ""

@@ -26,6 +26,8 @@ What the conversion decides, and reports in ``model.notes``:
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from gmb.cld.lookup import edge_sign
@@ -287,10 +289,18 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
     stock_els: list[Stock] = []
     flows: list[Flow] = []
     lookups: list[Lookup] = []
-    saturation = None
+    saturation = None  # the bounded shape's lookup
+    ceiling = None  # the saturating shape's constant B
     if a.effect_shape == "bounded":
         saturation = namer.claim("saturation")
         lookups.append(Lookup(saturation, SATURATION, doc="bounded effect: L(z) = 2 z^2 / (1 + z^2), L(1) = 1"))
+    elif a.effect_shape == "saturating":
+        ceiling = namer.claim("saturation")
+        constants.append(
+            Constant(ceiling, a.saturation, role="saturation", low=a.saturation, high=a.saturation, unit="dmnl",
+                     doc=f"ceiling of every variable in log units: an index stays within e^-B .. e^B "
+                         f"({math.exp(-a.saturation):.3g} .. {math.exp(a.saturation):.3g} times its baseline)")
+        )  # fmt: skip
 
     factors: dict[str, list[str]] = {n: [] for n in G}
     incoming: dict[str, list[str]] = {n: [] for n in G}
@@ -348,7 +358,7 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             inputs.append(Input(i_in, variable=n, channel="inflow", doc=f"intervention on the inflow of {label}"))
             auxiliaries.append(
                 Auxiliary(ind, variable=n, label=label, role="indicated", factors=tuple(factors[n]), input=i_ind,
-                          doc=f"indicated value of {label}: where it is heading", links=links)
+                          saturation=ceiling, doc=f"indicated value of {label}: where it is heading", links=links)
             )  # fmt: skip
             stock_els.append(Stock(base[n], variable=n, flow=flow, label=label, chosen=stocks[n], doc=doc, links=links))
             flows.append(
@@ -360,19 +370,21 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             inputs.append(Input(i_lvl, variable=n, channel="level", doc=f"intervention on the level of {label}"))
             auxiliaries.append(
                 Auxiliary(base[n], variable=n, label=label, factors=tuple(factors[n]), input=i_lvl, doc=doc,
-                          links=links)
+                          saturation=ceiling, links=links)
             )  # fmt: skip
 
     order = _evaluation_order(G, effects, auxiliaries)
     time = TimeSpec(start=a.time.start, stop=a.time.start + a.time.horizon, dt=a.time.step, unit=a.time.unit)
-    _check_step(time, constants, a.delay.order)
+    step_note = _check_step(time, constants, a.delay.order)
+    if step_note:
+        notes.append(step_note)
     model = StockFlowModel(
         name=name or base[outcome], title=str(G.graph.get("title") or ""), time=time,
         constants=tuple(constants), inputs=tuple(inputs), lookups=tuple(lookups), smooths=tuple(smooths),
         effects=tuple(effects), auxiliaries=tuple(auxiliaries), stocks=tuple(stock_els), flows=tuple(flows),
         order=order, outcome=base[outcome], notes=tuple(notes),
     )  # fmt: skip
-    return _stabilise(model, a)
+    return _stabilise(model, a, G.graph.get("stories"))
 
 
 def _evaluation_order(G, effects: list[Effect], auxiliaries: list[Auxiliary]) -> tuple[str, ...]:
@@ -395,26 +407,55 @@ def _evaluation_order(G, effects: list[Effect], auxiliaries: list[Auxiliary]) ->
                               field="stocks") from None  # fmt: skip
 
 
-def _check_step(time: TimeSpec, constants: list[Constant], order: int) -> None:
-    # Euler is only faithful when the step is well below every time constant
+def _check_step(time: TimeSpec, constants: list[Constant], order: int) -> str | None:
+    """Refuse a step above half the shortest *sampled* time constant; return a note on Euler's error there.
+
+    Euler is only faithful when the step is well below every time constant — every one an ensemble
+    samples, so the low end of each range counts, not only the nominal value (a smooth of order n has
+    stages of delay / n). Below the refusal limit the fastest draws still move faster than the model
+    says: a decay with time constant T stepped by dt runs at ``-ln(1 - dt/T) / dt``, about
+    ``1 + dt/(2T)`` times its rate; the note says how much.
+    """
+    shortest_all, which = math.inf, None
     for c in constants:
         if c.role in ("adjustment_time", "delay_time"):
-            shortest = c.value / (order if c.role == "delay_time" else 1)
+            low = min(c.value, c.value if c.low is None else c.low)
+            shortest = low / (order if c.role == "delay_time" else 1)
             if time.dt > shortest / 2:
+                what = f"{c.value:g}" if low == c.value else f"{c.value:g} (sampled down to {low:g})"
                 raise ConversionError(
-                    f"the time step {time.dt:g} is too large for {c.name} = {c.value:g} {time.unit}",
+                    f"the time step {time.dt:g} is too large for {c.name} = {what} {time.unit}",
                     field="time.step",
                     hint=f"use a step of at most {shortest / 2:g}",
                 )
+            if shortest < shortest_all:
+                shortest_all, which = shortest, c
+    if which is None:
+        return None
+    k = time.dt / shortest_all
+    excess = -math.log(1 - k) / k - 1
+    if excess < 0.01:
+        return None
+    stage = f" (a delay stage: {which.name} / {order})" if which.role == "delay_time" else f" ({which.name})"
+    return (f"time step: the shortest sampled time constant is {shortest_all:g} {time.unit}{stage}; Euler with "
+            f"step {time.dt:g} runs it about {excess:.1%} fast in the draws that reach it (RK4, or a step of "
+            f"{shortest_all * 0.019:.2g}, keeps that below 1 %)")
 
 
-def _stabilise(model: StockFlowModel, a: Assumptions) -> StockFlowModel:
+def _stabilise(model: StockFlowModel, a: Assumptions, stories=None) -> StockFlowModel:
+    """Check the nominal strengths; under ``stability: scale`` multiply every elasticity by one factor.
+
+    The default (``report``) keeps the group's elasticities and names the reinforcing loops that
+    would run away (see :func:`gmb.stockflow.stability.check_stability`); ``scale`` records its
+    factor in ``model.elasticity_scale`` and the notes.
+    """
     from dataclasses import replace
 
     from gmb.stockflow.stability import check_stability
 
-    report = check_stability(model)
+    report = check_stability(model, stories=stories)
     notes = list(model.notes)
+    factor = 1.0
     if report.radius >= 1 and a.stability == "scale":
         factor = a.stability_target / report.radius
         constants = tuple(
@@ -424,10 +465,12 @@ def _stabilise(model: StockFlowModel, a: Assumptions) -> StockFlowModel:
         )  # fmt: skip
         notes.append(report.text)
         notes.append(
-            f"stability: every elasticity (nominal and range) scaled by {factor:.4g} so that the spectral "
-            f"radius is {a.stability_target:g}"
+            f"stability: scale — every elasticity (nominal and range) multiplied by {factor:.4g} so that the "
+            f"spectral radius is {a.stability_target:g}; the group's strengths are not what is simulated"
         )
         model = replace(model, constants=constants)
-        report = check_stability(model)
+        report = check_stability(model, stories=stories)
     notes.append(report.text)
-    return replace(model, notes=tuple(notes))
+    if report.question:
+        notes.append("stability: " + report.question)
+    return replace(model, notes=tuple(notes), elasticity_scale=factor, stability=report)

@@ -16,7 +16,7 @@ from typing import Literal
 
 from gmb.stockflow.model import Element
 
-__all__ = ["equation", "number"]
+__all__ = ["equation", "number", "saturated"]
 
 Dialect = Literal["xmile", "vensim"]
 
@@ -32,6 +32,21 @@ def number(x: float) -> str:
     ('6.0', '0.45', '1e-20')
     """
     return repr(float(x))
+
+
+def saturated(product: str, b: str) -> str:
+    """``exp(b·tanh(ln(product)/b))`` in functions both dialects (and pysd) have: only ``^`` and ``EXP``.
+
+    With ``q = p^(1/b)``, ``tanh(ln p / b) = (q - 1/q) / (q + 1/q)``. Written with both powers
+    (not ``(q² - 1)/(q² + 1)``) so that ``p = 0`` gives NaN (or an error), as in the native engines,
+    instead of the floor ``e^-b``; a negative ``p`` has no real power either. The reference
+    simulator evaluates the same expression in the same order.
+
+    >>> saturated("a * b", "sat")
+    'EXP(sat * ((a * b) ^ (1 / sat) - (a * b) ^ (-1 / sat)) / ((a * b) ^ (1 / sat) + (a * b) ^ (-1 / sat)))'
+    """
+    up, down = f"({product}) ^ (1 / {b})", f"({product}) ^ (-1 / {b})"
+    return f"EXP({b} * ({up} - {down}) / ({up} + {down}))"
 
 
 def equation(el: Element, dialect: Dialect) -> str:
@@ -52,7 +67,8 @@ def equation(el: Element, dialect: Dialect) -> str:
         return f"{el.lookup}({power})" if el.lookup else power
     if kind == "auxiliary":
         terms = [*([el.input] if el.input else []), *el.factors]
-        return " * ".join(terms) if terms else "1"
+        product = " * ".join(terms) if terms else "1"
+        return saturated(product, el.saturation) if el.saturation else product
     if kind == "flow":
         gap = f"({el.indicated} - {el.stock}) / {el.adjustment_time}"
         return f"{gap} + {el.input}" if el.input else gap

@@ -55,6 +55,7 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         f"{'third' if a.delay.order == 3 else 'first'}-order smooth of the cause. With no intervention "
         "every effect is 1 and the model rests at 1.0.\n"
     )
+    out.append(_shape_text(a) + "\n")
     out.append("## Assumptions\n")
     oc = model.element(model.outcome) if model.outcome else None
     rows = [
@@ -74,8 +75,9 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
          + f", b = {a.presence.beta:g} + {a.presence.per_disputer:g}·disputers"
          + "".join(f" + {w:g}·[{_md(c)}]" for c, w in a.presence.doubt.items())
          + " (evidence code = its first word); drawn per run where ensembles vary structure"),
-        ("stability", "report only" if a.stability == "report" else f"scale elasticities to radius "
-                                                                     f"{a.stability_target:g}"),
+        ("stability", "the group's elasticities as they are; loops that would run away are named below"
+         if a.stability == "report" else f"scale: every elasticity multiplied by {model.elasticity_scale:.4g} "
+                                         f"(spectral radius {a.stability_target:g})"),
     ]  # fmt: skip
     out.append("| assumption | value |\n|---|---|")
     out.extend(f"| {k} | {v} |" for k, v in rows)
@@ -85,9 +87,17 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
     for c in model.constants:
         if c.role == "elasticity":
             counts[c.category] = counts.get(c.category, 0) + 1
-    out.append("| class | low | nominal | high | links |\n|---|---|---|---|---|")
-    for cls, r in a.strengths.items():
-        out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {counts.get(cls, 0)} |")
+    k = model.elasticity_scale
+    if k != 1.0:
+        out.append(f"Simulated values are the group's classes × {k:.4g} (`stability: scale`).\n")
+        out.append("| class | low | nominal | high | simulated low–high (nominal) | links |\n|---|---|---|---|---|---|")
+        for cls, r in a.strengths.items():
+            out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {r.low * k:.3g}–{r.high * k:.3g} "
+                       f"({r.nominal * k:.3g}) | {counts.get(cls, 0)} |")
+    else:
+        out.append("| class | low | nominal | high | links |\n|---|---|---|---|---|")
+        for cls, r in a.strengths.items():
+            out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {counts.get(cls, 0)} |")
     out.append("")
     for label, mapping in (("Elasticity per link", a.elasticities), ("Adjustment time per variable",
                                                                        a.adjustment_times),
@@ -108,8 +118,15 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
     out.append("")
     out.append("### Notes\n")
     out.extend(f"- {_md(n)}" for n in model.notes)
-    report = check_stability(model)
+    report = model.stability if model.stability is not None else check_stability(model)
     out.append(f"\nSpectral radius of the log-linear matrix W at the nominal elasticities: {report.radius:.4g}.\n")
+    if report.runaway:
+        out.append("### Reinforcing loops that would run away\n")
+        out.extend(f"- {_md(str(lp))}" for lp in report.runaway)
+        if report.ceiling:
+            out.append(f"\nUnder the saturating shape they push {_md(', '.join(report.ceiling))} towards the ceiling "
+                       f"instead of to infinity.")
+        out.append(f"\n**Question for the group:** {_md(report.question)}\n")
     out.append("## Equations\n")
     out.append("Each element with its equation, the CLD links it came from, and what it means.\n")
     sections = (
@@ -130,6 +147,26 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
             out.append(f"- `{describe(el, model)}`{rng}{links}  \n  {_md(el.doc)}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _shape_text(a: Assumptions) -> str:
+    """What the effect shape does, in a sentence or two (for the record)."""
+    if a.effect_shape == "saturating":
+        import math
+
+        b = a.saturation
+        return (f"Effect shape `saturating` (the default): with y = ln x, every variable (and every stock's "
+                f"indicated value) is `y* = B·tanh((Σ s·e·y_j + u)/B)`, u = ln of its intervention input, "
+                f"B = {b:.4g}. Near baseline this is the group's elasticities; a fall mirrors a rise "
+                f"(±z in log units give ∓ the same response); no index leaves "
+                f"{math.exp(-b):.3g}–{math.exp(b):.3g} times its baseline, so a reinforcing loop stronger "
+                f"than 1 settles at that ceiling instead of running away.")
+    if a.effect_shape == "bounded":
+        return ("Effect shape `bounded`: each link's effect z = x_j^(s·e) passes through L(z) = 2z²/(1+z²) "
+                "(slope 1 at z = 1, values below 2). It is not symmetric: z = 1.5 gives 1.385 (ln +0.325, 20 % less "
+                "than the link's +0.405) but z = 0.5 gives 0.4 (ln −0.916, 32 % more than −0.693), so a fall "
+                "is amplified and a rise damped; use `saturating` for a symmetric bound.")
+    return "Effect shape `power`: effects are not bounded; a reinforcing loop stronger than 1 grows without limit."
 
 
 def write_model(

@@ -18,8 +18,15 @@ Every CLD variable is an index that is **1.0 at baseline**. For a link
   A negative link ``x ** -e`` is the CBSD lab's ``1/Δ``.
 * :class:`Auxiliary` (role ``variable``): ``x_i = input_i * Π effect_ji``.
   A variable without causes (exogenous) is just ``input_i`` (1 at baseline).
+  Under the ``saturating`` shape (the default) the auxiliary names a
+  ``saturation`` constant ``B`` and bounds that product ``p`` symmetrically in
+  log space: ``x_i = exp(B · tanh(ln p / B))``, written without ``ln`` and
+  ``tanh`` (which XMILE lacks) as
+  ``EXP(B * (p^(1/B) - p^(-1/B)) / (p^(1/B) + p^(-1/B)))``. Its slope at
+  baseline is the group's elasticities, ``y*(−z) = −y*(z)`` with ``y = ln x``,
+  and ``e^-B <= x_i <= e^B``; a multiplier ``p <= 0`` has no logarithm (a broken run).
 * Stock variable: :class:`Auxiliary` (role ``indicated``)
-  ``x_i* = input_i * Π effect_ji``; :class:`Flow`
+  ``x_i* = input_i * Π effect_ji`` (saturated the same way); :class:`Flow`
   ``dx_i/dt = (x_i* - x_i) / tau_i + inflow_i``; :class:`Stock` ``x_i(0) = 1``.
 
 At baseline every effect is 1, every input neutral, so the model rests.
@@ -163,7 +170,7 @@ class Constant(_Element):
     """A parameter: ``value`` with a sampling range ``(low, high)``; ``role`` and ``ref`` say what it is."""
 
     value: float
-    role: Literal["elasticity", "adjustment_time", "delay_time", "other"] = "other"
+    role: Literal["elasticity", "adjustment_time", "delay_time", "saturation", "other"] = "other"
     ref: str | None = None  # link id (elasticity, delay_time) or variable id (adjustment_time)
     low: float | None = None
     high: float | None = None
@@ -241,13 +248,17 @@ class Effect(_Element):
 
 @dataclass(frozen=True)
 class Auxiliary(_Element):
-    """``input * Π factors``: a variable's value (role ``variable``) or a stock's indicated value."""
+    """``input * Π factors``: a variable's value (role ``variable``) or a stock's indicated value.
+
+    With ``saturation`` (a constant ``B``) the product ``p`` is bounded: ``exp(B·tanh(ln p / B))``.
+    """
 
     variable: str
     label: str = ""
     role: Literal["variable", "indicated"] = "variable"
     factors: tuple[str, ...] = ()  # effect names
     input: str | None = None  # an Input's name (multiplicative)
+    saturation: str | None = None  # a constant's name (B): bound the product within [e^-B, e^B], see the module doc
     kind: str = field(default="auxiliary", init=False, repr=False)
 
 
@@ -302,6 +313,10 @@ class StockFlowModel:
     outcome: str | None = None
     title: str = ""
     notes: tuple[str, ...] = ()
+    #: the factor every elasticity was multiplied by (assumption ``stability: scale``; 1 = the group's own)
+    elasticity_scale: float = 1.0
+    #: the conversion's stability report (:class:`gmb.stockflow.stability.StabilityReport`), if any
+    stability: Any = field(default=None, compare=False)
     _index: Mapping[str, Element] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -335,6 +350,7 @@ class StockFlowModel:
             for f in a.factors:
                 need(f, ("effect",), a.name)
             need(a.input, ("input",), a.name)
+            need(a.saturation, ("constant",), a.name)
         for s in self.stocks:
             need(s.flow, ("flow",), s.name)
         for f in self.flows:
@@ -446,7 +462,10 @@ def describe(el: Element, model: StockFlowModel | None = None) -> str:
         return f"{el.name} = {el.lookup}({power})" if el.lookup else f"{el.name} = {power}"
     if el.kind == "auxiliary":
         terms = [*([el.input] if el.input else []), *el.factors]
-        return f"{el.name} = {' * '.join(terms) if terms else '1'}"
+        product = " * ".join(terms) if terms else "1"
+        if el.saturation:
+            return f"{el.name} = exp({el.saturation} * tanh(ln({product}) / {el.saturation}))"
+        return f"{el.name} = {product}"
     if el.kind == "stock":
         return f"d {el.name}/dt = {el.flow}, {el.name}(0) = {el.initial:g}"
     if el.kind == "flow":

@@ -12,9 +12,10 @@ We report the radius and name the loops (loop gain = product of the ``s·e``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,28 +29,52 @@ MAX_LOOPS = 5000
 
 @dataclass(frozen=True)
 class Loop:
-    """A feedback loop: CLD variable ids in order, its link ids, polarity ``R``/``B`` and gain."""
+    """A feedback loop: CLD variable ids in order, its link ids, polarity ``R``/``B`` and gain.
+
+    ``name`` is the group's name for it: the title of a story that tells exactly this loop,
+    else ``None`` (``stories`` lists the titles of stories that include it).
+    """
 
     variables: tuple[str, ...]
     labels: tuple[str, ...]
     links: tuple[str, ...]
     polarity: str
     gain: float
+    name: str | None = None
+    stories: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         path = " -> ".join((*self.labels, self.labels[0]))
-        return f"{self.polarity} {path} (gain {self.gain:.3g})"
+        told = f"“{self.name}”: " if self.name else (f"in “{self.stories[0]}”: " if self.stories else "")
+        return f"{self.polarity} {told}{path} (gain {self.gain:.3g})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "stories": list(self.stories), "polarity": self.polarity, "gain": self.gain,
+                "variables": list(self.variables), "labels": list(self.labels), "links": list(self.links)}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class StabilityReport:
+    """The spectral radius at the nominal elasticities, the loops that run away, and what to ask the group.
+
+    ``question`` is empty when the model is stable; ``ceiling`` lists the labels of the
+    variables those loops would push to the saturating shape's ceiling (when it applies).
+    """
+
     radius: float
     runaway: tuple[Loop, ...]
     text: str
+    question: str = ""
+    ceiling: tuple[str, ...] = ()
 
     @property
     def stable(self) -> bool:
         return self.radius < 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"radius": self.radius, "stable": self.stable, "runaway": [str(lp) for lp in self.runaway],
+                "loops": [lp.to_json() for lp in self.runaway], "ceiling": list(self.ceiling),
+                "question": self.question, "text": self.text}  # fmt: skip
 
 
 def _value(model: StockFlowModel, name: str, values: Mapping[str, Any] | None) -> float:
@@ -75,28 +100,75 @@ def spectral_radius(W: np.ndarray) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
-def feedback_loops(model: StockFlowModel, values: Mapping[str, Any] | None = None, limit: int = MAX_LOOPS) -> list[Loop]:
-    """The model's feedback loops (at most ``limit``), strongest first."""
+def _rotated(cycle: list[str]) -> list[str]:
+    # start every cycle at its smallest id, so the order of loops found does not depend on where the search began
+    k = cycle.index(min(cycle))
+    return cycle[k:] + cycle[:k]
+
+
+def _story_names(stories: Iterable[Any] | None) -> tuple[dict, list[tuple[str, frozenset, frozenset]]]:
+    # as gmb.cld.loops.name_loops (what `gmb loops` shows): a story names a loop when its links are exactly
+    # the loop's (or, listing no links, its variables are the loop's in causal order); it includes a loop
+    # when all the loop's links (or variables) are among its own
+    exact: dict = {}
+    told: list[tuple[str, frozenset, frozenset]] = []
+    for story in stories or ():
+        get = story.get if isinstance(story, dict) else lambda k, st=story: getattr(st, k, None)
+        title = str(get("title") or get("id") or "")
+        links, variables = frozenset(get("links") or ()), list(get("variables") or ())
+        if not title:
+            continue
+        if links:
+            exact.setdefault(links, title)
+        elif len(variables) > 1:
+            exact.setdefault(tuple(_rotated([str(v) for v in variables])), title)
+        told.append((title, links, frozenset(variables)))
+    return exact, told
+
+
+def feedback_loops(model: StockFlowModel, values: Mapping[str, Any] | None = None, limit: int = MAX_LOOPS,
+                   stories: Iterable[Any] | None = None) -> list[Loop]:  # fmt: skip
+    """The model's feedback loops (at most ``limit``), strongest first (ties: by variable ids).
+
+    ``stories`` (the session's, or dicts with ``title`` and ``links``) name the loops they tell:
+    a story whose links are exactly a loop's gives its name; stories that include all its links
+    are listed in ``Loop.stories``.
+    """
+    exact, told = _story_names(stories)
     labels = {el.variable: el.label or el.variable for el in model.variables}
     G = nx.DiGraph()
     for e in model.effects:
         G.add_edge(e.cause, e.target, link=e.link, w=e.sign * _value(model, e.elasticity, values))
     loops = []
     for cycle in islice(nx.simple_cycles(G), limit):
+        cycle = _rotated(cycle)
         edges = list(zip(cycle, [*cycle[1:], cycle[0]]))
         ws = [G.edges[u, v]["w"] for u, v in edges]
         gain = float(np.prod(np.abs(ws)))
         polarity = "R" if np.prod(np.sign(ws)) > 0 else "B"
-        loops.append(
-            Loop(tuple(cycle), tuple(labels[v] for v in cycle), tuple(G.edges[u, v]["link"] for u, v in edges),
-                 polarity, gain)
-        )  # fmt: skip
+        links = tuple(G.edges[u, v]["link"] for u, v in edges)
+        key = frozenset(links)
+        name = exact.get(key) or exact.get(tuple(str(v) for v in cycle))
+        tells = tuple(t for t, sl, sv in told if (key <= sl if sl else sv.issuperset(cycle)))
+        loops.append(Loop(tuple(cycle), tuple(labels[v] for v in cycle), links, polarity, gain, name, tells))
     loops.sort(key=lambda lp: (-lp.gain, lp.variables))
     return loops
 
 
-def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = None) -> StabilityReport:
-    """Spectral radius of ``W`` and, when it is 1 or more, the reinforcing loops that run away."""
+def _short(lp: Loop) -> str:
+    path = " -> ".join(lp.labels)
+    if lp.name:
+        return f"“{lp.name}” ({path})"
+    return f"{lp.polarity} {path}" + (f" (in “{lp.stories[0]}”)" if lp.stories else "")
+
+
+def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = None, *,
+                    stories: Iterable[Any] | None = None) -> StabilityReport:  # fmt: skip
+    """Spectral radius of ``W`` and, when it is 1 or more, the reinforcing loops that run away.
+
+    The loops are named from ``stories`` where the group told them (see :func:`feedback_loops`);
+    the report says what they do under the model's effect shape and asks what limits them.
+    """
     ids, W = log_linear(model, values)
     radius = spectral_radius(W)
     if radius < 1:
@@ -107,17 +179,41 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
     # the parts of the map (strongly connected) whose own radius is >= 1 are where it runs away
     hot = set()
     for part in nx.strongly_connected_components(G):
-        idx = [pos[v] for v in part]
+        idx = [pos[v] for v in sorted(part)]
         if len(idx) > 1 and spectral_radius(W[np.ix_(idx, idx)]) >= 1:
             hot |= part
-    reinforcing = [lp for lp in feedback_loops(model, values) if lp.polarity == "R" and set(lp.variables) <= hot]
+    loops = feedback_loops(model, values, stories=stories)
+    reinforcing = [lp for lp in loops if lp.polarity == "R" and set(lp.variables) <= hot]
     runaway = [lp for lp in reinforcing if lp.gain >= 1] or reinforcing[:3]
     alone = "" if any(lp.gain >= 1 for lp in runaway) else " together (no single loop has gain >= 1)"
+    labels = {el.variable: el.label or el.variable for el in model.variables}
+    on_loops = sorted({v for lp in runaway for v in lp.variables}, key=lambda v: pos[v])
+    saturating = any(getattr(a, "saturation", None) for a in model.auxiliaries)
     bounded = any(e.lookup for e in model.effects)
-    consequence = "grow until the bounded effects saturate" if bounded else "grow without limit"
+    if saturating:
+        consequence = ""
+        b = next(model.element(a.saturation).value for a in model.auxiliaries if a.saturation)
+        ceiling = f" (an index of {np.exp(b):.3g} or {np.exp(-b):.3g} times its baseline)"
+    else:
+        consequence = "grow until the bounded effects saturate" if bounded else "grow without limit"
+        ceiling = ""
+    listed = "; ".join(str(lp) for lp in runaway)
     text = (
-        f"stability: UNSTABLE near baseline (spectral radius of W {radius:.3g} >= 1): with these strengths "
-        f"these reinforcing loops {consequence}{alone}: " + "; ".join(str(lp) for lp in runaway)
-        + f". With every elasticity multiplied by less than {1 / radius:.3g} it would be stable."
+        f"stability: UNSTABLE near baseline at the group's strengths (spectral radius of W {radius:.3g} >= 1): "
+        f"these reinforcing loops would run away{alone}: {listed}. "
+        + (f"Under the saturating shape they push their variables to the ceiling{ceiling} instead. "
+           if saturating else f"They {consequence}. ")
+        + f"With every elasticity multiplied by less than {1 / radius:.3g} it would settle."
     )
-    return StabilityReport(radius, tuple(runaway), text)
+    # balancing loops through the same variables: the map may already hold what limits them
+    touching = set(on_loops)
+    limits = sorted((lp for lp in loops if lp.polarity == "B" and touching & set(lp.variables)),
+                    key=lambda lp: (lp.name is None and not lp.stories, -lp.gain, lp.variables))[:3]  # told first
+    question = f"What limits {'; '.join(_short(lp) for lp in runaway[:5])} in reality? "
+    if limits:
+        question += ("The map has balancing loops through the same variables — "
+                     + "; ".join(_short(lp) for lp in limits)
+                     + " — are their links as strong as the group thinks? ")
+    question += "If nothing limits them, add the limiting link, or weaken the links of these loops."
+    pushed = tuple(labels[v] for v in on_loops) if saturating else ()
+    return StabilityReport(radius, tuple(runaway), text, question, pushed)
