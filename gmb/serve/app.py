@@ -229,6 +229,7 @@ def create_app(
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
     from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     owns_db = not isinstance(db, Database)
     database = open_database(db) if owns_db else db
@@ -274,6 +275,15 @@ def create_app(
         headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited) else None
         return JSONResponse({k: v for k, v in body.items() if v is not None}, status_code=status_for(exc),
                             headers=headers)  # fmt: skip
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        # Starlette's own refusals (unknown route, wrong method, a body that is not UTF-8 JSON) get the
+        # documented {"error": …} shape too, never {"detail": …}.
+        message = exc.detail if isinstance(exc.detail, str) else "malformed request"
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "the request body is not valid JSON in UTF-8"
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError):
