@@ -48,6 +48,9 @@ def serve(
     to: Optional[str] = typer.Option(None, "--to", help="With --export: the session name to write (default: same)."),
     list_: bool = typer.Option(False, "--list", help="List the served sessions, then exit."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log each request (never keys)."),
+    code_length: int = typer.Option(
+        6, "--code-length", min=6, max=12, help="Characters in new join codes: 6 for a workshop, 8+ for a session "
+        "open for days (wrong guesses are limited server-wide to about one a second)."),
     request_timeout: float = typer.Option(
         20.0, "--request-timeout", min=0.1, help="Seconds a client has to send a whole request; slower ones are dropped."
     ),
@@ -67,7 +70,7 @@ def serve(
     st = store()
     url = db or str(st.root / "gmb-serve.sqlite3")
     database = open_database(url)
-    workshops = Workshops(database)
+    workshops = Workshops(database, code_length=code_length)
     con = console()
     if list_:
         print_json(database.session_ids())
@@ -105,7 +108,8 @@ def serve(
     from gmb.serve.timeouts import protocol_with_timeout
 
     app = create_app(
-        database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None
+        database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None,
+        code_length=code_length,
     )
     try:
         # Keep idle connections open well beyond uvicorn's 5 s default: a busy room (or a slow phone)

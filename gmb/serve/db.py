@@ -269,6 +269,31 @@ class Database:
         )
         return None if row is None else TokenRow(*row)
 
+    def tokens(self, sid: str) -> list[TokenRow]:
+        """The keys of session ``sid`` (rows hold only hashes), oldest first."""
+        with self._conn() as conn:
+            rows = self._exec(conn, "SELECT id, secret_hash, session_id, role, participant, created_at FROM gmb_tokens "
+                              "WHERE session_id = ? ORDER BY created_at, id", (sid,)).fetchall()  # fmt: skip
+        return [TokenRow(*r) for r in rows]
+
+    def replace_token(self, sid: str, old_id: str, new: TokenRow | None) -> bool:
+        """Delete key ``old_id`` of session ``sid`` and store ``new`` (if given), in one transaction.
+
+        Returns whether the old key existed (nothing changes if it did not).
+        """
+        with self._conn() as conn, self._transaction(conn):
+            cur = self._exec(conn, "DELETE FROM gmb_tokens WHERE id = ? AND session_id = ?", (old_id, sid))
+            if cur.rowcount != 1:
+                return False
+            if new is not None:
+                self._insert_token(conn, new)
+            return True
+
+    def set_join_code(self, sid: str, code: str) -> None:
+        """Give session ``sid`` a new join code (the old one stops working)."""
+        with self._conn() as conn, self._transaction(conn):
+            self._exec(conn, "UPDATE gmb_sessions SET join_code = ? WHERE id = ?", (code, sid))
+
     def events(self, sid: str, after: int = 0) -> list[Event]:
         with self._conn() as conn:
             return self._events(conn, sid, after)
@@ -385,6 +410,12 @@ class PostgresDatabase(Database):
             raise InputError(
                 "PostgreSQL needs the psycopg_pool package", hint="pip install 'gmb[serve]' (psycopg-pool)"
             ) from None
+        import psycopg
+
+        try:  # one plain connection first: a wrong password or host fails at once, with psycopg's reason
+            psycopg.connect(self.url, autocommit=True, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {_first_line(exc)}") from None
         # max_idle: connections unused for a while are closed, down to min_size.
         self._pool = ConnectionPool(
             self.url, min_size=1, max_size=self.POOL_SIZE, max_idle=60, timeout=30, open=False, num_workers=2,

@@ -28,7 +28,12 @@ window.GMB_STRINGS = {
     open_facilitator: "Open the facilitator view", keep_private: "Keep this link private: it gives full control.",
     you: "you", choose: "— choose —", close: "Close", outcome: "outcome", counts: "{v} variables · {l} links · {p} loops · {i} ideas",
     wrong_page: "This key is for another view.", stage_now: "now", same_variable: "Cause and effect must differ",
-    nothing: "Nothing yet", sent: "Sent ✓"
+    nothing: "Nothing yet", sent: "Sent ✓",
+    keys: "Keys and links", keys_help: "Revoke a link that was shared by mistake, or give its owner a new one.",
+    revoke: "Revoke", rotate: "New link", this_key: "this link (yours)", role_facilitator: "facilitator",
+    role_viewer: "projector", role_participant: "participant", confirm_revoke: "Revoke the {role} link of {who}? It stops working at once.",
+    new_link: "New link (the old one no longer works): {link}", longer_code: "New, longer join code",
+    confirm_code: "Give the session a new 8-character join code? The old code stops working.", revoked: "Revoked ✓"
   },
   da: {
     title_join: "Deltag i workshoppen", join_code: "Deltagerkode", your_name: "Dit navn eller et pseudonym",
@@ -58,6 +63,11 @@ window.GMB_STRINGS = {
     keep_private: "Hold linket privat: det giver fuld kontrol.", you: "dig", choose: "— vælg —", close: "Luk",
     outcome: "udfald", counts: "{v} variabler · {l} forbindelser · {p} sløjfer · {i} idéer",
     wrong_page: "Denne nøgle hører til en anden visning.", stage_now: "nu",
-    same_variable: "Årsag og virkning skal være forskellige", nothing: "Intet endnu", sent: "Sendt ✓"
+    same_variable: "Årsag og virkning skal være forskellige", nothing: "Intet endnu", sent: "Sendt ✓",
+    keys: "Nøgler og links", keys_help: "Tilbagekald et link, der er delt ved en fejl, eller giv ejeren et nyt.",
+    revoke: "Tilbagekald", rotate: "Nyt link", this_key: "dette link (dit)", role_facilitator: "facilitator",
+    role_viewer: "projektor", role_participant: "deltager", confirm_revoke: "Tilbagekald {role}-linket for {who}? Det holder op med at virke med det samme.",
+    new_link: "Nyt link (det gamle virker ikke længere): {link}", longer_code: "Ny, længere deltagerkode",
+    confirm_code: "Giv sessionen en ny deltagerkode på 8 tegn? Den gamle kode holder op med at virke.", revoked: "Tilbagekaldt ✓"
   }
 };
