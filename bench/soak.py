@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gmb.serve.db import describe_url  # noqa: E402
-from tests.serve_support import Server, write_session  # noqa: E402
-from tests.soak_support import pg_connections, run_day  # noqa: E402
-from tests.test_serve_soak import MAX_DB_CONNECTIONS, MAX_FD_GROWTH, MAX_RSS_GROWTH_MB, MAX_THREADS  # noqa: E402
+from gmb.serve.db import describe_url
+from tests.serve_support import Server, write_session
+from tests.soak_support import pg_connections, run_day
+from tests.test_serve_soak import MAX_DB_CONNECTIONS, MAX_FD_GROWTH, MAX_RSS_GROWTH_MB, MAX_THREADS
 
 
 def main() -> int:
@@ -45,7 +45,7 @@ def main() -> int:
     if args.db:
         app = "gmb_soak_" + secrets.token_hex(4)
         db = args.db + ("&" if "?" in args.db else "?") + f"application_name={app}"
-        monitor = lambda: pg_connections(args.db, app)  # noqa: E731
+        monitor = lambda: pg_connections(args.db, app)
     server = Server(tmp, db, str(tmp / "load.json"), thread_idle_s=args.thread_idle)
     keys = server.start()
     t = time.monotonic()

@@ -52,7 +52,8 @@ class SoakResult:
 
 def process_sample(pid: int, burst: int, db_connections: int | None) -> Sample:
     fds = len(os.listdir(f"/proc/{pid}/fd"))
-    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status", encoding="ascii") if ":" in line)
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        status = dict(line.split(":", 1) for line in fh if ":" in line)
     threads = int(status["Threads"].strip())
     rss_mb = int(status["VmRSS"].split()[0]) / 1024
     return Sample(burst, fds, threads, round(rss_mb, 1), db_connections)
@@ -138,7 +139,7 @@ def run_day(base: str, facilitator_key: str, sid: str, code: str, pid: int, *, p
             list(pool.map(join, waiting[: max(1, participants // 5)]))
         present = [p for p in people if p.key is not None]
         with ThreadPoolExecutor(concurrency) as pool:
-            list(pool.map(lambda i: one(i, present), range(requests_per_burst)))
+            list(pool.map(one, range(requests_per_burst), [present] * requests_per_burst))
         for p in present[: len(present) // 10]:  # they leave: their key is never used again
             p.key, p.name = None, p.name + "+"
             result.left += 1

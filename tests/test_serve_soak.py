@@ -15,7 +15,12 @@ import time
 
 import pytest
 
-from tests.serve_support import PG_URL, Server, pg_url, write_session  # noqa: F401 - pg_url is a fixture
+from tests.serve_support import (
+    PG_URL,
+    Server,
+    pg_url,  # noqa: F401 - a fixture
+    write_session,
+)
 from tests.soak_support import pg_connections, run_day
 
 pytestmark = pytest.mark.skipif(not __import__("os").path.isdir("/proc/self/fd"), reason="needs Linux /proc")
@@ -50,9 +55,10 @@ def test_sqlite_day_keeps_files_threads_and_memory_bounded(tmp_path):
     _day(tmp_path, str(tmp_path / "serve.sqlite3"))
 
 
-def test_postgres_day_keeps_connections_bounded(tmp_path, pg_url):
+def test_postgres_day_keeps_connections_bounded(tmp_path, request):
+    url = request.getfixturevalue("pg_url")
     app = "gmb_soak_" + secrets.token_hex(4)
-    result = _day(tmp_path, pg_url + f"&application_name={app}", monitor=lambda: pg_connections(PG_URL, app))
+    result = _day(tmp_path, url + f"&application_name={app}", monitor=lambda: pg_connections(PG_URL, app))
     assert max(s.db_connections for s in result.samples) <= MAX_DB_CONNECTIONS, result.samples
     # and all of them are closed when the server stops
     deadline = time.monotonic() + 5
@@ -64,8 +70,8 @@ def test_postgres_day_keeps_connections_bounded(tmp_path, pg_url):
 HALF_SENT = [
     b"",  # connects, sends nothing
     b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le",  # half the headers
-    b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-    b"Content-Length: 100\r\n\r\n{\"code\": ",  # half the body
+    (b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+     b"Content-Length: 100\r\n\r\n{\"code\": "),  # half the body
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -38,7 +39,7 @@ def test_every_line_carries_a_checksum_chained_to_the_previous(store):
     log = _five(store)
     rows = [json.loads(x) for x in _lines(log)]
     assert [r["seq"] for r in rows] == [1, 2, 3, 4, 5]
-    assert rows[0]["prev"] == "" and all(b["prev"] == a["sum"] for a, b in zip(rows, rows[1:]))
+    assert rows[0]["prev"] == "" and all(b["prev"] == a["sum"] for a, b in itertools.pairwise(rows))
     assert check(store, "w").ok
 
 
@@ -238,3 +239,15 @@ def test_threads_in_one_process_take_turns(store):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert not errors and len(store.load("t").variables) == 26
+
+
+def test_half_built_folders_of_a_killed_create_are_removed(store):
+    import time
+
+    stale = store.root / ".w.abc123"
+    stale.mkdir(parents=True)
+    (stale / "events.jsonl").write_text("{", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    store.create("w", {"title": "t"})
+    assert not stale.exists() and store.load("w").title == "t"

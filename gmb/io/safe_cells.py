@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["FORMULA_START", "neutralise", "needs_neutralising", "restore"]
+__all__ = ["FORMULA_START", "needs_neutralising", "neutralise", "restore"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")

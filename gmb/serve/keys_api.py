@@ -24,14 +24,15 @@ Routes (facilitator key only; the key in use cannot revoke itself, rotate it ins
 
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations at definition time.
 
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmb.errors import AccessError, InputError
 from gmb.serve.security import MAX_JOIN_LENGTH, MIN_JOIN_LENGTH
 
-__all__ = ["add_key_routes", "KeyRef", "NewCode"]
+__all__ = ["KeyRef", "NewCode", "add_key_routes"]
 
 LINKS = {"facilitator": "/f#key=", "viewer": "/v#key=", "participant": "/p#key="}
 

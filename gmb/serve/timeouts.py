@@ -19,7 +19,7 @@ import asyncio
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["TimedH11Protocol", "REQUEST_TIMEOUT_S", "protocol_with_timeout"]
+__all__ = ["REQUEST_TIMEOUT_S", "TimedH11Protocol", "protocol_with_timeout"]
 
 #: seconds a client has to send one whole request (request line, headers and body)
 REQUEST_TIMEOUT_S = 20.0

@@ -35,7 +35,7 @@ import pydantic
 from gmb.errors import FormatError
 from gmb.session.events import Event
 
-__all__ = ["event_line", "line_sum", "scan_log", "LogScan", "LogLine"]
+__all__ = ["LogLine", "LogScan", "event_line", "line_sum", "scan_log"]
 
 SUM_DIGITS = 32
 
@@ -128,7 +128,7 @@ _SUM_TAIL = len(',"sum":"') + SUM_DIGITS + len('"}')
 def _read_line(no: int, line: str) -> LogLine:
     data = json.loads(line)
     if not isinstance(data, dict):
-        raise ValueError("not a JSON object")
+        raise TypeError("not a JSON object")
     stored, prev = data.pop("sum", None), data.pop("prev", None)
     seq = data.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(data.get("op"), str):
@@ -151,7 +151,7 @@ def scan_log(text: str, file: str) -> LogScan:
         last = no == len(raw)  # no newline after it: written last, maybe unfinished
         try:
             entry = _read_line(no, line)
-        except Exception as exc:  # json or pydantic: the line is unreadable
+        except (ValueError, TypeError) as exc:  # json, pydantic (a ValueError) or not an object: unreadable
             if last:
                 scan.torn = (no, line)
             else:

@@ -24,8 +24,8 @@ then, under the session's lock:
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from gmb.errors import GmbError, NotFoundError
 from gmb.files import atomic_write_text, read_text
@@ -161,7 +161,7 @@ def repair(store, name: str, *, confirm: Callable[[Report], bool]) -> Report:
     from gmb.session.events import now
     from gmb.session.store import session_to_json
 
-    with store._lock(name):  # noqa: SLF001 - the store's own lock, shared with every writer
+    with store._lock(name):
         report, state = _examine(store, name)
         if not report.actions or not confirm(report):
             return report

@@ -94,6 +94,19 @@ def _event_line(ev: Event) -> str:
     return json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _remove_stale_folders(root: Path, slug: str, older_than_s: float = 600) -> None:
+    """Half-built session folders (``.slug.XXXX``) a killed ``create`` left; only old ones: a create in progress is
+    seconds old."""
+    import time
+
+    for tmp in root.glob(f".{slug}.*"):
+        try:
+            if tmp.is_dir() and not tmp.is_symlink() and time.time() - tmp.stat().st_mtime > older_than_s:
+                shutil.rmtree(tmp)
+        except OSError:  # someone else's or already gone: harmless, it is never read
+            continue
+
+
 class Store:
     """Sessions kept as folders below ``root`` (default: :func:`default_sessions_dir`)."""
 
@@ -211,6 +224,7 @@ class Store:
         ev = Event(seq=1, op="create", by=by, data=data)
         session = apply(None, ev)
         self.root.mkdir(parents=True, exist_ok=True)
+        _remove_stale_folders(self.root, slug)
         tmp = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=self.root))
         try:
             (tmp / "events.jsonl").write_text(event_line(ev, ""), encoding="utf-8")

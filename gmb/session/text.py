@@ -29,7 +29,7 @@ from typing import Any
 
 from gmb.errors import ValidationError
 
-__all__ = ["UnsafeTextError", "clean_text", "clean_data", "bad_character"]
+__all__ = ["UnsafeTextError", "bad_character", "clean_data", "clean_text"]
 
 _ALLOWED_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: needed by scripts and emoji
 _BLANK_LOOKING = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
