@@ -21,12 +21,13 @@ from gmb.session.events import Event
 >>> scan_log(l1 + l2, "events.jsonl").problems
 []
 >>> scan_log(l2 + l1, "events.jsonl").problems[0]
-'seq 1 and seq 2 are out of order (lines 1–2 swapped)'
+'seq 1 and seq 2 are swapped (lines 1 and 2)'
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass, field
 
@@ -184,10 +185,15 @@ def _check_order(scan: LogScan) -> None:
         span = f"seq {start}" if start == end else f"seqs {start}–{end}"
         after = max((ln.no for ln in scan.lines if ln.seq < start), default=0)
         scan.problems.append(f"{span} missing: deleted after line {after}" if after else f"{span} missing at the start")
-    # out of order: a line whose seq is smaller than the one before it
-    for a, b in zip(scan.lines, scan.lines[1:]):
+    # out of order. With every seq present once, the lines not at their place say exactly what moved.
+    misplaced = [ln for i, ln in enumerate(scan.lines, start=1) if ln.seq != i]
+    if len(misplaced) == 2 and sorted(seqs) == list(range(1, len(seqs) + 1)):
+        a, b = misplaced
+        scan.problems.append(f"seq {b.seq} and seq {a.seq} are swapped (lines {a.no} and {b.no})")
+        return
+    for a, b in itertools.pairwise(scan.lines):
         if b.seq < a.seq:
-            scan.problems.append(f"seq {b.seq} and seq {a.seq} are out of order (lines {a.no}–{b.no} swapped)")
+            scan.problems.append(f"seq {b.seq} comes after seq {a.seq} (lines {a.no}–{b.no}: out of order)")
 
 
 def _check_chain(scan: LogScan) -> None:
