@@ -252,3 +252,12 @@ def test_half_built_folders_of_a_killed_create_are_removed(store):
     os.utime(stale, (old, old))
     store.create("w", {"title": "t"})
     assert not stale.exists() and store.load("w").title == "t"
+
+
+def test_one_damaged_session_does_not_hide_the_others_in_the_list(tmp_path, cli):
+    store = Store(tmp_path / "sessions")
+    store.create("good", {"title": "Fin"})
+    log = _five(store)
+    log.write_text("", encoding="utf-8")
+    code, out, _ = cli("session", "list")
+    assert code == 0 and "Fin" in out and "cannot be read" in out

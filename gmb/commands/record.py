@@ -71,8 +71,16 @@ def session_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     from rich.table import Table
 
     table = Table("name", "title", "variables", "links", "ideas", title=f"sessions in {st.root}")
+    from rich.markup import escape
+
+    from gmb.errors import GmbError
+
     for name in names:
-        s = st.load(name)
+        try:
+            s = st.load(name)
+        except GmbError as exc:  # one damaged session does not hide the others
+            table.add_row(name, f"[red]cannot be read[/red]: {escape(exc.message)} (gmb session check {name})", "", "", "")
+            continue
         table.add_row(name, s.title, str(len(s.variables)), str(len(s.links)), str(len(s.ideas)))
     console().print(table)
 
