@@ -296,7 +296,8 @@ class Store:
 
     def _append(self, slug: str, scan: LogScan, events: list[Event]) -> None:
         file = self.path(slug) / "events.jsonl"
-        fd = os.open(file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        # O_NOFOLLOW: never write through a symlink, even one made after the check (not on Windows)
+        fd = os.open(file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with os.fdopen(fd, "r+b") as fh:
             size = fh.seek(0, os.SEEK_END)
             if size:
