@@ -41,10 +41,15 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="gmb-soak-"))
     write_session(tmp, 10)
-    monitor, db = None, str(tmp / "serve.sqlite3")
+    monitor, db, admin = None, str(tmp / "serve.sqlite3"), None
     if args.db:
+        import psycopg
+
+        # a schema of its own, dropped afterwards: the bench leaves nothing in the database
         app = "gmb_soak_" + secrets.token_hex(4)
-        db = args.db + ("&" if "?" in args.db else "?") + f"application_name={app}"
+        admin = psycopg.connect(args.db, autocommit=True)
+        admin.execute(f"CREATE SCHEMA {app}")
+        db = args.db + ("&" if "?" in args.db else "?") + f"options=-csearch_path%3D{app}&application_name={app}"
         monitor = lambda: pg_connections(args.db, app)
     server = Server(tmp, db, str(tmp / "load.json"), thread_idle_s=args.thread_idle)
     keys = server.start()
@@ -55,6 +60,9 @@ def main() -> int:
                          concurrency=args.concurrency, gap=args.gap, monitor=monitor)  # fmt: skip
     finally:
         server.stop()
+        if admin is not None:
+            admin.execute(f"DROP SCHEMA {app} CASCADE")
+            admin.close()
     took = time.monotonic() - t
     print(f"database: {describe_url(args.db) if args.db else 'SQLite'}; {result.cycles} connection cycles, "
           f"{result.joined} joins, {result.left} leaves, {args.bursts} bursts with {args.gap:.1f} s idle gaps, "
