@@ -71,7 +71,9 @@ def main() -> int:
         print("  failure:", f)
     print("burst  open files  threads  RSS MB  db connections")
     for s in result.samples:
-        print(f"{s.burst:5d}  {s.fds:10d}  {s.threads:7d}  {s.rss_mb:6.1f}  {s.db_connections if s.db_connections is not None else '-':>14}")
+        print(
+            f"{s.burst:5d}  {s.fds:10d}  {s.threads:7d}  {s.rss_mb:6.1f}  {s.db_connections if s.db_connections is not None else '-':>14}"
+        )
     first, bounds = result.samples[0], result.bounds()
     print("measured bounds after the first burst:", bounds)
     limits = {"fds": first.fds + MAX_FD_GROWTH, "threads": MAX_THREADS, "rss_mb": first.rss_mb + MAX_RSS_GROWTH_MB}

@@ -111,7 +111,9 @@ def run_day(base: str, facilitator_key: str, sid: str, code: str, pid: int, *, p
     def stream(p: Participant) -> None:
         # open the live stream, read its first message, leave (the phone is put away)
         try:
-            with client.stream("GET", f"/api/s/{sid}/stream", headers={**close, "Authorization": f"Bearer {p.key}"}) as r:
+            with client.stream(
+                "GET", f"/api/s/{sid}/stream", headers={**close, "Authorization": f"Bearer {p.key}"}
+            ) as r:
                 for _ in r.iter_raw():
                     break
             with lock:

@@ -57,7 +57,7 @@ def test_no_csv_cell_in_any_column_can_run(tmp_path):
     # and gmb reads its own file back unchanged
     back = READERS["csv"][1](tmp_path / "out", lang="da")
     assert [v.id for v in back.variables] == ["=a", "@b"] and back.links[0].supporters == ("@p1", "-p2")
-    assert back.variable("=a").labels["da"] == "=HYPERLINK(\"http://x\")" and back.links[0].polarity.value == "-"
+    assert back.variable("=a").labels["da"] == '=HYPERLINK("http://x")' and back.links[0].polarity.value == "-"
 
 
 def test_no_xlsx_cell_in_any_column_is_a_formula(tmp_path):

@@ -89,7 +89,9 @@ def test_longer_join_codes(tmp_path, made):
 
 def test_every_refusal_has_the_documented_shape(made):
     c, _ = made
-    bad = c.post("/api/join", content=b'{"code": "\xff\xfe", "name": "x"}', headers={"Content-Type": "application/json"})
+    bad = c.post(
+        "/api/join", content=b'{"code": "\xff\xfe", "name": "x"}', headers={"Content-Type": "application/json"}
+    )
     assert bad.status_code == 400 and set(bad.json()) == {"error"}
     for r in (c.get("/api/nowhere"), c.delete("/api/join"), c.post("/api/join", content=b"{", headers={
             "Content-Type": "application/json"})):  # fmt: skip

@@ -70,8 +70,10 @@ def test_postgres_day_keeps_connections_bounded(tmp_path, request):
 HALF_SENT = [
     b"",  # connects, sends nothing
     b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le",  # half the headers
-    (b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-     b"Content-Length: 100\r\n\r\n{\"code\": "),  # half the body
+    (
+        b"POST /api/join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"code": '
+    ),  # half the body
 ]
 
 

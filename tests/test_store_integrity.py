@@ -59,8 +59,10 @@ def test_a_missing_final_newline_keeps_every_acknowledged_event(store):
         (lambda ls: [ls[0], ls[4], ls[2], ls[3], ls[1]], "seq 2 and seq 5 are swapped (lines 2 and 5)"),
         (lambda ls: ls[:2] + ls[3:], "seq 3 missing: deleted after line 2"),
         (lambda ls: ls[:3] + [ls[2]] + ls[3:], "seq 3 duplicated (lines 3, 4)"),
-        (lambda ls: ls[:2] + [ls[2].replace('"b"', '"x"')] + ls[3:],
-         "line 3 (seq 3): edited after it was written (checksum does not match)"),
+        (
+            lambda ls: ls[:2] + [ls[2].replace('"b"', '"x"')] + ls[3:],
+            "line 3 (seq 3): edited after it was written (checksum does not match)",
+        ),
     ],
     ids=["swapped", "swapped-apart", "deleted", "duplicated", "edited"],
 )
