@@ -112,7 +112,8 @@ def test_a_deleted_snapshot_is_named_and_rebuilt_from_the_log(tmp_path, cli):
     with pytest.raises(StoreError, match="has its event log but no session.json") as info:
         store.load("w")
     assert "gmb session repair w" in info.value.hint
-    assert cli("session", "check", "w")[0] == 1
+    code, out, _ = cli("session", "check", "w", "--json")
+    assert code == 1 and json.loads(out)["problems"] == ["session.json is missing (the event log is there)"]
     code, out, err = cli("session", "repair", "w", "--yes")
     assert code == 0, (out, err)
     assert store.load("w") == before and check(store, "w").ok

@@ -102,13 +102,25 @@ def session_show(
 
 
 @session_app.command("check")
-def session_check(name: str = typer.Argument(..., help="Session name.")) -> None:
-    """Verify a session: the event log's checksums and order, and session.json against the log."""
+def session_check(
+    name: str = typer.Argument(..., help="Session name."),
+    as_json: bool = typer.Option(False, "--json", help="Print {ok, problems, notes, actions} as JSON."),
+) -> None:
+    """Verify a session: the event log's checksums and order, and session.json against the log.
+
+    Exit status 1 if anything needs repair (gmb session repair NAME).
+    """
     from rich.markup import escape
 
     from gmb.session.repair import check
 
     report = check(store(), name)
+    if as_json:
+        print_json({"session": name, "ok": report.ok, "problems": report.problems, "notes": report.notes,
+                    "actions": report.actions})  # fmt: skip
+        if not report.ok:
+            raise typer.Exit(1)
+        return
     con = console()
     for line in report.problems:
         con.print(f"[red]✗[/red] {escape(line)}")
