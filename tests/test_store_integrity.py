@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from gmb import Store
 from gmb.errors import GmbError, StoreError
@@ -264,3 +266,30 @@ def test_one_damaged_session_does_not_hide_the_others_in_the_list(tmp_path, cli)
     log.write_text("", encoding="utf-8")
     code, out, _ = cli("session", "list")
     assert code == 0 and "Fin" in out and "cannot be read" in out
+
+
+def _damage(lines: list[str], kind: str, i: int, j: int) -> list[str]:
+    lines = list(lines)
+    if kind == "delete":
+        del lines[i]
+    elif kind == "duplicate":
+        lines.insert(i + 1, lines[i])
+    elif kind == "swap":
+        lines[i], lines[j] = lines[j], lines[i]
+    else:  # edit: the line stays valid JSON with its old checksum
+        data = json.loads(lines[i])
+        data["at"] = "2001-01-01T00:00:00Z"
+        lines[i] = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return lines
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["delete", "duplicate", "swap", "edit"]), i=st.integers(0, 4), j=st.integers(0, 4))
+def test_any_single_damage_is_detected(tmp_path_factory, kind, i, j):
+    assume(kind != "swap" or i != j)
+    store = Store(tmp_path_factory.mktemp("s"))
+    log = _five(store)
+    log.write_text("".join(_damage(_lines(log), kind, i, j)), encoding="utf-8")
+    assert check(store, "w").problems
+    with pytest.raises(GmbError):
+        store.load("w")
