@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 
 import pydantic
@@ -70,19 +71,25 @@ def line_sum(line: str) -> str:
 
 @dataclass
 class LogLine:
-    """One readable line: where it is, its seq, checksum state and (validated when first asked) event."""
+    """One readable line: where it is, its seq, checksum state and (parsed and validated when first asked) event."""
 
     no: int
     text: str
-    data: dict
+    seq: int
     sum: str | None  # None: written before checksums
     prev: str | None
     intact: bool  # the checksum matches (always True for old lines)
+    _data: dict | None = None
     _event: Event | None = None
 
     @property
-    def seq(self) -> int:
-        return self.data["seq"]
+    def data(self) -> dict:
+        if self._data is None:
+            data = json.loads(self.text)
+            data.pop("sum", None)
+            data.pop("prev", None)
+            self._data = data
+        return self._data
 
     @property
     def event(self) -> Event:
@@ -120,26 +127,44 @@ class LogScan:
 
     @property
     def last_sum(self) -> str:
-        return line_sum(self.lines[-1].text) if self.lines else ""
+        if not self.lines:
+            return ""
+        last = self.lines[-1]
+        return last.sum or _digest(last.text)
 
 
 _SUM_TAIL = len(',"sum":"') + SUM_DIGITS + len('"}')
+# A line this module wrote: {"seq":N,…,"prev":"…","sum":"…"}. Reading seq and checksums from the text
+# spares parsing JSON for every line on every load; the event itself is parsed only when it is needed.
+_HEAD = re.compile(r'\{"seq":([1-9][0-9]*),"at":')
+_TAIL = re.compile(r',"prev":"([0-9a-f]*)","sum":"([0-9a-f]{%d})"\}$' % SUM_DIGITS)
 
 
 def _read_line(no: int, line: str) -> LogLine:
+    head, tail = _HEAD.match(line), _TAIL.search(line)
+    if head and tail:
+        # The line is the JSON without "sum", with ',"sum":"…"' added before its closing brace.
+        stored = tail.group(2)
+        intact = _digest(line[:-_SUM_TAIL] + "}") == stored
+        if not intact:  # edited: make sure it is at least a readable event, to say which kind of damage
+            _parse(line)
+        return LogLine(no, line, int(head.group(1)), stored, tail.group(1), intact)
+    data = _parse(line)
+    stored, prev = data.pop("sum", None), data.pop("prev", None)
+    intact = True
+    if stored is not None:
+        intact = line.endswith(f',"sum":"{stored}"}}') and _digest(line[:-_SUM_TAIL] + "}") == stored
+    return LogLine(no, line, data["seq"], stored, prev, intact, _data=data)
+
+
+def _parse(line: str) -> dict:
     data = json.loads(line)
     if not isinstance(data, dict):
         raise TypeError("not a JSON object")
-    stored, prev = data.pop("sum", None), data.pop("prev", None)
     seq = data.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(data.get("op"), str):
         raise ValueError("an event needs a whole-number seq ≥ 1 and an op")
-    intact = True
-    if stored is not None:
-        # The line is the JSON without "sum", with ',"sum":"…"' added before its closing brace.
-        tail = line[-_SUM_TAIL:]
-        intact = tail == f',"sum":"{stored}"}}' and _digest(line[:-_SUM_TAIL] + "}") == stored
-    return LogLine(no, line, data, stored, prev, intact)
+    return data
 
 
 def scan_log(text: str, file: str) -> LogScan:
@@ -203,7 +228,7 @@ def _check_chain(scan: LogScan) -> None:
         if not ln.intact:
             scan.problems.append(f"line {ln.no} (seq {ln.seq}): edited after it was written (checksum does not match)")
         if ln.sum is not None and not reported_order:
-            expected = line_sum(prev_line.text) if prev_line is not None else ""
+            expected = "" if prev_line is None else prev_line.sum or _digest(prev_line.text)
             if ln.prev != expected:
                 scan.problems.append(f"line {ln.no} (seq {ln.seq}): does not follow line "
                                      f"{prev_line.no if prev_line else '-'} (the chain is broken: a line before it "

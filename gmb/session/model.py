@@ -92,6 +92,20 @@ class Strength(str, Enum):
     unknown = "unknown"
 
 
+def _plain(data: dict) -> bool:
+    """Whether every text directly in ``data`` is printable ASCII (then :mod:`gmb.session.text` has nothing to do)."""
+    parts: list[str] = []
+    for value in data.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, dict):
+            parts += [x for kv in value.items() for x in kv if isinstance(x, str)]
+        elif isinstance(value, (list, tuple)):
+            parts += [x for x in value if isinstance(x, str)]
+    text = "".join(parts)
+    return text.isascii() and text.isprintable()
+
+
 class Record(BaseModel):
     """Base of every record: immutable, no unknown fields, strings stripped, text clean.
 
@@ -107,6 +121,8 @@ class Record(BaseModel):
     def _text(cls, data: Any) -> Any:
         if not cls._clean_text or not isinstance(data, dict):
             return data
+        if _plain(data):
+            return data  # plain printable ASCII everywhere: nothing to normalise or refuse (the common case)
         from gmb.session.text import clean_text
 
         where = cls.__name__.lower() + (f"[{data['id']}]" if isinstance(data.get("id"), str) else "")
