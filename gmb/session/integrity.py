@@ -137,7 +137,7 @@ _SUM_TAIL = len(',"sum":"') + SUM_DIGITS + len('"}')
 # A line this module wrote: {"seq":N,…,"prev":"…","sum":"…"}. Reading seq and checksums from the text
 # spares parsing JSON for every line on every load; the event itself is parsed only when it is needed.
 _HEAD = re.compile(r'\{"seq":([1-9][0-9]*),"at":')
-_TAIL = re.compile(r',"prev":"([0-9a-f]*)","sum":"([0-9a-f]{%d})"\}$' % SUM_DIGITS)
+_TAIL = re.compile(r',"prev":"([0-9a-f]*)","sum":"([0-9a-f]{' + str(SUM_DIGITS) + r'})"\}$')
 
 
 def _read_line(no: int, line: str) -> LogLine:
