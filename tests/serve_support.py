@@ -30,8 +30,12 @@ def free_port() -> int:
 class Server:
     """``python -m gmb serve`` in a subprocess, its output in files."""
 
-    def __init__(self, tmp: Path, db: str, *imports: str) -> None:
-        self.tmp, self.db, self.imports = tmp, db, imports
+    def __init__(self, tmp: Path, db: str, *imports: str, extra: tuple[str, ...] = (),
+                 thread_idle_s: float | None = None) -> None:  # fmt: skip
+        self.tmp, self.db, self.imports, self.extra = tmp, db, imports, extra
+        # thread_idle_s: how long anyio keeps an idle worker thread (10 s by default); shorter lets
+        # a test make the server's threads come and go within seconds, as they do over a day.
+        self.thread_idle_s = thread_idle_s
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.runs = 0
@@ -40,8 +44,13 @@ class Server:
         self.runs += 1
         self.out = self.tmp / f"server{self.runs}.out"
         self.err = self.tmp / f"server{self.runs}.err"
-        args = [sys.executable, "-m", "gmb", "--sessions-dir", str(self.tmp / "sessions"), "serve",
-                "--port", str(self.port), "--db", self.db]  # fmt: skip
+        gmb = [sys.executable, "-m", "gmb"]
+        if self.thread_idle_s is not None:
+            gmb = [sys.executable, "-c", "import sys, anyio._backends._asyncio as a; "
+                   f"a.WorkerThread.MAX_IDLE_TIME = {self.thread_idle_s!r}; from gmb.cli import main; "
+                   "sys.argv[0] = 'gmb'; main()"]  # fmt: skip
+        args = [*gmb, "--sessions-dir", str(self.tmp / "sessions"), "serve",
+                "--port", str(self.port), "--db", self.db, *self.extra]  # fmt: skip
         for name in self.imports:
             args += ["--import", name]
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}

@@ -232,6 +232,18 @@ def test_a_workshop_in_three_browsers(server, browsers):
         assert page.js("return window.innerWidth") == 390
         assert page.js("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
+    # The facilitator revokes a shared link from the "Keys and links" panel: it stops working at once.
+    spare = httpx.post(f"{srv.base}/api/s/load/keys", json={"role": "viewer"}, headers=H(links["facilitator"])).json()
+    assert httpx.get(f"{srv.base}/api/me", headers=H(spare["key"])).status_code == 200
+    fac.js("window.confirm = () => true")
+    fac.click("#btn-keys")
+    spare_id = spare["key"].split(".")[0]
+    fac.wait("!!document.querySelector(`#list-keys li[data-key='${arguments[0]}'] button`)", spare_id)
+    fac.click(f"#list-keys li[data-key='{spare_id}'] button")  # its first button: Revoke
+    fac.wait("!document.querySelector(`#list-keys li[data-key='${arguments[0]}']`)", spare_id)
+    assert httpx.get(f"{srv.base}/api/me", headers=H(spare["key"])).status_code == 401
+    assert httpx.get(f"{srv.base}/api/me", headers=H(key)).status_code == 200  # the projector's own link still works
+
     # No script error or CSP violation anywhere, and nothing fetched from anywhere but the server.
     everyone = (fac, p1, p2, proj)
     assert [x for b in everyone for x in b.problems()] == []

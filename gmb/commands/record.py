@@ -71,8 +71,16 @@ def session_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     from rich.table import Table
 
     table = Table("name", "title", "variables", "links", "ideas", title=f"sessions in {st.root}")
+    from rich.markup import escape
+
+    from gmb.errors import GmbError
+
     for name in names:
-        s = st.load(name)
+        try:
+            s = st.load(name)
+        except GmbError as exc:  # one damaged session does not hide the others
+            table.add_row(name, f"[red]cannot be read[/red]: {escape(exc.message)} (gmb session check {name})", "", "", "")
+            continue
         table.add_row(name, s.title, str(len(s.variables)), str(len(s.links)), str(len(s.ideas)))
     console().print(table)
 
@@ -91,6 +99,71 @@ def session_show(
     from gmb.views.summary import print_summary
 
     print_summary(session, lang=lang)
+
+
+@session_app.command("check")
+def session_check(
+    name: str = typer.Argument(..., help="Session name."),
+    as_json: bool = typer.Option(False, "--json", help="Print {ok, problems, notes, actions} as JSON."),
+) -> None:
+    """Verify a session: the event log's checksums and order, and session.json against the log.
+
+    Exit status 1 if anything needs repair (gmb session repair NAME).
+    """
+    from rich.markup import escape
+
+    from gmb.session.repair import check
+
+    report = check(store(), name)
+    if as_json:
+        print_json({"session": name, "ok": report.ok, "problems": report.problems, "notes": report.notes,
+                    "actions": report.actions})  # fmt: skip
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    con = console()
+    for line in report.problems:
+        con.print(f"[red]✗[/red] {escape(line)}")
+    for line in report.notes:
+        con.print(f"  note: {escape(line)}")
+    if report.ok:
+        _done(f"session '{name}' is intact")
+        return
+    for line in report.actions:
+        con.print(f"  gmb session repair {name} would {escape(line)}")
+    raise typer.Exit(1)
+
+
+@session_app.command("repair")
+def session_repair(
+    name: str = typer.Argument(..., help="Session name."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do it without asking (a backup is always kept)."),
+) -> None:
+    """Repair a session: cut a torn last line, rebuild session.json from the log, or start a new log from it.
+
+    Shows what it will do and asks first; the old files are copied to sessions/.backups/ before anything changes.
+    """
+    from rich.markup import escape
+
+    from gmb.session.repair import repair
+
+    con = console()
+
+    def confirm(report) -> bool:
+        for line in report.problems:
+            con.print(f"[red]✗[/red] {escape(line)}")
+        for line in report.actions:
+            con.print(f"  will {escape(line)}")
+        return yes or typer.confirm("Go ahead (a backup is kept)?", default=False)
+
+    report = repair(store(), name, confirm=confirm)
+    if not report.actions:
+        _done(f"session '{name}' is intact: nothing to repair")
+    elif report.backup is None:
+        con.print("nothing changed")
+        raise typer.Exit(1)
+    else:
+        _done(f"repaired session '{name}' (the old files are in {report.backup})")
 
 
 # -- participants ------------------------------------------------------------
@@ -191,19 +264,24 @@ def link_add(
     stage: Optional[str] = Stage,
 ) -> None:
     """Add a causal link CAUSE -> EFFECT."""
-    st = store()
-    if link_id is None:
-        taken = {link.id for link in st.load(name).links}
-        n = len(taken) + 1
-        while f"L{n}" in taken:
-            n += 1
-        link_id = f"L{n}"
     item = {
         "id": link_id, "cause": cause, "effect": effect, "polarity": sign, "delay": delay,
         "strength": strength, "evidence": evidence, "stage": stage,
     }  # fmt: skip
-    st.commit(name, "add", {"kind": "link", "item": item}, by=by)
-    _done(f"added link {link_id}: {cause} -({sign})-> {effect}")
+
+    def build(session):
+        # The default id is chosen under the session's lock, from the session as it is then, so
+        # concurrent `gmb link add` calls never pick the same L<n>.
+        if item["id"] is None:
+            taken = {link.id for link in session.links}
+            n = len(taken) + 1
+            while f"L{n}" in taken:
+                n += 1
+            item["id"] = f"L{n}"
+        return [("add", {"kind": "link", "item": item})]
+
+    store().commit_built(name, build, by=by)
+    _done(f"added link {item['id']}: {cause} -({sign})-> {effect}")
 
 
 @link_app.command("support")

@@ -16,6 +16,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 #: seconds an idle HTTP connection stays open (uvicorn default: 5)
 KEEP_ALIVE_S = 75
+#: open connections at most; beyond that uvicorn answers 503 (keeps well under a 1,024 file limit)
+MAX_CONNECTIONS = 600
+
 
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
@@ -45,6 +48,12 @@ def serve(
     to: Optional[str] = typer.Option(None, "--to", help="With --export: the session name to write (default: same)."),
     list_: bool = typer.Option(False, "--list", help="List the served sessions, then exit."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log each request (never keys)."),
+    code_length: int = typer.Option(
+        6, "--code-length", min=6, max=12, help="Characters in new join codes: 6 for a workshop, 8+ for a session "
+        "open for days (wrong guesses are limited server-wide to about one a second)."),
+    request_timeout: float = typer.Option(
+        20.0, "--request-timeout", min=0.1, help="Seconds a client has to send a whole request; slower ones are dropped."
+    ),
 ) -> None:
     """Run a live workshop: facilitator, participants' phones and a projector, all in the browser.
 
@@ -61,7 +70,7 @@ def serve(
     st = store()
     url = db or str(st.root / "gmb-serve.sqlite3")
     database = open_database(url)
-    workshops = Workshops(database)
+    workshops = Workshops(database, code_length=code_length)
     con = console()
     if list_:
         print_json(database.session_ids())
@@ -96,16 +105,21 @@ def serve(
     import uvicorn
 
     from gmb.serve.app import create_app
+    from gmb.serve.timeouts import protocol_with_timeout
 
     app = create_app(
-        database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None
+        database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None,
+        code_length=code_length,
     )
     try:
         # Keep idle connections open well beyond uvicorn's 5 s default: a busy room (or a slow phone)
         # leaves gaps longer than that, and a connection closed just as the client reuses it fails the
         # request with a reset (seen as a rare ReadError in the 50-participant load test).
+        # Half-sent requests are dropped after --request-timeout (TimedH11Protocol); at most
+        # MAX_CONNECTIONS are served at once, so slow or idle clients cannot exhaust the open files.
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log, server_header=False,
-                    timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE_S)  # fmt: skip
+                    timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE_S,
+                    http=protocol_with_timeout(request_timeout), limit_concurrency=MAX_CONNECTIONS)  # fmt: skip
     finally:
         database.close()
 

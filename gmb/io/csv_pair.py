@@ -35,6 +35,7 @@ from typing import Any
 from gmb.errors import FormatError, NotFoundError, ValidationError
 from gmb.files import atomic_write_text
 from gmb.io.build import MapBuilder, as_session, read_utf8
+from gmb.io.safe_cells import neutralise, restore
 from gmb.session.model import Session
 
 __all__ = ["read_csv_pair", "write_csv_pair", "is_csv_pair", "VARIABLE_COLUMNS", "LINK_COLUMNS"]
@@ -45,7 +46,6 @@ LINK_COLUMNS = ("id", "from", "to", "sign", "delay", "strength", "supporters", "
 _SIGNS = {"+": "+", "-": "-", "": "?", "?": "?", "+1": "+", "-1": "-", "−": "-", "pos": "+", "neg": "-"}
 _BOOL = {"": False, "no": False, "false": False, "0": False, "n": False, "nej": False,
          "yes": True, "true": True, "1": True, "y": True, "||": True, "delay": True, "ja": True}  # fmt: skip
-_FORMULA = ("=", "+", "-", "@")
 _LABEL = re.compile(r"^label_([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})?)$")
 
 
@@ -57,11 +57,11 @@ def is_csv_pair(path: Path) -> bool:
 
 
 def _unescape(text: str) -> str:
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA else text
+    return restore(text)
 
 
 def _escape(text: str) -> str:
-    return "'" + text if text[:1] in _FORMULA else text
+    return neutralise(text)
 
 
 def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -75,7 +75,7 @@ def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         header = [h.strip().lower() for h in next(reader, [])]
         for row in reader:
             if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, {h: (row[i].strip() if i < len(row) else "") for i, h in
+                rows.append((reader.line_num, {h: (restore(row[i].strip()) if i < len(row) else "") for i, h in
                                                enumerate(header) if h}))  # fmt: skip
     except csv.Error as exc:
         raise FormatError(f"not a CSV file: {exc}", file=str(path), line=reader.line_num) from None
@@ -199,7 +199,8 @@ def _end(b: MapBuilder, by_label: dict[str, list[str]], ref: str, file: str, lin
 def _csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    # every cell of every column (ids, link ends, proposed_by, supporters too): nothing a spreadsheet runs
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return "\ufeff" + buffer.getvalue()  # the BOM makes spreadsheet programs read UTF-8 (æ ø å)
 
 

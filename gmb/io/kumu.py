@@ -455,12 +455,15 @@ def _cell(text: str) -> str:
 
 
 def _append(ws, row: list[Any]) -> None:
-    """Append a row; text starting with ``=`` stays text (openpyxl would otherwise write a formula)."""
+    """Append a row; text a spreadsheet could evaluate (``=``, ``+``, ``-``, ``@``, tab, CR first) is stored as
+    text with Excel's quote prefix, in every column (openpyxl would otherwise write ``=…`` as a formula)."""
     from openpyxl.cell import WriteOnlyCell
+
+    from gmb.io.safe_cells import needs_neutralising
 
     cells = []
     for value in row:
-        if isinstance(value, str) and value.startswith("="):
+        if needs_neutralising(value):
             value = WriteOnlyCell(ws, value=value)
             value.data_type = "s"
             value.quotePrefix = True

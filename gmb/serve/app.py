@@ -48,6 +48,7 @@ from gmb.serve.workshops import Actor, Created, Workshops
 __all__ = ["create_app", "MAX_BODY", "MAX_IMPORT_BODY", "status_for"]
 
 MAX_BODY = 64 * 1024
+GUESSES = "global:wrong-join-codes"
 MAX_IMPORT_BODY = 8 * 1024 * 1024
 PAGES = {"/": "join.html", "/p": "participant.html", "/f": "facilitator.html", "/v": "projector.html",
          "/new": "new.html"}  # fmt: skip
@@ -218,22 +219,25 @@ def create_app(
     max_import_body: int = MAX_IMPORT_BODY,
     allowed_hosts: list[str] | None = None,
     poll_interval: float = 0.5,
+    code_length: int = 6,
 ):
     """The ASGI app serving the sessions in ``db`` (a Database, a SQLite path or a postgresql:// URL).
 
     ``admin_key`` allows creating and importing sessions over HTTP (``gmb serve`` makes one and prints
     the link); without it only sessions created from the command line exist. ``allowed_hosts``
     restricts the Host header (``gmb serve`` sets it for a localhost bind, against DNS rebinding).
+    ``code_length`` is the length of new join codes (``gmb serve --code-length``).
     """
     from fastapi import FastAPI, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
     from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     owns_db = not isinstance(db, Database)
     database = open_database(db) if owns_db else db
     hub = Hub()
-    workshops = Workshops(database, on_change=hub.publish)
+    workshops = Workshops(database, on_change=hub.publish, code_length=code_length)
     buckets = TokenBuckets()
     views: dict[str, tuple[int, dict[str, Any]]] = {}
     view_locks: dict[str, threading.Lock] = {}
@@ -274,6 +278,15 @@ def create_app(
         headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited) else None
         return JSONResponse({k: v for k, v in body.items() if v is not None}, status_code=status_for(exc),
                             headers=headers)  # fmt: skip
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        # Starlette's own refusals (unknown route, wrong method, a body that is not UTF-8 JSON) get the
+        # documented {"error": …} shape too, never {"detail": …}.
+        message = exc.detail if isinstance(exc.detail, str) else "malformed request"
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "the request body is not valid JSON in UTF-8"
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError):
@@ -410,7 +423,17 @@ def create_app(
     @app.post("/api/join")
     def join(request: Request, body: actions.Join) -> dict[str, Any]:
         anonymous(request)
-        actor, key = workshops.join(body.code, body.name)
+        # Wrong codes from every address together share one bucket: many addresses guess no faster than one.
+        guess = {"burst": limits.guess_burst, "rate": limits.guess_rate}
+        wait = buckets.wait(GUESSES, **guess)
+        if wait:
+            raise RateLimited("too many wrong join codes on this server just now; try again in a moment",
+                              retry_after=wait)  # fmt: skip
+        try:
+            actor, key = workshops.join(body.code, body.name)
+        except NotAuthenticated:
+            buckets.take(GUESSES, **guess)
+            raise
         return {"session": actor.session, "participant": actor.participant, "role": actor.role, "key": key}
 
     @app.get("/api/me")
@@ -554,6 +577,10 @@ def create_app(
     @app.get("/api/health")
     def health() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    from gmb.serve.keys_api import add_key_routes
+
+    add_key_routes(app, workshops, auth)
 
     app.add_middleware(Guard, max_body=max_body, large={"/api/admin/import": max_import_body})
     if allowed_hosts:

@@ -27,6 +27,7 @@ take turns and sequence numbers never collide or go missing.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -122,43 +123,61 @@ class Transaction:
 
 
 class Database:
-    """Common SQL over a DB-API connection per thread; subclasses say how to connect and lock."""
+    """Common SQL over pooled DB-API connections; subclasses say how to connect, pool and lock.
+
+    Connections come from one bounded pool per database (never one per thread: worker threads
+    come and go all day, and a connection per thread leaked until PostgreSQL said "too many
+    clients"). A thread that already holds a connection gets the same one again when it nests
+    calls (a write that reads the snapshot), so a full pool can never deadlock on itself.
+    """
 
     placeholder = "?"
     url = ""
+    #: the most connections one server process holds at once
+    POOL_SIZE = 8
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._all: list[Any] = []
-        self._all_lock = threading.Lock()
+        self._closed = False
+        self._open_pool()
         with self._conn() as conn:
             for statement in _SCHEMA:
                 self._exec(conn, statement)
 
     # -- connections --------------------------------------------------------
-    def _connect(self) -> Any:  # pragma: no cover - abstract
+    def _open_pool(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _get(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _put(self, conn: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _close_pool(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     @contextmanager
     def _conn(self) -> Iterator[Any]:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
-        yield conn
+        held = getattr(self._local, "conn", None)
+        if held is not None:  # nested use on this thread: the connection it holds already
+            yield held
+            return
+        if self._closed:
+            raise StoreError("the database is closed (the server is shutting down)")
+        conn = self._get()
+        self._local.conn = conn
+        try:
+            yield conn
+        finally:
+            self._local.conn = None
+            self._put(conn)
 
     def close(self) -> None:
-        """Close every connection this object opened (from any thread)."""
-        with self._all_lock:
-            for conn in self._all:
-                try:
-                    conn.close()
-                except Exception:  # closing is best effort at shutdown
-                    pass
-            self._all.clear()
-        self._local = threading.local()
+        """Close the pool and every connection in it (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self._close_pool()
 
     def _sql(self, statement: str) -> str:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
@@ -250,6 +269,31 @@ class Database:
         )
         return None if row is None else TokenRow(*row)
 
+    def tokens(self, sid: str) -> list[TokenRow]:
+        """The keys of session ``sid`` (rows hold only hashes), oldest first."""
+        with self._conn() as conn:
+            rows = self._exec(conn, "SELECT id, secret_hash, session_id, role, participant, created_at FROM gmb_tokens "
+                              "WHERE session_id = ? ORDER BY created_at, id", (sid,)).fetchall()  # fmt: skip
+        return [TokenRow(*r) for r in rows]
+
+    def replace_token(self, sid: str, old_id: str, new: TokenRow | None) -> bool:
+        """Delete key ``old_id`` of session ``sid`` and store ``new`` (if given), in one transaction.
+
+        Returns whether the old key existed (nothing changes if it did not).
+        """
+        with self._conn() as conn, self._transaction(conn):
+            cur = self._exec(conn, "DELETE FROM gmb_tokens WHERE id = ? AND session_id = ?", (old_id, sid))
+            if cur.rowcount != 1:
+                return False
+            if new is not None:
+                self._insert_token(conn, new)
+            return True
+
+    def set_join_code(self, sid: str, code: str) -> None:
+        """Give session ``sid`` a new join code (the old one stops working)."""
+        with self._conn() as conn, self._transaction(conn):
+            self._exec(conn, "UPDATE gmb_sessions SET join_code = ? WHERE id = ?", (code, sid))
+
     def events(self, sid: str, after: int = 0) -> list[Event]:
         with self._conn() as conn:
             return self._events(conn, sid, after)
@@ -291,6 +335,46 @@ class SqliteDatabase(Database):
             raise StoreError(f"cannot open the database: {exc}", file=str(self.path)) from None
         return conn
 
+    # A small pool of its own: at most POOL_SIZE connections (each holds ~3 open files with WAL),
+    # opened when needed, reused by any thread, closed on close(). SQLite takes one writer at a time.
+    def _open_pool(self) -> None:
+        self._idle: list[sqlite3.Connection] = []
+        self._slots = threading.BoundedSemaphore(self.POOL_SIZE)
+        self._pool_lock = threading.Lock()
+
+    def _get(self) -> sqlite3.Connection:
+        if not self._slots.acquire(timeout=30):
+            raise StoreError("the database is busy: every connection has been in use for 30 s", file=str(self.path))
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            try:
+                conn = self._connect()
+            except BaseException:
+                self._slots.release()
+                raise
+        return conn
+
+    def _put(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:  # an aborted transaction must not reach the next user
+            conn.rollback()
+        with self._pool_lock:
+            if self._closed:
+                conn.close()
+            else:
+                self._idle.append(conn)
+        self._slots.release()
+
+    def _close_pool(self) -> None:
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def open_connections(self) -> int:
+        """How many connections the pool holds now (idle or in use)."""
+        return len(self._idle) + self.POOL_SIZE - self._slots._value  # noqa: SLF001 - a count for tests
+
     @contextmanager
     def _transaction(self, conn: sqlite3.Connection) -> Iterator[None]:
         # IMMEDIATE takes the write lock at once: two writers never both read last_seq and then collide.
@@ -304,7 +388,8 @@ class SqliteDatabase(Database):
 
 
 class PostgresDatabase(Database):
-    """PostgreSQL through psycopg 3: a connection per thread, the session row locked ``FOR UPDATE``."""
+    """PostgreSQL through psycopg 3 and psycopg_pool (at most ``POOL_SIZE`` connections), the session row
+    locked ``FOR UPDATE``."""
 
     placeholder = "%s"
 
@@ -318,13 +403,47 @@ class PostgresDatabase(Database):
         self.url = url
         super().__init__()
 
-    def _connect(self) -> Any:
+    def _open_pool(self) -> None:
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:  # pragma: no cover - depends on the installation
+            raise InputError(
+                "PostgreSQL needs the psycopg_pool package", hint="pip install 'gmb[serve]' (psycopg-pool)"
+            ) from None
         import psycopg
 
+        try:  # one plain connection first: a wrong password or host fails at once, with psycopg's reason
+            psycopg.connect(self.url, autocommit=True, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {_first_line(exc)}") from None
+        # max_idle: connections unused for a while are closed, down to min_size.
+        self._pool = ConnectionPool(
+            self.url, min_size=1, max_size=self.POOL_SIZE, max_idle=60, timeout=30, open=False, num_workers=2,
+            kwargs={"autocommit": True, "connect_timeout": 10}, name="gmb",
+        )  # fmt: skip
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {exc}") from None
+            self._pool.open(wait=True, timeout=15)
+        except Exception as exc:  # PoolTimeout or a connection error: one line, password masked
+            self._pool.close()
+            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {_first_line(exc)}") from None
+
+    def _get(self) -> Any:
+        from psycopg_pool import PoolTimeout
+
+        try:
+            return self._pool.getconn()
+        except PoolTimeout:
+            raise StoreError(f"no PostgreSQL connection free within 30 s ({describe_url(self.url)})") from None
+
+    def _put(self, conn: Any) -> None:
+        self._pool.putconn(conn)  # the pool rolls back a connection left in a transaction, drops a broken one
+
+    def _close_pool(self) -> None:
+        self._pool.close(timeout=5)
+
+    def open_connections(self) -> int:
+        """How many connections the pool holds now (idle or in use)."""
+        return int(self._pool.get_stats().get("pool_size", 0))
 
     @contextmanager
     def _transaction(self, conn: Any) -> Iterator[None]:
@@ -340,19 +459,31 @@ class PostgresDatabase(Database):
         return (psycopg.IntegrityError,)
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def describe_url(url: str) -> str:
-    """The URL without its password (for messages and logs).
+    """The URL without its password (for messages and logs): in the user part and in ``?password=``.
 
     >>> describe_url("postgresql://gmb:secret@db.example:5432/gmb")
     'postgresql://gmb:***@db.example:5432/gmb'
+    >>> describe_url("postgresql://db.example/gmb?user=gmb&password=secret&sslmode=require")
+    'postgresql://db.example/gmb?user=gmb&password=***&sslmode=require'
     """
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc and ":" in netloc.rpartition("@")[0]:
+            user = netloc.rpartition("@")[0].partition(":")[0]
+            netloc = f"{user}:***@{netloc.rpartition('@')[2]}"
+        query = re.sub(r"(?i)(^|&)(password|pass|pwd)=[^&]*", r"\1\2=***", parts.query)
+        return urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:  # not a URL we can take apart: show nothing that could be a secret
+        return url.split("://", 1)[0] + "://***"
 
 
 def open_database(url: str | Path) -> Database:

@@ -15,12 +15,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
-from gmb.errors import NotFoundError, StoreError
+from gmb.errors import NotFoundError, SlugError, StoreError
 from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json
 from gmb.session.model import Session
 from gmb.session.store import Store, check_slug, session_to_json
@@ -47,10 +46,12 @@ def resolve_source(source: str, store: Store) -> tuple[str, Session]:
     if path.is_dir() and (path / "session.json").is_file():
         return slug_for(path.name), Store(path.parent).load(path.name)
     try:
-        if store.exists(source):
-            return source, store.load(source)
-    except Exception:  # not a valid store name: maybe an example
-        pass
+        folder = store.path(source)
+    except SlugError:  # not a valid session name: it can still be nothing else we know
+        folder = None
+    if folder is not None and folder.is_dir():
+        # The user's own session: a broken one is an error to show, never a reason to serve an example.
+        return source, store.load(source)
     from gmb.examples import EXAMPLES, load_example
 
     if source in EXAMPLES:
@@ -79,10 +80,12 @@ def export_to_store(workshops, sid: str, store: Store, name: str | None = None) 
     store.root.mkdir(parents=True, exist_ok=True)
     tmp = make_temp_dir(store.root, f".{name}.")  # the folder's mode follows the umask, as mkdir's would
     try:
-        lines = "".join(
-            json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
-            for ev in workshops.events(sid)
-        )
+        from gmb.session.integrity import event_line, line_sum
+
+        lines, prev = "", ""
+        for ev in workshops.events(sid):  # checksummed and chained, like every log the store writes
+            line = event_line(ev, prev)
+            lines, prev = lines + line, line_sum(line)
         (tmp / "events.jsonl").write_text(lines, encoding="utf-8")
         atomic_write_text(tmp / "session.json", session_to_json(live.session, last_event=live.seq))
         if folder.exists():

@@ -44,6 +44,7 @@ __all__ = [
 ROLES = ("facilitator", "participant", "viewer")
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_LENGTH = 6
+MIN_JOIN_LENGTH, MAX_JOIN_LENGTH = 6, 12
 _DUMMY_HASH = hashlib.sha256(b"no such key").hexdigest()
 
 
@@ -89,8 +90,11 @@ def check_secret(key: str, row: TokenRow | None) -> bool:
     return same and row is not None and parts is not None and parts[0] == row.id
 
 
-def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+def new_join_code(length: int = JOIN_LENGTH) -> str:
+    """A random join code of ``length`` characters (6 for a workshop; longer for a session open for days)."""
+    if not MIN_JOIN_LENGTH <= length <= MAX_JOIN_LENGTH:
+        raise ValueError(f"a join code has {MIN_JOIN_LENGTH} to {MAX_JOIN_LENGTH} characters")
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
 
 
 def normalise_join_code(text: str) -> str:
@@ -103,8 +107,10 @@ class Limits:
     """Token-bucket sizes (burst) and refill rates (per second).
 
     ``write``/``read`` are per key; ``anonymous`` is per client address and
-    covers joining, creating sessions and every failed authentication, so
-    guessing join codes or keys is slow (32^6 join codes at 2 guesses a second: years).
+    covers joining, creating sessions and every failed authentication; ``guess`` counts wrong
+    join codes from every address together, so guessing is slow however many addresses an attacker
+    has (32^6 ≈ 10^9 codes at 1 wrong guess a second: 17 years on average to hit one session's code;
+    with ``gmb serve --code-length 8`` ≈ 17,000 years).
     """
 
     write_burst: float = 30
@@ -113,6 +119,10 @@ class Limits:
     read_rate: float = 20.0
     anonymous_burst: float = 60  # a whole class joining at once from one school network
     anonymous_rate: float = 2.0
+    #: wrong join codes from all addresses together: guessing from many addresses is as slow as from one.
+    #: When these run out, every join waits a moment (a real participant just tries again).
+    guess_burst: float = 30
+    guess_rate: float = 1.0
 
 
 class TokenBuckets:
@@ -128,6 +138,14 @@ class TokenBuckets:
     def __init__(self) -> None:
         self._state: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def wait(self, key: str, *, burst: float, rate: float, cost: float = 1.0) -> float:
+        """Seconds until ``cost`` could be taken from bucket ``key`` (0.0: now), taking nothing."""
+        t = time.monotonic()
+        with self._lock:
+            tokens, last = self._state.get(key, (burst, t))
+        tokens = min(burst, tokens + (t - last) * rate)
+        return 0.0 if tokens >= cost else round((cost - tokens) / rate, 3)
 
     def take(self, key: str, *, burst: float, rate: float, cost: float = 1.0) -> float:
         """Take ``cost`` from bucket ``key``: 0.0 if allowed, else the seconds until it would be."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -177,14 +178,18 @@ class Workshops:
     """All served sessions in one database; thread-safe."""
 
     SNAPSHOT_EVERY = 200
+    #: seconds a key is trusted from memory; a key revoked by another server process stops working within this
+    KEY_CACHE_S = 5.0
 
-    def __init__(self, db: Database, *, on_change: Callable[[str, int], None] | None = None) -> None:
+    def __init__(self, db: Database, *, on_change: Callable[[str, int], None] | None = None,
+                 code_length: int = 6) -> None:  # fmt: skip
         self.db = db
         self.on_change = on_change
+        self.code_length = code_length
         self._live: dict[str, Live] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
-        self._keys: dict[str, TokenRow] = {}
+        self._keys: dict[str, tuple[TokenRow, float]] = {}
         self._queues: dict[str, list[_Pending]] = {}
         self._leading: set[str] = set()
         self._queue_lock = threading.Lock()
@@ -195,11 +200,15 @@ class Workshops:
         parts = split_key(key or "")
         row = None
         if parts is not None:
-            row = self._keys.get(parts[0])
-            if row is None:
+            cached = self._keys.get(parts[0])
+            if cached is not None and time.monotonic() - cached[1] < self.KEY_CACHE_S:
+                row = cached[0]
+            else:
                 row = self.db.token(parts[0])
                 if row is not None:
-                    self._keys[row.id] = row  # keys are never changed, so caching is safe
+                    self._keys[row.id] = (row, time.monotonic())
+                else:
+                    self._keys.pop(parts[0], None)
         if not check_secret(key or "", row):
             raise NotAuthenticated("unknown or wrong key", hint="open your link again, or rejoin with the join code")
         assert row is not None
@@ -213,6 +222,38 @@ class Workshops:
         key, row = new_key(sid, role, participant)
         self.db.add_token(row)
         return key
+
+    def keys(self, sid: str) -> list[TokenRow]:
+        """The keys of session ``sid`` (ids, roles and participants; secrets are never stored)."""
+        self.db.last_seq(sid)
+        return self.db.tokens(sid)
+
+    def revoke_key(self, sid: str, key_id: str) -> None:
+        """Key ``key_id`` stops working at once in this process (within ``KEY_CACHE_S`` in others)."""
+        if not self.db.replace_token(sid, key_id, None):
+            raise NotFoundError(f"no key '{key_id}' in session '{sid}'", field="key_id")
+        self._keys.pop(key_id, None)
+
+    def rotate_key(self, sid: str, key_id: str) -> str:
+        """A new key with the role and participant of ``key_id``, which stops working; returns the new key."""
+        row = next((r for r in self.db.tokens(sid) if r.id == key_id), None)
+        if row is None:
+            raise NotFoundError(f"no key '{key_id}' in session '{sid}'", field="key_id")
+        key, new = new_key(sid, row.role, row.participant)
+        if not self.db.replace_token(sid, key_id, new):
+            raise NotFoundError(f"no key '{key_id}' in session '{sid}'", field="key_id")
+        self._keys.pop(key_id, None)
+        return key
+
+    def new_join_code(self, sid: str, length: int | None = None) -> str:
+        """Give the session a new join code (e.g. a longer one for a session open for days); the old one stops."""
+        self.db.last_seq(sid)
+        for _ in range(5):
+            code = new_join_code(length or self.code_length)
+            if self.db.session_by_code(code) is None:
+                break
+        self.db.set_join_code(sid, code)
+        return code
 
     @staticmethod
     def _facilitator_of(session: Session) -> str | None:
@@ -266,7 +307,7 @@ class Workshops:
         fac_key, fac_row = new_key(sid, "facilitator", fac)
         view_key, view_row = new_key(sid, "viewer", None)
         for _ in range(5):  # a join code clash is rare (32^6 codes); draw again if it happens
-            code = new_join_code()
+            code = new_join_code(self.code_length)
             if self.db.session_by_code(code) is None:
                 break
         self.db.create_session(sid, code, events, [fac_row, view_row])

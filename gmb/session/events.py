@@ -14,7 +14,7 @@ else changes a stored session, so the log *is* the history.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Iterable, Literal
+from typing import Any, ClassVar, Iterable, Literal
 
 import pydantic
 from pydantic import Field
@@ -65,6 +65,8 @@ class Event(Record):
 
     ``seq`` numbers events 1, 2, 3… within a session's log.
     """
+
+    _clean_text: ClassVar[bool] = False  # its data is checked when it is applied (the records it builds)
 
     seq: int = Field(ge=1)
     at: datetime = Field(default_factory=now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -94,10 +94,52 @@ class Strength(str, Enum):
     unknown = "unknown"
 
 
+def _plain(data: dict) -> bool:
+    """Whether every text directly in ``data`` is printable ASCII (then :mod:`gmb.session.text` has nothing to do)."""
+    parts: list[str] = []
+    for value in data.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, dict):
+            parts += [x for kv in value.items() for x in kv if isinstance(x, str)]
+        elif isinstance(value, (list, tuple)):
+            parts += [x for x in value if isinstance(x, str)]
+    text = "".join(parts)
+    return text.isascii() and text.isprintable()
+
+
 class Record(BaseModel):
-    """Base of every record: immutable, no unknown fields, strings stripped."""
+    """Base of every record: immutable, no unknown fields, strings stripped, text clean.
+
+    Text is normalised to NFC and refused if it holds a control or invisible character
+    (:mod:`gmb.session.text`): every way into a session builds records, so this is the one check.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    _clean_text: ClassVar[bool] = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text(cls, data: Any) -> Any:
+        if not cls._clean_text or not isinstance(data, dict):
+            return data
+        if _plain(data):
+            return data  # plain printable ASCII everywhere: nothing to normalise or refuse (the common case)
+        from gmb.session.text import clean_text
+
+        where = cls.__name__.lower() + (f"[{data['id']}]" if isinstance(data.get("id"), str) else "")
+        out = {}
+        for key, value in data.items():
+            field = f"{where}.{key}"
+            if isinstance(value, str):
+                value = clean_text(value, field)
+            elif isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+                value = {clean_text(k, field) if isinstance(k, str) else k: clean_text(v, f"{field}.{k}")
+                         for k, v in value.items()}  # fmt: skip
+            elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                value = [clean_text(v, f"{field}[{i}]") for i, v in enumerate(value)]
+            out[key] = value
+        return out
 
 
 Labels = dict[str, Annotated[str, Field(min_length=1, max_length=2000)]]

@@ -25,11 +25,12 @@ import re
 import shutil
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from gmb.errors import ConflictError, FormatError, NotFoundError, SlugError, StoreError, ValidationError
 from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json, read_text
 from gmb.session.events import Event, apply, now
+from gmb.session.integrity import LogScan, event_line, line_sum, scan_log
 from gmb.session.model import Session
 from gmb.session.validate import parse_session
 
@@ -85,7 +86,24 @@ def read_snapshot(file: str | os.PathLike) -> tuple[Session, int]:
 
 
 def _event_line(ev: Event) -> str:
+    """An event line without checksum, as logs were written before :mod:`gmb.session.integrity`.
+
+    Kept for ``tools/build_havndal.py``, whose shipped example logs predate checksums (they still load).
+    """
     return json.dumps(ev.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _remove_stale_folders(root: Path, slug: str, older_than_s: float = 600) -> None:
+    """Half-built session folders (``.slug.XXXX``) a killed ``create`` left; only old ones: a create in progress is
+    seconds old."""
+    import time
+
+    for tmp in root.glob(f".{slug}.*"):
+        try:
+            if tmp.is_dir() and not tmp.is_symlink() and time.time() - tmp.stat().st_mtime > older_than_s:
+                shutil.rmtree(tmp)
+        except OSError:  # someone else's or already gone: harmless, it is never read
+            continue
 
 
 class Store:
@@ -115,46 +133,81 @@ class Store:
     def _lock(self, slug: str):
         import filelock
 
-        return filelock.FileLock(str(self.path(slug) / ".lock"), timeout=LOCK_TIMEOUT_S)
+        self._refuse_links(slug)
+        lock = self.path(slug) / ".lock"
+        if lock.exists() and not lock.is_file():
+            raise StoreError("the lock file is not a regular file", file=str(lock),
+                             hint="remove it if no gmb process is running")  # fmt: skip
+        # Taken here (use as ``with self._lock(slug):``). A short poll: writers waiting for each other
+        # (several `gmb` processes at once) take turns within milliseconds, not the default 50 ms.
+        return filelock.FileLock(str(lock), timeout=LOCK_TIMEOUT_S).acquire(poll_interval=0.002)
+
+    def _refuse_links(self, slug: str) -> None:
+        """A symlink in a session folder could make gmb write outside ``root``: refuse it."""
+        folder = self.path(slug)
+        for p in (folder, *(folder / name for name in ("session.json", "events.jsonl", ".lock"))):
+            if p.is_symlink():
+                raise StoreError("is a symbolic link; gmb keeps sessions in plain files only", file=str(p),
+                                 hint="replace the link by the file it points to")  # fmt: skip
 
     # -- reading ----------------------------------------------------------
-    def events(self, slug: str) -> list[Event]:
-        """The session's event log. A torn last line (a writer killed mid-append) is skipped with a warning."""
+    def scan(self, slug: str) -> LogScan:
+        """The event log read line by line, with every problem found (see :mod:`gmb.session.integrity`)."""
+        self._refuse_links(slug)
         file = self.path(slug) / "events.jsonl"
         if not file.exists():
-            return []
-        text = read_text(file)
-        lines = text.split("\n")
-        out: list[Event] = []
-        for no, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            torn = no == len(lines) and not text.endswith("\n")
-            try:
-                out.append(Event.model_validate_json(line))
-            except Exception as exc:  # pydantic raises its own; we name file and line
-                if torn:
-                    warnings.warn(f"{file}: line {no}: ignoring an unfinished event (never acknowledged)")
-                    break
-                raise FormatError(f"bad event: {str(exc).splitlines()[0]}", file=str(file), line=no) from None
-        return out
+            return LogScan()
+        return scan_log(read_text(file), str(file))
+
+    def events(self, slug: str) -> list[Event]:
+        """The session's event log, verified. A torn last line (a writer killed mid-append) is skipped with a
+        warning; any other damage raises :class:`StoreError` naming the line and seq."""
+        return self._verified(slug, self.scan(slug)).events
+
+    def _verified(self, slug: str, scan: LogScan) -> LogScan:
+        file = self.path(slug) / "events.jsonl"
+        if scan.unreadable and len(scan.problems) == 1:
+            no, error = scan.unreadable[0]
+            raise FormatError(f"bad event: {error}", file=str(file), line=no,
+                              hint=f"gmb session check {slug} shows what is wrong")  # fmt: skip
+        if scan.problems:
+            more = f" (and {len(scan.problems) - 1} more)" if len(scan.problems) > 1 else ""
+            raise StoreError(f"the event log is damaged: {scan.problems[0]}{more}", file=str(file),
+                             hint=f"gmb session check {slug} lists it all; gmb session repair {slug}")  # fmt: skip
+        if scan.torn is not None:
+            warnings.warn(f"{file}: line {scan.torn[0]}: ignoring an unfinished event (never acknowledged)")
+        return scan
 
     def _read_snapshot(self, slug: str) -> tuple[Session, int]:
         file = self.path(slug) / "session.json"
+        self._refuse_links(slug)
         if not file.exists():
+            if (self.path(slug) / "events.jsonl").is_file():
+                raise StoreError(f"session '{slug}' has its event log but no session.json",
+                                 file=str(file), hint=f"gmb session repair {slug} rebuilds it from the log")  # fmt: skip
             raise NotFoundError(
                 f"no session '{slug}' in {self.root}",
                 hint=f"gmb session list shows what there is; set --sessions-dir or ${SESSIONS_ENV} to look elsewhere",
             )
         return read_snapshot(file)
 
-    def load(self, slug: str) -> Session:
-        """The session, including any logged event the snapshot does not have yet."""
+    def _current(self, slug: str) -> tuple[Session, LogScan]:
         session, last = self._read_snapshot(slug)
-        for ev in self.events(slug):
-            if ev.seq > last:
-                session = apply(session, ev)
-        return session
+        scan = self._verified(slug, self.scan(slug))
+        end = scan.lines[-1].seq if scan.lines else 0
+        if last > end:
+            missing = f"seq {end + 1}" if last == end + 1 else f"seqs {end + 1}–{last}"
+            what = "the event log is empty" if not scan.lines else f"the event log ends at seq {end}"
+            raise StoreError(f"{what} but session.json contains events up to seq {last}: {missing} missing from "
+                             "the log (deleted or lost)", file=str(self.path(slug) / "events.jsonl"),
+                             hint=f"gmb session repair {slug} starts a new log from session.json")  # fmt: skip
+        for ev in scan.events_after(last):
+            session = apply(session, ev)
+        return session, scan
+
+    def load(self, slug: str) -> Session:
+        """The session, including any logged event the snapshot does not have yet; damage is an error."""
+        return self._current(slug)[0]
 
     # -- writing ----------------------------------------------------------
     def create(self, slug: str, data: dict[str, Any] | Session, *, by: str | None = None) -> Session:
@@ -170,9 +223,10 @@ class Store:
         ev = Event(seq=1, op="create", by=by, data=data)
         session = apply(None, ev)
         self.root.mkdir(parents=True, exist_ok=True)
+        _remove_stale_folders(self.root, slug)
         tmp = make_temp_dir(self.root, f".{slug}.")  # the folder's mode follows the umask, as mkdir's would
         try:
-            (tmp / "events.jsonl").write_text(_event_line(ev), encoding="utf-8")
+            (tmp / "events.jsonl").write_text(event_line(ev, ""), encoding="utf-8")
             atomic_write_text(tmp / "session.json", session_to_json(session, last_event=1))
             if folder.exists():
                 folder.rmdir()  # empty: left by a failed earlier attempt
@@ -196,24 +250,30 @@ class Store:
         self, slug: str, changes: list[tuple[str, dict[str, Any]]], *, by: str | None = None
     ) -> list[tuple[Session, Event]]:
         """Apply several changes atomically: all are logged and saved, or none is."""
+        return self.commit_built(slug, lambda session: changes, by=by)
+
+    def commit_built(
+        self, slug: str, build: Callable[[Session], list[tuple[str, dict[str, Any]]]], *, by: str | None = None
+    ) -> list[tuple[Session, Event]]:
+        """Like :meth:`commit_many`, with the changes computed from the current session *under the lock*
+        (so a default id such as the next free ``L<n>`` cannot be taken by a concurrent writer)."""
         import filelock
 
         try:
             with self._lock(slug):
-                session, last = self._read_snapshot(slug)
-                log = self.events(slug)
-                for ev in log:
-                    if ev.seq > last:
-                        session = apply(session, ev)
-                seq = log[-1].seq if log else last
+                self._clean_temporary(slug)
+                session, scan = self._current(slug)
+                seq = scan.lines[-1].seq if scan.lines else self._read_snapshot(slug)[1]
                 out = []
                 at = now()
-                for op, data in changes:
+                for op, data in build(session):
                     seq += 1
                     ev = Event(seq=seq, op=op, by=by, at=at, data=data)
                     session = apply(session, ev)  # raises before anything is written
                     out.append((session, ev))
-                self._append(slug, [ev for _, ev in out])
+                if not out:
+                    return []
+                self._append(slug, scan, [ev for _, ev in out])
                 atomic_write_text(self.path(slug) / "session.json", session_to_json(session, last_event=seq))
                 return out
         except filelock.Timeout:
@@ -221,21 +281,46 @@ class Store:
                 f"session '{slug}' is locked by another process for more than {LOCK_TIMEOUT_S:.0f} s",
                 hint="try again, or remove a stale .lock file if no gmb process is running",
             ) from None
+        except OSError as exc:  # e.g. a .lock that cannot be opened
+            raise StoreError(f"cannot write session '{slug}': {exc.strerror or exc}",
+                             file=str(exc.filename or self.path(slug))) from None  # fmt: skip
 
-    def _append(self, slug: str, events: list[Event]) -> None:
+    def _clean_temporary(self, slug: str) -> None:
+        """Remove temporary files a killed writer left (we hold the lock: no writer is using them)."""
+        for tmp in self.path(slug).glob(".session.json.*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:  # another process's file we cannot remove: harmless, it is never read
+                continue
+
+    def _append(self, slug: str, scan: LogScan, events: list[Event]) -> None:
         file = self.path(slug) / "events.jsonl"
-        with open(file, "a+b") as fh:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
+        # O_NOFOLLOW: never write through a symlink, even one made after the check (not on Windows)
+        fd = os.open(file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "r+b") as fh:
+            size = fh.seek(0, os.SEEK_END)
             if size:
                 fh.seek(size - 1)
                 if fh.read(1) != b"\n":
-                    # A writer died mid-line: that event was never acknowledged; cut it off.
                     fh.seek(0)
                     content = fh.read()
-                    fh.truncate(content.rfind(b"\n") + 1)
+                    cut = content.rfind(b"\n") + 1
+                    if scan.torn is not None:
+                        # A writer died mid-line: that event was never acknowledged. Keep its bytes, then cut.
+                        keep = self.path(slug) / f"events.torn-{now().strftime('%Y%m%dT%H%M%S')}.jsonl"
+                        keep.write_bytes(content[cut:])
+                        fh.truncate(cut)
+                    else:
+                        # The last event is complete, only its newline is missing: keep it, end its line.
+                        fh.write(b"\n")
                     fh.seek(0, os.SEEK_END)
-            fh.write("".join(_event_line(ev) for ev in events).encode("utf-8"))
+            prev = scan.last_sum
+            text = ""
+            for ev in events:
+                line = event_line(ev, prev)
+                prev = line_sum(line)
+                text += line
+            fh.write(text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
 

@@ -172,7 +172,13 @@ def parse_session(data: Any, *, file: str | None = None) -> "Session":
 
     if not isinstance(data, dict):
         raise ValidationError("a session must be a JSON object", file=file)
+    from gmb.session.text import UnsafeTextError
+
     try:
         return Session.model_validate(data)
     except pydantic.ValidationError as exc:
         raise pydantic_to_gmb(exc, file=file) from None
+    except UnsafeTextError as exc:
+        if file is None or exc.file is not None:
+            raise
+        raise UnsafeTextError(exc.message, file=file, field=exc.field, hint=exc.hint) from None

@@ -75,7 +75,9 @@ class Trajectories:
         names = list(names or self.names)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["time", *names])
+        from gmb.io.safe_cells import neutralise
+
+        w.writerow(["time", *(neutralise(n) for n in names)])  # names come from labels: nothing a spreadsheet runs
         for i, t in enumerate(self.time):
             w.writerow([repr(float(t)), *(repr(float(self.values[n][i])) for n in names)])
         return buf.getvalue()

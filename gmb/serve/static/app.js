@@ -580,6 +580,21 @@
         window.open(out.link, "_blank", "noopener");
       } catch (err) { fail(err); }
     });
+    const keysBtn = $("btn-keys");
+    if (keysBtn) keysBtn.addEventListener("click", async () => {
+      const panel = $("keys-panel");
+      panel.hidden = !panel.hidden;
+      if (!panel.hidden) await showKeys();
+    });
+    const codeBtn = $("btn-code");
+    if (codeBtn) codeBtn.addEventListener("click", async () => {
+      if (!confirm(T("confirm_code"))) return;
+      try {
+        const out = await api("POST", S("/join-code"), { length: 8 });
+        toast(T("join_code") + ": " + out.join_code);
+        await refresh();
+      } catch (err) { fail(err); }
+    });
     const exp = $("btn-export");
     if (exp) exp.addEventListener("click", async () => {
       try {
@@ -591,6 +606,33 @@
         setTimeout(() => URL.revokeObjectURL(url), 5000);
       } catch (err) { toast(String(err.message || err), true); }
     });
+  }
+
+  // ---- keys (facilitator): revoke a shared link, or hand its owner a new one ----------------------------
+  async function showKeys() {
+    const list = $("list-keys");
+    let out;
+    try { out = await api("GET", S("/keys")); } catch (err) { fail(err); return; }
+    list.replaceChildren();
+    for (const k of out.keys) {
+      const who = k.name || T("role_" + k.role);
+      const revoke = el("button", { type: "button", text: T("revoke"), on: { click: async () => {
+        if (!confirm(T("confirm_revoke", { role: T("role_" + k.role), who }))) return;
+        try { await api("POST", S("/keys/revoke"), { key_id: k.id }); toast(T("revoked")); await showKeys(); }
+        catch (err) { fail(err); }
+      } } });
+      const rotate = el("button", { type: "button", text: T("rotate"), on: { click: async () => {
+        try {
+          const made = await api("POST", S("/keys/rotate"), { key_id: k.id });
+          const link = location.origin + made.link;
+          if (k.current) { sessionStorage.setItem(KEY, made.key); }
+          window.prompt(T("new_link", { link: "" }), link);
+          await showKeys();
+        } catch (err) { fail(err); }
+      } } });
+      list.append(el("li", { dataset: { key: k.id } }, el("span", { text: who + " · " + T("role_" + k.role) + " · " + k.created_at }),
+                     k.current ? el("em", { text: " " + T("this_key") }) : revoke, rotate));
+    }
   }
 
   // ---- pages ---------------------------------------------------------------------------------------------

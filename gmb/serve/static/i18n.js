@@ -36,7 +36,12 @@ window.GMB_STRINGS = {
     dose_persistence: "How much of it lasts? (share kept, 0–1)", dose_lag: "How long before it starts? (months)",
     dose_note: "Why these numbers?", dose_low: "low", dose_nominal: "best guess", dose_high: "high",
     dose_reach_short: "reach", dose_intensity_short: "intensity", dose_persistence_short: "persistence",
-    dose_lag_short: "starts after"
+    dose_lag_short: "starts after",
+    keys: "Keys and links", keys_help: "Revoke a link that was shared by mistake, or give its owner a new one.",
+    revoke: "Revoke", rotate: "New link", this_key: "this link (yours)", role_facilitator: "facilitator",
+    role_viewer: "projector", role_participant: "participant", confirm_revoke: "Revoke the {role} link of {who}? It stops working at once.",
+    new_link: "New link (the old one no longer works): {link}", longer_code: "New, longer join code",
+    confirm_code: "Give the session a new 8-character join code? The old code stops working.", revoked: "Revoked ✓"
   },
   da: {
     title_join: "Deltag i workshoppen", join_code: "Deltagerkode", your_name: "Dit navn eller et pseudonym",
@@ -74,6 +79,11 @@ window.GMB_STRINGS = {
     dose_persistence: "Hvor meget af det holder? (andel der bliver, 0–1)",
     dose_lag: "Hvor længe går der, før den starter? (måneder)", dose_note: "Hvorfor disse tal?",
     dose_low: "lav", dose_nominal: "bedste bud", dose_high: "høj", dose_reach_short: "rækkevidde",
-    dose_intensity_short: "styrke", dose_persistence_short: "varighed", dose_lag_short: "starter efter"
+    dose_intensity_short: "styrke", dose_persistence_short: "varighed", dose_lag_short: "starter efter",
+    keys: "Nøgler og links", keys_help: "Tilbagekald et link, der er delt ved en fejl, eller giv ejeren et nyt.",
+    revoke: "Tilbagekald", rotate: "Nyt link", this_key: "dette link (dit)", role_facilitator: "facilitator",
+    role_viewer: "projektor", role_participant: "deltager", confirm_revoke: "Tilbagekald {role}-linket for {who}? Det holder op med at virke med det samme.",
+    new_link: "Nyt link (det gamle virker ikke længere): {link}", longer_code: "Ny, længere deltagerkode",
+    confirm_code: "Giv sessionen en ny deltagerkode på 8 tegn? Den gamle kode holder op med at virke.", revoked: "Tilbagekaldt ✓"
   }
 };
