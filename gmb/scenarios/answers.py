@@ -46,7 +46,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from gmb.errors import InputError, NotFoundError
+from gmb.scenarios.quality import MAX_BROKEN, check_broken, check_max_broken, quality
+from gmb.scenarios.ranking import RANK_LEVEL, TIE_BAND
 from gmb.scenarios.settings import Scenarios, ideas_of
+from gmb.scenarios.settling import SETTLE_DRAWS
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
 
@@ -168,26 +171,67 @@ def fan_charts(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    until: float | None = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
 ) -> dict[str, Any]:
-    """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``."""
+    """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
+
+    ``until``: the charts run on to this time (default: twice the horizon, within the model's time), so
+    what happens after the horizon shows; effects are read at the horizon. ``max_broken``: see
+    :mod:`gmb.scenarios.quality`. ``settle``: add each scenario's settled share (:mod:`gmb.scenarios.settling`).
+    """
+    check_max_broken(max_broken)
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
     bundles = dict(scenarios.bundles if bundles is None else bundles)
-    study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
-                   horizon=horizon, variables=variables, every=every, engine=engine,
-                   integration=integration)  # fmt: skip
+    runs_map = _scenario_map(scenarios, ideas, bundles)
+    h = horizon if horizon is not None else scenarios.horizon_for(model.time.unit, model.time.start, model.time.stop)
+    if until is None:
+        until = max(h, min(2 * h, model.time.stop - model.time.start))
+    else:
+        from gmb.scenarios.settling import extended_model
+
+        model = extended_model(model, until)
+    study = Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
+                        engine=engine, integration=integration, until=until)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
-    return _fans(result, scenarios, ideas, bundles)
+    out = _fans(result, scenarios, ideas, bundles, max_broken)
+    if settle and runs_map:
+        out["settled"] = _settled(model, runs_map, study, runs)
+    return out
 
 
-def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping) -> dict[str, Any]:
+def _settled(model, runs_map, study: Study, runs: int) -> dict[str, Any]:
+    from gmb.scenarios.settling import settled_shares
+
+    return settled_shares(model, runs_map, horizon=study.horizon, seed=study.seed, method=study.method,
+                          draws=min(runs, SETTLE_DRAWS), engine=study.engine, integration=study.integration,
+                          vary=study.vary)  # fmt: skip
+
+
+def _guard(result: Result, scenarios: Scenarios, ideas: Sequence[str], max_broken: float, what: str,
+           extra: dict | None = None) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """The run-quality counts and the meta; raises TooManyBrokenRuns when too many runs broke."""
+    q = quality(broken=result.broken(), runs=result.runs, runaway=int(np.sum(result.radius >= 1.0)),
+                max_broken=max_broken)  # fmt: skip
+    meta = _meta(result.study, result.runs, scenarios, ideas, {**(extra or {}), "broken_runs": result.broken(),
+                 "runs_quality": q}, result.runaway_share)  # fmt: skip
+    check_broken(q, what=what, meta=meta)
+    return q, meta
+
+
+def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping,
+          max_broken: float = MAX_BROKEN) -> dict[str, Any]:  # fmt: skip
     study = result.study
     sign = _sign(scenarios)
+    _, meta = _guard(result, scenarios, ideas, max_broken, "fan charts and effects",
+                     {"bundles": {k: list(v) for k, v in bundles.items()}})  # fmt: skip
     charts = [result.fan(s, v) for s in study.scenarios for v in study.variables]
     effects = {s: effect_summary(result.effect(s), sign) for s in study.scenarios[1:]}
     return {
-        "meta": _meta(study, result.runs, scenarios, ideas, {"bundles": {k: list(v) for k, v in bundles.items()},
-                      "broken_runs": result.broken()}, result.runaway_share),  # fmt: skip
+        "meta": meta,
         "unit": study.program.unit,
+        "horizon": study.horizon,
         "runs": result.runs,
         "seed": study.seed,
         "charts": charts,
@@ -202,8 +246,15 @@ def behaviour(fans: Mapping[str, Any], variable: str | None = None) -> dict[str,
                             "p95": c["p95"]} for c in fans["charts"] if c["variable"] == var}  # fmt: skip
     if not scen:
         raise NotFoundError(f"no fan chart for {var!r}", field="variable")
-    return {"variable": var, "unit": fans["unit"], "scenarios": scen, "runs": fans["runs"], "seed": fans["seed"],
-            "exploratory": True}  # fmt: skip
+    out = {"variable": var, "unit": fans["unit"], "scenarios": scen, "runs": fans["runs"], "seed": fans["seed"],
+           "exploratory": True}  # fmt: skip
+    if fans.get("horizon") is not None:  # the report marks the part after the horizon as not settled
+        out["horizon"] = fans["horizon"]
+    if fans.get("settled"):
+        out["settled"] = {k: v["share"] for k, v in fans["settled"]["scenarios"].items()}
+    if fans.get("meta", {}).get("runs_quality"):
+        out["runs_quality"] = fans["meta"]["runs_quality"]
+    return out
 
 
 def combined_score(effect: float | None, feasibility: float | None, votes: int | None, *, max_effect: float,
@@ -242,24 +293,44 @@ def rank_ideas(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
+    variants: bool = False,
+    variant_runs: int | None = None,
+    assumptions: Any = None,
+    tie_band: tuple[float, float] = TIE_BAND,
+    rank_level: float = RANK_LEVEL,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
     ``source`` (the CLD graph or the session) gives the ideas' labels, feasibility and votes.
+    Beside each idea's effect: ``p_rank`` (P(rank = k), k = 1..n), ``rank_interval`` (``rank_level``),
+    ``p_beats`` (P(it beats each other idea)) and ``settled`` (share of its long-run effect reached);
+    ``rank_uncertainty`` holds the ties (pairs with P(A beats B) within ``tie_band``) and tiers
+    (:mod:`gmb.scenarios.ranking`). ``variants=True`` adds the ranking under the assumption variants
+    of :mod:`gmb.scenarios.variants` (``variant_runs`` draws each; response-shape variants need
+    ``source`` to be the CLD graph and the conversion ``assumptions``) and the conclusions that hold.
+    Raises :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the runs broke.
     """
     if by not in ("effect", "combined"):
         raise InputError(f"rank by 'effect' or 'combined', not {by!r}", field="by")
+    check_max_broken(max_broken)
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
-    study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
+    runs_map = _scenario_map(scenarios, ideas, {})
+    study = _study(model, scenarios, runs_map, seed=seed, method=method, horizon=horizon,
                    every=10**9, engine=engine, integration=integration)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
+    w = scenarios.weights.model_dump()
+    score_rule = ("score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median effect|, "
+                  "F = feasibility/5, V = votes/most votes; missing criteria left out")  # fmt: skip
+    _, meta = _guard(result, scenarios, ideas, max_broken, "the ranking",
+                     {"ranked_by": by, "weights": w, "score_rule": score_rule})  # fmt: skip
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
     votes = {i: len((info.get(i) or {}).get("votes") or []) for i in ideas}
     max_votes = max(votes.values(), default=0)
-    w = scenarios.weights.model_dump()
     rows = []
     for i in ideas:
         e = effects[i]
@@ -283,12 +354,8 @@ def rank_ideas(
         for pos, r in enumerate(sorted(rows, key=key), start=1):
             r[name] = pos
     rows.sort(key=key_effect if by == "effect" else key_score)
-    return {
-        "meta": _meta(study, result.runs, scenarios, ideas, {
-            "ranked_by": by, "weights": w, "broken_runs": result.broken(),
-            "score_rule": "score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median "
-                          "effect|, F = feasibility/5, V = votes/most votes; missing criteria left out",
-        }, result.runaway_share),  # fmt: skip
+    out = {
+        "meta": meta,
         "unit": study.program.unit,
         "horizon": study.horizon,
         "runs": result.runs,
@@ -296,6 +363,22 @@ def rank_ideas(
         "ideas": rows,
         "effects": effects,
     }
+    from gmb.scenarios.ranking import add_rank_uncertainty
+
+    add_rank_uncertainty(out, np.array([result.effect(i) for i in ideas]), ideas, better=sign, band=tie_band,
+                         level=rank_level, seed=seed)  # fmt: skip
+    if settle and ideas:
+        out["settled"] = _settled(model, runs_map, study, runs)
+        for r in rows:
+            r["settled"] = out["settled"]["scenarios"][r["idea"]]["share"]
+    if variants and ideas:
+        from gmb.scenarios.variants import VARIANT_RUNS, add_variants
+
+        add_variants(out, model, scenarios, ideas, graph=source, assumptions=assumptions,
+                     runs=variant_runs or min(runs, VARIANT_RUNS), seed=seed, method=method, engine=engine,
+                     integration=integration, better=scenarios.better, band=tie_band,
+                     labels={r["idea"]: r["label"] for r in rows})  # fmt: skip
+    return out
 
 
 def shapley_weights(n: int) -> np.ndarray:

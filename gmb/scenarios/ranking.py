@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["TIE_BAND", "RANK_LEVEL", "rank_probabilities", "describe_tiers"]
+__all__ = ["TIE_BAND", "RANK_LEVEL", "rank_probabilities", "describe_tiers", "add_rank_uncertainty"]
 
 #: a pair whose P(A beats B) lies within this band is shown as a tie ("not distinguishable")
 TIE_BAND = (0.35, 0.65)
@@ -111,3 +111,22 @@ def describe_tiers(stats: dict[str, Any], labels: dict[str, str] | None = None) 
             out.append(f"ranks {pos}–{pos + len(tier) - 1}: {names} (not distinguishable)")
         pos += len(tier)
     return out
+
+
+def add_rank_uncertainty(ranking: dict[str, Any], effects: np.ndarray, ideas: Sequence[str], *, better: float = 1.0,
+                         band: tuple[float, float] = TIE_BAND, level: float = RANK_LEVEL, seed: int = 0) -> None:  # fmt: skip
+    """Add the rank statistics to a ranking (``ranking["ideas"]`` rows and ``ranking["rank_uncertainty"]``)."""
+    stats = rank_probabilities(effects, ideas, better=better, band=band, level=level, seed=seed)
+    labels = {r["idea"]: r.get("label", r["idea"]) for r in ranking.get("ideas", [])}
+    for r in ranking.get("ideas", []):
+        i = r["idea"]
+        r["p_rank"] = stats["p_rank"].get(i)
+        r["rank_interval"] = stats["rank_interval"].get(i)
+        r["mean_rank"] = stats["mean_rank"].get(i)
+        r["p_beats"] = stats["p_beats"].get(i)
+        r["ties_with"] = sorted({b if a == i else a for a, b, _ in stats["ties"] if i in (a, b)})
+    stats["text"] = describe_tiers(stats, labels)
+    stats["rule"] = (f"per draw (common random numbers), ideas are ranked by effect; P(rank = k) and P(A beats B) "
+                     f"are shares of the {stats['draws']} draws; pairs with P(A beats B) between {band[0]:g} and "
+                     f"{band[1]:g} are not distinguishable (ties); rank interval: {level:.0%} of the draws")  # fmt: skip
+    ranking["rank_uncertainty"] = stats

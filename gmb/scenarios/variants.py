@@ -1,0 +1,250 @@
+"""Does the ranking hold under other reasonable assumptions? A small, documented set of variants.
+
+The ranking is recomputed with one assumption changed at a time (everything else as set):
+
+* **horizon** 3, 5 and 10 years (in the model's time unit; the model's time is extended
+  when 10 years is beyond it);
+* **response shape** — every other value of the conversion's ``effect_shape``
+  (read from :class:`gmb.stockflow.assumptions.Assumptions`, so a new shape is picked up);
+  needs the CLD graph and the conversion assumptions;
+* **dose rule** — every other rule in :data:`DOSE_RULES`: ``per target`` (each
+  target gets the dose written in ``scenarios.json``: an idea with more targets pushes
+  more) and ``equal total per idea`` (each intervention's dose, low and high divided by
+  the idea's number of targets, so every idea pushes about as much in total).
+  The table is a hook: :func:`register_dose_rule` adds a rule.
+
+Each variant runs ``runs`` draws (fewer than the main ranking; stated in the output)
+with the same seed. :func:`conclusions` then says in words which conclusions hold
+under all variants and which assumptions flip the order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence, get_args
+
+import numpy as np
+
+from gmb.scenarios.ranking import TIE_BAND, rank_probabilities
+
+__all__ = ["VARIANT_RUNS", "HORIZON_YEARS", "DOSE_RULES", "register_dose_rule", "equal_total_per_idea",
+           "response_shapes", "horizon_in", "assumption_variants", "run_variants", "conclusions", "add_variants"]  # fmt: skip
+
+#: draws per variant
+VARIANT_RUNS = 300
+#: the horizon variants, in years
+HORIZON_YEARS = (3, 5, 10)
+_PER_YEAR = {"month": 12.0, "year": 1.0, "week": 52.0, "day": 365.0, "quarter": 4.0}
+
+
+def equal_total_per_idea(scenarios: Any) -> Any:
+    """Each intervention's dose (and range) divided by its idea's number of targets.
+
+    >>> from gmb.scenarios.settings import Scenarios, IdeaPlan
+    >>> from gmb.scenarios.interventions import Intervention
+    >>> sc = Scenarios(ideas={"x": IdeaPlan(interventions=(Intervention(variable="a", dose=0.2),
+    ...                                                    Intervention(variable="b", dose=0.2)))})
+    >>> [iv.dose for iv in equal_total_per_idea(sc).ideas["x"].interventions]
+    [0.1, 0.1]
+    """
+    ideas = {}
+    for idea, plan in scenarios.ideas.items():
+        k = max(1, len(plan.interventions))
+        ivs = tuple(iv.model_copy(update={"dose": iv.dose / k, "low": None if iv.low is None else iv.low / k,
+                                          "high": None if iv.high is None else iv.high / k})
+                    for iv in plan.interventions)  # fmt: skip
+        ideas[idea] = plan.model_copy(update={"interventions": ivs})
+    return scenarios.model_copy(update={"ideas": ideas})
+
+
+#: dose rules: name -> function(Scenarios) -> Scenarios; the first is what scenarios.json says
+DOSE_RULES: dict[str, Callable[[Any], Any]] = {
+    "per target": lambda sc: sc,
+    "equal total per idea": equal_total_per_idea,
+}
+
+
+def register_dose_rule(name: str, rule: Callable[[Any], Any]) -> None:
+    """Add (or replace) a dose rule the variants try."""
+    DOSE_RULES[name] = rule
+
+
+def response_shapes() -> tuple[str, ...]:
+    """The response shapes the conversion knows (the values of ``Assumptions.effect_shape``).
+
+    >>> "power" in response_shapes()
+    True
+    """
+    from gmb.stockflow.assumptions import Assumptions
+
+    return tuple(get_args(Assumptions.model_fields["effect_shape"].annotation))
+
+
+def horizon_in(unit: str, years: float, default_3y: float) -> float:
+    """``years`` in the model's time ``unit`` (unknown unit: scaled from the default three-year horizon).
+
+    >>> horizon_in("months", 5, 36.0), horizon_in("fortnight", 10, 12.0)
+    (60.0, 40.0)
+    """
+    per = _PER_YEAR.get(unit.strip().lower().rstrip("s"))
+    return float(years * per) if per else float(default_3y * years / 3)
+
+
+def assumption_variants(*, horizon: float, unit: str, shape: str | None, dose_rule: str = "per target",
+                        years: Sequence[float] = HORIZON_YEARS) -> list[dict[str, Any]]:  # fmt: skip
+    """The variants (one change each): ``{"name", "kind", "horizon"?, "shape"?, "dose_rule"?}``."""
+    out = []
+    for y in years:
+        h = horizon_in(unit, y, horizon)
+        if abs(h - horizon) > 1e-9:
+            out.append({"name": f"horizon {y:g} years", "kind": "horizon", "horizon": h})
+    if shape is not None:
+        for s in response_shapes():
+            if s != shape:
+                out.append({"name": f"response shape {s}", "kind": "shape", "shape": s})
+    for rule in DOSE_RULES:
+        if rule != dose_rule:
+            out.append({"name": f"dose rule: {rule}", "kind": "dose_rule", "dose_rule": rule})
+    return out
+
+
+def run_variants(model: Any, scenarios: Any, ideas: Sequence[str], *, horizon: float, graph: Any = None,
+                 assumptions: Any = None, runs: int = VARIANT_RUNS, seed: int = 0, method: str = "mc",
+                 engine: str = "auto", integration: str = "euler", better: float = 1.0,
+                 band: tuple[float, float] = TIE_BAND) -> list[dict[str, Any]]:  # fmt: skip
+    """Each variant's rank statistics and P(improves) for ``ideas`` (see the module docstring)."""
+    from gmb.scenarios.settling import extended_model
+    from gmb.simulate.ensemble import Study, run_study
+
+    shape = getattr(assumptions, "effect_shape", None) if graph is not None else None
+    out = []
+    for v in assumption_variants(horizon=horizon, unit=model.time.unit, shape=shape):
+        m, sc, h = model, scenarios, horizon
+        if v["kind"] == "horizon":
+            h = v["horizon"]
+            m = extended_model(model, h)
+        elif v["kind"] == "shape":
+            from gmb.stockflow.convert import to_stockflow
+
+            m = to_stockflow(graph, assumptions.edit(effect_shape=v["shape"]), name=model.name)
+        else:
+            sc = DOSE_RULES[v["dose_rule"]](scenarios)
+        runs_map = {i: sc.interventions([i]) for i in ideas}
+        study = Study.build(m, runs_map, seed=seed, horizon=h, method=method, every=10**9, engine=engine,
+                            integration=integration)  # fmt: skip
+        result = run_study(study, runs)
+        E = np.array([result.effect(i) for i in ideas])
+        stats = rank_probabilities(E, ideas, better=better, band=band, seed=seed)
+        ok = np.isfinite(E)
+        p_up = {i: float(np.mean(better * E[k][ok[k]] > 0)) if ok[k].any() else float("nan")
+                for k, i in enumerate(ideas)}  # fmt: skip
+        median = {i: float(np.median(E[k][ok[k]])) if ok[k].any() else float("nan") for k, i in enumerate(ideas)}
+        out.append({**v, "runs": runs, "horizon": study.horizon, "broken_runs": result.broken(),
+                    "order": sorted(ideas, key=lambda i: (stats["mean_rank"].get(i, np.inf), i)),
+                    "tiers": stats["tiers"], "p_beats": stats["p_beats"], "mean_rank": stats["mean_rank"],
+                    "p_rank": stats["p_rank"], "p_improves": p_up, "median": median})  # fmt: skip
+    return out
+
+
+def _first(v: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """The idea with the best mean rank and whether it is alone in the top tier (clearly first)."""
+    order = v.get("order") or []
+    if not order:
+        return None, False
+    tiers = v.get("tiers") or [[]]
+    return order[0], tiers[0] == [order[0]]
+
+
+def conclusions(main: Mapping[str, Any], variants: Sequence[Mapping[str, Any]], *,
+                labels: Mapping[str, str] | None = None, band: tuple[float, float] = TIE_BAND,
+                better: str = "up") -> dict[str, Any]:  # fmt: skip
+    """Which conclusions hold under the ranking as set (``main``) and every variant, in words.
+
+    ``main`` and each variant carry ``name``, ``order``, ``tiers``, ``p_beats`` and ``p_improves``.
+    Returns ``{"holds": [sentences], "flips": [sentences], "pairs_kept": k, "pairs": n}``.
+    """
+    lab = dict(labels or {})
+
+    def name(i: str) -> str:
+        return lab.get(i, i)
+
+    every = [main, *variants]
+    ideas = list(main.get("order") or [])
+    holds: list[str] = []
+    flips: list[str] = []
+    firsts = [_first(v) for v in every]
+    top = {f for f, _ in firsts}
+    if len(top) == 1 and None not in top:
+        idea = firsts[0][0]
+        if all(clear for _, clear in firsts):
+            holds.append(f"{name(idea)} is first in every variant, clearly ahead of the others.")
+        else:
+            unclear = [v["name"] for v, (_, clear) in zip(every, firsts) if not clear]
+            holds.append(f"{name(idea)} is first in every variant (not clearly ahead: {', '.join(unclear)}).")
+    elif ideas:
+        holds.append("No idea is first in every variant: " + "; ".join(
+            f"{name(f)} ({v['name']})" for v, (f, _) in zip(every, firsts)) + ".")  # fmt: skip
+    # a tier of several ideas in the ranking as set: are they indistinguishable everywhere?
+    pos = 1
+    for tier in main.get("tiers") or []:
+        if len(tier) > 1:
+            span = f"ranks {pos}–{pos + len(tier) - 1}"
+            everywhere = all(all(band[0] <= v["p_beats"][a][b] <= band[1] for a in tier for b in tier if a != b)
+                             for v in every)  # fmt: skip
+            holds.append(f"{span} ({', '.join(name(i) for i in tier)}) are not distinguishable"
+                         + (" in any variant." if everywhere else " as set; see the variants for their order."))
+        pos += len(tier)
+    kept = 0
+    n_pairs = 0
+    for a_i, a in enumerate(ideas):
+        for b in ideas[a_i + 1:]:
+            n_pairs += 1
+            ahead_a = [v["name"] for v in every if v["p_beats"][a][b] > band[1]]
+            ahead_b = [v["name"] for v in every if v["p_beats"][b][a] > band[1]]
+            if len(ahead_a) == len(every) or len(ahead_b) == len(every):
+                kept += 1
+            elif ahead_a and ahead_b:
+                flips.append(f"{name(a)} vs {name(b)}: {name(a)} ahead with {', '.join(ahead_a)}; "
+                             f"{name(b)} ahead with {', '.join(ahead_b)}.")  # fmt: skip
+    if n_pairs:
+        holds.append(f"{kept} of {n_pairs} pairs of ideas keep a clear order in every variant.")
+    word = "raises" if better == "up" else "lowers"
+    sure = [i for i in ideas if all((v["p_improves"].get(i) or 0) >= 0.95 for v in every)]
+    unsure = [i for i in ideas if i not in sure and any((v["p_improves"].get(i) or 0) >= 0.95 for v in every)]
+    if sure:
+        holds.append(f"In every variant, in at least 95 % of the draws, the outcome improves ({word}) with: "
+                     f"{', '.join(name(i) for i in sure)}.")  # fmt: skip
+    if unsure:
+        flips.append(f"Whether the outcome improves depends on the variant for: {', '.join(name(i) for i in unsure)}.")
+    return {"holds": holds, "flips": flips, "pairs_kept": kept, "pairs": n_pairs}
+
+
+def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Sequence[str], *, graph: Any = None,
+                 assumptions: Any = None, runs: int = VARIANT_RUNS, seed: int = 0, method: str = "mc",
+                 engine: str = "auto", integration: str = "euler", better: str = "up",
+                 band: tuple[float, float] = TIE_BAND, labels: Mapping[str, str] | None = None) -> None:  # fmt: skip
+    """Add ``ranking["variants"]``: each variant's ranking and the conclusions that hold under all of them."""
+    import networkx as nx
+
+    sign = 1.0 if better == "up" else -1.0
+    g = graph if isinstance(graph, nx.DiGraph) and assumptions is not None else None
+    found = run_variants(model, scenarios, ideas, horizon=ranking["horizon"], graph=g, assumptions=assumptions,
+                         runs=runs, seed=seed, method=method, engine=engine, integration=integration, better=sign,
+                         band=band)  # fmt: skip
+    ru = ranking["rank_uncertainty"]
+    main = {"name": "as set", "order": sorted(ideas, key=lambda i: (ru["mean_rank"].get(i, np.inf), i)),
+            "tiers": ru["tiers"], "p_beats": ru["p_beats"],
+            "p_improves": {r["idea"]: r["p_improves"] for r in ranking["ideas"]}}  # fmt: skip
+    said = conclusions(main, found, labels=labels, band=band, better=better)
+    notes = []
+    if g is None:
+        notes.append("response-shape variants need the CLD graph and the conversion assumptions (not given)")
+    ranking["variants"] = {
+        "runs_each": runs,
+        "list": found,
+        "as_set": {"horizon": ranking["horizon"], "shape": getattr(assumptions, "effect_shape", None),
+                   "dose_rule": next(iter(DOSE_RULES))},
+        "rule": "one assumption changed at a time: horizon 3/5/10 years, every other response shape, every other "
+                f"dose rule; {runs} draws each (same seed)",
+        **said,
+        "notes": notes,
+    }  # fmt: skip
