@@ -180,6 +180,11 @@ def simulate(
     variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
     horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
     integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
+    until: Optional[float] = typer.Option(None, "--until", help="Ensemble: fan charts run on to this time (default "
+                                          "twice the horizon, within the model's time; beyond it the model's time "
+                                          "is extended), to show what happens after the horizon."),
+    max_broken: float = typer.Option(0.01, "--max-broken", help="Ensemble: refuse to summarise when more than this "
+                                     "share of the runs broke down (overflow)."),
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
@@ -200,7 +205,7 @@ def simulate(
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
                           out=out, integration=integration, as_json=as_json, backend=backend,
-                          scheduler=scheduler, workers=workers)  # fmt: skip
+                          scheduler=scheduler, workers=workers, until=until, max_broken=max_broken)  # fmt: skip
         return
     if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
         raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",

@@ -326,7 +326,8 @@ def rank_ideas(
     score_rule = ("score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median effect|, "
                   "F = feasibility/5, V = votes/most votes; missing criteria left out")  # fmt: skip
     _, meta = _guard(result, scenarios, ideas, max_broken, "the ranking",
-                     {"ranked_by": by, "weights": w, "score_rule": score_rule})  # fmt: skip
+                     {"ranked_by": by, "weights": w, "score_rule": score_rule, "dose_rule": "per target",
+                      "response_shape": getattr(assumptions, "effect_shape", None)})  # fmt: skip
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
     votes = {i: len((info.get(i) or {}).get("votes") or []) for i in ideas}
@@ -421,12 +422,19 @@ def attribute(
     chunk: int = 256,
     progress: Progress = None,
     backend: Any = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
     Every sub-bundle runs with the *same* parameter draws (common random numbers),
-    so for each draw the shares add up exactly to that draw's bundle effect.
+    so for each draw the Shapley values add up exactly to that draw's bundle effect.
+    Shares are ratios of means, ``E[φ_i] / E[v(N)]``, and the interaction is also given in
+    log units (:mod:`gmb.scenarios.attribution`). Raises
+    :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the draws
+    broke under any sub-bundle.
     """
+    check_max_broken(max_broken)
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, bundle)
     n = len(ideas)
@@ -462,6 +470,7 @@ def attribute(
 
     V, radius = horizon_values(study, runs, chunk=chunk, backend=backend, progress=progress)
     sign = _sign(scenarios)
+    raw = V.copy()
     base = V[0].copy()
     V = V - base  # v(S): effect of sub-bundle S, run by run
     if exact:
@@ -478,43 +487,46 @@ def attribute(
         phi /= len(orders)
     full = V[position[(1 << n) - 1]]
     solo = np.array([V[position[1 << j]] for j in range(n)])
-    finite = np.isfinite(full) & np.isfinite(phi).all(axis=0)
-    # shares per draw (phi / the draw's bundle effect), averaged: they add up to 1 and are not dominated
-    # by draws whose effect is huge; draws with a (near) zero bundle effect have no shares
-    scale = np.nanmax(np.abs(full[finite])) if finite.any() else 0.0
-    shared = finite & (np.abs(full) > 1e-12 * max(scale, 1e-300))
-    shares = np.where(shared, phi / np.where(shared, full, 1.0), np.nan)
+    finite = np.isfinite(full) & np.isfinite(phi).all(axis=0) & np.isfinite(raw).all(axis=0)
+    q = quality(broken=int((~finite).sum()), runs=runs, runaway=int(np.sum(radius >= 1.0)), max_broken=max_broken)
+    meta = _meta(study, runs, scenarios, ideas, {
+        "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
+                          "sampled: %d random orders (antithetic pairs)" % len(orders),
+        "common_random_numbers": True, "broken_runs": q["broken_runs"], "runs_quality": q,
+        "share_rule": "share = E[the idea's Shapley value] / E[the bundle's effect] over the draws (ratio of means; "
+                      "shares add up to 1); intervals are of the per-draw Shapley values",
+    }, float(np.mean(radius >= 1.0)))  # fmt: skip
+    check_broken(q, what="the attribution", meta=meta)
+    from gmb.scenarios.attribution import expected_shapley, interaction_parts
+
+    expected = expected_shapley(phi, full)
+    parts = interaction_parts(raw[0], np.array([raw[position[1 << j]] for j in range(n)]),
+                              raw[position[(1 << n) - 1]])  # fmt: skip
     rows = []
     for j, i in enumerate(ideas):
         s = effect_summary(phi[j], sign)
         rows.append({
             "idea": i, "label": _label(info.get(i) or {}, i, lang),
             "shapley": {k: s[k] for k in ("median", "mean", "p5", "p25", "p75", "p95")},
-            "share": float(np.nanmean(shares[j])) if shared.any() else float("nan"),
+            "expected": expected["expected"][j],
+            "share": expected["shares"][j],
             "p_positive": s["p_improves"],
             "solo": effect_summary(solo[j], sign),
             "interaction": effect_summary(phi[j] - solo[j], sign),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(sign * r["shapley"]["mean"]) if np.isfinite(r["shapley"]["mean"]) else np.inf,
                              r["idea"]))  # fmt: skip
-    # efficiency: per draw, the shares add up to the bundle's effect (relative to the draw's effect size)
+    # efficiency: per draw, the Shapley values add up to the bundle's effect (relative to the draw's effect size)
     size = np.maximum(np.abs(full[finite]), np.abs(phi[:, finite]).max(axis=0) if n else 0.0)
     gap = np.abs(phi[:, finite].sum(axis=0) - full[finite])
-    efficiency = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
+    meta["efficiency_max_error"] = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
     interaction = full - solo.sum(axis=0)
     bundle_summary = effect_summary(full, sign)
-    # for the report's bar chart: each idea's share of the median bundle effect (bars add up to it);
+    # for the report's bar chart: each idea's expected Shapley value (the bars add up to the expected bundle effect);
     # the interaction is already inside the Shapley values, so no separate bar
-    amounts = {row["idea"]: row["share"] * bundle_summary["median"] for row in rows}
-    return {
-        "meta": _meta(study, runs, scenarios, ideas, {
-            "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
-                              "sampled: %d random orders (antithetic pairs)" % len(orders),
-            "common_random_numbers": True, "efficiency_max_error": efficiency,
-            "broken_runs": int((~finite).sum()),
-            "share_rule": "share = the idea's Shapley value / the bundle's effect, per draw, averaged over draws "
-                          "(shares add up to 1)", "draws_without_shares": int(finite.sum() - shared.sum()),
-        }, float(np.mean(radius >= 1.0))),  # fmt: skip
+    amounts = {row["idea"]: row["expected"] for row in rows}
+    out = {
+        "meta": meta,
         "unit": study.program.unit,
         "horizon": study.horizon,
         "bundle": list(ideas),
@@ -522,11 +534,16 @@ def attribute(
         "seed": study.seed,
         "shares": amounts,
         "interaction": 0.0,
-        "total": bundle_summary["median"],
+        "total": expected["bundle"],
+        "total_rule": "the expected (mean) bundle effect; the shares (expected Shapley values) add up to it",
         "bundle_effect": bundle_summary,
         "sum_of_solo_effects": effect_summary(solo.sum(axis=0), sign),
         "interaction_effect": effect_summary(interaction, sign),
+        "interaction_parts": parts,
         "ideas": rows,
         "_phi": phi,  # per-run Shapley values (dropped from JSON output)
         "_bundle": full,
     }
+    if settle:
+        out["settled"] = _settled(model, {"bundle": scenarios.interventions(ideas)}, study, runs)
+    return out

@@ -157,44 +157,35 @@ def _first(v: Mapping[str, Any]) -> tuple[str | None, bool]:
 def conclusions(main: Mapping[str, Any], variants: Sequence[Mapping[str, Any]], *,
                 labels: Mapping[str, str] | None = None, band: tuple[float, float] = TIE_BAND,
                 better: str = "up") -> dict[str, Any]:  # fmt: skip
-    """Which conclusions hold under the ranking as set (``main``) and every variant, in words.
+    """Which conclusions hold under the ranking as set (``main``) and every variant.
 
     ``main`` and each variant carry ``name``, ``order``, ``tiers``, ``p_beats`` and ``p_improves``.
-    Returns ``{"holds": [sentences], "flips": [sentences], "pairs_kept": k, "pairs": n}``.
+    Returns ``{"facts": [...], "holds": [sentences], "flips": [sentences], "pairs_kept": k, "pairs": n}``:
+    ``facts`` are structured (rendered in words by :func:`gmb.scenarios.words.fact_text`, in English
+    for ``holds``/``flips``); a variant is named by its ``name``.
     """
-    lab = dict(labels or {})
-
-    def name(i: str) -> str:
-        return lab.get(i, i)
+    from gmb.scenarios.words import fact_text
 
     every = [main, *variants]
     ideas = list(main.get("order") or [])
-    holds: list[str] = []
-    flips: list[str] = []
+    facts: list[dict[str, Any]] = []
     firsts = [_first(v) for v in every]
     top = {f for f, _ in firsts}
     if len(top) == 1 and None not in top:
-        idea = firsts[0][0]
-        if all(clear for _, clear in firsts):
-            holds.append(f"{name(idea)} is first in every variant, clearly ahead of the others.")
-        else:
-            unclear = [v["name"] for v, (_, clear) in zip(every, firsts) if not clear]
-            holds.append(f"{name(idea)} is first in every variant (not clearly ahead: {', '.join(unclear)}).")
+        facts.append({"kind": "first", "holds": True, "idea": firsts[0][0],
+                      "unclear_in": [v["name"] for v, (_, clear) in zip(every, firsts) if not clear]})  # fmt: skip
     elif ideas:
-        holds.append("No idea is first in every variant: " + "; ".join(
-            f"{name(f)} ({v['name']})" for v, (f, _) in zip(every, firsts)) + ".")  # fmt: skip
-    # a tier of several ideas in the ranking as set: are they indistinguishable everywhere?
+        facts.append({"kind": "no_first", "holds": False,
+                      "firsts": [[f, v["name"]] for v, (f, _) in zip(every, firsts)]})  # fmt: skip
     pos = 1
     for tier in main.get("tiers") or []:
         if len(tier) > 1:
-            span = f"ranks {pos}–{pos + len(tier) - 1}"
             everywhere = all(all(band[0] <= v["p_beats"][a][b] <= band[1] for a in tier for b in tier if a != b)
                              for v in every)  # fmt: skip
-            holds.append(f"{span} ({', '.join(name(i) for i in tier)}) are not distinguishable"
-                         + (" in any variant." if everywhere else " as set; see the variants for their order."))
+            facts.append({"kind": "tier", "holds": True, "ranks": [pos, pos + len(tier) - 1], "ideas": list(tier),
+                          "everywhere": everywhere})  # fmt: skip
         pos += len(tier)
-    kept = 0
-    n_pairs = 0
+    kept = n_pairs = 0
     for a_i, a in enumerate(ideas):
         for b in ideas[a_i + 1:]:
             n_pairs += 1
@@ -203,19 +194,20 @@ def conclusions(main: Mapping[str, Any], variants: Sequence[Mapping[str, Any]], 
             if len(ahead_a) == len(every) or len(ahead_b) == len(every):
                 kept += 1
             elif ahead_a and ahead_b:
-                flips.append(f"{name(a)} vs {name(b)}: {name(a)} ahead with {', '.join(ahead_a)}; "
-                             f"{name(b)} ahead with {', '.join(ahead_b)}.")  # fmt: skip
+                facts.append({"kind": "flip", "holds": False, "a": a, "b": b, "a_ahead": ahead_a,
+                              "b_ahead": ahead_b})  # fmt: skip
     if n_pairs:
-        holds.append(f"{kept} of {n_pairs} pairs of ideas keep a clear order in every variant.")
-    word = "raises" if better == "up" else "lowers"
+        facts.append({"kind": "pairs_kept", "holds": True, "kept": kept, "pairs": n_pairs})
     sure = [i for i in ideas if all((v["p_improves"].get(i) or 0) >= 0.95 for v in every)]
     unsure = [i for i in ideas if i not in sure and any((v["p_improves"].get(i) or 0) >= 0.95 for v in every)]
     if sure:
-        holds.append(f"In every variant, in at least 95 % of the draws, the outcome improves ({word}) with: "
-                     f"{', '.join(name(i) for i in sure)}.")  # fmt: skip
+        facts.append({"kind": "improves", "holds": True, "ideas": sure})
     if unsure:
-        flips.append(f"Whether the outcome improves depends on the variant for: {', '.join(name(i) for i in unsure)}.")
-    return {"holds": holds, "flips": flips, "pairs_kept": kept, "pairs": n_pairs}
+        facts.append({"kind": "direction_depends", "holds": False, "ideas": unsure})
+    lab = dict(labels or {})
+    return {"facts": facts, "holds": [fact_text(f, "en", lab) for f in facts if f["holds"]],
+            "flips": [fact_text(f, "en", lab) for f in facts if not f["holds"]], "pairs_kept": kept,
+            "pairs": n_pairs}  # fmt: skip
 
 
 def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Sequence[str], *, graph: Any = None,
