@@ -20,7 +20,7 @@ import re
 from typing import Any, Mapping, Sequence
 
 __all__ = ["fact_text", "variant_name", "effect_meaning", "explain_ranking", "explain_attribution", "verdict_text",
-           "quality_text"]  # fmt: skip
+           "quality_text", "dose_text"]  # fmt: skip
 
 _DOSE_RULE_DA = {"per target": "pr. mål", "equal total per idea": "samme samlede dosis pr. idé"}
 
@@ -153,6 +153,33 @@ def verdict_text(verdict: str | None, p_improves: float | None, lang: str = "en"
     return f"P(forbedring) = {p}." if da else f"P(improves) = {p}."
 
 
+def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str, str], lang: str = "en") -> str:
+    """The dose rule and each idea's dose, short: one dose said once when every target gets the same.
+
+    >>> dose_text({"a": ["x auto +0.2 [0.1–0.3] (ramp)", "y auto +0.2 [0.1–0.3] (ramp)"], "b": ["z auto +0.2 "
+    ...            "[0.1–0.3] (ramp)"]}, "per target", {})
+    'Dose rule: per target — each target of an idea gets its dose from scenarios.json, so an idea with more targets pushes more in total. Every target: +0.2 [0.1–0.3] (ramp); targets per idea: a 2, b 1.'
+    """
+    da = lang == "da"
+    rule_name = _DOSE_RULE_DA.get(rule, rule) if da else rule
+    if rule == "per target":
+        head = (f"Doseringsregel: {rule_name} — hvert mål for en idé får sin dosis fra scenarios.json, så en idé med "
+                "flere mål skubber mere i alt." if da else
+                f"Dose rule: {rule_name} — each target of an idea gets its dose from scenarios.json, so an idea with "
+                "more targets pushes more in total.")  # fmt: skip
+    else:
+        head = f"Doseringsregel: {rule_name}." if da else f"Dose rule: {rule_name}."
+    # a dose reads "variable channel +0.2 [low–high] (shape)": the same apart from the variable -> said once
+    tails = {d.split(" ", 1)[1] if " " in d else d for ds in doses.values() for d in ds}
+    if len(tails) == 1 and all(doses.values()):
+        counts = ", ".join(f"{labels.get(i, i)} {len(ds)}" for i, ds in doses.items())
+        tail = next(iter(tails)).split(" ", 1)[-1]
+        return head + (f" Hvert mål: {tail}; mål pr. idé: {counts}." if da else
+                       f" Every target: {tail}; targets per idea: {counts}.")  # fmt: skip
+    per = "; ".join(f"{labels.get(i, i)}: {', '.join(ds)}" for i, ds in doses.items())
+    return head + (f" Doser: {per}." if da else f" Doses: {per}.")
+
+
 def _settled_text(share: float | None, lang: str) -> str:
     if share is None or share != share:
         return ""
@@ -169,15 +196,8 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     rows = r.get("ideas") or []
     labels = {row["idea"]: row.get("label", row["idea"]) for row in rows}
     out = []
-    dose_rule = ((r.get("variants") or {}).get("as_set") or {}).get("dose_rule") or "per target"
-    if da:
-        out.append(f"Doseringsregel: {_DOSE_RULE_DA.get(dose_rule, dose_rule)} — hvert mål for en idé får den dosis, "
-                   "der står i scenarios.json (en idé med flere mål skubber mere i alt). Doser: " + "; ".join(
-                       f"{labels.get(i, i)}: {', '.join(d)}" for i, d in (m.get("doses") or {}).items()) + ".")
-    else:
-        out.append(f"Dose rule: {dose_rule} — each target of an idea gets the dose written in scenarios.json (an "
-                   "idea with more targets pushes more in total). Doses: " + "; ".join(
-                       f"{labels.get(i, i)}: {', '.join(d)}" for i, d in (m.get("doses") or {}).items()) + ".")
+    dose_rule = ((r.get("variants") or {}).get("as_set") or {}).get("dose_rule") or m.get("dose_rule") or "per target"
+    out.append(dose_text(m.get("doses") or {}, dose_rule, labels, lang))
     if rows and rows[0].get("median") is not None:
         out.append(effect_meaning(rows[0]["median"], str(m.get("outcome_label") or m.get("outcome") or ""), lang))
     shape = m.get("response_shape")
@@ -188,6 +208,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
         out.append(q)
     ru = r.get("rank_uncertainty") or {}
     lines = []
+    groups: dict[str, list[str]] = {}
     for row in rows:
         pr, iv = row.get("p_rank"), row.get("rank_interval")
         if not pr or not iv:
@@ -200,12 +221,14 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
         else:
             s = (f"{labels[row['idea']]}: rank {best + 1} in {_pct(pr[best])} of the draws, 90 % interval ranks "
                  f"{iv[0]}–{iv[1]}, P(improves) {_pct(row.get('p_improves'))}")
-        if settled:
-            s += f"; {settled}"
+        lines.append(s + (f"; {settled}." if settled else "."))
         v = verdict_text((verdicts or {}).get(row["idea"]), row.get("p_improves"), lang)
-        lines.append(s + (f". {v}" if v else "."))
+        if v:
+            groups.setdefault(v, []).append(labels[row["idea"]])
     if lines:
         out.append(("Rangering med usikkerhed: " if da else "Ranking with its uncertainty: ") + " ".join(lines))
+    for v, names in groups.items():
+        out.append(f"{', '.join(names)}: {v}")
     tiers = _tier_facts(ru)
     if tiers and not (r.get("variants") or {}).get("facts"):  # with variants, their conclusions say it
         out.append(" ".join(fact_text(f, lang, labels) for f in tiers))
