@@ -464,9 +464,11 @@ def sensitivity(
     con.print(f"[dim]{meta['simulations']} simulations ({meta['sampler']}, seed {meta['seed']}); ST: share of the "
               "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
     if not meta.get("converged", True):
-        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1 or intervals wider "
-                  "than the values): the effect's distribution is too heavy-tailed for this sample — typical when "
-                  "reinforcing loops run away. Use more --samples, or stable strengths ('stability': 'scale').")
+        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1, intervals wider "
+                  "than the values, or S1 above ST beyond their intervals): too few samples, or the effect's "
+                  "distribution is too heavy-tailed — typical when reinforcing loops run away. Use more --samples, "
+                  "or stable strengths ('stability': 'scale'). "
+                  + escape("; ".join((meta.get("not_converged_because") or [])[:3])))
     if meta.get("base_samples_left_out"):
         con.print(f"[yellow]note:[/yellow] {meta['base_samples_left_out']} of {meta['base_samples']} base samples "
                   "were left out: a run in them overflowed.")  # fmt: skip

@@ -496,6 +496,10 @@ def attribute(
         "share_rule": "share = E[the idea's Shapley value] / E[the bundle's effect] over the draws (ratio of means; "
                       "shares add up to 1); intervals are of the per-draw Shapley values",
     }, float(np.mean(radius >= 1.0)))  # fmt: skip
+    # kept for older readers: draws whose bundle effect is (near) zero (shares are ratios of means now, so these
+    # draws count like any other)
+    scale = np.nanmax(np.abs(full[finite])) if finite.any() else 0.0
+    meta["draws_without_shares"] = int((finite & (np.abs(full) <= 1e-12 * max(scale, 1e-300))).sum())
     check_broken(q, what="the attribution", meta=meta)
     from gmb.scenarios.attribution import expected_shapley, interaction_parts
 

@@ -32,7 +32,31 @@ from gmb.errors import InputError, SimulationError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import varying
 
-__all__ = ["sobol", "describe_parameter"]
+__all__ = ["sobol", "describe_parameter", "convergence"]
+
+
+def convergence(rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
+    """Have Sobol estimates converged? ``(ok, reasons)`` over rows with ``S1``, ``S1_conf``, ``ST``, ``ST_conf``.
+
+    Not converged when a total index is far outside [0, 1], its interval is wider than itself, or a
+    first-order index exceeds its total index beyond both intervals (``S1 − ST > conf(S1) + conf(ST)``;
+    in theory ``S1 <= ST``).
+
+    >>> convergence([{"parameter": "a", "S1": 0.5, "S1_conf": 0.05, "ST": 0.6, "ST_conf": 0.05}])
+    (True, [])
+    >>> convergence([{"parameter": "a", "S1": 0.8, "S1_conf": 0.05, "ST": 0.6, "ST_conf": 0.05}])[1]
+    ['a: S1 0.8 > ST 0.6 beyond their intervals']
+    """
+    why = []
+    for r in rows:
+        name = r.get("parameter", "?")
+        if not -0.05 <= r["ST"] <= 1.05:
+            why.append(f"{name}: ST {r['ST']:.3g} outside 0–1")
+        elif r["ST_conf"] > max(0.05, r["ST"]):
+            why.append(f"{name}: ST interval ±{r['ST_conf']:.3g} wider than ST {r['ST']:.3g}")
+        if r["S1"] - r["ST"] > r["S1_conf"] + r["ST_conf"]:
+            why.append(f"{name}: S1 {r['S1']:.3g} > ST {r['ST']:.3g} beyond their intervals")
+    return not why, why
 
 
 def describe_parameter(study: Study, i: int) -> str:
@@ -116,13 +140,15 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         for k, i in enumerate(idx)
     ]  # fmt: skip
     rows.sort(key=lambda r: (-r["ST"], r["parameter"]))
-    # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged
-    converged = all(-0.05 <= r["ST"] <= 1.05 and r["ST_conf"] <= max(0.05, r["ST"]) for r in rows)
+    # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged;
+    # nor have they when a first-order index exceeds its total index beyond both intervals (S1 <= ST in theory)
+    converged, why = convergence(rows)
     return {
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
                  "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
                  "sampler": "Saltelli (SALib, scrambled Sobol)",
                  "base_samples_left_out": int((~keep).sum()), "converged": converged,
+                 "not_converged_because": why,
                  "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
                             "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
                  "variance": float(np.var(Y)), "mean_effect": float(np.mean(Y))},  # fmt: skip
