@@ -45,7 +45,7 @@ def _runaway_assumptions() -> Assumptions:
 
 # -- rank probabilities ------------------------------------------------------------------------------------
 def test_rank_probabilities_sum_to_one_and_pairs_add_up(hv):
-    G, a, m, sc = hv
+    G, _, m, sc = hv
     r = rank_ideas(m, G, sc, runs=300, seed=1, settle=False)
     ideas = [row["idea"] for row in r["ideas"]]
     P = np.array([row["p_rank"] for row in r["ideas"]])
@@ -78,7 +78,7 @@ def test_rank_statistics_by_hand():
 
 
 def test_ideas_with_identical_targets_are_a_tie_not_ranks_3_and_4(hv):
-    G, a, m, sc = hv
+    G, _, m, sc = hv
     r = rank_ideas(m, G, sc, runs=400, seed=0, settle=False)
     ru = r["rank_uncertainty"]
     pair = {"krea_cafe", "games_generations"}
@@ -189,7 +189,7 @@ def test_a_short_horizon_warns_that_the_outcome_has_not_settled():
 
 
 def test_fan_charts_run_past_the_horizon_without_changing_the_effects(hv):
-    G, a, m, sc = hv
+    _, _, m, sc = hv
     short = fan_charts(m, sc, ideas=["bike_paths"], bundles={}, runs=64, seed=2, until=36.0, settle=False)
     long = fan_charts(m, sc, ideas=["bike_paths"], bundles={}, runs=64, seed=2, until=90.0)
     assert short["charts"][0]["time"][-1] == 36.0 and long["charts"][0]["time"][-1] == 90.0  # model time extended
@@ -235,7 +235,7 @@ def test_the_cli_refuses_in_one_line_or_with_a_json_refusal_block(cli, tmp_path)
 
 # -- attribution -------------------------------------------------------------------------------------------
 def test_shapley_of_expected_effects_adds_up_to_the_expected_bundle_effect(hv):
-    G, a, m, sc = hv
+    G, _, m, sc = hv
     ideas = ["faellesspisning", "bike_paths", "lan_party"]
     r = attribute(m, G, sc, ideas, runs=200, seed=4, settle=False)
     total = float(np.mean(r["_bundle"]))

@@ -79,7 +79,7 @@ def interaction_parts(base: np.ndarray, solo: np.ndarray, bundle: np.ndarray) ->
     out = {"index": _summary(np.where(ok, index, np.nan)), "multiplicative_form": _summary(np.where(ok, mult, np.nan)),
            "log_units": _summary(np.where(ok, logs, np.nan)), "draws": int(ok.sum())}  # fmt: skip
     i, m, lg = out["index"]["mean"], out["multiplicative_form"]["mean"], out["log_units"]["mean"]
-    if i == i and abs(i) > 1e-12:
+    if not np.isnan(i) and abs(i) > 1e-12:
         out["text"] = (f"Of the bundle's interaction on the index ({i:+.3f}, mean), {m:+.3f} ({m / i:.0%}) follows from "
                        f"the multiplicative form alone (ideas that do not interact still multiply); in log units the "
                        f"interaction is {lg:+.3f}.")  # fmt: skip

@@ -31,7 +31,7 @@ from typing import Any
 
 from gmb.errors import InputError, SimulationError
 
-__all__ = ["MAX_BROKEN", "TooManyBrokenRuns", "quality", "check_broken", "check_max_broken"]
+__all__ = ["MAX_BROKEN", "TooManyBrokenRuns", "check_broken", "check_max_broken", "quality"]
 
 #: the default largest share of broken runs a summary is printed from
 MAX_BROKEN = 0.01
@@ -83,7 +83,7 @@ def check_broken(q: dict[str, Any], *, max_broken: float | None = None, what: st
     """Raise :class:`TooManyBrokenRuns` when ``q``'s broken share exceeds ``max_broken`` (default: ``q``'s)."""
     limit = check_max_broken(q["max_broken"] if max_broken is None else max_broken)
     if q["broken_share"] <= limit:
-        return None
+        return
     reason = (f"refusing to print {what}: {q['broken_runs']} of {q['runs']} runs broke down ({_pct(q['broken_share'])}, "
               f"more than the {_pct(limit)} allowed), so effects, ranks and shares would rest on the runs that "
               "happened not to break")  # fmt: skip

@@ -29,11 +29,12 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["TIE_BAND", "RANK_LEVEL", "rank_probabilities", "describe_tiers", "add_rank_uncertainty"]
+__all__ = ["RANK_LEVEL", "TIE_BAND", "add_rank_uncertainty", "describe_tiers", "rank_probabilities"]
 
 #: a pair whose P(A beats B) lies within this band is shown as a tie ("not distinguishable")
 TIE_BAND = (0.35, 0.65)

@@ -33,12 +33,13 @@ long-run effect.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["settled_shares", "extended_model", "WARN_BELOW", "SETTLE_TOLERANCE", "MAX_DOUBLINGS", "SETTLE_DRAWS"]
+__all__ = ["MAX_DOUBLINGS", "SETTLE_DRAWS", "SETTLE_TOLERANCE", "WARN_BELOW", "extended_model", "settled_shares"]
 
 #: flag a settled share below this
 WARN_BELOW = 0.5
@@ -86,7 +87,8 @@ def settled_shares(model: Any, scenarios: Mapping[str, Sequence[Any]], *, horizo
 
     T = float(horizon)
     L_max = T * 2**MAX_DOUBLINGS
-    kw = dict(seed=seed, method=method, vary=VARY if vary is None else vary, engine=engine, integration=integration)
+    kw = {"seed": seed, "method": method, "vary": VARY if vary is None else vary, "engine": engine,
+          "integration": integration}
     # the long run's length from the nominal draw (one run, cheap): the first doubling of T after which its
     # effects stop changing
     study = Study.build(extended_model(model, L_max), scenarios, horizon=L_max, every=T, **kw)
@@ -133,7 +135,7 @@ def settled_shares(model: Any, scenarios: Mapping[str, Sequence[Any]], *, horizo
         mT, mL = (float(x[s, ok].mean()) if ok.any() else float("nan") for x in (at_T, at_L))
         share = mT / mL if ok.any() and abs(mL) > 1e-12 else float("nan")
         warning = None
-        if share != share:
+        if np.isnan(share):
             warning = "no long-run effect to compare with (it is zero, or no draw settled)"
         elif share < WARN_BELOW:
             warning = (f"only {share:.0%} of the long-run effect is reached at the horizon: the outcome is still "

@@ -20,14 +20,26 @@ under all variants and which assumptions flip the order.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence, get_args
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, get_args
 
 import numpy as np
 
 from gmb.scenarios.ranking import TIE_BAND, rank_probabilities
 
-__all__ = ["VARIANT_RUNS", "HORIZON_YEARS", "DOSE_RULES", "register_dose_rule", "equal_total_per_idea",
-           "response_shapes", "horizon_in", "assumption_variants", "run_variants", "conclusions", "add_variants"]  # fmt: skip
+__all__ = [
+    "DOSE_RULES",
+    "HORIZON_YEARS",
+    "VARIANT_RUNS",
+    "add_variants",
+    "assumption_variants",
+    "conclusions",
+    "equal_total_per_idea",
+    "horizon_in",
+    "register_dose_rule",
+    "response_shapes",
+    "run_variants",
+]  # fmt: skip
 
 #: draws per variant
 VARIANT_RUNS = 300

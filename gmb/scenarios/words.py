@@ -16,17 +16,27 @@ response shape, and the structural verdict beside the simulated P(improves).
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-__all__ = ["fact_text", "variant_name", "effect_meaning", "explain_ranking", "explain_attribution", "verdict_text",
-           "quality_text", "dose_text"]  # fmt: skip
+__all__ = [
+    "dose_text",
+    "effect_meaning",
+    "explain_attribution",
+    "explain_ranking",
+    "fact_text",
+    "quality_text",
+    "variant_name",
+    "verdict_text",
+]  # fmt: skip
 
 _DOSE_RULE_DA = {"per target": "pr. mål", "equal total per idea": "samme samlede dosis pr. idé"}
 
 
 def _pct(x: Any) -> str:
-    return "–" if x is None or x != x else f"{100 * x:.0f} %"
+    return "–" if x is None or math.isnan(x) else f"{100 * x:.0f} %"
 
 
 def variant_name(name: str, lang: str = "en") -> str:
@@ -129,7 +139,7 @@ def quality_text(q: Mapping[str, Any] | None, lang: str = "en") -> str:
 
 def verdict_text(verdict: str | None, p_improves: float | None, lang: str = "en") -> str:
     """The map's verdict along its paths ("mixed", "positive", ...) beside the simulated P(improves)."""
-    if verdict is None or p_improves is None or p_improves != p_improves:
+    if verdict is None or p_improves is None or math.isnan(p_improves):
         return ""
     p = _pct(p_improves)
     da = lang == "da"
@@ -181,7 +191,7 @@ def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str
 
 
 def _settled_text(share: float | None, lang: str) -> str:
-    if share is None or share != share:
+    if share is None or math.isnan(share):
         return ""
     if lang == "da":
         return f"{_pct(share)} af den langsigtede virkning er nået ved horisonten" + (

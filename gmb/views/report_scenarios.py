@@ -14,9 +14,11 @@ fewer paragraphs, never an error.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import math
+from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["scenario_text", "AFTER_HORIZON"]
+__all__ = ["AFTER_HORIZON", "scenario_text"]
 
 #: the label of the shaded part of a fan chart after the horizon
 AFTER_HORIZON = {"en": "after the horizon: not settled", "da": "efter horisonten: ikke faldet til ro"}
@@ -31,7 +33,7 @@ def _behaviour(data: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> 
 
     out = []
     h = data.get("horizon")
-    settled = {k: v for k, v in (data.get("settled") or {}).items() if v is not None and v == v}
+    settled = {k: v for k, v in (data.get("settled") or {}).items() if v is not None and not math.isnan(v)}
     if h is not None:
         parts = ", ".join(f"{names.get(k, k)} {_pct(v)}" if len(settled) > 1 else f"{names.get(k, k)}"
                           for k, v in settled.items())  # fmt: skip
