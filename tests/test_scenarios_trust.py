@@ -297,3 +297,19 @@ def test_the_report_says_the_answers_in_words_before_the_figures(hv):
     section = page[page.index('id="scenarios"'):]
     assert "Doseringsregel: pr. mål" in section and "kan ikke skelnes" in section
     assert section.index('class="answer"') < section.index("<img")  # said before the figures
+
+
+def test_a_variant_with_too_many_broken_runs_is_left_out_of_the_conclusions(hv):
+    from gmb.scenarios.words import explain_ranking
+
+    G, _, _, sc = hv
+    a = _runaway_assumptions().edit(effect_shape="bounded")  # bounded saturates; the power variant overflows
+    m = to_stockflow(G, a)
+    r = rank_ideas(m, G, sc, runs=100, seed=0, settle=False, variants=True, variant_runs=60, assumptions=a)
+    assert r["meta"]["runs_quality"]["broken_runs"] == 0
+    power = next(v for v in r["variants"]["list"] if v["name"] == "response shape power")
+    assert power["refused"] and power["broken_runs"] > 0.01 * power["runs"]
+    assert not any("power" in s for s in r["variants"]["holds"] + r["variants"]["flips"])
+    assert any(n.startswith("response shape power:") for n in r["variants"]["notes"])
+    text = " ".join(explain_ranking(r, "en"))
+    assert "Left out of the conclusions because too many runs broke down: response shape power" in text

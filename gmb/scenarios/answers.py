@@ -378,7 +378,7 @@ def rank_ideas(
         add_variants(out, model, scenarios, ideas, graph=source, assumptions=assumptions,
                      runs=variant_runs or min(runs, VARIANT_RUNS), seed=seed, method=method, engine=engine,
                      integration=integration, better=scenarios.better, band=tie_band,
-                     labels={r["idea"]: r["label"] for r in rows})  # fmt: skip
+                     labels={r["idea"]: r["label"] for r in rows}, max_broken=max_broken)  # fmt: skip
     return out
 
 

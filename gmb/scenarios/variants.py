@@ -225,8 +225,13 @@ def conclusions(main: Mapping[str, Any], variants: Sequence[Mapping[str, Any]], 
 def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Sequence[str], *, graph: Any = None,
                  assumptions: Any = None, runs: int = VARIANT_RUNS, seed: int = 0, method: str = "mc",
                  engine: str = "auto", integration: str = "euler", better: str = "up",
-                 band: tuple[float, float] = TIE_BAND, labels: Mapping[str, str] | None = None) -> None:  # fmt: skip
-    """Add ``ranking["variants"]``: each variant's ranking and the conclusions that hold under all of them."""
+                 band: tuple[float, float] = TIE_BAND, labels: Mapping[str, str] | None = None,
+                 max_broken: float = 0.01) -> None:  # fmt: skip
+    """Add ``ranking["variants"]``: each variant's ranking and the conclusions that hold under all of them.
+
+    A variant in which more than ``max_broken`` of the runs broke is kept in the list, marked
+    ``"refused": true``, and left out of the conclusions (said in ``notes``).
+    """
     import networkx as nx
 
     sign = 1.0 if better == "up" else -1.0
@@ -238,8 +243,13 @@ def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Seq
     main = {"name": "as set", "order": sorted(ideas, key=lambda i: (ru["mean_rank"].get(i, np.inf), i)),
             "tiers": ru["tiers"], "p_beats": ru["p_beats"],
             "p_improves": {r["idea"]: r["p_improves"] for r in ranking["ideas"]}}  # fmt: skip
-    said = conclusions(main, found, labels=labels, band=band, better=better)
     notes = []
+    for v in found:
+        v["refused"] = v["broken_runs"] > max_broken * v["runs"]
+        if v["refused"]:
+            notes.append(f"{v['name']}: {v['broken_runs']} of {v['runs']} runs broke down, so this variant is left "
+                         "out of the conclusions")  # fmt: skip
+    said = conclusions(main, [v for v in found if not v["refused"]], labels=labels, band=band, better=better)
     if g is None:
         notes.append("response-shape variants need the CLD graph and the conversion assumptions (not given)")
     ranking["variants"] = {

@@ -245,16 +245,21 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     var = r.get("variants") or {}
     facts = var.get("facts") or []
     if facts:
-        head = (f"Under varianterne ({', '.join(variant_name(v['name'], lang) for v in var.get('list') or [])}; "
-                f"{var.get('runs_each')} trækninger hver): " if da else
-                f"Under the variants ({', '.join(v['name'] for v in var.get('list') or [])}; {var.get('runs_each')} "
-                "draws each): ")  # fmt: skip
+        used = ", ".join(variant_name(v["name"], lang) for v in var.get("list") or [] if not v.get("refused"))
+        head = (f"Under varianterne ({used}; {var.get('runs_each')} trækninger hver): " if da else
+                f"Under the variants ({used}; {var.get('runs_each')} draws each): ")  # fmt: skip
         holds = [fact_text(f, lang, labels) for f in facts if f["holds"]]
         flips = [fact_text(f, lang, labels) for f in facts if not f["holds"]]
         out.append(head + ("Det holder: " if da else "What holds: ") + " ".join(holds))
         if flips:
             out.append(("Antagelser, der vender ordenen: " if da else "Assumptions that flip the order: ")
                        + " ".join(flips))
+        left = [v for v in var.get("list") or [] if v.get("refused")]
+        if left:
+            out.append(("Udeladt af konklusionerne, fordi for mange kørsler brød sammen: " if da else
+                        "Left out of the conclusions because too many runs broke down: ")
+                       + "; ".join(f"{variant_name(v['name'], lang)} ({v['broken_runs']}/{v['runs']})" for v in left)
+                       + ".")  # fmt: skip
     return out
 
 
