@@ -276,6 +276,7 @@ def print_ranking(r: dict, con, path: Path | None = None) -> None:
                   _pct(row.get("settled", float("nan"))), feas, str(row["votes"]),
                   f"{row['score']:.2f}" if row["score"] == row["score"] else "–")  # fmt: skip
     con.print(t)
+    _print_rank_tables(r, con)
     _print_rank_words(r, con)
     up = "up" if m.get("better") != "down" else "down"
     con.print(f"[dim]effect: median change of the outcome index at the horizon (+0.10 = 10 % above today's level in "
@@ -288,6 +289,33 @@ def print_ranking(r: dict, con, path: Path | None = None) -> None:
               f"{w['effect'] + w['feasibility'] + w['votes']:g}; effect relative to the largest median, feasibility "
               "/5, votes relative to the most votes.[/dim]")  # fmt: skip
     _footer(con, m, path)
+
+
+def _print_rank_tables(r: dict, con, most: int = 12) -> None:
+    """P(rank = k) for every k and P(row beats column), ideas numbered as in the ranking (up to ``most``)."""
+    from rich import box
+    from rich.table import Table
+
+    rows = [row for row in r["ideas"] if row.get("p_rank")]
+    n = len(rows)
+    if not n or n > most:
+        if n:
+            con.print(f"[dim]P(rank = k) and P(A beats B) for {n} ideas: see --json.[/dim]")
+        return
+    ids = [row["idea"] for row in rows]
+    for title, cells in (
+        ("P(rank = k)", lambda row: row["p_rank"]),
+        ("P(row beats column)", lambda row: [row["p_beats"].get(j, float("nan")) if j != row["idea"] else float("nan") for j in ids]),
+    ):  # fmt: skip
+        t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        t.add_column("#", justify="right", no_wrap=True)
+        for k in range(1, n + 1):
+            t.add_column(f"{k}" if "rank" in title else f"#{k}", justify="right", no_wrap=True, min_width=4)
+        for pos, row in enumerate(rows, start=1):
+            t.add_row(str(pos), *("·" if x != x else f"{x:.2f}" for x in cells(row)))
+        con.print(t)
+    con.print("[dim]shares of the draws (ideas numbered as in the ranking): in how many the idea is k-th, and in how "
+              "many the row's idea has the better effect than the column's.[/dim]")  # fmt: skip
 
 
 def _print_rank_words(r: dict, con) -> None:
