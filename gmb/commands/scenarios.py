@@ -305,7 +305,8 @@ def _print_rank_tables(r: dict, con, most: int = 12) -> None:
     ids = [row["idea"] for row in rows]
     for title, cells in (
         ("P(rank = k)", lambda row: row["p_rank"]),
-        ("P(row beats column)", lambda row: [row["p_beats"].get(j, float("nan")) if j != row["idea"] else float("nan") for j in ids]),
+        ("P(row beats column)",
+         lambda row: [row["p_beats"].get(j, float("nan")) if j != row["idea"] else float("nan") for j in ids]),
     ):  # fmt: skip
         t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
         t.add_column("#", justify="right", no_wrap=True)

@@ -80,7 +80,8 @@ def interaction_parts(base: np.ndarray, solo: np.ndarray, bundle: np.ndarray) ->
            "log_units": _summary(np.where(ok, logs, np.nan)), "draws": int(ok.sum())}  # fmt: skip
     i, m, lg = out["index"]["mean"], out["multiplicative_form"]["mean"], out["log_units"]["mean"]
     if not np.isnan(i) and abs(i) > 1e-12:
-        out["text"] = (f"Of the bundle's interaction on the index ({i:+.3f}, mean), {m:+.3f} ({100 * m / i:.0f} %) follows from "
+        out["text"] = (f"Of the bundle's interaction on the index ({i:+.3f}, mean), {m:+.3f} ({100 * m / i:.0f} %) "
+                       "follows from "
                        f"the multiplicative form alone (ideas that do not interact still multiply); in log units the "
                        f"interaction is {lg:+.3f}.")  # fmt: skip
     else:

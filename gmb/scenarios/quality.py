@@ -84,7 +84,8 @@ def check_broken(q: dict[str, Any], *, max_broken: float | None = None, what: st
     limit = check_max_broken(q["max_broken"] if max_broken is None else max_broken)
     if q["broken_share"] <= limit:
         return
-    reason = (f"refusing to print {what}: {q['broken_runs']} of {q['runs']} runs broke down ({_pct(q['broken_share'])}, "
+    reason = (f"refusing to print {what}: {q['broken_runs']} of {q['runs']} runs broke down "
+              f"({_pct(q['broken_share'])}, "
               f"more than the {_pct(limit)} allowed), so effects, ranks and shares would rest on the runs that "
               "happened not to break")  # fmt: skip
     refusal = {"refused": True, "reason": reason, "what_to_change": _WHAT_TO_CHANGE, **q, "max_broken": limit}

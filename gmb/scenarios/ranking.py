@@ -115,7 +115,8 @@ def describe_tiers(stats: dict[str, Any], labels: dict[str, str] | None = None) 
 
 
 def add_rank_uncertainty(ranking: dict[str, Any], effects: np.ndarray, ideas: Sequence[str], *, better: float = 1.0,
-                         band: tuple[float, float] = TIE_BAND, level: float = RANK_LEVEL, seed: int = 0) -> None:  # fmt: skip
+                         band: tuple[float, float] = TIE_BAND, level: float = RANK_LEVEL,
+                         seed: int = 0) -> None:  # fmt: skip
     """Add the rank statistics to a ranking (``ranking["ideas"]`` rows and ``ranking["rank_uncertainty"]``)."""
     stats = rank_probabilities(effects, ideas, better=better, band=band, level=level, seed=seed)
     labels = {r["idea"]: r.get("label", r["idea"]) for r in ranking.get("ideas", [])}
@@ -129,5 +130,6 @@ def add_rank_uncertainty(ranking: dict[str, Any], effects: np.ndarray, ideas: Se
     stats["text"] = describe_tiers(stats, labels)
     stats["rule"] = (f"per draw (common random numbers), ideas are ranked by effect; P(rank = k) and P(A beats B) "
                      f"are shares of the {stats['draws']} draws; pairs with P(A beats B) between {band[0]:g} and "
-                     f"{band[1]:g} are not distinguishable (ties); rank interval: {level:.0%} of the draws")  # fmt: skip
+                     f"{band[1]:g} are not distinguishable (ties); rank interval: {level:.0%} of the "
+                     "draws")  # fmt: skip
     ranking["rank_uncertainty"] = stats

@@ -80,7 +80,8 @@ def fact_text(fact: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> 
                 else f"{n(fact['idea'])} is first in every variant (not clearly ahead: {vs(fact['unclear_in'])}).")
     if k == "no_first":
         parts = "; ".join(f"{n(i)} ({variant_name(v, lang)})" for i, v in fact["firsts"])
-        return f"Ingen idé er nummer 1 i alle varianter: {parts}." if da else f"No idea is first in every variant: {parts}."
+        return (f"Ingen idé er nummer 1 i alle varianter: {parts}." if da else
+                f"No idea is first in every variant: {parts}.")  # fmt: skip
     if k == "tier":
         a, b = fact["ranks"]
         names = ", ".join(n(i) for i in fact["ideas"])
