@@ -314,3 +314,16 @@ def test_a_variant_with_too_many_broken_runs_is_left_out_of_the_conclusions(hv):
     assert any(n.startswith("response shape power:") for n in r["variants"]["notes"])
     text = " ".join(explain_ranking(r, "en"))
     assert "Left out of the conclusions because too many runs broke down: response shape power" in text
+
+
+def test_the_long_run_agrees_with_the_log_linear_closed_form_on_havndal(hv):
+    from gmb.scenarios.answers import _scenario_map
+
+    _, _, m, sc = hv  # power shape, scaled to radius 0.9: in log space the model is linear, y∞ = (I − W)⁻¹u
+    runs_map = _scenario_map(sc, ["faellesspisning", "bike_paths"], {"both": ["faellesspisning", "bike_paths"]})
+    s = settled_shares(m, runs_map, horizon=36.0, draws=10)
+    for name, v in s["scenarios"].items():
+        assert v["nominal_closed_form"] is not None
+        assert v["nominal_long_run"] == pytest.approx(v["nominal_closed_form"], rel=1e-4), name
+    # fællesspisning has reached only part of its long-run effect at 36 months (the review: 10–29 %)
+    assert s["scenarios"]["faellesspisning"]["share"] < 0.5 and s["scenarios"]["faellesspisning"]["warning"]

@@ -10,7 +10,8 @@ near the edge of stability settle slowly. :func:`settled_shares` says how far:
 near-zero long-run effect cannot blow the ratio up). The long run is *run*, not
 derived: the same draws are simulated on the model with its time extended to
 ``L = T · 2^k`` and the effect read at ``L``. This holds for any response shape
-(a closed form such as ``(I − W)⁻¹u`` holds only in the log-linear regime).
+(a closed form such as ``(I − W)⁻¹u`` holds only in the log-linear regime: :func:`log_linear_long_run`
+gives it for the nominal draw where it holds, beside the nominal draw's long run, as a check).
 ``L`` is the first doubling of ``T`` at which the nominal draw's effects change by
 less than :data:`SETTLE_TOLERANCE` between ``L/2`` and ``L`` (at most
 ``T · 2^MAX_DOUBLINGS``). A draw whose effect still moves at ``L`` (a slow mode) is
@@ -39,7 +40,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_DOUBLINGS", "SETTLE_DRAWS", "SETTLE_TOLERANCE", "WARN_BELOW", "extended_model", "settled_shares"]
+__all__ = [
+    "MAX_DOUBLINGS",
+    "SETTLE_DRAWS",
+    "SETTLE_TOLERANCE",
+    "WARN_BELOW",
+    "extended_model",
+    "log_linear_long_run",
+    "settled_shares",
+]
 
 #: flag a settled share below this
 WARN_BELOW = 0.5
@@ -58,6 +67,39 @@ def extended_model(model: Any, span: float) -> Any:
     if t.start + steps * t.dt <= t.stop + 1e-12:
         return model
     return replace(model, time=replace(t, stop=t.start + steps * t.dt))
+
+
+def log_linear_long_run(model: Any, interventions: Sequence[Any]) -> float | None:
+    """The long-run effect at nominal values in closed form: ``exp(y∞[outcome]) − 1``, ``y∞ = (I − W)⁻¹ u``.
+
+    Exact for the ``power`` response shape (in log space the model is then linear: ``y* = W y + u``, with
+    ``u = ln(1 ± dose)`` on each intervention's variable), when ``W``'s spectral radius is below 1 and every
+    intervention stays on (step or ramp without end, on a ``level`` or ``indicated`` channel). ``None``
+    otherwise (bounded shapes, runaway loops, pulses, inflows): then only the long run tells.
+
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> from gmb.scenarios.interventions import Intervention
+    >>> m = chain_model(2)
+    >>> e = log_linear_long_run(m, [Intervention(variable="v1", dose=0.2, shape="step")])
+    >>> e is not None and e > 0
+    True
+    """
+    from gmb.scenarios.interventions import resolve_channel
+    from gmb.stockflow.stability import log_linear, spectral_radius
+
+    if any(e.lookup for e in model.effects) or model.outcome is None:
+        return None
+    ids, W = log_linear(model)
+    if spectral_radius(W) >= 1:
+        return None
+    u = np.zeros(len(ids))
+    pos = {v: i for i, v in enumerate(ids)}
+    for iv in interventions:
+        if iv.shape == "pulse" or iv.end is not None or resolve_channel(model, iv.variable, iv.channel) == "inflow":
+            return None
+        u[pos[iv.variable]] += np.log1p(iv.sign * iv.dose)
+    y = np.linalg.solve(np.eye(len(ids)) - W, u)
+    return float(np.expm1(y[pos[model.element(model.outcome).variable]]))
 
 
 def _effects(study, P) -> np.ndarray:
@@ -95,6 +137,7 @@ def settled_shares(model: Any, scenarios: Mapping[str, Sequence[Any]], *, horizo
     times = study.times - study.program.times[0]
     marks = [int(np.argmin(np.abs(times - T * 2**k))) for k in range(MAX_DOUBLINGS + 1)]
     e0 = _effects(study, np.asarray(study.program.param_nominal, dtype=float)[:, None])[:, :, 0]
+    closed = {name: log_linear_long_run(model, ivs) for name, ivs in scenarios.items()}
     k_long = MAX_DOUBLINGS
     for k in range(1, MAX_DOUBLINGS + 1):
         change = _rel_change(e0[:, marks[k - 1]], e0[:, marks[k]])
@@ -144,5 +187,6 @@ def settled_shares(model: Any, scenarios: Mapping[str, Sequence[Any]], *, horizo
             warning = (f"the effect at the horizon is {share:.1f} times its long-run level: it overshoots and "
                        "falls back later")  # fmt: skip
         out["scenarios"][name] = {"share": share, "effect_at_horizon": mT, "long_run_effect": mL,
-                                  "warning": warning}  # fmt: skip
+                                  "warning": warning, "nominal_long_run": float(e0[s, marks[k_long]]),
+                                  "nominal_closed_form": closed.get(name)}  # fmt: skip
     return out
