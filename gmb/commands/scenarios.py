@@ -28,6 +28,7 @@ __all__ = [
     "demo_step",
     "scenarios_file",
     "load_or_init_scenarios",
+    "add_verdicts",
 ]
 
 RunsOpt = typer.Option(1000, "--runs", help="Parameter draws (Monte Carlo runs).")
@@ -245,7 +246,27 @@ def rank(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
         engine=engine, integration=integration, progress=bar, backend=be, max_broken=max_broken,
         variants=variants, variant_runs=variant_runs, assumptions=b.assumptions))  # fmt: skip
+    add_verdicts(r, b.graph)
     _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
+
+
+def add_verdicts(r: dict, graph: Any, seconds: float = 2.0) -> None:
+    """Each ranked idea's structural verdict along the map (``gmb.cld.idea_paths``: positive, negative, mixed…),
+    to read beside its simulated P(improves); paths of up to 6 links, ``seconds`` for all ideas together."""
+    from gmb.cld import idea_paths
+    from gmb.errors import GmbError
+
+    if graph.graph.get("outcome") not in graph:
+        return
+    ideas = graph.graph.get("ideas") or {}
+    per_target = seconds / max(1, sum(len((ideas.get(row["idea"]) or {}).get("targets") or ()) for row in r["ideas"]))
+    for row in r["ideas"]:
+        try:
+            row["verdict"] = idea_paths(graph, row["idea"], cutoff=6, max_paths=2000, time_limit=per_target).verdict
+        except GmbError:  # an idea the map does not know: no verdict, said by its absence
+            row["verdict"] = None
+    r["meta"]["verdict_rule"] = ("the signs along the map's paths (up to 6 links) from the idea's targets to the "
+                                 "outcome: positive, negative, mixed (some raise it, some lower it), unknown, none")
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -341,9 +362,19 @@ def _print_rank_words(r: dict, con) -> None:
                   + escape(" ".join(fact_text(f, "en", labels) for f in var["facts"] if f["holds"])))
         flips = [fact_text(f, "en", labels) for f in var["facts"] if not f["holds"]]
         if flips:
-            con.print("[bold]Assumptions that flip the order:[/bold] " + escape(" ".join(flips)))
+            more = f" ({len(flips) - 3} more: --json)" if len(flips) > 3 else ""
+            con.print("[bold]Assumptions that flip the order:[/bold] " + escape(" ".join(flips[:3]) + more))
     for note in var.get("notes") or []:
         con.print(f"[dim]note: {escape(note)}[/dim]")
+    from gmb.scenarios.words import verdict_text
+
+    groups: dict[str, list[str]] = {}
+    for row in r["ideas"]:
+        text = verdict_text(row.get("verdict"), row.get("p_improves"))
+        if text:
+            groups.setdefault(text, []).append(labels[row["idea"]])
+    for text, names in groups.items():
+        con.print(f"[bold]Along the map[/bold] ({escape(', '.join(names))}): {escape(text)}")
     st = r.get("settled") or {}
     low = [labels.get(i, i) for i, v in (st.get("scenarios") or {}).items() if v["share"] == v["share"]
            and v["share"] < 0.5]  # fmt: skip
@@ -635,6 +666,7 @@ def demo_step(session, out: Path, con) -> None:
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:
         r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a)
+    add_verdicts(r, graph)
     atomic_write_text(folder / "ranking.json", json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
     print_ranking(r, con, path)
     ideas = resolve_bundle(sc, "all")

@@ -233,7 +233,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
             s = (f"{labels[row['idea']]}: rank {best + 1} in {_pct(pr[best])} of the draws, 90 % interval ranks "
                  f"{iv[0]}–{iv[1]}, P(improves) {_pct(row.get('p_improves'))}")
         lines.append(s + (f"; {settled}." if settled else "."))
-        v = verdict_text((verdicts or {}).get(row["idea"]), row.get("p_improves"), lang)
+        v = verdict_text((verdicts or {}).get(row["idea"], row.get("verdict")), row.get("p_improves"), lang)
         if v:
             groups.setdefault(v, []).append(labels[row["idea"]])
     if lines:
