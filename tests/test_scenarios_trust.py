@@ -228,6 +228,9 @@ def test_the_cli_refuses_in_one_line_or_with_a_json_refusal_block(cli, tmp_path)
     code, out, err = cli("attribute", "havndal", "--runs", "100", "--assumptions", str(path), "--bundle",
                          "faellesspisning,bike_paths")  # fmt: skip
     assert code != 0 and "refusing to print the attribution" in err
+    code, out, err = cli("sensitivity", "havndal", "--samples", "16", "--assumptions", str(path), "--scenario",
+                         "faellesspisning", "--json")  # fmt: skip
+    assert code != 0 and json.loads(out)["refused"] is True
     # the count is printed when the ranking is allowed
     code, out, err = cli("rank", "havndal", "--runs", "100", "--no-variants")
     assert code == 0 and "0 of 100 runs broken" in " ".join(out.split())

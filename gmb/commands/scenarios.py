@@ -488,6 +488,7 @@ def sensitivity(
     out: Path = OutOpt,
     engine: str = EngineOpt,
     as_json: bool = JsonOpt,
+    max_broken: float = MaxBrokenOpt,
 ) -> None:
     """Which links (and times, doses) drive the spread of a scenario's effect: Sobol indices (SALib)."""
     from rich import box
@@ -502,10 +503,15 @@ def sensitivity(
     h = horizon if horizon is not None else sc.horizon_for(b.model.time.unit, b.model.time.start, b.model.time.stop)
     study = Study.build(b.model, {scenario: sc.interventions(ideas)}, seed=seed, horizon=h, every=10**9,
                         engine=engine)  # fmt: skip
-    with _Bar("Sobol runs", not as_json) as bar:
-        bar(0, 1)
-        r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top)
-        bar(1, 1)
+    from gmb.scenarios.quality import TooManyBrokenRuns
+
+    try:
+        with _Bar("Sobol runs", not as_json) as bar:
+            bar(0, 1)
+            r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top, max_broken=max_broken)
+            bar(1, 1)
+    except TooManyBrokenRuns as exc:
+        _refuse(exc, as_json)
     r["meta"]["scenarios_file"] = str(path)
     if as_json:
         print_json(_public(r))
@@ -523,6 +529,7 @@ def sensitivity(
     meta = r["meta"]
     con.print(f"[dim]{meta['simulations']} simulations ({meta['sampler']}, seed {meta['seed']}); ST: share of the "
               "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
+    con.print(f"[dim]runs: {escape(meta['runs_quality']['text'])}.[/dim]")
     if not meta.get("converged", True):
         con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1, intervals wider "
                   "than the values, or S1 above ST beyond their intervals): too few samples, or the effect's "

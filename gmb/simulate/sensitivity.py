@@ -32,7 +32,10 @@ from gmb.errors import InputError, SimulationError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import varying
 
-__all__ = ["sobol", "describe_parameter", "convergence"]
+__all__ = ["sobol", "describe_parameter", "convergence", "S1_ST_FLOOR"]
+
+#: S1 above ST by less than this share of the variance (beyond the intervals) is round-off on negligible indices
+S1_ST_FLOOR = 0.005
 
 
 def convergence(rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
@@ -40,7 +43,7 @@ def convergence(rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
 
     Not converged when a total index is far outside [0, 1], its interval is wider than itself, or a
     first-order index exceeds its total index beyond both intervals (``S1 − ST > conf(S1) + conf(ST)``;
-    in theory ``S1 <= ST``).
+    in theory ``S1 <= ST``; differences below :data:`S1_ST_FLOOR` of the variance are round-off, not a sign).
 
     >>> convergence([{"parameter": "a", "S1": 0.5, "S1_conf": 0.05, "ST": 0.6, "ST_conf": 0.05}])
     (True, [])
@@ -54,7 +57,7 @@ def convergence(rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
             why.append(f"{name}: ST {r['ST']:.3g} outside 0–1")
         elif r["ST_conf"] > max(0.05, r["ST"]):
             why.append(f"{name}: ST interval ±{r['ST_conf']:.3g} wider than ST {r['ST']:.3g}")
-        if r["S1"] - r["ST"] > r["S1_conf"] + r["ST_conf"]:
+        if r["S1"] - r["ST"] > r["S1_conf"] + r["ST_conf"] + S1_ST_FLOOR:
             why.append(f"{name}: S1 {r['S1']:.3g} > ST {r['ST']:.3g} beyond their intervals")
     return not why, why
 
@@ -80,7 +83,7 @@ def describe_parameter(study: Study, i: int) -> str:
 
 
 def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None, top: int | None = None,
-          resamples: int = 100, output: str = "log_ratio") -> dict[str, Any]:  # fmt: skip
+          resamples: int = 100, output: str = "log_ratio", max_broken: float = 0.01) -> dict[str, Any]:  # fmt: skip
     """First-order and total Sobol indices of ``scenario``'s effect at the horizon, largest total first.
 
     ``output``: ``log_ratio`` (default) analyses ``log(outcome with / outcome without)`` — the effect
@@ -89,8 +92,13 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     the difference itself (the quantity the ranking reports; nearly the same for small effects).
 
     ``n`` is Saltelli's base sample size (a power of two); the engine runs
-    ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters.
+    ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters. When more than ``max_broken`` of the
+    parameter sets broke down (a non-finite output), raises
+    :class:`gmb.scenarios.quality.TooManyBrokenRuns` instead of returning indices.
     """
+    from gmb.scenarios.quality import check_broken, check_max_broken, quality
+
+    check_max_broken(max_broken)
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
@@ -122,6 +130,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     # Saltelli's design is N blocks of D + 2 rows (one base sample each): a block with a run that broke down
     # (overflow) is left out whole, which keeps the design's structure for the remaining base samples
     blocks = Y.reshape(n, len(idx) + 2)
+    q = quality(broken=int((~np.isfinite(Y)).sum()), runs=int(Y.size), max_broken=max_broken)
+    check_broken(q, what="the Sobol indices", meta={**study.assumptions(), "scenario": scenario, "base_samples": n})
     keep = np.isfinite(blocks).all(axis=1)
     if keep.sum() < 2:
         raise SimulationError(f"{int((~keep).sum())} of {n} base samples have a run that broke down (overflow)",
@@ -147,7 +157,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
                  "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
                  "sampler": "Saltelli (SALib, scrambled Sobol)",
-                 "base_samples_left_out": int((~keep).sum()), "converged": converged,
+                 "base_samples_left_out": int((~keep).sum()), "converged": converged, "runs_quality": q,
                  "not_converged_because": why,
                  "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
                             "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
