@@ -330,3 +330,16 @@ def test_the_long_run_agrees_with_the_log_linear_closed_form_on_havndal(hv):
         assert v["nominal_long_run"] == pytest.approx(v["nominal_closed_form"], rel=1e-4), name
     # fællesspisning has reached only part of its long-run effect at 36 months (the review: 10–29 %)
     assert s["scenarios"]["faellesspisning"]["share"] < 0.5 and s["scenarios"]["faellesspisning"]["warning"]
+
+
+def test_an_older_ranking_file_gives_fewer_sentences_not_an_error():
+    from gmb.views.report_scenarios import scenario_text
+
+    old = {"ranking": {"horizon": 3, "runs": 10, "seed": 0, "ideas": [{"idea": "x", "median": 0.1, "low": 0.0,
+                                                                        "high": 0.2, "p_improve": 0.9}]},
+           "attribution": {"bundle": ["x"], "shares": {"x": 0.1}, "interaction": 0.0, "total": 0.1}}  # fmt: skip
+    text = scenario_text(old, "en")
+    assert text["ranking"] == ["An effect of +0.10 means: 10 % above today's level of the outcome in the model's "
+                               "terms (index 1 = today), against the baseline run with the same draws; exploratory, "
+                               "not a prediction."]  # fmt: skip
+    assert "attribution" not in text

@@ -208,9 +208,11 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     labels = {row["idea"]: row.get("label", row["idea"]) for row in rows}
     out = []
     dose_rule = ((r.get("variants") or {}).get("as_set") or {}).get("dose_rule") or m.get("dose_rule") or "per target"
-    out.append(dose_text(m.get("doses") or {}, dose_rule, labels, lang))
+    if m.get("doses"):  # an older ranking.json without meta says nothing it does not know
+        out.append(dose_text(m["doses"], dose_rule, labels, lang))
     if rows and rows[0].get("median") is not None:
-        out.append(effect_meaning(rows[0]["median"], str(m.get("outcome_label") or m.get("outcome") or ""), lang))
+        outcome = m.get("outcome_label") or m.get("outcome") or ("målet" if da else "the outcome")
+        out.append(effect_meaning(rows[0]["median"], str(outcome), lang))
     shape = m.get("response_shape")
     if shape:
         out.append(f"Responsform: {shape}." if da else f"Response shape: {shape}.")
