@@ -145,7 +145,7 @@ def _footer(con, meta: dict, path: Path | None) -> None:
         con.print(f"[dim]doses assumed: {escape(str(path))}[/dim]")
     q = meta.get("runs_quality")
     if q:
-        con.print(f"[dim]runs: {escape(q['text'])}; statistics are refused when more than {q['max_broken']:.0%} "
+        con.print(f"[dim]runs: {escape(q['text'])}; statistics are refused when more than {100 * q['max_broken']:g} % "
                   "break (--max-broken).[/dim]")  # fmt: skip
     share = meta.get("runaway_share")
     if share:
