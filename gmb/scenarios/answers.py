@@ -174,6 +174,7 @@ def fan_charts(
     until: float | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
 
@@ -193,7 +194,7 @@ def fan_charts(
 
         model = extended_model(model, until)
     study = Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
-                        engine=engine, integration=integration, until=until)  # fmt: skip
+                        engine=engine, integration=integration, until=until, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     out = _fans(result, scenarios, ideas, bundles, max_broken)
     if settle and runs_map:
@@ -300,6 +301,7 @@ def rank_ideas(
     assumptions: Any = None,
     tie_band: tuple[float, float] = TIE_BAND,
     rank_level: float = RANK_LEVEL,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
@@ -319,7 +321,7 @@ def rank_ideas(
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
     runs_map = _scenario_map(scenarios, ideas, {})
     study = _study(model, scenarios, runs_map, seed=seed, method=method, horizon=horizon,
-                   every=10**9, engine=engine, integration=integration)  # fmt: skip
+                   every=10**9, engine=engine, integration=integration, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     w = scenarios.weights.model_dump()
@@ -378,7 +380,8 @@ def rank_ideas(
         add_variants(out, model, scenarios, ideas, graph=source, assumptions=assumptions,
                      runs=variant_runs or min(runs, VARIANT_RUNS), seed=seed, method=method, engine=engine,
                      integration=integration, better=scenarios.better, band=tie_band,
-                     labels={r["idea"]: r["label"] for r in rows}, max_broken=max_broken)  # fmt: skip
+                     labels={r["idea"]: r["label"] for r in rows}, max_broken=max_broken,
+                     vary=study.vary)  # fmt: skip
     return out
 
 
@@ -424,6 +427,7 @@ def attribute(
     backend: Any = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
+    vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
@@ -463,7 +467,7 @@ def attribute(
     named = {f"s{m}": [iv for j, i in enumerate(ideas) if m >> j & 1 for iv in scenarios.interventions([i])]
              for m in masks if m}  # fmt: skip
     study = _study(model, scenarios, named, seed=seed, method=method, horizon=horizon, every=10**9, engine=engine,
-                   integration=integration)  # fmt: skip
+                   integration=integration, vary=vary)  # fmt: skip
     # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
     # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
     from gmb.scale.ensembles import horizon_values

@@ -122,10 +122,11 @@ def assumption_variants(*, horizon: float, unit: str, shape: str | None, dose_ru
 def run_variants(model: Any, scenarios: Any, ideas: Sequence[str], *, horizon: float, graph: Any = None,
                  assumptions: Any = None, runs: int = VARIANT_RUNS, seed: int = 0, method: str = "mc",
                  engine: str = "auto", integration: str = "euler", better: float = 1.0,
-                 band: tuple[float, float] = TIE_BAND) -> list[dict[str, Any]]:  # fmt: skip
+                 band: tuple[float, float] = TIE_BAND, vary: Any = None) -> list[dict[str, Any]]:  # fmt: skip
     """Each variant's rank statistics and P(improves) for ``ideas`` (see the module docstring)."""
     from gmb.scenarios.settling import extended_model
     from gmb.simulate.ensemble import Study, run_study
+    from gmb.simulate.sampling import VARY
 
     shape = getattr(assumptions, "effect_shape", None) if graph is not None else None
     out = []
@@ -142,7 +143,7 @@ def run_variants(model: Any, scenarios: Any, ideas: Sequence[str], *, horizon: f
             sc = DOSE_RULES[v["dose_rule"]](scenarios)
         runs_map = {i: sc.interventions([i]) for i in ideas}
         study = Study.build(m, runs_map, seed=seed, horizon=h, method=method, every=10**9, engine=engine,
-                            integration=integration)  # fmt: skip
+                            integration=integration, vary=VARY if vary is None else vary)  # fmt: skip
         result = run_study(study, runs)
         E = np.array([result.effect(i) for i in ideas])
         stats = rank_probabilities(E, ideas, better=better, band=band, seed=seed)
@@ -226,7 +227,7 @@ def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Seq
                  assumptions: Any = None, runs: int = VARIANT_RUNS, seed: int = 0, method: str = "mc",
                  engine: str = "auto", integration: str = "euler", better: str = "up",
                  band: tuple[float, float] = TIE_BAND, labels: Mapping[str, str] | None = None,
-                 max_broken: float = 0.01) -> None:  # fmt: skip
+                 max_broken: float = 0.01, vary: Any = None) -> None:  # fmt: skip
     """Add ``ranking["variants"]``: each variant's ranking and the conclusions that hold under all of them.
 
     A variant in which more than ``max_broken`` of the runs broke is kept in the list, marked
@@ -238,7 +239,7 @@ def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Seq
     g = graph if isinstance(graph, nx.DiGraph) and assumptions is not None else None
     found = run_variants(model, scenarios, ideas, horizon=ranking["horizon"], graph=g, assumptions=assumptions,
                          runs=runs, seed=seed, method=method, engine=engine, integration=integration, better=sign,
-                         band=band)  # fmt: skip
+                         band=band, vary=vary)  # fmt: skip
     ru = ranking["rank_uncertainty"]
     main = {"name": "as set", "order": sorted(ideas, key=lambda i: (ru["mean_rank"].get(i, np.inf), i)),
             "tiers": ru["tiers"], "p_beats": ru["p_beats"],
