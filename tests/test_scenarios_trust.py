@@ -100,17 +100,28 @@ def test_variants_read_the_shapes_and_dose_rules_they_try():
     names = [x["name"] for x in v]
     assert "horizon 5 years" in names and "horizon 10 years" in names and "horizon 3 years" not in names
     assert {x["shape"] for x in v if x["kind"] == "shape"} == set(shapes) - {"power"}
-    assert [x["dose_rule"] for x in v if x["kind"] == "dose_rule"] == [r for r in DOSE_RULES if r != "per target"]
+    assert [x["dose_rule"] for x in v if x["kind"] == "dose_rule"] == [r for r in DOSE_RULES if r != "as set"]
     assert [x["horizon"] for x in v if x["kind"] == "horizon"] == [60.0, 120.0]
 
 
-def test_equal_total_per_idea_divides_each_dose_by_the_targets(hv):
+def test_the_other_dose_rule_changes_each_ideas_total_push(hv):
+    from gmb.scenarios.variants import full_dose_on_every_target
+
     _, _, _, sc = hv
-    eq = equal_total_per_idea(sc)
-    for idea, plan in sc.ideas.items():
-        k = len(plan.interventions)
-        for before, after in zip(plan.interventions, eq.ideas[idea].interventions):
-            assert after.dose == pytest.approx(before.dose / k) and after.high == pytest.approx(before.high / k)
+    # per-target doses (scenarios.json schema 1): equal total per idea divides each by the idea's targets;
+    # one dose per idea split over targets (schema 2): the per-target rule gives every target the whole dose
+    eq, full = equal_total_per_idea(sc), full_dose_on_every_target(sc)
+    assert (eq is None) != (full is None)  # exactly one of them applies to a given schema
+    other = eq if eq is not None else full
+    for idea in sc.ideas:
+        before, after = sc.interventions([idea]), other.interventions([idea])
+        k = len(before)
+        assert len(after) == k
+        for b, a_ in zip(before, after):
+            if eq is not None:
+                assert a_.dose == pytest.approx(b.dose / k) and a_.high == pytest.approx(b.high / k)
+            else:
+                assert a_.dose >= b.dose and (k == 1 or a_.dose > b.dose)
 
 
 def test_conclusions_say_what_holds_and_what_flips():
@@ -135,14 +146,15 @@ def test_rank_with_variants_on_havndal_says_which_conclusions_hold(hv):
     r = rank_ideas(m, G, sc, runs=300, seed=0, settle=False, variants=True, variant_runs=150, assumptions=a)
     v = r["variants"]
     names = [x["name"] for x in v["list"]]
-    assert names == ["horizon 5 years", "horizon 10 years", "response shape bounded", "dose rule: equal total per idea"]
+    assert names[:3] == ["horizon 5 years", "horizon 10 years", "response shape bounded"] and len(names) == 4
+    assert names[3] in ("dose rule: equal total per idea", "dose rule: full dose on every target")
     assert all(x["runs"] == 150 for x in v["list"]) and v["runs_each"] == 150
     first = [f for f in v["facts"] if f["kind"] == "first"]
     assert first and first[0]["idea"] == "faellesspisning"
     assert any(s.startswith("Fællesspisning is first in every variant") for s in v["holds"])
     assert v["list"][1]["horizon"] == 120.0  # beyond the model's 60 months: its time was extended
     # the as-set column is the ranking itself
-    assert v["as_set"]["shape"] == "power" and v["as_set"]["dose_rule"] == "per target"
+    assert v["as_set"]["shape"] == "power" and v["as_set"]["dose_rule"] == r["meta"].get("dose_rule", "per target")
 
 
 # -- settling ----------------------------------------------------------------------------------------------
@@ -288,10 +300,10 @@ def test_the_report_says_the_answers_in_words_before_the_figures(hv):
     att = attribute(m, G, sc, ["faellesspisning", "bike_paths"], runs=100, seed=0)
     results = {"ranking": json.loads(json.dumps(_public(r))), "attribution": json.loads(json.dumps(_public(att)))}
     verdicts = {i: "mixed" for i in sc.ideas}
-    for lang, words in (("en", ["Dose rule: per target", "An effect of +0.19 means", "of the long-run effect",
+    for lang, words in (("en", ["Dose rule: ", "An effect of +0.19 means", "of the long-run effect",
                                 "What holds:", "Response shape: power", "0 of 100 runs broke down",
                                 "not distinguishable", "multiplicative form", "P(improves) = 100 %"]),
-                        ("da", ["Doseringsregel: pr. mål", "En virkning på +0.19 betyder", "langsigtede virkning",
+                        ("da", ["Doseringsregel: ", "En virkning på +0.19 betyder", "langsigtede virkning",
                                 "Det holder:", "Responsform: power", "0 af 100 kørsler brød sammen",
                                 "kan ikke skelnes", "multiplikative form", "P(forbedring) = 100 %"])):  # fmt: skip
         text = " ".join(p for ps in scenario_text(results, lang, verdicts).values() for p in ps)
@@ -299,7 +311,7 @@ def test_the_report_says_the_answers_in_words_before_the_figures(hv):
             assert w in text, (lang, w)
     page = report_html(load_example("havndal"), lang="da", results=results, map_page="<p>map</p>")
     section = page[page.index('id="scenarios"'):]
-    assert "Doseringsregel: pr. mål" in section and "kan ikke skelnes" in section
+    assert "Doseringsregel: " in section and "kan ikke skelnes" in section
     assert section.index('class="answer"') < section.index("<img")  # said before the figures
 
 
@@ -339,7 +351,7 @@ def test_an_older_ranking_file_gives_fewer_sentences_not_an_error():
                                                                         "high": 0.2, "p_improve": 0.9}]},
            "attribution": {"bundle": ["x"], "shares": {"x": 0.1}, "interaction": 0.0, "total": 0.1}}  # fmt: skip
     text = scenario_text(old, "en")
-    assert text["ranking"] == ["An effect of +0.10 means: 10 % above today's level of the outcome in the model's "
-                               "terms (index 1 = today), against the baseline run with the same draws; exploratory, "
-                               "not a prediction."]  # fmt: skip
+    meaning = ("An effect of +0.10 means: 10 % above today's level of the outcome in the model's terms (index 1 = "
+               "today), against the baseline run with the same draws; exploratory, not a prediction.")
+    assert text["ranking"] == [meaning]
     assert "attribution" not in text

@@ -344,12 +344,12 @@ def _print_rank_words(r: dict, con) -> None:
     """Ties, what holds under the variants and what flips the order, and settling warnings: short."""
     from rich.markup import escape
 
-    from gmb.scenarios.words import dose_text, fact_text
+    from gmb.scenarios.words import PER_TARGET, dose_text, fact_text
 
     labels = {row["idea"]: row["label"] for row in r["ideas"]}
     m = r["meta"]
     shape = f" Response shape: {m['response_shape']}." if m.get("response_shape") else ""
-    con.print(f"[dim]{escape(dose_text(m.get('doses') or {}, m.get('dose_rule') or 'per target', labels))}"
+    con.print(f"[dim]{escape(dose_text(m.get('doses') or {}, m.get('dose_rule') or PER_TARGET, labels))}"
               f"{escape(shape)}[/dim]")  # fmt: skip
     ru = r.get("rank_uncertainty") or {}
     if ru.get("text"):

@@ -328,7 +328,7 @@ def rank_ideas(
     score_rule = ("score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median effect|, "
                   "F = feasibility/5, V = votes/most votes; missing criteria left out")  # fmt: skip
     _, meta = _guard(result, scenarios, ideas, max_broken, "the ranking",
-                     {"ranked_by": by, "weights": w, "score_rule": score_rule, "dose_rule": "per target",
+                     {"ranked_by": by, "weights": w, "score_rule": score_rule,
                       "response_shape": getattr(assumptions, "effect_shape", None)})  # fmt: skip
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)

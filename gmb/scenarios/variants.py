@@ -7,11 +7,13 @@ The ranking is recomputed with one assumption changed at a time (everything else
 * **response shape** — every other value of the conversion's ``effect_shape``
   (read from :class:`gmb.stockflow.assumptions.Assumptions`, so a new shape is picked up);
   needs the CLD graph and the conversion assumptions;
-* **dose rule** — every other rule in :data:`DOSE_RULES`: ``per target`` (each
-  target gets the dose written in ``scenarios.json``: an idea with more targets pushes
-  more) and ``equal total per idea`` (each intervention's dose, low and high divided by
-  the idea's number of targets, so every idea pushes about as much in total).
-  The table is a hook: :func:`register_dose_rule` adds a rule.
+* **dose rule** — every other rule in :data:`DOSE_RULES` that applies to the scenarios'
+  schema (a rule returns ``None`` where it does not): ``as set`` (what ``scenarios.json``
+  says); ``equal total per idea`` for per-target doses (each intervention's dose, low and
+  high divided by the idea's number of targets, so every idea pushes about as much in
+  total); ``full dose on every target`` for one dose per idea split over its targets
+  (each target gets the idea's whole dose, the per-target rule: an idea with more targets
+  pushes more). The table is a hook: :func:`register_dose_rule` adds a rule.
 
 Each variant runs ``runs`` draws (fewer than the main ranking; stated in the output)
 with the same seed. :func:`conclusions` then says in words which conclusions hold
@@ -35,6 +37,7 @@ __all__ = [
     "assumption_variants",
     "conclusions",
     "equal_total_per_idea",
+    "full_dose_on_every_target",
     "horizon_in",
     "register_dose_rule",
     "response_shapes",
@@ -49,7 +52,8 @@ _PER_YEAR = {"month": 12.0, "year": 1.0, "week": 52.0, "day": 365.0, "quarter": 
 
 
 def equal_total_per_idea(scenarios: Any) -> Any:
-    """Each intervention's dose (and range) divided by its idea's number of targets.
+    """Each intervention's dose (and range) divided by its idea's number of targets (``None`` for plans
+    with one dose per idea, which are split already).
 
     >>> from gmb.scenarios.settings import Scenarios, IdeaPlan
     >>> from gmb.scenarios.interventions import Intervention
@@ -58,6 +62,8 @@ def equal_total_per_idea(scenarios: Any) -> Any:
     >>> [iv.dose for iv in equal_total_per_idea(sc).ideas["x"].interventions]
     [0.1, 0.1]
     """
+    if any(not hasattr(plan, "interventions") for plan in scenarios.ideas.values()):
+        return None
     ideas = {}
     for idea, plan in scenarios.ideas.items():
         k = max(1, len(plan.interventions))
@@ -68,10 +74,30 @@ def equal_total_per_idea(scenarios: Any) -> Any:
     return scenarios.model_copy(update={"ideas": ideas})
 
 
-#: dose rules: name -> function(Scenarios) -> Scenarios; the first is what scenarios.json says
+def full_dose_on_every_target(scenarios: Any) -> Any:
+    """Plans with one dose per idea split over its targets: each target (weight > 0, no dose of its own)
+    gets the idea's whole dose instead of its share (``None`` for plans with per-target doses)."""
+    plans = scenarios.ideas.values()
+    if any(not hasattr(plan, "targets") for plan in plans):
+        return None
+    ideas = {}
+    for idea, plan in scenarios.ideas.items():
+        if plan.dose is None:
+            ideas[idea] = plan
+            continue
+        lo, nom, hi = plan.dose_range
+        targets = tuple(t if t.dose is not None or t.weight == 0 else
+                        t.model_copy(update={"dose": nom, "low": lo, "high": hi}) for t in plan.targets)  # fmt: skip
+        ideas[idea] = plan.model_copy(update={"targets": targets})
+    return scenarios.model_copy(update={"ideas": ideas})
+
+
+#: dose rules: name -> function(Scenarios) -> Scenarios, or None where the rule does not apply to the
+#: scenarios' schema; the first is what scenarios.json says
 DOSE_RULES: dict[str, Callable[[Any], Any]] = {
-    "per target": lambda sc: sc,
+    "as set": lambda sc: sc,
     "equal total per idea": equal_total_per_idea,
+    "full dose on every target": full_dose_on_every_target,
 }
 
 
@@ -101,9 +127,10 @@ def horizon_in(unit: str, years: float, default_3y: float) -> float:
     return float(years * per) if per else float(default_3y * years / 3)
 
 
-def assumption_variants(*, horizon: float, unit: str, shape: str | None, dose_rule: str = "per target",
+def assumption_variants(*, horizon: float, unit: str, shape: str | None, dose_rule: str = "as set",
                         years: Sequence[float] = HORIZON_YEARS) -> list[dict[str, Any]]:  # fmt: skip
-    """The variants (one change each): ``{"name", "kind", "horizon"?, "shape"?, "dose_rule"?}``."""
+    """The variants (one change each): ``{"name", "kind", "horizon"?, "shape"?, "dose_rule"?}``
+    (every dose rule but ``dose_rule``; :func:`run_variants` skips those that do not apply)."""
     out = []
     for y in years:
         h = horizon_in(unit, y, horizon)
@@ -132,6 +159,10 @@ def run_variants(model: Any, scenarios: Any, ideas: Sequence[str], *, horizon: f
     out = []
     for v in assumption_variants(horizon=horizon, unit=model.time.unit, shape=shape):
         m, sc, h = model, scenarios, horizon
+        if v["kind"] == "dose_rule":
+            sc = DOSE_RULES[v["dose_rule"]](scenarios)
+            if sc is None:  # the rule does not apply to this schema of scenarios.json
+                continue
         if v["kind"] == "horizon":
             h = v["horizon"]
             m = extended_model(model, h)
@@ -139,8 +170,6 @@ def run_variants(model: Any, scenarios: Any, ideas: Sequence[str], *, horizon: f
             from gmb.stockflow.convert import to_stockflow
 
             m = to_stockflow(graph, assumptions.edit(effect_shape=v["shape"]), name=model.name)
-        else:
-            sc = DOSE_RULES[v["dose_rule"]](scenarios)
         runs_map = {i: sc.interventions([i]) for i in ideas}
         study = Study.build(m, runs_map, seed=seed, horizon=h, method=method, every=10**9, engine=engine,
                             integration=integration, vary=VARY if vary is None else vary)  # fmt: skip
@@ -257,7 +286,7 @@ def add_variants(ranking: dict[str, Any], model: Any, scenarios: Any, ideas: Seq
         "runs_each": runs,
         "list": found,
         "as_set": {"horizon": ranking["horizon"], "shape": getattr(assumptions, "effect_shape", None),
-                   "dose_rule": next(iter(DOSE_RULES))},
+                   "dose_rule": ranking["meta"].get("dose_rule") or "per target"},
         "rule": "one assumption changed at a time: horizon 3/5/10 years, every other response shape, every other "
                 f"dose rule; {runs} draws each (same seed)",
         **said,

@@ -32,7 +32,10 @@ __all__ = [
     "verdict_text",
 ]  # fmt: skip
 
-_DOSE_RULE_DA = {"per target": "pr. mål", "equal total per idea": "samme samlede dosis pr. idé"}
+_DOSE_RULE_DA = {"per target": "pr. mål", "equal total per idea": "samme samlede dosis pr. idé",
+                 "full dose on every target": "hele dosis på hvert mål", "as set": "som sat"}
+#: the rule of scenarios.json before one dose per idea (no "dose_rule" in a result's meta)
+PER_TARGET = "per target"
 
 
 def _pct(x: Any) -> str:
@@ -173,7 +176,10 @@ def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str
     """
     da = lang == "da"
     rule_name = _DOSE_RULE_DA.get(rule, rule) if da else rule
-    if rule == "per target":
+    if da and rule.startswith("one dose per idea"):
+        rule_name = ("én dosis pr. idé (givet, eller rækkevidde × intensitet × varighed), fordelt på dens mål med "
+                     "andele, der summerer til 1 (lige store som standard)")  # fmt: skip
+    if rule == PER_TARGET:
         head = (f"Doseringsregel: {rule_name} — hvert mål for en idé får sin dosis fra scenarios.json, så en idé med "
                 "flere mål skubber mere i alt." if da else
                 f"Dose rule: {rule_name} — each target of an idea gets its dose from scenarios.json, so an idea with "
@@ -207,7 +213,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     rows = r.get("ideas") or []
     labels = {row["idea"]: row.get("label", row["idea"]) for row in rows}
     out = []
-    dose_rule = ((r.get("variants") or {}).get("as_set") or {}).get("dose_rule") or m.get("dose_rule") or "per target"
+    dose_rule = m.get("dose_rule") or PER_TARGET
     if m.get("doses"):  # an older ranking.json without meta says nothing it does not know
         out.append(dose_text(m["doses"], dose_rule, labels, lang))
     if rows and rows[0].get("median") is not None:
