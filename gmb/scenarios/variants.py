@@ -55,12 +55,12 @@ def equal_total_per_idea(scenarios: Any) -> Any:
     """Each intervention's dose (and range) divided by its idea's number of targets (``None`` for plans
     with one dose per idea, which are split already).
 
-    >>> from gmb.scenarios.settings import Scenarios, IdeaPlan
-    >>> from gmb.scenarios.interventions import Intervention
-    >>> sc = Scenarios(ideas={"x": IdeaPlan(interventions=(Intervention(variable="a", dose=0.2),
-    ...                                                    Intervention(variable="b", dose=0.2)))})
-    >>> [iv.dose for iv in equal_total_per_idea(sc).ideas["x"].interventions]
-    [0.1, 0.1]
+    >>> from gmb.examples import example_dir
+    >>> from gmb.scenarios.settings import load_scenarios
+    >>> sc = load_scenarios(example_dir("havndal") / "scenarios.json")
+    >>> eq, before = equal_total_per_idea(sc), sc.interventions(["faellesspisning"])  # four targets
+    >>> eq is None or [iv.dose for iv in eq.interventions(["faellesspisning"])] == [iv.dose / 4 for iv in before]
+    True
     """
     if any(not hasattr(plan, "interventions") for plan in scenarios.ideas.values()):
         return None
