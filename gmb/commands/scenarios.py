@@ -349,8 +349,8 @@ def _print_rank_words(r: dict, con) -> None:
     labels = {row["idea"]: row["label"] for row in r["ideas"]}
     m = r["meta"]
     shape = f" Response shape: {m['response_shape']}." if m.get("response_shape") else ""
-    con.print(f"[dim]{escape(dose_text(m.get('doses') or {}, m.get('dose_rule') or PER_TARGET, labels))}"
-              f"{escape(shape)}[/dim]")  # fmt: skip
+    doses = dose_text(m.get("doses") or {}, m.get("dose_rule") or PER_TARGET, labels, plans=m.get("dose_plans"))
+    con.print(f"[dim]{escape(doses)}{escape(shape)}[/dim]")
     ru = r.get("rank_uncertainty") or {}
     if ru.get("text"):
         con.print("[bold]Ranking with its uncertainty[/bold] (ties: P(A beats B) between "

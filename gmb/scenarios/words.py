@@ -167,8 +167,12 @@ def verdict_text(verdict: str | None, p_improves: float | None, lang: str = "en"
     return f"P(forbedring) = {p}." if da else f"P(improves) = {p}."
 
 
-def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str, str], lang: str = "en") -> str:
+def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str, str], lang: str = "en",
+              plans: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The dose rule and each idea's dose, short: one dose said once when every target gets the same.
+
+    ``plans`` (a result's ``meta["dose_plans"]`` where ideas have one dose each: ``{idea: {"dose", "low",
+    "high", "targets": [...]}}``) gives each idea's dose and range and its number of targets instead.
 
     >>> dose_text({"a": ["x auto +0.2 [0.1–0.3] (ramp)", "y auto +0.2 [0.1–0.3] (ramp)"], "b": ["z auto +0.2 "
     ...            "[0.1–0.3] (ramp)"]}, "per target", {})
@@ -186,6 +190,11 @@ def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str
                 "more targets pushes more in total.")  # fmt: skip
     else:
         head = f"Doseringsregel: {rule_name}." if da else f"Dose rule: {rule_name}."
+    if plans:
+        per = "; ".join(f"{labels.get(i, i)} {p['dose']:.3g} [{p['low']:.3g}–{p['high']:.3g}]"
+                        f" ({len(p.get('targets') or ())} {'mål' if da else 'targets'})"
+                        for i, p in plans.items() if p.get("dose") is not None)  # fmt: skip
+        return head + (f" Dosis pr. idé: {per}." if da else f" Each idea's dose: {per}.")
     # a dose reads "variable channel +0.2 [low–high] (shape)": the same apart from the variable -> said once
     tails = {d.split(" ", 1)[1] if " " in d else d for ds in doses.values() for d in ds}
     if len(tails) == 1 and all(doses.values()):
@@ -215,7 +224,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     out = []
     dose_rule = m.get("dose_rule") or PER_TARGET
     if m.get("doses"):  # an older ranking.json without meta says nothing it does not know
-        out.append(dose_text(m["doses"], dose_rule, labels, lang))
+        out.append(dose_text(m["doses"], dose_rule, labels, lang, m.get("dose_plans")))
     if rows and rows[0].get("median") is not None:
         outcome = m.get("outcome_label") or m.get("outcome") or ("målet" if da else "the outcome")
         out.append(effect_meaning(rows[0]["median"], str(outcome), lang))
