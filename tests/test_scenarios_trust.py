@@ -152,8 +152,10 @@ def test_rank_with_variants_on_havndal_says_which_conclusions_hold(hv):
     r = rank_ideas(m, G, sc, runs=300, seed=0, settle=False, variants=True, variant_runs=150, assumptions=a)
     v = r["variants"]
     names = [x["name"] for x in v["list"]]
-    assert names[:3] == ["horizon 5 years", "horizon 10 years", "response shape bounded"] and len(names) == 4
-    assert names[3] in ("dose rule: equal total per idea", "dose rule: full dose on every target")
+    shapes = [f"response shape {s}" for s in response_shapes() if s != a.effect_shape]  # every other shape
+    assert names[: 2 + len(shapes)] == ["horizon 5 years", "horizon 10 years", *shapes]
+    assert len(names) == 3 + len(shapes)
+    assert names[-1] in ("dose rule: equal total per idea", "dose rule: full dose on every target")
     assert all(x["runs"] == 150 for x in v["list"]) and v["runs_each"] == 150
     # "X is first in every variant" exactly when the same idea has the best mean rank in each of them
     mean_rank = r["rank_uncertainty"]["mean_rank"]
@@ -168,7 +170,7 @@ def test_rank_with_variants_on_havndal_says_which_conclusions_hold(hv):
         assert any(f["kind"] == "no_first" for f in v["facts"])
     assert v["list"][1]["horizon"] == 120.0  # beyond the model's 60 months: its time was extended
     # the as-set column is the ranking itself
-    assert v["as_set"]["shape"] == "power" and v["as_set"]["dose_rule"] == r["meta"].get("dose_rule", "per target")
+    assert v["as_set"]["shape"] == a.effect_shape and v["as_set"]["dose_rule"] == r["meta"].get("dose_rule", "per target")
 
 
 # -- settling ----------------------------------------------------------------------------------------------
@@ -315,10 +317,10 @@ def test_the_report_says_the_answers_in_words_before_the_figures(hv):
     results = {"ranking": json.loads(json.dumps(_public(r))), "attribution": json.loads(json.dumps(_public(att)))}
     verdicts = {i: "mixed" for i in sc.ideas}
     for lang, words in (("en", ["Dose rule: ", "An effect of +", "above today's level", "of the long-run effect",
-                                "What holds:", "Response shape: power", "0 of 100 runs broke down",
+                                "What holds:", f"Response shape: {a.effect_shape}", "0 of 100 runs broke down",
                                 "not distinguishable", "multiplicative form", "P(improves) = 100 %"]),
                         ("da", ["Doseringsregel: ", "En virkning på +", "over dagens niveau", "langsigtede virkning",
-                                "Det holder:", "Responsform: power", "0 af 100 kørsler brød sammen",
+                                "Det holder:", f"Responsform: {a.effect_shape}", "0 af 100 kørsler brød sammen",
                                 "kan ikke skelnes", "multiplikative form", "P(forbedring) = 100 %"])):  # fmt: skip
         text = " ".join(p for ps in scenario_text(results, lang, verdicts).values() for p in ps)
         for w in words:
@@ -348,7 +350,9 @@ def test_a_variant_with_too_many_broken_runs_is_left_out_of_the_conclusions(hv):
 def test_the_long_run_agrees_with_the_log_linear_closed_form_on_havndal(hv):
     from gmb.scenarios.answers import _scenario_map
 
-    _, _, m, sc = hv  # power shape, scaled to radius 0.9: in log space the model is linear, y∞ = (I − W)⁻¹u
+    G, _, _, sc = hv
+    # the power shape, scaled to radius 0.9: in log space the model is linear, y∞ = (I − W)⁻¹u
+    m = to_stockflow(G, Assumptions(effect_shape="power", stability="scale"))
     runs_map = _scenario_map(sc, ["faellesspisning", "bike_paths"], {"both": ["faellesspisning", "bike_paths"]})
     s = settled_shares(m, runs_map, horizon=36.0, draws=10)
     for name, v in s["scenarios"].items():

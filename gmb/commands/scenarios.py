@@ -348,7 +348,8 @@ def _print_rank_words(r: dict, con) -> None:
 
     labels = {row["idea"]: row["label"] for row in r["ideas"]}
     m = r["meta"]
-    shape = f" Response shape: {m['response_shape']}." if m.get("response_shape") else ""
+    shape = m.get("response_shape") or m.get("effect_shape")
+    shape = f" Response shape: {shape}." if shape else ""
     doses = dose_text(m.get("doses") or {}, m.get("dose_rule") or PER_TARGET, labels, plans=m.get("dose_plans"))
     con.print(f"[dim]{escape(doses)}{escape(shape)}[/dim]")
     ru = r.get("rank_uncertainty") or {}

@@ -228,7 +228,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     if rows and rows[0].get("median") is not None:
         outcome = m.get("outcome_label") or m.get("outcome") or ("målet" if da else "the outcome")
         out.append(effect_meaning(rows[0]["median"], str(outcome), lang))
-    shape = m.get("response_shape")
+    shape = m.get("response_shape") or m.get("effect_shape")
     if shape:
         out.append(f"Responsform: {shape}." if da else f"Response shape: {shape}.")
     q = quality_text(m.get("runs_quality"), lang)
