@@ -126,7 +126,9 @@ def test_fan_chart_percentiles_are_those_of_reference_runs_on_the_same_draws():
     ref = simulate(shaped, {n: P[i] for i, n in enumerate(p.param_names) if p.param_kind[i] != "dose"})
     rows = ref.at(chart["time"])
     expected = np.quantile(ref[m.outcome][rows], [0.05, 0.5, 0.95], axis=1)
-    assert chart["time"] == [0.0, 6.0, 12.0, 18.0, 24.0]
+    # by default the charts run on past the horizon (24) to twice it (48), within the model's time
+    assert chart["time"] == [6.0 * k for k in range(int(min(48.0, m.time.stop - m.time.start) / 6) + 1)]
+    assert f["horizon"] == 24.0
     assert np.allclose([chart["p5"], chart["p50"], chart["p95"]], expected, rtol=1e-11)
     assert f["meta"]["exploratory"] and f["meta"]["seed"] == 2 and f["meta"]["runs"] == runs
 

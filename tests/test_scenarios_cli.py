@@ -70,7 +70,9 @@ def test_simulate_runs_gives_fan_charts(cli, in_store):
     charts = {(c["scenario"], c["variable"]) for c in data["charts"]}
     assert ("baseline", "safety") in charts and ("all", data["meta"]["outcome"]) in charts
     c = next(c for c in data["charts"] if c["scenario"] == "all" and c["variable"] == "safety")
-    assert len(c["time"]) == len(c["p50"]) == 37 and all(a <= b for a, b in zip(c["p5"], c["p95"]))
+    # the charts run on past the horizon (36) to the model's end (60): what happens after it shows
+    assert len(c["time"]) == len(c["p50"]) == 61 and all(a <= b for a, b in zip(c["p5"], c["p95"]))
+    assert data["horizon"] == 36.0 and c["time"][36] == 36.0
     code, out, err = cli("simulate", "havndal", "--runs", "32", "--scenario", "lan_party")
     assert code == 0 and "lan_party" in out
 

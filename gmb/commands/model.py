@@ -223,6 +223,11 @@ def simulate(
     integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
     structure: bool = typer.Option(True, "--structure/--no-structure", help="Ensemble: draw uncertain links "
                                    "present/absent and +/- per run (--no-structure: the map as drawn)."),
+    until: Optional[float] = typer.Option(None, "--until", help="Ensemble: fan charts run on to this time (default "
+                                          "twice the horizon, within the model's time; beyond it the model's time "
+                                          "is extended), to show what happens after the horizon."),
+    max_broken: float = typer.Option(0.01, "--max-broken", help="Ensemble: refuse to summarise when more than this "
+                                     "share of the runs broke down (overflow)."),
     backend: Optional[str] = scale_opts.BackendOpt,
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
@@ -243,7 +248,8 @@ def simulate(
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
                           out=out, integration=integration, as_json=as_json, backend=backend,
-                          scheduler=scheduler, workers=workers, structure=structure)  # fmt: skip
+                          scheduler=scheduler, workers=workers, structure=structure,
+                          until=until, max_broken=max_broken)  # fmt: skip
         return
     if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
         raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",

@@ -28,6 +28,7 @@ __all__ = [
     "demo_step",
     "scenarios_file",
     "load_or_init_scenarios",
+    "add_verdicts",
 ]
 
 RunsOpt = typer.Option(1000, "--runs", help="Parameter draws (Monte Carlo runs).")
@@ -49,7 +50,11 @@ def _vary(structure: bool) -> tuple[str, ...]:
     from gmb.simulate.sampling import VARY
 
     return VARY if structure else tuple(k for k in VARY if k != "structure")
+
+
 OutcomeOpt = typer.Option(None, "--outcome", help="The outcome variable (id or label), instead of the map's one.")
+MaxBrokenOpt = typer.Option(0.01, "--max-broken", help="Refuse to summarise when more than this share of the runs "
+                            "broke down (overflow): statistics would rest on the runs that happened not to break.")
 
 
 def register(app: typer.Typer) -> None:
@@ -177,6 +182,10 @@ def _footer(con, meta: dict, path: Path | None) -> None:
               f"the outcome index (1 = baseline) against the baseline run with the same draws.[/dim]")  # fmt: skip
     if path is not None:
         con.print(f"[dim]doses assumed: {escape(str(path))}[/dim]")
+    q = meta.get("runs_quality")
+    if q:
+        con.print(f"[dim]runs: {escape(q['text'])}; statistics are refused when more than {100 * q['max_broken']:g} % "
+                  "break (--max-broken).[/dim]")  # fmt: skip
     share = meta.get("runaway_share")
     if share and meta.get("effect_shape") == "saturating":
         import math
@@ -218,11 +227,23 @@ def _save(b, filename: str, data: dict) -> Path:
 def _on_backend(label: str, as_json: bool, path: Path, backend_opts: tuple, run) -> dict:
     """``run(backend, progress)`` on the backend chosen by ``--backend/--scheduler/--workers``, behind a
     progress bar (none with ``--json``); the result's meta records the backend and the scenarios file."""
-    with scale_opts.cli_backend(*backend_opts) as be, _Bar(label, not as_json) as bar:
-        r = run(be, bar)
-        r["meta"]["backend"] = be.describe()
+    from gmb.scenarios.quality import TooManyBrokenRuns
+
+    try:
+        with scale_opts.cli_backend(*backend_opts) as be, _Bar(label, not as_json) as bar:
+            r = run(be, bar)
+            r["meta"]["backend"] = be.describe()
+    except TooManyBrokenRuns as exc:
+        _refuse(exc, as_json)
     r["meta"]["scenarios_file"] = str(path)
     return r
+
+
+def _refuse(exc, as_json: bool) -> None:
+    """Too many broken runs: with ``--json`` the refusal block on stdout, then (always) the one-line error."""
+    if as_json:
+        print_json(_public(exc.refusal))
+    raise exc
 
 
 def _save_and_show(b, filename: str, r: dict, path: Path, as_json: bool, show) -> None:
@@ -269,15 +290,41 @@ def rank(
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
     structure: bool = StructureOpt,
+    max_broken: float = MaxBrokenOpt,
+    variants: bool = typer.Option(True, "--variants/--no-variants", help="Also rank under the assumption variants "
+                                  "(horizon 3/5/10 years, response shapes, dose rules) and say what holds."),
+    variant_runs: int = typer.Option(300, "--variant-runs", help="Draws per assumption variant."),
 ) -> None:
-    """Rank the idea bank by simulated effect at the horizon, with intervals, P(improves), feasibility and votes."""
+    """Rank the idea bank by simulated effect at the horizon: intervals, P(rank = k), ties, P(improves), the share of
+    the long-run effect reached, what holds under other assumptions, feasibility and votes."""
     from gmb.scenarios.answers import rank_ideas
 
     b, sc, path = _prepare(name, assumptions, out, outcome=outcome)
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
-        engine=engine, integration=integration, progress=bar, backend=be, vary=_vary(structure)))  # fmt: skip
+        engine=engine, integration=integration, progress=bar, backend=be, max_broken=max_broken,
+        variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=_vary(structure)))  # fmt: skip
+    add_verdicts(r, b.graph)
     _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
+
+
+def add_verdicts(r: dict, graph: Any, seconds: float = 2.0) -> None:
+    """Each ranked idea's structural verdict along the map (``gmb.cld.idea_paths``: positive, negative, mixed…),
+    to read beside its simulated P(improves); paths of up to 6 links, ``seconds`` for all ideas together."""
+    from gmb.cld import idea_paths
+    from gmb.errors import GmbError
+
+    if graph.graph.get("outcome") not in graph:
+        return
+    ideas = graph.graph.get("ideas") or {}
+    per_target = seconds / max(1, sum(len((ideas.get(row["idea"]) or {}).get("targets") or ()) for row in r["ideas"]))
+    for row in r["ideas"]:
+        try:
+            row["verdict"] = idea_paths(graph, row["idea"], cutoff=6, max_paths=2000, time_limit=per_target).verdict
+        except GmbError:  # an idea the map does not know: no verdict, said by its absence
+            row["verdict"] = None
+    r["meta"]["verdict_rule"] = ("the signs along the map's paths (up to 6 links) from the idea's targets to the "
+                                 "outcome: positive, negative, mixed (some raise it, some lower it), unknown, none")
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -295,24 +342,105 @@ def print_ranking(r: dict, con, path: Path | None = None) -> None:
     t.add_column("#", justify="right", min_width=1, no_wrap=True)
     t.add_column("idea", max_width=40 if wide else 20, no_wrap=True, overflow="ellipsis")
     cols = ["effect", *(["50 %"] if wide else []), "90 %", "P(up)" if m.get("better") != "down" else "P(down)",
-            "feas.", "votes", "score"]
+            "ranks", "P(#1)", "settled", "feas.", "votes", "score"]
     for col in cols:
         t.add_column(col, justify="right", no_wrap=True, min_width=11 if "%" in col and col[0].isdigit() else len(col))
     for pos, row in enumerate(r["ideas"], start=1):
         feas = "–" if row["feasibility"] is None else f"{row['feasibility']:g}/5"
+        iv = row.get("rank_interval")
+        ranks = "–" if not iv else str(iv[0]) if iv[0] == iv[1] else f"{iv[0]}–{iv[1]}"
         t.add_row(str(pos), escape(row["label"]), _num(row["median"], 2),
                   *([_rng(row["p25"], row["p75"])] if wide else []), _rng(row["p5"], row["p95"]),
-                  _pct(row["p_improves"]), feas, str(row["votes"]),
+                  _pct(row["p_improves"]), ranks, _pct((row.get("p_rank") or [float("nan")])[0]),
+                  _pct(row.get("settled", float("nan"))), feas, str(row["votes"]),
                   f"{row['score']:.2f}" if row["score"] == row["score"] else "–")  # fmt: skip
     con.print(t)
-    con.print(f"[dim]effect: median change of the outcome index at the horizon; 50 %/90 %: intervals over the draws; "
-              f"P({'up' if m.get('better') != 'down' else 'down'}): share of draws in which the outcome improves."
-              "[/dim]")  # fmt: skip
+    _print_rank_tables(r, con)
+    _print_rank_words(r, con)
+    up = "up" if m.get("better") != "down" else "down"
+    con.print(f"[dim]effect: median change of the outcome index at the horizon (+0.10 = 10 % above today's level in "
+              f"the model's terms); 50 %/90 %: intervals over the draws; P({up}): share of draws in which the outcome "
+              "improves; ranks: 90 % interval of the idea's rank over "
+              "the draws; P(#1): share of draws in which it is best; settled: share of its long-run effect reached at "
+              "the horizon.[/dim]")  # fmt: skip
     w = m["weights"]
     con.print(f"[dim]score = ({w['effect']:g}·effect + {w['feasibility']:g}·feasibility + {w['votes']:g}·votes) / "
               f"{w['effect'] + w['feasibility'] + w['votes']:g}; effect relative to the largest median, feasibility "
               "/5, votes relative to the most votes.[/dim]")  # fmt: skip
     _footer(con, m, path)
+
+
+def _print_rank_tables(r: dict, con, most: int = 12) -> None:
+    """P(rank = k) for every k and P(row beats column), ideas numbered as in the ranking (up to ``most``)."""
+    from rich import box
+    from rich.table import Table
+
+    rows = [row for row in r["ideas"] if row.get("p_rank")]
+    n = len(rows)
+    if not n or n > most:
+        if n:
+            con.print(f"[dim]P(rank = k) and P(A beats B) for {n} ideas: see --json.[/dim]")
+        return
+    ids = [row["idea"] for row in rows]
+    for title, cells in (
+        ("P(rank = k)", lambda row: row["p_rank"]),
+        ("P(row beats column)",
+         lambda row: [row["p_beats"].get(j, float("nan")) if j != row["idea"] else float("nan") for j in ids]),
+    ):  # fmt: skip
+        t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        t.add_column("#", justify="right", no_wrap=True)
+        for k in range(1, n + 1):
+            t.add_column(f"{k}" if "rank" in title else f"#{k}", justify="right", no_wrap=True, min_width=4)
+        for pos, row in enumerate(rows, start=1):
+            t.add_row(str(pos), *("·" if x != x else f"{x:.2f}" for x in cells(row)))
+        con.print(t)
+    con.print("[dim]shares of the draws (ideas numbered as in the ranking): in how many the idea is k-th, and in how "
+              "many the row's idea has the better effect than the column's.[/dim]")  # fmt: skip
+
+
+def _print_rank_words(r: dict, con) -> None:
+    """Ties, what holds under the variants and what flips the order, and settling warnings: short."""
+    from rich.markup import escape
+
+    from gmb.scenarios.words import PER_TARGET, dose_text, fact_text
+
+    labels = {row["idea"]: row["label"] for row in r["ideas"]}
+    m = r["meta"]
+    shape = m.get("response_shape") or m.get("effect_shape")
+    shape = f" Response shape: {shape}." if shape else ""
+    doses = dose_text(m.get("doses") or {}, m.get("dose_rule") or PER_TARGET, labels, plans=m.get("dose_plans"))
+    con.print(f"[dim]{escape(doses)}{escape(shape)}[/dim]")
+    ru = r.get("rank_uncertainty") or {}
+    if ru.get("text"):
+        con.print("[bold]Ranking with its uncertainty[/bold] (ties: P(A beats B) between "
+                  f"{ru['tie_band'][0]:g} and {ru['tie_band'][1]:g}): " + escape("; ".join(ru["text"])) + ".")
+    var = r.get("variants") or {}
+    if var.get("facts"):
+        names = ", ".join(v["name"] for v in var.get("list") or [])
+        con.print(f"[bold]Under other assumptions[/bold] ({escape(names)}; {var['runs_each']} draws each): "
+                  + escape(" ".join(fact_text(f, "en", labels) for f in var["facts"] if f["holds"])))
+        flips = [fact_text(f, "en", labels) for f in var["facts"] if not f["holds"]]
+        if flips:
+            more = f" ({len(flips) - 3} more: --json)" if len(flips) > 3 else ""
+            con.print("[bold]Assumptions that flip the order:[/bold] " + escape(" ".join(flips[:3]) + more))
+    for note in var.get("notes") or []:
+        con.print(f"[dim]note: {escape(note)}[/dim]")
+    from gmb.scenarios.words import verdict_text
+
+    groups: dict[str, list[str]] = {}
+    for row in r["ideas"]:
+        text = verdict_text(row.get("verdict"), row.get("p_improves"))
+        if text:
+            groups.setdefault(text, []).append(labels[row["idea"]])
+    for text, names in groups.items():
+        con.print(f"[bold]Along the map[/bold] ({escape(', '.join(names))}): {escape(text)}")
+    st = r.get("settled") or {}
+    low = [labels.get(i, i) for i, v in (st.get("scenarios") or {}).items() if v["share"] == v["share"]
+           and v["share"] < 0.5]  # fmt: skip
+    if low:
+        con.print(f"[yellow]not settled:[/yellow] {escape(', '.join(low))} reach less than half of their long-run "
+                  f"effect by the horizon (long run: {st['long_run_time']:g} {escape(r['unit'])}, {st['draws']} "
+                  "draws); the effect there is an early part of what the map implies.")  # fmt: skip
 
 
 # -- gmb attribute -------------------------------------------------------------------------------------
@@ -334,6 +462,7 @@ def attribute(
     scheduler: Optional[str] = scale_opts.SchedulerOpt,
     workers: Optional[int] = scale_opts.WorkersOpt,
     structure: bool = StructureOpt,
+    max_broken: float = MaxBrokenOpt,
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
     from gmb.scenarios.answers import attribute as shapley
@@ -344,7 +473,7 @@ def attribute(
     r = _on_backend(label, as_json, path, (backend, scheduler, workers), lambda be, bar: shapley(
         b.model, b.graph, sc, ideas, runs=runs, seed=seed, method=method, horizon=horizon, permutations=permutations,
         lang=_lang(b, lang), engine=engine, integration=integration, progress=bar, backend=be,
-        vary=_vary(structure)))  # fmt: skip
+        vary=_vary(structure), max_broken=max_broken))  # fmt: skip
     _save_and_show(b, "attribution.json", r, path, as_json, print_attribution)
 
 
@@ -381,19 +510,29 @@ def print_attribution(r: dict, con, path: Path | None = None) -> None:
     t = Table(title=f"Each idea's share of the bundle's effect (Shapley, {escape(m['method_shapley'])}; exploratory)")
     t.box, t.pad_edge = box.SIMPLE_HEAD, False
     t.add_column("idea", max_width=40 if con.width >= 100 else 22, no_wrap=True, overflow="ellipsis")
-    for col, width in (("share", 5), ("Shapley", 7), ("90 %", 11), ("alone", 5), ("interaction", 11)):
+    for col, width in (("share", 5), ("E[Shapley]", 7), ("90 %", 11), ("alone", 5), ("interaction", 11)):
         t.add_column(col, justify="right", no_wrap=True, min_width=width)
     for row in r["ideas"]:
         s = row["shapley"]
-        t.add_row(escape(row["label"]), _pct(row["share"]), _num(s["median"], 2), _rng(s["p5"], s["p95"]),
-                  _num(row["solo"]["median"], 2), _num(row["interaction"]["median"], 2))  # fmt: skip
+        t.add_row(escape(row["label"]), _pct(row["share"]), _num(row.get("expected", s["mean"]), 3),
+                  _rng(s["p5"], s["p95"]), _num(row["solo"]["median"], 2),
+                  _num(row["interaction"]["median"], 2))  # fmt: skip
     con.print(t)
-    con.print(f"[dim]Shapley, alone and interaction (Shapley minus alone) are medians over the draws; share = "
-              f"the idea's Shapley value / the bundle's effect, averaged over draws (shares add up to 100 %; largest "
-              f"relative deviation of a draw's sum from its bundle effect {m['efficiency_max_error']:.1e}). "
-              f"Interaction "
-              f"part of the bundle: its effect minus the sum of solo effects = {_num(inter['median'])} (median; solo "
-              f"effects sum to {_num(solo['median'])}).[/dim]")  # fmt: skip
+    con.print(f"[dim]share = the idea's expected Shapley value / the bundle's expected effect {_num(r['total'])} "
+              f"(ratio of means; shares add up to 100 %); 90 %: interval of the per-draw Shapley values (each "
+              f"draw's add up to its bundle effect, largest relative deviation {m['efficiency_max_error']:.1e}); "
+              f"alone and interaction (Shapley minus alone) are medians. Interaction part of the bundle: its effect "
+              f"minus the sum of solo effects = {_num(inter['median'])} (median; solo effects sum to "
+              f"{_num(solo['median'])}).[/dim]")  # fmt: skip
+    parts = r.get("interaction_parts") or {}
+    if parts.get("text"):
+        con.print(escape(parts["text"]))
+    st = ((r.get("settled") or {}).get("scenarios") or {}).get("bundle")
+    if st and st["share"] == st["share"]:
+        warn = st["share"] < 0.5
+        con.print(f"{'[yellow]not settled:[/yellow] ' if warn else ''}the bundle reaches {_pct(st['share'])} of its "
+                  f"long-run effect by the horizon (long run: {r['settled']['long_run_time']:g} "
+                  f"{escape(r['unit'])}).")  # fmt: skip
     _footer(con, m, path)
 
 
@@ -409,6 +548,7 @@ def sensitivity(
     out: Path = OutOpt,
     engine: str = EngineOpt,
     as_json: bool = JsonOpt,
+    max_broken: float = MaxBrokenOpt,
 ) -> None:
     """Which links (and times, doses) drive the spread of a scenario's effect: Sobol indices (SALib)."""
     from rich import box
@@ -424,10 +564,15 @@ def sensitivity(
     h = horizon if horizon is not None else sc.horizon_for(b.model.time.unit, b.model.time.start, b.model.time.stop)
     study = Study.build(b.model, {scenario: sc.interventions(ideas)}, seed=seed, horizon=h, every=10**9,
                         engine=engine)  # fmt: skip
-    with _Bar("Sobol runs", not as_json) as bar:
-        bar(0, 1)
-        r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top)
-        bar(1, 1)
+    from gmb.scenarios.quality import TooManyBrokenRuns
+
+    try:
+        with _Bar("Sobol runs", not as_json) as bar:
+            bar(0, 1)
+            r = sobol(study, scenario, n=samples, seed=seed, top=None if as_json else top, max_broken=max_broken)
+            bar(1, 1)
+    except TooManyBrokenRuns as exc:
+        _refuse(exc, as_json)
     # the meta every ensemble answer carries (outcome, doses, better …), then what only Sobol knows
     r["meta"] = {**answer_meta(study, r["meta"]["runs"], sc, ideas), **r["meta"], "scenarios_file": str(path)}
     if as_json:
@@ -446,10 +591,13 @@ def sensitivity(
     meta = r["meta"]
     con.print(f"[dim]{meta['simulations']} simulations ({meta['sampler']}, seed {meta['seed']}); ST: share of the "
               "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
+    con.print(f"[dim]runs: {escape(meta['runs_quality']['text'])}.[/dim]")
     if not meta.get("converged", True):
-        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1 or intervals wider "
-                  "than the values): the effect's distribution is too heavy-tailed for this sample — typical when "
-                  "reinforcing loops run away. Use more --samples, or stable strengths ('stability': 'scale').")
+        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1, intervals wider "
+                  "than the values, or S1 above ST beyond their intervals): too few samples, or the effect's "
+                  "distribution is too heavy-tailed — typical when reinforcing loops run away. Use more --samples, "
+                  "or stable strengths ('stability': 'scale'). "
+                  + escape("; ".join((meta.get("not_converged_because") or [])[:3])))
     if meta.get("base_samples_left_out"):
         con.print(f"[yellow]note:[/yellow] {meta['base_samples_left_out']} of {meta['base_samples']} base samples "
                   "were left out: a run in them overflowed.")  # fmt: skip
@@ -483,8 +631,13 @@ def simulate_ensemble(
     scheduler: Optional[str] = None,
     workers: Optional[int] = None,
     structure: bool = True,
+    until: Optional[float] = None,
+    max_broken: float = 0.01,
 ) -> None:
-    """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles."""
+    """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles.
+
+    ``until``: fan charts run on to this time (default twice the horizon, within the model's time).
+    """
     from rich import box
     from rich.markup import escape
     from rich.table import Table
@@ -503,7 +656,7 @@ def simulate_ensemble(
     r = _on_backend("ensemble runs", as_json, path, (backend, scheduler, workers), lambda be, bar: fan_charts(
         b.model, sc, ideas=ideas, bundles=bundles, variables=variables or (), runs=runs, seed=seed, method=method,
         horizon=horizon, every=every, engine=engine, integration=integration, progress=bar, backend=be,
-        vary=_vary(structure)))  # fmt: skip
+        until=until, max_broken=max_broken, vary=_vary(structure)))  # fmt: skip
     from gmb.scenarios.answers import behaviour
 
     saved = _save(b, "behaviour.json", behaviour(r))
@@ -515,14 +668,17 @@ def simulate_ensemble(
     t = Table(title=f"Effect on {escape(str(m.get('outcome_label') or m['outcome']))} after {m['horizon']:g} "
                     f"{escape(r['unit'])} (exploratory)", box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
     t.add_column("scenario", max_width=30, no_wrap=True, overflow="ellipsis")
-    for col in ("effect", "50 %", "90 %", "P(up)" if m.get("better") != "down" else "P(down)"):
+    for col in ("effect", "50 %", "90 %", "P(up)" if m.get("better") != "down" else "P(down)", "settled"):
         t.add_column(col, justify="right", no_wrap=True, min_width=11 if "%" in col and col[0].isdigit() else 5)
+    settled = (r.get("settled") or {}).get("scenarios") or {}
     for s, e in r["effects"].items():
         t.add_row(escape(s), _num(e["median"], 2), _rng(e["p25"], e["p75"]), _rng(e["p5"], e["p95"]),
-                  _pct(e["p_improves"]))  # fmt: skip
+                  _pct(e["p_improves"]), _pct((settled.get(s) or {}).get("share", float("nan"))))  # fmt: skip
     con.print(t)
-    con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time) for {len(r['charts'])} scenario × variable "
-              f"pairs: use --json; the outcome's are saved in {escape(str(saved))} for gmb report.[/dim]")  # fmt: skip
+    con.print(f"[dim]fan charts (median, 50 % and 90 % bands over time, up to {r['charts'][0]['time'][-1]:g} "
+              f"{escape(r['unit'])}; effects at the horizon {r['horizon']:g}) for {len(r['charts'])} scenario × "
+              f"variable pairs: use --json; the outcome's are saved in {escape(str(saved))} for gmb report. settled: "
+              "share of the long-run effect reached at the horizon.[/dim]")  # fmt: skip
     _footer(con, m, path)
 
 
@@ -555,7 +711,8 @@ def demo_step(session, out: Path, con) -> None:
     sc, _ = load_or_init_scenarios(path, graph)
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:
-        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar)
+        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a)
+    add_verdicts(r, graph)
     atomic_write_text(folder / "ranking.json", json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
     print_ranking(r, con, path)
     ideas = resolve_bundle(sc, "all")

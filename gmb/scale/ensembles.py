@@ -126,7 +126,7 @@ class HorizonJob:
             for r in range(r0, r1):
                 first, k = _grain(r, self.chunk, self.runs)
                 P = draw(p, seed=study.seed, start=first, runs=k, method=study.method, vary=study.vary)
-                values = run_parameters(study, P, scenarios=which)[:, slot, -1, :]
+                values = run_parameters(study, P, scenarios=which)[:, slot, study.horizon_index, :]
                 radius = spectral_radii(study, P) if g == 0 and self.radius else None  # once per draw, not per group
                 out.append((which.start, first, values, radius))
         return out

@@ -6,6 +6,10 @@
   its targets (:class:`IdeaPlan`, :class:`Target`, :class:`Factor`), and flags for unconnected targets;
 * :mod:`gmb.scenarios.settings` — ``scenarios.json``: each idea's plan (schema ``gmb-scenarios/2``);
 * :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution;
+* how sure they are: :mod:`~gmb.scenarios.quality` (broken runs, the refusal), :mod:`~gmb.scenarios.ranking`
+  (P(rank = k), ties), :mod:`~gmb.scenarios.variants` (assumption variants), :mod:`~gmb.scenarios.settling`
+  (share of the long-run effect), :mod:`~gmb.scenarios.attribution` (ratio of means, log units),
+  :mod:`~gmb.scenarios.words` (in words, English and Danish).
 * :mod:`gmb.scenarios.robustness` — leave-one-link-out: the links each idea's verdict or rank rests on.
 """
 
@@ -13,6 +17,7 @@ from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
 from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
 from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
 from gmb.scenarios.robustness import link_robustness
+from gmb.scenarios.quality import MAX_BROKEN, TooManyBrokenRuns
 from gmb.scenarios.settings import (
     DoseDefaults,
     RankWeights,
@@ -27,4 +32,5 @@ __all__ = [
     "Scenarios", "IdeaPlan", "Target", "Factor", "target_flags", "DoseDefaults", "RankWeights",
     "default_scenarios", "load_scenarios", "save_scenarios",
     "fan_charts", "behaviour", "rank_ideas", "attribute", "link_robustness",
+    "TooManyBrokenRuns", "MAX_BROKEN",
 ]  # fmt: skip

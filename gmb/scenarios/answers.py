@@ -47,7 +47,10 @@ import numpy as np
 
 from gmb.errors import InputError, NotFoundError
 from gmb.scenarios.doses import DOSE_RULE, dose_meta
+from gmb.scenarios.quality import MAX_BROKEN, check_broken, check_max_broken, quality
+from gmb.scenarios.ranking import RANK_LEVEL, TIE_BAND
 from gmb.scenarios.settings import Scenarios, ideas_of
+from gmb.scenarios.settling import SETTLE_DRAWS
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
 
@@ -171,31 +174,70 @@ def fan_charts(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    until: float | None = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
     vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
 
     ``vary``: what is uncertain (default: magnitudes, doses and the links' structure; see
     :mod:`gmb.simulate.sampling`) — leave out ``"structure"`` for the map as drawn. Likewise below.
+    ``until``: the charts run on to this time (default: twice the horizon, within the model's time), so
+    what happens after the horizon shows; effects are read at the horizon. ``max_broken``: see
+    :mod:`gmb.scenarios.quality`. ``settle``: add each scenario's settled share (:mod:`gmb.scenarios.settling`).
     """
+    check_max_broken(max_broken)
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
     bundles = dict(scenarios.bundles if bundles is None else bundles)
-    study = _study(model, scenarios, _scenario_map(scenarios, ideas, bundles), seed=seed, method=method,
-                   horizon=horizon, variables=variables, every=every, engine=engine,
-                   integration=integration, vary=vary)  # fmt: skip
+    runs_map = _scenario_map(scenarios, ideas, bundles)
+    h = horizon if horizon is not None else scenarios.horizon_for(model.time.unit, model.time.start, model.time.stop)
+    if until is None:
+        until = max(h, min(2 * h, model.time.stop - model.time.start))
+    else:
+        from gmb.scenarios.settling import extended_model
+
+        model = extended_model(model, until)
+    study = Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
+                        engine=engine, integration=integration, until=until, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
-    return _fans(result, scenarios, ideas, bundles)
+    out = _fans(result, scenarios, ideas, bundles, max_broken)
+    if settle and runs_map:
+        out["settled"] = _settled(model, runs_map, study, runs)
+    return out
 
 
-def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping) -> dict[str, Any]:
+def _settled(model, runs_map, study: Study, runs: int) -> dict[str, Any]:
+    from gmb.scenarios.settling import settled_shares
+
+    return settled_shares(model, runs_map, horizon=study.horizon, seed=study.seed, method=study.method,
+                          draws=min(runs, SETTLE_DRAWS), engine=study.engine, integration=study.integration,
+                          vary=study.vary)  # fmt: skip
+
+
+def _guard(result: Result, scenarios: Scenarios, ideas: Sequence[str], max_broken: float, what: str,
+           extra: dict | None = None) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """The run-quality counts and the meta; raises TooManyBrokenRuns when too many runs broke."""
+    q = quality(broken=result.broken(), runs=result.runs, runaway=int(np.sum(result.radius >= 1.0)),
+                max_broken=max_broken)  # fmt: skip
+    meta = _meta(result.study, result.runs, scenarios, ideas, {**(extra or {}), "broken_runs": result.broken(),
+                 "runs_quality": q}, result.runaway_share)  # fmt: skip
+    check_broken(q, what=what, meta=meta)
+    return q, meta
+
+
+def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping,
+          max_broken: float = MAX_BROKEN) -> dict[str, Any]:  # fmt: skip
     study = result.study
     sign = _sign(scenarios)
+    _, meta = _guard(result, scenarios, ideas, max_broken, "fan charts and effects",
+                     {"bundles": {k: list(v) for k, v in bundles.items()}})  # fmt: skip
     charts = [result.fan(s, v) for s in study.scenarios for v in study.variables]
     effects = {s: effect_summary(result.effect(s), sign) for s in study.scenarios[1:]}
     return {
-        "meta": _meta(study, result.runs, scenarios, ideas, {"bundles": {k: list(v) for k, v in bundles.items()},
-                      "broken_runs": result.broken()}, result.runaway_share),  # fmt: skip
+        "meta": meta,
         "unit": study.program.unit,
+        "horizon": study.horizon,
         "runs": result.runs,
         "seed": study.seed,
         "charts": charts,
@@ -210,8 +252,15 @@ def behaviour(fans: Mapping[str, Any], variable: str | None = None) -> dict[str,
                             "p95": c["p95"]} for c in fans["charts"] if c["variable"] == var}  # fmt: skip
     if not scen:
         raise NotFoundError(f"no fan chart for {var!r}", field="variable")
-    return {"variable": var, "unit": fans["unit"], "scenarios": scen, "runs": fans["runs"], "seed": fans["seed"],
-            "exploratory": True}  # fmt: skip
+    out = {"variable": var, "unit": fans["unit"], "scenarios": scen, "runs": fans["runs"], "seed": fans["seed"],
+           "exploratory": True}  # fmt: skip
+    if fans.get("horizon") is not None:  # the report marks the part after the horizon as not settled
+        out["horizon"] = fans["horizon"]
+    if fans.get("settled"):
+        out["settled"] = {k: v["share"] for k, v in fans["settled"]["scenarios"].items()}
+    if fans.get("meta", {}).get("runs_quality"):
+        out["runs_quality"] = fans["meta"]["runs_quality"]
+    return out
 
 
 def combined_score(effect: float | None, feasibility: float | None, votes: int | None, *, max_effect: float,
@@ -250,25 +299,46 @@ def rank_ideas(
     chunk: int = CHUNK,
     progress: Progress = None,
     backend: Any = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
+    variants: bool = False,
+    variant_runs: int | None = None,
+    assumptions: Any = None,
+    tie_band: tuple[float, float] = TIE_BAND,
+    rank_level: float = RANK_LEVEL,
     vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
     ``source`` (the CLD graph or the session) gives the ideas' labels, feasibility and votes.
+    Beside each idea's effect: ``p_rank`` (P(rank = k), k = 1..n), ``rank_interval`` (``rank_level``),
+    ``p_beats`` (P(it beats each other idea)) and ``settled`` (share of its long-run effect reached);
+    ``rank_uncertainty`` holds the ties (pairs with P(A beats B) within ``tie_band``) and tiers
+    (:mod:`gmb.scenarios.ranking`). ``variants=True`` adds the ranking under the assumption variants
+    of :mod:`gmb.scenarios.variants` (``variant_runs`` draws each; response-shape variants need
+    ``source`` to be the CLD graph and the conversion ``assumptions``) and the conclusions that hold.
+    Raises :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the runs broke.
     """
     if by not in ("effect", "combined"):
         raise InputError(f"rank by 'effect' or 'combined', not {by!r}", field="by")
+    check_max_broken(max_broken)
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, info if ideas is None else ideas)
-    study = _study(model, scenarios, _scenario_map(scenarios, ideas, {}), seed=seed, method=method, horizon=horizon,
+    runs_map = _scenario_map(scenarios, ideas, {})
+    study = _study(model, scenarios, runs_map, seed=seed, method=method, horizon=horizon,
                    every=10**9, engine=engine, integration=integration, vary=vary)  # fmt: skip
     result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
+    w = scenarios.weights.model_dump()
+    score_rule = ("score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median effect|, "
+                  "F = feasibility/5, V = votes/most votes; missing criteria left out")  # fmt: skip
+    _, meta = _guard(result, scenarios, ideas, max_broken, "the ranking",
+                     {"ranked_by": by, "weights": w, "score_rule": score_rule,
+                      "response_shape": getattr(assumptions, "effect_shape", None)})  # fmt: skip
     effects = {i: effect_summary(result.effect(i), sign) for i in ideas}
     max_effect = max((abs(e["median"]) for e in effects.values() if np.isfinite(e["median"])), default=0.0)
     votes = {i: len((info.get(i) or {}).get("votes") or []) for i in ideas}
     max_votes = max(votes.values(), default=0)
-    w = scenarios.weights.model_dump()
     rows = []
     for i in ideas:
         e = effects[i]
@@ -292,12 +362,8 @@ def rank_ideas(
         for pos, r in enumerate(sorted(rows, key=key), start=1):
             r[name] = pos
     rows.sort(key=key_effect if by == "effect" else key_score)
-    return {
-        "meta": _meta(study, result.runs, scenarios, ideas, {
-            "ranked_by": by, "weights": w, "broken_runs": result.broken(),
-            "score_rule": "score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median "
-                          "effect|, F = feasibility/5, V = votes/most votes; missing criteria left out",
-        }, result.runaway_share),  # fmt: skip
+    out = {
+        "meta": meta,
         "unit": study.program.unit,
         "horizon": study.horizon,
         "runs": result.runs,
@@ -305,6 +371,23 @@ def rank_ideas(
         "ideas": rows,
         "effects": effects,
     }
+    from gmb.scenarios.ranking import add_rank_uncertainty
+
+    add_rank_uncertainty(out, np.array([result.effect(i) for i in ideas]), ideas, better=sign, band=tie_band,
+                         level=rank_level, seed=seed)  # fmt: skip
+    if settle and ideas:
+        out["settled"] = _settled(model, runs_map, study, runs)
+        for r in rows:
+            r["settled"] = out["settled"]["scenarios"][r["idea"]]["share"]
+    if variants and ideas:
+        from gmb.scenarios.variants import VARIANT_RUNS, add_variants
+
+        add_variants(out, model, scenarios, ideas, graph=source, assumptions=assumptions,
+                     runs=variant_runs or min(runs, VARIANT_RUNS), seed=seed, method=method, engine=engine,
+                     integration=integration, better=scenarios.better, band=tie_band,
+                     labels={r["idea"]: r["label"] for r in rows}, max_broken=max_broken,
+                     vary=study.vary)  # fmt: skip
+    return out
 
 
 def shapley_weights(n: int) -> np.ndarray:
@@ -347,13 +430,20 @@ def attribute(
     chunk: int = 256,
     progress: Progress = None,
     backend: Any = None,
+    max_broken: float = MAX_BROKEN,
+    settle: bool = True,
     vary: Iterable[str] = VARY,
 ) -> dict[str, Any]:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
     Every sub-bundle runs with the *same* parameter draws (common random numbers),
-    so for each draw the shares add up exactly to that draw's bundle effect.
+    so for each draw the Shapley values add up exactly to that draw's bundle effect.
+    Shares are ratios of means, ``E[φ_i] / E[v(N)]``, and the interaction is also given in
+    log units (:mod:`gmb.scenarios.attribution`). Raises
+    :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the draws
+    broke under any sub-bundle.
     """
+    check_max_broken(max_broken)
     info = ideas_of(source)
     ideas = _check_ideas(scenarios, bundle)
     n = len(ideas)
@@ -389,6 +479,7 @@ def attribute(
 
     V, radius = horizon_values(study, runs, chunk=chunk, backend=backend, progress=progress)
     sign = _sign(scenarios)
+    raw = V.copy()
     base = V[0].copy()
     V = V - base  # v(S): effect of sub-bundle S, run by run
     if exact:
@@ -405,43 +496,50 @@ def attribute(
         phi /= len(orders)
     full = V[position[(1 << n) - 1]]
     solo = np.array([V[position[1 << j]] for j in range(n)])
-    finite = np.isfinite(full) & np.isfinite(phi).all(axis=0)
-    # shares per draw (phi / the draw's bundle effect), averaged: they add up to 1 and are not dominated
-    # by draws whose effect is huge; draws with a (near) zero bundle effect have no shares
+    finite = np.isfinite(full) & np.isfinite(phi).all(axis=0) & np.isfinite(raw).all(axis=0)
+    q = quality(broken=int((~finite).sum()), runs=runs, runaway=int(np.sum(radius >= 1.0)), max_broken=max_broken)
+    meta = _meta(study, runs, scenarios, ideas, {
+        "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
+                          "sampled: %d random orders (antithetic pairs)" % len(orders),
+        "common_random_numbers": True, "broken_runs": q["broken_runs"], "runs_quality": q,
+        "share_rule": "share = E[the idea's Shapley value] / E[the bundle's effect] over the draws (ratio of means; "
+                      "shares add up to 1); intervals are of the per-draw Shapley values",
+    }, float(np.mean(radius >= 1.0)))  # fmt: skip
+    # kept for older readers: draws whose bundle effect is (near) zero (shares are ratios of means now, so these
+    # draws count like any other)
     scale = np.nanmax(np.abs(full[finite])) if finite.any() else 0.0
-    shared = finite & (np.abs(full) > 1e-12 * max(scale, 1e-300))
-    shares = np.where(shared, phi / np.where(shared, full, 1.0), np.nan)
+    meta["draws_without_shares"] = int((finite & (np.abs(full) <= 1e-12 * max(scale, 1e-300))).sum())
+    check_broken(q, what="the attribution", meta=meta)
+    from gmb.scenarios.attribution import expected_shapley, interaction_parts
+
+    expected = expected_shapley(phi, full)
+    parts = interaction_parts(raw[0], np.array([raw[position[1 << j]] for j in range(n)]),
+                              raw[position[(1 << n) - 1]])  # fmt: skip
     rows = []
     for j, i in enumerate(ideas):
         s = effect_summary(phi[j], sign)
         rows.append({
             "idea": i, "label": _label(info.get(i) or {}, i, lang),
             "shapley": {k: s[k] for k in ("median", "mean", "p5", "p25", "p75", "p95")},
-            "share": float(np.nanmean(shares[j])) if shared.any() else float("nan"),
+            "expected": expected["expected"][j],
+            "share": expected["shares"][j],
             "p_positive": s["p_improves"],
             "solo": effect_summary(solo[j], sign),
             "interaction": effect_summary(phi[j] - solo[j], sign),
         })  # fmt: skip
     rows.sort(key=lambda r: (-(sign * r["shapley"]["mean"]) if np.isfinite(r["shapley"]["mean"]) else np.inf,
                              r["idea"]))  # fmt: skip
-    # efficiency: per draw, the shares add up to the bundle's effect (relative to the draw's effect size)
+    # efficiency: per draw, the Shapley values add up to the bundle's effect (relative to the draw's effect size)
     size = np.maximum(np.abs(full[finite]), np.abs(phi[:, finite]).max(axis=0) if n else 0.0)
     gap = np.abs(phi[:, finite].sum(axis=0) - full[finite])
-    efficiency = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
+    meta["efficiency_max_error"] = float(np.max(gap / np.maximum(size, 1e-300))) if finite.any() else 0.0
     interaction = full - solo.sum(axis=0)
     bundle_summary = effect_summary(full, sign)
-    # for the report's bar chart: each idea's share of the median bundle effect (bars add up to it);
+    # for the report's bar chart: each idea's expected Shapley value (the bars add up to the expected bundle effect);
     # the interaction is already inside the Shapley values, so no separate bar
-    amounts = {row["idea"]: row["share"] * bundle_summary["median"] for row in rows}
-    return {
-        "meta": _meta(study, runs, scenarios, ideas, {
-            "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
-                              "sampled: %d random orders (antithetic pairs)" % len(orders),
-            "common_random_numbers": True, "efficiency_max_error": efficiency,
-            "broken_runs": int((~finite).sum()),
-            "share_rule": "share = the idea's Shapley value / the bundle's effect, per draw, averaged over draws "
-                          "(shares add up to 1)", "draws_without_shares": int(finite.sum() - shared.sum()),
-        }, float(np.mean(radius >= 1.0))),  # fmt: skip
+    amounts = {row["idea"]: row["expected"] for row in rows}
+    out = {
+        "meta": meta,
         "unit": study.program.unit,
         "horizon": study.horizon,
         "bundle": list(ideas),
@@ -449,11 +547,16 @@ def attribute(
         "seed": study.seed,
         "shares": amounts,
         "interaction": 0.0,
-        "total": bundle_summary["median"],
+        "total": expected["bundle"],
+        "total_rule": "the expected (mean) bundle effect; the shares (expected Shapley values) add up to it",
         "bundle_effect": bundle_summary,
         "sum_of_solo_effects": effect_summary(solo.sum(axis=0), sign),
         "interaction_effect": effect_summary(interaction, sign),
+        "interaction_parts": parts,
         "ideas": rows,
         "_phi": phi,  # per-run Shapley values (dropped from JSON output)
         "_bundle": full,
     }
+    if settle:
+        out["settled"] = _settled(model, {"bundle": scenarios.interventions(ideas)}, study, runs)
+    return out

@@ -120,6 +120,7 @@ class Study:
         engine: str = "auto",
         baseline: str = "baseline",
         integration: str = "euler",
+        until: float | None = None,
     ) -> "Study":
         """A study of ``model`` under ``scenarios`` ({name: interventions}) plus a baseline.
 
@@ -128,6 +129,8 @@ class Study:
         ``variables`` (CLD ids or element names; the outcome is always kept) are saved
         every ``every`` time units (default: one time unit) up to the horizon.
         ``integration``: ``euler`` (as pysd) or ``rk4`` (classic Runge-Kutta, numpy engine).
+        ``until`` (>= the horizon, within the model's time): keep the variables up to this time, so fan
+        charts show what happens after the horizon; effects are still taken at the horizon.
         """
         if integration not in INTEGRATIONS:
             raise InputError(f"unknown integration {integration!r}", field="integration", hint="euler or rk4")
@@ -164,11 +167,17 @@ class Study:
                 field="horizon", hint="choose a shorter horizon, or convert with a longer time horizon",
             )  # fmt: skip
         h_step = program.step_of(program.times[0] + horizon)
+        last = h_step
+        if until is not None:
+            if not until >= horizon - 1e-9 or until > span + 1e-9:
+                raise SimulationError(f"'until' must be between the horizon {horizon:g} and the model's {span:g} "
+                                      f"{program.unit}, got {until:g}", field="until")  # fmt: skip
+            last = program.step_of(program.times[0] + until)
         every = 1.0 if every is None else float(every)
         if not every > 0:
             raise InputError(f"every must be > 0, got {every:g}", field="every")
         stride = max(1, int(round(every / program.dt)))
-        save_steps = np.unique(np.append(np.arange(0, h_step + 1, stride), h_step)).astype(np.int64)
+        save_steps = np.unique(np.append(np.arange(0, last + 1, stride), [h_step, last])).astype(np.int64)
         # kept variables, named by their CLD id where they have one (the outcome always kept)
         by_slot = {slot: var for var, slot in program.variables.items()}
         wanted = [*variables, *([program.outcome] if program.outcome else [])]
@@ -191,6 +200,11 @@ class Study:
     @property
     def times(self) -> np.ndarray:
         return self.program.times[self.save_steps]
+
+    @property
+    def horizon_index(self) -> int:
+        """Position of the horizon among the saved times (the last one unless ``until`` went further)."""
+        return int(np.searchsorted(self.save_steps, self.horizon_step))
 
     def keeps_all(self, runs: int) -> bool:
         """Whether fan-chart values are all kept (exact percentiles) for ``runs`` runs."""
@@ -345,7 +359,7 @@ def run_chunk(study: Study, start: int, runs: int, *, total: int | None = None) 
     P = draw(study.program, seed=study.seed, start=start, runs=runs, method=study.method, vary=study.vary)
     out = run_parameters(study, P)
     slot = list(study.save_slots).index(study.program.outcome_slot) if study.program.outcome_slot >= 0 else 0
-    horizon = out[:, slot, -1, :].copy()
+    horizon = out[:, slot, study.horizon_index, :].copy()
     if study.keeps_all(total or runs):
         values, sketch = out, None
     else:

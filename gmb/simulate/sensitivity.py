@@ -32,7 +32,34 @@ from gmb.errors import InputError, SimulationError
 from gmb.simulate.ensemble import Study, run_parameters, spectral_radii
 from gmb.simulate.sampling import varying
 
-__all__ = ["sobol", "describe_parameter"]
+__all__ = ["sobol", "describe_parameter", "convergence", "S1_ST_FLOOR"]
+
+#: S1 above ST by less than this share of the variance (beyond the intervals) is round-off on negligible indices
+S1_ST_FLOOR = 0.005
+
+
+def convergence(rows: list[dict[str, Any]]) -> tuple[bool, list[str]]:
+    """Have Sobol estimates converged? ``(ok, reasons)`` over rows with ``S1``, ``S1_conf``, ``ST``, ``ST_conf``.
+
+    Not converged when a total index is far outside [0, 1], its interval is wider than itself, or a
+    first-order index exceeds its total index beyond both intervals (``S1 − ST > conf(S1) + conf(ST)``;
+    in theory ``S1 <= ST``; differences below :data:`S1_ST_FLOOR` of the variance are round-off, not a sign).
+
+    >>> convergence([{"parameter": "a", "S1": 0.5, "S1_conf": 0.05, "ST": 0.6, "ST_conf": 0.05}])
+    (True, [])
+    >>> convergence([{"parameter": "a", "S1": 0.8, "S1_conf": 0.05, "ST": 0.6, "ST_conf": 0.05}])[1]
+    ['a: S1 0.8 > ST 0.6 beyond their intervals']
+    """
+    why = []
+    for r in rows:
+        name = r.get("parameter", "?")
+        if not -0.05 <= r["ST"] <= 1.05:
+            why.append(f"{name}: ST {r['ST']:.3g} outside 0–1")
+        elif r["ST_conf"] > max(0.05, r["ST"]):
+            why.append(f"{name}: ST interval ±{r['ST_conf']:.3g} wider than ST {r['ST']:.3g}")
+        if r["S1"] - r["ST"] > r["S1_conf"] + r["ST_conf"] + S1_ST_FLOOR:
+            why.append(f"{name}: S1 {r['S1']:.3g} > ST {r['ST']:.3g} beyond their intervals")
+    return not why, why
 
 
 def describe_parameter(study: Study, i: int) -> str:
@@ -56,7 +83,7 @@ def describe_parameter(study: Study, i: int) -> str:
 
 
 def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None, top: int | None = None,
-          resamples: int = 100, output: str = "log_ratio") -> dict[str, Any]:  # fmt: skip
+          resamples: int = 100, output: str = "log_ratio", max_broken: float = 0.01) -> dict[str, Any]:  # fmt: skip
     """First-order and total Sobol indices of ``scenario``'s effect at the horizon, largest total first.
 
     ``output``: ``log_ratio`` (default) analyses ``log(outcome with / outcome without)`` — the effect
@@ -65,8 +92,13 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     the difference itself (the quantity the ranking reports; nearly the same for small effects).
 
     ``n`` is Saltelli's base sample size (a power of two); the engine runs
-    ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters.
+    ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters. When more than ``max_broken`` of the
+    parameter sets broke down (a non-finite output), raises
+    :class:`gmb.scenarios.quality.TooManyBrokenRuns` instead of returning indices.
     """
+    from gmb.scenarios.quality import check_broken, check_max_broken, quality
+
+    check_max_broken(max_broken)
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
@@ -101,6 +133,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     # (overflow) is left out whole, which keeps the design's structure for the remaining base samples
     Y_all = Y
     blocks = Y.reshape(n, len(idx) + 2)
+    q = quality(broken=int((~np.isfinite(Y)).sum()), runs=int(Y.size), max_broken=max_broken)
+    check_broken(q, what="the Sobol indices", meta={**study.assumptions(), "scenario": scenario, "base_samples": n})
     keep = np.isfinite(blocks).all(axis=1)
     if keep.sum() < 2:
         raise SimulationError(f"{int((~keep).sum())} of {n} base samples have a run that broke down (overflow)",
@@ -121,14 +155,16 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         for k, i in enumerate(idx)
     ]  # fmt: skip
     rows.sort(key=lambda r: (-r["ST"], r["parameter"]))
-    # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged
-    converged = all(-0.05 <= r["ST"] <= 1.05 and r["ST_conf"] <= max(0.05, r["ST"]) for r in rows)
+    # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged;
+    # nor have they when a first-order index exceeds its total index beyond both intervals (S1 <= ST in theory)
+    converged, why = convergence(rows)
     return {
         "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
                  "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
                  "sampler": "Saltelli (SALib, scrambled Sobol)",
                  "runs": int(X.shape[0]), "broken_runs": int((~np.isfinite(Y_all)).sum()), "runaway_share": runaway,
-                 "base_samples_left_out": int((~keep).sum()), "converged": converged,
+                 "base_samples_left_out": int((~keep).sum()), "converged": converged, "runs_quality": q,
+                 "not_converged_because": why,
                  "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
                             "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
                  "variance": float(np.var(Y)), "mean_effect": float(np.mean(Y))},  # fmt: skip

@@ -166,11 +166,15 @@ def plot_behaviour(
     xlabel: str = "time",
     baseline: float | None = None,
     max_banded: int = 3,
+    horizon: float | None = None,
+    after_horizon: str = "after the horizon: not settled",
 ):
     """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle).
 
     With more than ``max_banded`` scenarios only the first and the last (baseline and bundle, by
     convention) get their bands, so the lines stay readable; the legend sits beside the plot.
+    ``horizon``: where effects are read; the part of the charts after it is shaded and labelled
+    ``after_horizon`` (the outcome has not settled there: effects read at the horizon are not final).
     """
     if isinstance(bands, Band):
         bands = {bands.label or "median": bands}
@@ -194,6 +198,12 @@ def plot_behaviour(
         ax.plot(s["times"], s["median"], color=colour, linewidth=2, label=str(name))
     if baseline is not None:
         ax.axhline(baseline, color="#444444", linewidth=0.8, linestyle=":")
+    end = max(float(np.max(_array(b.times, "times"))) for b in bands.values())
+    if horizon is not None and end > horizon:
+        ax.axvline(horizon, color="#444444", linewidth=1.0, linestyle="--")
+        ax.axvspan(horizon, end, color="#999999", alpha=0.12, linewidth=0, hatch="//", fill=False)
+        ax.text(horizon, 0.98, " " + after_horizon, transform=ax.get_xaxis_transform(), fontsize=8,
+                va="top", ha="left", color="#444444")  # fmt: skip
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

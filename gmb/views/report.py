@@ -302,6 +302,16 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
             images[key] = data_uri(fig)
             scenario[key] = meta
 
+    from gmb.views.report_scenarios import scenario_text
+
+    shown = {k: results[k] for k in ("behaviour", "ranking", "attribution") if k in scenario}
+    idea_names = {i.id: i.label(lang) for i in session.ideas}
+    try:
+        texts = scenario_text(shown, lang, {i["id"]: i["verdict_key"] for i in ideas}, idea_names)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # an older or hand-edited file: say so
+        texts = {}
+        problems.append({"key": "ranking", "text": words["unreadable"].format(file="ranking.json", why=str(exc))})
+
     participants = []
     for role in _ROLE_ORDER:
         members = [p for p in session.participants if getattr(p.role, "value", p.role) == role]
@@ -343,6 +353,7 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
         "assumptions": results.get("assumptions"),
         "assumptions_md": results.get("assumptions_md"),
         "scenario": scenario,
+        "scenario_text": texts,
         "images": images,
         "missing": missing,
         "problems": problems,
@@ -448,7 +459,7 @@ def _ideas_section(G, session, words, names, lang) -> list[dict[str, Any]]:
                 if any(t.stopped_by in ("time limit", "max paths") for t in found.targets):
                     counts_text += f"; {words['paths_stopped']}"
         ideas.append({
-            "label": idea.label(lang), "description": idea.description,
+            "id": idea.id, "label": idea.label(lang), "description": idea.description,
             "targets": ", ".join(f"{names.get(t.variable, t.variable)} ({t.direction})" for t in idea.targets),
             "votes": len(idea.votes), "feasibility": "" if idea.feasibility is None else f"{idea.feasibility:g}/5",
             "working_group": idea.working_group or "", "verdict": words[verdict], "verdict_key": verdict,
@@ -494,9 +505,13 @@ def _behaviour_figure(data, session, lang, words):
         )
     unit = data.get("unit") or ""
     # ``unit`` is the model's time unit; the variable is an index (1 = baseline)
+    from gmb.views.report_scenarios import AFTER_HORIZON
+
+    horizon = data.get("horizon")
     fig = plot_behaviour(
         bands, title=words["behaviour"], ylabel=f"{label} (1 = baseline)", baseline=1.0,
-        xlabel=f"time ({unit})" if unit else "time",
+        xlabel=f"time ({unit})" if unit else "time", horizon=float(horizon) if horizon is not None else None,
+        after_horizon=AFTER_HORIZON.get(lang or "en", AFTER_HORIZON["en"]),
     )  # fmt: skip
     return fig, {"variable": label}
 
