@@ -36,7 +36,10 @@ ROSKILDE = {
                   "have been less lonely from the start (selection), and lonelier men may have left (survivorship: "
                   "21 groups founded, 17 still active, L237–238). Read as a time series, the data credit the groups "
                   "with all of the difference; part of it may be who stays. The sample size per duration group is "
-                  "not stated: 30 is assumed (about 114 men over 3 groups, L237)."),
+                  "not stated: 30 is assumed (about 114 men over 3 groups, L237). The model describes the men in "
+                  "the groups (reach 1 among them), with t = time since joining; the survey's duration classes are "
+                  "read at their midpoints (6, 18, 30 months). Home visits change who joins, not how lonely the "
+                  "members are, so the model gives them almost nothing of the members' change."),
     },
     "variables": [
         ("outreach", "Opsporing via forebyggende hjemmebesøg", "Outreach by preventive home visits", "L275–277"),
@@ -44,7 +47,7 @@ ROSKILDE = {
         ("groups", "Aktive mandefællesskaber", "Active men's communities", "L223–226, L237–238"),
         ("leadership", "Aktivitetsledelse og lokaler (Røde Kors)", "Activity leadership and rooms (Red Cross)", "L271–273"),
         ("participation", "Mænd der deltager", "Men taking part", "L223–226"),
-        ("network", "Nye venner og netværk (livsvidner)", "New friends and network", "L258, L265–266"),
+        ("network", "Nye venner og netværk (livsvidner)", "New friends and network", "L258, L265–266", "stock"),
         ("mutual_help", "Mændene hjælper hinanden", "Men helping each other", "L266–268"),
         ("loneliness", "Tegn på ensomhed", "Signs of loneliness", "L248–254"),
         ("wellbeing", "Mental trivsel", "Mental wellbeing", "L259–260"),
@@ -57,23 +60,25 @@ ROSKILDE = {
         ("R4", "groups", "participation", "+", "S", "L223–226"),
         ("R5", "participation", "network", "+", "S", "L226–233, L258"),
         ("R6", "network", "mutual_help", "+", "S", "L265–268"),
-        ("R7", "network", "loneliness", "-", "S", "L248–251"),
+        ("R7", "network", "loneliness", "-", "S", "L248–251", "strong"),
         ("R8", "mutual_help", "wellbeing", "+", "Inf", "L266–268 (inferred)"),
         ("R9", "loneliness", "wellbeing", "-", "S", "L259–260"),
         ("R10", "network", "participation", "+", "Inf", "L257–258 'mændene forbliver' (inferred: friends keep men coming)"),
     ],
     "ideas": [
         ("mens_groups", "Mandefællesskaber (5–8 mænd, hver 14. dag)", "Men's communities (5–8 men, fortnightly)",
-         [("groups", "+")], {"reach": [0.3, 0.5, 0.7], "intensity": [0.3, 0.5, 0.8], "persistence": [0.6, 0.8, 1.0]},
-         "L223–226, L237–238"),
+         [("network", "+")], {"reach": [1.0, 1.0, 1.0], "intensity": [0.5, 1.0, 2.0], "persistence": [0.8, 0.9, 1.0]},
+         "L223–233, L258, L265–266"),
         ("home_visits", "Opsporing via forebyggende hjemmebesøg", "Outreach through preventive home visits",
          [("outreach", "+")], {"reach": [0.1, 0.2, 0.3], "intensity": [0.1, 0.3, 0.5]}, "L275–277"),
     ],
     "implemented": [
         {"id": "mens_groups", "idea": "mens_groups", "start": 0, "ramp_up": 6,
-         "reach": {"nominal": 0.5, "low": 0.3, "high": 0.7}, "intensity": {"nominal": 0.5, "low": 0.2, "high": 0.9},
-         "persistence": {"nominal": 0.8, "low": 0.6, "high": 1.0},
-         "source": "21 groups with 114 men since 2017, 17 still active", "provenance": "seed 000 L237–238"},
+         "reach": {"nominal": 1.0}, "intensity": {"nominal": 1.0, "low": 0.5, "high": 2.0},
+         "persistence": {"nominal": 0.9, "low": 0.8, "high": 1.0},
+         "source": "the surveyed men are members (reach 1 among them); fortnightly meetings of 2–3 hours with a fixed "
+                   "round 'what has happened in your life since last time' (new friends: intensity +50 % to +200 %)",
+         "provenance": "seed 000 L223–233, L237–238, L258"},
         {"id": "home_visits", "idea": "home_visits", "start": 0, "ramp_up": 12,
          "reach": {"nominal": 0.2, "low": 0.1, "high": 0.3}, "intensity": {"nominal": 0.3, "low": 0.1, "high": 0.5},
          "source": "Roskilde Kommune finds men through preventive home visits", "provenance": "seed 000 L275–277"},
@@ -206,12 +211,14 @@ def events(spec) -> list[Event]:
         out.append(Event(seq=seq, op=op, by=None, at=T0 + timedelta(minutes=seq), data=data))
 
     ev("create", spec["create"])
-    for vid, da, en, lines in spec["variables"]:
+    for vid, da, en, lines, *kind in spec["variables"]:
         ev("add", {"kind": "variable", "item": {"id": vid, "labels": {"da": da, "en": en},
-                                                "notes": f"source: {prefix}{lines}"}})  # fmt: skip
+                                                "notes": f"source: {prefix}{lines}",
+                                                **({"kind": kind[0]} if kind else {})}})  # fmt: skip
     ev("set", {"outcome": spec["outcome"]})
-    for lid, c, e, sign, evidence, lines in spec["links"]:
-        ev("add", {"kind": "link", "item": {"id": lid, "cause": c, "effect": e, "polarity": sign, "strength": "medium",
+    for lid, c, e, sign, evidence, lines, *strength in spec["links"]:
+        ev("add", {"kind": "link", "item": {"id": lid, "cause": c, "effect": e, "polarity": sign,
+                                            "strength": strength[0] if strength else "medium",
                                             "evidence": evidence, "notes": f"source: {prefix}{lines}"}})  # fmt: skip
     for iid, da, en, targets, dose, lines in spec["ideas"]:
         ev("add", {"kind": "idea", "item": {

@@ -224,6 +224,8 @@ def attribute_observed_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
     variable: Optional[str] = typer.Option(None, "--variable", help="The observed series (default: the outcome's)."),
     structure: bool = typer.Option(True, "--structure/--no-structure", help="Draw uncertain links per run."),
+    selection: Optional[str] = typer.Option(None, "--selection", help="Also show what happens if these shares of "
+                                            "a cross-sectional difference are who stays, e.g. 0,0.25,0.5."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Split the observed change among the implemented activities, baseline drift and the residual."""
@@ -231,10 +233,25 @@ def attribute_observed_cmd(
     from gmb.calibrate.report_text import print_observed_attribution
 
     a = attribute_observed(name, runs=runs, seed=seed, variable=variable, structure=structure)
+    if selection:
+        from gmb.calibrate.api import problem_for
+        from gmb.calibrate.selection import selection_variants
+        from gmb.errors import InputError
+
+        try:
+            shares = [float(x) for x in selection.split(",")]
+        except ValueError:
+            raise InputError(f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5") from None
+        prob, _ = problem_for(name, seed=seed, structure=structure)
+        a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
     if as_json:
         print_json(a)
     else:
         print_observed_attribution(a, console())
+        if selection:
+            from gmb.calibrate.selection import print_variants
+
+            print_variants(a["selection_variants"], console())
 
 
 def demo_example(name: str, out: Path, con) -> None:
@@ -260,3 +277,8 @@ def demo_example(name: str, out: Path, con) -> None:
     print_calibration(calibrate(name, runs=2000, plot=plot), con)
     if session.implemented:
         print_observed_attribution(attribute_observed(name, runs=2000), con)
+    if any(o.transform == "relative_to_first" for o in session.observations):
+        from gmb.calibrate.api import problem_for
+        from gmb.calibrate.selection import print_variants, selection_variants
+
+        print_variants(selection_variants(problem_for(name)[0], (0.0, 0.25, 0.5), runs=2000), con)
