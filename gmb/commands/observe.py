@@ -244,6 +244,7 @@ def attribute_observed_cmd(
             raise InputError(f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5") from None
         prob, _ = problem_for(name, seed=seed, structure=structure)
         a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
+    save_observed(name, a)
     if as_json:
         print_json(a)
     else:
@@ -252,6 +253,20 @@ def attribute_observed_cmd(
             from gmb.calibrate.selection import print_variants
 
             print_variants(a["selection_variants"], console())
+
+
+def save_observed(name: str, a: dict, out: Path = Path(".")) -> Path:
+    """Write the attribution to ``models/NAME/observed_attribution.json``, where ``gmb report`` finds it."""
+    import json
+
+    from gmb.commands.model import _model_name
+    from gmb.files import atomic_write_text
+    from gmb.views.report_observed import FILE
+
+    path = Path(out) / "models" / _model_name(name) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(a, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path
 
 
 def demo_example(name: str, out: Path, con) -> None:
@@ -274,9 +289,11 @@ def demo_example(name: str, out: Path, con) -> None:
     from gmb.calibrate.report_text import print_calibration, print_observed_attribution
 
     plot = Path(out) / "reports" / name / "calibration.png"
-    print_calibration(calibrate(name, runs=2000, plot=plot), con)
+    print_calibration(calibrate(name, runs=2000, plot=plot, out=out), con)
     if session.implemented:
-        print_observed_attribution(attribute_observed(name, runs=2000), con)
+        a = attribute_observed(name, runs=2000, out=out)
+        save_observed(name, a, out)
+        print_observed_attribution(a, con)
     if any(o.transform == "relative_to_first" for o in session.observations):
         from gmb.calibrate.api import problem_for
         from gmb.calibrate.selection import print_variants, selection_variants
