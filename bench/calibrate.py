@@ -25,9 +25,9 @@ def main() -> None:
     root = tempfile.mkdtemp()
     os.environ["GMB_SESSIONS_DIR"] = root
     common.set_sessions_dir(None)
-    quiet = Console(file=open(os.devnull, "w"))
-    for name in ("roskilde", "havndal"):
-        install_example(name, quiet)
+    with open(os.devnull, "w") as null:
+        for name in ("roskilde", "havndal"):
+            install_example(name, Console(file=null))
     t = time.perf_counter()
     r = calibrate("roskilde", runs=4000, out=__import__("pathlib").Path(root))
     print(f"roskilde: {time.perf_counter() - t:.1f} s (target <= 20 s), 4000 draws, ESS {r['ess']:.0f}, "

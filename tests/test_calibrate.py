@@ -123,13 +123,13 @@ def roskilde(tmp_path, monkeypatch):
 
     from rich.console import Console
 
-    from gmb.commands.demo import install_example
-
     from gmb.commands import common
+    from gmb.commands.demo import install_example
 
     monkeypatch.setenv("GMB_SESSIONS_DIR", str(tmp_path / "sessions"))
     monkeypatch.setitem(common._state, "sessions_dir", tmp_path / "sessions")
-    install_example("roskilde", Console(file=open(os.devnull, "w")))
+    with open(os.devnull, "w") as null:
+        install_example("roskilde", Console(file=null))
     return tmp_path / "sessions" / "roskilde"
 
 

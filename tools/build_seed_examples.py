@@ -13,18 +13,18 @@ small reconstructions of the links the documents state (evidence ``S`` = stated 
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gmb.files import atomic_write_text  # noqa: E402
-from gmb.session.events import Event, replay  # noqa: E402
-from gmb.session.store import _event_line, session_to_json  # noqa: E402
+from gmb.files import atomic_write_text
+from gmb.session.events import Event, replay
+from gmb.session.store import _event_line, session_to_json
 
-T0 = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 ROSKILDE = {
     "slug": "roskilde",

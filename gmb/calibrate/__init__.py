@@ -16,7 +16,7 @@ import functools
 
 from gmb._lazy import callable_module
 
-__all__ = ["calibrate", "attribute_observed"]
+__all__ = ["attribute_observed", "calibrate"]
 
 
 def _calibrate(*args, **kwargs):

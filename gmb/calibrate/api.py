@@ -22,7 +22,7 @@ from typing import Any
 
 from gmb.simulate.sampling import VARY
 
-__all__ = ["problem_for", "calibrate", "attribute_observed", "RUNS"]
+__all__ = ["RUNS", "attribute_observed", "calibrate", "problem_for"]
 
 #: default prior draws for importance resampling
 RUNS = 4000
@@ -58,7 +58,7 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
     """
     from gmb.calibrate.core import calibrate_problem
 
-    prob, b = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
+    prob, _ = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
     r = calibrate_problem(prob, runs=runs, seed=seed, method=method)
     r["implemented"] = {i: p.summary(i, prob.study.program.unit) for i, p in prob.plans.items()}
     r["unit"] = prob.study.program.unit

@@ -35,7 +35,7 @@ import numpy as np
 from gmb.errors import InputError
 from gmb.simulate.ensemble import Study, run_parameters
 
-__all__ = ["attribute_change", "MAX_ACTIVITIES"]
+__all__ = ["MAX_ACTIVITIES", "attribute_change"]
 
 #: exact Shapley values over all subsets up to this many activities
 MAX_ACTIVITIES = 8

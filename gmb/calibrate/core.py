@@ -32,8 +32,9 @@ bounds and the structure: say so).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ from gmb.errors import InputError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw, structural, varying
 
-__all__ = ["Problem", "build_problem", "calibrate_problem", "IDENTIFIABLE", "MIN_ESS", "P_MISFIT", "weighted_quantile"]
+__all__ = ["IDENTIFIABLE", "MIN_ESS", "P_MISFIT", "Problem", "build_problem", "calibrate_problem", "weighted_quantile"]
 
 #: a parameter whose 90 % interval shrinks to more than this share of its prior width is "not identifiable"
 IDENTIFIABLE = 0.8

@@ -22,7 +22,7 @@ def predictive_plot(prob: Any, r: dict[str, Any], path: Path) -> Path:
 
     study = prob.study
     p = study.program
-    steps = np.arange(0, study.horizon_step + 1, max(1, int(round(1.0 / p.dt))), dtype=np.int64)
+    steps = np.arange(0, study.horizon_step + 1, max(1, round(1.0 / p.dt)), dtype=np.int64)
     dense = replace(study, save_steps=np.union1d(steps, study.save_steps))
     values = dense_run = None
     P = r.get("_draws")

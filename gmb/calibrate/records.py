@@ -30,20 +30,21 @@ An **implementation** (``Session.implemented``) says what was actually done for 
 
 >>> from gmb.session.model import Observation
 >>> round(observation_se(Observation(id="o1", variable="x", time=0, value=0.2, kind="share", n=57)), 4)
-0.0536
+0.0535
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import InputError, NotFoundError
 
-__all__ = ["Series", "observation_se", "series_of", "check_observation", "implemented_plans", "Z90"]
+__all__ = ["Z90", "Series", "check_observation", "implemented_plans", "observation_se", "series_of"]
 
 #: the normal quantile of a 90 % interval
 Z90 = 1.6448536269514722

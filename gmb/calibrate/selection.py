@@ -17,13 +17,13 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Sequence
-
+from typing import Any
 
 from gmb.errors import InputError
 
-__all__ = ["with_selection", "selection_variants"]
+__all__ = ["selection_variants", "with_selection"]
 
 
 def with_selection(prob: Any, share: float) -> Any:

@@ -13,12 +13,12 @@ drawn from the prior).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import numpy as np
 
-__all__ = ["tiny_problem", "observations_from"]
+__all__ = ["observations_from", "tiny_problem"]
 
 
 def observations_from(variable: str, times: Sequence[float], values: Sequence[float], se: float):

@@ -15,7 +15,7 @@ import typer
 
 from gmb.commands.common import console, print_json, store
 
-__all__ = ["register", "observe_app", "implemented_app", "calibrate_cmd", "attribute_observed_cmd"]
+__all__ = ["attribute_observed_cmd", "calibrate_cmd", "demo_example", "implemented_app", "observe_app", "register", "save_observed"]
 
 observe_app = typer.Typer(help="Observed indicator values (what was measured, when, how surely).", no_args_is_help=True)
 implemented_app = typer.Typer(help="What was actually implemented per idea (start, reach, intensity…).",
@@ -40,6 +40,8 @@ def _span(name: str) -> tuple[float, float]:
 
 def _observations(name: str, rows: list[dict]) -> list:
     """Validated Observation records (ids continue the session's), or the first row's error."""
+    import pydantic
+
     from gmb.calibrate.records import check_observation
     from gmb.errors import GmbError, InputError
     from gmb.session.model import Observation
@@ -62,10 +64,10 @@ def _observations(name: str, rows: list[dict]) -> list:
         taken.add(data["id"])
         try:
             ob = Observation.model_validate(data)
-        except Exception as exc:  # pydantic's error, named by row and field
-            first = str(exc).splitlines()
-            raise InputError(f"row {no}: {first[1] if len(first) > 1 else first[0]}: {first[2].strip() if len(first) > 2 else ''}",
-                             field="observation") from None  # fmt: skip
+        except pydantic.ValidationError as exc:  # named by row and field, in one line
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            raise InputError(f"row {no}: {where}: {err['msg']} (got {err.get('input')!r})", field="observation") from None
         try:
             check_observation(ob, variables, span)
         except GmbError as exc:

@@ -20,8 +20,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["FILE", "WORDS", "section_html"]
 
