@@ -83,6 +83,9 @@ def least_squares_fit(prob: Any) -> dict[str, Any]:
     if flat:
         warnings.append("not identifiable from these data: " + ", ".join(flat[:8]) + ("…" if len(flat) > 8 else ""))
     p_value = float(chi2_dist.sf(c, dof)) if prob.k > len(idx) else float("nan")
+    if prob.k <= len(idx):
+        warnings.append(f"{prob.k} data points for {len(idx)} parameters: the fit cannot be judged and the point "
+                        "is one of many that fit equally well")  # fmt: skip
     if p_value < 0.05:
         warnings.append(f"the model cannot reproduce the data: χ² = {c:.1f} on {dof} degrees of freedom "
                         f"(p = {p_value:.3f})")  # fmt: skip

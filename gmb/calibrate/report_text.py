@@ -28,9 +28,13 @@ def print_calibration(r: dict[str, Any], con) -> None:
                   "yes" if p["identifiable"] else "[yellow]no: not identifiable from these data[/yellow]")
     con.print(t)
     f = r["fit"]
-    con.print(f"fit: {f['statistic']} = {f['p_value']:.3f}" + (" [red](the model cannot reproduce the data)[/red]"
-                                                                   if f["misfit"] else " (the data are plausible under "
-                                                                   "the calibrated model)"))  # fmt: skip
+    if f["p_value"] != f["p_value"]:  # nan: as many parameters as data points or more
+        verdict = " (cannot be judged: no more data points than fitted parameters)"
+    elif f["misfit"]:
+        verdict = " [red](the model cannot reproduce the data)[/red]"
+    else:
+        verdict = " (the data are plausible under the calibrated model)"
+    con.print(f"fit: {f['statistic']} = {f['p_value']:.3f}{verdict}")
     for w in r["warnings"]:
         con.print(f"[yellow]warning:[/yellow] {escape(w)}", soft_wrap=True)
     if r.get("plot"):
