@@ -5,14 +5,18 @@ Both build the model as ``gmb convert`` does (nothing written), read each idea's
 observations (``gmb observe add``/``import``), then calibrate (:mod:`gmb.calibrate.core`) and,
 for the attribution, split the observed change (:mod:`gmb.calibrate.attribution`).
 
->>> import gmb, tempfile, os
->>> os.environ["GMB_SESSIONS_DIR"] = tempfile.mkdtemp()
->>> from gmb.commands.demo import install_example
+>>> import os, tempfile
 >>> from rich.console import Console
->>> _ = install_example("roskilde", Console(file=open(os.devnull, "w")))
->>> r = calibrate("roskilde", runs=500, seed=0)
+>>> from gmb.commands import common
+>>> from gmb.commands.demo import install_example
+>>> before = common._state["sessions_dir"]
+>>> common.set_sessions_dir(tempfile.mkdtemp())
+>>> with open(os.devnull, "w") as null:
+...     _ = install_example("roskilde", Console(file=null))
+>>> r = calibrate("roskilde", runs=500, seed=0, out=common.store().root)
 >>> r["data_points"], r["ess"] > 1
 (2, True)
+>>> common.set_sessions_dir(before)
 """
 
 from __future__ import annotations
