@@ -34,17 +34,20 @@ def test_coverage_of_90_percent_intervals_over_60_repetitions():
 
 
 def test_point_estimates_converge_as_data_grow():
+    """The dose (reach × intensity: only their product is identifiable) from 2, 12 and 72 data points."""
     errs = []
     for times in ((12, 36), tuple(range(3, 37, 3)), tuple(np.arange(1, 37, 0.5))):
         e = []
         for seed in range(4):
             prob, truth = tiny_problem(seed=seed, se=0.003, times=times, vary=("dose",))
             post = calibrate_problem(prob, runs=3000, seed=seed)
-            i = prob.study.program.param("dose[push:intensity]")
-            med = next(r["posterior"][1] for r in post["parameters"] if r["parameter"] == "dose[push:intensity]")
-            e.append(abs(med - truth[i]))
+            p = prob.study.program
+            a, b = p.param("dose[push:reach]"), p.param("dose[push:intensity]")
+            d = post["_draws"]
+            e.append(abs(np.median(d[a] * d[b]) - truth[a] * truth[b]))
         errs.append(np.mean(e))
-    assert errs[-1] < errs[0], errs
+    # measured: 0.016, 0.003, 0.003 (with 3000 prior draws the ESS, not the data, limits the last step)
+    assert errs[1] < 0.5 * errs[0] and errs[2] < 0.5 * errs[0], errs
 
 
 def test_unidentifiable_parameters_are_reported():
