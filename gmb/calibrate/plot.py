@@ -24,7 +24,6 @@ def predictive_plot(prob: Any, r: dict[str, Any], path: Path) -> Path:
     p = study.program
     steps = np.arange(0, study.horizon_step + 1, max(1, round(1.0 / p.dt)), dtype=np.int64)
     dense = replace(study, save_steps=np.union1d(steps, study.save_steps))
-    values = dense_run = None
     P = r.get("_draws")
     if P is None:
         raise ValueError("predictive_plot needs the posterior draws (calibrate keeps them)")
@@ -49,6 +48,8 @@ def predictive_plot(prob: Any, r: dict[str, Any], path: Path) -> Path:
         ax.plot(times, q[2], color="C0", lw=1.5, label="model median")
         sd = np.sqrt(np.diag(s.cov))
         ax.errorbar(s.times, s.values, yerr=1.645 * sd, fmt="o", color="C3", capsize=3, label="observed (90 %)")
+        if s.transform == "relative_to_first":  # the reference: 0 by definition, its error is in the others' bars
+            ax.plot([s.ref_time], [0.0], "o", mfc="none", color="C3", label=f"reference (t = {s.ref_time:g})")
         ax.set_xlabel(p.unit)
         ax.set_title(s.label, fontsize=10)
         ax.legend(fontsize=7)
