@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, formats, model, record, robustness, scenarios, serve, structure, views
+from gmb.commands import common, demo, formats, model, observe, record, robustness, scenarios, serve, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -36,6 +36,7 @@ formats.register(app)
 demo.register(app)
 views.register(app)
 serve.register(app)
+observe.register(app)
 
 
 def main() -> None:

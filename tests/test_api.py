@@ -41,6 +41,8 @@ PINNED = [
     "sobol",
     # gmb.simulate.dominance
     "loop_dominance",
+    # gmb.calibrate
+    "calibrate", "attribute_observed",
     # gmb.views
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
@@ -93,8 +95,8 @@ def test_every_name_is_the_object_of_its_module():
     where = {name: module for module, names in gmb._WHERE.items() for name in names}
     for name in PINNED:
         value = getattr(gmb, name)
-        if name == "simulate":  # the callable subpackage (see below)
-            assert value is sys.modules["gmb.simulate"] and callable(value)
+        if name in ("simulate", "calibrate"):  # the callable subpackages (see below)
+            assert value is sys.modules[f"gmb.{name}"] and callable(value)
         else:
             assert value is getattr(importlib.import_module(where[name]), name), name
 

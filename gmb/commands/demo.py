@@ -29,6 +29,16 @@ STEPS: list[str] = [
 
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
+    app.command("examples")(examples)
+
+
+def examples() -> None:
+    """List the shipped example sessions (``gmb demo --example NAME`` runs one)."""
+    from gmb.examples import ABOUT, EXAMPLES
+
+    con = console()
+    for name in EXAMPLES:
+        con.print(f"[bold]{name}[/bold]: {ABOUT.get(name, '')}")
 
 
 def session_step(session, out: Path, con) -> None:
@@ -82,11 +92,17 @@ def summary_step(session, out: Path, con) -> None:
 
 def demo(
     out: Path = typer.Option(Path("."), "--out", help="Where outputs go (models/, reports/ below it)."),
+    example: str = typer.Option("havndal", "--example", help="Which example (gmb examples lists them)."),
 ) -> None:
-    """Run the Havndal example through the pipeline and say where the outputs are."""
+    """Run an example (default Havndal) through the pipeline and say where the outputs are."""
     from gmb.examples import example_dir, load_example
 
     con = console()
+    if example != "havndal":
+        from gmb.commands.observe import demo_example
+
+        demo_example(example, out, con)
+        return
     session = load_example("havndal")  # loading validates every cross-reference
     con.print(f"[green]✓[/green] loaded and validated the Havndal example from {example_dir('havndal')}")
     for step in STEPS:

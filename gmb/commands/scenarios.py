@@ -463,8 +463,15 @@ def attribute(
     workers: Optional[int] = scale_opts.WorkersOpt,
     structure: bool = StructureOpt,
     max_broken: float = MaxBrokenOpt,
+    observed: bool = typer.Option(False, "--observed", help="Split the OBSERVED change among the implemented "
+                                  "activities (as gmb attribute-observed; --runs = prior draws)."),
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
+    if observed:  # issue 18: after the fact, from the observations (gmb.commands.observe)
+        from gmb.commands.observe import attribute_observed_cmd
+
+        return attribute_observed_cmd(name, runs=runs, seed=seed, variable=None, structure=structure, selection=None,
+                                      as_json=as_json)  # fmt: skip
     from gmb.scenarios.answers import attribute as shapley
 
     b, sc, path = _prepare(name, assumptions, out)

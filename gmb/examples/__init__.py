@@ -13,9 +13,16 @@ from pathlib import Path
 from gmb.errors import NotFoundError
 from gmb.session.model import Session
 
-__all__ = ["EXAMPLES", "example_dir", "load_example"]
+__all__ = ["ABOUT", "EXAMPLES", "example_dir", "load_example"]
 
-EXAMPLES = ("havndal",)
+EXAMPLES = ("havndal", "roskilde", "guldborgsund", "aktive-boern")
+#: one line per example (``gmb examples``)
+ABOUT = {
+    "havndal": "children's mental health in Havndal: the full GMB process (seed 003)",
+    "roskilde": "men's communities in Roskilde: loneliness by time in a group (cross-sectional; seed 000 L215–290)",
+    "guldborgsund": "open meeting places for seniors: 16 places, 300–500 users a week (seeds 000, 001)",
+    "aktive-boern": "Aktive Børn i Forening, København: levers, no numbers (seed 000 L416–425)",
+}
 
 
 def example_dir(name: str) -> Path:

@@ -22,9 +22,11 @@ from pydantic import Field
 from gmb.errors import ConflictError, NotFoundError, ValidationError
 from gmb.session.model import (
     Idea,
+    Implementation,
     Indicator,
     Initiative,
     Link,
+    Observation,
     Participant,
     Record,
     Session,
@@ -48,6 +50,8 @@ KINDS: dict[str, tuple[str, type[Record]]] = {
     "story": ("stories", Story),
     "initiative": ("initiatives", Initiative),
     "idea": ("ideas", Idea),
+    "observation": ("observations", Observation),
+    "implementation": ("implemented", Implementation),
 }
 META_FIELDS = {"title", "place", "focus", "languages", "dates", "outcome", "notes"}
 _PROVENANCE_KINDS = {"variable", "link", "initiative", "idea"}

@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SCHEMA_VERSION = 1
 
 __all__ = [
+    "Observation",
+    "Implementation",
     "SCHEMA_VERSION",
     "Role",
     "VariableKind",
@@ -320,6 +322,47 @@ class IdeaDose(Record):
     note: str = ""
 
 
+class Observation(Record):
+    """An observed indicator value (issue 18; :mod:`gmb.calibrate.records` documents the fields).
+
+    ``kind``: ``index`` (in the model's units, 1 = the start) or ``share`` (0–1, compared as an index
+    relative to the series' first value, ``transform`` ``relative_to_first``). Uncertainty: ``se``, a
+    90 % interval ``low``–``high``, or ``n`` (sample size, for a share).
+    """
+
+    id: Id
+    variable: Id
+    time: float = Field(allow_inf_nan=False)
+    value: float = Field(allow_inf_nan=False)
+    kind: Literal["index", "share"] = "index"
+    transform: Literal["level", "relative_to_first"] = "level"
+    series: str = ""
+    se: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    low: float | None = Field(default=None, allow_inf_nan=False)
+    high: float | None = Field(default=None, allow_inf_nan=False)
+    n: int | None = Field(default=None, ge=1)
+    indicator: str | None = None
+    source: str = ""
+    provenance: str = ""
+    notes: str = ""
+
+
+class Implementation(Record):
+    """What was actually done for an idea (start, end, reach, intensity, persistence), apart from the plan."""
+
+    id: Id
+    idea: Id
+    start: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    end: float | None = Field(default=None, allow_inf_nan=False)
+    ramp_up: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    reach: DoseAnswer | None = None
+    intensity: DoseAnswer | None = None
+    persistence: DoseAnswer | None = None
+    source: str = ""
+    provenance: str = ""
+    notes: str = ""
+
+
 class Idea(_Labelled, _Provenance):
     """An entry of the idea bank ("bankbog")."""
 
@@ -353,6 +396,8 @@ class Session(Record):
     stories: tuple[Story, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
     ideas: tuple[Idea, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    implemented: tuple[Implementation, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> "Session":

@@ -69,7 +69,7 @@ def check_references(s: "Session") -> None:
     links = _unique(s.links, "links")
     people = _unique(s.participants, "participants")
     themes = _unique(s.themes, "themes")
-    for name in ("stages", "indicators", "stories", "initiatives", "ideas"):
+    for name in ("stages", "indicators", "stories", "initiatives", "ideas", "observations", "implemented"):
         _unique(getattr(s, name), name)
 
     def person(value: str | None, field: str) -> None:
@@ -129,6 +129,14 @@ def check_references(s: "Session") -> None:
         _once(idea.votes, f"ideas[{i}].votes")
         person(idea.proposed_by, f"ideas[{i}].proposed_by")
         person(idea.accepted_by, f"ideas[{i}].accepted_by")
+    ideas = {x.id for x in s.ideas}
+    for i, ob in enumerate(s.observations):
+        if ob.variable not in variables:
+            raise RuleBroken(f"observations[{i}].variable", f"unknown variable '{ob.variable}'",
+                             "observe a variable of the map (gmb session show NAME lists them)")
+    for i, im in enumerate(s.implemented):
+        if im.idea not in ideas:
+            raise RuleBroken(f"implemented[{i}].idea", f"unknown idea '{im.idea}'", "add the idea first, or fix the id")
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -57,6 +57,7 @@ RESULT_FILES: dict[str, tuple[str, str]] = {
     "ranking": ("ranking.json", "gmb rank {name}"),
     "attribution": ("attribution.json", "gmb attribute {name} --bundle IDEA,IDEA,..."),
     "dominance": ("dominance.json", "gmb loops {name} --dominance"),  # section: gmb.views.report_dominance
+    "observed": ("observed_attribution.json", "gmb attribute-observed {name}"),  # section: gmb.views.report_observed
 }
 
 REPORT_WORDS: dict[str, dict[str, str]] = {
@@ -358,8 +359,22 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
         "missing": missing,
         "problems": problems,
         "dominance_html": _dominance_html(results.get("dominance"), lang, problems),
+        "observed_html": _observed_html(results.get("observed"), lang, problems),
     }  # fmt: skip
     return ctx, figures
+
+
+def _observed_html(data, lang, problems) -> str:
+    """The "What made the difference" section (escaped HTML), empty without ``observed_attribution.json``."""
+    if not data:
+        return ""
+    from gmb.views.report_observed import section_html
+
+    try:
+        return section_html(data, lang=lang)
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.append({"key": "observed", "text": f"observed_attribution.json: {exc}"})
+        return ""
 
 
 def _dominance_html(data, lang, problems) -> str:

@@ -1,0 +1,94 @@
+"""``gmb.calibrate(...)`` and ``gmb.attribute_observed(...)`` on a stored session (or a Session).
+
+Both build the model as ``gmb convert`` does (nothing written), read each idea's targets from
+``scenarios.json``, take what was implemented from the session (``gmb implemented set``) and the
+observations (``gmb observe add``/``import``), then calibrate (:mod:`gmb.calibrate.core`) and,
+for the attribution, split the observed change (:mod:`gmb.calibrate.attribution`).
+
+>>> import os, tempfile
+>>> from rich.console import Console
+>>> from gmb.commands import common
+>>> from gmb.commands.demo import install_example
+>>> before = common._state["sessions_dir"]
+>>> common.set_sessions_dir(tempfile.mkdtemp())
+>>> with open(os.devnull, "w") as null:
+...     _ = install_example("roskilde", Console(file=null))
+>>> r = calibrate("roskilde", runs=500, seed=0, out=common.store().root)
+>>> r["data_points"], r["ess"] > 1
+(2, True)
+>>> common.set_sessions_dir(before)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gmb.simulate.sampling import VARY
+
+__all__ = ["RUNS", "attribute_observed", "calibrate", "problem_for"]
+
+#: default prior draws for importance resampling
+RUNS = 4000
+
+
+def problem_for(name: str, *, seed: int = 0, structure: bool = True, engine: str = "auto", out: Path = Path(".")):
+    """``(problem, built model)`` of stored session ``name`` under its implemented activities and observations."""
+    from gmb.calibrate.core import build_problem
+    from gmb.calibrate.records import implemented_plans
+    from gmb.commands.common import load_source
+    from gmb.commands.model import build
+    from gmb.commands.scenarios import load_or_init_scenarios, scenarios_file
+
+    session = load_source(name)
+    b = build(name, out=out, write=False)
+    sc, _ = load_or_init_scenarios(scenarios_file(name, out), b.graph)
+    plans = implemented_plans(session, sc)
+    vary = VARY if structure else tuple(k for k in VARY if k != "structure")
+    return build_problem(b.model, plans, list(session.observations), seed=seed, vary=vary, engine=engine), b
+
+
+def _public(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in r.items() if not k.startswith("_")}
+
+
+def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0, structure: bool = True,
+              engine: str = "auto", out: Path = Path("."), plot: Path | None = None,
+              keep_draws: bool = False) -> dict[str, Any]:  # fmt: skip
+    """The posterior (or point fit) of session ``name``'s model given its observations; JSON-ready.
+
+    ``plot``: write the posterior predictive bands against the data there (PNG). ``keep_draws``:
+    keep the resampled posterior draws under ``_draws`` (for :func:`attribute_observed`).
+    """
+    from gmb.calibrate.core import calibrate_problem
+
+    prob, _ = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
+    r = calibrate_problem(prob, runs=runs, seed=seed, method=method)
+    r["implemented"] = {i: p.summary(i, prob.study.program.unit) for i, p in prob.plans.items()}
+    r["unit"] = prob.study.program.unit
+    r["observations"] = len([o for s in prob.series for o in s.raw])
+    r["assumptions"] = ("a share is read as an index proportional to the model's variable, relative to its first "
+                        "value; observation errors are Gaussian and independent (a relative series shares its "
+                        "first value's error); the prior is the ensemble's ranges and link probabilities")  # fmt: skip
+    if plot is not None:
+        from gmb.calibrate.plot import predictive_plot
+
+        r["plot"] = str(predictive_plot(prob, r, plot))
+    if method == "lsq" and "_point" in r:
+        r["_draws"] = r["_point"]
+    return r if keep_draws else _public(r)
+
+
+def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure: bool = True, engine: str = "auto",
+                       out: Path = Path("."), variable: str | None = None, draws: int = 400) -> dict[str, Any]:  # fmt: skip
+    """Split session ``name``'s observed change among its implemented activities, drift and residual."""
+    from gmb.calibrate.attribution import attribute_change
+    from gmb.calibrate.core import calibrate_problem
+
+    prob, b = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
+    post = calibrate_problem(prob, runs=runs, seed=seed, keep=draws)
+    a = attribute_change(prob, post, variable=variable)
+    a["calibration"] = {"ess": post["ess"], "runs": runs, "fit": post["fit"], "warnings": post["warnings"]}
+    labels = {v: d.get("label", v) for v, d in b.graph.nodes(data=True)}
+    a["variable_label"] = labels.get(a["variable"], a["variable"])
+    return a
