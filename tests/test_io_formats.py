@@ -14,6 +14,7 @@ from gmb.io.csv_pair import read_csv_pair, write_csv_pair
 from gmb.io.equations import EquationError, Refs, vensim_refs, vensim_tokens, xmile_name, xmile_refs
 from gmb.io.graphml import read_graphml
 from gmb.io.kumu import read_kumu_json, read_kumu_xlsx, write_kumu_xlsx
+from gmb.io.limits import import_options
 from gmb.io.registry import guess_format, read_any, write_any, writer_format
 from gmb.io.vensim import read_mdl, write_mdl
 from gmb.io.xmile import read_xmile, write_xmile
@@ -255,9 +256,11 @@ def test_kumu_json_directions_tags_types_and_errors(tmp_path):
     assert s.languages == ("da", "en")
     path.write_text('{"elements": [{"_id": "e1", "attributes": {"label": "A"}}],\n"connections": [\n'
                     '{"from": "e1", "to": "nope"}]}', encoding="utf-8")  # fmt: skip
-    with pytest.raises(ValidationError, match="'to' names no element") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="'to' names no element") as info:
         read_kumu_json(path)
     assert info.value.line == 3 and info.value.field == "connections[0].to"
+    with pytest.warns(GmbWarning, match=r"line 3: connections\[0\].to: 'to' names no element \('nope'\); skipped"):
+        assert [v.id for v in read_kumu_json(path).variables] == ["a"]  # lenient: the rest imports
 
 
 def test_kumu_xlsx_by_label_or_id_and_cells_that_look_like_formulas(tmp_path):
@@ -277,9 +280,11 @@ def test_kumu_xlsx_by_label_or_id_and_cells_that_look_like_formulas(tmp_path):
     ws.append(["Søvn", "Trivsel", "+", "yes"])
     ws.append(["Trivsel", None, "-", None])
     wb.save(tmp_path / "c.xlsx")
-    with pytest.raises(ValidationError, match="needs both ends") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="needs both ends") as info:
         read_kumu_xlsx(tmp_path / "c.xlsx")
     assert info.value.line == 3 and info.value.field == "Connections row 3.To"
+    with pytest.warns(GmbWarning, match="line 3: Connections row 3.To: empty cell: a connection needs both ends; sk"):
+        assert links(read_kumu_xlsx(tmp_path / "c.xlsx")) == [("søvn", "trivsel", "+", True)]
 
 
 # -- GraphML and CSV ---------------------------------------------------------------------------------
@@ -312,9 +317,11 @@ def test_csv_pair_with_plain_label_column_and_unknown_ends(tmp_path):
     s = read_csv_pair(folder / "links.csv", lang="da")
     assert links(s) == [("søvn", "trivsel", "-", True)] and s.variable("søvn").position == (1.5, 2.0)
     (folder / "links.csv").write_text("from;to;sign\nsøvn;Nobody;-\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="neither an id nor a label") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="neither an id nor a label") as info:
         read_csv_pair(folder)
     assert info.value.file == str(folder / "links.csv") and info.value.line == 2
+    with pytest.warns(GmbWarning, match="line 2: to: 'Nobody' is neither an id nor a label in variables.csv; skip"):
+        assert read_csv_pair(folder).links == ()
 
 
 def test_csv_pair_keeps_formula_like_text_safe_for_spreadsheets(tmp_path):

@@ -40,11 +40,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from gmb.errors import FormatError, ValidationError, warn
+from gmb.errors import FormatError, warn
 from gmb.files import atomic_write_bytes, atomic_write_text
 from gmb.io.build import (
-    MapBuilder, as_session, check_new_file, polarity_of, read_bytes, read_utf8, truthy, xml_safe,
+    MapBuilder, as_session, check_new_file, read_bytes, read_utf8, truthy, xml_safe,
 )  # fmt: skip
+from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_depth
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
@@ -105,7 +106,7 @@ def _number(value: Any) -> float | None:
 
 
 def _element(b: MapBuilder, fields: dict[str, Any], *, key: Any, line: int | None, where: str,
-             position: tuple[float, float] | None = None) -> str:  # fmt: skip
+             position: tuple[float, float] | None = None) -> str | None:  # fmt: skip
     """Add one element (``fields`` keyed by lowercase field name)."""
     kind, note = _kind(fields.get("element type", fields.get("type")))
     labels = {m.group(1): v for k, v in fields.items() if (m := _LABEL_LANG.match(k)) and _text(v)}
@@ -132,8 +133,9 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
     if direction == "undirected":
         warn("an undirected connection is not a causal link; skipped", file=b.file, line=line, field=where)
         return
+    sign = next((fields[k] for k in ("connection type", "type", "polarity", "sign") if _text(fields.get(k))), None)
     kw = dict(
-        polarity=polarity_of(fields.get("connection type", fields.get("type", fields.get("polarity")))),
+        polarity=b.sign(sign), repeated="note",
         delay=truthy(fields.get("delay")), strength=_strength(fields.get("strength")), line=line, field=where,
         evidence=_text(fields.get("evidence")), notes=_text(fields.get("notes")),
         supporters=[b.person(p) for p in _list(fields.get("supporters"))],
@@ -187,6 +189,7 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
     path = Path(path)
     file = str(path)
     text = read_utf8(path)
+    check_depth(json_depth(text), file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -219,31 +222,36 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
     for i, elem in enumerate(data["elements"]):
         where = f"elements[{i}]"
         if not isinstance(elem, dict):
-            raise ValidationError("an element must be a JSON object", file=file, line=_json_line(text, i, "elements"),
-                                  field=where)  # fmt: skip
+            b.skip("element", "an element must be a JSON object", line=_json_line(text, i, "elements"), field=where)
+            continue
         attrs = elem.get("attributes") if isinstance(elem.get("attributes"), dict) else {}
         fields = {str(k).lower(): v for k, v in {**elem, **attrs}.items() if k not in ("_id", "attributes")}
         key = elem.get("_id", f"#{i}")
         if not isinstance(key, (str, int)) or isinstance(key, bool):
             key = f"#{i}"
         if b.has(("e", key)):
-            raise ValidationError(f"element id '{key}' appears twice", file=file,
-                                  line=_json_line(text, i, "elements"), field=f"{where}._id")  # fmt: skip
+            b.skip("element", f"element id '{key}' appears twice", line=_json_line(text, i, "elements"),
+                   field=f"{where}._id", action="the second is skipped")  # fmt: skip
+            continue
         _element(b, fields, key=("e", key), line=_json_line(text, i, "elements"), where=where,
                  position=positions.get(key))  # fmt: skip
     for i, conn in enumerate(connections):
         where = f"connections[{i}]"
         line = _json_line(text, i, "connections")
         if not isinstance(conn, dict):
-            raise ValidationError("a connection must be a JSON object", file=file, line=line, field=where)
+            b.skip("connection", "a connection must be a JSON object", line=line, field=where)
+            continue
         ends = []
         for end in ("from", "to"):
             ref = conn.get(end)
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and b.has(("e", ref)):
                 ends.append(b.id_of(("e", ref)))
             else:
-                raise ValidationError(f"'{end}' names no element ({ref!r})", file=file, line=line,
-                                      field=f"{where}.{end}")  # fmt: skip
+                b.skip("connection", f"'{end}' names no element ({str(ref)[:60]!r})", line=line,
+                       field=f"{where}.{end}")  # fmt: skip
+                break
+        if len(ends) < 2:
+            continue
         attrs = conn.get("attributes") if isinstance(conn.get("attributes"), dict) else {}
         fields = {str(k).lower(): v for k, v in attrs.items()}
         _connection(b, fields, ends[0], ends[1], conn.get("direction"), line=line, where=where)
@@ -305,10 +313,6 @@ def write_kumu_json(session: Any, path: str | Path, *, lang: str | None = None) 
 
 
 # -- XLSX ---------------------------------------------------------------------------------
-#: uncompressed size a workbook may unpack to (refuses zip bombs)
-MAX_UNPACKED = 256 * 1024 * 1024
-
-
 def _workbook(raw: bytes, file: str):
     import zipfile
 
@@ -320,7 +324,8 @@ def _workbook(raw: bytes, file: str):
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         raise FormatError(f"not an XLSX workbook ({exc})", file=file, hint="save the sheet as .xlsx") from None
     if unpacked > MAX_UNPACKED:
-        raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file)
+        raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file,
+                          hint="a map's sheets are far smaller; is this the right file?")  # fmt: skip
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -337,11 +342,20 @@ def _rows(sheet, file: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]
     try:
         rows = sheet.iter_rows(values_only=True)
         header = [_text(h).lower() for h in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()  # a sheet may report thousands of empty columns
+        check_items(len(header), file, what="columns", line=1)
+        width = len(header)
         out = []
         for number, row in enumerate(rows, start=2):
+            # counted as they stream: a workbook that unfolds into millions of rows stops here, early
+            check_items(number - 1, file, line=number, what=f"rows in sheet '{sheet.title}'")
+            row = row[:width] if row is not None else None
             if row is None or not any(_text(c) for c in row):
                 continue
             out.append((number, {h: row[i] for i, h in enumerate(header) if h and i < len(row)}))
+    except FormatError:
+        raise
     except Exception as exc:  # noqa: BLE001 - cells are parsed lazily, so broken XML surfaces here
         raise FormatError(f"cannot read sheet '{sheet.title}': {type(exc).__name__}: {exc}"[:300], file=file) from None
     return header, out
@@ -368,7 +382,15 @@ def read_kumu_xlsx(path: str | Path, *, lang: str = "en", title: str | None = No
             header, rows = _rows(sheets["elements"], file)
             if "label" not in header:
                 raise FormatError("the Elements sheet has no Label column", file=file, line=1, field="Elements!1")
+            first_row: dict[Any, int] = {}
             for number, fields in rows:
+                label, eid = _text(fields.get("label")), _text(fields.get("id"))
+                ref = ("id", eid) if eid else label
+                if ref in first_row and label:  # Kumu itself treats a repeated Label (or ID) as one element
+                    b.skip("repeat", f"element '{label[:60]}' is listed again (first in row {first_row[ref]})",
+                           line=number, field=f"Elements row {number}", action="kept as one element")  # fmt: skip
+                    continue
+                first_row[ref] = number
                 x, y = _number(fields.get("x")), _number(fields.get("y"))
                 key = ("row", number)
                 var = _element(b, fields, key=key, line=number, where=f"Elements row {number}",
@@ -387,20 +409,24 @@ def read_kumu_xlsx(path: str | Path, *, lang: str = "en", title: str | None = No
                 ends = []
                 for end in ("from", "to"):
                     ends.append(_end(b, by_label, _text(fields.get(end)), number, f"{where}.{end.title()}"))
+                if None in ends:
+                    continue
                 _connection(b, fields, ends[0], ends[1], fields.get("direction"), line=number, where=where)
         return b.build(title=title or path.stem)
     finally:
         wb.close()
 
 
-def _end(b: MapBuilder, by_label: dict, ref: str, line: int, field: str) -> str:
+def _end(b: MapBuilder, by_label: dict, ref: str, line: int, field: str) -> str | None:
     """The variable a From/To cell names: an element ID, else a label (made if the sheet has none)."""
     if not ref:
-        raise ValidationError("empty cell: a connection needs both ends", file=b.file, line=line, field=field)
+        b.skip("end", "empty cell: a connection needs both ends", line=line, field=field)
+        return None
     found = by_label.get(("id", ref)) or by_label.get(ref)
     if found and len(set(found)) > 1:
-        raise ValidationError(f"more than one element is called '{ref}'", file=b.file, line=line, field=field,
-                              hint="give the elements an ID column and use the IDs in From/To")  # fmt: skip
+        b.skip("end", f"more than one element is called '{ref[:60]}' (give the elements an ID column and use the "
+               "IDs in From/To)", line=line, field=field)  # fmt: skip
+        return None
     if found:
         return found[0]
     var = b.variable(ref, key=("label", ref), line=line, field=field)
