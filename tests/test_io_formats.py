@@ -209,16 +209,61 @@ def test_undeclared_isee_prefix_is_repaired_with_a_warning(tmp_path):
 def test_modules_and_equations_that_do_not_parse(tmp_path):
     path = xmile(tmp_path, '<model><variables><module name="sub"/><aux name="a"><eqn>\n(b +</eqn></aux>'
                  '<aux name="b"/></variables></model>')  # fmt: skip
-    with pytest.warns(GmbWarning, match="module 'sub' is not read"), pytest.raises(FormatError) as info:
+    with pytest.warns(GmbWarning, match="module 'sub' names no <model> in the file"), pytest.raises(FormatError) as info:
         read_xmile(path)
     assert info.value.line == 2 and "'(' is not closed" in info.value.message
 
 
 def test_two_variables_with_the_same_xmile_name(tmp_path):
     path = xmile(tmp_path, '<model><variables><aux name="Our Weapons"/>\n<aux name="our_weapons"/></variables></model>')
-    with pytest.raises(ValidationError, match="two variables are called") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="two variables are called") as info:
         read_xmile(path)
     assert info.value.line == 3
+    with pytest.warns(GmbWarning, match="line 3: <aux name>: two variables are called 'our_weapons'.*the second is sk"):
+        assert [v.label() for v in read_xmile(path).variables] == ["Our Weapons"]
+
+
+def test_stella_modules_are_flattened_with_their_connections(tmp_path):
+    """Stella's layout: the main model holds only modules; each module's model is a <model name=...>."""
+    path = xmile(tmp_path, """<model><variables>
+<module name="Food Cost"><connect to="Food_Cost.Price_In" from="Tourism.Delta"/>
+  <connect2 to="Food_Cost.Price_In" from="Tourism.Delta"/></module>
+<module name="Tourism"><connect to="Tourism.Cost" from="Food_Cost.Delta"/></module>
+<aux name="Effect of Tourism" access="input"/>
+</variables></model>
+<model name="Food_Cost"><variables>
+  <aux name="Price In" access="input"><eqn>1</eqn></aux>
+  <stock name="Level"><eqn>1</eqn><inflow>Change</inflow></stock>
+  <flow name="Change"><eqn>Price_In - Level</eqn></flow>
+  <aux name="Delta" access="output"><eqn>Level</eqn></aux>
+</variables></model>
+<model name="Tourism"><variables>
+  <aux name="Cost" access="input"/><aux name="Delta" access="output"/>
+</variables><views><view><connector uid="1" polarity="-"><from>Cost</from><to>Delta</to></connector></view></views>
+</model>""")
+    s = read_xmile(path)
+    labels = sorted(v.label() for v in s.variables)
+    assert labels == ["Effect of Tourism", "Food Cost.Change", "Food Cost.Delta", "Food Cost.Level", "Food Cost.Price In",
+                      "Tourism.Cost", "Tourism.Delta"]  # fmt: skip
+    by_label = {v.id: v.label() for v in s.variables}
+    got = {(by_label[l.cause], by_label[l.effect], l.polarity.value) for l in s.links}
+    assert got == {
+        ("Food Cost.Change", "Food Cost.Level", "+"), ("Food Cost.Price In", "Food Cost.Change", "?"),
+        ("Food Cost.Level", "Food Cost.Change", "?"), ("Food Cost.Level", "Food Cost.Delta", "?"),
+        ("Tourism.Delta", "Food Cost.Price In", "+"), ("Food Cost.Delta", "Tourism.Cost", "+"),
+        ("Tourism.Cost", "Tourism.Delta", "-"),
+    }  # fmt: skip
+    # the loop through both modules is found: Level -> Delta -> Tourism.Cost -> Tourism.Delta -> Price In -> Change
+    from gmb.cld.graph import to_graph
+    from gmb.cld.loops import find_loops
+
+    assert find_loops(to_graph(s)).count == 2
+
+
+def test_an_import_never_succeeds_empty(tmp_path):
+    path = xmile(tmp_path, '<model><variables><module name="gone"/></variables></model>')
+    with pytest.warns(GmbWarning, match="names no <model>"), pytest.raises(FormatError, match="no variables found"):
+        read_any(path)
 
 
 def test_the_xmile_writer_output_is_valid_for_its_own_reader_and_others(tmp_path):

@@ -30,13 +30,33 @@ _LINES: "weakref.WeakKeyDictionary[Element, int]" = weakref.WeakKeyDictionary()
 
 
 class _LineBuilder(ET.TreeBuilder):
+    """Notes each element's line, and refuses nesting deeper than the depth limit as it parses."""
+
     parser = None
+    file = ""
+
+    def __init__(self) -> None:
+        from gmb.io.limits import options
+
+        super().__init__()
+        self.depth = 0
+        self.max_depth = options().max_depth
 
     def start(self, tag, attrs):
+        self.depth += 1
+        line = self.parser.parser.CurrentLineNumber if self.parser is not None else None
+        if self.depth > self.max_depth:
+            from gmb.io.limits import check_depth
+
+            check_depth(self.depth, self.file, line=line)
         elem = super().start(tag, attrs)
-        if self.parser is not None:
-            _LINES[elem] = self.parser.parser.CurrentLineNumber
+        if line is not None:
+            _LINES[elem] = line
         return elem
+
+    def end(self, tag):
+        self.depth -= 1
+        return super().end(tag)
 
 
 def line_of(elem: Element | None) -> int | None:
@@ -83,7 +103,7 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
             data = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
         try:
-            return _parse(data, DefusedXMLParser)
+            return _parse(data, DefusedXMLParser, file)
         except ParseError as exc:
             # Hand-edited XMILE often uses isee: without declaring it; declare such prefixes and retry.
             if not repair or "unbound prefix" not in str(exc):
@@ -95,7 +115,7 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
 
             warn(f"undeclared XML prefix {', '.join(p + ':' for p in prefixes)}; read anyway", file=file,
                  line=exc.position[0] if getattr(exc, "position", None) else None)  # fmt: skip
-            return _parse(data, DefusedXMLParser)
+            return _parse(data, DefusedXMLParser, file)
     except DefusedXmlException:
         line = _line_of(data, (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype"))
         raise FormatError(
@@ -111,8 +131,9 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
         raise FormatError(f"cannot read the XML: {exc}", file=file) from None
 
 
-def _parse(data: bytes, parser_class) -> Element:
+def _parse(data: bytes, parser_class, file: str = "") -> Element:
     builder = _LineBuilder()
+    builder.file = file
     parser = parser_class(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     builder.parser = parser
     parser.feed(data)
