@@ -45,7 +45,7 @@ from gmb.files import atomic_write_bytes, atomic_write_text
 from gmb.io.build import (
     MapBuilder, as_session, check_new_file, read_bytes, read_utf8, truthy, xml_safe,
 )  # fmt: skip
-from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_depth
+from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_outline
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
@@ -148,48 +148,13 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
 
 
 # -- JSON blueprint -------------------------------------------------------------------
-def _object_lines(text: str) -> dict[str, list[int]]:
-    """Line of each object in each top-level array (``{"elements": [{...}, ...]}``), in one pass.
-
-    JSON parsers do not keep line numbers; this lets errors name the line of the bad element.
-    """
-    out: dict[str, list[int]] = {}
-    depth, line, key, last_string = 0, 1, None, None
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "\n":
-                    line += 1
-                j += 1
-            last_string = text[i + 1 : j]
-            i = j
-        elif c in "[{":
-            if depth == 1 and c == "[":
-                key = last_string
-            elif depth == 2 and c == "{" and key is not None:
-                out.setdefault(key, []).append(line)
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-            if depth == 1:
-                key = None
-        i += 1
-    return out
-
-
 def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
     """Read a Kumu JSON blueprint into a new in-memory :class:`Session`."""
     path = Path(path)
     file = str(path)
     text = read_utf8(path)
-    check_depth(json_depth(text), file)
+    depth, arrays = json_outline(text)  # before parsing: the depth limit protects the parser
+    check_depth(depth, file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -213,7 +178,8 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
                 if x is not None and y is not None and isinstance(item.get("element"), (str, int)):
                     positions.setdefault(item["element"], (x, y))
     b = MapBuilder(file, lang=lang, by=by)
-    object_lines = _object_lines(text)
+    array_keys = [k for k, v in data.items() if isinstance(v, list)]  # file order, as the arrays were found
+    object_lines = dict(zip(array_keys, arrays))
 
     def _json_line(text: str, index: int, key: str) -> int | None:
         found = object_lines.get(key, [])

@@ -106,20 +106,48 @@ def check_depth(depth: int, file: str, *, line: int | None = None) -> None:
         )  # fmt: skip
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_outline(text: str) -> tuple[int, list[list[int]]]:
+    """How deeply JSON ``text`` nests, and the line of each object in each top-level array.
+
+    The arrays are in file order (match them with the parsed document's array-valued keys): JSON
+    parsers keep no line numbers. Strings are blanked first with one regex substitution (a valid
+    string holds no raw line break), then only brackets are visited: one linear pass.
+
+    >>> json_outline('{"a": [\\n{"x": "[{"},\\n {}], "b": 1, "c": [{}]}')
+    (3, [[2, 3], [3]])
+    """
+    plain = _JSON_STRING.sub('""', text)
+    depth = deepest = 0
+    arrays: list[list[int]] = []
+    current: list[int] | None = None
+    line, last = 1, 0
+    for m in _BRACKET.finditer(plain):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+            if depth == 2 and c == "[":
+                current = []
+                arrays.append(current)
+            elif depth == 3 and c == "{" and current is not None:
+                line += plain.count("\n", last, m.start())
+                last = m.start()
+                current.append(line)
+        else:
+            depth -= 1
+            if depth == 1:
+                current = None
+    return deepest, arrays
 
 
 def json_depth(text: str) -> int:
     """How deeply JSON ``text`` nests arrays and objects (one linear pass; strings skipped)."""
-    depth = deepest = 0
-    for m in _JSON_TOKEN.finditer(text):
-        c = m.group()
-        if c in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "]}":
-            depth -= 1
-    return deepest
+    return json_outline(text)[0]
 
 
 def parse_columns(text: str | None) -> dict[str, str] | None:
