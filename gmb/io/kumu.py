@@ -292,6 +292,7 @@ def _workbook(raw: bytes, file: str):
     if unpacked > MAX_UNPACKED:
         raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file,
                           hint="a map's sheets are far smaller; is this the right file?")  # fmt: skip
+    _count_rows(raw, file)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -301,6 +302,34 @@ def _workbook(raw: bytes, file: str):
         return wb
     except Exception as exc:  # noqa: BLE001 - a broken workbook fails in many ways inside openpyxl
         raise FormatError(f"cannot read the workbook: {type(exc).__name__}: {exc}"[:300], file=file) from None
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(raw: bytes, file: str) -> None:
+    """Refuse a workbook with a sheet of more rows than the item limit before openpyxl reads it.
+
+    The sheets are unzipped as a stream, 1 MB at a time, counting ``<row`` tags: a workbook that
+    unfolds into millions of rows stops after the first ``max_items`` of them, in constant memory
+    (openpyxl would first scan each whole sheet for its size).
+    """
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows, tail = 0, b""
+            with zf.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    data = tail + chunk
+                    cut = max(data.rfind(b"<"), 0)  # a tag may be cut in two: count it with the next chunk
+                    rows += len(_ROW.findall(data, 0, cut))
+                    tail = data[cut:]
+                    check_items(rows - 1, file, what=f"rows in {info.filename.removeprefix('xl/worksheets/')}")
+                rows += len(_ROW.findall(tail))
+            check_items(rows - 1, file, what=f"rows in {info.filename.removeprefix('xl/worksheets/')}")
 
 
 def _rows(sheet, file: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:

@@ -91,8 +91,7 @@ def check_items(count: int, file: str, *, line: int | None = None, what: str = "
     if count > limit:
         raise FormatError(
             f"more than {limit:,} {what}; the limit is {limit:,}", file=file, line=line,
-            hint=f"a workshop map has hundreds; if this file is right, give --max-items {max(limit * 4, count):,}"
-                 .replace(",", ""),
+            hint=f"a workshop map has hundreds; if this file is right, give --max-items {max(limit * 4, count)}",
         )  # fmt: skip
 
 
