@@ -16,8 +16,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from conftest import EXTERNAL
+
 from gmb.cld.graph import to_graph
 from gmb.cld.loops import find_loops
 from gmb.errors import FormatError, GmbError, GmbWarning

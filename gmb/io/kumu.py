@@ -315,8 +315,16 @@ def _count_rows(raw: bytes, file: str) -> None:
     (openpyxl would first scan each whole sheet for its size).
     """
     import zipfile
+    import zlib
 
-    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+    try:
+        _count_sheet_rows(zipfile.ZipFile(io.BytesIO(raw)), file)
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"not an XLSX workbook ({exc})"[:300], file=file, hint="save the sheet as .xlsx") from None
+
+
+def _count_sheet_rows(zf, file: str) -> None:
+    with zf:
         for info in zf.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
@@ -324,7 +332,8 @@ def _count_rows(raw: bytes, file: str) -> None:
             with zf.open(info) as part:
                 while chunk := part.read(1 << 20):
                     data = tail + chunk
-                    cut = max(data.rfind(b"<"), 0)  # a tag may be cut in two: count it with the next chunk
+                    cut = data.rfind(b"<")  # a tag may be cut in two: count it with the next chunk
+                    cut = cut if cut > 0 else len(data)
                     rows += len(_ROW.findall(data, 0, cut))
                     tail = data[cut:]
                     check_items(rows - 1, file, what=f"rows in {info.filename.removeprefix('xl/worksheets/')}")
