@@ -66,6 +66,8 @@ def export(
         return
     with show_warnings():
         session = load_source(name)
+    if not session.variables:
+        raise InputError(f"'{name}' has no variables: nothing to export", hint="add variables first (gmb var add)")
     writer = WRITERS[kind][1]
     written = writer(session, out, lang=lang) if lang and kind not in ("csv", "graphml") else writer(session, out)
     console().print(

@@ -32,7 +32,7 @@ from typing import Any
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
 from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
-from gmb.io.safexml import local, parse_xml
+from gmb.io.safexml import check_xml, local
 from gmb.session.model import Session
 
 __all__ = ["read_graphml", "write_graphml", "ENCODING"]
@@ -112,10 +112,10 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     path = Path(path)
     file = str(path)
     raw = read_bytes(path)
-    root = parse_xml(raw, file)  # the safety check: networkx's own parser is not hardened
-    if local(root.tag) != "graphml":
-        raise FormatError(f"not GraphML: the outermost element is <{local(root.tag) or '?'}>", file=file, line=1)
-    if root.tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
+    root_tag = check_xml(raw, file)  # the safety check (no tree kept): networkx's own parser is not hardened
+    if local(root_tag) != "graphml":
+        raise FormatError(f"not GraphML: the outermost element is <{local(root_tag) or '?'}>", file=file, line=1)
+    if root_tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
         raw = raw.replace(b"<graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"', 1)
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -243,6 +243,8 @@ def _equations(text: str, file: str) -> dict[str, _Var]:
 # -- the sketch -------------------------------------------------------------------
 def _fields(line: str) -> list[str]:
     """Comma-separated fields; a quoted name may hold commas."""
+    if '"' not in line:
+        return line.split(",")
     out, cur, quote = [], [], False
     i = 0
     while i < len(line):
