@@ -143,7 +143,7 @@ def read_time(fmt: str, path: Path, repeat: int = 2) -> float:
 
 def scaling(sizes=(10_000, 40_000, 160_000)) -> None:
     folder = Path(tempfile.mkdtemp())
-    print(f"\nscaling: seconds to read n items (best of 2) and the growth per 4x items (linear: ~4, bound 4.5)")
+    print("\nscaling: seconds to read n items (best of 2) and the growth per 4x items (linear: ~4, bound 4.5)")
     print(f"{'case':30} " + " ".join(f"{n:>9,}" for n in sizes) + "   growth")
     for case, (fmt, make) in SCALING.items():
         times = []

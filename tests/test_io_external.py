@@ -15,8 +15,8 @@ from collections import Counter
 
 import networkx as nx
 import pytest
-
 from conftest import EXTERNAL, external_file
+
 from gmb.cld.graph import to_graph
 from gmb.errors import FormatError, GmbError, GmbWarning
 from gmb.io.equations import vensim_name, xmile_name

@@ -37,16 +37,16 @@ from gmb.cld.lookup import check_graph, check_limit, edge_sign, find_link, find_
 from gmb.errors import NotFoundError
 
 __all__ = [
+    "DEFAULT_TIME_LIMIT",
     "Loop",
-    "LoopResult",
     "LoopPolarity",
-    "find_loops",
-    "stream_loops",
-    "loops_through",
+    "LoopResult",
     "covering_loops",
     "cycle_rank",
+    "find_loops",
+    "loops_through",
     "name_loops",
-    "DEFAULT_TIME_LIMIT",
+    "stream_loops",
 ]
 
 LoopPolarity = Literal["R", "B", "unsigned"]
@@ -76,7 +76,7 @@ class Loop:
     name: str | None = None
     stories: tuple[str, ...] = ()
     _cycle: tuple[int, ...] = field(default=(), repr=False, compare=False)
-    _map: "_Indexed | None" = field(default=None, repr=False, compare=False)
+    _map: _Indexed | None = field(default=None, repr=False, compare=False)
 
     @property
     def length(self) -> int:
@@ -265,7 +265,7 @@ def _cycles_by_paths(S: nx.DiGraph, prefix: list[int], bound: int | None) -> Ite
         yield [start, *path[:-1]]
 
 
-def _cycles(G: nx.DiGraph, idx: "_Indexed", through: str | None, max_length: int | None) -> Iterable[list[int]]:
+def _cycles(G: nx.DiGraph, idx: _Indexed, through: str | None, max_length: int | None) -> Iterable[list[int]]:
     if through is None:
         return nx.simple_cycles(idx.H, length_bound=max_length)
     if (node := find_variable(G, through)) is not None:

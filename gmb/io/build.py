@@ -392,7 +392,7 @@ class MapBuilder:
 
     # -- the session -------------------------------------------------------
     def _say_counts(self) -> None:
-        for kind, n in self._warned.items():
+        for n in self._warned.values():
             if n > WARN_EACH:
                 warn(f"… and {n - WARN_EACH:,} more warnings like the ones above ({n:,} in all)", file=self.file)
         unsigned = sum(1 for item in self.links if item["polarity"] == "?")

@@ -22,8 +22,8 @@ True
 from __future__ import annotations
 
 import io
-import math
 import json
+import math
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -35,7 +35,7 @@ from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, re
 from gmb.io.safexml import check_xml, local
 from gmb.session.model import Session
 
-__all__ = ["read_graphml", "write_graphml", "ENCODING"]
+__all__ = ["ENCODING", "read_graphml", "write_graphml"]
 
 #: marks GraphML written by gmb (lists and objects as JSON text)
 ENCODING = "gmb-graphml/1"

@@ -22,16 +22,27 @@ gmb.errors.FormatError: m.csv: line 4: more than 2 items (variables and links); 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Iterator
 
 from gmb.errors import FormatError, InputError, ValidationError, warn
 
 __all__ = [
-    "MAX_BYTES", "MAX_UNPACKED", "MAX_ITEMS", "MAX_DEPTH", "ImportOptions", "options", "import_options",
-    "check_items", "check_depth", "json_depth", "parse_columns", "lenient", "COLUMN_SYNONYMS",
+    "COLUMN_SYNONYMS",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_ITEMS",
+    "MAX_UNPACKED",
+    "ImportOptions",
+    "check_depth",
+    "check_items",
+    "import_options",
+    "json_depth",
+    "lenient",
+    "options",
+    "parse_columns",
 ]  # fmt: skip
 
 #: files larger than this are refused before parsing (a CLD is kilobytes, not gigabytes)
@@ -63,12 +74,13 @@ class ImportOptions:
     max_depth: int = MAX_DEPTH
 
 
-_CURRENT: ContextVar[ImportOptions] = ContextVar("gmb_import_options", default=ImportOptions())
+_DEFAULT = ImportOptions()
+_CURRENT: ContextVar[ImportOptions | None] = ContextVar("gmb_import_options", default=None)
 
 
 def options() -> ImportOptions:
     """The options of the import running now (the defaults outside :func:`import_options`)."""
-    return _CURRENT.get()
+    return _CURRENT.get() or _DEFAULT
 
 
 @contextmanager
@@ -78,9 +90,9 @@ def import_options(**changes) -> Iterator[ImportOptions]:
     for name in ("max_items", "max_bytes", "max_depth"):
         if name in changes and (not isinstance(changes[name], int) or changes[name] < 1):
             raise InputError(f"must be a whole number ≥ 1, got {changes[name]!r}", field="--" + name.replace("_", "-"))
-    token = _CURRENT.set(replace(_CURRENT.get(), **changes))
+    token = _CURRENT.set(replace(options(), **changes))
     try:
-        yield _CURRENT.get()
+        yield options()
     finally:
         _CURRENT.reset(token)
 
@@ -128,8 +140,7 @@ def json_outline(text: str) -> tuple[int, list[list[int]]]:
         c = m.group()
         if c in "[{":
             depth += 1
-            if depth > deepest:
-                deepest = depth
+            deepest = max(deepest, depth)
             if depth == 2 and c == "[":
                 current = []
                 arrays.append(current)

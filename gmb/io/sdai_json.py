@@ -23,10 +23,9 @@ link); otherwise it stays unknown (``?``) — never guessed. Each Stella loop be
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
-
-import json
 
 from gmb.errors import FormatError, ValidationError
 from gmb.io.build import read_utf8
