@@ -213,3 +213,17 @@ def test_mdl_export_quotes_names_and_keeps_descriptions(tmp_path):
         warnings.simplefilter("ignore")
         model = pysd.read_vensim(str(path))  # translates (a CLD: running it is for Vensim's diagram view)
     assert {"M&Ms", "Share %", "U.S. sales", "2nd wave"} <= {n.strip('"') for n in model.namespace}  # as written
+
+
+def test_never_an_empty_success_and_the_limits_on_the_command_line(cli):
+    Path("m.stmx").write_text('<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"><model><variables>'
+                              '<module name="Elsewhere"/></variables></model></xmile>', encoding="utf-8")  # fmt: skip
+    code, _, err = cli("import", "m.stmx", "--session", "s")
+    assert code == 2 and "no variables found: nothing to import" in err and not Path("sessions", "s").exists()
+    Path("m.csv").write_text("from,to,sign\n" + "".join(f"v{i},v{i + 1},+\n" for i in range(30)), encoding="utf-8")
+    code, _, err = cli("import", "m.csv", "--session", "s", "--max-items", "10")
+    assert code == 2 and "the limit is 10" in err and "--max-items 40" in err
+    code, _, err = cli("import", "m.csv", "--session", "s", "--max-bytes", "100")
+    assert code == 2 and "file is too large" in err and "--max-bytes" in err
+    code, out, err = cli("import", "m.csv", "--session", "s", "--max-items", "100")
+    assert code == 0 and "31 variables and 30 links" in out, err
