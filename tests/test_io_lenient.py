@@ -227,3 +227,15 @@ def test_never_an_empty_success_and_the_limits_on_the_command_line(cli):
     assert code == 2 and "file is too large" in err and "--max-bytes" in err
     code, out, err = cli("import", "m.csv", "--session", "s", "--max-items", "100")
     assert code == 0 and "31 variables and 30 links" in out, err
+
+
+def test_sdai_repeated_relationship_is_one_link_with_a_note(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"model": {"variables": [], "relationships": [
+        {"from": "a", "to": "b", "polarity": "+"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"}]}}))  # fmt: skip
+    with pytest.warns(GmbWarning, match=r"relationships\[1\]: relationship a -> b appears again; kept as one link"):
+        s = read_any(path, fmt="sdai-json")
+    assert [(k.cause, k.effect, k.polarity.value, k.notes) for k in s.links] == [
+        ("a", "b", "+", "listed again as model.relationships[1]"), ("b", "a", "?", "")]
+    with import_options(strict=True), pytest.raises(ValidationError, match="appears again"):
+        read_any(path, fmt="sdai-json")

@@ -98,7 +98,9 @@ def read_sdai_json(
         cause, effect = _name(rel.get("from"), file, f"{where}.from"), _name(rel.get("to"), file, f"{where}.to")
         if (cause, effect) in link_of:
             lenient(f"relationship {cause} -> {effect} appears again", file=file, field=where,
-                    action="kept as one link")  # fmt: skip
+                    action="kept as one link, with a note of the repetition")  # fmt: skip
+            item = links[int(link_of[cause, effect][1:]) - 1]
+            item["notes"] = "; ".join(x for x in (item["notes"], f"listed again as {where}") if x)
             continue
         check_items(len(variables) + len(links) + 1, file)
         polarity, note = _SIGNS.get(rel.get("polarity"), "?"), ""
