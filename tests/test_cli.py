@@ -92,10 +92,11 @@ def test_bad_files_are_named_with_line_and_field(gmb, tmp_path):
     _refused(gmb("session", "new", "b", "--from", "dup.json", ok=False), "dup.json", "variables[1].id", "duplicate id")
     (tmp_path / "latin1.csv").write_bytes("from,to,sign\nS\xf8vn,Trivsel,+\n".encode("latin-1"))
     _refused(gmb("import", "latin1.csv", "--session", "c", ok=False), "latin1.csv", "line 2", "UTF-8")
-    (tmp_path / "sign.csv").write_text("from,to,sign\na,b,+\nb,c,plus\n", encoding="utf-8")
-    _refused(gmb("import", "sign.csv", "--session", "d", ok=False), "sign.csv", "line 3", "sign", "'plus'")
+    (tmp_path / "sign.csv").write_text("from,to,sign\na,b,+\nb,c,sideways\n", encoding="utf-8")
+    _refused(gmb("import", "sign.csv", "--session", "d", "--strict", ok=False), "sign.csv", "line 3", "sign",
+             "'sideways'")  # without --strict: a warning, and the sign is unknown
     (tmp_path / "nohead.csv").write_text("a,b,+\n", encoding="utf-8")
-    _refused(gmb("import", "nohead.csv", "--session", "e", ok=False), "nohead.csv", "line 1", "missing column")
+    _refused(gmb("import", "nohead.csv", "--session", "e", ok=False), "nohead.csv", "line 1", "no from or to column")
     assert not (tmp_path / "sessions").exists() or not any((tmp_path / "sessions").iterdir())
 
 

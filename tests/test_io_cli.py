@@ -95,7 +95,7 @@ BROKEN = {
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_a_failing_import_writes_nothing(cli, name):
     Path(name).write_text(BROKEN[name], encoding="utf-8")
-    code, _, err = cli("import", name, "--session", "halv")
+    code, _, err = cli("import", name, "--session", "halv", "--strict")
     assert code == 2
     assert name in err
     assert not Path("sessions", "halv").exists()

@@ -14,6 +14,7 @@ from gmb.io.csv_pair import read_csv_pair, write_csv_pair
 from gmb.io.equations import EquationError, Refs, vensim_refs, vensim_tokens, xmile_name, xmile_refs
 from gmb.io.graphml import read_graphml
 from gmb.io.kumu import read_kumu_json, read_kumu_xlsx, write_kumu_xlsx
+from gmb.io.limits import import_options
 from gmb.io.registry import guess_format, read_any, write_any, writer_format
 from gmb.io.vensim import read_mdl, write_mdl
 from gmb.io.xmile import read_xmile, write_xmile
@@ -208,16 +209,61 @@ def test_undeclared_isee_prefix_is_repaired_with_a_warning(tmp_path):
 def test_modules_and_equations_that_do_not_parse(tmp_path):
     path = xmile(tmp_path, '<model><variables><module name="sub"/><aux name="a"><eqn>\n(b +</eqn></aux>'
                  '<aux name="b"/></variables></model>')  # fmt: skip
-    with pytest.warns(GmbWarning, match="module 'sub' is not read"), pytest.raises(FormatError) as info:
+    with pytest.warns(GmbWarning, match="module 'sub' names no <model> in the file"), pytest.raises(FormatError) as info:
         read_xmile(path)
     assert info.value.line == 2 and "'(' is not closed" in info.value.message
 
 
 def test_two_variables_with_the_same_xmile_name(tmp_path):
     path = xmile(tmp_path, '<model><variables><aux name="Our Weapons"/>\n<aux name="our_weapons"/></variables></model>')
-    with pytest.raises(ValidationError, match="two variables are called") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="two variables are called") as info:
         read_xmile(path)
     assert info.value.line == 3
+    with pytest.warns(GmbWarning, match="line 3: <aux name>: two variables are called 'our_weapons'.*the second is sk"):
+        assert [v.label() for v in read_xmile(path).variables] == ["Our Weapons"]
+
+
+def test_stella_modules_are_flattened_with_their_connections(tmp_path):
+    """Stella's layout: the main model holds only modules; each module's model is a <model name=...>."""
+    path = xmile(tmp_path, """<model><variables>
+<module name="Food Cost"><connect to="Food_Cost.Price_In" from="Tourism.Delta"/>
+  <connect2 to="Food_Cost.Price_In" from="Tourism.Delta"/></module>
+<module name="Tourism"><connect to="Tourism.Cost" from="Food_Cost.Delta"/></module>
+<aux name="Effect of Tourism" access="input"/>
+</variables></model>
+<model name="Food_Cost"><variables>
+  <aux name="Price In" access="input"><eqn>1</eqn></aux>
+  <stock name="Level"><eqn>1</eqn><inflow>Change</inflow></stock>
+  <flow name="Change"><eqn>Price_In - Level</eqn></flow>
+  <aux name="Delta" access="output"><eqn>Level</eqn></aux>
+</variables></model>
+<model name="Tourism"><variables>
+  <aux name="Cost" access="input"/><aux name="Delta" access="output"/>
+</variables><views><view><connector uid="1" polarity="-"><from>Cost</from><to>Delta</to></connector></view></views>
+</model>""")
+    s = read_xmile(path)
+    labels = sorted(v.label() for v in s.variables)
+    assert labels == ["Effect of Tourism", "Food Cost.Change", "Food Cost.Delta", "Food Cost.Level", "Food Cost.Price In",
+                      "Tourism.Cost", "Tourism.Delta"]  # fmt: skip
+    by_label = {v.id: v.label() for v in s.variables}
+    got = {(by_label[l.cause], by_label[l.effect], l.polarity.value) for l in s.links}
+    assert got == {
+        ("Food Cost.Change", "Food Cost.Level", "+"), ("Food Cost.Price In", "Food Cost.Change", "?"),
+        ("Food Cost.Level", "Food Cost.Change", "?"), ("Food Cost.Level", "Food Cost.Delta", "?"),
+        ("Tourism.Delta", "Food Cost.Price In", "+"), ("Food Cost.Delta", "Tourism.Cost", "+"),
+        ("Tourism.Cost", "Tourism.Delta", "-"),
+    }  # fmt: skip
+    # the loop through both modules is found: Level -> Delta -> Tourism.Cost -> Tourism.Delta -> Price In -> Change
+    from gmb.cld.graph import to_graph
+    from gmb.cld.loops import find_loops
+
+    assert find_loops(to_graph(s)).count == 2
+
+
+def test_an_import_never_succeeds_empty(tmp_path):
+    path = xmile(tmp_path, '<model><variables><module name="gone"/></variables></model>')
+    with pytest.warns(GmbWarning, match="names no <model>"), pytest.raises(FormatError, match="no variables found"):
+        read_any(path)
 
 
 def test_the_xmile_writer_output_is_valid_for_its_own_reader_and_others(tmp_path):
@@ -255,9 +301,11 @@ def test_kumu_json_directions_tags_types_and_errors(tmp_path):
     assert s.languages == ("da", "en")
     path.write_text('{"elements": [{"_id": "e1", "attributes": {"label": "A"}}],\n"connections": [\n'
                     '{"from": "e1", "to": "nope"}]}', encoding="utf-8")  # fmt: skip
-    with pytest.raises(ValidationError, match="'to' names no element") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="'to' names no element") as info:
         read_kumu_json(path)
     assert info.value.line == 3 and info.value.field == "connections[0].to"
+    with pytest.warns(GmbWarning, match=r"line 3: connections\[0\].to: 'to' names no element \('nope'\); skipped"):
+        assert [v.id for v in read_kumu_json(path).variables] == ["a"]  # lenient: the rest imports
 
 
 def test_kumu_xlsx_by_label_or_id_and_cells_that_look_like_formulas(tmp_path):
@@ -277,9 +325,11 @@ def test_kumu_xlsx_by_label_or_id_and_cells_that_look_like_formulas(tmp_path):
     ws.append(["Søvn", "Trivsel", "+", "yes"])
     ws.append(["Trivsel", None, "-", None])
     wb.save(tmp_path / "c.xlsx")
-    with pytest.raises(ValidationError, match="needs both ends") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="needs both ends") as info:
         read_kumu_xlsx(tmp_path / "c.xlsx")
     assert info.value.line == 3 and info.value.field == "Connections row 3.To"
+    with pytest.warns(GmbWarning, match="line 3: Connections row 3.To: empty cell: a connection needs both ends; sk"):
+        assert links(read_kumu_xlsx(tmp_path / "c.xlsx")) == [("søvn", "trivsel", "+", True)]
 
 
 # -- GraphML and CSV ---------------------------------------------------------------------------------
@@ -312,9 +362,11 @@ def test_csv_pair_with_plain_label_column_and_unknown_ends(tmp_path):
     s = read_csv_pair(folder / "links.csv", lang="da")
     assert links(s) == [("søvn", "trivsel", "-", True)] and s.variable("søvn").position == (1.5, 2.0)
     (folder / "links.csv").write_text("from;to;sign\nsøvn;Nobody;-\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="neither an id nor a label") as info:
+    with import_options(strict=True), pytest.raises(ValidationError, match="neither an id nor a label") as info:
         read_csv_pair(folder)
     assert info.value.file == str(folder / "links.csv") and info.value.line == 2
+    with pytest.warns(GmbWarning, match="line 2: to: 'Nobody' is neither an id nor a label in variables.csv; skip"):
+        assert read_csv_pair(folder).links == ()
 
 
 def test_csv_pair_keeps_formula_like_text_safe_for_spreadsheets(tmp_path):

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import gmb.io.build
 from gmb.errors import EncodingError, FormatError, GmbError, GmbWarning, ValidationError
 from gmb.io.registry import READERS, WRITERS
 from gmb.session.model import Session
@@ -439,14 +438,15 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_oversized_files_are_refused_unread(fmt, tmp_path, monkeypatch):
-    monkeypatch.setattr(gmb.io.build, "MAX_BYTES", 100)
+def test_oversized_files_are_refused_unread(fmt, tmp_path):
+    from gmb.io.limits import import_options
+
     path = tmp_path / f"big{ENDING[fmt]}"
     path.write_bytes(SEEDS[fmt][0] + b" " * 200)
     if fmt == "csv":
         path = tmp_path / "pair"
         WRITERS["csv"][1](seed_session(), path)
-    with pytest.raises(FormatError, match="too large"):
+    with import_options(max_bytes=100), pytest.raises(FormatError, match="too large"):
         READERS[fmt][1](path)
 
 

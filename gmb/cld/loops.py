@@ -25,6 +25,7 @@ odd), or ``unsigned`` when any link's sign is unknown — never guessed.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -36,15 +37,16 @@ from gmb.cld.lookup import check_graph, check_limit, edge_sign, find_link, find_
 from gmb.errors import NotFoundError
 
 __all__ = [
+    "DEFAULT_TIME_LIMIT",
     "Loop",
-    "LoopResult",
     "LoopPolarity",
-    "find_loops",
-    "loops_through",
+    "LoopResult",
     "covering_loops",
     "cycle_rank",
+    "find_loops",
+    "loops_through",
     "name_loops",
-    "DEFAULT_TIME_LIMIT",
+    "stream_loops",
 ]
 
 LoopPolarity = Literal["R", "B", "unsigned"]
@@ -74,7 +76,7 @@ class Loop:
     name: str | None = None
     stories: tuple[str, ...] = ()
     _cycle: tuple[int, ...] = field(default=(), repr=False, compare=False)
-    _map: "_Indexed | None" = field(default=None, repr=False, compare=False)
+    _map: _Indexed | None = field(default=None, repr=False, compare=False)
 
     @property
     def length(self) -> int:
@@ -118,7 +120,10 @@ def _pairs(cycle: Sequence[int]) -> Iterator[tuple[int, int]]:
 class LoopResult:
     """The loops found, and whether that is all of them.
 
-    ``stopped_by`` is ``None`` when complete, else ``"time limit"`` or ``"max count"``.
+    ``stopped_by`` is ``None`` when complete, else ``"time limit"``, ``"max count"`` or ``"list cap"``
+    (the search ended, but only the ``keep`` shortest loops are listed). ``unlisted`` counts loops
+    found but not kept, as ``((length, polarity), n)`` pairs: ``count`` and the R/B/? counts include
+    them, so they are the true counts found so far.
     """
 
     loops: tuple[Loop, ...]
@@ -129,13 +134,23 @@ class LoopResult:
     max_count: int | None = None
     through: str | None = None
     elapsed: float = 0.0
+    unlisted: tuple[tuple[tuple[int, str], int], ...] = ()
     _counts: Counter = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_counts", Counter(loop.polarity for loop in self.loops))
+        counts = Counter(loop.polarity for loop in self.loops)
+        for (_, polarity), n in self.unlisted:
+            counts[polarity] += n
+        object.__setattr__(self, "_counts", counts)
 
     @property
     def count(self) -> int:
+        """Loops found (listed or not)."""
+        return sum(self._counts.values())
+
+    @property
+    def listed(self) -> int:
+        """Loops in :attr:`loops` (fewer than :attr:`count` when the list was capped)."""
         return len(self.loops)
 
     @property
@@ -156,6 +171,8 @@ class LoopResult:
         for loop in self.loops:
             row = out.setdefault(loop.length, {"R": 0, "B": 0, "unsigned": 0})
             row[loop.polarity] += 1
+        for (length, polarity), n in self.unlisted:
+            out.setdefault(length, {"R": 0, "B": 0, "unsigned": 0})[polarity] += n
         return dict(sorted(out.items()))
 
     def through_variable(self, variable: str) -> tuple[Loop, ...]:
@@ -163,11 +180,17 @@ class LoopResult:
         return tuple(loop for loop in self.loops if variable in loop.variables)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"count", "reinforcing", "balancing", "unsigned", "complete", "loops"}`` — the CLI's shape."""
-        return {
+        """``{"count", "reinforcing", "balancing", "unsigned", "complete", "loops"}`` — the CLI's shape.
+
+        A capped list adds ``"listed"`` (how many are in ``loops``) and ``"stopped_by"``.
+        """
+        out = {
             "count": self.count, "reinforcing": self.reinforcing, "balancing": self.balancing,
             "unsigned": self.unsigned, "complete": self.complete, "loops": [loop.to_json() for loop in self.loops],
         }  # fmt: skip
+        if self.unlisted:
+            out.update(listed=self.listed, stopped_by=self.stopped_by)
+        return out
 
 
 class _Indexed:
@@ -242,6 +265,21 @@ def _cycles_by_paths(S: nx.DiGraph, prefix: list[int], bound: int | None) -> Ite
         yield [start, *path[:-1]]
 
 
+def _cycles(G: nx.DiGraph, idx: _Indexed, through: str | None, max_length: int | None) -> Iterable[list[int]]:
+    if through is None:
+        return nx.simple_cycles(idx.H, length_bound=max_length)
+    if (node := find_variable(G, through)) is not None:
+        return _cycles_through(idx.H, [idx.index[node]], max_length)
+    try:
+        u, v = find_link(G, through)
+    except NotFoundError:
+        raise NotFoundError(
+            f"no variable or link '{through}' in the map", field="through",
+            hint="give a variable id or label, or a link id such as L3",
+        ) from None
+    return _cycles_through(idx.H, [idx.index[u], idx.index[v]], max_length)
+
+
 def find_loops(
     G: nx.DiGraph,
     *,
@@ -250,6 +288,8 @@ def find_loops(
     max_count: int | None = None,
     through: str | None = None,
     lang: str | None = None,
+    keep: int | None = None,
+    finish_per_link: float = 0.0,
 ) -> LoopResult:
     """The feedback loops of ``G``, at most ``max_length`` links long, found within ``time_limit`` s.
 
@@ -257,6 +297,81 @@ def find_loops(
     Loops are numbered R1, B1, U1… in order of length, then of their variables in the map
     (beyond 20,000 loops: of length, then as found).
     The result is ``complete`` unless the time limit or ``max_count`` stopped the search.
+    ``keep`` bounds memory: only the ``keep`` shortest loops found are listed, the others are
+    counted (by length and polarity) and the result is not ``complete``. ``finish_per_link`` is
+    time (s) kept back per link of each listed loop, for a caller that writes them out afterwards
+    within the same time limit.
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "a")])
+    >>> r = find_loops(G, keep=1)
+    >>> r.count, r.listed, r.complete, r.stopped_by, [loop.variables for loop in r.loops]
+    (2, 1, False, 'list cap', [('a', 'b')])
+    """
+    check_graph(G)
+    max_length = check_limit(max_length, "max_length", integer=True)
+    time_limit = check_limit(time_limit, "time_limit")
+    max_count = check_limit(max_count, "max_count", integer=True)
+    keep = check_limit(keep, "keep", integer=True)
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    idx = _Indexed(G, lang)
+    cycles = iter(_cycles(G, idx, through, max_length))
+    found: list[Loop] = []
+    heap: list[tuple[int, int, Loop]] = []  # (-length, -order found, loop): the longest, latest on top
+    unlisted: Counter = Counter()
+    n = links = 0  # loops found; links of the loops listed
+    stopped_by = None
+    for cycle in cycles:
+        loop = idx.loop(cycle)
+        n += 1
+        links += loop.length
+        if keep is None:
+            found.append(loop)
+        elif len(heap) < keep:
+            heapq.heappush(heap, (-loop.length, -n, loop))
+        else:
+            dropped = heapq.heappushpop(heap, (-loop.length, -n, loop))[2]
+            unlisted[dropped.length, dropped.polarity] += 1
+            links -= dropped.length
+        if max_count is not None and n >= max_count:
+            if next(cycles, None) is not None:
+                stopped_by = "max count"
+            break
+        # stop early enough to sort and number what was found before the deadline
+        finish = _FINISH_PER_LOOP * min(n, keep or n) + finish_per_link * links
+        if deadline is not None and time.perf_counter() + finish > deadline:
+            if next(cycles, None) is not None:
+                stopped_by = "time limit"
+            break
+    if keep is not None:
+        found = [item[2] for item in heap]
+    if unlisted and stopped_by is None:
+        stopped_by = "list cap"
+    found.sort(key=_order if len(found) <= _FULL_SORT else _length)
+    return LoopResult(
+        loops=_numbered(found), complete=stopped_by is None, stopped_by=stopped_by, max_length=max_length,
+        time_limit=time_limit, max_count=max_count, through=through, elapsed=time.perf_counter() - started,
+        unlisted=tuple(sorted(unlisted.items())),
+    )  # fmt: skip
+
+
+def stream_loops(
+    G: nx.DiGraph,
+    write,
+    *,
+    max_length: int | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_count: int | None = None,
+    through: str | None = None,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """Hand each loop to ``write`` as it is found (numbered in the order found); return the summary.
+
+    Memory stays constant however many loops there are; the time limit covers the writing too.
+
+    >>> out = []
+    >>> stream_loops(nx.DiGraph([("a", "b"), ("b", "a")]), out.append)["count"], [loop.id for loop in out]  # unsigned
+    (1, ['U1'])
     """
     check_graph(G)
     max_length = check_limit(max_length, "max_length", integer=True)
@@ -265,38 +380,25 @@ def find_loops(
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     idx = _Indexed(G, lang)
-    if through is None:
-        cycles: Iterable[list[int]] = nx.simple_cycles(idx.H, length_bound=max_length)
-    elif (node := find_variable(G, through)) is not None:
-        cycles = _cycles_through(idx.H, [idx.index[node]], max_length)
-    else:
-        try:
-            u, v = find_link(G, through)
-        except NotFoundError:
-            raise NotFoundError(
-                f"no variable or link '{through}' in the map", field="through",
-                hint="give a variable id or label, or a link id such as L3",
-            ) from None
-        cycles = _cycles_through(idx.H, [idx.index[u], idx.index[v]], max_length)
-    found: list[Loop] = []
+    cycles = iter(_cycles(G, idx, through, max_length))
+    numbers: Counter = Counter()
     stopped_by = None
-    cycles = iter(cycles)
     for cycle in cycles:
-        found.append(idx.loop(cycle))
-        if max_count is not None and len(found) >= max_count:
-            if next(cycles, None) is not None:
-                stopped_by = "max count"
+        loop = idx.loop(cycle)
+        numbers[loop.polarity] += 1
+        object.__setattr__(loop, "id", f"{_PREFIX[loop.polarity]}{numbers[loop.polarity]}")
+        write(loop)
+        if max_count is not None and sum(numbers.values()) >= max_count:
+            stopped_by = "max count" if next(cycles, None) is not None else None
             break
-        # stop early enough to sort and number what was found before the deadline
-        if deadline is not None and time.perf_counter() + _FINISH_PER_LOOP * len(found) > deadline:
-            if next(cycles, None) is not None:
-                stopped_by = "time limit"
+        if deadline is not None and time.perf_counter() > deadline:
+            stopped_by = "time limit" if next(cycles, None) is not None else None
             break
-    found.sort(key=_order if len(found) <= _FULL_SORT else _length)
-    return LoopResult(
-        loops=_numbered(found), complete=stopped_by is None, stopped_by=stopped_by, max_length=max_length,
-        time_limit=time_limit, max_count=max_count, through=through, elapsed=time.perf_counter() - started,
-    )  # fmt: skip
+    return {
+        "count": sum(numbers.values()), "reinforcing": numbers["R"], "balancing": numbers["B"],
+        "unsigned": numbers["unsigned"], "complete": stopped_by is None, "stopped_by": stopped_by,
+        "elapsed": round(time.perf_counter() - started, 3),
+    }  # fmt: skip
 
 
 def _order(loop: Loop) -> tuple:
@@ -408,6 +510,12 @@ def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
     >>> [(loop.name, loop.stories) for loop in named.loops]
     [('Growth', ('Growth', 'Both')), (None, ('Both',))]
     """
+    named = loop_namer(stories)
+    return result if named is None else replace(result, loops=tuple(named(loop) for loop in result.loops))
+
+
+def loop_namer(stories: Iterable[Any]):
+    """The naming :func:`name_loops` does, as a function of one loop (None when there are no stories)."""
 
     def get(story: Any, key: str) -> Any:
         return story.get(key) if isinstance(story, dict) else getattr(story, key, None)
@@ -424,7 +532,7 @@ def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
             by_cycle.setdefault(_rotation(variables), title)
         told.append((title, frozenset(links), frozenset(variables)))
     if not told:
-        return result
+        return None
 
     def named(loop: Loop) -> Loop:
         links = frozenset(loop.links)
@@ -432,7 +540,7 @@ def name_loops(result: LoopResult, stories: Iterable[Any]) -> LoopResult:
         tells = tuple(t for t, sl, sv in told if (links <= sl if sl else sv and sv.issuperset(loop.variables)))
         return replace(loop, name=name, stories=tells) if (name, tells) != (loop.name, loop.stories) else loop
 
-    return replace(result, loops=tuple(named(loop) for loop in result.loops))
+    return named
 
 
 def _rotation(variables: Sequence[Hashable]) -> tuple:

@@ -344,8 +344,17 @@ def import_file(
     lang: str = typer.Option("en", "--lang", help="Language of the labels in the file."),
     title: Optional[str] = typer.Option(None, help="Session title (default: from the file)."),
     by: Optional[str] = By,
+    strict: bool = typer.Option(False, "--strict", help="Refuse the whole file over one bad item (default: skip "
+                                "or repair it with a warning)."),
+    columns: Optional[str] = typer.Option(None, "--columns", help="Edge-list column names, e.g. "
+                                          "from=Sender,to=Receiver,sign=Effect."),
+    colour: bool = typer.Option(False, "--polarity-from-colour", help="Vensim: read unmarked green arrows as + and "
+                                "red ones as −."),
+    max_items: Optional[int] = typer.Option(None, "--max-items", help="Most variables + links (and rows) to read "
+                                            "(default 200000)."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest file to read (default 64 MB)."),
 ) -> None:
-    """Import a map into a new session (all or nothing)."""
+    """Import a map into a new session (a bad item is skipped with a warning; --strict: all or nothing)."""
     from gmb.commands.formats import show_warnings
     from gmb.io.registry import read_any
 
@@ -353,6 +362,7 @@ def import_file(
     if st.exists(session):
         raise InputError(f"session '{session}' exists already", field="--session", hint="choose a new name")
     with show_warnings():
-        data = read_any(file, fmt=fmt, lang=lang, title=title, by=by)
+        data = read_any(file, fmt=fmt, lang=lang, title=title, by=by, strict=strict or None, columns=columns,
+                        polarity_from_colour=colour or None, max_items=max_items, max_bytes=max_bytes)
     st.create(session, data, by=by)
     _done(f"imported {len(data.variables)} variables and {len(data.links)} links into session '{session}'")

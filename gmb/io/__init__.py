@@ -22,5 +22,6 @@ _WHERE = {
     "gmb.io.graphml": ("read_graphml", "write_graphml"),
     "gmb.io.sdai_json": ("read_sdai_json",),
     "gmb.io.ids": ("make_id",),
+    "gmb.io.limits": ("import_options", "MAX_ITEMS", "MAX_BYTES", "MAX_DEPTH"),
 }
 __getattr__, __dir__, _NAMES = lazy_names("gmb.io", _WHERE, globals())

@@ -15,11 +15,13 @@ duplicate links with a :class:`~gmb.errors.GmbWarning`, and reports problems wit
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 from gmb.errors import FormatError, NotFoundError, StoreError, ValidationError, warn
 from gmb.io.ids import make_id
+from gmb.io.limits import MAX_BYTES, check_items, lenient, options
 from gmb.session.model import Polarity, Session, Strength, VariableKind
 from gmb.session.validate import parse_session
 
@@ -34,8 +36,6 @@ __all__ = [
     "read_utf8",
 ]
 
-#: files larger than this are refused before parsing (a CLD is kilobytes, not gigabytes)
-MAX_BYTES = 64 * 1024 * 1024
 #: longest label a Variable accepts (see gmb.session.model)
 MAX_LABEL = 2000
 
@@ -47,7 +47,7 @@ _STRENGTHS = {s.value for s in Strength}
 def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
     """The file's bytes; a missing, unreadable or oversized file raises a located GmbError."""
     path = Path(path)
-    limit = MAX_BYTES if limit is None else limit
+    limit = options().max_bytes if limit is None else limit
     try:
         size = path.stat().st_size
         if path.is_dir():
@@ -55,7 +55,7 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         if size > limit:
             raise FormatError(
                 f"file is too large ({size:,} bytes; the limit is {limit:,})", file=str(path),
-                hint="a causal-loop diagram should be far smaller; is this the right file?",
+                hint=f"a causal-loop diagram should be far smaller; if this is the right file, give --max-bytes {size}",
             )  # fmt: skip
         return path.read_bytes()
     except FileNotFoundError:
@@ -123,16 +123,28 @@ def xml_safe(session: Session) -> None:
         raise ValidationError("contains a control character that XML files cannot hold", field="title")
 
 
+#: sign spellings read as ``+`` / ``-`` (lowercase, spaces removed): symbols, Kumu's ``++ -- +- -+``
+#: (how the cause moves, how the effect moves), s/o, same/opposite, positive/negative, +ve/-ve
+POSITIVE = frozenset({"+", "+1", "1", "++", "--", "−−", "positive", "pos", "same", "s", "p", "+ve", "ve+",
+                      "plus", "increase", "increases", "reinforcing"})
+NEGATIVE = frozenset({"-", "−", "-1", "+-", "-+", "+−", "−+", "negative", "neg", "opposite", "o", "n", "-ve",
+                      "−ve", "minus", "decrease", "decreases", "inverse"})
+
+
 def polarity_of(value: Any) -> str:
-    """``+``/``-``/``?`` from the many ways tools write a sign; anything unclear is ``?``."""
+    """``+``/``-``/``?`` from the many ways tools write a sign; anything unclear is ``?``.
+
+    >>> [polarity_of(v) for v in ("++", "--", "+-", "-+", "S", "opposite", "+ve", "-VE", 2, "maybe")]
+    ['+', '+', '-', '-', '+', '-', '+', '-', '+', '?']
+    """
     if isinstance(value, bool) or value is None:
         return "?"
     if isinstance(value, (int, float)):
         return "+" if value > 0 else "-" if value < 0 else "?"
-    text = str(value).strip().lower()
-    if text in {"+", "+1", "1", "positive", "pos", "same", "s", "p"}:
+    text = "".join(str(value).split()).lower()
+    if text in POSITIVE:
         return "+"
-    if text in {"-", "−", "-1", "negative", "neg", "opposite", "o", "n"}:
+    if text in NEGATIVE:
         return "-"
     return "?"
 
@@ -146,11 +158,17 @@ def truthy(value: Any) -> bool:
     return str(value or "").strip().lower() in {"yes", "y", "true", "1", "x", "||", "delay", "delayed", "ja", "j"}
 
 
+#: at most this many warnings of one kind are printed per file; the rest are counted in one line
+WARN_EACH = 20
+
+
 class MapBuilder:
     """Collect variables and links found in ``file``; :meth:`build` makes the Session.
 
     ``key`` is how the format refers to a variable (a normalised name, an element id); ids are made
     from labels unless a usable ``id`` is given. ``lang`` is the language of the labels read.
+    Every lookup is a dict, so building is linear in the number of items; the item limit
+    (:mod:`gmb.io.limits`) is checked as items arrive.
     """
 
     def __init__(self, file: str | Path, *, lang: str = "en", by: str | None = None) -> None:
@@ -163,8 +181,32 @@ class MapBuilder:
         self.participants: dict[str, dict[str, Any]] = {}
         self.languages: list[str] = [lang]
         self._by_key: dict[Any, str] = {}
+        self._by_id: dict[str, dict[str, Any]] = {}
         self._ids: set[str] = set()
+        self._counters: dict[str, int] = {}
+        self._theme_of: dict[str, str] = {}
+        self._counters_theme: dict[str, int] = {}
         self._pairs: dict[tuple[str, str], dict[str, Any]] = {}
+        self._warned: Counter = Counter()
+        #: sign texts read that are no sign gmb knows (reported when many links stay unsigned)
+        self.sign_values: Counter = Counter()
+        #: why links are unsigned, when the reader knows better than "no sign given"
+        self.unsigned_reason: str | None = None
+
+    # -- warnings ----------------------------------------------------------
+    def note(self, kind: str, message: str, *, line: int | None = None, field: str | None = None) -> None:
+        """A warning of ``kind``; after :data:`WARN_EACH` of a kind they are only counted (said at build)."""
+        self._warned[kind] += 1
+        if self._warned[kind] <= WARN_EACH:
+            warn(message, file=self.file, line=line, field=field)
+
+    def skip(self, kind: str, message: str, *, line: int | None = None, field: str | None = None,
+             action: str = "skipped") -> None:  # fmt: skip
+        """One bad item skipped or repaired with a warning (an error with ``--strict``)."""
+        if options().strict:
+            lenient(message, file=self.file, line=line, field=field,
+                    hint="without --strict, gmb skips such items with a warning")  # fmt: skip
+        self.note(kind, f"{message}; {action}", line=line, field=field)
 
     # -- variables -------------------------------------------------------
     def has(self, key: Any) -> bool:
@@ -188,11 +230,18 @@ class MapBuilder:
         themes: Iterable[str] = (),
         notes: Any = "",
         **extra: Any,
-    ) -> str:
-        """Add a variable (or return the id of the one already under ``key``)."""
+    ) -> str | None:
+        """Add a variable (or return the id of the one already under ``key``).
+
+        An empty label skips the variable (and later its links) with a warning, and returns None.
+        """
         key = label if key is None else key
         if key in self._by_key:
             return self._by_key[key]
+        if label is None or not str(label).strip():
+            self.skip("empty", "a variable without a name", line=line, field=field, action="skipped, with its links")
+            self._by_key[key] = None  # links to it are skipped quietly: the warning above says so
+            return None
         label = self.check_label(label, line=line, field=field)
         all_labels = {self.lang: label}
         for lang, text in (labels or {}).items():
@@ -204,8 +253,8 @@ class MapBuilder:
         var_id = None
         if isinstance(id, str) and _ID_OK.match(id.strip()) and id.strip() not in self._ids:
             var_id = id.strip()
-        var_id = var_id or make_id(label, self._ids)
-        self._ids.add(var_id)
+            self._ids.add(var_id)
+        var_id = var_id or make_id(label, self._ids, counters=self._counters)
         self._by_key[key] = var_id
         item: dict[str, Any] = {"id": var_id, "labels": all_labels}
         if kind and kind in _KINDS:
@@ -223,6 +272,8 @@ class MapBuilder:
         item.update({k: v for k, v in extra.items() if v not in (None, "", ())})
         item["_line"] = line
         self.variables.append(item)
+        self._by_id[var_id] = item
+        check_items(len(self.variables) + len(self.links), self.file, line=line)
         return var_id
 
     def check_label(self, label: Any, *, line: int | None = None, field: str | None = None) -> str:
@@ -236,22 +287,21 @@ class MapBuilder:
             )  # fmt: skip
         return text
 
-    def set(self, var_id: str, **fields: Any) -> None:
+    def set(self, var_id: str | None, **fields: Any) -> None:
         """Fill fields of a variable read earlier (e.g. a position from a later sketch)."""
-        for item in self.variables:
-            if item["id"] == var_id:
-                item.update({k: v for k, v in fields.items() if v is not None})
-                return
+        item = self._by_id.get(var_id) if var_id is not None else None
+        if item is not None:
+            item.update({k: v for k, v in fields.items() if v is not None})
 
     def theme(self, label: Any, *, id: Any = None, line: int | None = None, field: str | None = None) -> str:
         """The id of the theme called ``label`` (made on first use, from ``id`` if usable)."""
         text = self.check_label(label, line=line, field=field)
-        for theme_id, item in self.themes.items():
-            if item["labels"][self.lang] == text:
-                return theme_id
+        if text in self._theme_of:
+            return self._theme_of[text]
         usable = isinstance(id, str) and _ID_OK.match(id) and id not in self.themes
-        theme_id = id if usable else make_id(text, set(self.themes))
+        theme_id = id if usable else make_id(text, self.themes, counters=self._counters_theme)
         self.themes[theme_id] = {"id": theme_id, "labels": {self.lang: text}}
+        self._theme_of[text] = theme_id
         return theme_id
 
     def person(self, pid: Any, name: Any = None) -> str | None:
@@ -264,10 +314,17 @@ class MapBuilder:
         return pid
 
     # -- links -----------------------------------------------------------
+    def sign(self, value: Any) -> str:
+        """:func:`polarity_of`, remembering texts that are no known sign (to say why links are unsigned)."""
+        polarity = polarity_of(value)
+        if polarity == "?" and value is not None and str(value).strip() not in ("", "?"):
+            self.sign_values[str(value).strip()[:20]] += 1
+        return polarity
+
     def link(
         self,
-        cause: str,
-        effect: str,
+        cause: str | None,
+        effect: str | None,
         *,
         polarity: str = "?",
         delay: bool = False,
@@ -275,12 +332,24 @@ class MapBuilder:
         id: Any = None,
         line: int | None = None,
         field: str | None = None,
+        repeated: str = "merge",
         **extra: Any,
     ) -> None:
-        """Add ``cause -> effect``. A self-loop is skipped and a repeated pair merged, with a warning."""
+        """Add ``cause -> effect``. A self-loop is skipped and a repeated pair merged, with a warning.
+
+        ``repeated="note"`` (files that list links, not equations) also warns about a repeated pair
+        and notes the repetition on the link; ``"merge"`` merges silently (equations that use a
+        name twice). A link to a skipped variable (None) is skipped.
+        """
+        if cause is None or effect is None:
+            return
+        if cause == effect and repeated == "note":
+            self.skip("self", f"a link from '{cause}' to itself is not a causal link of the map", line=line,
+                      field=field)  # fmt: skip
+            return
         if cause == effect:
-            warn(f"a link from '{cause}' to itself is not a causal link of the map; skipped",
-                 file=self.file, line=line, field=field)  # fmt: skip
+            self.note("self", f"a link from '{cause}' to itself is not a causal link of the map; skipped",
+                      line=line, field=field)  # fmt: skip
             return
         polarity = polarity if polarity in ("+", "-", "?") else "?"
         old = self._pairs.get((cause, effect))
@@ -288,9 +357,14 @@ class MapBuilder:
             if old["polarity"] == "?":
                 old["polarity"] = polarity
             elif polarity not in ("?", old["polarity"]):
-                warn(f"link {cause} -> {effect} appears twice with different signs; kept '{old['polarity']}'",
-                     file=self.file, line=line, field=field)  # fmt: skip
+                self.skip("conflict", f"link {cause} -> {effect} appears twice with different signs",
+                          line=line, field=field, action=f"kept '{old['polarity']}'")  # fmt: skip
             old["delay"] = old["delay"] or bool(delay)
+            if repeated == "note":
+                old.setdefault("_repeats", []).append(line)
+                first = f" (first on line {old['_line']})" if old.get("_line") is not None else ""
+                self.skip("repeat", f"link {cause} -> {effect} appears again{first}", line=line, field=field,
+                          action="kept as one link, with a note of the repetition")  # fmt: skip
             return
         item: dict[str, Any] = {"cause": cause, "effect": effect, "polarity": polarity, "delay": bool(delay)}
         if strength in _STRENGTHS:
@@ -303,8 +377,9 @@ class MapBuilder:
         item["_line"] = line
         self._pairs[cause, effect] = item
         self.links.append(item)
+        check_items(len(self.variables) + len(self.links), self.file, line=line)
 
-    def update_link(self, cause: str, effect: str, **fields: Any) -> bool:
+    def update_link(self, cause: str | None, effect: str | None, **fields: Any) -> bool:
         """Set fields of an existing link; False if there is none."""
         item = self._pairs.get((cause, effect))
         if item is None:
@@ -312,12 +387,29 @@ class MapBuilder:
         item.update({k: v for k, v in fields.items() if v is not None})
         return True
 
-    def has_link(self, cause: str, effect: str) -> bool:
+    def has_link(self, cause: str | None, effect: str | None) -> bool:
         return (cause, effect) in self._pairs
 
     # -- the session -------------------------------------------------------
+    def _say_counts(self) -> None:
+        for n in self._warned.values():
+            if n > WARN_EACH:
+                warn(f"… and {n - WARN_EACH:,} more warnings like the ones above ({n:,} in all)", file=self.file)
+        unsigned = sum(1 for item in self.links if item["polarity"] == "?")
+        if self.links and unsigned * 4 > len(self.links):
+            if self.unsigned_reason:
+                why = self.unsigned_reason
+            elif self.sign_values:
+                seen = ", ".join(f"'{v}' ×{n}" for v, n in self.sign_values.most_common(5))
+                why = f"their sign is written as {seen}, which gmb does not read as + or −"
+            else:
+                why = "the file gives no sign for them"
+            warn(f"{unsigned:,} of {len(self.links):,} links ({100 * unsigned / len(self.links):.0f} %) have no "
+                 f"sign (?): {why}; loops through them are unsigned", file=self.file)  # fmt: skip
+
     def build(self, *, title: Any = None, **session_fields: Any) -> Session:
         """One validated Session; a rule it breaks is reported with the file and line of the item."""
+        self._say_counts()
         used = {item.get("id") for item in self.links}
         n = 0
         links = []
@@ -329,6 +421,12 @@ class MapBuilder:
                     n += 1
                 item["id"] = f"L{n}"
                 used.add(item["id"])
+            repeats = item.pop("_repeats", None)
+            if repeats:
+                where = ", ".join(str(x) for x in repeats[:10] if x is not None)
+                note = (f"listed {len(repeats) + 1} times in {Path(self.file).name}"
+                        + (f" (again on line {where})" if where else "") + "; kept as one link")  # fmt: skip
+                item["notes"] = f"{item['notes']}; {note}" if item.get("notes") else note
             links.append(item)
         for person in (self.by, *[p for item in links for p in (item.get("proposed_by"),
                        *item.get("supporters", ()), *item.get("disputers", ()))],

@@ -36,6 +36,7 @@ from gmb.errors import FormatError, NotFoundError, ValidationError
 from gmb.files import atomic_write_text
 from gmb.io.build import MapBuilder, as_session, read_utf8
 from gmb.io.safe_cells import neutralise, restore
+from gmb.io.limits import check_items, find_columns
 from gmb.session.model import Session
 
 __all__ = ["read_csv_pair", "write_csv_pair", "is_csv_pair", "VARIABLE_COLUMNS", "LINK_COLUMNS"]
@@ -43,7 +44,6 @@ __all__ = ["read_csv_pair", "write_csv_pair", "is_csv_pair", "VARIABLE_COLUMNS",
 VARIABLE_COLUMNS = ("id", "kind", "description", "themes", "x", "y", "notes", "proposed_by", "stage")
 LINK_COLUMNS = ("id", "from", "to", "sign", "delay", "strength", "supporters", "disputers", "evidence", "notes",
                 "proposed_by", "stage")  # fmt: skip
-_SIGNS = {"+": "+", "-": "-", "": "?", "?": "?", "+1": "+", "-1": "-", "−": "-", "pos": "+", "neg": "-"}
 _BOOL = {"": False, "no": False, "false": False, "0": False, "n": False, "nej": False,
          "yes": True, "true": True, "1": True, "y": True, "||": True, "delay": True, "ja": True}  # fmt: skip
 _LABEL = re.compile(r"^label_([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})?)$")
@@ -74,6 +74,7 @@ def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         for row in reader:
+            check_items(len(rows), str(path), line=reader.line_num, what="rows")
             if any(cell.strip() for cell in row):
                 rows.append((reader.line_num, {h: (restore(row[i].strip()) if i < len(row) else "") for i, h in
                                                enumerate(header) if h}))  # fmt: skip
@@ -88,15 +89,16 @@ def _list(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[;|]", text) if t.strip()]
 
 
-def _coordinate(text: str, file: str, line: int, field: str) -> float | None:
+def _coordinate(b: MapBuilder, text: str, line: int, field: str) -> float | None:
     if not text:
         return None
     try:
         value = float(text.replace(",", "."))
     except ValueError:
-        raise ValidationError(f"not a number: {text!r}", file=file, line=line, field=field) from None
+        value = math.nan
     if not math.isfinite(value):
-        raise ValidationError(f"not a finite number: {text!r}", file=file, line=line, field=field)
+        b.skip("position", f"not a finite number: {text!r}", line=line, field=field, action="no position kept")
+        return None
     return value
 
 
@@ -129,17 +131,21 @@ def read_csv_pair(path: str | Path, *, lang: str = "en", title: str | None = Non
                 if theme not in b.themes:
                     b.themes[theme] = {"id": theme, "labels": {lang: theme}}
                 themes.append(theme)
-            x = _coordinate(row.get("x", ""), file, line, "x")
-            y = _coordinate(row.get("y", ""), file, line, "y")
+            x = _coordinate(b, row.get("x", ""), line, "x")
+            y = _coordinate(b, row.get("y", ""), line, "y")
+            kind = row.get("kind") or None
+            if kind and kind not in ("stock", "auxiliary", "exogenous", "outcome", "unknown"):
+                b.skip("kind", f"invalid kind {kind!r} (stock, auxiliary, exogenous, outcome or unknown)", line=line,
+                       field="kind", action="read as unknown")  # fmt: skip
+                kind = None
             var = b.variable(first, key=("row", line), id=row.get("id") or None, line=line, field="label",
-                             labels=labels, kind=row.get("kind") or None,
+                             labels=labels, kind=kind,
                              position=(x, y) if x is not None and y is not None else None,
                              description=_unescape(row.get("description", "")), themes=themes,
                              notes=_unescape(row.get("notes", "")), proposed_by=b.person(row.get("proposed_by")),
                              stage=row.get("stage") or None)  # fmt: skip
-            if row.get("kind") and row["kind"] not in ("stock", "auxiliary", "exogenous", "outcome", "unknown"):
-                raise ValidationError(f"invalid kind {row['kind']!r}", file=file, line=line, field="kind",
-                                      hint="stock, auxiliary, exogenous, outcome or unknown")  # fmt: skip
+            if var is None:
+                continue
             if row.get("id"):
                 by_label.setdefault(row["id"], []).append(var)
             by_label.setdefault(first, []).append(var)
@@ -147,50 +153,49 @@ def read_csv_pair(path: str | Path, *, lang: str = "en", title: str | None = Non
         file = str(link_file)
         b.file = file
         header, rows = _table(link_file)
-        missing = [c for c in ("from", "to") if c not in header]
-        if missing:
-            raise FormatError(f"links.csv has no {' or '.join(missing)} column (header is {','.join(header)})",
-                              file=file, line=1, hint="the header must include from,to,sign")  # fmt: skip
+        col = find_columns(header, file)
+        name = {role: header[i] for role, i in col.items()}
         for line, row in rows:
-            ends = [
-                _end(b, by_label, _unescape(row[end]), file, line, end, var_file.is_file()) for end in ("from", "to")
-            ]
-            sign, delay = row.get("sign", ""), row.get("delay", "").lower()
-            if sign not in _SIGNS:
-                raise ValidationError(f"invalid polarity {sign!r}", file=file, line=line, field="sign",
-                                      hint="use +, - or leave empty")  # fmt: skip
+            ends = [_end(b, by_label, _unescape(row.get(name[end], "")), line, end, var_file.is_file())
+                    for end in ("from", "to")]  # fmt: skip
+            if None in ends:
+                continue
+            raw, delay = row.get(name["sign"], "") if "sign" in name else "", row.get("delay", "").lower()
+            polarity = b.sign(raw)
+            if polarity == "?" and raw not in ("", "?"):
+                b.skip("sign", f"'{raw}' is no sign gmb reads", line=line, field="sign", action="read as unknown (?)")
             if delay not in _BOOL:
-                raise ValidationError(f"invalid delay {delay!r}", file=file, line=line, field="delay", hint="yes or no")
+                b.skip("delay", f"invalid delay {delay!r}", line=line, field="delay", action="read as no delay")
             strength = row.get("strength", "").lower()
             if strength not in ("", "weak", "medium", "strong", "unknown"):
-                raise ValidationError(f"invalid strength {strength!r}", file=file, line=line, field="strength",
-                                      hint="weak, medium, strong or unknown")  # fmt: skip
-            if ends[0] == ends[1]:
-                raise ValidationError("a link from a variable to itself", file=file, line=line, field="to")
-            if b.has_link(*ends):
-                raise ValidationError(f"a second link {row['from']} -> {row['to']}", file=file, line=line)
-            b.link(ends[0], ends[1], polarity=_SIGNS[sign], delay=_BOOL[delay], strength=strength or None,
-                   id=row.get("id") or None, line=line, evidence=_unescape(row.get("evidence", "")),
-                   notes=_unescape(row.get("notes", "")),
+                b.skip("strength", f"invalid strength {strength!r}", line=line, field="strength",
+                       action="read as unknown")  # fmt: skip
+                strength = ""
+            b.link(ends[0], ends[1], polarity=polarity, delay=_BOOL.get(delay, False), strength=strength or None,
+                   id=row.get("id") or None, line=line, field="to", repeated="note",
+                   evidence=_unescape(row.get("evidence", "")), notes=_unescape(row.get("notes", "")),
                    supporters=[b.person(p) for p in _list(row.get("supporters", ""))],
                    disputers=[b.person(p) for p in _list(row.get("disputers", ""))],
                    proposed_by=b.person(row.get("proposed_by")), stage=row.get("stage") or None)  # fmt: skip
     return b.build(title=title or folder.name or "untitled")
 
 
-def _end(b: MapBuilder, by_label: dict[str, list[str]], ref: str, file: str, line: int, field: str,
-         strict: bool) -> str:  # fmt: skip
+def _end(b: MapBuilder, by_label: dict[str, list[str]], ref: str, line: int, field: str,
+         listed: bool) -> str | None:  # fmt: skip
+    """The variable a from/to cell names; None (with a warning) for an empty, unknown or ambiguous one."""
     if not ref:
-        raise ValidationError("empty cell: a link needs both ends", file=file, line=line, field=field)
+        b.skip("end", "empty cell: a link needs both ends", line=line, field=field)
+        return None
     found = by_label.get(ref)
     if found and len(set(found)) > 1:
-        raise ValidationError(f"more than one variable is called '{ref}'", file=file, line=line, field=field,
-                              hint="use the variable ids from variables.csv")  # fmt: skip
+        b.skip("end", f"more than one variable is called '{ref}' (use the ids from variables.csv)", line=line,
+               field=field)  # fmt: skip
+        return None
     if found:
         return found[0]
-    if strict:
-        raise ValidationError(f"'{ref}' is neither an id nor a label in variables.csv", file=file, line=line,
-                              field=field, hint="add it to variables.csv")  # fmt: skip
+    if listed:
+        b.skip("end", f"'{ref}' is neither an id nor a label in variables.csv", line=line, field=field)
+        return None
     var = b.variable(ref, key=("label", ref), line=line, field=field)
     by_label[ref] = [var]
     return var

@@ -219,30 +219,41 @@ def _refs(
     is_known = known if callable(known) else set(known).__contains__
     dynamic: dict[str, None] = {}
     initial: dict[str, None] = {}
-    # stack of open brackets: [kind, function name (normalised) or "", argument index, offset]
+    # stack of open brackets: [kind, function name (normalised) or "", argument index, offset, initial?];
+    # ``squares`` and ``initials`` count the open "[" and initial-argument frames, so each token costs O(1)
+    # whatever the nesting depth
     stack: list[list] = []
+    squares = initials = 0
     for k, tok in enumerate(tokens):
         if tok.kind in ("(", "["):
             func = ""
             if tok.kind == "(" and k and tokens[k - 1].kind == "name":
                 func = norm(tokens[k - 1].text).replace("_", " ")
-            stack.append([tok.kind, func, 0, tok.offset])
+            init = tok.kind == "(" and 0 in initial_args.get(func, ())
+            stack.append([tok.kind, func, 0, tok.offset, init])
+            squares += tok.kind == "["
+            initials += init
         elif tok.kind in (")", "]"):
             want = "(" if tok.kind == ")" else "["
             if not stack or stack[-1][0] != want:
                 raise EquationError(f"'{tok.text}' without a matching '{want}'", tok.offset)
-            stack.pop()
+            frame = stack.pop()
+            squares -= frame[0] == "["
+            initials -= frame[4]
         elif tok.kind == ",":
             if stack:
-                stack[-1][2] += 1
+                frame = stack[-1]
+                frame[2] += 1
+                init = frame[0] == "(" and frame[2] in initial_args.get(frame[1], ())
+                initials += init - frame[4]
+                frame[4] = init
         elif tok.kind == "name":
-            if any(frame[0] == "[" for frame in stack):
+            if squares:
                 continue  # a subscript, not a variable
             name = norm(tok.text)
             if not name or not is_known(name):
                 continue
-            only_initial = any(frame[2] in initial_args.get(frame[1], ()) for frame in stack if frame[0] == "(")
-            (initial if only_initial else dynamic)[name] = None
+            (initial if initials else dynamic)[name] = None
     if stack:
         raise EquationError(f"'{stack[-1][0]}' is not closed", stack[-1][3])
     return Refs(tuple(dynamic), tuple(n for n in initial if n not in dynamic))

@@ -4,7 +4,9 @@ GraphML attributes must be scalars, so lists and objects (``labels``, ``themes``
 ``supporters``, the graph's ``ideas``…) are written as JSON text and decoded on reading; ``None`` is
 left out. The graph also carries the participants, so links keep who proposed and supports them.
 GraphML from other tools (yEd, Gephi, Cytoscape) is read too: a node's ``label`` (or ``name``, or
-its id) becomes the label; ``polarity`` (``+``/``-``) or ``sign`` (+1/-1) the polarity.
+its id) becomes the label; ``polarity`` (``+``/``-``), ``sign`` (+1/-1) or an edge label that is a sign
+(``+``, ``-``, ``s``, ``o``…) the polarity. From yEd: node positions (``<y:Geometry>``) are kept; a shape
+without text is a drawing, not a variable, and is skipped with a warning (with its edges).
 Parsing refuses DTDs and entities (:mod:`gmb.io.safexml`) before networkx sees the file.
 
 >>> import tempfile, pathlib
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -29,10 +32,10 @@ from typing import Any
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
 from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
-from gmb.io.safexml import local, parse_xml
+from gmb.io.safexml import check_xml, local
 from gmb.session.model import Session
 
-__all__ = ["read_graphml", "write_graphml", "ENCODING"]
+__all__ = ["ENCODING", "read_graphml", "write_graphml"]
 
 #: marks GraphML written by gmb (lists and objects as JSON text)
 ENCODING = "gmb-graphml/1"
@@ -94,6 +97,14 @@ def _decode(attrs: dict[str, Any], keys: set[str], file: str, where: str) -> dic
     return out
 
 
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
     """Read a GraphML graph into a new in-memory :class:`Session`."""
     import networkx as nx
@@ -101,10 +112,10 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     path = Path(path)
     file = str(path)
     raw = read_bytes(path)
-    root = parse_xml(raw, file)  # the safety check: networkx's own parser is not hardened
-    if local(root.tag) != "graphml":
-        raise FormatError(f"not GraphML: the outermost element is <{local(root.tag) or '?'}>", file=file, line=1)
-    if root.tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
+    root_tag = check_xml(raw, file)  # the safety check (no tree kept): networkx's own parser is not hardened
+    if local(root_tag) != "graphml":
+        raise FormatError(f"not GraphML: the outermost element is <{local(root_tag) or '?'}>", file=file, line=1)
+    if root_tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
         raw = raw.replace(b"<graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"', 1)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -126,6 +137,7 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     if ours and languages and isinstance(languages[0], str):
         lang = languages[0]
     b = MapBuilder(file, lang=lang, by=by)
+    yed = b"yworks.com" in raw[:4096] or b"yfiles.type" in raw[:20000]
     if isinstance(languages, list):
         b.languages = [x for x in dict.fromkeys([lang, *languages]) if isinstance(x, str)]
     for p in gdata.get("participants") or [] if isinstance(gdata.get("participants"), list) else []:
@@ -144,9 +156,12 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
             or data.get("label")
             or data.get("name")
             or (next(iter(labels.values()), None) if labels else None)
-            or node
+            or (None if yed else node)  # a yEd shape without text is a drawing, not a variable: skipped
         )
         position = data.get("position")
+        if position is None and yed:  # yEd: the shape's <y:Geometry x= y=> (networkx reads them as text)
+            x, y = _float(data.get("x")), _float(data.get("y"))
+            position = [x, y] if x is not None and y is not None else None
         if not (
             isinstance(position, list)
             and len(position) == 2
@@ -170,12 +185,14 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     for cause, effect, data in edges:
         where = f"edge {cause} -> {effect}"
         data = _decode(data, _JSON_KEYS["edge"], file, where)
-        polarity = data.get("polarity")
-        polarity = polarity_of(polarity if polarity is not None else data.get("sign"))
+        raw_sign = next((data[k] for k in ("polarity", "sign", "label") if data.get(k) not in (None, "")), None)
+        polarity = b.sign(raw_sign) if not (raw_sign == data.get("label") and polarity_of(raw_sign) == "?") else "?"
         people = {
             k: [str(p) for p in data[k] if p] for k in ("supporters", "disputers") if isinstance(data.get(k), list)
         }
         extra = {k: data[k] for k in ("evidence", "notes", "proposed_by", "proposed_at", "stage") if data.get(k)}
+        if b.id_of(cause) is None or b.id_of(effect) is None:
+            continue  # an end was skipped (said above)
         b.link(b.id_of(cause), b.id_of(effect), polarity=polarity, delay=truthy(data.get("delay")),
                strength=data.get("strength"), id=data.get("id"), field=where, **people, **extra)  # fmt: skip
     session_fields: dict[str, Any] = {}

@@ -40,11 +40,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from gmb.errors import FormatError, ValidationError, warn
+from gmb.errors import FormatError, warn
 from gmb.files import atomic_write_bytes, atomic_write_text, reproducible_zip
 from gmb.io.build import (
-    MapBuilder, as_session, check_new_file, polarity_of, read_bytes, read_utf8, truthy, xml_safe,
+    MapBuilder, as_session, check_new_file, read_bytes, read_utf8, truthy, xml_safe,
 )  # fmt: skip
+from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_outline
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
@@ -105,7 +106,7 @@ def _number(value: Any) -> float | None:
 
 
 def _element(b: MapBuilder, fields: dict[str, Any], *, key: Any, line: int | None, where: str,
-             position: tuple[float, float] | None = None) -> str:  # fmt: skip
+             position: tuple[float, float] | None = None) -> str | None:  # fmt: skip
     """Add one element (``fields`` keyed by lowercase field name)."""
     kind, note = _kind(fields.get("element type", fields.get("type")))
     labels = {m.group(1): v for k, v in fields.items() if (m := _LABEL_LANG.match(k)) and _text(v)}
@@ -132,8 +133,9 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
     if direction == "undirected":
         warn("an undirected connection is not a causal link; skipped", file=b.file, line=line, field=where)
         return
+    sign = next((fields[k] for k in ("connection type", "type", "polarity", "sign") if _text(fields.get(k))), None)
     kw = dict(
-        polarity=polarity_of(fields.get("connection type", fields.get("type", fields.get("polarity")))),
+        polarity=b.sign(sign), repeated="note",
         delay=truthy(fields.get("delay")), strength=_strength(fields.get("strength")), line=line, field=where,
         evidence=_text(fields.get("evidence")), notes=_text(fields.get("notes")),
         supporters=[b.person(p) for p in _list(fields.get("supporters"))],
@@ -146,47 +148,13 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
 
 
 # -- JSON blueprint -------------------------------------------------------------------
-def _object_lines(text: str) -> dict[str, list[int]]:
-    """Line of each object in each top-level array (``{"elements": [{...}, ...]}``), in one pass.
-
-    JSON parsers do not keep line numbers; this lets errors name the line of the bad element.
-    """
-    out: dict[str, list[int]] = {}
-    depth, line, key, last_string = 0, 1, None, None
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "\n":
-                    line += 1
-                j += 1
-            last_string = text[i + 1 : j]
-            i = j
-        elif c in "[{":
-            if depth == 1 and c == "[":
-                key = last_string
-            elif depth == 2 and c == "{" and key is not None:
-                out.setdefault(key, []).append(line)
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-            if depth == 1:
-                key = None
-        i += 1
-    return out
-
-
 def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
     """Read a Kumu JSON blueprint into a new in-memory :class:`Session`."""
     path = Path(path)
     file = str(path)
     text = read_utf8(path)
+    depth, arrays = json_outline(text)  # before parsing: the depth limit protects the parser
+    check_depth(depth, file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -210,7 +178,8 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
                 if x is not None and y is not None and isinstance(item.get("element"), (str, int)):
                     positions.setdefault(item["element"], (x, y))
     b = MapBuilder(file, lang=lang, by=by)
-    object_lines = _object_lines(text)
+    array_keys = [k for k, v in data.items() if isinstance(v, list)]  # file order, as the arrays were found
+    object_lines = dict(zip(array_keys, arrays))
 
     def _json_line(text: str, index: int, key: str) -> int | None:
         found = object_lines.get(key, [])
@@ -219,31 +188,36 @@ def read_kumu_json(path: str | Path, *, lang: str = "en", title: str | None = No
     for i, elem in enumerate(data["elements"]):
         where = f"elements[{i}]"
         if not isinstance(elem, dict):
-            raise ValidationError("an element must be a JSON object", file=file, line=_json_line(text, i, "elements"),
-                                  field=where)  # fmt: skip
+            b.skip("element", "an element must be a JSON object", line=_json_line(text, i, "elements"), field=where)
+            continue
         attrs = elem.get("attributes") if isinstance(elem.get("attributes"), dict) else {}
         fields = {str(k).lower(): v for k, v in {**elem, **attrs}.items() if k not in ("_id", "attributes")}
         key = elem.get("_id", f"#{i}")
         if not isinstance(key, (str, int)) or isinstance(key, bool):
             key = f"#{i}"
         if b.has(("e", key)):
-            raise ValidationError(f"element id '{key}' appears twice", file=file,
-                                  line=_json_line(text, i, "elements"), field=f"{where}._id")  # fmt: skip
+            b.skip("element", f"element id '{key}' appears twice", line=_json_line(text, i, "elements"),
+                   field=f"{where}._id", action="the second is skipped")  # fmt: skip
+            continue
         _element(b, fields, key=("e", key), line=_json_line(text, i, "elements"), where=where,
                  position=positions.get(key))  # fmt: skip
     for i, conn in enumerate(connections):
         where = f"connections[{i}]"
         line = _json_line(text, i, "connections")
         if not isinstance(conn, dict):
-            raise ValidationError("a connection must be a JSON object", file=file, line=line, field=where)
+            b.skip("connection", "a connection must be a JSON object", line=line, field=where)
+            continue
         ends = []
         for end in ("from", "to"):
             ref = conn.get(end)
             if isinstance(ref, (str, int)) and not isinstance(ref, bool) and b.has(("e", ref)):
                 ends.append(b.id_of(("e", ref)))
             else:
-                raise ValidationError(f"'{end}' names no element ({ref!r})", file=file, line=line,
-                                      field=f"{where}.{end}")  # fmt: skip
+                b.skip("connection", f"'{end}' names no element ({str(ref)[:60]!r})", line=line,
+                       field=f"{where}.{end}")  # fmt: skip
+                break
+        if len(ends) < 2:
+            continue
         attrs = conn.get("attributes") if isinstance(conn.get("attributes"), dict) else {}
         fields = {str(k).lower(): v for k, v in attrs.items()}
         _connection(b, fields, ends[0], ends[1], conn.get("direction"), line=line, where=where)
@@ -305,10 +279,6 @@ def write_kumu_json(session: Any, path: str | Path, *, lang: str | None = None) 
 
 
 # -- XLSX ---------------------------------------------------------------------------------
-#: uncompressed size a workbook may unpack to (refuses zip bombs)
-MAX_UNPACKED = 256 * 1024 * 1024
-
-
 def _workbook(raw: bytes, file: str):
     import zipfile
 
@@ -320,7 +290,9 @@ def _workbook(raw: bytes, file: str):
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         raise FormatError(f"not an XLSX workbook ({exc})", file=file, hint="save the sheet as .xlsx") from None
     if unpacked > MAX_UNPACKED:
-        raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file)
+        raise FormatError(f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}", file=file,
+                          hint="a map's sheets are far smaller; is this the right file?")  # fmt: skip
+    _count_rows(raw, file)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -332,16 +304,62 @@ def _workbook(raw: bytes, file: str):
         raise FormatError(f"cannot read the workbook: {type(exc).__name__}: {exc}"[:300], file=file) from None
 
 
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(raw: bytes, file: str) -> None:
+    """Refuse a workbook with a sheet of more rows than the item limit before openpyxl reads it.
+
+    The sheets are unzipped as a stream, 1 MB at a time, counting ``<row`` tags: a workbook that
+    unfolds into millions of rows stops after the first ``max_items`` of them, in constant memory
+    (openpyxl would first scan each whole sheet for its size).
+    """
+    import zipfile
+    import zlib
+
+    try:
+        _count_sheet_rows(zipfile.ZipFile(io.BytesIO(raw)), file)
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise FormatError(f"not an XLSX workbook ({exc})"[:300], file=file, hint="save the sheet as .xlsx") from None
+
+
+def _count_sheet_rows(zf, file: str) -> None:
+    with zf:
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows, tail = 0, b""
+            with zf.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    data = tail + chunk
+                    cut = data.rfind(b"<")  # a tag may be cut in two: count it with the next chunk
+                    cut = cut if cut > 0 else len(data)
+                    rows += len(_ROW.findall(data, 0, cut))
+                    tail = data[cut:]
+                    check_items(rows - 1, file, what=f"rows in {info.filename.removeprefix('xl/worksheets/')}")
+                rows += len(_ROW.findall(tail))
+            check_items(rows - 1, file, what=f"rows in {info.filename.removeprefix('xl/worksheets/')}")
+
+
 def _rows(sheet, file: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Header (lowercase) and the non-empty rows as ``(row number, {header: value})``."""
     try:
         rows = sheet.iter_rows(values_only=True)
         header = [_text(h).lower() for h in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()  # a sheet may report thousands of empty columns
+        check_items(len(header), file, what="columns", line=1)
+        width = len(header)
         out = []
         for number, row in enumerate(rows, start=2):
+            # counted as they stream: a workbook that unfolds into millions of rows stops here, early
+            check_items(number - 1, file, line=number, what=f"rows in sheet '{sheet.title}'")
+            row = row[:width] if row is not None else None
             if row is None or not any(_text(c) for c in row):
                 continue
             out.append((number, {h: row[i] for i, h in enumerate(header) if h and i < len(row)}))
+    except FormatError:
+        raise
     except Exception as exc:  # noqa: BLE001 - cells are parsed lazily, so broken XML surfaces here
         raise FormatError(f"cannot read sheet '{sheet.title}': {type(exc).__name__}: {exc}"[:300], file=file) from None
     return header, out
@@ -368,7 +386,15 @@ def read_kumu_xlsx(path: str | Path, *, lang: str = "en", title: str | None = No
             header, rows = _rows(sheets["elements"], file)
             if "label" not in header:
                 raise FormatError("the Elements sheet has no Label column", file=file, line=1, field="Elements!1")
+            first_row: dict[Any, int] = {}
             for number, fields in rows:
+                label, eid = _text(fields.get("label")), _text(fields.get("id"))
+                ref = ("id", eid) if eid else label
+                if ref in first_row and label:  # Kumu itself treats a repeated Label (or ID) as one element
+                    b.skip("repeat", f"element '{label[:60]}' is listed again (first in row {first_row[ref]})",
+                           line=number, field=f"Elements row {number}", action="kept as one element")  # fmt: skip
+                    continue
+                first_row[ref] = number
                 x, y = _number(fields.get("x")), _number(fields.get("y"))
                 key = ("row", number)
                 var = _element(b, fields, key=key, line=number, where=f"Elements row {number}",
@@ -387,20 +413,24 @@ def read_kumu_xlsx(path: str | Path, *, lang: str = "en", title: str | None = No
                 ends = []
                 for end in ("from", "to"):
                     ends.append(_end(b, by_label, _text(fields.get(end)), number, f"{where}.{end.title()}"))
+                if None in ends:
+                    continue
                 _connection(b, fields, ends[0], ends[1], fields.get("direction"), line=number, where=where)
         return b.build(title=title or path.stem)
     finally:
         wb.close()
 
 
-def _end(b: MapBuilder, by_label: dict, ref: str, line: int, field: str) -> str:
+def _end(b: MapBuilder, by_label: dict, ref: str, line: int, field: str) -> str | None:
     """The variable a From/To cell names: an element ID, else a label (made if the sheet has none)."""
     if not ref:
-        raise ValidationError("empty cell: a connection needs both ends", file=b.file, line=line, field=field)
+        b.skip("end", "empty cell: a connection needs both ends", line=line, field=field)
+        return None
     found = by_label.get(("id", ref)) or by_label.get(ref)
     if found and len(set(found)) > 1:
-        raise ValidationError(f"more than one element is called '{ref}'", file=b.file, line=line, field=field,
-                              hint="give the elements an ID column and use the IDs in From/To")  # fmt: skip
+        b.skip("end", f"more than one element is called '{ref[:60]}' (give the elements an ID column and use the "
+               "IDs in From/To)", line=line, field=field)  # fmt: skip
+        return None
     if found:
         return found[0]
     var = b.variable(ref, key=("label", ref), line=line, field=field)

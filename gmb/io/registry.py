@@ -117,14 +117,42 @@ def writer_format(path: Path, fmt: str | None = None) -> str:
                      hint=f"give --format, one of: {', '.join(WRITERS)}")  # fmt: skip
 
 
-def read_any(path: str | Path, *, fmt: str | None = None, **kw) -> Session:
-    """Read any supported map file into an in-memory session (``lang``, ``title``, ``by`` are passed on)."""
+def read_any(
+    path: str | Path, *, fmt: str | None = None, strict: bool | None = None, columns: dict[str, str] | str | None = None,
+    polarity_from_colour: bool | None = None, max_items: int | None = None, max_bytes: int | None = None, **kw,
+) -> Session:
+    """Read any supported map file into an in-memory session (``lang``, ``title``, ``by`` are passed on).
+
+    ``strict`` makes one bad item fail the whole file (else it is skipped with a warning);
+    ``columns`` maps edge-list columns (``{"from": "sender", ...}`` or ``"from=sender,..."``);
+    ``polarity_from_colour`` reads green/red Vensim arrows as +/−; ``max_items`` and ``max_bytes``
+    raise the limits of :mod:`gmb.io.limits`. A file that yields no variable is refused.
+    """
+    from gmb.errors import FormatError
+    from gmb.io.limits import import_options, parse_columns
+
     path = Path(path)
     fmt = fmt or guess_format(path)
     if fmt not in READERS:
         raise InputError(f"unknown format {fmt!r}", field="--format", hint=f"one of: {', '.join(READERS)}")
     kw = {k: v for k, v in kw.items() if v is not None or k == "title"}
-    return READERS[fmt][1](path, **kw)
+    if isinstance(columns, str):
+        columns = parse_columns(columns)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # readers make many objects and few cycles: collection runs would cost ~40 % of a large import
+    try:
+        with import_options(strict=strict, columns=columns, polarity_from_colour=polarity_from_colour,
+                            max_items=max_items, max_bytes=max_bytes):  # fmt: skip
+            session = READERS[fmt][1](path, **kw)
+    finally:
+        if collecting:
+            gc.enable()
+    if not session.variables:
+        raise FormatError("no variables found: nothing to import", file=str(path),
+                          hint="is this a map file of this format? (an empty map cannot be imported)")  # fmt: skip
+    return session
 
 
 def write_any(session: Any, path: str | Path, *, fmt: str | None = None) -> Path:

@@ -23,20 +23,40 @@ from xml.etree.ElementTree import Element, ParseError
 
 from gmb.errors import EncodingError, FormatError
 
-__all__ = ["parse_xml", "local", "children", "child", "text_of", "check_utf8", "line_of", "attr"]
+__all__ = ["parse_xml", "check_xml", "local", "children", "child", "text_of", "check_utf8", "line_of", "attr"]
 
 # the line each parsed element starts on (ElementTree's elements cannot carry it themselves)
 _LINES: "weakref.WeakKeyDictionary[Element, int]" = weakref.WeakKeyDictionary()
 
 
 class _LineBuilder(ET.TreeBuilder):
+    """Notes each element's line, and refuses nesting deeper than the depth limit as it parses."""
+
     parser = None
+    file = ""
+
+    def __init__(self) -> None:
+        from gmb.io.limits import options
+
+        super().__init__()
+        self.depth = 0
+        self.max_depth = options().max_depth
 
     def start(self, tag, attrs):
+        self.depth += 1
+        line = self.parser.parser.CurrentLineNumber if self.parser is not None else None
+        if self.depth > self.max_depth:
+            from gmb.io.limits import check_depth
+
+            check_depth(self.depth, self.file, line=line)
         elem = super().start(tag, attrs)
-        if self.parser is not None:
-            _LINES[elem] = self.parser.parser.CurrentLineNumber
+        if line is not None:
+            _LINES[elem] = line
         return elem
+
+    def end(self, tag):
+        self.depth -= 1
+        return super().end(tag)
 
 
 def line_of(elem: Element | None) -> int | None:
@@ -59,7 +79,7 @@ def check_utf8(data: bytes, file: str) -> None:
         ) from None  # fmt: skip
 
 
-def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
+def parse_xml(data: bytes, file: str, *, repair: bool = False, _target=None) -> Element:
     """The root element of ``data``; refuses DTDs and entities.
 
     Bytes that are not UTF-8 raise :class:`EncodingError`; with ``repair=True`` they are replaced by
@@ -83,7 +103,7 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
             data = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
         try:
-            return _parse(data, DefusedXMLParser)
+            return _parse(data, DefusedXMLParser, file, _target)
         except ParseError as exc:
             # Hand-edited XMILE often uses isee: without declaring it; declare such prefixes and retry.
             if not repair or "unbound prefix" not in str(exc):
@@ -95,7 +115,7 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
 
             warn(f"undeclared XML prefix {', '.join(p + ':' for p in prefixes)}; read anyway", file=file,
                  line=exc.position[0] if getattr(exc, "position", None) else None)  # fmt: skip
-            return _parse(data, DefusedXMLParser)
+            return _parse(data, DefusedXMLParser, file, _target)
     except DefusedXmlException:
         line = _line_of(data, (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype"))
         raise FormatError(
@@ -111,8 +131,44 @@ def parse_xml(data: bytes, file: str, *, repair: bool = False) -> Element:
         raise FormatError(f"cannot read the XML: {exc}", file=file) from None
 
 
-def _parse(data: bytes, parser_class) -> Element:
-    builder = _LineBuilder()
+class _Checker(_LineBuilder):
+    """A target that keeps nothing: the safety and depth checks without building the tree."""
+
+    root_tag: str | None = None
+
+    def start(self, tag, attrs):
+        self.depth += 1
+        if self.depth > self.max_depth:
+            from gmb.io.limits import check_depth
+
+            line = self.parser.parser.CurrentLineNumber if self.parser is not None else None
+            check_depth(self.depth, self.file, line=line)
+        if self.root_tag is None:
+            self.root_tag = tag
+
+    def end(self, tag):
+        self.depth -= 1
+
+    def data(self, data):
+        pass
+
+    def close(self):
+        return Element(self.root_tag or "")
+
+
+def check_xml(data: bytes, file: str) -> str:
+    """:func:`parse_xml`'s checks (DTDs, entities, well-formedness, UTF-8, depth) without keeping a tree;
+    returns the root element's tag. For files another parser reads afterwards (GraphML via networkx).
+
+    >>> local(check_xml(b'<graphml xmlns="urn:g"><graph/></graphml>', "g.graphml"))
+    'graphml'
+    """
+    return parse_xml(data, file, _target=_Checker).tag
+
+
+def _parse(data: bytes, parser_class, file: str = "", target=None) -> Element:
+    builder = (target or _LineBuilder)()
+    builder.file = file
     parser = parser_class(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     builder.parser = parser
     parser.feed(data)

@@ -23,12 +23,14 @@ link); otherwise it stays unknown (``?``) — never guessed. Each Stella loop be
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from gmb.errors import FormatError, ValidationError
-from gmb.files import read_json
+from gmb.io.build import read_utf8
 from gmb.io.ids import make_id
+from gmb.io.limits import check_depth, check_items, json_depth, lenient
 from gmb.session.model import Session
 from gmb.session.validate import parse_session
 
@@ -50,16 +52,25 @@ def read_sdai_json(
     """Read an sd-ai model JSON file into an in-memory :class:`Session` (nothing is written)."""
     path = Path(path)
     file = str(path)
-    data = read_json(path)
+    text = read_utf8(path)  # bounded by the size limit
+    check_depth(json_depth(text), file)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
     model = data.get("model") if isinstance(data, dict) else None
     if not isinstance(model, dict) or not isinstance(model.get("relationships"), list):
         raise FormatError("not an sd-ai model file: expected {\"model\": {\"relationships\": [...]}}", file=file)
     ids: dict[str, str] = {}
+    taken: set[str] = set()
+    counters: dict[str, int] = {}
     variables: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
 
     def var(name: str, spec: dict[str, Any] | None = None) -> str:
         if name not in ids:
-            ids[name] = make_id(name, set(ids.values()))
+            check_items(len(variables) + len(links) + 1, file)
+            ids[name] = make_id(name, taken, counters=counters)
             spec = spec or {}
             variables.append({
                 "id": ids[name], "labels": {lang: name}, "kind": _KINDS.get(spec.get("type"), "unknown"),
@@ -69,15 +80,16 @@ def read_sdai_json(
 
     for i, spec in enumerate(model.get("variables") or []):
         var(_name(spec.get("name") if isinstance(spec, dict) else None, file, f"model.variables[{i}].name"), spec)
-    loops = (data.get("feedback") or {}).get("feedbackLoops") or []
+    feedback = data.get("feedback") if isinstance(data.get("feedback"), dict) else {}
+    loops = [loop for loop in feedback.get("feedbackLoops") or [] if isinstance(loop, dict)]
     stella_sign: dict[tuple[str, str], str] = {}
     for i, loop in enumerate(loops):
-        for j, link in enumerate(loop.get("links") or []):
+        loop["links"] = [k for k in loop.get("links") or [] if isinstance(k, dict)]
+        for j, link in enumerate(loop["links"]):
             where = f"feedback.feedbackLoops[{i}].links[{j}]"
             key = (_name(link.get("from"), file, f"{where}.from"), _name(link.get("to"), file, f"{where}.to"))
             if link.get("polarity") in _SIGNS:
                 stella_sign.setdefault(key, link["polarity"])
-    links: list[dict[str, Any]] = []
     link_of: dict[tuple[str, str], str] = {}
     for i, rel in enumerate(model["relationships"]):
         where = f"model.relationships[{i}]"
@@ -85,7 +97,12 @@ def read_sdai_json(
             raise ValidationError("expected an object with from/to", file=file, field=where)
         cause, effect = _name(rel.get("from"), file, f"{where}.from"), _name(rel.get("to"), file, f"{where}.to")
         if (cause, effect) in link_of:
-            raise ValidationError(f"duplicate relationship {cause} -> {effect}", file=file, field=where)
+            lenient(f"relationship {cause} -> {effect} appears again", file=file, field=where,
+                    action="kept as one link, with a note of the repetition")  # fmt: skip
+            item = links[int(link_of[cause, effect][1:]) - 1]
+            item["notes"] = "; ".join(x for x in (item["notes"], f"listed again as {where}") if x)
+            continue
+        check_items(len(variables) + len(links) + 1, file)
         polarity, note = _SIGNS.get(rel.get("polarity"), "?"), ""
         if polarity == "?" and loop_signs and (cause, effect) in stella_sign:
             polarity, note = stella_sign[cause, effect], "sign from Stella's loop analysis"
@@ -99,10 +116,9 @@ def read_sdai_json(
         pairs = [(" ".join(str(k.get("from")).split()), " ".join(str(k.get("to")).split())) for k in loop["links"]]
         missing = [f"{a} -> {b}" for a, b in pairs if (a, b) not in link_of]
         if missing:
-            raise ValidationError(
-                f"Stella's loop uses a link that is not a relationship: {missing[0]}",
-                file=file, field=f"feedback.feedbackLoops[{i}]",
-            )  # fmt: skip
+            lenient(f"Stella's loop uses a link that is not a relationship: {missing[0]}", file=file,
+                    field=f"feedback.feedbackLoops[{i}]", action="the loop is not kept as a story")  # fmt: skip
+            continue
         sid = make_id(str(loop.get("identifier") or f"loop{i + 1}"), used)
         used.add(sid)
         stories.append({

@@ -89,12 +89,20 @@ def _blocks(text: str, file: str) -> list[tuple[str, str, int]]:
     """Split the equations into ``(equation part, comment, line)`` blocks, each ended by ``|``.
 
     Quotes matter only in the equation part (before the first ``~``); comments may hold any text.
+    Lines are counted as the scan goes (one pass: linear in the file's size).
     """
     out: list[tuple[str, str, int]] = []
     start, i, n = 0, 0, len(text)
     tildes: list[int] = []
     quote = False
+    line_at, counted = 1, 0  # newlines before ``counted``
+    specials = re.compile(r'[\\"~|]')
     while i < n:
+        if not quote:
+            m = specials.search(text, i)
+            if m is None:
+                break
+            i = m.start()
         c = text[i]
         if quote:
             if c == "\\":
@@ -106,26 +114,57 @@ def _blocks(text: str, file: str) -> list[tuple[str, str, int]]:
         elif c == "~":
             tildes.append(i)
         elif c == "|":
-            out.append(_block(text, start, i, tildes))
+            line_at += text.count("\n", counted, start)
+            counted = start
+            out.append(_block(text, start, i, tildes, line_at, counted))
             start, tildes = i + 1, []
         i += 1
     if quote:
         line = text.count("\n", 0, start) + 1
         raise FormatError("a quoted name is not closed", file=file, line=line)
     if text[start:].strip():
-        out.append(_block(text, start, n, tildes))
+        line_at += text.count("\n", counted, start)
+        out.append(_block(text, start, n, tildes, line_at, start))
     return out
 
 
-def _block(text: str, start: int, end: int, tildes: list[int]) -> tuple[str, str, int]:
+def _block(text: str, start: int, end: int, tildes: list[int], line_at: int, counted: int) -> tuple[str, str, int]:
     eq_end = tildes[0] if tildes else end
     comment = text[tildes[1] + 1 : end] if len(tildes) > 1 else ""
     if len(tildes) > 2:
         comment = text[tildes[1] + 1 : tildes[2]]
     body = text[start:eq_end]
     lead = len(body) - len(body.lstrip())
-    line = text.count("\n", 0, start + lead) + 1
-    return body.strip(), " ".join(comment.split()), line
+    line = line_at + text.count("\n", counted, start + lead)
+    return body.strip(), read_comment(comment), line
+
+
+def read_comment(text: str) -> str:
+    r"""A comment as a description: lines stripped of Vensim's indentation, ``&#126;`` (``~``),
+    ``&#124;`` (``|``) and ``&#38;`` (``&``) as :func:`write_comment` escapes them.
+
+    >>> read_comment("\tFirst line\n\t\tsecond &#126;2&#124;x&#38;#126;\n")
+    'First line\nsecond ~2|x&#126;'
+    """
+    lines = [line.strip() for line in text.strip().split("\n")]
+    text = "\n".join(lines)
+    if "&#" in text:
+        text = re.sub(r"&#(126|124|38);", lambda m: chr(int(m.group(1))), text)
+    return text
+
+
+def write_comment(text: str) -> str:
+    r"""A description as a Vensim comment: ``~`` and ``|`` end fields in .mdl, so they are written as
+    ``&#126;`` and ``&#124;`` (and ``&#`` as ``&#38;#``); line breaks stay, indented as Vensim does.
+
+    >>> write_comment("a ~ b | c\nd &#126;")
+    'a &#126; b &#124; c\n\t\td &#38;#126;'
+    """
+    text = text.replace("&#", "&#38;#").replace("~", "&#126;").replace("|", "&#124;")
+    return "\n\t\t".join(line.strip() for line in text.strip().split("\n"))
+
+
+_DATA_KEYWORD = re.compile(r":\s*(INTERPOLATE|RAW|HOLD\s+BACKWARD|LOOK\s+FORWARD)\s*:", re.IGNORECASE)
 
 
 def _lhs(eq: str, file: str, line: int) -> tuple[str, str, str]:
@@ -150,6 +189,11 @@ def _lhs(eq: str, file: str, line: int) -> tuple[str, str, str]:
         if close < 0:
             raise FormatError(f"'[' after '{name.strip()}' is not closed", file=file, line=line)
         rest = rest[close + 1 :].lstrip()
+    data = _DATA_KEYWORD.match(rest)
+    if data:  # a data variable (:INTERPOLATE:, :RAW:…): values from a data file, or ':=' an expression
+        rest = rest[data.end() :].lstrip()
+        if not rest:
+            return name, "data", ""
     if rest.startswith((":=", "==")):
         return name, "=", rest[2:]
     if rest.startswith("="):
@@ -199,6 +243,8 @@ def _equations(text: str, file: str) -> dict[str, _Var]:
 # -- the sketch -------------------------------------------------------------------
 def _fields(line: str) -> list[str]:
     """Comma-separated fields; a quoted name may hold commas."""
+    if '"' not in line:
+        return line.split(",")
     out, cur, quote = [], [], False
     i = 0
     while i < len(line):
@@ -236,6 +282,7 @@ class _Arrow:
     initial: bool
     line: int
     view: str
+    colour: str = ""  # "+" green, "-" red, "" neither
 
 
 @dataclass
@@ -280,13 +327,31 @@ def _sketch(text: str, first_line: int) -> list[_View]:
             dtype = nums[7] if len(nums) > 7 and nums[7] is not None else 0
             res = nums[8] if len(nums) > 8 and nums[8] is not None else 0
             view.arrows.append(_Arrow(uid, nums[0], nums[1], _POLARITY.get(pol, "?"), bool(dtype & 0x3F),
-                                      bool(res & 1), number, view.name))  # fmt: skip
+                                      bool(res & 1), number, view.name,
+                                      _colour(fields[11]) if len(fields) > 11 else ""))  # fmt: skip
         else:
             view.objects[uid] = (kind, fields, number)
             bits = _int(fields[8]) if len(fields) > 8 else None
             if kind == 12 and bits is not None and bits & 4:
                 skip_next = True  # the comment's text is on the next line
     return views
+
+
+def _colour(text: str) -> str:
+    """``+`` for a green arrow colour ``r-g-b``, ``-`` for a red one, else ``""``.
+
+    >>> _colour("0-128-0"), _colour("255-0-0"), _colour("-1--1--1"), _colour("0-0-255")
+    ('+', '-', '', '')
+    """
+    m = re.fullmatch(r"\s*(\d{1,3})-(\d{1,3})-(\d{1,3})\s*", text)
+    if not m:
+        return ""
+    r, g, b = (int(x) for x in m.groups())
+    if g >= 100 and g > r + 60 and g > b + 60:
+        return "+"
+    if r >= 100 and r > g + 60 and r > b + 60:
+        return "-"
+    return ""
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -325,8 +390,16 @@ def read_mdl(path: str | Path, *, lang: str = "en", title: str | None = None, by
         if key in shape_of and shape_of[key] & 32 and kind != "stock":
             kind = "auxiliary"  # a rate attached to a valve
         b.set(b.id_of(key), kind=kind)
+    if any(var.rhs and not _is_function_of(var) for var in found.values()):
+        b.unsigned_reason = ("equations give a link's sign only in A FUNCTION OF(-x) and a stock's INTEG(in - out); "
+                             "other links are signed only by polarity marks on the sketch's arrows (gmb does not guess "
+                             "a sign from an equation)")  # fmt: skip
     _arrows(views, names_by_uid, found, quantified, b, file)
     return b.build(title=title or path.stem)
+
+
+def _is_function_of(var: _Var) -> bool:
+    return all(re.match(r"\s*a\s+function\s+of\s*\(", rhs, re.IGNORECASE) for rhs, _ in var.rhs)
 
 
 def _continued(text: str) -> str:
@@ -459,6 +532,10 @@ def _float(text: str) -> float | None:
 
 
 def _arrows(views, names, found, quantified, b: MapBuilder, file: str) -> None:
+    from gmb.io.limits import options
+
+    by_colour = options().polarity_from_colour
+    coloured = 0  # unmarked arrows drawn green or red
     for v_index, view in enumerate(views):
         for arrow in view.arrows:
             ends = []
@@ -472,29 +549,41 @@ def _arrows(views, names, found, quantified, b: MapBuilder, file: str) -> None:
                 ends.append(names.get((v_index, end), ""))
             if None in ends:
                 missing = arrow.source if ends[0] is None else arrow.target
-                warn(f"arrow {arrow.uid} in view '{view.name}' points at object {missing}, which does not exist "
-                     "(deleted?); ignored", file=file, line=arrow.line)  # fmt: skip
+                b.note("arrow", f"arrow {arrow.uid} in view '{view.name}' points at object {missing}, which does not "
+                       "exist (deleted?); ignored", line=arrow.line)  # fmt: skip
                 continue
             source, target = ends
             if not source or not target or view.objects[arrow.source][0] == 11:
                 continue  # a pipe, or an arrow to a comment or cloud
+            polarity = arrow.polarity
+            if polarity == "?" and arrow.colour:
+                coloured += 1
+                polarity = arrow.colour if by_colour else "?"
             cause, effect = b.id_of(source), b.id_of(target)
             fields = {"delay": True} if arrow.delay else {}
-            if arrow.polarity != "?":
-                fields["polarity"] = arrow.polarity
+            if polarity != "?":
+                fields["polarity"] = polarity
             if b.update_link(cause, effect, **fields):
                 continue
             if arrow.initial or source == target:
                 continue
             if target in quantified and source not in quantified[target]:
-                warn(f"arrow {arrow.uid} from '{found[source].label[:60]}' to '{found[target].label[:60]}' is not "
-                     "used by the equation; ignored", file=file, line=arrow.line)  # fmt: skip
+                b.note("unused", f"arrow {arrow.uid} from '{found[source].label[:60]}' to '{found[target].label[:60]}' "
+                       "is not used by the equation; ignored", line=arrow.line)  # fmt: skip
                 continue
-            b.link(cause, effect, polarity=arrow.polarity, delay=arrow.delay, line=arrow.line)
+            b.link(cause, effect, polarity=polarity, delay=arrow.delay, line=arrow.line)
+    if coloured and by_colour:
+        warn(f"polarity read from the colour of {coloured} unmarked arrow(s): green = +, red = −", file=file)
+    elif coloured:
+        b.unsigned_reason = (f"{coloured} of their arrows have no polarity mark but are drawn green or red; if the "
+                             "colours mean + and −, import again with --polarity-from-colour (green = +, red = −)")
+        warn(b.unsigned_reason, file=file)
 
 
 # -- writing ------------------------------------------------------------------------------
-_NEEDS_QUOTES = re.compile(r"""[^\w '$&%.]|^['\s]|\s$|^\d""", re.UNICODE)
+#: a name Vensim (and pysd) read unquoted: letters, digits, spaces, ``_`` and ``'``, not starting with a digit,
+#: ``_`` or ``'``; anything else (``&``, ``%``, ``.``, ``$``, ``-``…) is written in quotes
+_NEEDS_QUOTES = re.compile(r"""[^\w ']|^['\s\d_]|\s$""", re.UNICODE)
 
 
 def _quote(name: str) -> str:
@@ -502,11 +591,6 @@ def _quote(name: str) -> str:
     if _NEEDS_QUOTES.search(name):
         return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return name
-
-
-def _comment(text: str) -> str:
-    # '|' ends an equation and '~' a field in .mdl; neither may appear in a comment
-    return " ".join(text.replace("|", "/").replace("~", "-").split())
 
 
 def layout(n: int, i: int) -> tuple[float, float]:
@@ -550,7 +634,7 @@ def write_mdl(session: Any, path: str | Path, *, lang: str | None = None) -> Pat
     out = ["{UTF-8}"]
     for v in session.variables:
         out += [f"{_quote(names[v.id])}  = A FUNCTION OF( {', '.join(causes[v.id])} )", "\t~\t",
-                f"\t~\t{_comment(v.description)}", "\t|", ""]  # fmt: skip
+                f"\t~\t{write_comment(v.description)}", "\t|", ""]  # fmt: skip
     out += [
         "*" * 56, "\t.Control", "*" * 56 + "~", "\t\tSimulation Control Parameters", "\t|", "",
         "FINAL TIME  = 100", "\t~\tMonth", "\t~\tThe final time for the simulation.", "\t|", "",

@@ -8,9 +8,17 @@ links from the ``<connector>`` elements of the views. Connectors also carry ``po
 onto links. Positions come from the views; ``<group>`` elements become themes. Parsing refuses DTDs
 and entities (:mod:`gmb.io.safexml`).
 
+**Modules** (Stella) are flattened: every module instance's variables come in with module-qualified
+labels (``Food Cost.Δ``), equations resolve names inside their module, and each ``<connect>`` (a module
+input taking the value of a variable outside) is a ``+`` link. A module naming no model in the file
+is skipped with a warning.
+
 **Writing** (:func:`write_xmile`) gives a causal-loop diagram Stella opens on its CLD layer:
-variables as ``<aux>`` (``<stock>`` for ``kind: stock``) without equations, connectors with
-polarity, positions, themes as groups, descriptions as ``<doc>``. What XMILE has no place for — ids,
+variables as ``<aux>`` (``<stock>`` for ``kind: stock``), connectors with polarity, positions, themes
+as groups, descriptions as ``<doc>``. It carries ``<sim_specs>`` and a placeholder equation ``0`` per
+variable (marked ``gmb:eqn="placeholder"``, ignored when gmb reads it back), so tools that run models
+(pysd, Stella) open it — as a diagram whose every variable is 0, not a model of anything; the
+runnable model is ``gmb export --model`` (the stock-flow model of ``gmb convert``). What XMILE has no place for — ids,
 kind, delay marks, strength — goes into ``gmb:`` attributes (namespace :data:`GMB_NS`) that other
 tools ignore and gmb reads back.
 
@@ -34,10 +42,11 @@ from typing import Any
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
-from gmb.errors import EncodingError, FormatError, ValidationError, warn
+from gmb.errors import EncodingError, FormatError
 from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
+from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes, truthy, xml_safe
 from gmb.io.equations import EquationError, xmile_name, xmile_refs
+from gmb.io.limits import lenient
 from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, text_of
 from gmb.io.vensim import layout, names_for
 from gmb.session.model import Session
@@ -59,6 +68,7 @@ class _Var:
     key: str
     tag: str
     elem: Element
+    scope: str = ""  # key prefix of the module instance it lives in ("" for the main model)
     eqns: list[tuple[str, Element]] = field(default_factory=list)
     inflows: list[str] = field(default_factory=list)
     outflows: list[str] = field(default_factory=list)
@@ -79,7 +89,11 @@ def _gmb(elem: Element, name: str) -> str | None:
 
 
 def read_xmile(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
-    """Read an XMILE/Stella model into a new in-memory :class:`Session` (nothing is written)."""
+    """Read an XMILE/Stella model into a new in-memory :class:`Session` (nothing is written).
+
+    Modules are flattened: each module instance's variables come in with module-qualified names
+    (``Food Cost.Δ``), and a module's ``<connect>`` (an input taking a value from outside) is a ``+`` link.
+    """
     path = Path(path)
     file = str(path)
     root = parse_xml(read_bytes(path), file, repair=True)
@@ -92,65 +106,107 @@ def read_xmile(path: str | Path, *, lang: str = "en", title: str | None = None, 
     if not models:
         raise FormatError("no <model> element in the file", file=file, line=line_of(root))
     main = next((m for m in models if not attr(m, "name")), models[0])
-    if len(models) > 1:
-        warn(f"only the main model is read; {len(models) - 1} other model(s) (modules) skipped", file=file,
-             line=line_of(models[1]))  # fmt: skip
-
-    found = _variables(main, file)
-    positions = _positions(main, found)
     b = MapBuilder(file, lang=lang, by=by)
+    instances = _instances(main, models, b)
+
+    found: dict[str, _Var] = {}
+    for model, scope, label in instances:
+        _variables(model, file, found, scope, label)
+    positions: dict[str, tuple[float, float]] = {}
+    for model, scope, _ in instances:
+        positions.update({k: v for k, v in _positions(model, found, scope).items() if k not in positions})
     for var in found.values():
         themes = [b.theme(group, id=group_id, line=line_of(var.elem)) for group, group_id in var.themes]
         b.variable(var.label, key=var.key, id=_gmb(var.elem, "id"), line=line_of(var.elem),
                    position=positions.get(var.key), description=text_of(child(var.elem, "doc")),
                    themes=themes)  # fmt: skip
-    known = set(found)
     initial_only: dict[str, set[str]] = {}
     for var in found.values():
-        b.set(b.id_of(var.key), kind=_kind(var, known, b, file, initial_only))
-    _connectors(main, found, b, file, initial_only)
+        b.set(b.id_of(var.key), kind=_kind(var, found, b, file, initial_only))
+    if any(var.eqns for var in found.values()):
+        b.unsigned_reason = ("equations give a link's sign only for a stock's inflows (+) and outflows (−); other "
+                             "links are signed only by polarity on the diagram's connectors (gmb does not guess a "
+                             "sign from an equation)")  # fmt: skip
+    for model, scope, _ in instances:
+        _connectors(model, found, b, file, initial_only, scope)
+    for model, scope, _ in instances:
+        _module_connections(model, found, b, file, scope)
     header = child(root, "header")
     return b.build(title=title or (text_of(child(header, "name")) if header is not None else "") or path.stem)
 
 
-def _variables(model: Element, file: str) -> dict[str, _Var]:
-    found: dict[str, _Var] = {}
+def _variables_block(model: Element) -> Element:
     block = child(model, "variables")
-    if block is None:
-        block = model  # pre-1.0 XMILE (older Stella): variables directly in <model>
+    return model if block is None else block  # pre-1.0 XMILE (older Stella): variables directly in <model>
+
+
+def _instances(main: Element, models: list[Element], b: MapBuilder) -> list[tuple[Element, str, str]]:
+    """``(model, key prefix, label prefix)`` of the main model and of every module instance in it, depth first."""
+    from gmb.io.limits import check_depth
+
+    by_name = {xmile_name(attr(m, "name") or ""): m for m in models if attr(m, "name")}
+    out: list[tuple[Element, str, str]] = []
+    used: set[int] = {id(main)}
+    todo = [(main, "", "", 0, (id(main),))]
+    while todo:
+        model, scope, label, depth, stack = todo.pop()
+        check_depth(depth, b.file, line=line_of(model))
+        out.append((model, scope, label))
+        for elem in reversed(list(_variables_block(model))):
+            if local(elem.tag) != "module":
+                continue
+            name = attr(elem, "name") or ""
+            target = by_name.get(xmile_name(attr(elem, "model") or name)) if name.strip() else None
+            if target is None:
+                b.skip("module", f"module '{_label(name)}' names no <model> in the file (an external resource?)",
+                       line=line_of(elem), action="its variables are not read")  # fmt: skip
+                continue
+            if id(target) in stack:
+                b.skip("module", f"module '{_label(name)}' contains itself", line=line_of(elem),
+                       action="not read again")  # fmt: skip
+                continue
+            used.add(id(target))
+            todo.append((target, f"{scope}{xmile_name(name)}.", f"{label}{_label(name)}.", depth + 1,
+                         (*stack, id(target))))  # fmt: skip
+    for model in models:
+        if id(model) not in used:
+            b.note("model", f"model '{attr(model, 'name')}' is used by no module; not read", line=line_of(model))
+    return out
+
+
+def _variables(model: Element, file: str, found: dict[str, _Var], scope: str = "", prefix: str = "") -> None:
+    block = _variables_block(model)
     groups: list[Element] = []
-    for elem in block if block is not None else ():
+    for elem in block:
         tag = local(elem.tag)
         if tag == "group":
             groups.append(elem)
-            continue
-        if tag == "module":
-            warn(f"module '{attr(elem, 'name', '?')}' is not read (modules are not supported)", file=file,
-                 line=line_of(elem))  # fmt: skip
             continue
         if tag not in _VARIABLE_TAGS:
             continue
         name = attr(elem, "name")
         if name is None or not name.strip():
-            raise ValidationError(f"a <{tag}> without a name", file=file, line=line_of(elem), field=f"<{tag}>")
-        key = xmile_name(name)
-        if key in _CONTROL:
+            lenient(f"a <{tag}> without a name", file=file, line=line_of(elem), field=f"<{tag}>")
             continue
+        key = xmile_name(name)
+        if key in _CONTROL and not scope:
+            continue
+        key = scope + key
         if key in found:
-            raise ValidationError(
-                f"two variables are called '{_label(name)}' (XMILE names ignore case, spaces and underscores)",
-                file=file, line=line_of(elem), field=f"<{tag} name>",
-            )  # fmt: skip
-        var = found[key] = _Var(label=_label(name), key=key, tag=tag, elem=elem)
+            lenient(f"two variables are called '{_label(name)}' (XMILE names ignore case, spaces and underscores)",
+                    file=file, line=line_of(elem), field=f"<{tag} name>", action="the second is skipped")  # fmt: skip
+            continue
+        var = found[key] = _Var(label=prefix + _label(name), key=key, tag=tag, elem=elem, scope=scope)
+        placeholder = _gmb(elem, "eqn") == "placeholder"  # gmb's CLD export: an equation only so tools run it
         for sub in elem.iter():
-            if local(sub.tag) == "eqn" and text_of(sub):
+            if local(sub.tag) == "eqn" and not placeholder and text_of(sub):
                 var.eqns.append((text_of(sub), sub))
-        for sub in elem.iter():
-            if "\ufffd" in text_of(sub) or any("\ufffd" in v for v in sub.attrib.values()):
+            # each element's own text and attributes (not itertext: that is quadratic in the nesting depth)
+            if any("\ufffd" in t for t in (sub.text or "", sub.tail or "", *sub.attrib.values())):
                 raise EncodingError(f"variable '{var.label}' holds bytes that are not UTF-8", file=file,
                                     line=line_of(sub), hint="save the file as UTF-8")  # fmt: skip
-        var.inflows = [xmile_name(text_of(e)) for e in children(elem, "inflow") if text_of(e)]
-        var.outflows = [xmile_name(text_of(e)) for e in children(elem, "outflow") if text_of(e)]
+        var.inflows = [scope + xmile_name(text_of(e)) for e in children(elem, "inflow") if text_of(e)]
+        var.outflows = [scope + xmile_name(text_of(e)) for e in children(elem, "outflow") if text_of(e)]
         if tag == "aux" and child(elem, "gf") is not None:
             var.tag = "gf" if not var.eqns else "aux"
     for group in groups:
@@ -158,29 +214,68 @@ def _variables(model: Element, file: str) -> dict[str, _Var]:
         if not name or not name.strip():
             continue
         for entity in children(group, "entity"):
-            key = xmile_name(attr(entity, "name", "") or "")
+            key = scope + xmile_name(attr(entity, "name", "") or "")
             if key in found:
                 found[key].themes.append((_label(name), _gmb(group, "id")))
-    return found
 
 
-def _kind(var: _Var, known: set[str], b: MapBuilder, file: str, initial_only: dict[str, set[str]]) -> str:
+def _module_connections(model: Element, found: dict[str, _Var], b: MapBuilder, file: str, scope: str) -> None:
+    """``<connect to="Module.input" from="source"/>`` of the modules in ``model``: a ``+`` link source -> input."""
+    for elem in _variables_block(model):
+        if local(elem.tag) != "module":
+            continue
+        inner = f"{scope}{xmile_name(attr(elem, 'name') or '')}."
+        for conn in children(elem, "connect"):
+            ends = []
+            for end, bases in (("from", (scope, "")), ("to", (scope, inner, ""))):
+                ref = _path_key(attr(conn, end) or "")
+                ends.append(next((base + ref for base in bases if base + ref in found), None))
+            if None in ends:
+                b.note("connect", f"module connection {attr(conn, 'from')!r} -> {attr(conn, 'to')!r} names no "
+                       "variable read; ignored", line=line_of(conn))  # fmt: skip
+                continue
+            b.link(b.id_of(ends[0]), b.id_of(ends[1]), polarity="+", line=line_of(conn),
+                   notes="module connection: the input takes the value of its source")  # fmt: skip
+
+
+def _path_key(text: str) -> str:
+    """``Food_Cost.X_1``, ``"Environment,_Climate".Δ`` or ``.Effect`` as a key (parts normalised, outer ``.`` off)."""
+    parts, cur, quote = [], [], False
+    for c in text.strip():
+        if c == '"':
+            quote = not quote
+        if c == "." and not quote:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    parts.append("".join(cur))
+    return ".".join(xmile_name(p) for p in parts if p.strip())
+
+
+def _kind(var: _Var, found: dict[str, _Var], b: MapBuilder, file: str, initial_only: dict[str, set[str]]) -> str:
     """Add the links into ``var`` from its equations and flows; return its kind.
 
     Names used only for an initial value are noted in ``initial_only``: a connector drawn for one
-    makes it a link (the modeller meant it), otherwise it is not one.
+    makes it a link (the modeller meant it), otherwise it is not one. Names resolve inside the
+    variable's module instance (``scope``).
     """
     me = b.id_of(var.key)
     declared = _gmb(var.elem, "kind")
+    scope = var.scope
     if var.tag == "stock":
         for flow, sign in [(f, "+") for f in var.inflows] + [(f, "-") for f in var.outflows]:
-            if flow in known:
+            if flow in found:
                 b.link(b.id_of(flow), me, polarity=sign, line=line_of(var.elem))
             else:
-                warn(f"stock '{var.label}' names a flow '{flow}' that is not defined; ignored", file=file,
-                     line=line_of(var.elem))  # fmt: skip
+                b.note("flow", f"stock '{var.label}' names a flow '{flow[len(scope):]}' that is not defined; ignored",
+                       line=line_of(var.elem))  # fmt: skip
         return declared or "stock"
     used = False
+
+    def known(name: str) -> bool:
+        return scope + name in found
+
     for eqn, elem in var.eqns:
         try:
             refs = xmile_refs(eqn, known)
@@ -192,8 +287,8 @@ def _kind(var: _Var, known: set[str], b: MapBuilder, file: str, initial_only: di
                 line=None if line is None else line + eqn.count("\n", 0, exc.offset),
             ) from None
         for name in refs.dynamic:
-            b.link(b.id_of(name), me, line=line_of(elem))
-        initial_only.setdefault(var.key, set()).update(refs.initial)
+            b.link(b.id_of(scope + name), me, line=line_of(elem))
+        initial_only.setdefault(var.key, set()).update(scope + n for n in refs.initial)
         used = used or bool(refs.dynamic or refs.initial)
     if declared:
         return declared
@@ -204,12 +299,12 @@ def _kind(var: _Var, known: set[str], b: MapBuilder, file: str, initial_only: di
     return "exogenous"
 
 
-def _view_names(view: Element) -> dict[str, str]:
+def _view_names(view: Element, scope: str = "") -> dict[str, str]:
     """uid -> variable key for aliases in a view (``<alias uid><of>name</of></alias>``)."""
     out = {}
     for elem in view:
         if local(elem.tag) == "alias" and attr(elem, "uid") is not None:
-            out[attr(elem, "uid")] = xmile_name(text_of(child(elem, "of")))
+            out[attr(elem, "uid")] = scope + xmile_name(text_of(child(elem, "of")))
     return out
 
 
@@ -219,17 +314,19 @@ def _views(model: Element) -> list[Element]:
     return (children(block, "view") if block is not None else []) + children(model, "display")
 
 
-def _positions(model: Element, found: dict[str, _Var]) -> dict[str, tuple[float, float]]:
+def _positions(model: Element, found: dict[str, _Var], scope: str = "") -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     for view in _views(model):
         for elem in view:
             if local(elem.tag) not in ("stock", "flow", "aux") or attr(elem, "name") is None:
                 continue
-            key = xmile_name(attr(elem, "name", ""))
+            key = scope + xmile_name(attr(elem, "name", ""))
             x, y = _number(attr(elem, "x")), _number(attr(elem, "y"))
             if key in found and key not in out and x is not None and y is not None:
                 out[key] = (x, y)
     for key, var in found.items():  # pre-1.0 XMILE: <display x= y=> inside the variable
+        if var.scope != scope:
+            continue
         display = child(var.elem, "display")
         if key not in out and display is not None:
             x, y = _number(attr(display, "x")), _number(attr(display, "y"))
@@ -246,30 +343,35 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _end(elem: Element | None, aliases: dict[str, str]) -> str | None:
+def _end(elem: Element | None, aliases: dict[str, str], scope: str = "") -> str | None:
     if elem is None:
         return None
     alias = child(elem, "alias")
     if alias is not None:
         return aliases.get(attr(alias, "uid", ""))
-    return xmile_name(text_of(elem)) or None
+    name = xmile_name(text_of(elem))
+    return scope + name if name else None
 
 
 def _connectors(model: Element, found: dict[str, _Var], b: MapBuilder, file: str,
-                initial_only: dict[str, set[str]]) -> None:  # fmt: skip
+                initial_only: dict[str, set[str]], scope: str = "") -> None:  # fmt: skip
+    modules = {scope + xmile_name(attr(e, "name") or "") for e in _variables_block(model) if local(e.tag) == "module"}
     for view in _views(model):
-        aliases = _view_names(view)
+        aliases = _view_names(view, scope)
         for conn in view:
             if local(conn.tag) != "connector":
                 continue
             line = line_of(conn)
-            source, target = _end(child(conn, "from"), aliases), _end(child(conn, "to"), aliases)
+            source = _end(child(conn, "from"), aliases, scope)
+            target = _end(child(conn, "to"), aliases, scope)
+            if source in modules or target in modules:
+                continue  # drawn for a module connection: the module's <connect> is the link
             if source not in found or target not in found:
                 missing = source if source not in found else target
-                warn(f"connector {attr(conn, 'uid', '?')} points at '{missing}', which is not a variable; ignored",
-                     file=file, line=line)  # fmt: skip
+                b.note("connector", f"connector {attr(conn, 'uid', '?')} points at '{missing}', which is not a "
+                       "variable; ignored", line=line)  # fmt: skip
                 continue
-            polarity = polarity_of(attr(conn, "polarity"))
+            polarity = b.sign(attr(conn, "polarity"))
             delay = truthy(_gmb(conn, "delay") or attr(conn, "delay") or attr(conn, "delay_mark"))
             strength = _gmb(conn, "strength")
             cause, effect = b.id_of(source), b.id_of(target)
@@ -281,8 +383,8 @@ def _connectors(model: Element, found: dict[str, _Var], b: MapBuilder, file: str
             if source == target:
                 continue
             if found[target].quantified and source not in initial_only.get(target, ()):
-                warn(f"connector from '{found[source].label}' to '{found[target].label}' is not used by the "
-                     "equation; ignored", file=file, line=line)  # fmt: skip
+                b.note("unused", f"connector from '{found[source].label}' to '{found[target].label}' is not used by "
+                       "the equation; ignored", line=line)  # fmt: skip
                 continue
             b.link(cause, effect, polarity=polarity, delay=delay, strength=strength, id=_gmb(conn, "id"), line=line)
 
@@ -321,6 +423,12 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
         f'\t\t<product version="{__version__}" lang={q(lang)}>gmb</product>',
         "\t</header>",
         '\t<isee:prefs layer="cld"/>',
+        # a time frame and (below) an equation for each variable: tools that run models (pysd, Stella) open it
+        '\t<sim_specs method="Euler" time_units="Months">',
+        "\t\t<start>0</start>",
+        "\t\t<stop>100</stop>",
+        "\t\t<dt>1</dt>",
+        "\t</sim_specs>",
         "\t<model>",
         "\t\t<variables>",
     ]
@@ -328,7 +436,8 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
         tag = "stock" if v.kind.value == "stock" else "aux"
         doc = f"<doc>{escape(v.description)}</doc>" if v.description else ""
         out.append(
-            f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)}>{doc}</{tag}>"
+            f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)} "
+            f'gmb:eqn="placeholder"><eqn>0</eqn>{doc}</{tag}>'
         )
     for theme in session.themes:
         members = [v for v in session.variables if theme.id in v.themes]
