@@ -448,7 +448,8 @@ class MapBuilder:
         except ValidationError as exc:
             match = re.match(r"(variables|links)\[(\d+)\]", exc.field or "")
             line = lines.get((match.group(1), int(match.group(2)))) if match else None
-            raise ValidationError(exc.message, file=self.file, line=line, field=exc.field, hint=exc.hint) from None
+            # the same class (e.g. UnsafeTextError), now with the line the item came from
+            raise type(exc)(exc.message, file=self.file, line=line, field=exc.field, hint=exc.hint) from None
 
 
 def polarity_enum(value: str) -> Polarity:
