@@ -194,3 +194,33 @@ def test_hostile_labels_stay_text_in_the_sheet(tmp_path):
         assert p.js("return window.gmbPwned") is None
         assert p.js("return document.querySelectorAll('img, iframe, a').length") == 0
         assert p.collect().errors() == []
+
+
+def test_report_on_a_phone_has_a_full_width_map_and_scrolling_tables(tmp_path):
+    from gmb.views.report import write_report
+
+    s = small_session()
+    files = write_report(s, tmp_path / "reports" / "r", models_dir=tmp_path / "models", name="r")
+    with chromium(mobile=PHONE) as driver:
+        p = open_page(driver, files.index)
+        # nothing is wider than the phone: wide tables scroll inside themselves
+        assert p.js("return document.documentElement.scrollWidth") <= 390
+        wide = p.js("return Array.from(document.querySelectorAll('table')).filter(function (t) {"
+                    "return t.scrollWidth > t.clientWidth; }).map(function (t) {"
+                    "return getComputedStyle(t).overflowX; })")  # fmt: skip
+        assert wide and set(wide) == {"auto"}  # there are wide tables, and they scroll
+        frame = driver.find_element("id", "map-frame")
+        rect = p.js("var r = arguments[0].getBoundingClientRect(); return [r.left, r.width, r.height]", frame)
+        assert rect[0] == 0 and rect[1] == 390 and rect[2] > 500  # edge to edge (was 28 px of map)
+        driver.execute_script("arguments[0].scrollIntoView()", frame)
+        p.screenshot("room_report_phone_map.png")
+        driver.switch_to.frame(frame)
+        try:
+            p.wait_for("window.gmbStable", timeout=30)
+            inner = p.js("return [document.getElementById('mynetwork').getBoundingClientRect().width,"
+                         "document.querySelector('details.gmb-legend').open]")  # fmt: skip
+            assert inner == [390, False]
+        finally:
+            driver.switch_to.default_content()
+        assert p.collect().errors() == []
+        assert p.remote_requests() == []
