@@ -173,6 +173,10 @@ def map_html(G: nx.DiGraph, **options: Any) -> str:
     Takes the same keyword options as :func:`map_data`. Nothing is written to disk.
     """
     data = map_data(G, **options)
+    # the page sets each tooltip from ``titles`` (its language, participant or research text): no third copy
+    for item in (*data["nodes"], *data["edges"]):
+        if "titles" in item:
+            item.pop("title", None)
     return _template("map.html.j2").render(
         data=data, meta=data["meta"], legend=data["legend"], vis_js=_vis_js(), lang=data["meta"]["lang"] or "en",
         visual_js=style.visual_js(), visual_css=style.visual_css(),
