@@ -1,5 +1,11 @@
 """How the map and report look: colours, line styles, shapes, and the few words of the interface (da/en).
 
+Everything visual is defined here once and reaches the browser through :func:`visual_js` /
+:func:`visual_css` (``gmb/views/static/visual.js|css``, whose header says how a page — the map, the
+report's map, the ``gmb serve`` pages — uses them): the map and the live pages share one legend.
+"Proposed, not accepted yet" is drawn faint with an open circle (:data:`PROPOSED`), never dashed, so it
+cannot be read as a negative link (orange, dashed, −).
+
 Colours are the Okabe–Ito palette, which stays distinguishable for the common kinds of colour
 blindness; polarity is also told by line style and by the sign written on the link, so no
 meaning rests on colour alone.

@@ -11,6 +11,22 @@
  *   GmbVisual.settle(network, done)           stop physics once the layout is stable, then call done()
  *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide()}
  *   GmbVisual.isPhone()                       narrow screen (< 700 px): legend closed, sheet instead of tooltip
+ *
+ * How a page uses it (the gmb serve pages too):
+ *   1. Serve or inline the two assets: the script is gmb.views.style.visual_js() (this file with
+ *      window.GMB_VISUAL in front), the style sheet gmb.views.style.visual_css(). In gmb serve e.g.
+ *      GET /static/visual.js -> visual_js(), GET /static/visual.css -> visual_css(); or put them inside
+ *      <script>/<style> like map.html does. Never copy colours or words into the page: they live in
+ *      gmb/views/style.py (POLARITY_STYLE, PROPOSED, WORDS, ...) and reach the page only through here.
+ *   2. Legend: GmbVisual.legend(document.getElementById("legend"), {lang: "da", themes: [{colour, text}],
+ *      noTheme: true, ideas: true, proposed: true, highlight: null}). Call it again after a language switch.
+ *   3. Links and variables: Object.assign({id, from, to, title}, GmbVisual.edgeStyle({polarity: "+"|"-"|"?",
+ *      delay, strength, proposed: !accepted})) and GmbVisual.nodeStyle({kind, fill, outcome, target,
+ *      proposed, label}). "proposed" = faint (PROPOSED.opacity) + the "○" badge, never dashed like "−".
+ *   4. Layout: GmbVisual.settle(network, function () { GmbVisual.readableFit(network, {nodes: focusIds}); })
+ *      once at load and after new items were laid out; keep the positions (network.getPositions()) in the
+ *      session and give them back as x/y with physics off so new items do not reshuffle the map.
+ *   5. Tap-to-inspect: var sheet = GmbVisual.sheet(hostElement, lang); network.on("click", ...) -> sheet.show(title, text).
  */
 (function () {
   "use strict";
