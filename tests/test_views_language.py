@@ -64,3 +64,40 @@ def test_participant_tooltips_show_no_ids_or_source_codes(havndal):
     assert "type: mål" in plain
     small = map_data(to_graph(small_session()), lang="da")
     assert not any(re.search(r"^(da|en): ", n["titles"]["da"][0], flags=re.M) for n in small["nodes"])
+
+
+def _texts(fig):
+    out = []
+    for ax in fig.axes:
+        out += [ax.get_xlabel(), ax.get_ylabel(), ax.get_title()]
+        out += [t.get_text() for t in ax.texts] + [t.get_text() for t in ax.get_yticklabels()]
+        if ax.get_legend():
+            out += [t.get_text() for t in ax.get_legend().get_texts()]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_report_figures_speak_the_report_language(lang):
+    import numpy as np
+
+    from gmb.views.plots import Band, IdeaEffect, plot_attribution, plot_behaviour, plot_idea_ranking
+    from gmb.views.report import _behaviour_figure
+
+    s = small_session()
+    t = np.linspace(0, 10, 11)
+    data = {"variable": "trivsel", "unit": "year", "scenarios": {
+        "baseline": {"times": t, "median": 1 + 0 * t, "p5": 0.9 + 0 * t, "p95": 1.1 + 0 * t}}}  # fmt: skip
+    fig, _ = _behaviour_figure(data, s, lang, {"behaviour": "x"})
+    ranking = plot_idea_ranking([IdeaEffect(idea="Krea-café", median=0.1, low=0.0, high=0.2, p_improve=0.8,
+                                            feasibility=4, votes=3)], lang=lang)  # fmt: skip
+    attribution = plot_attribution({"Krea-café": 0.1, "LAN-fest": 0.05}, 0.01, lang=lang)
+    behaviour = plot_behaviour(Band(times=t, median=1 + 0 * t, p5=t * 0, p95=t * 0 + 2), lang=lang)
+    text = "\n".join(_texts(f) for f in (fig, ranking, attribution, behaviour))
+    if lang == "da":
+        for word in ("tid (år)", "Børns trivsel (1 = udgangspunkt)", "90 %-bånd", "3 stemmer", "P(bedre) 80%",
+                     "virkning på målet", "andel af pakkens virkning", "samspil"):  # fmt: skip
+            assert word in text, word
+    else:
+        for word in ("time (years)", "Children's wellbeing (1 = baseline)", "90 % band", "3 votes", "P(better) 80%"):
+            assert word in text, word
+    assert foreign_strings(lang, text, "Krea-café LAN-fest Børns trivsel Children's wellbeing") == []

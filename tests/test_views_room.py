@@ -114,6 +114,14 @@ def test_phone_full_width_folded_legend_and_bottom_sheet(hv_map, havndal):
         # the vis tooltip is never shown over it on a phone
         assert p.js("var t = document.querySelector('.vis-tooltip'); return !t || getComputedStyle(t).display === 'none'")
         p.screenshot("room_map_da_phone_sheet.png")
+        # a one-finger drag pans the map
+        view = p.js("return network.getViewPosition()")
+        for kind, pts in (("touchStart", [{"x": 200, "y": 300}]), ("touchMove", [{"x": 240, "y": 360}]),
+                          ("touchMove", [{"x": 280, "y": 420}]), ("touchEnd", [])):  # fmt: skip
+            driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind, "touchPoints": pts})
+        time.sleep(0.2)
+        moved = p.js("return network.getViewPosition()")
+        assert abs(moved["x"] - view["x"]) + abs(moved["y"] - view["y"]) > 20
         # the legend opens on a tap and closes again
         driver.find_element("css selector", "details.gmb-legend > summary").click()
         assert p.js("return document.querySelector('details.gmb-legend').open") is True
@@ -161,6 +169,14 @@ def test_language_switch_changes_legend_counts_and_tooltips(hv_map, havndal):
         assert p.js("return document.documentElement.lang") == "en"
         assert p.js("return network.getPositions()") == before  # switching language moves nothing
         p.screenshot("room_map_en_1366.png")
+        # the shared styles: "proposed, not accepted yet" is faint with a badge, not dashed like a negative link
+        prop = p.js("return GmbVisual.edgeStyle({polarity: '+', proposed: true})")
+        neg = p.js("return GmbVisual.edgeStyle({polarity: '-'})")
+        assert prop["dashes"] is False and prop["color"]["opacity"] < 0.6 and prop["label"].startswith("○")
+        assert neg["dashes"] == [10, 6] and neg["color"]["opacity"] == 1 and neg["label"] == "−"
+        box = p.js("var d = document.createElement('div'); GmbVisual.legend(d, {lang: 'en', proposed: true});"
+                   "return d.textContent;")  # fmt: skip
+        assert "proposed, not accepted yet" in box
         # the researcher's view adds ids and evidence codes; participants never see them by default
         assert "(health_visitor)" not in en
         driver.find_element("id", "gmb-research").click()

@@ -162,9 +162,9 @@ def _figure(width: float = 7.5, height: float = 4.2):
 def plot_behaviour(
     bands: Band | Mapping[str, Band],
     *,
-    title: str = "Behaviour over time",
+    title: str | None = None,
     ylabel: str = "",
-    xlabel: str = "time",
+    xlabel: str | None = None,
     baseline: float | None = None,
     max_banded: int = 3,
     lang: str | None = None,
@@ -196,8 +196,8 @@ def plot_behaviour(
         ax.plot(s["times"], s["median"], color=colour, linewidth=2, label=str(name))
     if baseline is not None:
         ax.axhline(baseline, color="#444444", linewidth=0.8, linestyle=":")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
+    ax.set_title(title if title is not None else figure_word(lang, "behaviour_title"))
+    ax.set_xlabel(xlabel if xlabel is not None else figure_word(lang, "time"))
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     from matplotlib.patches import Patch
@@ -212,7 +212,7 @@ def plot_behaviour(
 def plot_idea_ranking(
     effects: Sequence[IdeaEffect | Mapping | tuple],
     *,
-    title: str = "Ideas ranked by simulated effect",
+    title: str | None = None,
     xlabel: str | None = None,
     lang: str | None = None,
 ):
@@ -240,7 +240,7 @@ def plot_idea_ranking(
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [e.idea for e in items])
     ax.set_xlabel(xlabel if xlabel is not None else figure_word(lang, "effect"))
-    ax.set_title(title)
+    ax.set_title(title if title is not None else figure_word(lang, "ranking_title"))
     ax.margins(x=0.25)
     ax.grid(axis="x", alpha=0.3)
     from matplotlib.cm import ScalarMappable
@@ -288,7 +288,7 @@ def plot_attribution(
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [n for n, _ in rows])
     ax.set_xlabel(figure_word(lang, "share") + (f" ({unit})" if unit else ""))
-    ax.set_title(title or f"Attribution of the bundle effect (total {total:.3g})")
+    ax.set_title(title or figure_word(lang, "attribution_title", total=f"{total:.3g}"))
     ax.margins(x=0.2)
     ax.grid(axis="x", alpha=0.3)
     return fig

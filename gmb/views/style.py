@@ -224,6 +224,8 @@ FIGURE_WORDS: dict[str, dict[str, str]] = {
         "share": "share of the bundle's effect", "interaction": "interaction",
         "year": "years", "years": "years", "month": "months", "months": "months", "week": "weeks",
         "weeks": "weeks", "day": "days", "days": "days",
+        "behaviour_title": "Behaviour over time", "ranking_title": "Ideas ranked by simulated effect",
+        "attribution_title": "Attribution of the bundle effect (total {total})",
     },
     "da": {
         "time": "tid", "time_in": "tid ({unit})", "index": "{label} (1 = udgangspunkt)",
@@ -232,6 +234,8 @@ FIGURE_WORDS: dict[str, dict[str, str]] = {
         "share": "andel af pakkens virkning", "interaction": "samspil",
         "year": "år", "years": "år", "month": "måneder", "months": "måneder", "week": "uger",
         "weeks": "uger", "day": "dage", "days": "dage",
+        "behaviour_title": "Udvikling over tid", "ranking_title": "Idéer rangeret efter simuleret virkning",
+        "attribution_title": "Fordeling af pakkens virkning (i alt {total})",
     },
 }  # fmt: skip
 
