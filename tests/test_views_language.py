@@ -63,7 +63,7 @@ def test_participant_tooltips_show_no_ids_or_source_codes(havndal):
     assert "(health_visitor)" in research and "belæg:" in research
     assert "type: mål" in plain
     small = map_data(to_graph(small_session()), lang="da")
-    assert not any(re.search(r"^(da|en): ", n["titles"]["da"][0], flags=re.M) for n in small["nodes"])
+    assert not any(re.search(r"^(da|en): ", n["titles"]["da"][0], flags=re.MULTILINE) for n in small["nodes"])
 
 
 def _texts(fig):
