@@ -182,8 +182,7 @@ def test_language_switch_changes_legend_counts_and_tooltips(hv_map, havndal):
         driver.find_element("id", "gmb-research").click()
         assert "(health_visitor)" in p.js(f"return {shown}")
         assert p.collect().errors() == []
-    # and the page written in English starts English
-    with chromium(1366, 768) as driver:
+        # and the page written in English starts English
         q = open_page(driver, hv_map["en"])
         q.wait_for("window.gmbStable", timeout=30)
         assert foreign_strings("en", q.js(f"return {shown}"), user) == []
