@@ -227,7 +227,7 @@ def test_hostile_labels_are_escaped_everywhere():
     payload = re.search(r"var gmbData = (\{.*?\});\n", scripts[1]).group(1)
     assert "</script" not in scripts[1] and "<" not in payload
     # the rest of the script is our own code, the same whatever the labels say
-    plain = re.findall(r"<script>(.*?)</script>", map_html(to_graph(small_session()), ideas=True), flags=re.S)[1]
+    plain = re.findall(r"<script>(.*?)</script>", map_html(to_graph(small_session()), ideas=True), flags=re.DOTALL)[1]
     assert scripts[1].replace(payload, "") == plain.replace(re.search(r"var gmbData = (\{.*?\});\n", plain).group(1), "")
 
 
