@@ -94,11 +94,19 @@ def test_tooltips_carry_both_languages_provenance_and_support(G):
     data = map_data(G, people=people, lang="da")
     node = next(n for n in data["nodes"] if n["id"] == "trivsel")
     assert node["label"] == "Børns trivsel"
-    for text in ("da: Børns trivsel", "en: Children's wellbeing", "Hvordan børnene har det",
-                 "foreslået af: Åse (p1)", "workshop: W1"):  # fmt: skip
+    # what participants see: names, Danish words (the kind translated), no ids or language codes
+    for text in ("Hvordan børnene har det", "foreslået af: Åse", "workshop: W1", "type: mål"):
         assert text in node["title"]
+    assert "(p1)" not in node["title"] and "en: " not in node["title"] and "outcome" not in node["title"]
+    assert node["titles"]["da"][0] == node["title"]
+    # the researcher's view adds every label and the ids
+    for text in ("da: Børns trivsel", "en: Children's wellbeing", "foreslået af: Åse (p1)"):
+        assert text in node["titles"]["da"][1]
+    # the English texts are in the page too, for its language switch
+    assert "kind: outcome" in node["titles"]["en"][0] and "proposed by: Åse" in node["titles"]["en"][0]
     edge = next(e for e in data["edges"] if e["id"] == "L1")
-    assert "støttet af 2: Bjørn (p2), Søren (p3)" in edge["title"]
+    assert "støttet af 2: Bjørn, Søren" in edge["title"]
+    assert "støttet af 2: Bjørn (p2), Søren (p3)" in edge["titles"]["da"][1]
     assert "Ensomhed → Børns trivsel" in edge["title"]
     target = next(n for n in data["nodes"] if n["id"] == "faellesskab")
     assert "Krea-café (+, 3 stemmer)" in target["title"]
@@ -216,7 +224,11 @@ def test_hostile_labels_are_escaped_everywhere():
     data = _payload(page)
     labels = {n["label"] for n in data["nodes"]}
     assert set(HOSTILE) <= labels  # the JSON carries the exact text; vis shows it with innerText
-    assert "</script" not in scripts[1] and "<" not in scripts[1]
+    payload = re.search(r"var gmbData = (\{.*?\});\n", scripts[1]).group(1)
+    assert "</script" not in scripts[1] and "<" not in payload
+    # the rest of the script is our own code, the same whatever the labels say
+    plain = re.findall(r"<script>(.*?)</script>", map_html(to_graph(small_session()), ideas=True), flags=re.DOTALL)[1]
+    assert scripts[1].replace(payload, "") == plain.replace(re.search(r"var gmbData = (\{.*?\});\n", plain).group(1), "")
 
 
 def test_graph_from_elsewhere_with_int_nodes_and_enum_free_attrs():

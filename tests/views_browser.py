@@ -71,11 +71,18 @@ def start_chromium(profile: str, *, width: int = 1400, height: int = 900, mobile
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
 
 
+#: a phone as the room review used it: 390×844 CSS px, touch events, device pixel ratio 2
+PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True},
+         "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"}
+
+
 @contextmanager
-def chromium(width: int = 1400, height: int = 900):
-    """A fresh headless Chromium with an empty profile, network off; closed and cleaned up after."""
+def chromium(width: int = 1400, height: int = 900, mobile: dict | None = None):
+    """A fresh headless Chromium with an empty profile, network off; closed and cleaned up after.
+
+    ``mobile`` (e.g. :data:`PHONE`) emulates a touch device of that size instead of a desktop window."""
     profile = tempfile.mkdtemp(prefix="gmb-chromium-")
-    driver = start_chromium(profile, width=width, height=height)
+    driver = start_chromium(profile, width=width, height=height, mobile=mobile)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd(

@@ -41,9 +41,10 @@ from gmb.cld.lookup import SIGN_SYMBOL, edge_sign, link_id
 from gmb.errors import InputError, NotFoundError, ValidationError
 from gmb.views import style
 from gmb.views.layout import circle_positions
+from gmb.views.map_tips import edge_tip, idea_tip, node_tip
 from gmb.views.style import word
 
-__all__ = ["map_data", "map_html", "write_map", "loop_polarity", "LAYOUTS", "LARGE_MAP"]
+__all__ = ["LARGE_MAP", "LAYOUTS", "loop_polarity", "map_data", "map_html", "write_map"]
 
 LAYOUTS = ("force", "circle")
 #: from this many nodes on, links are drawn straight and the layout gets fewer stabilisation
@@ -95,36 +96,57 @@ def map_data(
 
     positions = _positions(G, layout, order, lang)
     physics = positions is None
+    # every language of the map goes into the page, so its language switch changes everything shown
+    ui_langs = languages or [lang or "en"]
 
     from pyvis.network import Network  # lazy: pyvis pulls in jinja2 and IPython bits
 
     net = Network(directed=True, cdn_resources="in_line")
     for node, data in G.nodes(data=True):
         faded = hl_nodes is not None and node not in hl_nodes
-        net.add_node(ids[node], **_node(node, data, lang, languages, fills, outcome, targets, people, faded, positions))
+        opts = _node(node, data, lang, languages, fills, outcome, targets, people, faded, positions)
+        opts["titles"] = {L: [node_tip(G, node, L, people=people, targets=targets, research=r) for r in (False, True)]
+                          for L in ui_langs}  # fmt: skip
+        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+        net.add_node(ids[node], **opts)
     for u, v, data in G.edges(data=True):
         faded = hl_edges is not None and (u, v) not in hl_edges
-        net.add_edge(ids[u], ids[v], **_edge(G, u, v, data, lang, people, width_by, faded, hl_edges))
+        opts = _edge(G, u, v, data, lang, people, width_by, faded, hl_edges)
+        opts["titles"] = {L: [edge_tip(G, u, v, L, people=people, research=r) for r in (False, True)]
+                          for L in ui_langs}  # fmt: skip
+        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+        net.add_edge(ids[u], ids[v], **opts)
     n_idea_nodes = n_idea_edges = 0
     if ideas:
         idea_pos = _idea_positions(G, idea_bank, positions) if positions is not None else {}
         for idea_id, idea in idea_bank.items():
             faded = hl_nodes is not None and not any(t["variable"] in hl_nodes for t in idea.get("targets") or [])
             vid = _IDEA_PREFIX + str(idea_id)
-            net.add_node(vid, **_idea_node(idea_id, idea, lang, languages, people, faded, idea_pos.get(idea_id)))
+            opts = _idea_node(idea_id, idea, lang, languages, people, faded, idea_pos.get(idea_id))
+            opts["titles"] = {L: [idea_tip(G, idea_id, idea, L, people=people, research=r) for r in (False, True)]
+                              for L in ui_langs}  # fmt: skip
+            opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+            net.add_node(vid, **opts)
             n_idea_nodes += 1
             for t in idea.get("targets") or []:
                 if t["variable"] not in G:
                     raise NotFoundError(f"idea '{idea_id}' targets unknown variable '{t['variable']}'", field="ideas")
-                net.add_edge(vid, ids[t["variable"]], **_idea_edge(idea, t, faded))
+                net.add_edge(vid, ids[t["variable"]], id=f"{vid} > {t['variable']}", **_idea_edge(idea, t, faded))
                 n_idea_edges += 1
     nodes, edges, *_ = net.get_network_data()
     n_var, n_link = G.number_of_nodes(), G.number_of_edges()
+    legend = _legend(lang, fills, G, width_by, ideas and bool(idea_bank), highlight)
+    i18n = {}
+    for L in ui_langs:
+        hl = highlight if L == lang else _highlight(G, loop, theme, L)[2]
+        counts = (word(L, "counts_ideas").format(n=n_var, m=n_link, k=n_idea_nodes) if n_idea_nodes
+                  else word(L, "counts").format(n=n_var, m=n_link))  # fmt: skip
+        i18n[L] = {"counts_text": counts, "highlight": hl, "themes": _legend_themes(G, fills, L)}
     return {
         "nodes": nodes,
         "edges": edges,
         "options": _options(physics, n_var + n_idea_nodes),
-        "legend": _legend(lang, fills, G, width_by, ideas and bool(idea_bank), highlight),
+        "legend": legend,
         "meta": {
             "title": title if title is not None else str(G.graph.get("title") or ""),
             "focus": str(G.graph.get("focus") or ""),
@@ -133,9 +155,14 @@ def map_data(
             "layout": layout,
             "physics": physics,
             "counts": {"variables": n_var, "links": n_link, "ideas": n_idea_nodes, "idea_links": n_idea_edges},
-            "counts_text": word(lang, "counts").format(n=n_var, m=n_link),
+            "counts_text": i18n[lang or ui_langs[0]]["counts_text"],
             "hint": word(lang, "hint"),
             "words": {k: word(lang, k) for k in ("legend", "language")},
+            "i18n": i18n,
+            "language_names": {L: style.LANGUAGE_NAMES.get(L, L) for L in ui_langs},
+            # the view opens on these (the highlighted loop or theme), else on the whole map
+            "focus_nodes": sorted(ids[n] for n in hl_nodes) if hl_nodes else [],
+            "min_font": min([n.get("font", {}).get("size", 15) for n in nodes] or [15]),
         },
     }
 
@@ -146,8 +173,13 @@ def map_html(G: nx.DiGraph, **options: Any) -> str:
     Takes the same keyword options as :func:`map_data`. Nothing is written to disk.
     """
     data = map_data(G, **options)
+    # the page sets each tooltip from ``titles`` (its language, participant or research text): no third copy
+    for item in (*data["nodes"], *data["edges"]):
+        if "titles" in item:
+            item.pop("title", None)
     return _template("map.html.j2").render(
-        data=data, meta=data["meta"], legend=data["legend"], vis_js=_vis_js(), lang=data["meta"]["lang"] or "en"
+        data=data, meta=data["meta"], legend=data["legend"], vis_js=_vis_js(), lang=data["meta"]["lang"] or "en",
+        visual_js=style.visual_js(), visual_css=style.visual_css(),
     )
 
 
@@ -285,17 +317,6 @@ def _label(data: Mapping[str, Any], node: Hashable, lang: str | None) -> str:
     return _text_in(data.get("labels") or {}, lang) or str(data.get("label") or node)
 
 
-def _who(pid: Any, people: Mapping[str, str]) -> str:
-    pid = str(pid)
-    name = people.get(pid)
-    return f"{name} ({pid})" if name and name != pid else pid
-
-
-def _labels_lines(labels: Mapping[str, str], languages: list[str]) -> list[str]:
-    order = [x for x in languages if x in labels] + [x for x in labels if x not in languages]
-    return [f"{x}: {labels[x]}" for x in order]
-
-
 def _node(node, data, lang, languages, fills, outcome, targets, people, faded, positions) -> dict[str, Any]:
     """vis-network node options for one variable; the tooltip is plain text (shown with innerText)."""
     label = _label(data, node, lang)
@@ -318,7 +339,7 @@ def _node(node, data, lang, languages, fills, outcome, targets, people, faded, p
             "hover": {"background": fill, "border": "#000000"},
         },  # fmt: skip
         "borderWidth": border_width,
-        "font": {"size": 20 if is_outcome else 15, "color": "#111111"},
+        "font": {"size": style.FONT["outcome"] if is_outcome else style.FONT["variable"], "color": "#111111"},
         "labels": dict(data.get("labels") or {}),
         "kind": kind,
         "themes": themes,
@@ -335,24 +356,6 @@ def _node(node, data, lang, languages, fills, outcome, targets, people, faded, p
     if positions is not None and node in positions:
         x, y = positions[node]
         opts.update(x=x, y=y, physics=False)
-    lines = [label]
-    lines += _labels_lines(data.get("labels") or {}, languages)
-    facts = [f"{word(lang, 'kind')}: {kind}"]
-    if data.get("stage"):
-        facts.append(f"{word(lang, 'stage')}: {_plain(data['stage'])}")
-    if data.get("proposed_by"):
-        facts.append(f"{word(lang, 'proposed_by')}: {_who(data['proposed_by'], people)}")
-    lines.append(" · ".join(facts))
-    if data.get("description"):
-        lines.append(str(data["description"]))
-    if acting:
-        parts = [
-            f"{_text_in(idea.get('labels') or {}, lang) or idea_id} ({idea['direction']}, "
-            f"{len(idea.get('votes') or [])} {word(lang, 'votes')})"
-            for idea_id, idea in acting
-        ]
-        lines.append(f"{word(lang, 'ideas_on_it')}: " + "; ".join(parts))
-    opts["title"] = "\n".join(lines)
     return opts
 
 
@@ -374,46 +377,12 @@ def _edge(G, u, v, data, lang, people, width_by, faded, hl_edges) -> dict[str, A
         "polarity": pol,
         "delay": bool(data.get("delay")),
     }
-    cause, effect = _label(G.nodes[u], u, lang), _label(G.nodes[v], v, lang)
-    head = f"{cause} → {effect}  ({st['sign']}" + (f", {word(lang, 'delayed')})" if data.get("delay") else ")")
-    lines = [head, f"{word(lang, 'strength')}: {strength}"]
-    facts = []
-    if data.get("proposed_by"):
-        facts.append(f"{word(lang, 'proposed_by')}: {_who(data['proposed_by'], people)}")
-    if data.get("stage"):
-        facts.append(f"{word(lang, 'stage')}: {_plain(data['stage'])}")
-    if facts:
-        lines.append(" · ".join(facts))
-    supporters = [_who(p, people) for p in data.get("supporters") or []]
-    lines.append(f"{word(lang, 'supported_by')} {len(supporters)}: " + (", ".join(supporters) or word(lang, "none")))
-    disputers = [_who(p, people) for p in data.get("disputers") or []]
-    if disputers:
-        lines.append(f"{word(lang, 'disputed_by')} {len(disputers)}: " + ", ".join(disputers))
-    if data.get("evidence"):
-        lines.append(f"{word(lang, 'evidence')}: {data['evidence']}")
-    opts["title"] = "\n".join(lines)
     return opts
 
 
 def _idea_node(idea_id, idea, lang, languages, people, faded, pos) -> dict[str, Any]:
     labels = idea.get("labels") or {}
     label = _text_in(labels, lang) or str(idea_id)
-    votes = [_who(p, people) for p in idea.get("votes") or []]
-    lines = [label, *_labels_lines(labels, languages)]
-    if idea.get("description"):
-        lines.append(str(idea["description"]))
-    lines.append(f"{word(lang, 'votes')} {len(votes)}: " + (", ".join(votes) or word(lang, "none")))
-    facts = []
-    if idea.get("feasibility") is not None:
-        facts.append(f"{word(lang, 'feasibility')}: {idea['feasibility']:g}/5")
-    if idea.get("working_group"):
-        facts.append(f"{word(lang, 'working_group')}: {idea['working_group']}")
-    if idea.get("proposed_by"):
-        facts.append(f"{word(lang, 'proposed_by')}: {_who(idea['proposed_by'], people)}")
-    if idea.get("stage"):
-        facts.append(f"{word(lang, 'stage')}: {_plain(idea['stage'])}")
-    if facts:
-        lines.append(" · ".join(facts))
     fill, border, font = style.IDEA_FILL, style.TARGET_BORDER, "#333333"
     if faded:
         fill, border, font = style.FADED["fill"], style.FADED["border"], style.FADED["font"]
@@ -423,10 +392,9 @@ def _idea_node(idea_id, idea, lang, languages, people, faded, pos) -> dict[str, 
         "shapeProperties": {"borderRadius": 14, "borderDashes": [4, 3]},
         "color": {"background": fill, "border": border},
         "borderWidth": 2,
-        "font": {"size": 14, "color": font},
+        "font": {"size": style.FONT["idea"], "color": font},
         "labels": dict(labels),
         "kind": "idea",
-        "title": "\n".join(lines),
     }
     if pos is not None:
         opts.update(x=pos[0], y=pos[1], physics=False)
@@ -466,7 +434,8 @@ def _options(physics: bool, n: int) -> dict[str, Any]:
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.5},
-            "stabilization": {"enabled": True, "iterations": _iterations(n), "updateInterval": 50, "fit": True},
+            # the page fits (readably) itself once the layout is done, and then switches physics off
+            "stabilization": {"enabled": True, "iterations": _iterations(n), "updateInterval": 50, "fit": False},
             "minVelocity": 1.0,
         }
     else:
@@ -506,6 +475,9 @@ def _legend(lang, fills, G, width_by, with_ideas, highlight) -> dict[str, Any]:
     if with_ideas:
         kinds.append({"shape": "idea", "text": word(lang, "idea")})
     return {
+        "no_theme": any(not (d.get("themes") or []) for _, d in G.nodes(data=True)),
+        "ideas": bool(with_ideas),
+        "width_by": width_by,
         "titles": {k: word(lang, k) for k in ("legend", "links", "variables", "themes")},
         "links": links,
         "delay": word(lang, "delay"),
@@ -515,6 +487,14 @@ def _legend(lang, fills, G, width_by, with_ideas, highlight) -> dict[str, Any]:
         "highlight": highlight,
         "colours": {"target": style.TARGET_BORDER, "idea": style.IDEA_FILL, "outcome": style.OUTCOME_BORDER},
     }
+
+
+def _legend_themes(G, fills, lang) -> list[dict[str, str]]:
+    themes = G.graph.get("themes") or {}
+    return [
+        {"colour": colour, "text": _text_in((themes.get(t) or {}).get("labels") or {}, lang) or str(t)}
+        for t, colour in fills.items()
+    ]
 
 
 def _svg_dash(dashes) -> str:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
+from gmb.views.style import figure_word
 
 __all__ = [
     "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking", "plot_attribution", "plot_loop_counts",
@@ -161,13 +162,14 @@ def _figure(width: float = 7.5, height: float = 4.2):
 def plot_behaviour(
     bands: Band | Mapping[str, Band],
     *,
-    title: str = "Behaviour over time",
+    title: str | None = None,
     ylabel: str = "",
-    xlabel: str = "time",
+    xlabel: str | None = None,
     baseline: float | None = None,
     max_banded: int = 3,
     horizon: float | None = None,
     after_horizon: str = "after the horizon: not settled",
+    lang: str | None = None,
 ):
     """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle).
 
@@ -204,15 +206,15 @@ def plot_behaviour(
         ax.axvspan(horizon, end, color="#999999", alpha=0.12, linewidth=0, hatch="//", fill=False)
         ax.text(horizon, 0.98, " " + after_horizon, transform=ax.get_xaxis_transform(), fontsize=8,
                 va="top", ha="left", color="#444444")  # fmt: skip
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
+    ax.set_title(title if title is not None else figure_word(lang, "behaviour_title"))
+    ax.set_xlabel(xlabel if xlabel is not None else figure_word(lang, "time"))
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     from matplotlib.patches import Patch
 
     handles, labels = ax.get_legend_handles_labels()
     handles += [Patch(color="#888888", alpha=0.28), Patch(color="#888888", alpha=0.13)]
-    labels += ["50 % band", "90 % band"]
+    labels += [figure_word(lang, "band50"), figure_word(lang, "band90")]
     ax.legend(handles, labels, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
@@ -220,8 +222,9 @@ def plot_behaviour(
 def plot_idea_ranking(
     effects: Sequence[IdeaEffect | Mapping | tuple],
     *,
-    title: str = "Ideas ranked by simulated effect",
-    xlabel: str = "effect on the outcome at the horizon",
+    title: str | None = None,
+    xlabel: str | None = None,
+    lang: str | None = None,
 ):
     """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes."""
     items = [IdeaEffect.coerce(e, f"effects[{i}]") for i, e in enumerate(effects)]
@@ -241,19 +244,19 @@ def plot_idea_ranking(
         ax.plot([e.median], [yi], "o", color=colour, markeredgecolor="black", markersize=8)
         note = []
         if e.p_improve is not None:
-            note.append(f"P(better) {e.p_improve:.0%}")
-        note.append(f"{e.votes} votes")
+            note.append(figure_word(lang, "p_better", p=f"{e.p_improve:.0%}"))
+        note.append(figure_word(lang, "n_votes", n=e.votes))
         ax.annotate(" · ".join(note), (e.high, yi), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [e.idea for e in items])
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    ax.set_xlabel(xlabel if xlabel is not None else figure_word(lang, "effect"))
+    ax.set_title(title if title is not None else figure_word(lang, "ranking_title"))
     ax.margins(x=0.25)
     ax.grid(axis="x", alpha=0.3)
     from matplotlib.cm import ScalarMappable
 
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
-    bar.set_label("feasibility (0–5; grey = not rated)")
+    bar.set_label(figure_word(lang, "feasibility"))
     return fig
 
 
@@ -263,6 +266,7 @@ def plot_attribution(
     *,
     title: str | None = None,
     unit: str = "",
+    lang: str | None = None,
 ):
     """Shapley shares of a bundle's effect, one bar per idea, plus the interaction part (hatched).
 
@@ -278,7 +282,7 @@ def plot_attribution(
     total = sum(values) + float(interaction)
     rows = sorted(zip(names, values), key=lambda r: r[1])
     if interaction:
-        rows = [("interaction", float(interaction)), *rows]
+        rows = [(figure_word(lang, "interaction"), float(interaction)), *rows]
     fig = _figure(7.5, 1.0 + 0.45 * len(rows))
     ax = fig.add_subplot()
     y = np.arange(len(rows))
@@ -293,8 +297,8 @@ def plot_attribution(
                     va="center", ha="left" if v >= 0 else "right", fontsize=8)  # fmt: skip
     ax.axvline(0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, [n for n, _ in rows])
-    ax.set_xlabel(f"share of the bundle's effect{' (' + unit + ')' if unit else ''}")
-    ax.set_title(title or f"Attribution of the bundle effect (total {total:.3g})")
+    ax.set_xlabel(figure_word(lang, "share") + (f" ({unit})" if unit else ""))
+    ax.set_title(title or figure_word(lang, "attribution_title", total=f"{total:.3g}"))
     ax.margins(x=0.2)
     ax.grid(axis="x", alpha=0.3)
     return fig

@@ -46,6 +46,7 @@ from gmb.cld.loops import Loop
 from gmb.cld.lookup import edge_sign
 from gmb.errors import GmbError, InputError
 from gmb.session.model import Role, Session
+from gmb.views.style import figure_word
 
 __all__ = ["write_report", "report_html", "load_results", "key_loops", "ReportFiles", "RESULT_FILES", "REPORT_WORDS"]
 
@@ -519,13 +520,15 @@ def _behaviour_figure(data, session, lang, words):
             times=s["times"], median=s["median"], p5=s.get("p5"), p25=s.get("p25"), p75=s.get("p75"), p95=s.get("p95")
         )
     unit = data.get("unit") or ""
-    # ``unit`` is the model's time unit; the variable is an index (1 = baseline)
+    # ``unit`` is the model's time unit; the variable is an index (1 = baseline); axis words in the report's language
     from gmb.views.report_scenarios import AFTER_HORIZON
 
     horizon = data.get("horizon")
+    unit = figure_word(lang, str(unit)) if unit else ""
     fig = plot_behaviour(
-        bands, title=words["behaviour"], ylabel=f"{label} (1 = baseline)", baseline=1.0,
-        xlabel=f"time ({unit})" if unit else "time", horizon=float(horizon) if horizon is not None else None,
+        bands, title=words["behaviour"], ylabel=figure_word(lang, "index", label=label), baseline=1.0,
+        xlabel=figure_word(lang, "time_in", unit=unit) if unit else figure_word(lang, "time"), lang=lang,
+        horizon=float(horizon) if horizon is not None else None,
         after_horizon=AFTER_HORIZON.get(lang or "en", AFTER_HORIZON["en"]),
     )  # fmt: skip
     return fig, {"variable": label}
@@ -546,7 +549,7 @@ def _ranking_figure(data, session, lang, words):
         }  # fmt: skip
         rows.append(IdeaEffect.coerce(merged, f"ideas[{i}]"))
     meta = {k: data.get(k) for k in ("horizon", "runs", "seed") if data.get(k) is not None}
-    return plot_idea_ranking(rows, title=words["ranking"]), meta
+    return plot_idea_ranking(rows, title=words["ranking"], lang=lang), meta
 
 
 def _attribution_figure(data, session, lang, words):
@@ -557,5 +560,7 @@ def _attribution_figure(data, session, lang, words):
     shares = {_idea_name(session, k, lang): float(v) for k, v in data["shares"].items()}
     interaction = float(data.get("interaction") or 0.0)
     total = sum(shares.values()) + interaction
-    fig = plot_attribution(shares, interaction, title=f"{words['attribution']} ({words['total']} {total:.3g})")
+    fig = plot_attribution(
+        shares, interaction, title=f"{words['attribution']} ({words['total']} {total:.3g})", lang=lang
+    )
     return fig, {"bundle": ", ".join(_idea_name(session, b, lang) for b in data.get("bundle") or data["shares"])}
