@@ -50,8 +50,10 @@ def rank_probabilities(effects: np.ndarray, ideas: Sequence[str], *, better: flo
     Draws where any idea's effect is not finite are left out (their count is in ``draws_left_out``).
     ``better`` is +1 when a larger effect is better, −1 when smaller is.
     """
-    E = better * np.asarray(effects, dtype=float)
     n = len(ideas)
+    E = better * np.asarray(effects, dtype=float)
+    if n == 0:  # no ideas: nothing to rank
+        E = np.zeros((0, 0))
     ok = np.isfinite(E).all(axis=0) if E.size else np.zeros(0, dtype=bool)
     E = E[:, ok]
     draws = E.shape[1]
