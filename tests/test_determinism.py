@@ -9,8 +9,10 @@ command's exit code and output and every byte of every file written.
 
 Fields that legitimately depend on the time of the run are listed in :data:`TIME_FIELDS`: only the times
 the imports record (each event's ``at`` and, for items a file gives no time, ``proposed_at``), which are
-blanked before comparing. Nothing else may differ (the XLSX writer's clock readings are fixed by
-``gmb.files.reproducible_zip``).
+blanked before comparing. An event log's checksums (``sum``, and ``prev``, the line before's) cover its
+line *with* its time, so they differ with it: :data:`CHECKSUMMED` logs are first checked to be intact and
+fully checksummed (:func:`gmb.session.integrity.scan_log`), then their checksums are blanked too. Nothing
+else may differ (the XLSX writer's clock readings are fixed by ``gmb.files.reproducible_zip``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ TIME_FIELDS = {
     "sessions/from-*/session.json": ("proposed_at",),  # items the file gives no time: the import's
     "session show from-*": ("proposed_at",),
 }
+#: event logs whose lines hold a time of the run, so their checksums depend on it (checked, then blanked)
+CHECKSUMMED = ("sessions/from-*/events.jsonl",)
+_SUM = r'"(sum|prev)":\s*"[0-9a-f]*"'
 _TIME = r'"({keys})":\s*"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"'
 
 
@@ -42,6 +47,14 @@ def _blank_times(where: str, text: str) -> str:
         if fnmatch.fnmatch(where, pattern):
             text = re.sub(_TIME.format(keys="|".join(keys)), r'"\1": "<time of the run>"', text)
     return text
+
+
+def _blank_sums(name: str, text: str) -> str:
+    from gmb.session.integrity import scan_log
+
+    scan = scan_log(text, name)
+    assert scan.problems == [] and scan.legacy == 0 and scan.lines, (name, scan.problems, scan.legacy)
+    return re.sub(_SUM, r'"\1": "<checksum of a line with the time of the run>"', text)
 
 
 def _run(work: Path, hashseed: str) -> dict:
@@ -65,6 +78,8 @@ def _files(folder: Path) -> dict[str, bytes]:
         name = str(p.relative_to(folder))
         if p.is_file() and p.name != ".lock":
             data = p.read_bytes()
+            if any(fnmatch.fnmatch(name, pattern) for pattern in CHECKSUMMED):
+                data = _blank_sums(name, data.decode("utf-8")).encode("utf-8")
             if any(fnmatch.fnmatch(name, pattern) for pattern in TIME_FIELDS):
                 data = _blank_times(name, data.decode("utf-8")).encode("utf-8")
             out[name] = data

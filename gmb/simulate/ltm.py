@@ -346,51 +346,87 @@ def _inner(graph: EquationGraph, cycle: Sequence[str]) -> bool:
 
 
 def discover_loops(graph: EquationGraph, scores: Mapping[tuple[str, str], np.ndarray], *,
-                   time_limit: float | None = 10.0, samples: int = 12) -> LoopSet:  # fmt: skip
+                   time_limit: float | None = 10.0, samples: int = 12, refine: int = 8) -> LoopSet:  # fmt: skip
     """The strongest loops through each stock at sampled times (Eberlein & Schoenberg 2020's discovery).
 
     At each sampled time, a depth-first search from each stock follows links in order of
     ``|link score|`` and abandons a path whose score is below the best seen at that element; every
     path back to the start is a loop. Scores of several runs are averaged in absolute value.
+
+    ``samples`` times spread over the run are searched first. Then, up to ``refine`` rounds, the
+    found loops are scored at every step and the steps on both sides of each change of the strongest
+    found loop (per cycle partition) are searched too: a loop that leads only briefly, between two
+    sampled times, shows there as a shift among the loops found so far. Rounds stop when one adds
+    no loop. Still a heuristic: a loop that leads inside a period without any shift is missed.
     """
     started = time.perf_counter()
     T = len(next(iter(scores.values())))
     times = np.unique(np.linspace(1, T - 1, min(samples, T - 1)).round().astype(int)) if T > 1 else []
-    times = [times[i] for i in _spread(len(times))]  # coarse to fine, so a cut-off search still spans the run
+    times = [int(times[i]) for i in _spread(len(times))]  # coarse to fine, so a cut-off search still spans the run
     edges = list(scores)
     mag = np.array([np.abs(scores[e]).reshape(T, -1).mean(axis=1) for e in edges])  # (edges, times)
     found: dict[tuple[str, ...], LtmLoop] = {}
+    searched: set[int] = set()
     complete = True
-    for k in times:
-        # this time's links, strongest last (popped first), zero links dropped
-        adj: dict[str, list[tuple[str, float]]] = {}
-        for (u, v), w in zip(edges, mag[:, k].tolist()):
-            if w > 0:
-                adj.setdefault(u, []).append((v, w))
-        for out in adj.values():
-            out.sort(key=lambda vw: vw[1])
-        for start in graph.stocks:
-            best: dict[str, float] = {}
-            stack = [(start, 1.0, (start,))]
-            while stack:
-                node, score, path = stack.pop()
-                for w, weight in adj.get(node, ()):
-                    sc = score * weight
-                    if w == start:
-                        if not _inner(graph, path):
-                            key = _canonical(path)
-                            found.setdefault(key, LtmLoop(key))
-                    elif sc > best.get(w, 0.0) and w not in path:
-                        best[w] = sc
-                        stack.append((w, sc, (*path, w)))
-            if time_limit is not None and time.perf_counter() - started > time_limit:
+    for _ in range(refine + 1):
+        before = len(found)
+        for k in times:
+            if k in searched:
+                continue
+            searched.add(k)
+            if not _search(graph, edges, mag[:, k], found, started, time_limit):
                 complete = False
                 break
-        if not complete:
+        if not complete or (searched and len(found) == before) or not found:
+            break
+        times = [k for k in _shift_steps(graph, list(found.values()), edges, mag) if k not in searched]
+        if not times:
             break
     loops = sorted(found.values(), key=lambda lp: (len(lp.nodes), lp.nodes))
     # discovery never proves it found every loop: complete is False, truncated says whether time ran out
     return LoopSet(tuple(loops), False, "discovery", time.perf_counter() - started, truncated=not complete)
+
+
+def _search(graph: EquationGraph, edges: list, weights: np.ndarray, found: dict, started: float,
+            time_limit: float | None) -> bool:  # fmt: skip
+    """One time's search from every stock (adds to ``found``); False when the time limit cut it short."""
+    adj: dict[str, list[tuple[str, float]]] = {}  # this time's links, strongest last (popped first), zero dropped
+    for (u, v), w in zip(edges, weights.tolist()):
+        if w > 0:
+            adj.setdefault(u, []).append((v, w))
+    for out in adj.values():
+        out.sort(key=lambda vw: vw[1])
+    for start in graph.stocks:
+        best: dict[str, float] = {}
+        stack = [(start, 1.0, (start,))]
+        while stack:
+            node, score, path = stack.pop()
+            for w, weight in adj.get(node, ()):
+                sc = score * weight
+                if w == start:
+                    if not _inner(graph, path):
+                        key = _canonical(path)
+                        found.setdefault(key, LtmLoop(key))
+                elif sc > best.get(w, 0.0) and w not in path:
+                    best[w] = sc
+                    stack.append((w, sc, (*path, w)))
+        if time_limit is not None and time.perf_counter() - started > time_limit:
+            return False
+    return True
+
+
+def _shift_steps(graph: EquationGraph, loops: list[LtmLoop], edges: list, mag: np.ndarray) -> list[int]:
+    """Steps on both sides of each change of the strongest of ``loops`` (per partition), by |loop score|."""
+    where = {e: i for i, e in enumerate(edges)}
+    strength = np.array([np.prod(mag[[where[e] for e in lp.edges]], axis=0) for lp in loops])  # (loops, times)
+    part = np.array(partitions(graph, loops))
+    out: set[int] = set()
+    for p in np.unique(part):
+        sub = strength[part == p]
+        lead = np.where(sub.max(axis=0) > 0, sub.argmax(axis=0), -1)
+        for k in np.flatnonzero(lead[1:] != lead[:-1]) + 1:
+            out.update((int(k) - 1, int(k)))
+    return sorted(out - {0})
 
 
 def loop_scores(loops: Sequence[LtmLoop], scores: Mapping[tuple[str, str], np.ndarray]) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 
 from gmb.stockflow.model import StockFlowModel
 
-__all__ = ["Loop", "StabilityReport", "log_linear", "spectral_radius", "feedback_loops", "check_stability"]
+__all__ = ["Loop", "StabilityReport", "check_stability", "feedback_loops", "log_linear", "spectral_radius"]
 
 MAX_LOOPS = 5000
 
@@ -136,13 +136,20 @@ def feedback_loops(model: StockFlowModel, values: Mapping[str, Any] | None = Non
     """
     exact, told = _story_names(stories)
     labels = {el.variable: el.label or el.variable for el in model.variables}
+    # Enumerate on integer nodes numbered in sorted-id order: networkx starts each component's search at
+    # next(iter(a set of nodes)), which for string nodes follows PYTHONHASHSEED, so with more than ``limit``
+    # loops the subset kept would change from one process to the next (as gmb.cld.loops does, for the same
+    # reason). Integers in sorted order make the subset a function of the links alone, not of their order.
+    ids = sorted({v for e in model.effects for v in (e.cause, e.target)})
+    num = {v: i for i, v in enumerate(ids)}
     G = nx.DiGraph()
-    for e in model.effects:
-        G.add_edge(e.cause, e.target, link=e.link, w=e.sign * _value(model, e.elasticity, values))
+    G.add_nodes_from(range(len(ids)))
+    for e in sorted(model.effects, key=lambda e: (num[e.cause], num[e.target], e.link)):
+        G.add_edge(num[e.cause], num[e.target], link=e.link, w=e.sign * _value(model, e.elasticity, values))
     loops = []
-    for cycle in islice(nx.simple_cycles(G), limit):
-        cycle = _rotated(cycle)
-        edges = list(zip(cycle, [*cycle[1:], cycle[0]]))
+    for numbered in islice(nx.simple_cycles(G), limit):
+        cycle = _rotated([ids[i] for i in numbered])
+        edges = [(num[u], num[v]) for u, v in zip(cycle, [*cycle[1:], cycle[0]])]
         ws = [G.edges[u, v]["w"] for u, v in edges]
         gain = float(np.prod(np.abs(ws)))
         polarity = "R" if np.prod(np.sign(ws)) > 0 else "B"
