@@ -21,6 +21,7 @@ STEPS: list[str] = [
     "gmb.commands.structure:demo_step",
     "gmb.commands.model:demo_step",
     "gmb.commands.scenarios:demo_step",
+    "gmb.commands.dominance:demo_step",
     "gmb.commands.formats:demo_step",
     "gmb.commands.serve:demo_step",
     "gmb.commands.views:report_step",  # last: the report shows whatever the steps above produced

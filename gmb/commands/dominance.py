@@ -146,3 +146,21 @@ def loop_at(source: str, at: float, scenario: str | None = None, *, lang: str | 
         raise InputError(f"no loop of the map is active at time {at:g}", field="--dominance-at",
                          hint="choose a later time")  # fmt: skip
     return list(max(loops, key=lambda lp: abs(lp["relative"][k]))["variables"])
+
+
+def demo_step(session, out: Path, con) -> None:
+    """Demo: which loops drive the bundle and the three ideas with the largest effect (the report's section)."""
+    import time
+
+    from rich.markup import escape
+
+    from gmb.views.report_dominance import compute, save
+
+    started = time.perf_counter()
+    data = compute("havndal", top=3, out=Path(out))
+    saved = save(Path(out) / "models" / "havndal", data)
+    for label, d in data["scenarios"].items():
+        p = d.get("periods_map") or []
+        lead = ", ".join(str(x) for x in (p[-1].get("loops") or [])[:2]) if p else "—"
+        con.print(f"  loops driving [bold]{escape(str(label))}[/bold] at the horizon: {escape(lead)}")
+    con.print(f"[dim]loop dominance: {saved} ({time.perf_counter() - started:.1f} s)[/dim]")

@@ -183,7 +183,7 @@ def _top_ideas(model: Any, sc: Any, horizon: float, top: int) -> list[str]:
     """The ``top`` ideas by the size of their nominal effect on the outcome at the horizon (one engine call)."""
     from gmb.simulate.ensemble import Study, run_parameters
 
-    ideas = [i for i, plan in sc.ideas.items() if plan.interventions]
+    ideas = [i for i, plan in sc.ideas.items() if plan.targets]
     study = Study.build(model, {i: list(sc.interventions([i])) for i in ideas}, seed=0, horizon=horizon)
     y = run_parameters(study, study.program.nominal(1))[:, -1, -1, 0]  # the outcome is kept last
     order = np.argsort(-np.abs(y[1:] - y[0]), kind="stable")
