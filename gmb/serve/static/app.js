@@ -81,8 +81,7 @@
   async function act(path, body) {
     try {
       const out = await api("POST", S(path), body === undefined ? {} : body);
-      toast(T("sent"));
-      refresh();
+      toast(T("sent"));  // the change itself comes back through the stream, like everyone else's
       return out;
     } catch (err) { fail(err); return null; }
   }
@@ -478,23 +477,51 @@
   }
 
   // ---- live updates ------------------------------------------------------------------------------------
-  let inFlight = false, again = false;
+  // The page fetches the whole state once; after that the stream sends small patches (the items that
+  // changed), built once on the server for every page. A page that missed some is told to fetch again.
+  let inFlight = false, again = false, drawPending = false;
+  function show(state) {
+    gmb.state = state;
+    gmb.refreshes += 1;
+    if (drawPending) return;
+    drawPending = true;
+    // Draw at most once a frame, however many patches arrive (a hidden tab still draws, a little later).
+    const draw = () => { drawPending = false; render(gmb.state); };
+    if (document.hidden) setTimeout(draw, 0); else requestAnimationFrame(draw);
+  }
   async function refresh() {
     if (inFlight) { again = true; return; }
     inFlight = true;
     try {
       const state = await api("GET", S("/state"));
-      if (!gmb.state || state.seq >= gmb.state.seq) {
-        gmb.state = state;
-        gmb.refreshes += 1;
-        render(state);
-      }
+      if (!gmb.state || state.version >= gmb.state.version) show(state);
     } catch (err) {
       if (err.status === 401 || err.status === 403) { toast(T("no_key"), true); }
     } finally {
       inFlight = false;
-      if (again) { again = false; setTimeout(refresh, 250); }  // at most a few fetches a second per page
+      if (again) { again = false; refresh(); }
     }
+  }
+  function applyPatch(p) {
+    const s = gmb.state;
+    if (!s || p.from !== s.version) return false;
+    const next = Object.assign({}, s, p.top || {});
+    for (const kind of ["variables", "links", "ideas"]) {
+      const up = (p.set || {})[kind], del = (p.del || {})[kind];
+      if (!up && !del) continue;
+      const gone = new Set(del || []);
+      const list = next[kind].filter((x) => !gone.has(x.id));
+      const at = new Map(list.map((x, i) => [x.id, i]));
+      for (const item of up || []) {
+        if (at.has(item.id)) list[at.get(item.id)] = item;
+        else { at.set(item.id, list.length); list.push(item); }
+      }
+      next[kind] = list;
+    }
+    if (p.recent) next.recent = p.recent.concat(s.recent || []).slice(0, 40);
+    next.version = p.to; next.seq = p.seq;
+    show(next);
+    return true;
   }
   function setLive(ok) {
     const box = $("live");
@@ -504,8 +531,9 @@
     // EventSource cannot send a header, so read the server-sent events with fetch.
     for (;;) {
       try {
-        const res = await fetch(S("/stream"), { headers: { Authorization: "Bearer " + key(), Accept: "text/event-stream" },
-                                                cache: "no-store", credentials: "omit" });
+        const from = gmb.state ? "?from=" + gmb.state.version : "";
+        const res = await fetch(S("/stream") + from, { headers: { Authorization: "Bearer " + key(), Accept: "text/event-stream" },
+                                                       cache: "no-store", credentials: "omit" });
         if (res.status === 401 || res.status === 403) { setLive(false); toast(T("no_key"), true); return; }
         if (!res.ok || !res.body) throw new Error("stream " + res.status);
         setLive(true);
@@ -520,14 +548,18 @@
           while ((cut = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
-            const m = /^data: (\d+)$/m.exec(block);
-            if (m && (!gmb.state || Number(m[1]) > gmb.state.seq)) refresh();
+            const ev = (/^event: (\w+)$/m.exec(block) || [])[1];
+            const data = (/^data: (.*)$/m.exec(block) || [])[1];
+            if (ev === "patch") {
+              const p = JSON.parse(data);
+              if (gmb.state && p.to > gmb.state.version && !applyPatch(p)) refresh();
+            } else if (ev === "reset" || (ev === "hello" && (!gmb.state || Number(data) < gmb.state.version))) refresh();
           }
         }
       } catch (err) { /* fall through to reconnect */ }
       setLive(false);
       await new Promise((r) => setTimeout(r, 1000));
-      refresh();
+      await refresh();
     }
   }
 
