@@ -38,7 +38,7 @@ from gmb.errors import (
     NotFoundError,
     StoreError,
 )
-from gmb.serve import actions
+from gmb.serve import actions, routes_live
 from gmb.serve.db import Database, open_database
 from gmb.serve.feed import Feed
 from gmb.serve.security import Limits, NotAuthenticated, RateLimited, TokenBuckets
@@ -342,6 +342,8 @@ def create_app(
         if new_id is not None and events:
             out["id"] = new_id(events)
         return out
+
+    routes_live.install(app, write=write, workshops=workshops)
 
     def added_id(events) -> str:
         return events[-1].data["item"]["id"]
