@@ -130,9 +130,31 @@ def undo_changes(session: Session, events, seq: int | None) -> list[tuple[str, d
     return [("update", {"kind": kind, "id": data["id"], "changes": changes})]
 
 
+def map_style() -> dict[str, Any]:
+    """The visual language the live map draws with, from the static map's :mod:`gmb.views.style`.
+
+    The one place to switch when the shared style module of issue 14 lands. "Proposed, not yet
+    accepted" is drawn faded with a hollow ring after the sign (``proposed_mark``), never with a dash
+    pattern: dashes and dots already say "negative" and "not sure" on the static map.
+
+    >>> map_style()["polarity"]["-"]["dashes"]
+    [10, 6]
+    """
+    from gmb.views import style
+
+    return {"polarity": style.POLARITY_STYLE, "strength": style.STRENGTH_WIDTH, "outcome_border": style.OUTCOME_BORDER,
+            "idea_fill": style.IDEA_FILL, "proposed_opacity": 0.4, "proposed_mark": "○", "delay_mark": "‖"}  # fmt: skip
+
+
 def install(app, *, write: Callable, workshops) -> None:
     """Add the routes to ``app`` (a FastAPI app made by :func:`gmb.serve.app.create_app`)."""
     from fastapi import Request
+
+    style = map_style()
+
+    @app.get("/api/style")
+    def get_style() -> dict[str, Any]:
+        return style
 
     @app.post("/api/s/{sid}/positions")
     def positions(request: Request, sid: str, body: Positions) -> dict[str, Any]:
