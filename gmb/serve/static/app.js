@@ -189,7 +189,7 @@
     for (const p of ["+", "-", "?"]) {
       const st = STYLE.polarity[p];
       rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px " + (st.dashes ? (st.dashes[0] > 4 ? "dashed" : "dotted") : "solid") + " " + st.color }),
-        el("span", { text: st.sign + " " + T({ "+": "pos", "-": "neg", "?": "unknown" }[p]) })));
+        el("span", { text: T({ "+": "pos", "-": "neg", "?": "unknown" }[p]) })));
     }
     rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px solid " + fade(STYLE.polarity["+"].color, STYLE.proposed_opacity) }),
       el("span", { text: "+ " + STYLE.proposed_mark + " " + T("legend_proposed") })));
@@ -875,7 +875,8 @@
     const leg = $("legend");
     if (leg && window.innerWidth >= 700) leg.open = true;  // folded on phones: the map gets the screen
     wireForms();
-    if (PAGE === "projector") setInterval(cyclePanel, 12000), setTimeout(cyclePanel, 0);
+    gmb.cyclePanel = cyclePanel;  // the side panel's pages: loops (one at a time), idea bank, activity
+    if (PAGE === "projector") { setInterval(cyclePanel, 12000); setTimeout(cyclePanel, 0); }
     await refresh();
     stream();
     setInterval(refresh, 20000);  // a safety net if a stream message is ever missed
