@@ -228,8 +228,14 @@
     const radius = Math.max(250, n * (big ? 40 : 28));
     let fresh = 0;
     const known = gmb.network.getPositions();
-    const nodes = state.variables.map((v, i) => {
+    // Only what changed goes to vis-network (a big map redraws slowly): each item keeps a signature.
+    const sigs = gmb.sigs || (gmb.sigs = new Map());
+    const changed = (key, sig) => { if (sigs.get(key) === sig) return false; sigs.set(key, sig); return true; };
+    const nodes = [];
+    state.variables.forEach((v, i) => {
       const accepted = !!v.accepted_by;
+      const placedBefore = known[v.id] !== undefined;
+      if (!changed("n:" + v.id, JSON.stringify([v, circle && [i, n], lang, meta(ix, v), v.id === state.outcome])) && placedBefore) return;
       const node = { id: v.id, label: label(v), title: tooltip(label(v) + (v.description ? "\n" + v.description : "") + "\n" + meta(ix, v)),
                      color: { background: v.id === state.outcome ? "#fff3c4" : accepted ? "#e6f0fb" : "#ffffff",
                               border: v.id === state.outcome ? STYLE.outcome_border : accepted ? "#1f5fa8" : "#9a9a9a" },
@@ -250,22 +256,25 @@
         Object.assign(node, { physics: true });
         fresh += 1;
       }
-      return node;
+      nodes.push(node);
     });
-    const edges = state.links.map((l) => {
+    const edges = [];
+    state.links.forEach((l) => {
+      if (!changed("e:" + l.id, JSON.stringify([l, lang, linkText(ix, l), meta(ix, l)])) && gmb.edges.get(l.id)) return;
       const st = STYLE.polarity[l.polarity] || STYLE.polarity["?"];
       const accepted = !!l.accepted_by;
       const colour = accepted ? st.color : fade(st.color, STYLE.proposed_opacity);
-      return {
+      edges.push({
         id: l.id, from: l.cause, to: l.effect,
         label: st.sign + (l.delay ? " " + STYLE.delay_mark : "") + (accepted ? "" : " " + STYLE.proposed_mark),
         color: { color: colour, highlight: "#000000", hover: st.color }, font: { color: accepted ? "#1b1b1b" : "#777777" },
         width: STYLE.strength[l.strength] || 1.5, dashes: st.dashes,
         title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
-      };
+      });
     });
-    const nodeIds = new Set(nodes.map((x) => x.id));
-    const edgeIds = new Set(edges.map((x) => x.id));
+    const nodeIds = new Set(state.variables.map((x) => x.id));
+    const edgeIds = new Set(state.links.map((x) => x.id));
+    for (const k of [...sigs.keys()]) if (!(k[0] === "n" ? nodeIds : edgeIds).has(k.slice(2))) sigs.delete(k);
     gmb.edges.remove(gmb.edges.getIds().filter((id) => !edgeIds.has(id)));
     gmb.nodes.remove(gmb.nodes.getIds().filter((id) => !nodeIds.has(id)));
     gmb.nodes.update(nodes);
@@ -273,7 +282,7 @@
     if (circle !== gmb.wasCircle) {
       gmb.wasCircle = circle;
       if (circle) { gmb.network.setOptions({ physics: { enabled: false } }); setTimeout(fitReadable, 50); }
-      else if (!nodes.every((x) => x.physics === false)) { gmb.network.setOptions({ physics: { enabled: true } }); gmb.network.stabilize(300); }
+      else if (!gmb.nodes.get().every((x) => x.physics === false)) { gmb.network.setOptions({ physics: { enabled: true } }); gmb.network.stabilize(300); }
       else { setTimeout(fitReadable, 50); gmb.settledAt = performance.now(); }
     } else if (fresh && !circle) {  // only the new ones move (the others have physics off); stops again when settled
       gmb.network.setOptions({ physics: { enabled: true } });
