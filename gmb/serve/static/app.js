@@ -164,9 +164,17 @@
     if (scale * fontPx() < MIN_LABEL_PX) net.moveTo({ scale: MIN_LABEL_PX / fontPx(), animation: false });
     gmb.fitted = (gmb.fitted || 0) + 1;
   }
+  const STOP_AFTER = 6000;
+  function startPhysics(rounds) {
+    gmb.network.setOptions({ physics: { enabled: true } });
+    gmb.network.stabilize(rounds);
+    clearTimeout(gmb.stopTimer);
+    gmb.stopTimer = setTimeout(settled, STOP_AFTER);
+  }
   function settled() {
     // The layout stops here: physics off, so nothing drifts; then fit; the facilitator's page stores the positions.
     const net = gmb.network;
+    clearTimeout(gmb.stopTimer);
     net.setOptions({ physics: { enabled: false } });
     gmb.settledAt = performance.now();
     fitReadable();
@@ -219,7 +227,10 @@
         interaction: { hover: true, dragView: true, zoomView: true, dragNodes: facilitator(), tooltipDelay: 150 },
         manipulation: { enabled: false, addEdge: (data, done) => { done(null); pickLink(data.from, data.to); } },
       });
+      // The layout stops when it has settled, after its stabilisation rounds, or after STOP_AFTER ms at the
+      // latest (a dense map can oscillate for ever): the projector must never drift.
       gmb.network.on("stabilized", settled);
+      gmb.network.on("stabilizationIterationsDone", settled);
       gmb.network.on("dragEnd", (p) => { if (facilitator() && p.nodes.length) { p.nodes.forEach((id) => gmb.placed.delete(id)); savePositions(p.nodes); } });
       gmb.network.on("resize", () => { clearTimeout(gmb.fitTimer); gmb.fitTimer = setTimeout(fitReadable, 100); });
     }
@@ -282,11 +293,10 @@
     if (circle !== gmb.wasCircle) {
       gmb.wasCircle = circle;
       if (circle) { gmb.network.setOptions({ physics: { enabled: false } }); setTimeout(fitReadable, 50); }
-      else if (!gmb.nodes.get().every((x) => x.physics === false)) { gmb.network.setOptions({ physics: { enabled: true } }); gmb.network.stabilize(300); }
+      else if (!gmb.nodes.get().every((x) => x.physics === false)) startPhysics(300);
       else { setTimeout(fitReadable, 50); gmb.settledAt = performance.now(); }
     } else if (fresh && !circle) {  // only the new ones move (the others have physics off); stops again when settled
-      gmb.network.setOptions({ physics: { enabled: true } });
-      gmb.network.stabilize(150);
+      startPhysics(150);
     }
   }
   function pickLink(from, to) {
