@@ -222,7 +222,7 @@
                  widthConstraint: { maximum: big ? 320 : 200 } },
         edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
                  font: { size: big ? 34 : 18, align: "horizontal", strokeWidth: 5 } },
-        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: big ? 260 : 170,
+        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -14000, centralGravity: 0.15, springLength: big ? 300 : 200,
                    avoidOverlap: 0.6 }, stabilization: { iterations: 300, fit: false }, maxVelocity: 40, minVelocity: 1 },
         interaction: { hover: true, dragView: true, zoomView: true, dragNodes: facilitator(), tooltipDelay: 150 },
         manipulation: { enabled: false, addEdge: (data, done) => { done(null); pickLink(data.from, data.to); } },
