@@ -41,10 +41,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gmb.serve.db import describe_url, open_database  # noqa: E402
-from gmb.serve.workshops import Workshops  # noqa: E402
-from gmb.session.events import Event, apply, replay  # noqa: E402
-from gmb.session.model import Participant, Session, Variable  # noqa: E402
+from gmb.serve.db import describe_url, open_database
+from gmb.serve.workshops import Workshops
+from gmb.session.events import Event, apply, replay
+from gmb.session.model import Participant, Session, Variable
 
 
 # -- a real server ------------------------------------------------------------------------
@@ -61,11 +61,11 @@ def serve(tmp: Path, session: dict) -> tuple[subprocess.Popen, str, dict[str, st
     path = tmp / "room.json"
     path.write_text(json.dumps(session, ensure_ascii=False), encoding="utf-8")
     port = free_port()
-    out, err = open(tmp / "out.txt", "wb"), open(tmp / "err.txt", "wb")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "gmb", "--sessions-dir", str(tmp / "s"), "serve", "--port", str(port),
-                             "--db", str(tmp / "room.sqlite3"), "--import", str(path)], cwd=tmp, stdout=out, stderr=err,
-                            env=env)  # fmt: skip
+    with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:  # the child keeps its own copies
+        proc = subprocess.Popen([sys.executable, "-m", "gmb", "--sessions-dir", str(tmp / "s"), "serve", "--port",
+                                 str(port), "--db", str(tmp / "room.sqlite3"), "--import", str(path)], cwd=tmp,
+                                stdout=out, stderr=err, env=env)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -175,7 +175,7 @@ async def room(base: str, keys: dict[str, str], n_people: int, n_changes: int, n
             else:
                 latencies.append(when - t)
     latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
     return {"changes": len(sent), "refused": len(refused), "pairs": len(latencies), "missing": missing,
             "resets": sum(1 for v in seen.values() for s, _ in v if s == -1), "wall": wall,
             "p50": pick(0.5), "p95": pick(0.95), "max": latencies[-1],

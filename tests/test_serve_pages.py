@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,18 +21,20 @@ import pytest
 httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_support import ROOT, Server  # noqa: E402
-from test_serve_browser import Browser  # noqa: E402
-from views_browser import ARTIFACTS, browser_missing  # noqa: E402
+from serve_support import ROOT, Server
+from test_serve_browser import Browser
+from views_browser import ARTIFACTS, browser_missing
 
 
 def strings() -> dict[str, dict[str, str]]:
-    """The translation tables of i18n.js, read with node if there, else with a small parser."""
+    """The translation tables of i18n.js (``lang: { key: "text", … }``), read as data, never run."""
     text = (ROOT / "gmb" / "serve" / "static" / "i18n.js").read_text(encoding="utf-8")
-    out = subprocess.run(["node", "-e", "global.window={};eval(require('fs').readFileSync(0,'utf8'));"
-                          "process.stdout.write(JSON.stringify(window.GMB_STRINGS))"], input=text,
-                         capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(out.stdout)
+    tables: dict[str, dict[str, str]] = {}
+    for lang, body in re.findall(r"\n  (\w+): \{(.*?)\n  \}", text, flags=re.DOTALL):
+        pairs = re.findall(r'(\w+|"[^"]*")\s*:\s*("(?:[^"\\]|\\.)*")', body)
+        tables[lang] = {k.strip('"'): json.loads(v) for k, v in pairs}
+    assert set(tables) == {"en", "da"} and set(tables["en"]) == set(tables["da"]) and len(tables["en"]) > 100
+    return tables
 
 
 def foreign(page: Browser, other: dict[str, str], own: dict[str, str]) -> list[str]:

@@ -25,10 +25,13 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["Feed", "diff", "KEYED"]
+from gmb.errors import GmbError
+
+__all__ = ["KEYED", "Feed", "diff"]
 
 #: lists of items with an ``id``: patched item by item
 KEYED = ("variables", "links", "ideas")
@@ -202,7 +205,7 @@ class Feed:
                 f.again = False
                 try:
                     made = await asyncio.get_running_loop().run_in_executor(self.builder, self.advance, sid)
-                except Exception:  # the session went away or the database blinked: the poll kicks again
+                except GmbError:  # the session went away or the database is briefly away: the poll kicks again
                     made = False
                 if made:
                     ev, f.event = f.event, None
@@ -236,5 +239,5 @@ class Feed:
         try:
             await asyncio.wait_for(f.event.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False

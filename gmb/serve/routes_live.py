@@ -19,7 +19,8 @@ app's ``write(request, sid, build)`` helper. Every change is an ordinary event i
 
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations (Request is imported late).
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import Field
 
@@ -28,7 +29,7 @@ from gmb.serve.actions import Body, ItemId, ItemRef, _facilitator, _find, _open,
 from gmb.serve.workshops import Actor
 from gmb.session.model import Session
 
-__all__ = ["install", "accept_all_changes", "undo_changes", "Positions", "AcceptAll"]
+__all__ = ["AcceptAll", "Positions", "accept_all_changes", "install", "undo_changes"]
 
 FIELDS = {"variable": "variables", "link": "links", "idea": "ideas"}
 #: a map coordinate (vis-network's canvas units); far beyond any real layout
@@ -111,7 +112,7 @@ def undo_changes(session: Session, events, seq: int | None) -> list[tuple[str, d
 
     Moving variables on the map (position-only updates) is not a change people undo: it is skipped.
     """
-    moved = lambda ev: ev.op == "update" and set(ev.data.get("changes") or {}) == {"position"}  # noqa: E731
+    moved = lambda ev: ev.op == "update" and set(ev.data.get("changes") or {}) == {"position"}
     last = next((ev for ev in reversed(events) if not moved(ev)), events[-1])
     if seq is not None and last.seq != seq:
         raise ConflictError("another change came in meanwhile; look at the history again")
