@@ -7,9 +7,9 @@ dense map) before anyone saw the change; the page also waited 250 ms between fet
 
 Now a change is turned into a view **once** per session version (in a worker thread, coalescing
 whatever arrived meanwhile), diffed against the previous view, and the patch is serialised once and
-written to every stream. Loops are searched in the background (one search at a time per session,
-on the newest links) and arrive as a later patch; until then the view keeps the last loops with
-``loops.pending = true``. A page that falls behind the kept patches is told to ``reset`` and
+written to every stream. On a small map the loops are searched at once (the last search took under
+20 ms); on a big one in the background (one search at a time per session, on the newest links), and
+they arrive as a later patch; until then the view keeps the last loops with ``loops.pending = true``. A page that falls behind the kept patches is told to ``reset`` and
 fetches the full state (served from the once-serialised bytes).
 
 >>> old = {"version": 1, "seq": 3, "title": "a", "variables": [{"id": "x"}], "links": [], "ideas": []}
@@ -37,6 +37,8 @@ __all__ = ["KEYED", "Feed", "diff"]
 KEYED = ("variables", "links", "ideas")
 #: while changes keep coming, at most one new version per this many seconds
 PACE = 0.05
+#: a loop search that took less than this many seconds is done inline (exact loops in the same patch)
+INLINE_LOOPS = 0.02
 #: seconds between two loop searches of one session, at least
 LOOPS_REST = 1.0
 #: patches kept per session (a page further behind fetches the whole state)
@@ -89,6 +91,7 @@ class _Session:
         self.loops_key: Any = None
         self.loops: dict[str, Any] | None = None
         self.loops_wanted: Any = None
+        self.loops_cost = 0.0  # seconds the last search took
         self.loops_running = False
         self.loops_news = False
         self.pumping = False
@@ -132,8 +135,12 @@ class Feed:
                 return False
             links_key = tuple((x.id, x.cause, x.effect, x.polarity) for x in session.links)
             if links_key != f.loops_key:
-                if f.loops is None or not session.links:  # first view (a page is waiting) or nothing to search
+                # Inline when a page waits for its first view, or the last search was quick (a small map):
+                # those views carry exact loops. Otherwise the search goes to the background.
+                if f.loops is None or not session.links or f.loops_cost < INLINE_LOOPS:
+                    t = time.perf_counter()
                     f.loops, f.loops_key = self.find_loops(session), links_key
+                    f.loops_cost = time.perf_counter() - t
                 else:
                     self._search_later(sid, f, links_key, session)
             f.loops_news = False
@@ -165,6 +172,7 @@ class Feed:
                 loops = self.find_loops(wanted[1])
                 with f.lock:
                     f.loops, f.loops_key, f.loops_news = loops, wanted[0], True
+                    f.loops_cost = time.perf_counter() - t
                 self.kick_threadsafe(sid)
                 # The search holds the interpreter (GIL) while it runs: rest twice as long as it took (and at
                 # least LOOPS_REST s) before the next one, so changes keep most of the time in a busy room.
