@@ -240,7 +240,8 @@ def create_app(
     buckets = TokenBuckets()
     feed = Feed(workshops.live, lambda sid, live, loops: state_view(live, join_code=workshops.join_code(sid), loops=loops),
                 find_loops)  # fmt: skip
-    hub.listeners.append(feed.kick)
+    # Views are built ahead only for sessions someone watches; a page's first fetch builds its own.
+    hub.listeners.append(lambda sid: feed.kick(sid) if hub.watching.get(sid) else None)
     admin_hash = hashlib.sha256(admin_key.encode()).digest() if admin_key else None
     vis_dir = vis_network_dir()
 
