@@ -204,6 +204,21 @@ def test_laptop_participant_draws_a_link_and_the_facilitator_accepts_all_and_und
     lap.wait("document.getElementById('link-cause').value === arguments[0] && document.getElementById('link-effect').value === arguments[1]", a, b)
     lap.click("#form-link button[type=submit]")
     fac.wait("gmb.state.links.some(l => l.cause === arguments[0] && l.effect === arguments[1])", a, b, timeout=10)
+    # An idea that acts on two variables, one raised and one lowered.
+    lap.click("nav.tabs button[data-show=vote]")
+    lap.fill("#idea-label", "Gågade om lørdagen")
+    lap.choose("#idea-target", value=a)
+    lap.click("#btn-more-target")
+    rows = lap.driver.find_elements("css selector", "#idea-targets .target-row")
+    assert len(rows) == 2
+    from selenium.webdriver.support.select import Select
+
+    Select(rows[1].find_element("css selector", ".idea-target")).select_by_value(b)
+    Select(rows[1].find_element("css selector", ".idea-direction")).select_by_value("-")
+    lap.click("#form-idea button[type=submit]")
+    fac.wait("gmb.state.ideas.some(i => i.labels.en === 'Gågade om lørdagen' && i.targets.length === 2)", timeout=10)
+    idea = fac.js("return gmb.state.ideas.find(i => i.labels.en === 'Gågade om lørdagen')")
+    assert [(t["variable"], t["direction"]) for t in idea["targets"]] == [(a, "+"), (b, "-")]
     clean(lap, srv.base)
 
     # Accept all: nothing waits afterwards.

@@ -691,7 +691,7 @@
     const options = state.variables.map((v) => [v.id, label(v)]);
     fillSelect($("link-cause"), options, T("choose"));
     fillSelect($("link-effect"), options, T("choose"));
-    fillSelect($("idea-target"), options, T("no_target"));
+    for (const sel of document.querySelectorAll(".idea-target")) fillSelect(sel, options, T("no_target"));
     fillSelect($("merge-keep"), options, T("choose"));
     fillSelect($("merge-dup"), options, T("choose"));
     const participants = $("list-participants");
@@ -829,9 +829,26 @@
     const fi = $("form-idea");
     if (fi) fi.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const target = $("idea-target").value;
-      const body = { label: $("idea-label").value, lang, targets: target ? [{ variable: target, direction: $("idea-direction").value }] : [] };
-      if (await act("/ideas", body)) $("idea-label").value = "";
+      // Several targets: one row per variable the idea acts on (a repeated variable counts once).
+      const targets = [], seen = new Set();
+      for (const row of document.querySelectorAll("#idea-targets .target-row")) {
+        const variable = row.querySelector(".idea-target").value;
+        if (variable && !seen.has(variable)) { seen.add(variable); targets.push({ variable, direction: row.querySelector(".idea-direction").value }); }
+      }
+      if (await act("/ideas", { label: $("idea-label").value, lang, targets })) {
+        $("idea-label").value = "";
+        const rows = document.querySelectorAll("#idea-targets .target-row");
+        rows.forEach((row, i) => { if (i > 0) row.remove(); else row.querySelector(".idea-target").value = ""; });
+      }
+    });
+    const more = $("btn-more-target");
+    if (more) more.addEventListener("click", () => {
+      const first = document.querySelector("#idea-targets .target-row");
+      const row = first.cloneNode(true);
+      for (const sel of row.querySelectorAll("select")) { sel.removeAttribute("id"); sel.dataset.sig = ""; }
+      $("idea-targets").append(row);
+      if (gmb.state) fillSelect(row.querySelector(".idea-target"), gmb.state.variables.map((v) => [v.id, label(v)]), T("no_target"));
+      row.querySelector(".idea-target").value = "";
     });
     const fd = $("form-dose");
     if (fd) {

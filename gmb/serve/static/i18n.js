@@ -53,7 +53,7 @@ window.GMB_STRINGS = {
     field_labels: "text", field_description: "description", field_notes: "notes", field_kind: "kind",
     field_polarity: "direction", field_delay: "delay", field_strength: "strength", field_evidence: "evidence",
     field_feasibility: "feasibility", field_accepted_by: "accepted by", field_locked: "locked",
-    field_position: "place on the map", field_dose: "dose", field_targets: "acts on"
+    field_position: "place on the map", add_target: "+ another variable it acts on", field_dose: "dose", field_targets: "acts on"
   },
   da: {
     title_join: "Deltag i workshoppen", join_code: "Deltagerkode", your_name: "Dit navn eller et pseudonym",
@@ -108,6 +108,6 @@ window.GMB_STRINGS = {
     field_labels: "tekst", field_description: "beskrivelse", field_notes: "noter", field_kind: "slags",
     field_polarity: "retning", field_delay: "forsinkelse", field_strength: "styrke", field_evidence: "belæg",
     field_feasibility: "gennemførlighed", field_accepted_by: "godkendt af", field_locked: "låst",
-    field_position: "plads på kortet", field_dose: "dosis", field_targets: "virker på"
+    field_position: "plads på kortet", add_target: "+ endnu en variabel, den virker på", field_dose: "dosis", field_targets: "virker på"
   }
 };
