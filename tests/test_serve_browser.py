@@ -209,7 +209,8 @@ def test_a_workshop_in_three_browsers(server, browsers):
                          ("#dose-intensity-nominal", "0.2"), ("#dose-lag", "6")):  # fmt: skip
         p2.fill(field, value)
     p2.click("#form-dose button[type=submit]")
-    p2.wait("!document.getElementById('dose').open")
+    p2.wait("!document.getElementById('dose').open || document.getElementById('toast').className.includes('bad')")
+    assert not p2.js("return document.getElementById('toast').className.includes('bad')"), p2.text("#toast")
     fac.wait("gmb.state.ideas.some(i => i.dose && i.dose.reach.nominal === 0.5 && i.dose.lag === 6)")
     fac.wait_text("#list-ideas .dose", "d = reach 0.5 [0.3–0.7] × intensity 0.2 = 0.1")
     fac.click("#list-variables li[data-id='søvn'] button")  # the first button of an unaccepted item: Accept
