@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from gmb.serve.app import create_app  # noqa: E402
-from gmb.serve.feed import diff  # noqa: E402
+from gmb.serve.app import create_app
+from gmb.serve.feed import diff
 
 ADMIN = {"Authorization": "Bearer secret-admin-key"}
 
@@ -34,7 +34,7 @@ def room(tmp_path):
 
 
 def test_positions_are_stored_by_the_facilitator_only(room):
-    c, sid, F, P, Q, state = room
+    c, sid, F, P, _, state = room
     r = c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [10.04, -3], "tryghed": [200, 5]}}, headers=F)
     assert r.status_code == 200 and len(r.json()["events"]) == 2
     assert {v["id"]: v["position"] for v in state()["variables"]} == {"søvn": [10.0, -3.0], "tryghed": [200.0, 5.0]}
@@ -74,7 +74,7 @@ def test_accept_all_then_undo_then_withdraw(room):
 
 
 def test_undo_skips_map_moves(room):
-    c, sid, F, P, Q, state = room
+    c, sid, F, _, _, state = room
     assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 200
     assert c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [1, 2]}}, headers=F).status_code == 200
     assert c.post(f"/api/s/{sid}/undo", json={}, headers=F).status_code == 200  # undoes the accept, not the move
@@ -83,7 +83,7 @@ def test_undo_skips_map_moves(room):
 
 
 def test_state_carries_a_version_and_patches_rebuild_it(room):
-    c, sid, F, P, Q, state = room
+    c, sid, _, P, _, state = room
     one = state()
     assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=P).status_code == 200
     assert c.post(f"/api/s/{sid}/edit", json={"kind": "variable", "id": "søvn", "labels": {"da": "Søvn om natten"}},
