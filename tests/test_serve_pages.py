@@ -135,6 +135,12 @@ def test_participant_on_a_phone_picks_by_typing_and_votes_in_two_taps(havndal, b
     phone.click("nav.tabs button[data-show=mine]")
     phone.wait_text("#list-mine .label", "Tryghed")
     assert phone.js("return !!document.querySelector('#list-mine li[data-kind=link] button.withdraw')")
+    # …and its strength and delay can still be changed there.
+    mine = "#list-mine li[data-kind=link]"
+    phone.choose(f"{mine} select.strength", value="strong")
+    phone.wait("gmb.state.links[gmb.state.links.length - 1].strength === 'strong'", timeout=10)
+    phone.click(f"{mine} button.delay")
+    phone.wait("gmb.state.links[gmb.state.links.length - 1].delay === true", timeout=10)
     # Voting in two taps from the start page: the Vote tab, then the first idea's vote button.
     phone.click("nav.tabs button[data-show=add]")
     votes = phone.js("return gmb.state.ideas.reduce((n, i) => n + i.votes.length, 0)")

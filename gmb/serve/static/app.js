@@ -468,6 +468,23 @@
     }));
     sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
   }
+  function linkEditors(l) {
+    // Direction, strength and delay of one's own link stay open to change until it is accepted.
+    if (!canEdit(l) || PAGE === "projector") return [];
+    const actions = [];
+    const pol = el("select", { class: "small", "aria-label": T("polarity") });
+    for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
+    pol.value = l.polarity;
+    pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
+    actions.push(pol);
+    const str = el("select", { class: "small strength", "aria-label": T("strength") });
+    for (const k of ["unknown", "weak", "medium", "strong"]) str.append(el("option", { value: k, text: T("s_" + k) }));
+    str.value = l.strength;
+    str.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, strength: str.value }));
+    actions.push(str);
+    actions.push(button((l.delay ? "☑ " : "☐ ") + T("delay"), () => act("/edit", { kind: "link", id: l.id, delay: !l.delay }), "small delay"));
+    return actions;
+  }
   function linkItem(ix, l) {
     const me = gmb.me && gmb.me.participant;
     const actions = [];
@@ -477,13 +494,7 @@
       actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
                           l.disputers.includes(me) ? "small chosen dispute" : "small dispute"));
     }
-    if (canEdit(l) && PAGE !== "projector") {
-      const pol = el("select", { class: "small", "aria-label": T("polarity") });
-      for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
-      pol.value = l.polarity;
-      pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
-      actions.push(pol);
-    }
+    actions.push(...linkEditors(l));
     return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
       el("span", { class: "label", text: linkText(ix, l) }),
       el("span", { class: "meta", text: meta(ix, l) }),
@@ -652,7 +663,7 @@
           make: () => el("li", { dataset: { id: item.id, kind }, class: item.accepted_by ? "accepted" : "proposed" },
             el("span", { class: "tag", text: T("kind_" + kind) }), el("span", { class: "label", text }),
             el("span", { class: "meta", text: item.accepted_by ? "✓ " + T("accepted") : T("proposed") }),
-            el("span", { class: "actions" }, ...itemButtons(kind, item))) });
+            el("span", { class: "actions" }, ...(kind === "link" ? linkEditors(item) : []), ...itemButtons(kind, item))) });
       }
     }
     sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
