@@ -6,6 +6,7 @@ Bounded: 50 participants × 20 links, loopback only, each step under a hard time
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sys
 import threading
@@ -90,8 +91,8 @@ def _stream_until(base: str, sid: str, key: str, wanted: int, seen: list[tuple[i
     with httpx.stream("GET", f"{base}/api/s/{sid}/stream", headers=H(key), timeout=10) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         for line in r.iter_lines():
-            if line.startswith("data: "):
-                seq = int(line[6:])
+            if line.startswith("data: "):  # "hello" carries a version; each patch its event seq
+                seq = json.loads(line[6:])["seq"] if line.startswith("data: {") else -1
                 seen.append((seq, time.perf_counter()))
                 ready.set()
                 if seq >= wanted:

@@ -25,7 +25,6 @@ import asyncio
 import hashlib
 import hmac
 import json
-import threading
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -39,10 +38,11 @@ from gmb.errors import (
     NotFoundError,
     StoreError,
 )
-from gmb.serve import actions
+from gmb.serve import actions, routes_live
 from gmb.serve.db import Database, open_database
+from gmb.serve.feed import Feed
 from gmb.serve.security import Limits, NotAuthenticated, RateLimited, TokenBuckets
-from gmb.serve.view import item_history, state_view
+from gmb.serve.view import find_loops, item_history, state_view
 from gmb.serve.workshops import Actor, Created, Workshops
 
 __all__ = ["create_app", "MAX_BODY", "MAX_IMPORT_BODY", "status_for"]
@@ -99,6 +99,7 @@ class Hub:
         self.seqs: dict[str, int] = {}
         self._events: dict[str, asyncio.Event] = {}
         self.watching: dict[str, int] = {}
+        self.listeners: list[Callable[[str], None]] = []
 
     def publish(self, sid: str, seq: int) -> None:
         loop = self.loop
@@ -111,6 +112,8 @@ class Hub:
     def bump(self, sid: str, seq: int) -> None:
         if seq > self.seqs.get(sid, -1):
             self.seqs[sid] = seq
+            for listener in self.listeners:
+                listener(sid)
             ev = self._events.pop(sid, None)
             if ev is not None:
                 ev.set()
@@ -239,9 +242,10 @@ def create_app(
     hub = Hub()
     workshops = Workshops(database, on_change=hub.publish, code_length=code_length)
     buckets = TokenBuckets()
-    views: dict[str, tuple[int, dict[str, Any]]] = {}
-    view_locks: dict[str, threading.Lock] = {}
-    view_locks_guard = threading.Lock()
+    feed = Feed(workshops.live, lambda sid, live, loops: state_view(live, join_code=workshops.join_code(sid), loops=loops),
+                find_loops)  # fmt: skip
+    # Views are built ahead only for sessions someone watches; a page's first fetch builds its own.
+    hub.listeners.append(lambda sid: feed.kick(sid) if hub.watching.get(sid) else None)
     admin_hash = hashlib.sha256(admin_key.encode()).digest() if admin_key else None
     vis_dir = vis_network_dir()
 
@@ -257,13 +261,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app):
-        hub.loop = asyncio.get_running_loop()
+        hub.loop = feed.loop = asyncio.get_running_loop()
         task = asyncio.create_task(poll())
         try:
             yield
         finally:
             task.cancel()
-            hub.loop = None
+            hub.loop = feed.loop = None
+            feed.close()
             if owns_db:
                 database.close()
 
@@ -344,21 +349,6 @@ def create_app(
             },
         }
 
-    def view_of(sid: str) -> dict[str, Any]:
-        live = workshops.live(sid)
-        cached = views.get(sid)
-        if cached is not None and cached[0] == live.seq:
-            return cached[1]
-        with view_locks_guard:
-            lock = view_locks.setdefault(sid, threading.Lock())
-        with lock:  # many browsers ask at once after a change: compute the view once
-            cached = views.get(sid)
-            if cached is not None and cached[0] == live.seq:
-                return cached[1]
-            view = state_view(live, join_code=workshops.join_code(sid))
-            views[sid] = (live.seq, view)
-            return view
-
     def write(request: Request, sid: str, build: Callable, *, new_id: Callable | None = None) -> dict[str, Any]:
         actor = auth(request, sid, write=True)
         events = workshops.commit(sid, actor, lambda session: build(session, actor))
@@ -366,6 +356,8 @@ def create_app(
         if new_id is not None and events:
             out["id"] = new_id(events)
         return out
+
+    routes_live.install(app, write=write, workshops=workshops)
 
     def added_id(events) -> str:
         return events[-1].data["item"]["id"]
@@ -448,7 +440,7 @@ def create_app(
     @app.get("/api/s/{sid}/state")
     def state(request: Request, sid: str) -> Response:
         auth(request, sid, write=False)
-        return Response(json.dumps(view_of(sid), ensure_ascii=False), media_type="application/json")
+        return Response(feed.full(sid)[1], media_type="application/json")
 
     @app.get("/api/s/{sid}/history/{kind}/{item_id}")
     def history(request: Request, sid: str, kind: str, item_id: str) -> dict[str, Any]:
@@ -483,21 +475,27 @@ def create_app(
 
     @app.get("/api/s/{sid}/stream")
     async def stream(request: Request, sid: str):
+        """Server-sent events: ``patch`` (JSON: from, to, seq, set, del, top) or ``reset`` (fetch the state)."""
         await run_in_threadpool(auth, request, sid, write=False)
-        start = (await run_in_threadpool(workshops.live, sid)).seq
-        hub.bump(sid, start)
+        asked = request.query_params.get("from", "")
+        current = (await run_in_threadpool(feed.full, sid))[0]
+        # A page older than this server process (versions restart at 1) starts afresh from "hello".
+        start = int(asked) if asked.isdigit() and int(asked) <= current else current
 
         async def messages():
             hub.watching[sid] = hub.watching.get(sid, 0) + 1
             try:
-                sent = -1
-                yield "retry: 1000\n\n"
+                sent = start
+                yield f"retry: 1000\nevent: hello\ndata: {current}\n\n"
                 while True:
-                    seq = hub.seqs.get(sid, start)
-                    if seq != sent:
-                        sent = seq
-                        yield f"event: seq\ndata: {seq}\n\n"
-                    elif not await hub.wait(sid, sent, 15.0):
+                    latest, text = feed.since(sid, sent)
+                    if text is None:
+                        yield f"event: reset\ndata: {latest}\n\n"
+                        sent = latest
+                    elif text:
+                        yield text
+                        sent = latest
+                    elif not await feed.wait(sid, sent, 15.0):
                         yield ": still here\n\n"
             finally:
                 hub.watching[sid] -= 1

@@ -80,8 +80,11 @@ def item_history(live: Live, kind: str, item_id: str) -> list[dict[str, Any]]:
     return [{"seq": t.seq, "at": t.at, "by": t.by, "op": t.op} for t in live.history.get((kind, item_id), ())]
 
 
-def state_view(live: Live, *, join_code: str | None = None) -> dict[str, Any]:
-    """The JSON every page renders from (the same for all roles; keys never appear in it)."""
+def state_view(live: Live, *, join_code: str | None = None, loops: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON every page renders from (the same for all roles; keys never appear in it).
+
+    ``loops`` (from :func:`find_loops`) spares the search when the caller already has them.
+    """
     s = live.session
     dump = s.model_dump(mode="json")
 
@@ -113,7 +116,7 @@ def state_view(live: Live, *, join_code: str | None = None) -> dict[str, Any]:
         "variables": with_edits("variable", dump["variables"]),
         "links": with_edits("link", dump["links"]),
         "ideas": with_edits("idea", dump["ideas"]),
-        "loops": find_loops(s),
+        "loops": find_loops(s) if loops is None else loops,
         "recent": recent,
         "join_code": join_code,
     }

@@ -72,17 +72,26 @@
     }
     return data;
   }
-  function fail(err) {
-    const extra = err.data && err.data.hint ? " (" + err.data.hint + ")" : "";
-    toast(err.message + extra, true);
+  // The server answers in English; people read the session's language. Known refusals are translated
+  // here; anything else becomes a general message in their language (the facilitator also sees the detail).
+  const ERRORS = [
+    [/session is closed/, "err_closed"], [/only your own/, "err_own"], [/exists already/, "err_exists"],
+    [/too many requests/, "err_slow"], [/only the facilitator/, "err_facilitator"], [/projector key/, "err_viewer"],
+    [/nothing (changes|is waiting)/, "err_nothing"], [/already/, "err_already"], [/unknown (variable|link|idea)/, "err_gone"],
+    [/key/, "no_key"], [/another change came in/, "err_conflict"],
+  ];
+  function errorText(err) {
+    const found = ERRORS.find(([re]) => re.test(err.message || ""));
+    if (found) return T(found[1]);
+    return T("err_general") + (facilitator() ? " (" + err.message + ")" : "");
   }
+  function fail(err) { toast(errorText(err), true); }
   function sid() { return gmb.me && gmb.me.session; }
   function S(path) { return "/api/s/" + encodeURIComponent(sid()) + path; }
   async function act(path, body) {
     try {
       const out = await api("POST", S(path), body === undefined ? {} : body);
-      toast(T("sent"));
-      refresh();
+      toast(T("sent"));  // the change itself comes back through the stream, like everyone else's
       return out;
     } catch (err) { fail(err); return null; }
   }
@@ -135,73 +144,229 @@
   }
 
   // ---- the map (vis-network; labels are drawn on a canvas, tooltips are text elements) ---------------
-  const COLOURS = { "+": "#1f5fa8", "-": "#b3261e", "?": "#777777" };
-  const WIDTH = { weak: 1, medium: 2.5, strong: 4.5, unknown: 1.5 };
+  // The look comes from /api/style (the static map's style module), fetched once at start.
+  let STYLE = { polarity: { "+": { color: "#0072B2", dashes: false, sign: "+" }, "-": { color: "#D55E00", dashes: [10, 6], sign: "−" },
+                "?": { color: "#7F7F7F", dashes: [2, 5], sign: "?" } }, strength: { weak: 1, medium: 2.5, strong: 4.5, unknown: 1.5 },
+                outcome_border: "#000000", proposed_opacity: 0.4, proposed_mark: "○", delay_mark: "‖" };
+  function fade(hex, alpha) {
+    const n = parseInt(hex.slice(1), 16);
+    return "rgba(" + [(n >> 16) & 255, (n >> 8) & 255, n & 255, alpha].join(",") + ")";
+  }
   function tooltip(text) { const d = document.createElement("div"); d.textContent = text; return d; }
+  const MIN_LABEL_PX = 12;  // labels at least this tall on screen at the first view
+  function fontPx() { return PAGE === "projector" ? 30 : 16; }
+  function fitReadable() {
+    // Fit the whole map, then zoom in around the middle if that would make labels too small to read.
+    const net = gmb.network;
+    if (!net) return;
+    net.fit({ animation: false });
+    const scale = net.getScale();
+    if (scale * fontPx() < MIN_LABEL_PX) net.moveTo({ scale: MIN_LABEL_PX / fontPx(), animation: false });
+    gmb.fitted = (gmb.fitted || 0) + 1;
+  }
+  const STOP_AFTER = 6000;
+  function startPhysics(rounds) {
+    gmb.network.setOptions({ physics: { enabled: true } });
+    gmb.network.stabilize(rounds);
+    clearTimeout(gmb.stopTimer);
+    gmb.stopTimer = setTimeout(settled, STOP_AFTER);
+  }
+  function settled() {
+    // The layout stops here: physics off, so nothing drifts; then fit; the facilitator's page stores the positions.
+    const net = gmb.network;
+    clearTimeout(gmb.stopTimer);
+    net.setOptions({ physics: { enabled: false } });
+    gmb.settledAt = performance.now();
+    fitReadable();
+    if (facilitator()) savePositions(gmb.nodes.getIds().filter((id) => !gmb.placed.has(id)));
+  }
+  async function savePositions(ids) {
+    if (!ids.length) return;
+    const where = gmb.network.getPositions(ids);
+    const positions = {};
+    for (const id of ids) if (where[id]) positions[id] = [where[id].x, where[id].y];
+    for (const id of ids) gmb.placed.add(id);
+    try { await api("POST", S("/positions"), { positions }); } catch (err) { if (err.status !== 409) fail(err); }
+  }
+  function legend() {
+    const box = $("legend");
+    if (!box || box.dataset.lang === lang) return;
+    box.dataset.lang = lang;
+    const body = box.querySelector(".legend-body");
+    const rows = [];
+    for (const p of ["+", "-", "?"]) {
+      const st = STYLE.polarity[p];
+      rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px " + (st.dashes ? (st.dashes[0] > 4 ? "dashed" : "dotted") : "solid") + " " + st.color }),
+        el("span", { text: T({ "+": "pos", "-": "neg", "?": "unknown" }[p]) })));
+    }
+    rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px solid " + fade(STYLE.polarity["+"].color, STYLE.proposed_opacity) }),
+      el("span", { text: "+ " + STYLE.proposed_mark + " " + T("legend_proposed") })));
+    rows.push(el("li", {}, el("span", { class: "swatch", text: STYLE.delay_mark }), el("span", { text: T("delay") })));
+    rows.push(el("li", {}, el("span", { class: "swatch thick" }), el("span", { text: T("legend_strength") })));
+    rows.push(el("li", {}, el("span", { class: "swatch box outcome" }), el("span", { text: T("outcome") })));
+    rows.push(el("li", {}, el("span", { class: "swatch box proposed" }), el("span", { text: T("legend_proposed_variable") })));
+    body.replaceChildren(el("ul", {}, ...rows));
+  }
   function drawMap(state, ix) {
     const box = $("map");
     if (!box || !window.vis) return;
     const big = PAGE === "projector";
+    legend();
     if (!gmb.network) {
       gmb.nodes = new vis.DataSet();
       gmb.edges = new vis.DataSet();
+      gmb.placed = new Set();
       gmb.network = new vis.Network(box, { nodes: gmb.nodes, edges: gmb.edges }, {
         autoResize: true,
-        nodes: { shape: "box", margin: big ? 14 : 8, font: { size: big ? 30 : 16, face: "system-ui, sans-serif", multi: false },
+        nodes: { shape: "box", margin: big ? 14 : 8, font: { size: fontPx(), face: "system-ui, sans-serif", multi: false },
                  widthConstraint: { maximum: big ? 320 : 200 } },
         edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
                  font: { size: big ? 34 : 18, align: "horizontal", strokeWidth: 5 } },
-        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: big ? 260 : 170,
-                   avoidOverlap: 0.6 }, stabilization: { iterations: 200 } },
-        interaction: { hover: true, dragView: true, zoomView: true },
+        physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -14000, centralGravity: 0.15, springLength: big ? 300 : 200,
+                   avoidOverlap: 0.6 }, stabilization: { iterations: 300, fit: false }, maxVelocity: 40, minVelocity: 1 },
+        interaction: { hover: true, dragView: true, zoomView: true, dragNodes: facilitator(), tooltipDelay: 150 },
+        manipulation: { enabled: false, addEdge: (data, done) => { done(null); pickLink(data.from, data.to); } },
       });
-      gmb.network.once("stabilizationIterationsDone", () => gmb.network.fit());
-      if (big) {  // the projector shows the whole map, always: nobody is there to zoom or pan
-        gmb.network.on("stabilized", () => gmb.network.fit());
-        gmb.network.on("resize", () => setTimeout(() => gmb.network.fit(), 50));
-      }
+      // The layout stops when it has settled, after its stabilisation rounds, or after STOP_AFTER ms at the
+      // latest (a dense map can oscillate for ever): the projector must never drift.
+      gmb.network.on("stabilized", settled);
+      gmb.network.on("stabilizationIterationsDone", settled);
+      gmb.network.on("dragEnd", (p) => { if (facilitator() && p.nodes.length) { p.nodes.forEach((id) => gmb.placed.delete(id)); savePositions(p.nodes); } });
+      gmb.network.on("resize", () => { clearTimeout(gmb.fitTimer); gmb.fitTimer = setTimeout(fitReadable, 100); });
     }
     const circle = state.stage === "W1";  // W1: connection circle (variables on a circle, links as chords)
     const n = state.variables.length;
     const radius = Math.max(250, n * (big ? 40 : 28));
-    const nodes = state.variables.map((v, i) => {
+    let fresh = 0;
+    const known = gmb.network.getPositions();
+    // Only what changed goes to vis-network (a big map redraws slowly): each item keeps a signature.
+    const sigs = gmb.sigs || (gmb.sigs = new Map());
+    const changed = (key, sig) => { if (sigs.get(key) === sig) return false; sigs.set(key, sig); return true; };
+    const nodes = [];
+    state.variables.forEach((v, i) => {
+      const accepted = !!v.accepted_by;
+      const placedBefore = known[v.id] !== undefined;
+      if (!changed("n:" + v.id, JSON.stringify([v, circle && [i, n], lang, meta(ix, v), v.id === state.outcome])) && placedBefore) return;
       const node = { id: v.id, label: label(v), title: tooltip(label(v) + (v.description ? "\n" + v.description : "") + "\n" + meta(ix, v)),
-                     color: { background: v.id === state.outcome ? "#fff3c4" : v.accepted_by ? "#e6f0fb" : "#ffffff",
-                              border: v.accepted_by ? "#1f5fa8" : "#8a8a8a" },
-                     shapeProperties: { borderDashes: v.accepted_by ? false : [6, 4] }, borderWidth: v.id === state.outcome ? 3 : 1.5 };
+                     color: { background: v.id === state.outcome ? "#fff3c4" : accepted ? "#e6f0fb" : "#ffffff",
+                              border: v.id === state.outcome ? STYLE.outcome_border : accepted ? "#1f5fa8" : "#9a9a9a" },
+                     font: { color: accepted ? "#1b1b1b" : "#555555" },
+                     shapeProperties: { borderDashes: accepted ? false : [3, 3] }, borderWidth: v.id === state.outcome ? 3 : 1.5 };
       if (circle) {
         const a = (2 * Math.PI * i) / Math.max(1, n) - Math.PI / 2;
-        Object.assign(node, { x: radius * Math.cos(a), y: radius * Math.sin(a), fixed: true, physics: false });
-      } else {
-        Object.assign(node, { fixed: false, physics: true });
+        Object.assign(node, { x: radius * Math.cos(a), y: radius * Math.sin(a), physics: false });
+      } else if (v.position) {  // placed before (stored in the session): stays put
+        Object.assign(node, { x: v.position[0], y: v.position[1], physics: false });
+        gmb.placed.add(v.id);
+      } else if (known[v.id]) {
+        Object.assign(node, { physics: false });
+      } else {  // new: starts next to a neighbour and finds its place; the others do not move
+        const nb = state.links.find((l) => (l.cause === v.id && known[l.effect]) || (l.effect === v.id && known[l.cause]));
+        const at = nb ? known[nb.cause === v.id ? nb.effect : nb.cause] : null;
+        if (at) Object.assign(node, { x: at.x + 60, y: at.y + 60 });
+        Object.assign(node, { physics: true });
+        fresh += 1;
       }
-      return node;
+      nodes.push(node);
     });
-    const edges = state.links.map((l) => ({
-      id: l.id, from: l.cause, to: l.effect,
-      label: ({ "+": "+", "-": "−", "?": "?" }[l.polarity] || "?") + (l.delay ? " ‖" : ""),
-      color: { color: COLOURS[l.polarity] || COLOURS["?"], highlight: "#000000" },
-      width: WIDTH[l.strength] || 1.5, dashes: !l.accepted_by,
-      title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
-    }));
-    const nodeIds = new Set(nodes.map((x) => x.id));
-    const edgeIds = new Set(edges.map((x) => x.id));
+    const edges = [];
+    state.links.forEach((l) => {
+      if (!changed("e:" + l.id, JSON.stringify([l, lang, linkText(ix, l), meta(ix, l)])) && gmb.edges.get(l.id)) return;
+      const st = STYLE.polarity[l.polarity] || STYLE.polarity["?"];
+      const accepted = !!l.accepted_by;
+      const colour = accepted ? st.color : fade(st.color, STYLE.proposed_opacity);
+      edges.push({
+        id: l.id, from: l.cause, to: l.effect,
+        label: st.sign + (l.delay ? " " + STYLE.delay_mark : "") + (accepted ? "" : " " + STYLE.proposed_mark),
+        color: { color: colour, highlight: "#000000", hover: st.color }, font: { color: accepted ? "#1b1b1b" : "#777777" },
+        width: STYLE.strength[l.strength] || 1.5, dashes: st.dashes,
+        title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
+      });
+    });
+    const nodeIds = new Set(state.variables.map((x) => x.id));
+    const edgeIds = new Set(state.links.map((x) => x.id));
+    for (const k of [...sigs.keys()]) if (!(k[0] === "n" ? nodeIds : edgeIds).has(k.slice(2))) sigs.delete(k);
     gmb.edges.remove(gmb.edges.getIds().filter((id) => !edgeIds.has(id)));
     gmb.nodes.remove(gmb.nodes.getIds().filter((id) => !nodeIds.has(id)));
     gmb.nodes.update(nodes);
     gmb.edges.update(edges);
-    if (circle !== gmb.wasCircle || big) {
+    if (circle !== gmb.wasCircle) {
       gmb.wasCircle = circle;
-      clearTimeout(gmb.fitTimer);
-      gmb.fitTimer = setTimeout(() => gmb.network.fit(), big ? 600 : 50);
+      if (circle) { gmb.network.setOptions({ physics: { enabled: false } }); setTimeout(fitReadable, 50); }
+      else if (!gmb.nodes.get().every((x) => x.physics === false)) startPhysics(300);
+      else { setTimeout(fitReadable, 50); gmb.settledAt = performance.now(); }
+    } else if (fresh && !circle) {  // only the new ones move (the others have physics off); stops again when settled
+      startPhysics(150);
     }
+  }
+  function pickLink(from, to) {
+    // A link drawn on the map (drag from one node to another): the link form opens with both ends chosen.
+    setPick("link-cause", from);
+    setPick("link-effect", to);
+    showTab("add");
+    const form = $("form-link");
+    if (form) form.scrollIntoView({ block: "start" });
+    toast(T("drawn_link"));
+  }
+
+  // ---- search-as-you-type pickers (accent-insensitive: "tryg" finds "Tryghed", "bor" finds "Børn") ----
+  function fold(text) {
+    return String(text).toLocaleLowerCase().replace(/æ/g, "ae").replace(/ø/g, "o").replace(/ß/g, "ss")
+      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function matches(query, options) {
+    const q = fold(query.trim());
+    const sorted = [...options].sort((a, b) => a[1].localeCompare(b[1], lang));
+    if (!q) return sorted;
+    const starts = sorted.filter((o) => fold(o[1]).startsWith(q));
+    const inside = sorted.filter((o) => !fold(o[1]).startsWith(q) && fold(o[1]).includes(q));
+    return starts.concat(inside);
+  }
+  function setPick(id, value) {
+    const hidden = $(id);
+    if (!hidden || !gmb.state) return;
+    hidden.value = value || "";
+    const q = $(id + "-q");
+    const v = gmb.state.variables.find((x) => x.id === value);
+    if (q) q.value = v ? label(v) : "";
+    const list = $(id + "-list");
+    if (list) list.replaceChildren();
+  }
+  function wirePicker(id) {
+    const q = $(id + "-q"), list = $(id + "-list"), hidden = $(id);
+    if (!q || !list || !hidden) return;
+    const show = () => {
+      hidden.value = "";
+      const opts = matches(q.value, gmb.state ? gmb.state.variables.map((v) => [v.id, label(v)]) : []).slice(0, 8);
+      list.replaceChildren(...opts.map(([value, text]) => el("li", {}, el("button", { type: "button", class: "pick", text, dataset: { id: value },
+        on: { click: () => { setPick(id, value); const next = q.closest("form").querySelector(".picker input[type=search]:not(#" + id + "-q)"); if (next && !next.value && next.id !== id + "-q" && id === "link-cause") next.focus(); } } }))));
+    };
+    q.addEventListener("input", show);
+    q.addEventListener("focus", show);
+    q.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { const first = list.querySelector("button"); if (first) { e.preventDefault(); first.click(); } }
+      if (e.key === "Escape") list.replaceChildren();
+    });
+  }
+
+  // ---- tabs (participant page, phone first) -------------------------------------------------------
+  function showTab(name) {
+    const tabs = document.querySelectorAll("[data-tab]");
+    if (!tabs.length) return;
+    for (const t of tabs) t.hidden = t.dataset.tab !== name && !t.classList.contains("always");
+    for (const b of document.querySelectorAll("nav.tabs button")) b.classList.toggle("current", b.dataset.show === name);
+    if (name === "map" && gmb.network) setTimeout(() => { gmb.network.redraw(); fitReadable(); }, 30);
+  }
+  function wireTabs() {
+    for (const b of document.querySelectorAll("nav.tabs button")) b.addEventListener("click", () => showTab(b.dataset.show));
+    if (document.querySelector("nav.tabs")) showTab("add");
   }
 
   // ---- lists -------------------------------------------------------------------------------------------
   function fillSelect(select, options, blank) {
     // Rebuild only when the choices change, and keep what the person picked: a live update must not
     // close a dropdown or reset a half-filled form.
-    if (!select) return;
+    if (!select || select.tagName !== "SELECT") return;
     const sig = JSON.stringify([blank, options]);
     if (select.dataset.sig === sig) return;
     const keep = select.value;
@@ -222,14 +387,26 @@
         const list = $("history-list");
         list.replaceChildren();
         for (const ev of data.events) {
-          const what = ev.op === "update" ? " " + Object.keys(ev.data.changes || {}).join(", ") + " → " + JSON.stringify(ev.data.changes) : "";
-          list.append(el("li", { text: "#" + ev.seq + " " + time(ev.at) + " " + ix.pname(ev.by) + ": " + T("op_" + ev.op) + what }));
+          const changes = ev.op === "update" ? Object.entries(ev.data.changes || {}) : [];
+          const what = changes.map(([k, v]) => T("field_" + k) + ": " + readable(k, v)).join("; ");
+          list.append(el("li", { text: time(ev.at) + " · " + ix.pname(ev.by) + " · " + T(changes.length === 1 && changes[0][0] === "accepted_by" ? "op_accept" : "op_" + ev.op) + (what ? " — " + what : "") }));
         }
         $("history").showModal();
       } catch (err) { fail(err); }
     });
   }
   function facilitator() { return gmb.me && gmb.me.role === "facilitator"; }
+  function readable(key, value) {
+    if (value === null || value === undefined) return "—";
+    if (key === "labels") return Object.values(value).join(" / ");
+    if (key === "polarity") return { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[value] || value;
+    if (key === "strength") return T("s_" + value);
+    if (key === "accepted_by") return gmb.state ? index(gmb.state).pname(value) : value;
+    if (key === "locked") return value ? T("locked") : T("open");
+    if (key === "delay") return value ? T("yes") : T("no");
+    if (key === "position") return "(" + value.map((x) => Math.round(x)).join(", ") + ")";
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  }
   function canEdit(item) {
     return facilitator() || (gmb.me && item.proposed_by === gmb.me.participant && !item.accepted_by);
   }
@@ -241,6 +418,11 @@
         const text = prompt(T("edit_prompt", { item: label(item) }), label(item));
         if (text && text.trim() && text.trim() !== label(item)) act("/edit", { kind, id: item.id, labels: { [lang]: text.trim() } });
       }));
+    }
+    if (!facilitator() && canEdit(item) && PAGE === "participant") {
+      out.push(button(T("remove"), () => {
+        if (confirm(T("confirm_remove", { item: kind === "link" ? linkText(index(gmb.state), item) : label(item) }))) act("/withdraw", { kind, id: item.id });
+      }, "small danger withdraw"));
     }
     if (facilitator()) {
       out.push(button(T("remove"), () => {
@@ -286,6 +468,23 @@
     }));
     sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
   }
+  function linkEditors(l) {
+    // Direction, strength and delay of one's own link stay open to change until it is accepted.
+    if (!canEdit(l) || PAGE === "projector") return [];
+    const actions = [];
+    const pol = el("select", { class: "small", "aria-label": T("polarity") });
+    for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
+    pol.value = l.polarity;
+    pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
+    actions.push(pol);
+    const str = el("select", { class: "small strength", "aria-label": T("strength") });
+    for (const k of ["unknown", "weak", "medium", "strong"]) str.append(el("option", { value: k, text: T("s_" + k) }));
+    str.value = l.strength;
+    str.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, strength: str.value }));
+    actions.push(str);
+    actions.push(button((l.delay ? "☑ " : "☐ ") + T("delay"), () => act("/edit", { kind: "link", id: l.id, delay: !l.delay }), "small delay"));
+    return actions;
+  }
   function linkItem(ix, l) {
     const me = gmb.me && gmb.me.participant;
     const actions = [];
@@ -295,13 +494,7 @@
       actions.push(button(T("dispute") + " (" + l.disputers.length + ")", () => act("/links/" + encodeURIComponent(l.id) + "/opinion", { stance: "dispute" }),
                           l.disputers.includes(me) ? "small chosen dispute" : "small dispute"));
     }
-    if (canEdit(l) && PAGE !== "projector") {
-      const pol = el("select", { class: "small", "aria-label": T("polarity") });
-      for (const p of ["+", "-", "?"]) pol.append(el("option", { value: p, text: { "+": T("pos"), "-": T("neg"), "?": T("unknown") }[p] }));
-      pol.value = l.polarity;
-      pol.addEventListener("change", () => act("/edit", { kind: "link", id: l.id, polarity: pol.value }));
-      actions.push(pol);
-    }
+    actions.push(...linkEditors(l));
     return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
       el("span", { class: "label", text: linkText(ix, l) }),
       el("span", { class: "meta", text: meta(ix, l) }),
@@ -446,12 +639,70 @@
       lock.textContent = state.stage ? T("lock") + " " + state.stage : T("closed");
       lock.disabled = !state.stage;
     }
+    // Closed (every stage locked): a banner on every page; the facilitator can reopen the last stage.
+    const banner = $("closed-banner");
+    if (banner) banner.hidden = !!state.stage;
+    const reopen = $("btn-reopen");
+    if (reopen) reopen.hidden = !!state.stage || !facilitator();
+    const waiting = state.variables.concat(state.links, state.ideas).filter((x) => !x.accepted_by).length;
+    const all = $("btn-accept-all");
+    if (all) { all.textContent = T("accept_all") + " (" + waiting + ")"; all.disabled = !waiting; }
+    const undo = $("btn-undo");
+    if (undo) undo.disabled = !state.recent.some((e) => ["add", "update", "remove"].includes(e.op));
+  }
+  function renderMine(state, ix) {
+    const ul = $("list-mine");
+    if (!ul || !gmb.me) return;
+    const me = gmb.me.participant;
+    const specs = [];
+    for (const [kind, list] of [["variable", state.variables], ["link", state.links], ["idea", state.ideas]]) {
+      for (const item of list) {
+        if (item.proposed_by !== me) continue;
+        const text = kind === "link" ? linkText(ix, item) : label(item);
+        specs.push({ key: kind + ":" + item.id, sig: JSON.stringify([item, context(), text]),
+          make: () => el("li", { dataset: { id: item.id, kind }, class: item.accepted_by ? "accepted" : "proposed" },
+            el("span", { class: "tag", text: T("kind_" + kind) }), el("span", { class: "label", text }),
+            el("span", { class: "meta", text: item.accepted_by ? "✓ " + T("accepted") : T("proposed") }),
+            el("span", { class: "actions" }, ...(kind === "link" ? linkEditors(item) : []), ...itemButtons(kind, item))) });
+      }
+    }
+    sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
+  }
+  // ---- projector: the side panel shows one page at a time (loops one by one with the path lit up) ------
+  function highlightLoop(loop) {
+    if (!gmb.network) return;
+    if (!loop) { gmb.network.unselectAll(); return; }
+    gmb.network.setSelection({ nodes: loop.variables, edges: loop.links }, { highlightEdges: false });
+  }
+  function renderPanel(state, ix) {
+    const box = $("panel-loop");
+    if (!box) return;
+    const loops = state.loops.items;
+    const i = loops.length ? (gmb.loopIndex || 0) % loops.length : 0;
+    const loop = loops[i];
+    $("panel-loop-count").textContent = loops.length ? (i + 1) + " / " + loops.length : "";
+    box.replaceChildren(loop
+      ? el("div", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity) },
+          el("span", { class: "tag", text: loop.polarity + " · " + T(loop.polarity) }),
+          el("p", { class: "label", text: [...loop.variables, loop.variables[0]].map((id) => ix.vlabel(id)).join(" → ") }))
+      : el("p", { class: "muted", text: T("no_loops") }));
+    if (document.querySelector(".side [data-panel='loops']:not([hidden])")) highlightLoop(loop);
+  }
+  function cyclePanel() {
+    const pages = [...document.querySelectorAll(".side [data-panel]")];
+    if (!pages.length) return;
+    gmb.panel = ((gmb.panel === undefined ? -1 : gmb.panel) + 1) % pages.length;
+    const name = pages[gmb.panel].dataset.panel;
+    pages.forEach((p) => { p.hidden = p.dataset.panel !== name; });
+    if (name === "loops") { gmb.loopIndex = (gmb.loopIndex === undefined ? 0 : gmb.loopIndex + 1); }
+    else highlightLoop(null);
+    if (gmb.state) renderPanel(gmb.state, index(gmb.state));
   }
   function renderForms(state, ix) {
     const options = state.variables.map((v) => [v.id, label(v)]);
     fillSelect($("link-cause"), options, T("choose"));
     fillSelect($("link-effect"), options, T("choose"));
-    fillSelect($("idea-target"), options, T("no_target"));
+    for (const sel of document.querySelectorAll(".idea-target")) fillSelect(sel, options, T("no_target"));
     fillSelect($("merge-keep"), options, T("choose"));
     fillSelect($("merge-dup"), options, T("choose"));
     const participants = $("list-participants");
@@ -475,26 +726,56 @@
     renderLoops(state, ix);
     renderIdeas(state, ix);
     renderActivity(state, ix);
+    renderMine(state, ix);
+    renderPanel(state, ix);
   }
 
   // ---- live updates ------------------------------------------------------------------------------------
-  let inFlight = false, again = false;
+  // The page fetches the whole state once; after that the stream sends small patches (the items that
+  // changed), built once on the server for every page. A page that missed some is told to fetch again.
+  let inFlight = false, again = false, drawPending = false;
+  function show(state) {
+    gmb.state = state;
+    gmb.refreshes += 1;
+    if (drawPending) return;
+    drawPending = true;
+    // Draw at most once a frame, however many patches arrive (a hidden tab still draws, a little later).
+    const draw = () => { drawPending = false; render(gmb.state); };
+    if (document.hidden) setTimeout(draw, 0); else requestAnimationFrame(draw);
+  }
   async function refresh() {
     if (inFlight) { again = true; return; }
     inFlight = true;
     try {
       const state = await api("GET", S("/state"));
-      if (!gmb.state || state.seq >= gmb.state.seq) {
-        gmb.state = state;
-        gmb.refreshes += 1;
-        render(state);
-      }
+      if (!gmb.state || state.version >= gmb.state.version) show(state);
     } catch (err) {
       if (err.status === 401 || err.status === 403) { toast(T("no_key"), true); }
     } finally {
       inFlight = false;
-      if (again) { again = false; setTimeout(refresh, 250); }  // at most a few fetches a second per page
+      if (again) { again = false; refresh(); }
     }
+  }
+  function applyPatch(p) {
+    const s = gmb.state;
+    if (!s || p.from !== s.version) return false;
+    const next = Object.assign({}, s, p.top || {});
+    for (const kind of ["variables", "links", "ideas"]) {
+      const up = (p.set || {})[kind], del = (p.del || {})[kind];
+      if (!up && !del) continue;
+      const gone = new Set(del || []);
+      const list = next[kind].filter((x) => !gone.has(x.id));
+      const at = new Map(list.map((x, i) => [x.id, i]));
+      for (const item of up || []) {
+        if (at.has(item.id)) list[at.get(item.id)] = item;
+        else { at.set(item.id, list.length); list.push(item); }
+      }
+      next[kind] = list;
+    }
+    if (p.recent) next.recent = p.recent.concat(s.recent || []).slice(0, 40);
+    next.version = p.to; next.seq = p.seq;
+    show(next);
+    return true;
   }
   function setLive(ok) {
     const box = $("live");
@@ -504,8 +785,9 @@
     // EventSource cannot send a header, so read the server-sent events with fetch.
     for (;;) {
       try {
-        const res = await fetch(S("/stream"), { headers: { Authorization: "Bearer " + key(), Accept: "text/event-stream" },
-                                                cache: "no-store", credentials: "omit" });
+        const from = gmb.state ? "?from=" + gmb.state.version : "";
+        const res = await fetch(S("/stream") + from, { headers: { Authorization: "Bearer " + key(), Accept: "text/event-stream" },
+                                                       cache: "no-store", credentials: "omit" });
         if (res.status === 401 || res.status === 403) { setLive(false); toast(T("no_key"), true); return; }
         if (!res.ok || !res.body) throw new Error("stream " + res.status);
         setLive(true);
@@ -520,14 +802,18 @@
           while ((cut = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
-            const m = /^data: (\d+)$/m.exec(block);
-            if (m && (!gmb.state || Number(m[1]) > gmb.state.seq)) refresh();
+            const ev = (/^event: (\w+)$/m.exec(block) || [])[1];
+            const data = (/^data: (.*)$/m.exec(block) || [])[1];
+            if (ev === "patch") {
+              const p = JSON.parse(data);
+              if (gmb.state && p.to > gmb.state.version && !applyPatch(p)) refresh();
+            } else if (ev === "reset" || (ev === "hello" && (!gmb.state || Number(data) < gmb.state.version))) refresh();
           }
         }
       } catch (err) { /* fall through to reconnect */ }
       setLive(false);
       await new Promise((r) => setTimeout(r, 1000));
-      refresh();
+      await refresh();
     }
   }
 
@@ -536,24 +822,44 @@
     const fv = $("form-var");
     if (fv) fv.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const input = $("var-label");
-      if (await act("/variables", { label: input.value, lang })) input.value = "";
+      const input = $("var-label"), desc = $("var-description");
+      const body = { label: input.value, lang };
+      if (desc && desc.value.trim()) body.description = desc.value.trim();
+      if (await act("/variables", body)) { input.value = ""; if (desc) desc.value = ""; }
     });
     const fl = $("form-link");
     if (fl) fl.addEventListener("submit", async (e) => {
       e.preventDefault();
       const cause = $("link-cause").value, effect = $("link-effect").value;
+      if (!cause || !effect) { toast(T("pick_both"), true); return; }
       if (cause === effect) { toast(T("same_variable"), true); return; }
       const polarity = (fl.querySelector("input[name=polarity]:checked") || {}).value || "?";
       const ok = await act("/links", { cause, effect, polarity, delay: $("link-delay").checked, strength: $("link-strength").value });
-      if (ok) { $("link-effect").value = ""; $("link-delay").checked = false; }
+      if (ok) { setPick("link-cause", ""); setPick("link-effect", ""); $("link-delay").checked = false; }
     });
     const fi = $("form-idea");
     if (fi) fi.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const target = $("idea-target").value;
-      const body = { label: $("idea-label").value, lang, targets: target ? [{ variable: target, direction: $("idea-direction").value }] : [] };
-      if (await act("/ideas", body)) $("idea-label").value = "";
+      // Several targets: one row per variable the idea acts on (a repeated variable counts once).
+      const targets = [], seen = new Set();
+      for (const row of document.querySelectorAll("#idea-targets .target-row")) {
+        const variable = row.querySelector(".idea-target").value;
+        if (variable && !seen.has(variable)) { seen.add(variable); targets.push({ variable, direction: row.querySelector(".idea-direction").value }); }
+      }
+      if (await act("/ideas", { label: $("idea-label").value, lang, targets })) {
+        $("idea-label").value = "";
+        const rows = document.querySelectorAll("#idea-targets .target-row");
+        rows.forEach((row, i) => { if (i > 0) row.remove(); else row.querySelector(".idea-target").value = ""; });
+      }
+    });
+    const more = $("btn-more-target");
+    if (more) more.addEventListener("click", () => {
+      const first = document.querySelector("#idea-targets .target-row");
+      const row = first.cloneNode(true);
+      for (const sel of row.querySelectorAll("select")) { sel.removeAttribute("id"); sel.dataset.sig = ""; }
+      $("idea-targets").append(row);
+      if (gmb.state) fillSelect(row.querySelector(".idea-target"), gmb.state.variables.map((v) => [v.id, label(v)]), T("no_target"));
+      row.querySelector(".idea-target").value = "";
     });
     const fd = $("form-dose");
     if (fd) {
@@ -571,6 +877,17 @@
       const ix = index(gmb.state);
       if (confirm(T("confirm_merge", { dup: ix.vlabel(dup), keep: ix.vlabel(keep) }))) act("/merge", { keep, duplicate: dup });
     });
+    const all = $("btn-accept-all");
+    if (all) all.addEventListener("click", () => { if (confirm(all.textContent + "?")) act("/accept-all", {}); });
+    const undo = $("btn-undo");
+    if (undo) undo.addEventListener("click", () => act("/undo", {}));
+    const reopen = $("btn-reopen");
+    if (reopen) reopen.addEventListener("click", () => act("/lock", { stage: "W3", locked: false }));
+    const draw = $("btn-draw");
+    if (draw) draw.addEventListener("click", () => { if (gmb.network) { gmb.network.addEdgeMode(); toast(T("draw_hint")); } });
+    wirePicker("link-cause");
+    wirePicker("link-effect");
+    wireTabs();
     const lock = $("btn-lock");
     if (lock) lock.addEventListener("click", () => { if (gmb.state.stage) act("/lock", { stage: gmb.state.stage, locked: true }); });
     const proj = $("btn-projector");
@@ -643,7 +960,12 @@
     } catch (err) { toast(T("no_key"), true); return; }
     const wanted = { facilitator: "facilitator", participant: "participant", projector: null }[PAGE];
     if (wanted && gmb.me.role !== wanted) { toast(T("wrong_page"), true); }
+    try { STYLE = await api("GET", "/api/style", undefined, ""); } catch (err) { /* keep the built-in copy */ }
+    const leg = $("legend");
+    if (leg && window.innerWidth >= 700) leg.open = true;  // folded on phones: the map gets the screen
     wireForms();
+    gmb.cyclePanel = cyclePanel;  // the side panel's pages: loops (one at a time), idea bank, activity
+    if (PAGE === "projector") { setInterval(cyclePanel, 12000); setTimeout(cyclePanel, 0); }
     await refresh();
     stream();
     setInterval(refresh, 20000);  // a safety net if a stream message is ever missed

@@ -1,0 +1,107 @@
+"""The live pages' extra routes (positions, accept all, withdraw, undo) and the feed's patches, in process."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from gmb.serve.app import create_app
+from gmb.serve.feed import diff
+
+ADMIN = {"Authorization": "Bearer secret-admin-key"}
+
+
+@pytest.fixture
+def room(tmp_path):
+    app = create_app(str(tmp_path / "t.sqlite3"), admin_key="secret-admin-key")
+    with TestClient(app) as c:
+        made = c.post("/api/sessions", json={"title": "Rum"}, headers=ADMIN).json()
+        me = c.post("/api/join", json={"code": made["join_code"], "name": "Ada"}).json()
+        other = c.post("/api/join", json={"code": made["join_code"], "name": "Bo"}).json()
+        sid = made["session"]
+        F = {"Authorization": f"Bearer {made['facilitator_key']}"}
+        P = {"Authorization": f"Bearer {me['key']}"}
+        Q = {"Authorization": f"Bearer {other['key']}"}
+        for label in ("Søvn", "Tryghed"):
+            assert c.post(f"/api/s/{sid}/variables", json={"label": label}, headers=P).status_code == 200
+
+        def state():
+            return c.get(f"/api/s/{sid}/state", headers=F).json()
+
+        yield c, sid, F, P, Q, state
+
+
+def test_positions_are_stored_by_the_facilitator_only(room):
+    c, sid, F, P, _, state = room
+    r = c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [10.04, -3], "tryghed": [200, 5]}}, headers=F)
+    assert r.status_code == 200 and len(r.json()["events"]) == 2
+    assert {v["id"]: v["position"] for v in state()["variables"]} == {"søvn": [10.0, -3.0], "tryghed": [200.0, 5.0]}
+    assert c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [10, -3]}}, headers=F).status_code == 409
+    assert c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [1, 1]}}, headers=P).status_code == 403
+    assert c.post(f"/api/s/{sid}/positions", json={"positions": {"nope": [1, 1]}}, headers=F).status_code == 404
+
+
+def test_accept_all_then_undo_then_withdraw(room):
+    c, sid, F, P, Q, state = room
+    assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=P).status_code == 403
+    r = c.post(f"/api/s/{sid}/accept-all", json={"items": [{"kind": "variable", "id": "søvn"}]}, headers=F)
+    assert r.status_code == 200 and len(r.json()["events"]) == 1
+    assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 200
+    assert all(v["accepted_by"] for v in state()["variables"])
+    assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 409  # nothing waits
+    # Undo the last change (accepting "tryghed"): an event of its own; the item waits again.
+    before = state()["seq"]
+    assert c.post(f"/api/s/{sid}/undo", json={"seq": before}, headers=F).status_code == 200
+    after = state()
+    assert after["seq"] == before + 1
+    assert {v["id"]: v["accepted_by"] for v in after["variables"]} == {"søvn": "facilitator", "tryghed": None}
+    # Someone else's item cannot be withdrawn; one's own, while not accepted, can.
+    assert c.post(f"/api/s/{sid}/withdraw", json={"kind": "variable", "id": "tryghed"}, headers=Q).status_code == 403
+    assert c.post(f"/api/s/{sid}/withdraw", json={"kind": "variable", "id": "søvn"}, headers=P).status_code == 403
+    assert c.post(f"/api/s/{sid}/withdraw", json={"kind": "variable", "id": "tryghed"}, headers=P).status_code == 200
+    assert [v["id"] for v in state()["variables"]] == ["søvn"]
+    # Undo the removal: the variable is back as it was (proposed by Ada, not accepted).
+    assert c.post(f"/api/s/{sid}/undo", json={}, headers=F).status_code == 200
+    back = {v["id"]: v for v in state()["variables"]}["tryghed"]
+    assert back["accepted_by"] is None and back["labels"] == {"da": "Tryghed"}
+    # Undo an add: the variable goes; a stale seq is refused.
+    assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=P).status_code == 200
+    assert c.post(f"/api/s/{sid}/undo", json={"seq": 1}, headers=F).status_code == 409
+    assert c.post(f"/api/s/{sid}/undo", json={}, headers=F).status_code == 200
+    assert "motion" not in {v["id"] for v in state()["variables"]}
+
+
+def test_undo_skips_map_moves(room):
+    c, sid, F, _, _, state = room
+    assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 200
+    assert c.post(f"/api/s/{sid}/positions", json={"positions": {"søvn": [1, 2]}}, headers=F).status_code == 200
+    assert c.post(f"/api/s/{sid}/undo", json={}, headers=F).status_code == 200  # undoes the accept, not the move
+    got = {v["id"]: (v["accepted_by"], v["position"]) for v in state()["variables"]}
+    assert got == {"søvn": ("facilitator", [1.0, 2.0]), "tryghed": (None, None)}
+
+
+def test_state_carries_a_version_and_patches_rebuild_it(room):
+    c, sid, _, P, _, state = room
+    one = state()
+    assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=P).status_code == 200
+    assert c.post(f"/api/s/{sid}/edit", json={"kind": "variable", "id": "søvn", "labels": {"da": "Søvn om natten"}},
+                  headers=P).status_code == 200  # fmt: skip
+    two = state()
+    assert two["version"] > one["version"] and two["seq"] == one["seq"] + 2
+    patch = diff(one, two)
+    # Applying the patch the way the page does gives the new state.
+    rebuilt = {**one, **patch["top"], "version": patch["to"], "seq": patch["seq"]}
+    for kind in ("variables", "links", "ideas"):
+        items = [x for x in rebuilt[kind] if x["id"] not in set(patch["del"].get(kind, []))]
+        at = {x["id"]: i for i, x in enumerate(items)}
+        for x in patch["set"].get(kind, []):
+            if x["id"] in at:
+                items[at[x["id"]]] = x
+            else:
+                items.append(x)
+        rebuilt[kind] = items
+    rebuilt["recent"] = (patch.get("recent", []) + one["recent"])[:40]
+    assert rebuilt == two
+    assert [x["id"] for x in patch["set"]["variables"]] == ["søvn", "motion"]  # only what changed travels
