@@ -19,13 +19,14 @@ labels go into the page as JSON and are shown with ``textContent``: text, never 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from gmb.errors import NotFoundError
 from gmb.session.model import Presentation, PresentationStep, Session
 
-__all__ = ["draft", "story_html", "write_story", "find_presentation", "AUTO_ID"]
+__all__ = ["AUTO_ID", "draft", "find_presentation", "story_data", "story_html", "write_story"]
 
 #: the id of the drafted presentation (gmb story --auto replaces it each time)
 AUTO_ID = "auto"
