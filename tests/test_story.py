@@ -129,3 +129,67 @@ def test_story_plays_with_the_arrow_keys_offline(tmp_path):
         assert page.js("return document.querySelectorAll('img, a').length") == 0
         page.collect()
         assert page.remote_requests() == [] and page.errors() == []
+
+
+# -- gmb map --animate (issue 15, item 2, offline part) ----------------------------------------------
+def _animated(tmp_path):
+    from gmb.scenarios.interventions import Intervention
+    from gmb.stockflow.assumptions import Assumptions
+    from gmb.stockflow.convert import to_stockflow
+    from gmb.views.animate import trajectories
+    from gmb.views.map import write_map
+
+    s = small_session()
+    G = to_graph(s)
+    model = to_stockflow(G, Assumptions(), name="t")
+    ivs = [Intervention(variable="faellesskab", dose=0.3)]
+    anim = trajectories(model, ivs, horizon=24.0, runs=64, seed=3, name="push")
+    path = write_map(G, tmp_path / "anim.html", animation=anim)
+    return model, ivs, anim, path
+
+
+def _embedded(path):
+    html = path.read_text("utf-8")
+    line = next(x for x in html.splitlines() if x.strip().startswith("var gmbAnim = "))
+    return json.loads(line.strip()[len("var gmbAnim = "):-1])
+
+
+def test_animation_embeds_the_median_change_of_each_variable_at_each_time(tmp_path):
+    import numpy as np
+
+    from gmb.simulate.ensemble import Study, run_study
+
+    model, ivs, anim, path = _animated(tmp_path)
+    embedded = _embedded(path)
+    # independently: the same ensemble, every variable kept, medians of scenario minus baseline per draw
+    names = [v.variable for v in model.variables]
+    study = Study.build(model, {"push": ivs}, seed=3, horizon=24.0, variables=names, keep="exact")
+    r = run_study(study, 64)
+    for var in ("trivsel", "faellesskab", "ensomhed"):
+        i = study.variables.index(var)
+        expect = np.median(r.values[1, i] - r.values[0, i], axis=-1)
+        assert np.allclose(embedded["change"][var], expect, rtol=0, atol=1e-12)
+    assert embedded["times"] == study.times.tolist() and embedded["outcome"] == "trivsel"
+    assert embedded["change"]["faellesskab"][-1] > 0 and embedded["runs"] == 64
+    assert "not a prediction" in embedded["note"]["en"]
+    html = path.read_text("utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?https?:|@import""", html, re.IGNORECASE)
+
+
+@pytest.mark.skipif(browser_missing() is not None, reason=browser_missing() or "")
+def test_animation_slider_sets_each_node_to_its_median_at_that_time(tmp_path):
+    _, _, _, path = _animated(tmp_path)
+    embedded = _embedded(path)
+    k = len(embedded["times"]) // 2
+    with chromium() as driver:
+        page = open_page(driver, path)
+        page.wait_for("window.gmbAnimStep !== undefined")
+        page.js(f"var s = document.getElementById('gmb-anim-slider'); s.value = '{k}';"
+                "s.dispatchEvent(new Event('input'));")  # fmt: skip
+        for var in ("trivsel", "faellesskab"):
+            assert page.js(f"return nodes.get('{var}').animValue") == pytest.approx(embedded["change"][var][k], abs=1e-12)
+        assert page.js("return document.querySelectorAll('#gmb-anim-spark polyline').length") == 2  # line, zero
+        page.js("document.getElementById('gmb-anim-play').click()")
+        page.wait_for(f"window.gmbAnimStep === {len(embedded['times']) - 1}", timeout=15)
+        page.collect()
+        assert page.remote_requests() == [] and page.errors() == []

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["trajectories", "EXPLORATORY"]
+__all__ = ["EXPLORATORY", "trajectories"]
 
 EXPLORATORY = {
     "en": "Exploratory: the median over {runs} simulated draws of each variable's change against the baseline "
