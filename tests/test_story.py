@@ -159,7 +159,7 @@ def test_animation_embeds_the_median_change_of_each_variable_at_each_time(tmp_pa
 
     from gmb.simulate.ensemble import Study, run_study
 
-    model, ivs, anim, path = _animated(tmp_path)
+    model, ivs, _anim, path = _animated(tmp_path)
     embedded = _embedded(path)
     # independently: the same ensemble, every variable kept, medians of scenario minus baseline per draw
     names = [v.variable for v in model.variables]
