@@ -160,10 +160,12 @@ def story_data(session: Session, presentation: Presentation, *, lang: str = "da"
 
 def story_html(session: Session, presentation: Presentation, *, lang: str = "da") -> str:
     """The presentation as one self-contained HTML page that plays offline (← → keys, buttons)."""
+    from gmb.views import style
     from gmb.views.map import _template, _vis_js
 
     data = story_data(session, presentation, lang=lang)
-    return _template("story.html.j2").render(data=data, title=data["title"], lang=lang, vis_js=_vis_js())
+    return _template("story.html.j2").render(data=data, title=data["title"], lang=lang, vis_js=_vis_js(),
+                                             visual_js=style.visual_js())
 
 
 def write_story(session: Session, presentation: Presentation, path: str | Path, *, lang: str = "da") -> Path:
