@@ -14,7 +14,7 @@ labels go into the page as JSON and are shown with ``textContent``: text, never 
 ...             links=(Link(id="L1", cause="a", effect="b", polarity="+"), Link(id="L2", cause="b", effect="a", polarity="+")))
 >>> p = draft(s)
 >>> [step.title["en"] for step in p.steps]
-['Focus and outcome']
+['Focus and outcome', 'Reinforcing loop R1']
 """
 
 from __future__ import annotations
