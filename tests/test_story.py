@@ -65,6 +65,12 @@ def test_the_story_round_trips_through_the_event_log(tmp_path):
     with pytest.raises(GmbError, match="nowhere"):
         store.commit("s", "add", {"kind": "presentation", "item": bad.model_dump(mode="json")})
     assert replay(store.events("s")) == loaded
+    # a whole edited session saved at once (Store.save diffs it): the presentation goes into the log too
+    edited = loaded.model_copy(update={"presentations": (*loaded.presentations, p.model_copy(update={"id": "copy"}))})
+    store.save("s", edited, by="p1")
+    assert store.events("s")[-1].data == {"kind": "presentation", "item": p.model_copy(update={"id": "copy"})
+                                          .model_dump(mode="json", exclude_defaults=True)}  # fmt: skip
+    assert replay(store.events("s")) == store.load("s") == edited
 
 
 def _hostile_story():
