@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, formats, model, observe, record, robustness, scenarios, serve, structure, views
+from gmb.commands import common, demo, formats, model, observe, record, robustness, scenarios, serve, story, structure, views
 
 app = typer.Typer(
     name="gmb",
@@ -37,6 +37,7 @@ demo.register(app)
 views.register(app)
 serve.register(app)
 observe.register(app)
+story.register(app)
 
 
 def main() -> None:

@@ -37,6 +37,11 @@ def map_command(
         None, "--dominance-at", help="Highlight the map loop that dominates --scenario at this time."
     ),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
+    animate: Optional[str] = typer.Option(
+        None, "--animate", help="Play this scenario (an idea, a bundle, or all) on the map: median change over time."
+    ),
+    runs: int = typer.Option(1000, "--runs", help="With --animate: draws of the ensemble."),
+    seed: int = typer.Option(0, "--seed", help="With --animate: random seed of the draws."),
 ) -> None:
     """Write an interactive map: one HTML file that opens offline in any browser."""
     from gmb.cld import to_graph
@@ -58,6 +63,8 @@ def map_command(
         people={p.id: p.name for p in session.participants},
     )  # fmt: skip
     G = to_graph(session)
+    if animate is not None:
+        options["animation"] = _animation(source, animate, runs=runs, seed=seed)
     write_map(G, path, **options)
     if as_json:
         n_ideas = len(G.graph.get("ideas") or {}) if ideas else 0
@@ -66,6 +73,27 @@ def map_command(
         )
         return
     console().print(f"[green]✓[/green] wrote the map to {path} — open it in a browser (works offline)")
+
+
+def _animation(source: str, scenario: str, *, runs: int, seed: int) -> dict:
+    """The scenario's precomputed median changes for ``gmb map --animate`` (see :mod:`gmb.views.animate`)."""
+    from gmb.commands.common import err_console
+    from gmb.commands.scenarios import _prepare, resolve_bundle
+    from gmb.views.animate import trajectories
+
+    b, sc, _ = _prepare(source, None, Path("."))
+    ideas = resolve_bundle(sc, scenario)
+    interventions = sc.interventions(ideas)
+    if not interventions:
+        raise InputError("the scenario pushes nothing, so nothing moves", field="--animate",
+                         hint="add ideas with targets to the map, or doses in scenarios.json")  # fmt: skip
+    m = b.model
+    h = sc.horizon_for(m.time.unit, m.time.start, m.time.stop)
+    anim = trajectories(m, interventions, horizon=h, runs=runs, seed=seed, name=scenario)
+    if anim["dropped_runs"]:
+        err_console().print(f"[yellow]warning:[/yellow] {anim['dropped_runs']} of {runs} runs broke (values not "
+                            "finite) and are left out of the animation's medians")  # fmt: skip
+    return anim
 
 
 def report_command(

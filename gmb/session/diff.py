@@ -20,7 +20,7 @@ from gmb.session.model import Session
 
 __all__ = ["diff_events", "ORDER"]
 
-ORDER = ("participant", "stage", "indicator", "theme", "variable", "link", "story", "initiative", "idea")
+ORDER = ("participant", "stage", "indicator", "theme", "variable", "link", "story", "initiative", "idea", "presentation")
 
 
 def _dump(item) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from gmb.session.model import (
     Link,
     Observation,
     Participant,
+    Presentation,
     Record,
     Session,
     Stage,
@@ -52,6 +53,7 @@ KINDS: dict[str, tuple[str, type[Record]]] = {
     "idea": ("ideas", Idea),
     "observation": ("observations", Observation),
     "implementation": ("implemented", Implementation),
+    "presentation": ("presentations", Presentation),
 }
 META_FIELDS = {"title", "place", "focus", "languages", "dates", "outcome", "notes"}
 _PROVENANCE_KINDS = {"variable", "link", "initiative", "idea"}

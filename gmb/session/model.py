@@ -40,6 +40,8 @@ __all__ = [
     "Link",
     "Theme",
     "Story",
+    "PresentationStep",
+    "Presentation",
     "Initiative",
     "IdeaTarget",
     "DoseAnswer",
@@ -277,6 +279,33 @@ class Story(Record):
     stage: StageId | None = None
 
 
+class PresentationStep(Record):
+    """One step of a :class:`Presentation`: which variables and links it shows and its caption per language.
+
+    ``loop`` (variable ids in causal order) or ``path`` (variable ids from cause to outcome) is what the step
+    highlights; ``variables`` and ``links`` are everything it shows (the rest of the map is faded).
+    ``captions`` are plain text per language ({"da": ..., "en": ...}); pages show them as text, never markup.
+    """
+
+    title: Labels = Field(default_factory=dict)
+    captions: Labels = Field(default_factory=dict)
+    variables: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    loop: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
+
+
+class Presentation(Record):
+    """A map told step by step on the projector (issue 15's "story"; not a W2 :class:`Story`, which is a
+    narrative the group wrote). Kept in the event log like every record: kind ``presentation``."""
+
+    id: Id
+    title: Labels = Field(default_factory=dict)
+    steps: tuple[PresentationStep, ...] = ()
+    author: str | None = None
+    source: str = ""  # how it was made, e.g. "auto" (gmb story --auto)
+
+
 class Initiative(_Labelled, _Provenance):
     """An existing initiative (W3 step 1) and the variables it acts on."""
 
@@ -398,6 +427,7 @@ class Session(Record):
     ideas: tuple[Idea, ...] = ()
     observations: tuple[Observation, ...] = ()
     implemented: tuple[Implementation, ...] = ()
+    presentations: tuple[Presentation, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> "Session":

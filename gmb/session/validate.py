@@ -69,7 +69,7 @@ def check_references(s: "Session") -> None:
     links = _unique(s.links, "links")
     people = _unique(s.participants, "participants")
     themes = _unique(s.themes, "themes")
-    for name in ("stages", "indicators", "stories", "initiatives", "ideas", "observations", "implemented"):
+    for name in ("stages", "indicators", "stories", "initiatives", "ideas", "observations", "implemented", "presentations"):
         _unique(getattr(s, name), name)
 
     def person(value: str | None, field: str) -> None:
@@ -113,6 +113,12 @@ def check_references(s: "Session") -> None:
         if story.theme is not None and story.theme not in themes:
             raise RuleBroken(f"stories[{i}].theme", f"unknown theme '{story.theme}'")
         person(story.author, f"stories[{i}].author")
+    for i, pres in enumerate(s.presentations):
+        person(pres.author, f"presentations[{i}].author")
+        for j, step in enumerate(pres.steps):
+            for part in ("variables", "loop", "path"):
+                _refs(getattr(step, part), variables, f"presentations[{i}].steps[{j}].{part}", "variable")
+            _refs(step.links, links, f"presentations[{i}].steps[{j}].links", "link")
     for i, ini in enumerate(s.initiatives):
         _refs(ini.variables, variables, f"initiatives[{i}].variables", "variable")
         person(ini.proposed_by, f"initiatives[{i}].proposed_by")

@@ -167,10 +167,12 @@ def map_data(
     }
 
 
-def map_html(G: nx.DiGraph, **options: Any) -> str:
+def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **options: Any) -> str:
     """The map as one self-contained HTML page (vis-network inlined, no network access needed).
 
-    Takes the same keyword options as :func:`map_data`. Nothing is written to disk.
+    Takes the same keyword options as :func:`map_data`, and ``animation``: a scenario's precomputed
+    trajectories (:func:`gmb.views.animate.trajectories`) that a time slider and a play button show on
+    the map (``gmb map --animate``). Nothing is written to disk.
     """
     data = map_data(G, **options)
     # the page sets each tooltip from ``titles`` (its language, participant or research text): no third copy
@@ -179,7 +181,7 @@ def map_html(G: nx.DiGraph, **options: Any) -> str:
             item.pop("title", None)
     return _template("map.html.j2").render(
         data=data, meta=data["meta"], legend=data["legend"], vis_js=_vis_js(), lang=data["meta"]["lang"] or "en",
-        visual_js=style.visual_js(), visual_css=style.visual_css(),
+        visual_js=style.visual_js(), visual_css=style.visual_css(), animation=animation,
     )
 
 
