@@ -294,6 +294,10 @@ def rank(
     variants: bool = typer.Option(True, "--variants/--no-variants", help="Also rank under the assumption variants "
                                   "(horizon 3/5/10 years, response shapes, dose rules) and say what holds."),
     variant_runs: int = typer.Option(300, "--variant-runs", help="Draws per assumption variant."),
+    robustness: bool = typer.Option(True, "--robustness/--no-robustness", help="Also leave out one link at a time: "
+                                    "the uncertain links each idea's verdict rests on (as gmb robustness)."),
+    robustness_runs: int = typer.Option(200, "--robustness-runs", help="Draws per link left out (the ranking's "
+                                        "first draws, the same for every link)."),
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon: intervals, P(rank = k), ties, P(improves), the share of
     the long-run effect reached, what holds under other assumptions, feasibility and votes."""
@@ -303,7 +307,8 @@ def rank(
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
         engine=engine, integration=integration, progress=bar, backend=be, max_broken=max_broken,
-        variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=_vary(structure)))  # fmt: skip
+        variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=_vary(structure),
+        robustness=robustness, robustness_runs=min(runs, robustness_runs)))  # fmt: skip
     add_verdicts(r, b.graph)
     _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
 
@@ -434,6 +439,10 @@ def _print_rank_words(r: dict, con) -> None:
             groups.setdefault(text, []).append(labels[row["idea"]])
     for text, names in groups.items():
         con.print(f"[bold]Along the map[/bold] ({escape(', '.join(names))}): {escape(text)}")
+    from gmb.scenarios.words import robustness_text
+
+    for text in robustness_text(r):  # the uncertain links a verdict rests on (leave-one-link-out)
+        con.print(escape(text))
     st = r.get("settled") or {}
     low = [labels.get(i, i) for i, v in (st.get("scenarios") or {}).items() if v["share"] == v["share"]
            and v["share"] < 0.5]  # fmt: skip
