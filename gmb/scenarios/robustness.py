@@ -36,7 +36,8 @@ from gmb.errors import InputError, NotFoundError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
 
-__all__ = ["IDEA_KEYS", "ROBUSTNESS_RUNS", "add_robustness", "link_robustness", "relevant_links", "verdict_of"]
+__all__ = ["IDEA_KEYS", "ROBUSTNESS_RUNS", "add_robustness", "link_robustness", "merge_robustness", "relevant_links",
+           "verdict_of"]
 
 #: draws per link left out when ``gmb rank`` checks robustness (the same draws for every link)
 ROBUSTNESS_RUNS = 200
@@ -282,20 +283,33 @@ def add_robustness(out: dict[str, Any], model: Any, source: Any, scenarios: Any,
         return out
     rb = link_robustness(model, source, scenarios, ideas=checked, runs=runs, seed=seed, method=method,
                          horizon=horizon, engine=engine, lang=lang, integration=integration, vary=vary)  # fmt: skip
-    by_idea = {row["idea"]: row for row in rb["ideas"]}
+    return merge_robustness(out, rb)
+
+
+def merge_robustness(out: dict[str, Any], rb: Mapping[str, Any]) -> dict[str, Any]:
+    """Put a :func:`link_robustness` result ``rb`` (e.g. ``robustness.json``) into a ranking ``out``, in place,
+    in the shape :func:`add_robustness` gives (ideas ``rb`` did not check are left as they are). Returns ``out``.
+
+    >>> rb = {"meta": {"runs": 8, "links_checked": 1}, "ideas": [{"idea": "a", "verdict": "improves",
+    ...       "p_improves": 1.0, "p_worsens": 0.0, "links_checked": 1, "flips": [], "rank_changes": [],
+    ...       "depends_on": [], "sentence": None}]}
+    >>> merge_robustness({"ideas": [{"idea": "a"}, {"idea": "b"}]}, rb)["ideas"][0]["robustness"]["p"]
+    1.0
+    """
+    by_idea = {row["idea"]: row for row in rb.get("ideas") or []}
     for row in out["ideas"]:
         x = by_idea.get(row["idea"])
         if x is None:
             continue
-        row["depends_on"] = x["depends_on"]
-        row["flips"] = x["flips"]
+        row["depends_on"] = list(x["depends_on"])
+        row["flips"] = list(x["flips"])
         row["rank_changes"] = [{"link": f["link"], "label": f["label"], "rank": f["rank"]} for f in x["rank_changes"]]
         p = x["p_worsens"] if x["verdict"] == "worsens" else x["p_improves"]
         row["robustness"] = {"verdict": x["verdict"], "p": p, "links_checked": x["links_checked"],
                              "sentence": x["sentence"]}  # fmt: skip
-    m = rb["meta"]
+    m = rb.get("meta") or {}
     out["robustness"] = {"meta": {k: m[k] for k in ("runs", "links_checked", "simulations", "structure_sampled",
                                                     "rule", "seed", "method") if k in m},
-                         "ideas_checked": checked,
-                         "depends_on_one_link": [i for i in checked if len(by_idea[i]["depends_on"]) == 1]}
+                         "ideas_checked": list(by_idea),
+                         "depends_on_one_link": [i for i, x in by_idea.items() if len(x["depends_on"]) == 1]}
     return out

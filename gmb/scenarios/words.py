@@ -347,7 +347,7 @@ def robustness_text(r: Mapping[str, Any], lang: str = "en") -> list[str]:
             out.append(text)
     steady = [labels[row["idea"]] for row in rows if not row.get("flips")]
     m = rb.get("meta") or {}
-    head = (f"Hvilke forbindelser dommen hviler på (én forbindelse fjernet ad gangen, {m.get('runs')} trækninger, "
+    head = (f"Hvilke forbindelser dommene hviler på (én forbindelse fjernet ad gangen, {m.get('runs')} trækninger, "
             f"{m.get('links_checked')} forbindelser tjekket): " if da else
             f"Which links the verdicts rest on (one link left out at a time, {m.get('runs')} draws, "
             f"{m.get('links_checked')} links checked): ")  # fmt: skip
