@@ -700,7 +700,8 @@ def simulate_ensemble(
 
 # -- gmb demo ------------------------------------------------------------------------------------------
 def demo_step(session, out: Path, con) -> None:
-    """Demo: rank the Havndal ideas and attribute the full bundle's effect (1,000 draws each)."""
+    """Demo: rank the Havndal ideas (with leave-one-link-out) and attribute the full bundle's effect (1,000 draws
+    each)."""
     import json
 
     from rich.markup import escape
@@ -727,7 +728,8 @@ def demo_step(session, out: Path, con) -> None:
     sc, _ = load_or_init_scenarios(path, graph)
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:
-        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a)
+        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a,
+                       robustness=True)  # fmt: skip
     add_verdicts(r, graph)
     atomic_write_text(folder / "ranking.json", json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
     print_ranking(r, con, path)

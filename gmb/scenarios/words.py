@@ -351,6 +351,12 @@ def robustness_text(r: Mapping[str, Any], lang: str = "en") -> list[str]:
             f"{m.get('links_checked')} forbindelser tjekket): " if da else
             f"Which links the verdicts rest on (one link left out at a time, {m.get('runs')} draws, "
             f"{m.get('links_checked')} links checked): ")  # fmt: skip
+    if out and m.get("structure_sampled"):  # the simulated P(improves) and the link dependence, read together
+        out.append("Hviler en idé på én usikker forbindelse, er dens P(forbedring) kun omtrent så sikker som "
+                   "forbindelsen: når forbindelser trækkes til stede eller ej, ligger den nær forbindelsens P(til "
+                   "stede)." if da else
+                   "Where an idea rests on one uncertain link, its P(improves) is only about as sure as that link: "
+                   "with links drawn present or absent, it lies near the link's P(present).")  # fmt: skip
     if steady:
         out.append(("Ingen enkelt forbindelse vender dommen for: " if da else
                     "No single link flips the verdict of: ") + ", ".join(steady) + ".")  # fmt: skip
