@@ -294,6 +294,10 @@ def rank(
     variants: bool = typer.Option(True, "--variants/--no-variants", help="Also rank under the assumption variants "
                                   "(horizon 3/5/10 years, response shapes, dose rules) and say what holds."),
     variant_runs: int = typer.Option(300, "--variant-runs", help="Draws per assumption variant."),
+    robustness: bool = typer.Option(True, "--robustness/--no-robustness", help="Also leave out one link at a time: "
+                                    "the uncertain links each idea's verdict rests on (as gmb robustness)."),
+    robustness_runs: int = typer.Option(200, "--robustness-runs", help="Draws per link left out (the ranking's "
+                                        "first draws, the same for every link)."),
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon: intervals, P(rank = k), ties, P(improves), the share of
     the long-run effect reached, what holds under other assumptions, feasibility and votes."""
@@ -303,7 +307,8 @@ def rank(
     r = _on_backend("ranking ideas", as_json, path, (backend, scheduler, workers), lambda be, bar: rank_ideas(
         b.model, b.graph, sc, runs=runs, seed=seed, method=method, horizon=horizon, by=by, lang=_lang(b, lang),
         engine=engine, integration=integration, progress=bar, backend=be, max_broken=max_broken,
-        variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=_vary(structure)))  # fmt: skip
+        variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=_vary(structure),
+        robustness=robustness, robustness_runs=min(runs, robustness_runs)))  # fmt: skip
     add_verdicts(r, b.graph)
     _save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
 
@@ -434,6 +439,10 @@ def _print_rank_words(r: dict, con) -> None:
             groups.setdefault(text, []).append(labels[row["idea"]])
     for text, names in groups.items():
         con.print(f"[bold]Along the map[/bold] ({escape(', '.join(names))}): {escape(text)}")
+    from gmb.scenarios.words import robustness_text
+
+    for text in robustness_text(r):  # the uncertain links a verdict rests on (leave-one-link-out)
+        con.print(escape(text))
     st = r.get("settled") or {}
     low = [labels.get(i, i) for i, v in (st.get("scenarios") or {}).items() if v["share"] == v["share"]
            and v["share"] < 0.5]  # fmt: skip
@@ -691,7 +700,8 @@ def simulate_ensemble(
 
 # -- gmb demo ------------------------------------------------------------------------------------------
 def demo_step(session, out: Path, con) -> None:
-    """Demo: rank the Havndal ideas and attribute the full bundle's effect (1,000 draws each)."""
+    """Demo: rank the Havndal ideas (with leave-one-link-out) and attribute the full bundle's effect (1,000 draws
+    each)."""
     import json
 
     from rich.markup import escape
@@ -718,7 +728,8 @@ def demo_step(session, out: Path, con) -> None:
     sc, _ = load_or_init_scenarios(path, graph)
     lang = (graph.graph.get("languages") or [None])[0]
     with _Bar("ranking the ideas") as bar:
-        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a)
+        r = rank_ideas(model, graph, sc, runs=1000, seed=0, lang=lang, progress=bar, variants=True, assumptions=a,
+                       robustness=True)  # fmt: skip
     add_verdicts(r, graph)
     atomic_write_text(folder / "ranking.json", json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
     print_ranking(r, con, path)

@@ -109,7 +109,9 @@ def report_command(
     session = load_source(name)
     slug = _default_name(name)
     out_dir = out or Path("reports") / slug
-    files = write_report_for(session, out_dir, models or Path("models") / slug, lang=lang, name=slug)
+    models_dir = models or Path("models") / slug
+    _robustness_for(name, models_dir, quiet=as_json)
+    files = write_report_for(session, out_dir, models_dir, lang=lang, name=slug)
     if as_json:
         print_json({
             "index": str(files.index), "map": str(files.map), "figures": [str(p) for p in files.figures],
@@ -117,6 +119,25 @@ def report_command(
         })  # fmt: skip
         return
     _say(console(), files)
+
+
+def _robustness_for(name: str, models_dir: Path, quiet: bool = False) -> None:
+    """Leave-one-link-out for a ranking that lacks it (saved as robustness.json, which the report reads)."""
+    from rich.markup import escape
+
+    from gmb.commands.common import err_console
+    from gmb.commands.robustness import robustness_for_report
+    from gmb.errors import GmbError
+
+    try:
+        saved = robustness_for_report(name, models_dir)
+    except GmbError as exc:  # the report is still written; it says how to make the missing part
+        err_console().print(f"[yellow]warning:[/yellow] could not check which links the ranking's verdicts rest on: "
+                            f"{escape(str(exc))}")  # fmt: skip
+        return
+    if saved is not None and not quiet:
+        err_console().print(f"[dim]ranking.json had no leave-one-link-out check: computed it ({escape(str(saved))})"
+                            "[/dim]")  # fmt: skip
 
 
 def write_report_for(session, out_dir: Path, models_dir: Path, *, lang=None, name=None):

@@ -307,6 +307,8 @@ def rank_ideas(
     tie_band: tuple[float, float] = TIE_BAND,
     rank_level: float = RANK_LEVEL,
     vary: Iterable[str] = VARY,
+    robustness: bool = False,
+    robustness_runs: int | None = None,
 ) -> dict[str, Any]:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
@@ -317,6 +319,9 @@ def rank_ideas(
     (:mod:`gmb.scenarios.ranking`). ``variants=True`` adds the ranking under the assumption variants
     of :mod:`gmb.scenarios.variants` (``variant_runs`` draws each; response-shape variants need
     ``source`` to be the CLD graph and the conversion ``assumptions``) and the conclusions that hold.
+    ``robustness=True`` adds leave-one-link-out (:func:`gmb.scenarios.robustness.add_robustness`,
+    ``robustness_runs`` draws, default ``min(runs, 200)``, the ranking's first draws): per idea
+    ``depends_on``, ``flips``, ``rank_changes`` and ``robustness``, and a top-level ``robustness`` block.
     Raises :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the runs broke.
     """
     if by not in ("effect", "combined"):
@@ -387,6 +392,12 @@ def rank_ideas(
                      integration=integration, better=scenarios.better, band=tie_band,
                      labels={r["idea"]: r["label"] for r in rows}, max_broken=max_broken,
                      vary=study.vary)  # fmt: skip
+    if robustness and ideas:
+        from gmb.scenarios.robustness import ROBUSTNESS_RUNS, add_robustness
+
+        add_robustness(out, model, source, scenarios, ideas, runs=robustness_runs or min(runs, ROBUSTNESS_RUNS),
+                       seed=seed, method=method, horizon=study.horizon, vary=study.vary, engine=engine,
+                       integration=integration, lang=lang)  # fmt: skip
     return out
 
 

@@ -36,7 +36,11 @@ from gmb.errors import InputError, NotFoundError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
 
-__all__ = ["IDEA_KEYS", "link_robustness", "relevant_links", "verdict_of"]
+__all__ = ["IDEA_KEYS", "ROBUSTNESS_RUNS", "add_robustness", "link_robustness", "merge_robustness", "relevant_links",
+           "verdict_of"]
+
+#: draws per link left out when ``gmb rank`` checks robustness (the same draws for every link)
+ROBUSTNESS_RUNS = 200
 
 #: the keys of each idea's entry in :func:`link_robustness`'s result
 IDEA_KEYS = ("idea", "label", "median", "p_improves", "p_worsens", "verdict", "rank", "links_checked", "flips",
@@ -125,13 +129,16 @@ def link_robustness(
     structure: bool = False,
     engine: str = "auto",
     lang: str | None = None,
+    integration: str = "euler",
+    vary: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Leave-one-link-out robustness of every idea's verdict and rank (see the module docstring).
 
     ``source`` (the CLD graph or the session) gives the ideas' labels and the links' evidence.
     ``structure``: also draw the other links' presence and sign (``False``: the map as drawn,
-    magnitudes uncertain; ``?`` links then stay neutral). Ranks are among ``ideas`` (default: all
-    ideas with an intervention).
+    magnitudes uncertain; ``?`` links then stay neutral); ``vary``, when given, names what is drawn
+    instead (as :func:`gmb.rank_ideas`'s). Ranks are among ``ideas`` (default: all ideas with an
+    intervention).
 
     Returns ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
     order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
@@ -159,11 +166,14 @@ def link_robustness(
         raise InputError("no idea with an intervention to check", field="idea")
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise InputError(f"need at least one run, got {runs!r}", field="runs")
-    vary = VARY if structure else tuple(k for k in VARY if k != "structure")
+    if vary is None:
+        vary = VARY if structure else tuple(k for k in VARY if k != "structure")
+    vary = tuple(vary)
+    structure = "structure" in vary
     t = model.time
     h = horizon if horizon is not None else scenarios.horizon_for(t.unit, t.start, t.stop)
     study = Study.build(model, {i: scenarios.interventions([i]) for i in ideas}, seed=seed, horizon=h, method=method,
-                        vary=vary, every=10**9, engine=engine)  # fmt: skip
+                        vary=vary, every=10**9, engine=engine, integration=integration)  # fmt: skip
     p = study.program
     better = 1.0 if scenarios.better == "up" else -1.0
     slot = list(study.save_slots).index(p.outcome_slot)
@@ -237,22 +247,69 @@ def link_robustness(
 
 def _sentence(label: str, base: Mapping[str, float], verdict: str, depends: list[dict]) -> str | None:
     """One sentence for an idea whose verdict rests on uncertain links (``None`` when none does)."""
-    if not depends or verdict == "unclear":
-        return None
-    verb = "improves" if verdict == "improves" else "worsens"
+    from gmb.scenarios.words import dependence_text
+
     p = base["p_improves"] if verdict == "improves" else base["p_worsens"]
+    return dependence_text(label, verdict, p, depends, "en")
 
-    def what(f: Mapping[str, Any]) -> str:
-        doubt = [f"evidence: {f['evidence']}"] if f["evidence"] else []
-        if f["p_present"] < 1:
-            doubt.append(f"P(present) {f['p_present']:.2f}")
-        if f["p_sign"] < 1:
-            doubt.append(f"P(sign as drawn) {f['p_sign']:.2f}")
-        after = f["p_improves"] if verdict == "improves" else f["p_worsens"]
-        return f"{f['link']} '{f['label']}' ({'; '.join(doubt)}; without it {verb} in {_pct(after)} of the draws)"
 
-    first = depends[0]
-    if len(depends) == 1:
-        return f"{label} {verb} the outcome (in {_pct(p)} of the draws) only through {what(first)}."
-    rest = "; ".join(what(f) for f in depends)
-    return f"{label} {verb} the outcome (in {_pct(p)} of the draws) only if each of these uncertain links holds: {rest}."
+def add_robustness(out: dict[str, Any], model: Any, source: Any, scenarios: Any, ideas: Sequence[str], *,
+                   runs: int = ROBUSTNESS_RUNS, seed: int = 0, method: str = "mc", horizon: float | None = None,
+                   vary: Iterable[str] = VARY, engine: str = "auto", integration: str = "euler",
+                   lang: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """Add leave-one-link-out robustness to a ranking ``out`` (:func:`gmb.rank_ideas`'s result), in place.
+
+    Each idea's row gets ``depends_on`` (the uncertain links whose removal flips its verdict),
+    ``flips`` (every link whose removal flips it, with the idea's median, P(improves) and verdict
+    without it), ``rank_changes`` (``[{"link", "label", "rank"}]``: links without which its rank by
+    median differs) and ``robustness`` (``{"verdict", "p", "links_checked", "sentence"}``: the verdict
+    over the robustness draws, the share of draws behind it, and the sentence when it rests on
+    uncertain links). ``out["robustness"]`` holds the check's ``meta`` (runs, links checked, rule,
+    simulations). Ideas without an intervention are left out of the check. Returns ``out``.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+    >>> from gmb.scenarios.answers import rank_ideas
+    >>> from gmb.scenarios.settings import default_scenarios
+    >>> G, m = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)
+    >>> sc = default_scenarios(G)
+    >>> r = add_robustness(rank_ideas(m, G, sc, runs=32, seed=1), m, G, sc, list(sc.ideas), runs=32, seed=1)
+    >>> r["robustness"]["meta"]["runs"], all("depends_on" in row for row in r["ideas"] if row["idea"] in sc.ideas)
+    (32, True)
+    """
+    checked = [i for i in ideas if scenarios.ideas[i].targets]
+    if not checked:
+        return out
+    rb = link_robustness(model, source, scenarios, ideas=checked, runs=runs, seed=seed, method=method,
+                         horizon=horizon, engine=engine, lang=lang, integration=integration, vary=vary)  # fmt: skip
+    return merge_robustness(out, rb)
+
+
+def merge_robustness(out: dict[str, Any], rb: Mapping[str, Any]) -> dict[str, Any]:
+    """Put a :func:`link_robustness` result ``rb`` (e.g. ``robustness.json``) into a ranking ``out``, in place,
+    in the shape :func:`add_robustness` gives (ideas ``rb`` did not check are left as they are). Returns ``out``.
+
+    >>> rb = {"meta": {"runs": 8, "links_checked": 1}, "ideas": [{"idea": "a", "verdict": "improves",
+    ...       "p_improves": 1.0, "p_worsens": 0.0, "links_checked": 1, "flips": [], "rank_changes": [],
+    ...       "depends_on": [], "sentence": None}]}
+    >>> merge_robustness({"ideas": [{"idea": "a"}, {"idea": "b"}]}, rb)["ideas"][0]["robustness"]["p"]
+    1.0
+    """
+    by_idea = {row["idea"]: row for row in rb.get("ideas") or []}
+    for row in out["ideas"]:
+        x = by_idea.get(row["idea"])
+        if x is None:
+            continue
+        row["depends_on"] = list(x["depends_on"])
+        row["flips"] = list(x["flips"])
+        row["rank_changes"] = [{"link": f["link"], "label": f["label"], "rank": f["rank"]} for f in x["rank_changes"]]
+        p = x["p_worsens"] if x["verdict"] == "worsens" else x["p_improves"]
+        row["robustness"] = {"verdict": x["verdict"], "p": p, "links_checked": x["links_checked"],
+                             "sentence": x["sentence"]}  # fmt: skip
+    m = rb.get("meta") or {}
+    out["robustness"] = {"meta": {k: m[k] for k in ("runs", "links_checked", "simulations", "structure_sampled",
+                                                    "rule", "seed", "method") if k in m},
+                         "ideas_checked": list(by_idea),
+                         "depends_on_one_link": [i for i, x in by_idea.items() if len(x["depends_on"]) == 1]}
+    return out

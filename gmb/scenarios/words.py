@@ -22,12 +22,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "dependence_text",
     "dose_text",
     "effect_meaning",
     "explain_attribution",
     "explain_ranking",
     "fact_text",
     "quality_text",
+    "robustness_text",
     "variant_name",
     "verdict_text",
 ]  # fmt: skip
@@ -257,6 +259,7 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
         out.append(("Rangering med usikkerhed: " if da else "Ranking with its uncertainty: ") + " ".join(lines))
     for v, names in groups.items():
         out.append(f"{', '.join(names)}: {v}")
+    out.extend(robustness_text(r, lang))  # beside the verdicts: the single links a verdict rests on
     tiers = _tier_facts(ru)
     if tiers and not (r.get("variants") or {}).get("facts"):  # with variants, their conclusions say it
         out.append(" ".join(fact_text(f, lang, labels) for f in tiers))
@@ -279,6 +282,85 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
                        + "; ".join(f"{variant_name(v['name'], lang)} ({v['broken_runs']}/{v['runs']})" for v in left)
                        + ".")  # fmt: skip
     return out
+
+
+def dependence_text(label: str, verdict: str, p: float, depends: Sequence[Mapping[str, Any]],
+                    lang: str = "en") -> str | None:
+    """One sentence for an idea whose verdict rests on uncertain links (``None`` when none does).
+
+    ``verdict``: ``improves`` or ``worsens`` (leave-one-link-out's); ``p``: the share of the draws that
+    say so; ``depends``: the uncertain links whose removal flips it (:func:`gmb.link_robustness`'s
+    ``flips`` entries: ``link``, ``label``, ``evidence``, ``p_present``, ``p_sign`` and the idea's
+    ``p_improves`` / ``p_worsens`` without the link). Labels are used as they are (escape them for HTML).
+
+    >>> f = {"link": "C7", "label": "a → b", "evidence": "candidate (Inf)", "p_present": 0.75, "p_sign": 1.0,
+    ...      "p_improves": 0.0, "p_worsens": 1.0}
+    >>> dependence_text("Playgrounds", "improves", 0.72, [f])
+    "Playgrounds improves the outcome (in 72 % of the draws) only through C7 'a → b' (evidence: candidate (Inf); P(present) 0.75; without it improves in 0 % of the draws)."
+    >>> dependence_text("Legepladser", "improves", 0.72, [f], "da")
+    "Legepladser forbedrer målet (i 72 % af trækningerne) kun gennem C7 'a → b' (evidens: candidate (Inf); P(til stede) 0.75; uden den forbedres det i 0 % af trækningerne)."
+    """
+    if not depends or verdict not in ("improves", "worsens"):
+        return None
+    da = lang == "da"
+    up = verdict == "improves"
+
+    def what(f: Mapping[str, Any]) -> str:
+        doubt = [f"{'evidens' if da else 'evidence'}: {f['evidence']}"] if f.get("evidence") else []
+        if f["p_present"] < 1:
+            doubt.append(f"{'P(til stede)' if da else 'P(present)'} {f['p_present']:.2f}")
+        if f["p_sign"] < 1:
+            doubt.append(f"{'P(fortegn som tegnet)' if da else 'P(sign as drawn)'} {f['p_sign']:.2f}")
+        after = _pct(f["p_improves"] if up else f["p_worsens"])
+        if da:
+            doubt.append(f"uden den {'forbedres' if up else 'forværres'} det i {after} af trækningerne")
+        else:
+            doubt.append(f"without it {verdict} in {after} of the draws")
+        return f"{f['link']} '{f['label']}' ({'; '.join(doubt)})"
+
+    if da:
+        head = f"{label} {'forbedrer' if up else 'forværrer'} målet (i {_pct(p)} af trækningerne)"
+        if len(depends) == 1:
+            return f"{head} kun gennem {what(depends[0])}."
+        return f"{head} kun hvis hver af disse usikre forbindelser holder: {'; '.join(what(f) for f in depends)}."
+    head = f"{label} {verdict} the outcome (in {_pct(p)} of the draws)"
+    if len(depends) == 1:
+        return f"{head} only through {what(depends[0])}."
+    return f"{head} only if each of these uncertain links holds: {'; '.join(what(f) for f in depends)}."
+
+
+def robustness_text(r: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """The link dependence of a ranking (``gmb rank``'s JSON with its ``robustness`` block): one sentence per
+    idea that rests on uncertain links, then the ideas no single link flips; ``[]`` without the block."""
+    rb = r.get("robustness")
+    if not isinstance(rb, Mapping):
+        return []
+    da = lang == "da"
+    rows = [row for row in r.get("ideas") or [] if row.get("depends_on") is not None]
+    labels = {row["idea"]: row.get("label", row["idea"]) for row in rows}
+    out = []
+    for row in rows:
+        rv = row.get("robustness") or {}
+        depends = [f for f in row.get("flips") or [] if f.get("link") in row["depends_on"]]
+        text = dependence_text(labels[row["idea"]], rv.get("verdict", ""), rv.get("p", float("nan")), depends, lang)
+        if text:
+            out.append(text)
+    steady = [labels[row["idea"]] for row in rows if not row.get("flips")]
+    m = rb.get("meta") or {}
+    head = (f"Hvilke forbindelser dommene hviler på (én forbindelse fjernet ad gangen, {m.get('runs')} trækninger, "
+            f"{m.get('links_checked')} forbindelser tjekket): " if da else
+            f"Which links the verdicts rest on (one link left out at a time, {m.get('runs')} draws, "
+            f"{m.get('links_checked')} links checked): ")  # fmt: skip
+    if out and m.get("structure_sampled"):  # the simulated P(improves) and the link dependence, read together
+        out.append("Hviler en idé på én usikker forbindelse, er dens P(forbedring) kun omtrent så sikker som "
+                   "forbindelsen: når forbindelser trækkes til stede eller ej, ligger den nær forbindelsens P(til "
+                   "stede)." if da else
+                   "Where an idea rests on one uncertain link, its P(improves) is only about as sure as that link: "
+                   "with links drawn present or absent, it lies near the link's P(present).")  # fmt: skip
+    if steady:
+        out.append(("Ingen enkelt forbindelse vender dommen for: " if da else
+                    "No single link flips the verdict of: ") + ", ".join(steady) + ".")  # fmt: skip
+    return [head + out[0], *out[1:]] if out else []
 
 
 def _tier_facts(ru: Mapping[str, Any]) -> list[dict[str, Any]]:

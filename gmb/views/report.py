@@ -57,6 +57,8 @@ RESULT_FILES: dict[str, tuple[str, str]] = {
     "behaviour": ("behaviour.json", "gmb simulate {name} --runs 1000"),
     "ranking": ("ranking.json", "gmb rank {name}"),
     "attribution": ("attribution.json", "gmb attribute {name} --bundle IDEA,IDEA,..."),
+    # leave-one-link-out, read when ranking.json does not carry it (gmb rank does by default)
+    "robustness": ("robustness.json", "gmb robustness {name}"),
     "dominance": ("dominance.json", "gmb loops {name} --dominance"),  # section: gmb.views.report_dominance
     "observed": ("observed_attribution.json", "gmb attribute-observed {name}"),  # section: gmb.views.report_observed
 }
@@ -85,6 +87,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "scenarios": "Scenario results", "behaviour": "Behaviour over time", "ranking": "Ideas ranked",
         "attribution": "Who contributed what: attribution of the bundle", "missing": "Not available yet",
         "missing_text": "{what} is missing ({file}). Run: {cmd}", "unreadable": "Could not read {file}: {why}",
+        "no_robustness": "Which single links the verdicts rest on is not in this ranking; run {cmd} again (it "
+                         "checks them by default) or {cmd2}.",
         "positive": "raises the outcome", "negative": "lowers the outcome", "mixed": "mixed: some paths raise it, "
         "some lower it", "unknown": "unknown: a path has a link with no sign", "no path": "no path to the outcome",
         "no outcome": "the map has no outcome variable", "none": "—", "R": "reinforcing (R)", "B": "balancing (B)",
@@ -119,6 +123,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "scenarios": "Resultater af scenarier", "behaviour": "Udvikling over tid", "ranking": "Idéer rangeret",
         "attribution": "Hvem bidrog med hvad: fordeling af pakkens virkning", "missing": "Ikke tilgængelig endnu",
         "missing_text": "{what} mangler ({file}). Kør: {cmd}", "unreadable": "Kunne ikke læse {file}: {why}",
+        "no_robustness": "Hvilke enkelte forbindelser dommene hviler på, står ikke i denne rangering; kør {cmd} igen "
+                         "(den tjekker dem som standard) eller {cmd2}.",
         "positive": "hæver målet", "negative": "sænker målet", "mixed": "blandet: nogle veje hæver, andre sænker",
         "unknown": "ukendt: en vej har en pil uden fortegn", "no path": "ingen vej til målet",
         "no outcome": "kortet har ingen målvariabel", "none": "—", "R": "forstærkende (R)",
@@ -304,15 +310,24 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
             images[key] = data_uri(fig)
             scenario[key] = meta
 
-    from gmb.views.report_scenarios import scenario_text
+    from gmb.views.report_scenarios import ranking_with_robustness, scenario_text
 
     shown = {k: results[k] for k in ("behaviour", "ranking", "attribution") if k in scenario}
+    if "ranking" in shown:
+        try:
+            shown["ranking"] = ranking_with_robustness(shown["ranking"], results.get("robustness"))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a hand-edited robustness.json: say so
+            problems.append({"key": "ranking", "text": words["unreadable"].format(file="robustness.json",
+                                                                                  why=repr(exc))})  # fmt: skip
     idea_names = {i.id: i.label(lang) for i in session.ideas}
     try:
         texts = scenario_text(shown, lang, {i["id"]: i["verdict_key"] for i in ideas}, idea_names)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # an older or hand-edited file: say so
         texts = {}
         problems.append({"key": "ranking", "text": words["unreadable"].format(file="ranking.json", why=str(exc))})
+    if "ranking" in shown and "robustness" not in shown["ranking"] and texts.get("ranking"):
+        texts["ranking"].append(words["no_robustness"].format(cmd=f"gmb rank {cmd_name}",
+                                                              cmd2=f"gmb robustness {cmd_name}"))  # fmt: skip
 
     participants = []
     for role in _ROLE_ORDER:

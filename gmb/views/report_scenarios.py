@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["AFTER_HORIZON", "scenario_text"]
+__all__ = ["AFTER_HORIZON", "ranking_with_robustness", "scenario_text"]
 
 #: the label of the shaded part of a fan chart after the horizon
 AFTER_HORIZON = {"en": "after the horizon: not settled", "da": "efter horisonten: ikke faldet til ro"}
@@ -56,6 +56,28 @@ def _behaviour(data: Mapping[str, Any], lang: str, names: Mapping[str, str]) -> 
     if q:
         out.append(q)
     return out
+
+
+def ranking_with_robustness(ranking: Mapping[str, Any], robustness: Any) -> Mapping[str, Any]:
+    """The ranking as it is when it carries its leave-one-link-out block (``gmb rank`` does by default), else a
+    copy with ``robustness`` (``robustness.json``, :func:`gmb.link_robustness`'s result) merged in; unchanged
+    when neither has it.
+
+    >>> rb = {"meta": {"runs": 8, "links_checked": 1}, "ideas": [{"idea": "a", "verdict": "improves",
+    ...       "p_improves": 1.0, "p_worsens": 0.0, "links_checked": 1, "flips": [], "rank_changes": [],
+    ...       "depends_on": [], "sentence": None}]}
+    >>> ranking_with_robustness({"ideas": [{"idea": "a"}]}, rb)["robustness"]["meta"]["runs"]
+    8
+    """
+    import copy
+
+    if isinstance(ranking.get("robustness"), Mapping) or not isinstance(robustness, Mapping):
+        return ranking
+    if not isinstance(robustness.get("ideas"), list):
+        return ranking
+    from gmb.scenarios.robustness import merge_robustness
+
+    return merge_robustness(copy.deepcopy(dict(ranking)), robustness)
 
 
 def scenario_text(results: Mapping[str, Any], lang: str | None = None, verdicts: Mapping[str, str] | None = None,
