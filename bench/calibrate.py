@@ -30,8 +30,10 @@ def main() -> None:
             install_example(name, Console(file=null))
     t = time.perf_counter()
     r = calibrate("roskilde", runs=4000, out=__import__("pathlib").Path(root))
-    print(f"roskilde: {time.perf_counter() - t:.1f} s (target <= 20 s), 4000 draws, ESS {r['ess']:.0f}, "
-          f"{len(r['parameters'])} uncertain parameters, {r['data_points']} data points")
+    print(
+        f"roskilde: {time.perf_counter() - t:.1f} s (target <= 20 s), 4000 draws, ESS {r['ess']:.0f}, "
+        f"{len(r['parameters'])} uncertain parameters, {r['data_points']} data points"
+    )
     # Havndal-sized: the Havndal map (45 variables) with every idea implemented as planned and five
     # synthetic observations of the outcome (no real data: this measures speed only)
     from gmb.session.store import Store
@@ -48,8 +50,10 @@ def main() -> None:
     r = calibrate_problem(prob, runs=4000, seed=0)
     total = time.perf_counter() - t
     n = len(r["parameters"])
-    print(f"havndal-sized (45 variables): {total:.1f} s (target <= 60 s), 4000 draws, "
-          f"ESS {r['ess']:.0f}, {n} uncertain parameters, {r['data_points']} data points")
+    print(
+        f"havndal-sized (45 variables): {total:.1f} s (target <= 60 s), 4000 draws, "
+        f"ESS {r['ess']:.0f}, {n} uncertain parameters, {r['data_points']} data points"
+    )
     # reference in the same process: the ensemble engine alone on the same 4000 prior draws
     from gmb.simulate.sampling import draw
 
@@ -60,8 +64,10 @@ def main() -> None:
     t = time.perf_counter()
     calibrate_problem(prob, runs=4000, seed=0)
     again = time.perf_counter() - t
-    print(f"havndal-sized: calibration {again:.2f} s vs the engine alone on the same draws {engine:.2f} s "
-          f"(ratio {again / engine:.1f}: likelihood, weights, intervals and predictive draws on top)")
+    print(
+        f"havndal-sized: calibration {again:.2f} s vs the engine alone on the same draws {engine:.2f} s "
+        f"(ratio {again / engine:.1f}: likelihood, weights, intervals and predictive draws on top)"
+    )
 
 
 if __name__ == "__main__":

@@ -20,10 +20,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core: before numpy is impor
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import time  # noqa: E402
+import argparse
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def main() -> None:
@@ -62,14 +62,21 @@ def main() -> None:
     t_exact = (time.perf_counter() - t0) / 256 * a.runs
     cheap = spectral_radii(study, P)
     same = bool(np.array_equal(cheap >= 1, exact >= 1))
-    print(f"{n}-stock synthetic map, {len(p.edge_src)} links, {len(study.scenarios)} scenarios x {a.runs:,} draws "
-          f"x {p.steps} steps ({study.engine} engine)")
-    print(f"   ensemble run: {t_run:.1f} s; diagnostic: {t_diag:.2f} s = {t_diag / t_run:.1%} of the run "
-          f"(target <= 10 %)")
-    print(f"   old diagnostic (exact eigenvalues, every draw): {t_exact:.1f} s = {t_exact / t_run:.0%} of the run "
-          f"(scaled from 256 draws)")
-    print(f"   runaway draws (radius >= 1): {runaway} of {a.runs:,}; cheap = exact on the first 256 draws: "
-          f"{'yes' if same else 'NO'}; largest radius difference {np.max(np.abs(cheap - exact)):.3f}")
+    print(
+        f"{n}-stock synthetic map, {len(p.edge_src)} links, {len(study.scenarios)} scenarios x {a.runs:,} draws "
+        f"x {p.steps} steps ({study.engine} engine)"
+    )
+    print(
+        f"   ensemble run: {t_run:.1f} s; diagnostic: {t_diag:.2f} s = {t_diag / t_run:.1%} of the run (target <= 10 %)"
+    )
+    print(
+        f"   old diagnostic (exact eigenvalues, every draw): {t_exact:.1f} s = {t_exact / t_run:.0%} of the run "
+        f"(scaled from 256 draws)"
+    )
+    print(
+        f"   runaway draws (radius >= 1): {runaway} of {a.runs:,}; cheap = exact on the first 256 draws: "
+        f"{'yes' if same else 'NO'}; largest radius difference {np.max(np.abs(cheap - exact)):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def havndal(runs=1000):
     study = Study.build(model, {"bundle": list(ivs)}, seed=0, horizon=36.0)
     t_ens, _ = best(lambda: run_study(study, runs))
     t_dom, d = best(lambda: loop_dominance(model, ivs, horizon=36.0, runs=runs))
-    print(f"Havndal bundle, {runs} draws: dominance {t_dom:.2f} s (target <= 5 s); plain ensemble {t_ens:.2f} s;"
-          f" ratio {t_dom / t_ens:.1f}x; {d['loops_scored']} loops scored, complete={d['complete']}")
+    print(
+        f"Havndal bundle, {runs} draws: dominance {t_dom:.2f} s (target <= 5 s); plain ensemble {t_ens:.2f} s;"
+        f" ratio {t_dom / t_ens:.1f}x; {d['loops_scored']} loops scored, complete={d['complete']}"
+    )
 
 
 def synthetic(n=200, time_limit=10.0):
@@ -49,9 +51,11 @@ def synthetic(n=200, time_limit=10.0):
     model = synthetic_model(n, seed=0, horizon=36.0)
     ivs = [Intervention(variable="v7", dose=0.2)]
     t, d = best(lambda: loop_dominance(model, ivs, horizon=36.0, time_limit=time_limit), n=1)
-    print(f"synthetic {n} stocks ({len(model.effects)} links): {t:.2f} s with a {time_limit:g} s limit "
-          f"(within: {t <= time_limit}); mode {d['mode']}, {d['loops_found']} loops found, {d['loops_scored']} "
-          f"scored in the outcome's partition, search truncated={d['truncated']}, complete={d['complete']}")
+    print(
+        f"synthetic {n} stocks ({len(model.effects)} links): {t:.2f} s with a {time_limit:g} s limit "
+        f"(within: {t <= time_limit}); mode {d['mode']}, {d['loops_found']} loops found, {d['loops_scored']} "
+        f"scored in the outcome's partition, search truncated={d['truncated']}, complete={d['complete']}"
+    )
     top = d["loops"][0] if d["loops"] else None
     if top:
         print(f"  strongest: {top['id']} ({len(top['links'])} links), mean |relative score| {top['mean_abs']:.2f}")

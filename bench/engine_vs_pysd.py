@@ -30,19 +30,18 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core: before numpy is impor
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import tempfile
+import time
+import warnings
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from gmb.simulate.ensemble import engine_for  # noqa: E402
-from gmb.simulate.program import compile_model  # noqa: E402
-from gmb.simulate.sampling import draw  # noqa: E402
-from gmb.simulate.synthetic import synthetic_model  # noqa: E402
-
+from gmb.simulate.ensemble import engine_for
+from gmb.simulate.program import compile_model
+from gmb.simulate.sampling import draw
+from gmb.simulate.synthetic import synthetic_model
 
 #: the conversion's defaults (issue 13): the saturating response at the group's strengths
 DEFAULTS = {"effect_shape": "saturating", "stability": "report"}
@@ -73,12 +72,11 @@ def run_engine(p, P, engine, slots, steps):
 
 
 def engine_vs_pysd(pysd_runs: int, runs: int = 1000) -> None:
-    from gmb.simulate.pysd_runner import load_pysd
-    from gmb.stockflow.xmile import to_xmile
-
-    from gmb.scenarios.settings import default_scenarios
     from gmb.scenarios.interventions import with_interventions
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.simulate.pysd_runner import load_pysd
     from gmb.simulate.synthetic import synthetic_cld
+    from gmb.stockflow.xmile import to_xmile
 
     # the synthetic idea bank switched on (default doses), so each parameter set gives its own trajectories
     sc = default_scenarios(synthetic_cld(50, seed=7, ideas=5))
@@ -111,16 +109,22 @@ def engine_vs_pysd(pysd_runs: int, runs: int = 1000) -> None:
                 worst = max(worst, float(np.max(np.abs(ours[0, :, r] - theirs) / np.abs(theirs))))
     per_run = float(np.median(t_pysd))
     scaled = per_run * runs
-    print("1. engine vs pysd: synthetic 50-variable CLD, all stocks, "
-          f"{len(p.edge_src)} links ({p.n_stages} delay stages), {p.steps} Euler steps, {runs} Monte Carlo runs")
+    print(
+        "1. engine vs pysd: synthetic 50-variable CLD, all stocks, "
+        f"{len(p.edge_src)} links ({p.n_stages} delay stages), {p.steps} Euler steps, {runs} Monte Carlo runs"
+    )
     print(f"   gmb engine ({engine}): {t_engine * 1e3:.1f} ms for {runs} runs (CPU {cpu_engine * 1e3:.1f} ms)")
-    print(f"   pysd: {per_run * 1e3:.1f} ms per run (median of {pysd_runs} runs of the same parameter sets; "
-          f"translation {t_translate:.1f} s not counted) -> {scaled:.1f} s for {runs} runs (scaled)")
+    print(
+        f"   pysd: {per_run * 1e3:.1f} ms per run (median of {pysd_runs} runs of the same parameter sets; "
+        f"translation {t_translate:.1f} s not counted) -> {scaled:.1f} s for {runs} runs (scaled)"
+    )
     print(f"   speed-up: {scaled / t_engine:,.0f}x   (target >= 5,000x)")
     spread = float(np.ptp(ours[0, -1, :]))
-    print(f"   same answers: largest relative difference over {pysd_runs} runs x {p.steps + 1} times: {worst:.1e} "
-          f"(required <= 1e-9) {'OK' if worst <= 1e-9 else 'FAILED'}; the outcome at the end spreads over "
-          f"{spread:.3f} across the runs, so the runs do differ")
+    print(
+        f"   same answers: largest relative difference over {pysd_runs} runs x {p.steps + 1} times: {worst:.1e} "
+        f"(required <= 1e-9) {'OK' if worst <= 1e-9 else 'FAILED'}; the outcome at the end spreads over "
+        f"{spread:.3f} across the runs, so the runs do differ"
+    )
 
 
 def throughput(runs: int = 4096) -> None:
@@ -135,17 +139,21 @@ def throughput(runs: int = 4096) -> None:
                                sc.interventions(sc.ideas))  # fmt: skip
         p = compile_model(m)
         P = draw(p, seed=2, runs=runs)
-        print(f"2. throughput: synthetic 200-stock model, {len(p.edge_src)} links, "
-              f"{'no delayed links' if not delays else f'{p.n_smooths} delayed links ({p.n_stages} smooth stages)'}, "
-              f"10 ideas on, {runs} runs x {p.steps} steps, one core")
+        print(
+            f"2. throughput: synthetic 200-stock model, {len(p.edge_src)} links, "
+            f"{'no delayed links' if not delays else f'{p.n_smooths} delayed links ({p.n_stages} smooth stages)'}, "
+            f"10 ideas on, {runs} runs x {p.steps} steps, one core"
+        )
         for engine in dict.fromkeys([engine_for("auto"), "numpy"]):
             n = runs if engine != "numpy" else runs // 8
             fn = run_engine(p, P[:, :n], engine, [p.outcome_slot], [p.steps])
             fn()
             wall, cpu, _ = timed(fn, repeats=3 if engine != "numpy" else 1)
             updates = n * p.steps * p.n_stocks
-            print(f"   {engine:6s}: {updates / wall / 1e9:.2f} billion stock-updates/s "
-                  f"(by CPU time: {updates / cpu / 1e9:.2f})   (target >= 0.5 billion)")
+            print(
+                f"   {engine:6s}: {updates / wall / 1e9:.2f} billion stock-updates/s "
+                f"(by CPU time: {updates / cpu / 1e9:.2f})   (target >= 0.5 billion)"
+            )
 
 
 def shapley(runs: int = 1000) -> None:
@@ -163,10 +171,14 @@ def shapley(runs: int = 1000) -> None:
     attribute(m, G, sc, ideas[:2], runs=8, seed=0, settle=False)  # warm-up
     # the Shapley runs alone (settle=False: the settled share's long run is timed separately below)
     wall, cpu, r = timed(lambda: attribute(m, G, sc, ideas, runs=runs, seed=0, settle=False), repeats=2)
-    print(f"3. exact Shapley: {len(ideas)} Havndal ideas, {2 ** len(ideas)} sub-bundles x {runs} draws "
-          f"= {2 ** len(ideas) * runs:,} runs to {r['horizon']:g} {r['unit']}")
-    print(f"   {wall:.2f} s (CPU {cpu:.2f} s)   (target <= 10 s); efficiency: shares add up to the bundle effect "
-          f"within {r['meta']['efficiency_max_error']:.1e} (relative)")
+    print(
+        f"3. exact Shapley: {len(ideas)} Havndal ideas, {2 ** len(ideas)} sub-bundles x {runs} draws "
+        f"= {2 ** len(ideas) * runs:,} runs to {r['horizon']:g} {r['unit']}"
+    )
+    print(
+        f"   {wall:.2f} s (CPU {cpu:.2f} s)   (target <= 10 s); efficiency: shares add up to the bundle effect "
+        f"within {r['meta']['efficiency_max_error']:.1e} (relative)"
+    )
     from gmb.scenarios.answers import rank_ideas
 
     rank_ideas(m, G, sc, runs=8, seed=0, settle=False)  # warm-up
@@ -176,9 +188,11 @@ def shapley(runs: int = 1000) -> None:
 
     both, _, _ = timed(lambda: rank_ideas(m, G, sc, runs=runs, seed=0, variants=True, assumptions=Assumptions()),
                        repeats=2)  # fmt: skip
-    print(f"4. ranking {len(ideas)} Havndal ideas x {runs} draws: {base:.2f} s; with the settled shares (long run, "
-          f"100 draws) {settled:.2f} s ({settled / base:.1f}x); with the assumption variants too (4 x 300 draws) "
-          f"{both:.2f} s ({both / base:.1f}x)")
+    print(
+        f"4. ranking {len(ideas)} Havndal ideas x {runs} draws: {base:.2f} s; with the settled shares (long run, "
+        f"100 draws) {settled:.2f} s ({settled / base:.1f}x); with the assumption variants too (4 x 300 draws) "
+        f"{both:.2f} s ({both / base:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gmb.io.registry import READERS, WRITERS  # noqa: E402
-from gmb.session.model import Session  # noqa: E402
-from gmb.session.validate import parse_session  # noqa: E402
+import itertools
+
+from gmb.io.registry import READERS, WRITERS
+from gmb.session.model import Session
+from gmb.session.validate import parse_session
 
 ENDING = {"csv": "", "mdl": ".mdl", "xmile": ".xmile", "kumu": ".json", "kumu-xlsx": ".xlsx", "graphml": ".graphml"}
 
@@ -153,7 +155,7 @@ def scaling(sizes=(10_000, 40_000, 160_000)) -> None:
         for n in sizes:
             path = make(folder / f"{case.split(',')[0].replace(' ', '_')}-{n}.x", n)
             times.append(read_time(fmt, path))
-        growth = " ".join(f"{b / a:4.1f}x" for a, b in zip(times, times[1:]))
+        growth = " ".join(f"{b / a:4.1f}x" for a, b in itertools.pairwise(times))
         print(f"{case:30} " + " ".join(f"{t:9.3f}" for t in times) + f"   {growth}")
 
 
@@ -167,10 +169,10 @@ def formats_table() -> None:
     print(f"{'format':10} {'write':>8} {'read':>8}   (multiples of the reference)")
     for fmt in sorted(WRITERS):
         path = folder / f"map{ENDING[fmt]}" if fmt != "csv" else folder / "map"
-        write = best(lambda: WRITERS[fmt][1](session, path))
+        write = best(lambda fmt=fmt, path=path: WRITERS[fmt][1](session, path))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            read = best(lambda: READERS[fmt][1](path, lang="da"))
+            read = best(lambda fmt=fmt, path=path: READERS[fmt][1](path, lang="da"))
         print(f"{fmt:10} {write / reference:8.1f} {read / reference:8.1f}")
 
 

@@ -74,8 +74,10 @@ def main() -> None:
         "per link": lambda a: per_link(to_stockflow(G, a.edit(effect_shape="bounded")), b),
         "old default (power, scale)": lambda a: to_stockflow(G, a.edit(effect_shape="power", stability="scale")),
     }
-    print(f"Havndal, {args.runs} draws, seed 0, horizon {args.horizon:g} months; effect = outcome index "
-          f"(bundle of all ideas) minus baseline: median [5 %, 95 %]")
+    print(
+        f"Havndal, {args.runs} draws, seed 0, horizon {args.horizon:g} months; effect = outcome index "
+        f"(bundle of all ideas) minus baseline: median [5 %, 95 %]"
+    )
     for shape, make in shapes.items():
         print(f"\n== {shape}")
         for vname, change in variants.items():
@@ -84,9 +86,11 @@ def main() -> None:
             (lo, med, hi), broken = res["bundle"]
             top = r.horizon[r.index("bundle")]
             top = top[np.isfinite(top)]
-            print(f"  {vname:<10} bundle {med:+.3f} [{lo:+.3f}, {hi:+.3f}]  broken {broken}  "
-                  f"outcome within 1 % of e^B {np.mean(np.log(top) > 0.99 * b):.0%}, above e^B "
-                  f"{np.mean(np.log(top) > b + 1e-12):.0%}  scale {m.elasticity_scale:.4g}")
+            print(
+                f"  {vname:<10} bundle {med:+.3f} [{lo:+.3f}, {hi:+.3f}]  broken {broken}  "
+                f"outcome within 1 % of e^B {np.mean(np.log(top) > 0.99 * b):.0%}, above e^B "
+                f"{np.mean(np.log(top) > b + 1e-12):.0%}  scale {m.elasticity_scale:.4g}"
+            )
             if vname == "as drawn":
                 for idea, ((lo, med, hi), brk) in res.items():
                     if idea != "bundle":

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _trivial(shared, spec):
@@ -68,8 +68,10 @@ def main() -> None:
     study = Study.build(model, {i: sc.interventions([i]) for i in sc.ideas}, seed=7, horizon=36.0, every=10**9)
     n_scen = len(study.scenarios)
     steps = study.horizon_step
-    print(f"model: {len(model.stocks)} stocks, {len(model.effects)} links; {n_scen} scenarios (baseline + ideas); "
-          f"{steps} Euler steps to the horizon; engine {study.engine}; {args.runs} runs in grains of {args.chunk}")
+    print(
+        f"model: {len(model.stocks)} stocks, {len(model.effects)} links; {n_scen} scenarios (baseline + ideas); "
+        f"{steps} Euler steps to the horizon; engine {study.engine}; {args.runs} runs in grains of {args.chunk}"
+    )
     _warm(study)
 
     def local_run():
@@ -107,28 +109,36 @@ def main() -> None:
     updates = args.runs * n_scen * len(model.stocks) * steps
     print(f"local, one process          : {t_local:8.2f} s   ({updates / t_local / 1e9:.2f} billion stock-updates/s)")
     print(f"LocalCluster, {args.workers} workers     : {t_dask:8.2f} s   ({n_tasks} tasks)")
-    print(f"ratio local / cluster       : {t_local / t_dask:8.2f}x  (ideal {args.workers}x; identical results: "
-          f"{'yes' if same else 'NO'})")
-    print(f"overhead per task           : {per_task * 1e3:8.2f} ms  (a trivial task, {args.tasks} of them; "
-          f"{per_task_study * 1e3:.2f} ms carrying the study, {len(cloudpickle.dumps(study)) / 1e3:.0f} kB)")
+    print(
+        f"ratio local / cluster       : {t_local / t_dask:8.2f}x  (ideal {args.workers}x; identical results: "
+        f"{'yes' if same else 'NO'})"
+    )
+    print(
+        f"overhead per task           : {per_task * 1e3:8.2f} ms  (a trivial task, {args.tasks} of them; "
+        f"{per_task_study * 1e3:.2f} ms carrying the study, {len(cloudpickle.dumps(study)) / 1e3:.0f} kB)"
+    )
     print(f"cluster start / close       : {t_start:8.2f} s / {t_stop:.2f} s")
 
     sample = draw(study.program, seed=7, start=0, runs=32)
     t = time.perf_counter()
     spectral_radii(study, sample)
     per_draw = (time.perf_counter() - t) / sample.shape[1]
-    print(f"loop-radius diagnostic      : {per_draw * 1e3:8.2f} ms per draw (n x n eigenvalues, n = "
-          f"{len(model.variables)}); {args.runs} draws would add {per_draw * args.runs:.0f} s on one core "
-          "(excluded above; rank/attribute include it)")
+    print(
+        f"loop-radius diagnostic      : {per_draw * 1e3:8.2f} ms per draw (n x n eigenvalues, n = "
+        f"{len(model.variables)}); {args.runs} draws would add {per_draw * args.runs:.0f} s on one core "
+        "(excluded above; rank/attribute include it)"
+    )
 
     per_run = t_local / args.runs
     fixed = t_start + t_stop
     # cluster time ~ fixed + tasks * overhead / workers + work / workers; it pays when that beats the work
     gain = 1 - 1 / args.workers
     pays = (fixed / (per_run * gain)) if per_run > 0 else float("inf")
-    print(f"where it pays               : ~{per_run * 1e3:.3f} ms per run here; a fresh local cluster pays back its "
-          f"start-up above ~{pays:,.0f} runs of this model if each worker gets a whole core (an existing "
-          f"--scheduler: from a few grains of {args.chunk} runs per worker)")
+    print(
+        f"where it pays               : ~{per_run * 1e3:.3f} ms per run here; a fresh local cluster pays back its "
+        f"start-up above ~{pays:,.0f} runs of this model if each worker gets a whole core (an existing "
+        f"--scheduler: from a few grains of {args.chunk} runs per worker)"
+    )
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines blur the ratio)")
 
 

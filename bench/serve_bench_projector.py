@@ -76,9 +76,13 @@ def projector_bench() -> None:
             times.append(time.perf_counter() - t)
         times.sort()
         print("projector                   : 150 variables, 400 links, Chromium 1920x1080 (headless)")
-        print(f"  settled and stopped after : {settle:.1f} s from opening the page; {moved} of {len(a)} nodes moved in the 3 s after")
+        print(
+            f"  settled and stopped after : {settle:.1f} s from opening the page; {moved} of {len(a)} nodes moved in the 3 s after"
+        )
         print(f"  label height at first view: {scale * 30:.1f} px (30 px font x scale {scale:.2f})")
-        print(f"  new link -> on the map    : p50 {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms (20 links)")
+        print(
+            f"  new link -> on the map    : p50 {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms (20 links)"
+        )
     finally:
         driver.quit()
         stop(proc)

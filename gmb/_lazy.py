@@ -43,7 +43,6 @@ def lazy_names(
     return getattr_, dir_, names
 
 
-
 def callable_module(name: str, function: Callable[..., Any]) -> None:
     """Make module ``name`` callable as ``function``: ``gmb.simulate(model)`` runs :func:`simulate`.
 

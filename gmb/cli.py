@@ -6,11 +6,23 @@ Heavy packages (pysd, pyvis, matplotlib) are imported inside commands so ``gmb -
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from gmb.commands import common, demo, formats, model, observe, record, robustness, scenarios, serve, story, structure, views
+from gmb.commands import (
+    common,
+    demo,
+    formats,
+    model,
+    observe,
+    record,
+    robustness,
+    scenarios,
+    serve,
+    story,
+    structure,
+    views,
+)
 
 app = typer.Typer(
     name="gmb",
@@ -23,7 +35,7 @@ app = typer.Typer(
 
 
 @app.callback()
-def _options(sessions_dir: Optional[Path] = common.SessionsDir) -> None:
+def _options(sessions_dir: Path | None = common.SessionsDir) -> None:
     common.set_sessions_dir(sessions_dir)
 
 

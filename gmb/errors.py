@@ -14,22 +14,22 @@ True
 from __future__ import annotations
 
 __all__ = [
-    "GmbError",
-    "InputError",
-    "FormatError",
+    "AccessError",
+    "AnalysisError",
+    "ClusterError",
+    "ConflictError",
+    "ConversionError",
     "EncodingError",
-    "ValidationError",
+    "FormatError",
+    "GmbError",
+    "GmbWarning",
+    "InputError",
     "NotFoundError",
+    "SimulationError",
     "SlugError",
     "StoreError",
-    "ConflictError",
-    "AnalysisError",
-    "ConversionError",
-    "SimulationError",
-    "GmbWarning",
+    "ValidationError",
     "warn",
-    "AccessError",
-    "ClusterError",
 ]
 
 
@@ -74,7 +74,7 @@ class GmbError(Exception):
         # Errors cross process boundaries (Dask workers): keep the type and every field, not just the text.
         return _rebuild, (type(self), self.message, self.file, self.line, self.field, self.hint)
 
-    def located(self, *, file: str | None = None, line: int | None = None) -> "GmbError":
+    def located(self, *, file: str | None = None, line: int | None = None) -> GmbError:
         """Return a copy of this error with a file/line filled in where missing."""
         return type(self)(
             self.message,

@@ -163,7 +163,9 @@ def reproducible_zip(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<)", rb"\g<1>" + iso.encode() + rb"\2", body)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(<)", rb"\g<1>" + iso.encode() + rb"\2", body
+                )
             fixed = zipfile.ZipInfo(info.filename, stamp[:6])
             fixed.compress_type = info.compress_type
             fixed.external_attr = info.external_attr

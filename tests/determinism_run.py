@@ -58,7 +58,9 @@ def _write_edge_list() -> None:
         out = csv.writer(fh)
         out.writerow(["from", "to", "sign", "delay", "strength"])
         for link in session.links:
-            out.writerow([link.cause, link.effect, link.polarity.value, "yes" if link.delay else "", link.strength.value])
+            out.writerow(
+                [link.cause, link.effect, link.polarity.value, "yes" if link.delay else "", link.strength.value]
+            )
 
 
 def main() -> None:

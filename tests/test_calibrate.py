@@ -136,13 +136,22 @@ def roskilde(tmp_path, monkeypatch):
     return tmp_path / "sessions" / "roskilde"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["observe", "add", "roskilde", "nonexistent", "--time", "6", "--value", "0.2", "--se", "0.1"], "unknown variable"),
-    (["observe", "add", "roskilde", "loneliness", "--time", "999", "--value", "0.2", "--n", "30"], "outside the run"),
-    (["observe", "add", "roskilde", "loneliness", "--time", "6", "--value", "1.4", "--n", "30"], "[0, 1]"),
-    (["observe", "add", "roskilde", "loneliness", "--time", "6", "--value", "0.2", "--n", "-3"], "n"),
-    (["implemented", "set", "roskilde", "mens_groups", "--start", "-5"], "outside the run"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["observe", "add", "roskilde", "nonexistent", "--time", "6", "--value", "0.2", "--se", "0.1"],
+            "unknown variable",
+        ),
+        (
+            ["observe", "add", "roskilde", "loneliness", "--time", "999", "--value", "0.2", "--n", "30"],
+            "outside the run",
+        ),
+        (["observe", "add", "roskilde", "loneliness", "--time", "6", "--value", "1.4", "--n", "30"], "[0, 1]"),
+        (["observe", "add", "roskilde", "loneliness", "--time", "6", "--value", "0.2", "--n", "-3"], "n"),
+        (["implemented", "set", "roskilde", "mens_groups", "--start", "-5"], "outside the run"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(roskilde, args, message):
     from typer.testing import CliRunner
 

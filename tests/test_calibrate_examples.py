@@ -30,7 +30,9 @@ def test_build_script_is_deterministic():
 
     from gmb.session.store import _event_line
 
-    spec = importlib.util.spec_from_file_location("b", Path(__file__).parent.parent / "tools" / "build_seed_examples.py")
+    spec = importlib.util.spec_from_file_location(
+        "b", Path(__file__).parent.parent / "tools" / "build_seed_examples.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     for ex in mod.EXAMPLES:

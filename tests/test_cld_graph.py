@@ -60,7 +60,11 @@ def test_graph_edited_with_networkx_comes_back():
     G.add_edge("b", "c", sign=-1)
     G.add_edge("c", "a")  # no sign given: unknown, never guessed
     back = from_graph(G, base=s)
-    assert [(l.cause, l.effect, l.polarity.value) for l in back.links] == [("a", "b", "+"), ("b", "c", "-"), ("c", "a", "?")]
+    assert [(l.cause, l.effect, l.polarity.value) for l in back.links] == [
+        ("a", "b", "+"),
+        ("b", "c", "-"),
+        ("c", "a", "?"),
+    ]
     assert back.variable("c").label() == "Tillid" and back.participants == s.participants
     assert len({l.id for l in back.links}) == 3
 

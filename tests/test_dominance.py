@@ -38,7 +38,9 @@ def test_logistic_r_dominates_until_half_capacity_then_b():
     times = np.arange(len(v["p"])) * dt
     dominant = np.where(np.abs(rel[r]) > np.abs(rel[b]), "R", "B")[1:]
     shift = times[1:][np.argmax(dominant == "B")]
-    assert (dominant[: np.argmax(dominant == "B")] == "R").all() and (dominant[np.argmax(dominant == "B"):] == "B").all()
+    assert (dominant[: np.argmax(dominant == "B")] == "R").all() and (
+        dominant[np.argmax(dominant == "B") :] == "B"
+    ).all()
     half = times[np.argmax(v["p"] >= 50.0)]  # first saved time at or past K/2 (the inflection)
     assert abs(shift - half) <= dt
     # closed form of the discrete scores: B's share is p(t - dt) / K
@@ -211,7 +213,7 @@ def test_havndal_playground_overshoot_is_driven_by_the_targeted_response_chain(b
     def chain(loop):
         links = info[loop]["links"] if loop else []
         i = links.index("L44") if "L44" in links else -1
-        return i >= 0 and (links + links)[i:i + 3] == ["L44", "L60", "L63"]
+        return i >= 0 and (links + links)[i : i + 3] == ["L44", "L60", "L63"]
 
     # from the peak to the horizon, step by step (a step at the turning point may flicker: the bounded
     # shape gives one step of another loop exactly at the peak, so ask for 90 % of the steps)
@@ -312,11 +314,27 @@ def test_time_limit_bounds_the_search():
 def test_report_section_escapes_and_reads_in_danish():
     from gmb.views.report_dominance import section_html
 
-    d = {"scenario": "<b>x</b>", "unit": "måned", "time": [0, 1, 2], "complete": False, "periods":
-         [{"loops": ["R1"], "start": 1.0, "end": 2.0}], "periods_map": [],
-         "loops": [{"id": "R1", "name": "<script>alert(1)</script>", "kind": "map", "polarity": "R",
-                    "labels": ["Æble", "<i>"], "links": ["L1", "L2"], "relative": [0, 0.6, 0.7], "mean_abs": 0.4}],
-         "pathways": {"sentence": "det meste <når>", "paths": [{"labels": ["a&b"], "share": 0.5}], "knockout": []}}
+    d = {
+        "scenario": "<b>x</b>",
+        "unit": "måned",
+        "time": [0, 1, 2],
+        "complete": False,
+        "periods": [{"loops": ["R1"], "start": 1.0, "end": 2.0}],
+        "periods_map": [],
+        "loops": [
+            {
+                "id": "R1",
+                "name": "<script>alert(1)</script>",
+                "kind": "map",
+                "polarity": "R",
+                "labels": ["Æble", "<i>"],
+                "links": ["L1", "L2"],
+                "relative": [0, 0.6, 0.7],
+                "mean_abs": 0.4,
+            }
+        ],
+        "pathways": {"sentence": "det meste <når>", "paths": [{"labels": ["a&b"], "share": 0.5}], "knockout": []},
+    }
     html = section_html({"scenarios": {"<b>x</b>": d}}, lang="da")
     assert "<script>" not in html and "&lt;script&gt;" in html and "<i>" not in html and "<b>x" not in html
     assert "Hvilke sløjfer driver det" in html and "Ikke alle sløjfer" in html and "Æble" in html
@@ -332,7 +350,7 @@ def test_map_highlights_the_loop_dominant_at_a_time(cli, havndal):
     Store(Path("sessions")).create("havndal", havndal)
     loop = loop_at("havndal", 30.0, "playgrounds")
     i = loop.index("physical_activity")
-    assert (loop + loop)[i:i + 4] == ["physical_activity", "overweight", "targeted_response", "mental_wellbeing"]
+    assert (loop + loop)[i : i + 4] == ["physical_activity", "overweight", "targeted_response", "mental_wellbeing"]
     code, _out, err = cli("map", "havndal", "--dominance-at", "30", "--scenario", "playgrounds", "--out", "m.html")
     assert code == 0, err
     assert Path("m.html").is_file()

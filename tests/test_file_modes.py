@@ -63,9 +63,5 @@ def test_created_files_follow_the_umask(tmp_path, umask):
                      "exports/byen.graphml", "exports/kort/links.csv", "maps/byen.html",
                      "reports/byen/index.html", "reports/byen/figures"):  # fmt: skip
         assert expected in modes, (expected, sorted(modes))
-    wrong = {
-        path: oct(mode)
-        for path, (is_dir, mode) in modes.items()
-        if mode != (0o777 if is_dir else 0o666) & ~umask
-    }
+    wrong = {path: oct(mode) for path, (is_dir, mode) in modes.items() if mode != (0o777 if is_dir else 0o666) & ~umask}
     assert wrong == {}, f"umask {oct(umask)}: {wrong}"

@@ -8,6 +8,7 @@ notes ("Reference V12 …") map V-numbers to the readable ids.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 
@@ -214,7 +215,7 @@ def test_every_element_has_a_stage_and_a_proposer(session):
 def test_log_tells_the_workshops_in_order(session):
     events = Store(SHIPPED.parent).events("havndal")
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(a.at <= b.at for a, b in zip(events, events[1:]))
+    assert all(a.at <= b.at for a, b in itertools.pairwise(events))
     dates = {s.id: s.date for s in session.stages}
     for item in (*session.variables, *session.links, *session.ideas, *session.initiatives):
         assert item.proposed_at.date() == dates[item.stage], item.id  # added on its workshop's day

@@ -119,7 +119,7 @@ def test_import_shows_warnings_and_still_imports(cli):
         "\\\\\\---/// Sketch\nV300\n*View 1\n$x\n10,1,A,10,10,20,10,8,3,0,0,0,0,0,0\n"
         "10,2,B,50,10,20,10,8,3,0,0,0,0,0,0\n1,3,1,2,0,0,43,0,2,64,0,-1--1--1,,1|(0,0)|\n"
         "1,4,9,2,0,0,45,0,2,64,0,-1--1--1,,1|(0,0)|\n", encoding="utf-8")  # fmt: skip
-    code, out, err = cli("import", "m.mdl", "--session", "m")
+    code, _out, err = cli("import", "m.mdl", "--session", "m")
     assert code == 0
     assert "warning:" in err and "points at object 9, which does not exist" in err
     s = Store(Path("sessions")).load("m")

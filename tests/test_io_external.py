@@ -191,8 +191,8 @@ def test_sample_links_are_the_equation_dependencies(path, tmp_path, recwarn):
     said = [str(w.message) for w in recwarn if issubclass(w.category, GmbWarning)]
     unsigned = sum(link.polarity.value == "?" for link in s.links)
     # the only thing said about a clean model: how many links its equations leave unsigned, and why
-    assert said == ([f"{path}: {unsigned} of {len(s.links)} links ({100 * unsigned / len(s.links):.0f} %) have no sign"
-                     f" (?): {said[0].split(' (?): ')[1]}"] if unsigned * 4 > len(s.links) else [])  # fmt: skip
+    assert said == ([(f"{path}: {unsigned} of {len(s.links)} links ({100 * unsigned / len(s.links):.0f} %) have no sign"
+                     f" (?): {said[0].split(' (?): ')[1]}")] if unsigned * 4 > len(s.links) else [])  # fmt: skip
     assert not said or "gmb does not guess a sign from an equation" in said[0]
     assert set(signed_edges(s, norm)) == expected
     variables = {norm(name) for name, py in model.namespace.items() if py not in _CONTROL}

@@ -209,7 +209,10 @@ def test_undeclared_isee_prefix_is_repaired_with_a_warning(tmp_path):
 def test_modules_and_equations_that_do_not_parse(tmp_path):
     path = xmile(tmp_path, '<model><variables><module name="sub"/><aux name="a"><eqn>\n(b +</eqn></aux>'
                  '<aux name="b"/></variables></model>')  # fmt: skip
-    with pytest.warns(GmbWarning, match="module 'sub' names no <model> in the file"), pytest.raises(FormatError) as info:
+    with (
+        pytest.warns(GmbWarning, match="module 'sub' names no <model> in the file"),
+        pytest.raises(FormatError) as info,
+    ):
         read_xmile(path)
     assert info.value.line == 2 and "'(' is not closed" in info.value.message
 
@@ -225,7 +228,9 @@ def test_two_variables_with_the_same_xmile_name(tmp_path):
 
 def test_stella_modules_are_flattened_with_their_connections(tmp_path):
     """Stella's layout: the main model holds only modules; each module's model is a <model name=...>."""
-    path = xmile(tmp_path, """<model><variables>
+    path = xmile(
+        tmp_path,
+        """<model><variables>
 <module name="Food Cost"><connect to="Food_Cost.Price_In" from="Tourism.Delta"/>
   <connect2 to="Food_Cost.Price_In" from="Tourism.Delta"/></module>
 <module name="Tourism"><connect to="Tourism.Cost" from="Food_Cost.Delta"/></module>
@@ -240,7 +245,8 @@ def test_stella_modules_are_flattened_with_their_connections(tmp_path):
 <model name="Tourism"><variables>
   <aux name="Cost" access="input"/><aux name="Delta" access="output"/>
 </variables><views><view><connector uid="1" polarity="-"><from>Cost</from><to>Delta</to></connector></view></views>
-</model>""")
+</model>""",
+    )
     s = read_xmile(path)
     labels = sorted(v.label() for v in s.variables)
     assert labels == ["Effect of Tourism", "Food Cost.Change", "Food Cost.Delta", "Food Cost.Level", "Food Cost.Price In",

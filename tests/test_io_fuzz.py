@@ -28,7 +28,7 @@ ENDING = {"csv": ".csv", "mdl": ".mdl", "xmile": ".xmile", "kumu": ".json", "kum
 #: examples per format and test: mutate + generate + encode = 1,000 per text format; kumu-xlsx has
 #: mutate + sheets + generate = 1,200 (building workbooks is slow, mutating their sheets is not)
 EXAMPLES = {"mutate": 500, "generate": 400, "encode": 100, "sheets": 500, "generate-xlsx": 200}
-SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+SETTINGS = {"deadline": None, "derandomize": True, "suppress_health_check": list(HealthCheck), "database": None}
 _DIR = Path(tempfile.mkdtemp(prefix="gmb-fuzz-"))
 
 

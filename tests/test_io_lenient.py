@@ -236,6 +236,8 @@ def test_sdai_repeated_relationship_is_one_link_with_a_note(tmp_path):
     with pytest.warns(GmbWarning, match=r"relationships\[1\]: relationship a -> b appears again; kept as one link"):
         s = read_any(path, fmt="sdai-json")
     assert [(k.cause, k.effect, k.polarity.value, k.notes) for k in s.links] == [
-        ("a", "b", "+", "listed again as model.relationships[1]"), ("b", "a", "?", "")]
+        ("a", "b", "+", "listed again as model.relationships[1]"),
+        ("b", "a", "?", ""),
+    ]
     with import_options(strict=True), pytest.raises(ValidationError, match="appears again"):
         read_any(path, fmt="sdai-json")

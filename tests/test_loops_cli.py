@@ -24,7 +24,13 @@ def test_loops_json_is_the_documented_shape(town):
     assert code == 0, err
     data = json.loads(out)
     assert list(data) == ["count", "reinforcing", "balancing", "unsigned", "complete", "loops"]
-    assert (data["count"], data["reinforcing"], data["balancing"], data["unsigned"], data["complete"]) == (6, 4, 2, 0, True)
+    assert (data["count"], data["reinforcing"], data["balancing"], data["unsigned"], data["complete"]) == (
+        6,
+        4,
+        2,
+        0,
+        True,
+    )
     names = {loop["name"] for loop in data["loops"]}
     assert {"Fællesskab avler frivillige", "Frivillig-udmattelse", "Selvkørende"} <= names
 
@@ -81,7 +87,9 @@ def test_unknown_session_and_empty_map(cli, tmp_path):
 
 def test_loops_on_a_csv_file_and_an_sdai_file(cli, tmp_path):
     f = tmp_path / "m.csv"
-    f.write_text("from,to,sign\nSøvn,Trivsel,+\nTrivsel,Søvn,-\nTrivsel,Skærmtid,\nSkærmtid,Trivsel,-\n", encoding="utf-8")
+    f.write_text(
+        "from,to,sign\nSøvn,Trivsel,+\nTrivsel,Søvn,-\nTrivsel,Skærmtid,\nSkærmtid,Trivsel,-\n", encoding="utf-8"
+    )
     code, out, _ = cli("loops", str(f), "--json")
     data = json.loads(out)
     assert (data["count"], data["balancing"], data["unsigned"]) == (2, 1, 1)

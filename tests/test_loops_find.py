@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gmb.cld import to_graph
 from gmb.cld import loops as loops_mod
+from gmb.cld import to_graph
 from gmb.cld.loops import covering_loops, cycle_rank, find_loops, loops_through, name_loops
 from gmb.errors import AnalysisError, GmbError, InputError, NotFoundError
 from tests.loops_town import town_session

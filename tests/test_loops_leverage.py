@@ -68,7 +68,11 @@ def test_reach_equals_descendants(edges):
 def test_causes_and_uses_trees_mark_loops_and_stop_at_depth():
     G = to_graph(town_session())
     tree = causes_tree(G, "volunteers", depth=2, lang="en")
-    assert [(k.variable, k.sign) for k in tree.children] == [("activities", "+"), ("burnout", "-"), ("facilitation", "+")]
+    assert [(k.variable, k.sign) for k in tree.children] == [
+        ("activities", "+"),
+        ("burnout", "-"),
+        ("facilitation", "+"),
+    ]
     activities = tree.children[0]
     # activities is caused by volunteers (the root: a loop, shown in parentheses, not expanded) and ownership
     assert [(k.variable, k.repeat, k.children) for k in activities.children] == [
@@ -92,7 +96,7 @@ def brute_paths(G, s, t):
     for k in range(len(others) + 1):
         for mids in itertools.permutations(others, k):
             path = (s, *mids, t)
-            if all(G.has_edge(u, v) for u, v in zip(path, path[1:])):
+            if all(G.has_edge(u, v) for u, v in itertools.pairwise(path)):
                 out.add(path)
     return out
 
@@ -173,8 +177,15 @@ def test_idea_profiles_on_the_town_slice():
     # activities -> participation -> relations -> belonging -> wellbeing (+), and via the ?-link to clubs (?)
     dining = profiles["dining"]
     assert dining.paths.counts() == {"+": 1, "-": 0, "?": 1} and dining.verdict == "unknown"
-    assert {l.variables for l in dining.loops} == {("activities", "volunteers"), ("activities", "burnout", "volunteers")}
-    assert profiles["clubs"].verdict == "positive" and profiles["clubs"].loop_counts() == {"R": 1, "B": 0, "unsigned": 0}
+    assert {l.variables for l in dining.loops} == {
+        ("activities", "volunteers"),
+        ("activities", "burnout", "volunteers"),
+    }
+    assert profiles["clubs"].verdict == "positive" and profiles["clubs"].loop_counts() == {
+        "R": 1,
+        "B": 0,
+        "unsigned": 0,
+    }
     # lowering burnout: burnout -(-)-> volunteers -> activities -> ... -> wellbeing is "-", times "-" = "+"
     assert profiles["less_burnout"].paths.counts() == {"+": 1, "-": 0, "?": 1}
     # the coordinator: via volunteers (+), via trust/involvement/ownership (+ + + +), via ownership (-), each also via ?

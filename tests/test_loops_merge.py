@@ -15,7 +15,7 @@ from gmb.cld.circle import connection_circle
 from gmb.cld.merge import merge_maps
 from gmb.errors import InputError, NotFoundError
 from gmb.io.csv_edges import read_edge_csv
-from gmb.session.model import Link, Participant, Session, Story, Variable
+from gmb.session.model import Link, Participant, Session, Variable
 from tests.conftest import EXTERNAL, external_file
 from tests.loops_town import town_session
 

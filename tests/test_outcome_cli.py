@@ -57,7 +57,9 @@ def test_var_set_edits_a_variable_as_logged_events(cli, tmp_path):
     assert var["kind"] == "outcome" and var["description"] == "Hvordan børn har det"
     assert var["labels"] == {"da": "Trivsel", "en": "Wellbeing"}  # the Danish label is kept
     assert data["outcome"] == "trivsel"
-    events = [json.loads(line) for line in (tmp_path / "sessions" / "kort" / "events.jsonl").read_text("utf-8").splitlines()]
+    events = [
+        json.loads(line) for line in (tmp_path / "sessions" / "kort" / "events.jsonl").read_text("utf-8").splitlines()
+    ]
     assert [e["op"] for e in events[-2:]] == ["update", "set"] and events[-2]["by"] == "p1"
     code, out, err = cli("convert", "kort", "--json")  # the map now has an outcome
     assert code == 0, err and json.loads(out)["outcome"]["variable"] == "trivsel"

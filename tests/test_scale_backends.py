@@ -5,6 +5,8 @@ One cluster (2 single-threaded worker processes) serves the whole module.
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import socket
 import sys
@@ -162,7 +164,7 @@ class FailsOnce:
         return list(range(start, stop))
 
     def reduce(self, parts):
-        return sum(parts, [])
+        return functools.reduce(operator.iadd, parts, [])
 
 
 def test_transient_failures_are_retried_without_changing_the_answer(cluster, tmp_path):
@@ -175,14 +177,12 @@ def test_bad_scheduler_address_is_a_clear_error_not_a_hang():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     t = time.monotonic()
-    with pytest.raises(ClusterError) as info:
-        with open_backend("dask", scheduler=f"tcp://127.0.0.1:{port}", timeout=3):
-            pass
+    with pytest.raises(ClusterError) as info, open_backend("dask", scheduler=f"tcp://127.0.0.1:{port}", timeout=3):
+        pass
     assert time.monotonic() - t < 15
     assert info.value.field == "--scheduler" and f"127.0.0.1:{port}" in str(info.value)
-    with pytest.raises(InputError):
-        with open_backend("dask", scheduler="http://example.org:8786"):
-            pass
+    with pytest.raises(InputError), open_backend("dask", scheduler="http://example.org:8786"):
+        pass
 
 
 def test_something_that_is_not_a_scheduler_is_a_clear_error_not_a_hang():
@@ -193,9 +193,11 @@ def test_something_that_is_not_a_scheduler_is_a_clear_error_not_a_hang():
     threading.Thread(target=lambda: held.append(server.accept()), daemon=True).start()  # accepts, says nothing
     try:
         t = time.monotonic()
-        with pytest.raises(ClusterError, match="could not talk to a Dask scheduler"):
-            with open_backend("dask", scheduler=f"127.0.0.1:{server.getsockname()[1]}", timeout=2):
-                pass
+        with (
+            pytest.raises(ClusterError, match="could not talk to a Dask scheduler"),
+            open_backend("dask", scheduler=f"127.0.0.1:{server.getsockname()[1]}", timeout=2),
+        ):
+            pass
         assert time.monotonic() - t < 20
     finally:
         server.close()
@@ -213,24 +215,23 @@ def test_a_silent_scheduler_fails_within_the_budget():
     threading.Thread(target=lambda: [server.accept() for _ in range(4)], daemon=True).start()
     try:
         t = time.monotonic()
-        with pytest.raises(ClusterError):
-            with open_backend("dask", scheduler=f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=1.5):
-                pass
+        with (
+            pytest.raises(ClusterError),
+            open_backend("dask", scheduler=f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=1.5),
+        ):
+            pass
         assert time.monotonic() - t < 2.2
     finally:
         server.close()
 
 
 def test_options_that_do_not_fit_are_refused():
-    with pytest.raises(InputError):
-        with open_backend("spark"):
-            pass
-    with pytest.raises(InputError, match="dask"):
-        with open_backend("local", scheduler="tcp://h:8786"):
-            pass
-    with pytest.raises(InputError):
-        with open_backend("dask", workers=0):
-            pass
+    with pytest.raises(InputError), open_backend("spark"):
+        pass
+    with pytest.raises(InputError, match="dask"), open_backend("local", scheduler="tcp://h:8786"):
+        pass
+    with pytest.raises(InputError), open_backend("dask", workers=0):
+        pass
 
 
 def test_plan_covers_every_item_once_in_order():
@@ -248,7 +249,7 @@ class Slow(Decay):
 
 
 def test_the_progress_bar_follows_the_cluster(cluster, monkeypatch):
-    import gmb.scale.backends as backends
+    from gmb.scale import backends
 
     ticks = []
 

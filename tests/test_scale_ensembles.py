@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from gmb.scale import open_backend, run_job  # noqa: E402
-from gmb.scale.ensembles import HorizonJob, StudyJob, horizon_values, run_study_on  # noqa: E402
+from gmb.scale import open_backend, run_job
+from gmb.scale.ensembles import HorizonJob, StudyJob, horizon_values, run_study_on
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
@@ -238,12 +238,12 @@ def test_cli_bad_scheduler_is_a_clear_error(cli, in_store):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     t = time.monotonic()
-    code, out, err = cli("rank", "havndal", "--runs", "50", "--scheduler", f"tcp://127.0.0.1:{port}")
+    code, _out, err = cli("rank", "havndal", "--runs", "50", "--scheduler", f"tcp://127.0.0.1:{port}")
     assert code == 2 and "no Dask scheduler answers" in err and f"127.0.0.1:{port}" in err
     assert time.monotonic() - t < 30
-    code, out, err = cli("rank", "havndal", "--runs", "50", "--backend", "spark")
+    code, _out, err = cli("rank", "havndal", "--runs", "50", "--backend", "spark")
     assert code == 2 and "unknown backend" in err
-    code, out, err = cli("simulate", "havndal", "--backend", "dask")
+    code, _out, err = cli("simulate", "havndal", "--backend", "dask")
     assert code == 2 and "--runs" in err
 
 

@@ -43,7 +43,7 @@ def test_edited_doses_change_the_answer(cli, in_store):
     plan.update(dose=0.9, low=0.9, high=0.9)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     after = json.loads(cli("rank", "havndal", "--runs", "100", "--json")[1])
-    get = lambda r: next(x for x in r["ideas"] if x["idea"] == "playgrounds")  # noqa: E731
+    get = lambda r: next(x for x in r["ideas"] if x["idea"] == "playgrounds")
     assert get(after)["median"] > 2 * get(before)["median"]
     assert after["meta"]["dose_plans"]["playgrounds"]["dose"] == 0.9
     assert any("0.9" in d for d in after["meta"]["doses"]["playgrounds"])
@@ -99,7 +99,7 @@ def test_sensitivity_and_scenarios_commands(cli, in_store):
     ],
 )
 def test_bad_requests_exit_2_with_a_message(cli, in_store, args, words):
-    code, out, err = cli(*args)
+    code, _out, err = cli(*args)
     assert code == 2
     assert words in err
 
@@ -110,7 +110,7 @@ def test_negative_dose_in_the_file_is_refused_with_the_file(cli, in_store):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["ideas"]["bike_paths"]["targets"][0]["weight"] = -0.2
     path.write_text(json.dumps(data), encoding="utf-8")
-    code, out, err = cli("rank", "havndal", "--runs", "10")
+    code, _out, err = cli("rank", "havndal", "--runs", "10")
     assert code == 2 and "scenarios.json" in err and "ideas.bike_paths.targets" in err and "weight" in err
 
 

@@ -208,8 +208,23 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_scenarios_set_edits_round_trips_and_records_the_answers_in_the_session(cli, in_store):
-    code, out, err = cli("scenarios", "set", "havndal", "lan_party", "--reach", "0.1:0.2:0.3", "--intensity", "0.25",
-                         "--lag", "4", "--ramp-up", "2", "--weight", "community_participation=3", "--json")
+    code, out, err = cli(
+        "scenarios",
+        "set",
+        "havndal",
+        "lan_party",
+        "--reach",
+        "0.1:0.2:0.3",
+        "--intensity",
+        "0.25",
+        "--lag",
+        "4",
+        "--ramp-up",
+        "2",
+        "--weight",
+        "community_participation=3",
+        "--json",
+    )
     assert code == 0, err
     shown = json.loads(out)["summary"]["lan_party"]
     assert shown["dose"] == pytest.approx(0.2 * 0.25 * 0.4)  # persistence kept from the file (0.2:0.4:0.6)
@@ -249,7 +264,7 @@ def test_scenarios_set_rejects_bad_input_in_one_line_and_writes_nothing(cli, in_
 
 
 def test_scenarios_set_unknown_idea_and_an_impossible_explicit_dose(cli, in_store):
-    code, out, err = cli("scenarios", "set", "havndal", "nope", "--dose", "0.1")
+    code, _out, err = cli("scenarios", "set", "havndal", "nope", "--dose", "0.1")
     assert code == 2 and "unknown idea 'nope'" in err
     data = json.loads((in_store / "scenarios.json").read_text(encoding="utf-8"))
     data["ideas"]["lan_party"]["targets"][0].update(direction="-", dose=0.6, high=1.3)
@@ -271,8 +286,18 @@ def test_an_unlinked_target_is_warned_flagged_in_json_and_can_be_dropped(cli, in
     store.commit("havndal", "update", {"kind": "idea", "id": "bike_paths", "changes": {"targets": tags}})
     code, out, err = cli("scenarios", "havndal")  # tagged in the idea bank, not (yet) in the plan: said so
     assert "the idea bank tags ghost_var, which its plan in scenarios.json does not list" in " ".join(err.split())
-    code, out, err = cli("scenarios", "set", "havndal", "bike_paths", "--target", "safe_bike_paths",
-                         "--target", "safety", "--target", "ghost_var")
+    code, out, err = cli(
+        "scenarios",
+        "set",
+        "havndal",
+        "bike_paths",
+        "--target",
+        "safe_bike_paths",
+        "--target",
+        "safety",
+        "--target",
+        "ghost_var",
+    )
     assert code == 0, err
     assert "does not list" not in err
     assert "warning: idea bike_paths: target ghost_var has no path to the outcome" in " ".join(err.split())

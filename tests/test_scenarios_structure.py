@@ -127,8 +127,13 @@ def test_engines_and_the_reference_agree_on_absent_and_flipped_links(shape):
     from gmb.scenarios.interventions import with_interventions
     from gmb.simulate.reference import simulate
 
-    edges = [("a", "b", "+", "strong", {}), ("c", "b", "?", "medium", {}), ("d", "c", "+", "strong", {}),
-             ("b", "a", "-", "weak", {"evidence": "candidate"}), ("a", "c", "+", "weak", {"evidence": "Inf"})]
+    edges = [
+        ("a", "b", "+", "strong", {}),
+        ("c", "b", "?", "medium", {}),
+        ("d", "c", "+", "strong", {}),
+        ("b", "a", "-", "weak", {"evidence": "candidate"}),
+        ("a", "c", "+", "weak", {"evidence": "Inf"}),
+    ]
     m = to_stockflow(cld(edges), Assumptions(effect_shape=shape))
     ivs = [Intervention(variable="d", dose=0.3, low=0.1, high=0.5), Intervention(variable="a", dose=0.2)]
     runs = 64

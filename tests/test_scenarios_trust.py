@@ -165,12 +165,16 @@ def test_rank_with_variants_on_havndal_says_which_conclusions_hold(hv):
     assert bool(first) == (len(firsts) == 1)
     if first:
         label = next(row["label"] for row in r["ideas"] if row["idea"] == first[0]["idea"])
-        assert first[0]["idea"] == order0 and any(s.startswith(f"{label} is first in every variant") for s in v["holds"])
+        assert first[0]["idea"] == order0 and any(
+            s.startswith(f"{label} is first in every variant") for s in v["holds"]
+        )
     else:
         assert any(f["kind"] == "no_first" for f in v["facts"])
     assert v["list"][1]["horizon"] == 120.0  # beyond the model's 60 months: its time was extended
     # the as-set column is the ranking itself
-    assert v["as_set"]["shape"] == a.effect_shape and v["as_set"]["dose_rule"] == r["meta"].get("dose_rule", "per target")
+    assert v["as_set"]["shape"] == a.effect_shape and v["as_set"]["dose_rule"] == r["meta"].get(
+        "dose_rule", "per target"
+    )
 
 
 # -- settling ----------------------------------------------------------------------------------------------
@@ -326,7 +330,7 @@ def test_the_report_says_the_answers_in_words_before_the_figures(hv):
         for w in words:
             assert w in text, (lang, w)
     page = report_html(load_example("havndal"), lang="da", results=results, map_page="<p>map</p>")
-    section = page[page.index('id="scenarios"'):]
+    section = page[page.index('id="scenarios"') :]
     assert "Doseringsregel: " in section and "kan ikke skelnes" in section
     assert section.index('class="answer"') < section.index("<img")  # said before the figures
 
@@ -369,7 +373,9 @@ def test_an_older_ranking_file_gives_fewer_sentences_not_an_error():
                                                                         "high": 0.2, "p_improve": 0.9}]},
            "attribution": {"bundle": ["x"], "shares": {"x": 0.1}, "interaction": 0.0, "total": 0.1}}  # fmt: skip
     text = scenario_text(old, "en")
-    meaning = ("An effect of +0.10 means: 10 % above today's level of the outcome in the model's terms (index 1 = "
-               "today), against the baseline run with the same draws; exploratory, not a prediction.")
+    meaning = (
+        "An effect of +0.10 means: 10 % above today's level of the outcome in the model's terms (index 1 = "
+        "today), against the baseline run with the same draws; exploratory, not a prediction."
+    )
     assert text["ranking"] == [meaning]
     assert "attribution" not in text

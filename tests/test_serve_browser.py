@@ -129,8 +129,16 @@ def browsers():
 def pick(page: Browser, end: str, label: str) -> None:
     """Choose a link end with the search picker: type the start of the label, tap the match."""
     page.fill(f"#link-{end}-q", label[:4])
-    page.wait("[...document.querySelectorAll(arguments[0])].some(b => b.textContent === arguments[1])", f"#link-{end}-list button", label)
-    page.js("[...document.querySelectorAll(arguments[0])].find(b => b.textContent === arguments[1]).click()", f"#link-{end}-list button", label)
+    page.wait(
+        "[...document.querySelectorAll(arguments[0])].some(b => b.textContent === arguments[1])",
+        f"#link-{end}-list button",
+        label,
+    )
+    page.js(
+        "[...document.querySelectorAll(arguments[0])].find(b => b.textContent === arguments[1]).click()",
+        f"#link-{end}-list button",
+        label,
+    )
 
 
 def test_a_workshop_in_three_browsers(server, browsers):
@@ -220,7 +228,9 @@ def test_a_workshop_in_three_browsers(server, browsers):
     p1.wait_text("#stage", "W1")
 
     # The projector: big letters, the map, loops and ideas; live; saved for people to look at.
-    key = httpx.post(f"{srv.base}/api/s/load/keys", json={"role": "viewer"}, headers=H(links["facilitator"])).json()["key"]
+    key = httpx.post(f"{srv.base}/api/s/load/keys", json={"role": "viewer"}, headers=H(links["facilitator"])).json()[
+        "key"
+    ]
     proj = browsers("projector", width=1920, height=1080)
     proj.go(f"{srv.base}/v#key={key}")
     proj.ready()

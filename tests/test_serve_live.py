@@ -19,7 +19,7 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("uvicorn")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_support import H, Server, pg_url, write_session  # noqa: E402,F401 - pg_url is a fixture
+from serve_support import H, Server, pg_url, write_session  # noqa: F401 - pg_url is a fixture
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_fifty_participants_add_a_thousand_links_concurrently(server, backend, r
             assert [r.status_code for r in joins] == [200] * 50
             keys = [r.json()["key"] for r in joins]
             t0 = time.perf_counter()
-            await asyncio.gather(*[participant(client, keys[i], pairs[i * 20:(i + 1) * 20]) for i in range(50)])
+            await asyncio.gather(*[participant(client, keys[i], pairs[i * 20 : (i + 1) * 20]) for i in range(50)])
             print(f"\n{backend}: 1000 links from 50 concurrent participants in {time.perf_counter() - t0:.1f} s")
             return [r.json()["participant"] for r in joins]
 
@@ -71,13 +71,16 @@ def test_fifty_participants_add_a_thousand_links_concurrently(server, backend, r
     assert statuses == [200] * 1000
     lat = sorted(latencies)
     p50, p95 = lat[len(lat) // 2], lat[int(len(lat) * 0.95)]
-    print(f"{backend}: latency of adding a link: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
+    print(
+        f"{backend}: latency of adding a link: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
+    )
     log = httpx.get(f"{srv.base}/api/s/{sid}/events", headers=H(links["facilitator"]), timeout=60).json()["events"]
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
     added = [e for e in log if e["op"] == "add" and e["data"]["kind"] == "link"]
     assert len(added) == 1000 and len({e["data"]["item"]["id"] for e in added}) == 1000
     assert {(e["data"]["item"]["cause"], e["data"]["item"]["effect"]) for e in added} == {
-        (f"v{a}", f"v{b}") for a, b in pairs}
+        (f"v{a}", f"v{b}") for a, b in pairs
+    }
     per_person: dict[str, int] = {}
     for e in added:
         per_person[e["by"]] = per_person.get(e["by"], 0) + 1
@@ -108,7 +111,9 @@ def test_every_browser_hears_of_a_change_within_a_second(server):
     for listener_key in (links["facilitator"], links["viewer"], key):
         seen: list[tuple[int, float]] = []
         ready = threading.Event()
-        t = threading.Thread(target=_stream_until, args=(srv.base, sid, listener_key, start + 1, seen, ready), daemon=True)
+        t = threading.Thread(
+            target=_stream_until, args=(srv.base, sid, listener_key, start + 1, seen, ready), daemon=True
+        )
         t.start()
         assert ready.wait(10), "the stream sent nothing"
         listeners.append((t, seen))

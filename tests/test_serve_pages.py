@@ -118,7 +118,9 @@ def test_participant_on_a_phone_picks_by_typing_and_votes_in_two_taps(havndal, b
     found = phone.texts("#link-cause-list button")
     assert found == sorted(found, key=str.lower) and all(f.lower().startswith("tryg") for f in found), found
     assert any(f.startswith("Tryghed") for f in found), found
-    phone.js("[...document.querySelectorAll('#link-cause-list button')].find(b => b.textContent.startsWith('Tryghed')).click()")
+    phone.js(
+        "[...document.querySelectorAll('#link-cause-list button')].find(b => b.textContent.startsWith('Tryghed')).click()"
+    )
     phone.fill("#link-effect-q", "born")  # "børn" without the ø
     phone.wait("document.querySelectorAll('#link-effect-list button').length > 0")
     picked = phone.text("#link-effect-list button")
@@ -207,7 +209,11 @@ def test_laptop_participant_draws_a_link_and_the_facilitator_accepts_all_and_und
     chain.move_to_element_with_offset(canvas, pa["x"] - w / 2, pa["y"] - h / 2).click_and_hold()
     chain.move_by_offset((pb["x"] - pa["x"]) / 2, (pb["y"] - pa["y"]) / 2)
     chain.move_by_offset((pb["x"] - pa["x"]) / 2, (pb["y"] - pa["y"]) / 2).release().perform()
-    lap.wait("document.getElementById('link-cause').value === arguments[0] && document.getElementById('link-effect').value === arguments[1]", a, b)
+    lap.wait(
+        "document.getElementById('link-cause').value === arguments[0] && document.getElementById('link-effect').value === arguments[1]",
+        a,
+        b,
+    )
     lap.click("#form-link button[type=submit]")
     fac.wait("gmb.state.links.some(l => l.cause === arguments[0] && l.effect === arguments[1])", a, b, timeout=10)
     # An idea that acts on two variables, one raised and one lowered.
@@ -235,10 +241,17 @@ def test_laptop_participant_draws_a_link_and_the_facilitator_accepts_all_and_und
     # Undo the last change (an event of its own): one item waits again.
     seq = fac.js("return gmb.state.seq")
     fac.click("#btn-undo")
-    fac.wait("gmb.state.seq > arguments[0] && [...gmb.state.variables, ...gmb.state.links, ...gmb.state.ideas].filter(x => !x.accepted_by).length === 1", seq, timeout=10)
+    fac.wait(
+        "gmb.state.seq > arguments[0] && [...gmb.state.variables, ...gmb.state.links, ...gmb.state.ideas].filter(x => !x.accepted_by).length === 1",
+        seq,
+        timeout=10,
+    )
     # Stages: go to W2, back to W1 (revisit), close the session, reopen.
     for target in ("W2", "W1"):
-        fac.js("[...document.querySelectorAll('#stages button')].find(b => b.textContent.startsWith(arguments[0])).click()", target)
+        fac.js(
+            "[...document.querySelectorAll('#stages button')].find(b => b.textContent.startsWith(arguments[0])).click()",
+            target,
+        )
         fac.wait("gmb.state.stage === arguments[0]", target, timeout=10)
     shot(fac, "serve-facilitator-1366.png")
     clean(fac, srv.base)

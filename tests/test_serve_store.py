@@ -34,7 +34,9 @@ def _session() -> Session:
 
 def _link(i: int, a: int, b: int):
     def build(session):
-        return [("add", {"kind": "link", "item": {"id": f"L{i}", "cause": f"v{a}", "effect": f"v{b}", "polarity": "+"}})]
+        return [
+            ("add", {"kind": "link", "item": {"id": f"L{i}", "cause": f"v{a}", "effect": f"v{b}", "polarity": "+"}})
+        ]
 
     return build
 

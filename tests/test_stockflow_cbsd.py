@@ -22,7 +22,6 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 import pytest
-
 from conftest import external_file
 
 NS = {"x": "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"}
@@ -79,7 +78,9 @@ def read_cbsd(path):
             kind, products = "goal", [eqns[goal[0]]]
         else:
             kind = "growth"
-            products = [eq for n, eq in eqns.items() if n.endswith(("net_fractional_growth_rate", "decline_time_constant"))]
+            products = [
+                eq for n, eq in eqns.items() if n.endswith(("net_fractional_growth_rate", "decline_time_constant"))
+            ]
         factors = [(sources[(name, active[tok])], sign) for eq in products for tok, sign in product_factors(eq)
                    if tok in active and (name, active[tok]) in sources]  # fmt: skip
         flows = [eqns[n] for n, k in kinds.items() if k == "flow"]
@@ -110,8 +111,12 @@ def ours(cbsd):
         G.add_node(src, label=src)
         G.add_edge(src, dst, id=f"L{i}", sign=exp, strength="unknown", delay=False)
     stocks = tuple(m for m, info in cbsd.items() if info["stocks"])
-    a = Assumptions(stocks=stocks, elasticities={f"L{i}": 1.0 for i in range(1, len(exps) + 1)},
-                    stability="report", effect_shape="power")  # their model is unscaled and unbounded
+    a = Assumptions(
+        stocks=stocks,
+        elasticities={f"L{i}": 1.0 for i in range(1, len(exps) + 1)},
+        stability="report",
+        effect_shape="power",
+    )  # their model is unscaled and unbounded
     return to_stockflow(G, a)
 
 
@@ -158,7 +163,10 @@ def test_goal_gap_flow_and_intervention_points_match(cbsd, ours):
     for module in goal_gap:
         info = cbsd[module]
         # theirs: rate * (Goal - Stock) + U, and the goal is multiplied by an intervention IP
-        assert any(re.fullmatch(r"\s*\w+\s*\*\s*\(\s*\w+_Goal\s*-\s*\w+\s*\)\s*\+\s*U\s*", f, re.I) for f in info["flows"])
+        assert any(
+            re.fullmatch(r"\s*\w+\s*\*\s*\(\s*\w+_Goal\s*-\s*\w+\s*\)\s*\+\s*U\s*", f, re.IGNORECASE)
+            for f in info["flows"]
+        )
         assert any(tok.startswith("ip") for tok, _ in product_factors(info["products"][0]))
         # ours: (indicated - stock) / tau + inflow input, indicated = indicated input * effects
         stock = next(s for s in ours.stocks if s.variable == module)

@@ -20,7 +20,7 @@ Skærmtid,Søvn,,no,weak
 @pytest.fixture
 def session(cli, tmp_path):
     (tmp_path / "map.csv").write_text(CSV, encoding="utf-8")
-    code, out, err = cli("import", "map.csv", "-s", "lille", "--lang", "da")
+    code, _out, err = cli("import", "map.csv", "-s", "lille", "--lang", "da")
     assert code == 0, err
     ids = [v["id"] for v in json.loads((tmp_path / "sessions/lille/session.json").read_text("utf-8"))["variables"]]
     outcome = next(i for i in ids if i.startswith("b"))
@@ -63,12 +63,12 @@ def test_simulate_native_and_pysd_print_the_same_flat_baseline(cli, tmp_path, se
 
 
 def test_cli_errors_are_clear(cli, tmp_path, session):
-    code, out, err = cli("convert", "lille")
+    code, _out, err = cli("convert", "lille")
     assert code == 2 and "no outcome" in err
     (tmp_path / "bad.json").write_text(json.dumps({"outcome": session, "stocks": ["ghost"]}), encoding="utf-8")
-    code, out, err = cli("convert", "lille", "--assumptions", "bad.json")
+    code, _out, err = cli("convert", "lille", "--assumptions", "bad.json")
     assert code == 2 and "bad.json" in err and "stocks[0]" in err and "ghost" in err
-    code, out, err = cli("simulate", "lille", "--assumptions", "a.json", "--engine", "stella")
+    code, _out, err = cli("simulate", "lille", "--assumptions", "a.json", "--engine", "stella")
     assert code == 2 and "unknown engine" in err
-    code, out, err = cli("convert", "nosuchsession")
+    code, _out, err = cli("convert", "nosuchsession")
     assert code == 2

@@ -285,8 +285,10 @@ def test_default_keeps_the_groups_strengths_and_names_the_runaway_loops():
     # three strong reinforcing 2-loops through a hub: radius sqrt(3) * 0.8 = 1.39 at the nominal strengths
     edges = [(h, x, "+", "strong", False) for x in "xyz" for h in "h"] + [(x, "h", "+", "strong", False) for x in "xyz"]
     G = cld(edges, "h")
-    G.graph["stories"] = [{"title": "Hub and x", "links": ["L1", "L4"]},  # by its links, as `gmb loops` names
-                          {"title": "Hub and y", "variables": ["y", "h"]}]  # or its variables in causal order
+    G.graph["stories"] = [
+        {"title": "Hub and x", "links": ["L1", "L4"]},  # by its links, as `gmb loops` names
+        {"title": "Hub and y", "variables": ["y", "h"]},
+    ]  # or its variables in causal order
     m = to_stockflow(G, Assumptions())
     assert m.elasticity_scale == 1.0 and m.parameter("elasticity", "L1").value == 0.8
     rep = m.stability

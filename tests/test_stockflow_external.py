@@ -9,8 +9,8 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import external_file
+
 from gmb.simulate.results import Trajectories, compare, read_canonical
 
 SDX = [
@@ -78,7 +78,9 @@ def read_sleep_session():
     ):
         links.append(Link(id=f"L{i}", cause=ids[src], effect=ids[dst], polarity=sign))
     outcome = ids[settings["variable_of_interest"]]
-    marked = {ids[label] for label, kind, *_ in list(book["Elements"].iter_rows(values_only=True))[1:] if kind == "stock"}
+    marked = {
+        ids[label] for label, kind, *_ in list(book["Elements"].iter_rows(values_only=True))[1:] if kind == "stock"
+    }
     session = Session(title="Sleep (Uleman et al.)", variables=tuple(variables), links=tuple(links), outcome=outcome)
     return session, settings, marked
 

@@ -51,7 +51,10 @@ def test_havndal_converts_with_its_marked_stocks_and_every_signed_link(session, 
     for link in session.links:
         if link.polarity.value == "?":
             assert any(link.id in n and "unknown polarity" in n for n in model.notes)
-            assert model.parameter("elasticity", link.id).value == 0 and model.parameter("elasticity", link.id).p_sign == 0.5
+            assert (
+                model.parameter("elasticity", link.id).value == 0
+                and model.parameter("elasticity", link.id).p_sign == 0.5
+            )
     assert model.element(model.outcome).variable == session.outcome_variable
     assert len(model.smooths) == sum(link.delay for link in session.links)
     assert signed != list(session.links)  # the example has a '?' link

@@ -138,7 +138,7 @@ def test_pysd_smooth_with_an_integer_initial_value_lags_one_step(tmp_path):
     (tmp_path / "q.xmile").write_text(
         f'<?xml version="1.0" encoding="utf-8"?><xmile version="1.0" xmlns="{XMILE_NS}"><header><vendor>t</vendor>'
         "<product>t</product></header><sim_specs><start>0</start><stop>1</stop><dt>0.25</dt></sim_specs><model>"
-        "<variables><aux name=\"a\"><eqn>1.2</eqn></aux><aux name=\"int_init\"><eqn>SMTH1(a, 12, 1)</eqn></aux>"
+        '<variables><aux name="a"><eqn>1.2</eqn></aux><aux name="int_init"><eqn>SMTH1(a, 12, 1)</eqn></aux>'
         '<aux name="float_init"><eqn>SMTH1(a, 12, 1.0)</eqn></aux></variables></model></xmile>',
         encoding="utf-8",
     )

@@ -43,7 +43,9 @@ def test_auto_story_has_the_focus_each_named_loop_and_each_idea():
             assert (s.link(link).cause, s.link(link).effect) == (a, b)
     # the simulated effect, with its interval, probability and the exploratory label, where ranking.json has it
     cafe = idea_steps[0].captions["en"]
-    assert "median +0.012" in cafe and "+0.004 to +0.031" in cafe and "P(improves) 97%" in cafe and "Exploratory" in cafe
+    assert (
+        "median +0.012" in cafe and "+0.004 to +0.031" in cafe and "P(improves) 97%" in cafe and "Exploratory" in cafe
+    )
     assert "median" not in idea_steps[1].captions["en"]
 
 
@@ -126,7 +128,9 @@ def test_story_plays_with_the_arrow_keys_offline(tmp_path):
         assert page.js("return document.body.getAttribute('data-step')") == str(last)
         assert page.js("return document.getElementById('gmb-caption').textContent") == HOSTILE[2]
         assert page.js("return document.getElementById('gmb-step-title').textContent") == HOSTILE[1]
-        assert page.js("return nodes.get('evil1').opacity") == 0.15 and page.js("return nodes.get('evil0').opacity") == 1
+        assert (
+            page.js("return nodes.get('evil1').opacity") == 0.15 and page.js("return nodes.get('evil0').opacity") == 1
+        )
         body.send_keys(Keys.ARROW_LEFT)
         assert page.js("return document.body.getAttribute('data-step')") == str(last - 1)
         driver.find_element("id", "gmb-next").click()
@@ -157,7 +161,7 @@ def _animated(tmp_path):
 def _embedded(path):
     html = path.read_text("utf-8")
     line = next(x for x in html.splitlines() if x.strip().startswith("var gmbAnim = "))
-    return json.loads(line.strip()[len("var gmbAnim = "):-1])
+    return json.loads(line.strip()[len("var gmbAnim = ") : -1])
 
 
 def test_animation_embeds_the_median_change_of_each_variable_at_each_time(tmp_path):
@@ -193,7 +197,9 @@ def test_animation_slider_sets_each_node_to_its_median_at_that_time(tmp_path):
         page.js(f"var s = document.getElementById('gmb-anim-slider'); s.value = '{k}';"
                 "s.dispatchEvent(new Event('input'));")  # fmt: skip
         for var in ("trivsel", "faellesskab"):
-            assert page.js(f"return nodes.get('{var}').animValue") == pytest.approx(embedded["change"][var][k], abs=1e-12)
+            assert page.js(f"return nodes.get('{var}').animValue") == pytest.approx(
+                embedded["change"][var][k], abs=1e-12
+            )
         assert page.js("return document.querySelectorAll('#gmb-anim-spark polyline').length") == 2  # line, zero
         page.js("document.getElementById('gmb-anim-play').click()")
         page.wait_for(f"window.gmbAnimStep === {len(embedded['times']) - 1}", timeout=15)

@@ -216,9 +216,9 @@ def test_page_is_self_contained_and_writes_only_the_given_file(G, tmp_path, monk
 def test_hostile_labels_are_escaped_everywhere():
     G = to_graph(small_session(hostile=True))
     page = map_html(G, ideas=True, people={"p3": HOSTILE[1]})
-    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
     assert len(scripts) == 2  # vis-network and our data: no third script was injected
-    outside = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    outside = re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL)
     assert "<img" not in outside and "<script>window" not in outside and "<a href" not in outside
     assert str(escape(HOSTILE[0])) in outside  # the title, shown literally
     data = _payload(page)
@@ -228,7 +228,9 @@ def test_hostile_labels_are_escaped_everywhere():
     assert "</script" not in scripts[1] and "<" not in payload
     # the rest of the script is our own code, the same whatever the labels say
     plain = re.findall(r"<script>(.*?)</script>", map_html(to_graph(small_session()), ideas=True), flags=re.DOTALL)[1]
-    assert scripts[1].replace(payload, "") == plain.replace(re.search(r"var gmbData = (\{.*?\});\n", plain).group(1), "")
+    assert scripts[1].replace(payload, "") == plain.replace(
+        re.search(r"var gmbData = (\{.*?\});\n", plain).group(1), ""
+    )
 
 
 def test_graph_from_elsewhere_with_int_nodes_and_enum_free_attrs():

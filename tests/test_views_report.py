@@ -20,12 +20,12 @@ from gmb.views.report import RESULT_FILES, key_loops, load_results, report_html,
 
 
 def _section(page: str, name: str) -> str:
-    return re.search(rf'<section id="{name}">(.*?)</section>', page, re.S).group(1)
+    return re.search(rf'<section id="{name}">(.*?)</section>', page, re.DOTALL).group(1)
 
 
 def _idea_cell(page: str, label: str) -> str:
     """The table row of the idea labelled ``label`` (its verdict, path counts and paths)."""
-    rows = re.findall(r"<tr><td><strong>.*?</tr>", _section(page, "ideas"), re.S)
+    rows = re.findall(r"<tr><td><strong>.*?</tr>", _section(page, "ideas"), re.DOTALL)
     (row,) = [r for r in rows if r.startswith(f"<tr><td><strong>{label}</strong>")]
     return row
 
@@ -58,7 +58,7 @@ def test_report_loops_match_a_hand_count_on_the_small_session():
     assert key_loops(G, found.loops)[1].variables == ("faellesskab", "frivillige")
     loops = _section(report_html(s, lang="en"), "loops")
     assert "3 loops of up to 8 links: 2 reinforcing, 1 balancing, 0 with a link of unknown sign." in loops
-    rows = re.findall(r'<tr><td class="(\w+)">.*?</tr>', loops, re.S)
+    rows = re.findall(r'<tr><td class="(\w+)">.*?</tr>', loops, re.DOTALL)
     assert rows == ["R", "R", "B"]  # ranked as key_loops ranks them
     assert "Children&#39;s wellbeing → Communities → Loneliness → Children&#39;s wellbeing" in loops
     assert "stopped" not in loops

@@ -19,6 +19,7 @@ from gmb.views.style import MIN_LABEL_PX
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=browser_missing() or "")
 
+
 @pytest.fixture(scope="module")
 def hv_map(tmp_path_factory):
     from gmb.examples import load_example
@@ -96,7 +97,9 @@ def test_phone_full_width_folded_legend_and_bottom_sheet(hv_map, havndal):
         assert p.js("return [innerWidth, 'ontouchstart' in window]") == [390, True]
         assert _counts(p) == _expected(hv_map, havndal)
         assert p.js("return document.querySelector('details.gmb-legend').open") is False
-        box = p.js("var r = document.getElementById('mynetwork').getBoundingClientRect(); return [r.left, r.width, r.height]")
+        box = p.js(
+            "var r = document.getElementById('mynetwork').getBoundingClientRect(); return [r.left, r.width, r.height]"
+        )
         assert box[0] == 0 and box[1] == 390 and box[2] > 600  # the whole width, most of the height
         assert _label_px(p) >= MIN_LABEL_PX - 1e-9
         p.screenshot("room_map_da_phone.png")
@@ -118,7 +121,9 @@ def test_phone_full_width_folded_legend_and_bottom_sheet(hv_map, havndal):
         assert label.split("\n")[0] in sheet[0] and "type:" in sheet[0]
         assert sheet[1] == 0 and sheet[2] == 390 and sheet[3] == 844 and sheet[4] is True
         # the vis tooltip is never shown over it on a phone
-        assert p.js("var t = document.querySelector('.vis-tooltip'); return !t || getComputedStyle(t).display === 'none'")
+        assert p.js(
+            "var t = document.querySelector('.vis-tooltip'); return !t || getComputedStyle(t).display === 'none'"
+        )
         p.screenshot("room_map_da_phone_sheet.png")
         # a one-finger drag pans the map
         view = p.js("return network.getViewPosition()")
@@ -206,7 +211,9 @@ def test_hostile_labels_stay_text_in_the_sheet(tmp_path):
                         "network.moveTo({position: network.getPositions([arguments[0]])[arguments[0]], scale: 1});"
                         "c = network.canvasToDOM(network.getPositions([arguments[0]])[arguments[0]]);"
                         "return [c.x + r.left, c.y + r.top];", node)  # fmt: skip
-            driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+            driver.execute_cdp_cmd(
+                "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+            )
             driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
             p.wait_for("!document.querySelector('.gmb-sheet').hidden", timeout=5)
             text = p.js("return document.querySelector('.gmb-sheet').innerText")

@@ -72,8 +72,10 @@ def start_chromium(profile: str, *, width: int = 1400, height: int = 900, mobile
 
 
 #: a phone as the room review used it: 390×844 CSS px, touch events, device pixel ratio 2
-PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True},
-         "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"}
+PHONE = {
+    "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True},
+    "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36",
+}
 
 
 @contextmanager

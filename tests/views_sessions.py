@@ -75,9 +75,15 @@ def small_session(*, hostile: bool = False) -> Session:
         languages=("da", "en"),
         outcome="trivsel",
         participants=tuple(participants),
-        indicators=(Indicator(id="i1", name="Overvægt ved skolestart", value="1 ud af 4",
-                              comparison="1 ud af 7 i Randers",
-                              source="Sundhedsplejen"),),  # fmt: skip
+        indicators=(
+            Indicator(
+                id="i1",
+                name="Overvægt ved skolestart",
+                value="1 ud af 4",
+                comparison="1 ud af 7 i Randers",
+                source="Sundhedsplejen",
+            ),
+        ),
         variables=tuple(variables),
         links=tuple(links),
         themes=(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the repository's gmb importable
     sys.path.insert(0, str(ROOT))
 
-from gmb.files import atomic_write_text  # noqa: E402
-from gmb.session.events import Event, replay  # noqa: E402
-from gmb.session.model import Session  # noqa: E402
-from gmb.session.store import _event_line, session_to_json  # noqa: E402
+from gmb.files import atomic_write_text
+from gmb.session.events import Event, replay
+from gmb.session.model import Session
+from gmb.session.store import _event_line, session_to_json
 
 OUT_DIRS = (ROOT / "gmb" / "examples" / "havndal", ROOT / "sessions" / "havndal")
-UTC = timezone.utc
 
 # --------------------------------------------------------------------------------------------
 # Participants: roles with pseudonymous codes, never real names.
@@ -111,8 +110,10 @@ STAGES = [
         ),
         "inputs": [
             "General knowledge on children's and young people's health and wellbeing",
-            "Havndal survey at the local school just before the workshop: sleep, wellbeing, physical activity, "
-            "weight development, participation in leisure activities, eating habits (L6070–6072, L7408–7414)",
+            (
+                "Havndal survey at the local school just before the workshop: sleep, wellbeing, physical activity, "
+                "weight development, participation in leisure activities, eating habits (L6070–6072, L7408–7414)"
+            ),
             "Health-visitor school-entry measurements: about 1 in 4 children overweight (L6056–6060)",
         ],
         "activities": [
@@ -345,10 +346,10 @@ VARIABLES = [
      "How much junk food children eat. On the connection circle (seed L7466).", ""),
     ("V22", "fast_food_outlets", "Fastfood-steder og kiosker", "fast-food outlets & kiosks",
      "exogenous", "W1", "coop_manager", (),
-     "Availability of fast food and kiosks, also as a meeting place for the young "
-     "('Fast food restauranter som mødested', connection circle, seed L7468–7469).",
-     "Exogenous lever: shops open and close for reasons outside the map. Only the unvalidated candidate link C8 "
-     "(W3) points into it."),
+     ("Availability of fast food and kiosks, also as a meeting place for the young "
+     "('Fast food restauranter som mødested', connection circle, seed L7468–7469)."),
+     ("Exogenous lever: shops open and close for reasons outside the map. Only the unvalidated candidate link C8 "
+     "(W3) points into it.")),
     ("V23", "healthy_food_access", "Adgang til sund mad og drikke", "access to healthy food & drink",
      "exogenous", "W1", "coop_manager", (),
      "Easy access to healthy food and drink at home, school, institutions and the local shop.",
@@ -372,8 +373,8 @@ VARIABLES = [
      "Parents taking an active part in their children's everyday life, school and leisure.", ""),
     ("V29", "unhealthy_norms", "Usunde normer (fx normalisering af en større krop)",
      "unhealthy social norms (e.g. normalising a larger body)", "stock", "W1", "health_promotion", (),
-     "Local norms that keep an unhealthy way of life normal; 'Normalisering af en større krop' on the "
-     "connection circle (seed L7454–7455).",
+     ("Local norms that keep an unhealthy way of life normal; 'Normalisering af en større krop' on the "
+     "connection circle (seed L7454–7455)."),
      STOCK_WHY + " Norms shift slowly."),
     ("V30", "community_capacity", "Lokalsamfundets kapacitet og handlekraft", "community capacity & collective agency",
      "stock", "W2", "coordinator", (CO,),
@@ -425,8 +426,8 @@ VARIABLES = [
      "Exogenous here: nothing in the map is linked into it yet."),
     ("W3", "youth_meeting_places", "Mødesteder for unge", "meeting places for young people",
      "exogenous", "W3", "youth_1", (),
-     "Places where young people can meet that are not fast-food venues (værested L2511, udeområde L5640–5659, "
-     "LAN party L6101). Added at W3 while the LAN-party idea was discussed.",
+     ("Places where young people can meet that are not fast-food venues (værested L2511, udeområde L5640–5659, "
+     "LAN party L6101). Added at W3 while the LAN-party idea was discussed."),
      "Exogenous lever: created by decision."),
 ]  # fmt: skip
 VAR_ID = {ref: vid for ref, vid, *_ in VARIABLES if ref.startswith("V")}
@@ -440,8 +441,8 @@ VAR_STAGE = {v[1]: v[5] for v in VARIABLES}
 LINKS = [
     # Social-relational core
     ("L1", "V5", "V6", "+", "S", "settlement_consultant", True,
-     "'Kendskab til hinanden, opbygning af tillid og samarbejde binder … relationerne sammen'; social capital forms "
-     "in networks marked by trust.", "L1103–1105, L1120–1123"),
+     ("'Kendskab til hinanden, opbygning af tillid og samarbejde binder … relationerne sammen'; social capital forms "
+     "in networks marked by trust."), "L1103–1105, L1120–1123"),
     ("L2", "V6", "V7", "+", "S", "parent_1", False,
      "Bonding 'understøtter gensidighed, tryghed og solidaritet'.", "L1121–1123"),
     ("L3", "V5", "V3", "+", "S", "family_counsellor", False,
@@ -451,11 +452,11 @@ LINKS = [
      "L192–198"),
     ("L5", "V7", "V1", "+", "S", "parent_1", False, "Same relational explanation (tryghed).", "L196–198"),
     ("L6", "V5", "V4", "-", "I", "ppr_psychologist", False,
-     "Being part of a local community reduces 'sidder alene'; the bridge builder moves people with loneliness into "
-     "communities.", "L585–588, L5372–5373, L5747–5753"),
+     ("Being part of a local community reduces 'sidder alene'; the bridge builder moves people with loneliness into "
+     "communities."), "L585–588, L5372–5373, L5747–5753"),
     ("L7", "V4", "V1", "-", "S (adults)", "ppr_psychologist", False,
-     "Lonely weekends precede acute psychiatric admissions; a weekly group prevents them. Loneliness is used as an "
-     "indicator (L2693).", "L5737–5753, L2693"),
+     ("Lonely weekends precede acute psychiatric admissions; a weekly group prevents them. Loneliness is used as an "
+     "indicator (L2693)."), "L5737–5753, L2693"),
     ("L8", "V2", "V5", "+", "S (adults)", "local_enthusiast", True,
      "Regular participants 'har fået et stærkt lokalt netværk'; bonding in a resident-run café.",
      "L906–908, L1124–1125, L5425–5430"),
@@ -463,15 +464,15 @@ LINKS = [
      "Participation 'kræver stort fysisk eller mentalt overskud'; hence low-threshold offers.",
      "L5399–5407, L7596–7597"),
     ("L10", "V8", "V2", "+", "I", "local_enthusiast", False,
-     "Havndal's krea-café, board games, LAN party and fællesspisning are meant to strengthen 'børns mentale "
-     "sundhed og deltagelse i fællesskaber'.", "L6096–6103, L6159–6163"),
+     ("Havndal's krea-café, board games, LAN party and fællesspisning are meant to strengthen 'børns mentale "
+     "sundhed og deltagelse i fællesskaber'."), "L6096–6103, L6159–6163"),
     # Volunteer and capacity dynamics
     ("L11", "V9", "V8", "+", "S", "sports_chair", False,
-     "Trivselspiloter start board games, fællesspisning, walking groups; resident-run fællesspisning; "
-     "volunteer-run mandeklub.", "L2115–2117, L2274–2280, L1883–1885, L5562–5563"),
+     ("Trivselspiloter start board games, fællesspisning, walking groups; resident-run fællesspisning; "
+     "volunteer-run mandeklub."), "L2115–2117, L2274–2280, L1883–1885, L5562–5563"),
     ("L12", "V8", "V9", "+", "S", "local_enthusiast", True,
-     "Activities create volunteer roles ('en frivillig rolle'); target-group members 'er blevet frivillige'; a "
-     "walker becomes a walk host.", "L909–910, L5301–5303, L5411–5413, L6239–6243"),
+     ("Activities create volunteer roles ('en frivillig rolle'); target-group members 'er blevet frivillige'; a "
+     "walker becomes a walk host."), "L909–910, L5301–5303, L5411–5413, L6239–6243"),
     ("L13", "V8", "V10", "+", "I", "sports_chair", False,
      "Long processes and projects 'koster mange kræfter'; reliance on volunteers is a weakness.",
      "L4117–4120, L4274–4275"),
@@ -484,22 +485,22 @@ LINKS = [
      "'gøre det let at være frivillig'; coordinator and project leader support working groups.",
      "L3339–3343, L3794–3801, L6159–6163"),
     ("L17", "V34", "V32", "-", "I", "local_enthusiast", True,
-     "If the project leader takes over tasks, 'tager hun så ejerskabet fra dem'; better that citizens attach to "
-     "each other than to staff. Applies when facilitation substitutes for local action.", "L4742–4745, L3329–3331"),
+     ("If the project leader takes over tasks, 'tager hun så ejerskabet fra dem'; better that citizens attach to "
+     "each other than to staff. Applies when facilitation substitutes for local action."), "L4742–4745, L3329–3331"),
     ("L18", "V32", "V34", "-", "I", "coordinator", False,
-     "Where locals take the coordinator role 'bliver projektlederen mindre central'; elsewhere she must "
-     "'tage teten'.", "L4692–4707, L4784–4787"),
+     ("Where locals take the coordinator role 'bliver projektlederen mindre central'; elsewhere she must "
+     "'tage teten'."), "L4692–4707, L4784–4787"),
     ("L19", "V33", "V32", "+", "S", "coordinator", True,
-     "'Ejerskab og handlekraft opstår gennem engagement'; genuine participation gives the most 'indflydelse, "
-     "engagement og motivation'.", "L1214–1215, L7121–7123, L2407–2411"),
+     ("'Ejerskab og handlekraft opstår gennem engagement'; genuine participation gives the most 'indflydelse, "
+     "engagement og motivation'."), "L1214–1215, L7121–7123, L2407–2411"),
     ("L20", "V32", "V8", "+", "S", "local_enthusiast", False,
-     "Persistence: local anchoring ensures 'ejerskab og holdbare løsninger'; fællesspisning still running 10 years "
-     "on, owned by residents.", "L1804–1806, L1882–1894, L5755–5758"),
+     ("Persistence: local anchoring ensures 'ejerskab og holdbare løsninger'; fællesspisning still running 10 years "
+     "on, owned by residents."), "L1804–1806, L1882–1894, L5755–5758"),
     ("L21", "V32", "V30", "+", "I", "health_promotion", True,
      "'skabe fælles ejerskab og handlekapacitet i lokalsamfund'.", "L975–980"),
     ("L22", "V30", "V8", "+", "S", "coordinator", False,
-     "Self-running local forums spawn new collaborations (nursing-home volunteers at the kindergarten playground; "
-     "school Easter lunch for residents).", "L5630–5638, L5684–5687"),
+     ("Self-running local forums spawn new collaborations (nursing-home volunteers at the kindergarten playground; "
+     "school Easter lunch for residents)."), "L5630–5638, L5684–5687"),
     ("L23", "V8", "V30", "+", "S", "health_promotion", True,
      "Health-promotion work with involved citizens strengthens community capacity; forums raise mutual knowledge.",
      "L229–235, L5631–5632"),
@@ -510,32 +511,32 @@ LINKS = [
     ("L25b", "V30", "V31", "+", "S", "health_promotion", True,
      "Empowerment levels have an 'afsmittende effekt på hinanden' (community → individual).", "L1057–1065"),
     ("L26", "V31", "V1", "+", "I", "ppr_psychologist", False,
-     "Health promotion = increasing control over one's health; ownership raises 'self efficacy og sundheds- og "
-     "handlekompetencer'.", "L309–311, L2600–2603, L4917–4921"),
+     ("Health promotion = increasing control over one's health; ownership raises 'self efficacy og sundheds- og "
+     "handlekompetencer'."), "L309–311, L2600–2603, L4917–4921"),
     ("L27", "V6", "V33", "+", "S", "settlement_consultant", False,
      "Getting citizens on board 'afhænger også af tillidsniveau og de gode relationer'.", "L7001–7004"),
     ("L28", "V9", "V6", "+", "S", "sports_chair", True,
-     "'igennem det frivillige arbejde føler en stor tillid til de mennesker, der bor omkring ham'; volunteering "
-     "sustains 'det gode sammenhold'.", "L1262–1265, L3549–3552"),
+     ("'igennem det frivillige arbejde føler en stor tillid til de mennesker, der bor omkring ham'; volunteering "
+     "sustains 'det gode sammenhold'."), "L1262–1265, L3549–3552"),
     ("L29", "V35", "V9", "+", "S", "local_enthusiast", False,
-     "Nobody believed in support ('hver var sig selv nok') until asset mapping showed 75 users and 25 helpers; "
-     "then mobilisation.", "L1870–1881"),
+     ("Nobody believed in support ('hver var sig selv nok') until asset mapping showed 75 users and 25 helpers; "
+     "then mobilisation."), "L1870–1881"),
     ("L30", "V8", "V35", "+", "I", "local_enthusiast", False,
      "The asset approach counters 'opgivenhed' and 'giver nærmere håb for at tingene kan ændres'.", "L1896–1904"),
     ("L31", "V40", "V33", "+", "S", "coop_manager", False,
      "Relations built 'så borgerne har tillid til, at kommunen virkelig gerne vil understøtte deres ønsker'.",
      "L4091–4097"),
     ("L32", "V34", "V40", "+", "S", "coop_manager", True,
-     "Being close to groups, acting on requests and presence at local events build relations; refusal after a big "
-     "volunteer effort erodes them (I).", "L3318–3323, L4097–4100, L2346–2356, L4028–4036"),
+     ("Being close to groups, acting on requests and presence at local events build relations; refusal after a big "
+     "volunteer effort erodes them (I)."), "L3318–3323, L4097–4100, L2346–2356, L4028–4036"),
     # Physical activity and environment
     ("L33", "V15", "V14", "+", "S", "parent_1", False,
-     "Cycle paths 'så det bliver sikkert for børnene at transportere sig på cykel'; safe paths so that 'flest "
-     "mulige borgere får bevæget sig i dagligdagen'.", "L6089–6091, L1052–1055"),
+     ("Cycle paths 'så det bliver sikkert for børnene at transportere sig på cykel'; safe paths so that 'flest "
+     "mulige borgere får bevæget sig i dagligdagen'."), "L6089–6091, L1052–1055"),
     ("L34", "V16", "V7", "-", "S", "parent_1", False, "Hot spots 'gør færdslen i landsbyen utryg'.", "L3943–3946"),
     ("L35", "V7", "V14", "+", "I", "school_leader", False,
-     "(Traffic) safety is the stated precondition for children cycling; kindergarten and bike-shop traffic-safety "
-     "collaboration.", "L6089–6091, L4369–4371"),
+     ("(Traffic) safety is the stated precondition for children cycling; kindergarten and bike-shop traffic-safety "
+     "collaboration."), "L6089–6091, L4369–4371"),
     ("L36", "V14", "V13", "+", "I", "school_leader", False,
      "Children 'mere fysisk aktive i løbet af dagen, benytter sig af aktiv transport'.", "L8366–8370, L1054–1055"),
     ("L37", "V17", "V13", "+", "S", "planning_architect", False,
@@ -546,8 +547,8 @@ LINKS = [
     ("L39", "V12", "V13", "+", "I", "sports_chair", False,
      "'Flere børn dyrker idræt i en forening' as an activity outcome.", "L4827–4829, L8401–8403"),
     ("L40", "V12", "V2", "+", "I", "sports_chair", False,
-     "Enrolling children 'i den lokale gymnastikforening' as a route into community; a running club gives 'en anden "
-     "type af netværk' (adults).", "L5374–5378, L2143–2148"),
+     ("Enrolling children 'i den lokale gymnastikforening' as a route into community; a running club gives 'en anden "
+     "type af netværk' (adults)."), "L5374–5378, L2143–2148"),
     ("L41", "V12", "V11", "+", "I", "sports_chair", True,
      "'Foreningerne får flere medlemmer og frivillige'.", "L8404–8406"),
     ("L42", "V11", "V12", "+", "I", "sports_chair", False,
@@ -557,13 +558,13 @@ LINKS = [
      "L8445–8447"),
     # Diet, weight, sleep, screens
     ("L44", "V13", "V24", "-", "S", "health_visitor", True,
-     "Thriving, eating healthier and being active 'yderligere vil fremme en sund vægtudvikling'; Træningsklubben "
-     "for overweight children.", "L4478–4480, L2175–2182"),
+     ("Thriving, eating healthier and being active 'yderligere vil fremme en sund vægtudvikling'; Træningsklubben "
+     "for overweight children."), "L4478–4480, L2175–2182"),
     ("L45", "V21", "V24", "+", "I", "health_visitor", True,
      "Same; junk food appears in the weight-oriented connection circle.", "L4478–4480, L7466"),
     ("L46", "V22", "V21", "+", "I", "coop_manager", False,
-     "Kiosk and fast-food availability are contextual health factors; goal of reducing sales of 'fastfood, slik, "
-     "chips'.", "L177–180, L7466–7469, L8413–8418"),
+     ("Kiosk and fast-food availability are contextual health factors; goal of reducing sales of 'fastfood, slik, "
+     "chips'."), "L177–180, L7466–7469, L8413–8418"),
     ("L47", "V23", "V21", "-", "I", "coop_manager", False,
      "'nem adgang til sund mad og drikke' in institutions, schools, playgrounds; local shops promote healthy food.",
      "L4420–4423, L8455–8457"),
@@ -571,8 +572,8 @@ LINKS = [
      "Morning meetings with parents on 'søvn, morgenmad, trøst' so that children arrive 'veludhvilede'.",
      "L8187–8239"),
     ("L49", "V27", "V21", "-", "S (programme theory)", "health_visitor", False,
-     "Same meetings: 'nærende morgenmad og ikke bliver trøstet med kalorieholdig mad og drikke'; knowledge of "
-     "healthy habits is a stated cause of child overweight.", "L8224–8239, L918–922"),
+     ("Same meetings: 'nærende morgenmad og ikke bliver trøstet med kalorieholdig mad og drikke'; knowledge of "
+     "healthy habits is a stated cause of child overweight."), "L8224–8239, L918–922"),
     ("L50", "V27", "V20", "-", "I", "health_visitor", False,
      "Health-visitor home visits 'med ekstra fokus på tumlelege, skærmtid'.", "L4366–4368"),
     ("L51", "V19", "V1", "+", "I (polarity Inf)", "health_visitor", False,
@@ -584,8 +585,8 @@ LINKS = [
     ("L53", "V25", "V1", "+", "S", "family_counsellor", False,
      "'børn mistrives pga. psykiske og/eller sociale problemer hos forældre'.", "L7959–7969"),
     ("L54", "V26", "V25", "+", "S", "family_counsellor", False,
-     "Few resources (income, work, family, network) → 'højere forekomst af depressioner'; economy and mental "
-     "surplus co-listed.", "L207–209, L918–922"),
+     ("Few resources (income, work, family, network) → 'højere forekomst af depressioner'; economy and mental "
+     "surplus co-listed."), "L207–209, L918–922"),
     ("L55", "V25", "V28", "+", "I", "school_leader", False,
      "Less-resourced parents are rarely in the school's contact sphere; less-resourced citizens rarely attend.",
      "L1474–1477, L5296–5299"),
@@ -594,15 +595,15 @@ LINKS = [
      "L5019–5023, L4503–4507"),
     # Norms
     ("L57a", "V24", "V29", "+", "I/Inf", "health_promotion", True,
-     "The structure is stated for smoking: a large share of smokers makes it 'naturligt at ryge'. Applying it to "
-     "bodies ('Normalisering af en større krop') is an inference from the variable name.", "L301–306, L7454–7455"),
+     ("The structure is stated for smoking: a large share of smokers makes it 'naturligt at ryge'. Applying it to "
+     "bodies ('Normalisering af en større krop') is an inference from the variable name."), "L301–306, L7454–7455"),
     ("L57b", "V29", "V21", "+", "S structure / Inf application", "health_promotion", False,
-     "Norms help 'opretholde en usund levevis'; the collective explanation (e.g. 'der altid spises kage, når man "
-     "mødes').", "L185–191, L304–306, L968–972"),
+     ("Norms help 'opretholde en usund levevis'; the collective explanation (e.g. 'der altid spises kage, når man "
+     "mødes')."), "L185–191, L304–306, L968–972"),
     # Coordination and municipal response
     ("L58a", "V36", "V8", "+", "S", "health_visitor", False,
-     "Coordination 'så den samlede mængde af ressourcer og aktiviteter arbejder i samme retning og opnår bedre "
-     "resultater'; synergies; avoids counteraction.", "L4842–4845, L1506–1516, L1394–1397"),
+     ("Coordination 'så den samlede mængde af ressourcer og aktiviteter arbejder i samme retning og opnår bedre "
+     "resultater'; synergies; avoids counteraction."), "L4842–4845, L1506–1516, L1394–1397"),
     ("L58b", "V36", "V13", "+", "S", "health_visitor", False,
      "Same: coordinated settings pull children's physical activity in the same direction.",
      "L4842–4845, L1506–1516, L1394–1397"),
@@ -616,11 +617,11 @@ LINKS = [
     ("L62", "V1", "V37", "-", "S", "ppr_psychologist", False,
      "Professionals see children mistrive → trivselsgrupper, outreach family counselling.", "L7959–8101"),
     ("L63", "V37", "V1", "+", "S (programme theory)", "ppr_psychologist", True,
-     "Long-term effect: families 'styrket i deres mestringsstrategier, så de oplever trivsel på trods af "
-     "udsathed'.", "L8088–8101"),
+     ("Long-term effect: families 'styrket i deres mestringsstrategier, så de oplever trivsel på trods af "
+     "udsathed'."), "L8088–8101"),
     ("L64", "V37", "V38", "+", "I", "family_counsellor", False,
-     "'For at undgå stigmatisering af bestemte grupper … fokusere på hele lokalsamfundet'; be careful how one "
-     "talks about why one comes.", "L924–927, L6345–6347, L3454–3456"),
+     ("'For at undgå stigmatisering af bestemte grupper … fokusere på hele lokalsamfundet'; be careful how one "
+     "talks about why one comes."), "L924–927, L6345–6347, L3454–3456"),
     ("L65a", "V38", "V2", "-", "Inf", "family_counsellor", False,
      "The text warns against stigma but does not state the mechanism (stigma → less participation).",
      "L924–927, L6345–6347"),
@@ -629,14 +630,14 @@ LINKS = [
      "L924–927, L6345–6347"),
     # Equity of participation
     ("L66", "V26", "V39", "+", "S", "settlement_consultant", False,
-     "Less-resourced people 'sjældent dukker op' to open workshops and citizen meetings; 'Er det kun de "
-     "ressourcestærke, som bliver hørt?'", "L5296–5299, L8684–8685"),
+     ("Less-resourced people 'sjældent dukker op' to open workshops and citizen meetings; 'Er det kun de "
+     "ressourcestærke, som bliver hørt?'"), "L5296–5299, L8684–8685"),
     ("L67", "V34", "V39", "+", "S", "coordinator", False,
-     "Proactive door-knocking and snowball surveys reached people 'som ellers ikke ville have fået hjælp'; several "
-     "'er blevet frivillige'.", "L5296–5303, L5432–5444"),
+     ("Proactive door-knocking and snowball surveys reached people 'som ellers ikke ville have fået hjælp'; several "
+     "'er blevet frivillige'."), "L5296–5303, L5432–5444"),
     ("L68", "V39", "V33", "+", "I", "settlement_consultant", False,
-     "Equity goals require special effort to engage the target group; aim for the highest feasible participation "
-     "level.", "L6891–6896, L7121–7127"),
+     ("Equity goals require special effort to engage the target group; aim for the highest feasible participation "
+     "level."), "L6891–6896, L7121–7127"),
     ("L69", "V39", "V2", "+", "I", "family_counsellor", False,
      "Activities 'som rummer familier, der ikke normalt deltager'.", "L8407–8411, L5300–5303"),
 ]  # fmt: skip
@@ -653,11 +654,11 @@ CANDIDATES = [
     ("C6", "fitness_centre", "V13", "+", "sports_chair", "W1",
      "A fitness centre gives older children a place to train."),
     ("C7", "V13", "V1", "+", "health_promotion", "W1",
-     "The only textual hint is the walking-group passage (L361–364), which attributes the 'mentalt overskud' to "
-     "being part of a community."),
+     ("The only textual hint is the walking-group passage (L361–364), which attributes the 'mentalt overskud' to "
+     "being part of a community.")),
     ("C8", "youth_meeting_places", "V22", "-", "youth_1", "W3",
-     "A youth meeting place substitutes for fast-food venues as the place to meet (værested L2511, udeområde "
-     "L5640–5659, LAN party L6101)."),
+     ("A youth meeting place substitutes for fast-food venues as the place to meet (værested L2511, udeområde "
+     "L5640–5659, LAN party L6101).")),
 ]  # fmt: skip
 
 # Named feedback loops of §4.3, as variable paths (the first variable is not repeated at the end).
@@ -841,8 +842,7 @@ INITIATIVES = [
         "owner": "Kirkens Korshær and the local pensioners' association",
         "by": "care_manager",
         "notes": (
-            "Seed 003 L5814–5816, L6020–6028. For pensioners: acts on children only through the town's "
-            "meeting places."
+            "Seed 003 L5814–5816, L6020–6028. For pensioners: acts on children only through the town's meeting places."
         ),
     },
     {
@@ -1103,10 +1103,16 @@ def _add_links(log: Log, rows: list[tuple], pool: list[str]) -> None:
         log.add(
             "link",
             {
-                "id": lid, "cause": cause, "effect": effect, "polarity": sign, "delay": delay,
-                "strength": strength, "evidence": evidence, "stage": _link_stage(cause, effect),
+                "id": lid,
+                "cause": cause,
+                "effect": effect,
+                "polarity": sign,
+                "delay": delay,
+                "strength": strength,
+                "evidence": evidence,
+                "stage": _link_stage(cause, effect),
                 "notes": f"Reference {lid} ({c} → {e}). {why} Seed 003 {lines}.",
-            },  # fmt: skip
+            },
             by,
         )
         n = {"strong": 3, "medium": 2, "weak": 1}[strength]
@@ -1231,11 +1237,17 @@ def _add_candidates(log: Log, stage: str, pool: list[str]) -> None:
         log.add(
             "link",
             {
-                "id": cid, "cause": cause, "effect": effect, "polarity": sign, "delay": False,
-                "strength": _strength("Inf", sign), "evidence": "candidate (Inf)", "stage": stage,
+                "id": cid,
+                "cause": cause,
+                "effect": effect,
+                "polarity": sign,
+                "delay": False,
+                "strength": _strength("Inf", sign),
+                "evidence": "candidate (Inf)",
+                "stage": stage,
                 "notes": f"Candidate link from havndal-reference §4.4, not supported by the text; for workshop "
                 f"validation only. {why}",
-            },  # fmt: skip
+            },
             by,
         )
         for who in _supporters(cid, pool, by, 1):

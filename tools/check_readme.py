@@ -140,7 +140,9 @@ def parse(readme: Path) -> list[Command]:
         match = PROMPT.match(command) if block in CHECKED_BLOCKS else None
         if not match:
             embedded = block in CHECKED_BLOCKS and EMBEDDED.search(command)
-            skips = [reason.strip() for marker, reason in markers if marker.startswith("not checked") and reason.strip()]
+            skips = [
+                reason.strip() for marker, reason in markers if marker.startswith("not checked") and reason.strip()
+            ]
             if embedded and skips:  # e.g. `createdb gmb && gmb serve …`, explicitly not run
                 commands.append(Command(number, command, [], skip=skips[0]))
             elif embedded:

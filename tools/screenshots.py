@@ -57,7 +57,10 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="gmb-shots-"))
     page = write_map(to_graph(s), tmp / "havndal.html", ideas=True, people=people)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, size, width in (("map-laptop-1366.png", (1366, 768), 1024), ("map-projector-1920.png", (1920, 1080), 1024)):
+    for name, size, width in (
+        ("map-laptop-1366.png", (1366, 768), 1024),
+        ("map-projector-1920.png", (1920, 1080), 1024),
+    ):
         with chromium(*size) as driver:
             p = open_page(driver, page)
             p.wait_for("window.gmbStable", timeout=30)

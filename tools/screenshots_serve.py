@@ -55,6 +55,7 @@ def main() -> None:
     keys = srv.start()
     drivers = []
     try:
+
         def browser(lang: str, **kw):
             profile = tempfile.mkdtemp(prefix="gmb-shots-chromium-", dir=tmp)
             d = start_chromium(profile, **kw)

@@ -64,7 +64,9 @@ def attribute_change(prob: Any, posterior: dict[str, Any], *, variable: str | No
     ideas = list(prob.plans)
     n = len(ideas)
     if n > MAX_ACTIVITIES:
-        raise InputError(f"{n} implemented activities: exact attribution stops at {MAX_ACTIVITIES}", field="implemented")
+        raise InputError(
+            f"{n} implemented activities: exact attribution stops at {MAX_ACTIVITIES}", field="implemented"
+        )
     P = posterior["_draws"]
     subsets = [frozenset(c) for k in range(n + 1) for c in combinations(range(n), k)]
     scen = {"+".join(ideas[i] for i in sorted(S)) or "none": [iv for i in sorted(S)
@@ -91,8 +93,8 @@ def attribute_change(prob: Any, posterior: dict[str, Any], *, variable: str | No
             break
         off += len(other.values)
     k = len(s.values)
-    y = prob.y[off:off + k]
-    cov = (prob.L @ prob.L.T)[off:off + k, off:off + k]
+    y = prob.y[off : off + k]
+    cov = (prob.L @ prob.L.T)[off : off + k, off : off + k]
     if s.transform == "relative_to_first":  # y already ln(y_t / y0)
         observed, obs_se = float(y[-1]), math.sqrt(cov[-1, -1])
     else:

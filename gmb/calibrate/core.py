@@ -121,7 +121,7 @@ def build_problem(model: Any, plans: Mapping[str, Any], observations: Sequence[A
     i = 0
     for s in series:
         n = len(s.values)
-        cov[i:i + n, i:i + n] = s.cov
+        cov[i : i + n, i : i + n] = s.cov
         i += n
     if K == 0:
         raise InputError("no data points: each relative series needs two observations", field="observations")
@@ -183,7 +183,7 @@ def calibrate_problem(prob: Problem, *, runs: int = 4000, seed: int = 0, method:
         raise InputError(f"need at least 10 prior draws, got {runs!r}", field="runs")
     p = prob.study.program
     P = draw(p, seed=seed, start=0, runs=runs, vary=prob.vary)
-    m = np.concatenate([prob.predict(prob.run(P[:, a:a + chunk])) for a in range(0, runs, chunk)], axis=1)
+    m = np.concatenate([prob.predict(prob.run(P[:, a : a + chunk])) for a in range(0, runs, chunk)], axis=1)
     chi2 = prob.chi2(m)
     broken = int(np.sum(~np.isfinite(chi2)))
     logw = -0.5 * chi2
@@ -213,8 +213,10 @@ def calibrate_problem(prob: Problem, *, runs: int = 4000, seed: int = 0, method:
     params = _param_table(prob, P, w)
     flat = [r["ref"] or r["parameter"] for r in params if not r["identifiable"]]
     if flat:
-        warnings.append(f"not identifiable from these data ({len(flat)} of {len(params)} parameters narrowed by "
-                        f"less than {1 - IDENTIFIABLE:.0%}): " + ", ".join(flat[:8]) + ("…" if len(flat) > 8 else ""))
+        warnings.append(
+            f"not identifiable from these data ({len(flat)} of {len(params)} parameters narrowed by "
+            f"less than {1 - IDENTIFIABLE:.0%}): " + ", ".join(flat[:8]) + ("…" if len(flat) > 8 else "")
+        )
     pred = m[:, idx]
     noise = prob.L @ rng.standard_normal((K, n_keep))
     rep = pred + noise

@@ -77,8 +77,12 @@ def least_squares_fit(prob: Any) -> dict[str, Any]:
 
     c = float(2 * fit.cost)
     dof = max(prob.k - len(idx), 1)
-    warnings = [("point fit: intervals are a Laplace approximation (JᵀJ)⁻¹ that ignores the ranges' bounds; links as "
-                 "drawn (no structural uncertainty). Use --method is for a posterior.")]
+    warnings = [
+        (
+            "point fit: intervals are a Laplace approximation (JᵀJ)⁻¹ that ignores the ranges' bounds; links as "
+            "drawn (no structural uncertainty). Use --method is for a posterior."
+        )
+    ]
     flat = [r["ref"] or r["parameter"] for r in rows if not r["identifiable"]]
     if flat:
         warnings.append("not identifiable from these data: " + ", ".join(flat[:8]) + ("…" if len(flat) > 8 else ""))

@@ -24,8 +24,13 @@ def print_calibration(r: dict[str, Any], con) -> None:
         extra = ""
         if "p_present" in p:
             extra = f"  P(present) {p['p_present'][0]:.2f}→{p['p_present'][1]:.2f}"
-        t.add_row(escape(str(p["ref"] or p["parameter"])), _r(p["prior"]), post + extra, f"{p['narrowing']:.2f}",
-                  "yes" if p["identifiable"] else "[yellow]no: not identifiable from these data[/yellow]")
+        t.add_row(
+            escape(str(p["ref"] or p["parameter"])),
+            _r(p["prior"]),
+            post + extra,
+            f"{p['narrowing']:.2f}",
+            "yes" if p["identifiable"] else "[yellow]no: not identifiable from these data[/yellow]",
+        )
     con.print(t)
     f = r["fit"]
     if f["p_value"] != f["p_value"]:  # nan: as many parameters as data points or more

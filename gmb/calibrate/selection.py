@@ -35,7 +35,7 @@ def with_selection(prob: Any, share: float) -> Any:
     for s in prob.series:
         n = len(s.values)
         if s.transform == "relative_to_first":
-            y[i:i + n] *= 1.0 - share
+            y[i : i + n] *= 1.0 - share
         i += n
     return replace(prob, y=y)
 
@@ -70,12 +70,15 @@ def print_variants(rows: list[dict[str, Any]], con) -> None:
     for r in rows:
         cells = [f"{r['activities'][i]['mean']:+.2f} ({r['activities'][i]['interval'][0]:+.2f} … "
                  f"{r['activities'][i]['interval'][2]:+.2f})" for i in ideas]  # fmt: skip
-        t.add_row(f"{r['selection']:.0%}", f"{r['observed_change']:+.2f}", f"{r['fit_p']:.2f}", *cells,
-                  f"{r['residual']['mean']:+.2f}")
+        t.add_row(
+            f"{r['selection']:.0%}",
+            f"{r['observed_change']:+.2f}",
+            f"{r['fit_p']:.2f}",
+            *cells,
+            f"{r['residual']['mean']:+.2f}",
+        )
     con.print("[bold]If part of the difference is who stays (selection, survivorship)[/bold]")
     con.print(t)
     con.print("[dim]A cross-sectional survey by time in the group credits the activity with the whole difference "
               "(share 0 %). If 25 % or 50 % of it is who stays, the change in the members is smaller, and so is "
               "the evidence for the activity's effect. Units: ln(x(t1)/x(t0)).[/dim]")  # fmt: skip
-
-

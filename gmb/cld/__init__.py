@@ -10,14 +10,43 @@ from gmb.cld.merge import MergedLink, MergeResult, merge_maps
 from gmb.cld.paths import CausalPath, IdeaPaths, PathSet, idea_paths, paths_to_outcome, verdict
 
 __all__ = [
-    "GRAPH_SCHEMA", "to_graph", "from_graph",
-    # loops
-    "Loop", "LoopResult", "find_loops", "loops_through", "covering_loops", "cycle_rank", "name_loops",
+    "GRAPH_SCHEMA",
+    "Analysis",
+    "CausalPath",
     # leverage and paths
-    "Centrality", "VariableCentrality", "centrality", "reach", "TreeNode", "causes_tree", "uses_tree",
-    "CausalPath", "PathSet", "IdeaPaths", "paths_to_outcome", "idea_paths", "verdict",
+    "Centrality",
+    "CircleLink",
+    "CirclePoint",
+    "ConnectionCircle",
+    "IdeaPaths",
     # ideas' influence, the whole analysis
-    "IdeaProfile", "idea_profile", "idea_profiles", "Analysis", "analyse",
+    "IdeaProfile",
+    # loops
+    "Loop",
+    "LoopResult",
+    "MergeResult",
     # merging maps, the connection circle
-    "MergedLink", "MergeResult", "merge_maps", "ConnectionCircle", "CirclePoint", "CircleLink", "connection_circle",
+    "MergedLink",
+    "PathSet",
+    "TreeNode",
+    "VariableCentrality",
+    "analyse",
+    "causes_tree",
+    "centrality",
+    "connection_circle",
+    "covering_loops",
+    "cycle_rank",
+    "find_loops",
+    "from_graph",
+    "idea_paths",
+    "idea_profile",
+    "idea_profiles",
+    "loops_through",
+    "merge_maps",
+    "name_loops",
+    "paths_to_outcome",
+    "reach",
+    "to_graph",
+    "uses_tree",
+    "verdict",
 ]  # fmt: skip

@@ -14,15 +14,16 @@ between the ideas' path searches, so the analysis of any map ends in about ``tim
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 
 from gmb.cld.influence import IdeaProfile, idea_profile
 from gmb.cld.leverage import Centrality, centrality
-from gmb.cld.loops import DEFAULT_TIME_LIMIT, LoopResult, covering_loops, cycle_rank, find_loops, name_loops
 from gmb.cld.lookup import check_graph, check_limit
+from gmb.cld.loops import DEFAULT_TIME_LIMIT, LoopResult, covering_loops, cycle_rank, find_loops, name_loops
 
 __all__ = ["Analysis", "analyse"]
 

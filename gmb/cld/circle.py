@@ -16,15 +16,16 @@ and the rest follow clockwise, as on a flip chart.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import networkx as nx
 
 from gmb.cld.lookup import SIGN_SYMBOL, check_graph, edge_sign, label, link_id
 from gmb.errors import InputError, NotFoundError
 
-__all__ = ["CirclePoint", "CircleLink", "ConnectionCircle", "connection_circle"]
+__all__ = ["CircleLink", "CirclePoint", "ConnectionCircle", "connection_circle"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ import networkx as nx
 from gmb.errors import ValidationError
 from gmb.session.model import Polarity, Session
 
-__all__ = ["GRAPH_SCHEMA", "to_graph", "from_graph"]
+__all__ = ["GRAPH_SCHEMA", "from_graph", "to_graph"]
 
 GRAPH_SCHEMA = "gmb-cld/1"
 
@@ -91,8 +91,10 @@ def to_graph(session: Session) -> nx.DiGraph:
             }
             for i in session.ideas
         },
-        stories=[{"id": st.id, "title": st.title, "links": list(st.links), "variables": list(st.variables)}
-                 for st in session.stories],
+        stories=[
+            {"id": st.id, "title": st.title, "links": list(st.links), "variables": list(st.variables)}
+            for st in session.stories
+        ],
     )
     for v in session.variables:
         attrs = {f: _plain(getattr(v, f)) for f in _NODE_FIELDS}
@@ -159,5 +161,3 @@ def from_graph(G: nx.DiGraph, base: Session | None = None) -> Session:
         outcome = base.outcome  # unchanged: keep it explicit or derived, as it was
     data.update(variables=variables, links=links, outcome=outcome if outcome in G else None)
     return parse_session(data)
-
-

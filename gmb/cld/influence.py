@@ -24,8 +24,8 @@ from typing import Any
 import networkx as nx
 
 from gmb.cld.leverage import Centrality, VariableCentrality, centrality
-from gmb.cld.loops import Loop, LoopResult, find_loops
 from gmb.cld.lookup import check_graph
+from gmb.cld.loops import Loop, LoopResult, find_loops
 from gmb.cld.paths import IdeaPaths, Verdict, _idea, idea_paths
 
 __all__ = ["IdeaProfile", "idea_profile", "idea_profiles"]

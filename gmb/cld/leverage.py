@@ -17,14 +17,15 @@ and says which one it used.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import Any
 
 import networkx as nx
 
 from gmb.cld.lookup import SIGN_SYMBOL, check_graph, check_limit, check_variable, edge_sign, label, link_id
 
-__all__ = ["VariableCentrality", "Centrality", "TreeNode", "centrality", "causes_tree", "uses_tree", "reach"]
+__all__ = ["Centrality", "TreeNode", "VariableCentrality", "causes_tree", "centrality", "reach", "uses_tree"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,7 @@ class TreeNode:
     sign: str | None = None
     link: str | None = None
     repeat: bool = False
-    children: tuple["TreeNode", ...] = ()
+    children: tuple[TreeNode, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"variable": self.variable, "label": self.label}

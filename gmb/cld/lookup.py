@@ -14,22 +14,23 @@ Analyses accept any ``networkx.DiGraph``; graphs made by :func:`gmb.cld.to_graph
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 
 from gmb.errors import AnalysisError, InputError, NotFoundError
 
 __all__ = [
-    "check_graph",
-    "edge_sign",
-    "link_id",
-    "label",
-    "find_link",
-    "check_variable",
-    "find_variable",
-    "check_limit",
     "SIGN_SYMBOL",
+    "check_graph",
+    "check_limit",
+    "check_variable",
+    "edge_sign",
+    "find_link",
+    "find_variable",
+    "label",
+    "link_id",
 ]
 
 #: +1/-1/0 as the symbols users write

@@ -28,8 +28,9 @@ from __future__ import annotations
 import heapq
 import time
 from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Hashable, Iterable, Iterator, Literal, Sequence
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -274,7 +275,8 @@ def _cycles(G: nx.DiGraph, idx: _Indexed, through: str | None, max_length: int |
         u, v = find_link(G, through)
     except NotFoundError:
         raise NotFoundError(
-            f"no variable or link '{through}' in the map", field="through",
+            f"no variable or link '{through}' in the map",
+            field="through",
             hint="give a variable id or label, or a link id such as L3",
         ) from None
     return _cycles_through(idx.H, [idx.index[u], idx.index[v]], max_length)
@@ -323,7 +325,7 @@ def find_loops(
     stopped_by = None
     for cycle in cycles:
         loop = idx.loop(cycle)
-        n += 1
+        n += 1  # noqa: SIM113 - counts loops found, also those not kept
         links += loop.length
         if keep is None:
             found.append(loop)

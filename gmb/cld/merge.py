@@ -20,8 +20,9 @@ the unknown sign ``?`` in the merged map — the group decides, gmb does not gue
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
@@ -30,7 +31,7 @@ from gmb.io.ids import make_id
 from gmb.session.model import Session
 from gmb.session.validate import parse_session
 
-__all__ = ["MergedLink", "MergeResult", "merge_maps"]
+__all__ = ["MergeResult", "MergedLink", "merge_maps"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,16 +21,18 @@ signed paths disagree but some path has a link of unknown sign, and ``none`` wit
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import networkx as nx
 
 from gmb.cld.lookup import SIGN_SYMBOL, check_graph, check_limit, check_variable, edge_sign, label, link_id
 from gmb.errors import AnalysisError, InputError, NotFoundError
 
-__all__ = ["CausalPath", "PathSet", "IdeaPaths", "paths_to_outcome", "idea_paths", "verdict", "Verdict"]
+__all__ = ["CausalPath", "IdeaPaths", "PathSet", "Verdict", "idea_paths", "paths_to_outcome", "verdict"]
 
 Verdict = Literal["positive", "negative", "mixed", "unknown", "none"]
 
@@ -152,7 +154,7 @@ def paths_to_outcome(
     deadline = None if time_limit is None else time.perf_counter() + time_limit
 
     def make(nodes: list) -> CausalPath:
-        pairs = list(zip(nodes, nodes[1:]))
+        pairs = list(itertools.pairwise(nodes))
         signs = [edge_sign(G, u, v) for u, v in pairs]
         product = 0 if 0 in signs else (-1 if sum(s < 0 for s in signs) % 2 else 1)
         return CausalPath(

@@ -11,7 +11,7 @@ import typer
 
 from gmb.errors import InputError
 
-__all__ = ["store", "console", "err_console", "print_json", "load_source", "SessionsDir"]
+__all__ = ["SessionsDir", "console", "err_console", "load_source", "print_json", "store"]
 
 SessionsDir = typer.Option(
     None, "--sessions-dir", envvar="GMB_SESSIONS_DIR", help="Where sessions live (default ./sessions).",

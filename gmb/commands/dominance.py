@@ -131,7 +131,6 @@ def dominance(source: str, scenario: str | None, *, runs: int, seed: int, time_l
     con.print(f"[dim]saved: {saved}[/dim]")
 
 
-
 def loop_at(source: str, at: float, scenario: str | None = None, *, lang: str | None = None) -> list[str]:
     """The variables (in causal order) of the map loop that dominates ``scenario`` at time ``at``."""
     from gmb.errors import InputError

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -114,8 +114,11 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
     for idea in ideas or list(sc.ideas):
         plan = sc.ideas[idea]
         d = plan.dose_range[1]
-        first = [escape(idea), escape(_dose_cell(plan)),
-                 f"{plan.lag:g}+{plan.ramp_up:g}" + (f"\nends {plan.end:g}" if plan.end else "")]
+        first = [
+            escape(idea),
+            escape(_dose_cell(plan)),
+            f"{plan.lag:g}+{plan.ramp_up:g}" + (f"\nends {plan.end:g}" if plan.end else ""),
+        ]
         if not plan.targets:
             t.add_row(*first, "–", "–", *(["–"] if wide else []), escape(plan.note), end_section=True)
             continue
@@ -173,7 +176,7 @@ def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None =
 @scenarios_app.command("show")
 def show(
     name: str = typer.Argument(..., help="Session name, or a map file."),
-    assumptions: Optional[Path] = AssumptionsOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     as_json: bool = JsonOpt,
 ) -> None:
@@ -251,23 +254,27 @@ def _dose_from(plan, dose, low, high):
 def set_idea(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     idea: str = typer.Argument(..., help="The idea's id (gmb scenarios NAME lists them)."),
-    dose: Optional[float] = typer.Option(None, "--dose", help="The idea's total push d (0.2 = +20 %), given directly."),
-    low: Optional[float] = typer.Option(None, "--low", help="Low end of the dose's range (default: half the dose)."),
-    high: Optional[float] = typer.Option(None, "--high", help="High end of the dose's range (default: 1.5 × dose)."),
-    reach: Optional[str] = typer.Option(None, "--reach", help="How many of the children (share): N or LOW:N:HIGH."),
-    intensity: Optional[str] = typer.Option(None, "--intensity",
-                                            help="How much it changes for them (relative change): N or LOW:N:HIGH."),
-    persistence: Optional[str] = typer.Option(None, "--persistence",
-                                              help="How much of it lasts (share kept): N or LOW:N:HIGH."),
-    lag: Optional[float] = typer.Option(None, "--lag", help="Implementation lag: when the ramp starts (time units)."),
-    ramp_up: Optional[float] = typer.Option(None, "--ramp-up", help="How long the ramp takes to full effect."),
-    weight: Optional[list[str]] = typer.Option(None, "--weight", help="TARGET=W: relative weight of its share."),
-    target: Optional[list[str]] = typer.Option(None, "--target",
-                                               help="The idea's targets (VAR, VAR:+ or VAR:-), replacing the list."),
-    drop_unlinked: bool = typer.Option(False, "--drop-unlinked",
-                                       help="Weight 0 for targets with no path to the outcome."),
-    note: Optional[str] = typer.Option(None, "--note", help="Why these numbers (who answered, from what)."),
-    assumptions: Optional[Path] = AssumptionsOpt,
+    dose: float | None = typer.Option(None, "--dose", help="The idea's total push d (0.2 = +20 %), given directly."),
+    low: float | None = typer.Option(None, "--low", help="Low end of the dose's range (default: half the dose)."),
+    high: float | None = typer.Option(None, "--high", help="High end of the dose's range (default: 1.5 × dose)."),
+    reach: str | None = typer.Option(None, "--reach", help="How many of the children (share): N or LOW:N:HIGH."),
+    intensity: str | None = typer.Option(
+        None, "--intensity", help="How much it changes for them (relative change): N or LOW:N:HIGH."
+    ),
+    persistence: str | None = typer.Option(
+        None, "--persistence", help="How much of it lasts (share kept): N or LOW:N:HIGH."
+    ),
+    lag: float | None = typer.Option(None, "--lag", help="Implementation lag: when the ramp starts (time units)."),
+    ramp_up: float | None = typer.Option(None, "--ramp-up", help="How long the ramp takes to full effect."),
+    weight: list[str] | None = typer.Option(None, "--weight", help="TARGET=W: relative weight of its share."),
+    target: list[str] | None = typer.Option(
+        None, "--target", help="The idea's targets (VAR, VAR:+ or VAR:-), replacing the list."
+    ),
+    drop_unlinked: bool = typer.Option(
+        False, "--drop-unlinked", help="Weight 0 for targets with no path to the outcome."
+    ),
+    note: str | None = typer.Option(None, "--note", help="Why these numbers (who answered, from what)."),
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     as_json: bool = JsonOpt,
 ) -> None:

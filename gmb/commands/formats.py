@@ -7,16 +7,16 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 import typer
 
 from gmb.commands.common import console, err_console, load_source
 from gmb.errors import InputError
 
-__all__ = ["register", "export", "show_warnings", "demo_step"]
+__all__ = ["demo_step", "export", "register", "show_warnings"]
 
 FORMATS = "mdl, xmile, kumu (JSON, or XLSX for an .xlsx file), kumu-xlsx, graphml, csv (a folder)"
 
@@ -44,12 +44,16 @@ def show_warnings() -> Iterator[None]:
 
 def export(
     name: str = typer.Argument(..., help="Session name, or a map file gmb reads (to convert between formats)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=f"One of: {FORMATS}. Default: from --out."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=f"One of: {FORMATS}. Default: from --out."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write (a folder for csv)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the labels (default: the session's first)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the labels (default: the session's first)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
-    model: bool = typer.Option(False, "--model", help="xmile/mdl: write the runnable stock-flow model of gmb convert "
-                               "(its assumptions: models/NAME/assumptions.json if there), not the causal-loop diagram."),
+    model: bool = typer.Option(
+        False,
+        "--model",
+        help="xmile/mdl: write the runnable stock-flow model of gmb convert "
+        "(its assumptions: models/NAME/assumptions.json if there), not the causal-loop diagram.",
+    ),
 ) -> None:
     """Export a map to Vensim, XMILE/Stella, Kumu, GraphML or a CSV pair.
 

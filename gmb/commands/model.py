@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
-from gmb.commands.common import console, load_source, print_json
 from gmb.commands import scale as scale_opts
+from gmb.commands.common import console, load_source, print_json
 
-__all__ = ["register", "build", "Built", "convert", "simulate", "demo_step", "baseline_table"]
+__all__ = ["Built", "baseline_table", "build", "convert", "demo_step", "register", "simulate"]
 
 AssumptionsOpt = typer.Option(
     None, "--assumptions", help="Assumptions JSON (default: models/NAME/assumptions.json if present, else defaults)."
@@ -27,7 +27,9 @@ OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (defau
 ResetOpt = typer.Option(False, "--reset", help="Ignore models/NAME/assumptions.json and start from the defaults.")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
 OutcomeOpt = typer.Option(
-    None, "--outcome", help="The outcome variable (id or label), instead of the map's or the assumptions' one.",
+    None,
+    "--outcome",
+    help="The outcome variable (id or label), instead of the map's or the assumptions' one.",
 )
 
 
@@ -86,7 +88,9 @@ def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path
     except GmbError as exc:
         if exc.field == "outcome" and not (assumptions.outcome or graph.graph.get("outcome")):
             raise _no_outcome(source, graph) from None
-        raise exc.located(file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None) from None
+        raise exc.located(
+            file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None
+        ) from None
     files: dict[str, Path] = {}
     if write:
         positions = {n: tuple(d["position"]) for n, d in graph.nodes(data=True) if d.get("position")}
@@ -119,8 +123,16 @@ def _no_outcome(source: str, graph):
     )
 
 
-_ASSUMPTION_FIELDS = ("stocks", "adjustment_times", "elasticities", "delay_times", "polarities", "time",
-                      "link_presence", "link_sign")
+_ASSUMPTION_FIELDS = (
+    "stocks",
+    "adjustment_times",
+    "elasticities",
+    "delay_times",
+    "polarities",
+    "time",
+    "link_presence",
+    "link_sign",
+)
 
 
 def _from_assumptions(exc, assumptions) -> bool:
@@ -153,10 +165,10 @@ def _summary(b: Built) -> dict[str, Any]:
 
 def convert(
     name: str = typer.Argument(..., help="Session name, or a map file (CSV edge list, …)."),
-    assumptions: Optional[Path] = AssumptionsOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     reset: bool = ResetOpt,
-    outcome: Optional[str] = OutcomeOpt,
+    outcome: str | None = OutcomeOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Convert the CLD into a stock-flow model: XMILE, Vensim and the assumptions, in models/NAME/."""
@@ -207,30 +219,44 @@ def run_baseline(b: Built, engine: str):
 def simulate(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     engine: str = typer.Option("native", "--engine", help="native (numpy, built in) or pysd (runs model.xmile)."),
-    assumptions: Optional[Path] = AssumptionsOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     reset: bool = ResetOpt,
     every: float = typer.Option(12.0, "--every", help="Table rows every this many time units."),
     as_json: bool = JsonOpt,
-    runs: Optional[int] = typer.Option(None, "--runs", help="Run an ensemble of this many parameter draws "
-                                       "(baseline, ideas, bundles; see gmb rank)."),
+    runs: int | None = typer.Option(
+        None, "--runs", help="Run an ensemble of this many parameter draws (baseline, ideas, bundles; see gmb rank)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Ensemble: seed of the draws."),
-    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Ensemble: an idea, a bundle's name or "
-                                                 "IDEA,IDEA,… (repeatable; default: every idea and bundle)."),
+    scenario: list[str] | None = typer.Option(
+        None,
+        "--scenario",
+        help="Ensemble: an idea, a bundle's name or IDEA,IDEA,… (repeatable; default: every idea and bundle).",
+    ),
     method: str = typer.Option("mc", "--method", help="Ensemble: mc (Monte Carlo) or lhs (Latin hypercube)."),
-    variable: Optional[list[str]] = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
-    horizon: Optional[float] = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
+    variable: list[str] | None = typer.Option(None, "--variable", help="Ensemble: also chart this variable."),
+    horizon: float | None = typer.Option(None, "--horizon", help="Ensemble: evaluate effects at this time."),
     integration: str = typer.Option("euler", "--integration", help="Ensemble: euler (as pysd) or rk4."),
-    structure: bool = typer.Option(True, "--structure/--no-structure", help="Ensemble: draw uncertain links "
-                                   "present/absent and +/- per run (--no-structure: the map as drawn)."),
-    until: Optional[float] = typer.Option(None, "--until", help="Ensemble: fan charts run on to this time (default "
-                                          "twice the horizon, within the model's time; beyond it the model's time "
-                                          "is extended), to show what happens after the horizon."),
-    max_broken: float = typer.Option(0.01, "--max-broken", help="Ensemble: refuse to summarise when more than this "
-                                     "share of the runs broke down (overflow)."),
-    backend: Optional[str] = scale_opts.BackendOpt,
-    scheduler: Optional[str] = scale_opts.SchedulerOpt,
-    workers: Optional[int] = scale_opts.WorkersOpt,
+    structure: bool = typer.Option(
+        True,
+        "--structure/--no-structure",
+        help="Ensemble: draw uncertain links present/absent and +/- per run (--no-structure: the map as drawn).",
+    ),
+    until: float | None = typer.Option(
+        None,
+        "--until",
+        help="Ensemble: fan charts run on to this time (default "
+        "twice the horizon, within the model's time; beyond it the model's time "
+        "is extended), to show what happens after the horizon.",
+    ),
+    max_broken: float = typer.Option(
+        0.01,
+        "--max-broken",
+        help="Ensemble: refuse to summarise when more than this share of the runs broke down (overflow).",
+    ),
+    backend: str | None = scale_opts.BackendOpt,
+    scheduler: str | None = scale_opts.SchedulerOpt,
+    workers: int | None = scale_opts.WorkersOpt,
 ) -> None:
     """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
 
@@ -308,4 +334,6 @@ def demo_step(session, out: Path, con) -> None:
         f"{escape(str(files['xmile']))}, {escape(str(files['mdl']))}, {escape(str(files['readme']))}"
     )
     con.print(f"  {escape(model.notes[-1])}", soft_wrap=True)
-    con.print(f"  baseline run: outcome stays at {y.min():.6f}–{y.max():.6f} over {model.time.stop:g} {model.time.unit}")
+    con.print(
+        f"  baseline run: outcome stays at {y.min():.6f}–{y.max():.6f} over {model.time.stop:g} {model.time.unit}"
+    )

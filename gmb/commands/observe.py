@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from gmb.commands.common import console, print_json, store
 
-__all__ = ["attribute_observed_cmd", "calibrate_cmd", "demo_example", "implemented_app", "observe_app", "register", "save_observed"]
+__all__ = [
+    "attribute_observed_cmd",
+    "calibrate_cmd",
+    "demo_example",
+    "implemented_app",
+    "observe_app",
+    "register",
+    "save_observed",
+]
 
 observe_app = typer.Typer(help="Observed indicator values (what was measured, when, how surely).", no_args_is_help=True)
 implemented_app = typer.Typer(help="What was actually implemented per idea (start, reach, intensity…).",
@@ -67,7 +74,9 @@ def _observations(name: str, rows: list[dict]) -> list:
         except pydantic.ValidationError as exc:  # named by row and field, in one line
             err = exc.errors()[0]
             where = ".".join(str(x) for x in err["loc"])
-            raise InputError(f"row {no}: {where}: {err['msg']} (got {err.get('input')!r})", field="observation") from None
+            raise InputError(
+                f"row {no}: {where}: {err['msg']} (got {err.get('input')!r})", field="observation"
+            ) from None
         try:
             check_observation(ob, variables, span)
         except GmbError as exc:
@@ -88,10 +97,10 @@ def observe_add(
     time: float = typer.Option(..., "--time", help="When, in the model's time unit after its start."),
     value: float = typer.Option(..., "--value", help="The observed value (an index, or a share 0–1 with --share)."),
     share: bool = typer.Option(False, "--share", help="The value is a share (0–1), read relative to its first value."),
-    se: Optional[float] = typer.Option(None, "--se", help="Standard error."),
-    low: Optional[float] = typer.Option(None, "--low", help="90 % interval, low end."),
-    high: Optional[float] = typer.Option(None, "--high", help="90 % interval, high end."),
-    n: Optional[int] = typer.Option(None, "--n", help="Sample size (for a share)."),
+    se: float | None = typer.Option(None, "--se", help="Standard error."),
+    low: float | None = typer.Option(None, "--low", help="90 % interval, low end."),
+    high: float | None = typer.Option(None, "--high", help="90 % interval, high end."),
+    n: int | None = typer.Option(None, "--n", help="Sample size (for a share)."),
     series: str = typer.Option("", "--series", help="Series key (observations of one variable from one source)."),
     source: str = typer.Option("", "--source", help="Where the figure comes from."),
     provenance: str = typer.Option("", "--provenance", help="Document and line (e.g. seed 000 L265)."),
@@ -104,10 +113,13 @@ def observe_add(
     console().print(f"[green]✓[/green] observation {obs[0].id}: {variable} = {value:g} at {time:g}")
 
 
+_CSV_HELP = f"CSV with a header: {', '.join(FIELDS)} (variable, time, value required)."
+
+
 @observe_app.command("import")
 def observe_import(
     name: str = typer.Argument(..., help="Session name."),
-    file: Path = typer.Argument(..., help=f"CSV with a header: {', '.join(FIELDS)} (variable, time, value required)."),
+    file: Path = typer.Argument(..., help=_CSV_HELP),
 ) -> None:
     """Add every row of a CSV file as observations, all or none."""
     from gmb.errors import FormatError, InputError
@@ -147,7 +159,7 @@ def observe_list(name: str = typer.Argument(..., help="Session name."),
     console().print(t)
 
 
-def _answer(text: Optional[str], field: str):
+def _answer(text: str | None, field: str):
     if text is None:
         return None
     from gmb.scenarios.doses import Factor
@@ -161,11 +173,11 @@ def implemented_set(
     name: str = typer.Argument(..., help="Session name."),
     idea: str = typer.Argument(..., help="The idea (its id)."),
     start: float = typer.Option(0.0, "--start", help="When it started (model time unit)."),
-    end: Optional[float] = typer.Option(None, "--end", help="When it ended (default: still running)."),
-    ramp_up: Optional[float] = typer.Option(None, "--ramp-up", help="Time to full strength (default: the plan's)."),
-    reach: Optional[str] = typer.Option(None, "--reach", help="Share reached, NOMINAL or LOW:NOMINAL:HIGH."),
-    intensity: Optional[str] = typer.Option(None, "--intensity", help="Relative change for them (0.3 = +30 %)."),
-    persistence: Optional[str] = typer.Option(None, "--persistence", help="Share of the change kept."),
+    end: float | None = typer.Option(None, "--end", help="When it ended (default: still running)."),
+    ramp_up: float | None = typer.Option(None, "--ramp-up", help="Time to full strength (default: the plan's)."),
+    reach: str | None = typer.Option(None, "--reach", help="Share reached, NOMINAL or LOW:NOMINAL:HIGH."),
+    intensity: str | None = typer.Option(None, "--intensity", help="Relative change for them (0.3 = +30 %)."),
+    persistence: str | None = typer.Option(None, "--persistence", help="Share of the change kept."),
     source: str = typer.Option("", "--source", help="Where this comes from."),
 ) -> None:
     """Record what was actually done for IDEA (replaces an earlier record for it)."""
@@ -206,7 +218,7 @@ def calibrate_cmd(
     runs: int = typer.Option(4000, "--runs", help="Prior draws (importance resampling)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
     structure: bool = typer.Option(True, "--structure/--no-structure", help="Draw uncertain links per run."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write the posterior predictive plot (PNG) here."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write the posterior predictive plot (PNG) here."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Calibrate the model to the session's observations, under what was implemented."""
@@ -224,10 +236,13 @@ def attribute_observed_cmd(
     name: str = typer.Argument(..., help="Session name."),
     runs: int = typer.Option(4000, "--runs", help="Prior draws (importance resampling)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draws."),
-    variable: Optional[str] = typer.Option(None, "--variable", help="The observed series (default: the outcome's)."),
+    variable: str | None = typer.Option(None, "--variable", help="The observed series (default: the outcome's)."),
     structure: bool = typer.Option(True, "--structure/--no-structure", help="Draw uncertain links per run."),
-    selection: Optional[str] = typer.Option(None, "--selection", help="Also show what happens if these shares of "
-                                            "a cross-sectional difference are who stays, e.g. 0,0.25,0.5."),
+    selection: str | None = typer.Option(
+        None,
+        "--selection",
+        help="Also show what happens if these shares of a cross-sectional difference are who stays, e.g. 0,0.25,0.5.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Split the observed change among the implemented activities, baseline drift and the residual."""
@@ -243,7 +258,9 @@ def attribute_observed_cmd(
         try:
             shares = [float(x) for x in selection.split(",")]
         except ValueError:
-            raise InputError(f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5") from None
+            raise InputError(
+                f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5"
+            ) from None
         prob, _ = problem_for(name, seed=seed, structure=structure)
         a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
     save_observed(name, a)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -37,12 +36,12 @@ def _done(message: str) -> None:
 @session_app.command("new")
 def session_new(
     name: str = typer.Argument(..., help="Session name (folder under sessions/), e.g. havndal-2024."),
-    title: Optional[str] = typer.Option(None, help="Title (default: the name)."),
+    title: str | None = typer.Option(None, help="Title (default: the name)."),
     place: str = typer.Option("", help="Where the workshops take place."),
     focus: str = typer.Option("", help="The focus question."),
     lang: list[str] = typer.Option(["en"], "--lang", help="Languages of labels, first is the default."),
-    outcome: Optional[str] = typer.Option(None, help="Outcome variable id (can be set later)."),
-    from_file: Optional[Path] = typer.Option(None, "--from", help="Start from a session.json file."),
+    outcome: str | None = typer.Option(None, help="Outcome variable id (can be set later)."),
+    from_file: Path | None = typer.Option(None, "--from", help="Start from a session.json file."),
 ) -> None:
     """Create a new session."""
     if from_file is not None:
@@ -79,7 +78,9 @@ def session_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         try:
             s = st.load(name)
         except GmbError as exc:  # one damaged session does not hide the others
-            table.add_row(name, f"[red]cannot be read[/red]: {escape(exc.message)} (gmb session check {name})", "", "", "")
+            table.add_row(
+                name, f"[red]cannot be read[/red]: {escape(exc.message)} (gmb session check {name})", "", "", ""
+            )
             continue
         table.add_row(name, s.title, str(len(s.variables)), str(len(s.links)), str(len(s.ideas)))
     console().print(table)
@@ -89,7 +90,7 @@ def session_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 def session_show(
     name: str,
     as_json: bool = typer.Option(False, "--json", help="Print the whole session as JSON."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of labels."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of labels."),
 ) -> None:
     """Show a session: a summary, or with --json the whole record."""
     session = store().load(name)
@@ -171,11 +172,11 @@ def session_repair(
 def participant_add(
     name: str = typer.Argument(..., help="Session name."),
     pid: str = typer.Argument(..., help="Participant id, e.g. p7."),
-    display: Optional[str] = typer.Option(None, "--name", help="Display name or pseudonym."),
+    display: str | None = typer.Option(None, "--name", help="Display name or pseudonym."),
     role: str = typer.Option("participant", help="facilitator, modeller, recorder, participant, resource_person."),
     title: str = typer.Option("", help="e.g. school leader."),
     organisation: str = typer.Option("", help="Organisation."),
-    by: Optional[str] = By,
+    by: str | None = By,
 ) -> None:
     """Add a participant."""
     item = {"id": pid, "name": display or pid, "role": role, "title": title, "organisation": organisation}
@@ -192,8 +193,8 @@ def var_add(
     description: str = typer.Option("", help="What the variable means."),
     kind: str = typer.Option("unknown", help="stock, auxiliary, exogenous, outcome or unknown."),
     theme: list[str] = typer.Option([], "--theme", help="Theme id (repeatable)."),
-    by: Optional[str] = By,
-    stage: Optional[str] = Stage,
+    by: str | None = By,
+    stage: str | None = Stage,
 ) -> None:
     """Add a variable."""
     st = store()
@@ -209,9 +210,9 @@ def var_set(
     name: str = typer.Argument(..., help="Session name."),
     var_id: str = typer.Argument(..., help="Variable id, e.g. sleep."),
     label: list[str] = typer.Option([], "--label", help="Label(s) to set, e.g. --label en=Sleep (others are kept)."),
-    description: Optional[str] = typer.Option(None, help="New description."),
-    kind: Optional[str] = typer.Option(None, help="stock, auxiliary, exogenous, outcome or unknown."),
-    by: Optional[str] = By,
+    description: str | None = typer.Option(None, help="New description."),
+    kind: str | None = typer.Option(None, help="stock, auxiliary, exogenous, outcome or unknown."),
+    by: str | None = By,
 ) -> None:
     """Change a variable's labels, description or kind (logged as an update event, with who and when).
 
@@ -258,10 +259,10 @@ def link_add(
     sign: str = typer.Option("?", "--sign", help="+, - or ? (unknown)."),
     delay: bool = typer.Option(False, "--delay", help="The effect comes with a delay."),
     strength: str = typer.Option("unknown", help="weak, medium, strong or unknown."),
-    link_id: Optional[str] = typer.Option(None, "--id", help="Link id (default: next free L<n>)."),
+    link_id: str | None = typer.Option(None, "--id", help="Link id (default: next free L<n>)."),
     evidence: str = typer.Option("", help="Evidence note."),
-    by: Optional[str] = By,
-    stage: Optional[str] = Stage,
+    by: str | None = By,
+    stage: str | None = Stage,
 ) -> None:
     """Add a causal link CAUSE -> EFFECT."""
     item = {
@@ -305,11 +306,11 @@ def idea_add(
     idea_id: str = typer.Argument(..., help="Idea id, e.g. bike_paths."),
     text: list[str] = typer.Option([], "--text", help="The idea, e.g. --text da=Cykelstier --text en='Bike paths'."),
     target: list[str] = typer.Option([], "--target", help="VARIABLE or VARIABLE:+ / VARIABLE:- (repeatable)."),
-    feasibility: Optional[float] = typer.Option(None, help="Feasibility score 0–5."),
-    working_group: Optional[str] = typer.Option(None, "--group", help="Working group."),
+    feasibility: float | None = typer.Option(None, help="Feasibility score 0–5."),
+    working_group: str | None = typer.Option(None, "--group", help="Working group."),
     description: str = typer.Option("", help="Longer description."),
-    by: Optional[str] = By,
-    stage: Optional[str] = Stage,
+    by: str | None = By,
+    stage: str | None = Stage,
 ) -> None:
     """Add an idea to the idea bank."""
     st = store()
@@ -336,23 +337,31 @@ def idea_vote(name: str, idea: str, by: str = typer.Option(..., "--by", help="Pa
 
 # -- import ------------------------------------------------------------------
 def import_file(
-    file: Path = typer.Argument(..., help="The map to read: .mdl, .xmile/.stmx, Kumu .json/.xlsx, .graphml, "
-                                "a CSV edge list, or a folder with variables.csv + links.csv."),
+    file: Path = typer.Argument(
+        ...,
+        help="The map to read: .mdl, .xmile/.stmx, Kumu .json/.xlsx, .graphml, "
+        "a CSV edge list, or a folder with variables.csv + links.csv.",
+    ),
     session: str = typer.Option(..., "--session", "-s", help="Name of the new session."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="csv, mdl, xmile, kumu, kumu-xlsx or graphml "
-                                      "(default: from the file ending)."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="csv, mdl, xmile, kumu, kumu-xlsx or graphml (default: from the file ending)."
+    ),
     lang: str = typer.Option("en", "--lang", help="Language of the labels in the file."),
-    title: Optional[str] = typer.Option(None, help="Session title (default: from the file)."),
-    by: Optional[str] = By,
-    strict: bool = typer.Option(False, "--strict", help="Refuse the whole file over one bad item (default: skip "
-                                "or repair it with a warning)."),
-    columns: Optional[str] = typer.Option(None, "--columns", help="Edge-list column names, e.g. "
-                                          "from=Sender,to=Receiver,sign=Effect."),
-    colour: bool = typer.Option(False, "--polarity-from-colour", help="Vensim: read unmarked green arrows as + and "
-                                "red ones as −."),
-    max_items: Optional[int] = typer.Option(None, "--max-items", help="Most variables + links (and rows) to read "
-                                            "(default 200000)."),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest file to read (default 64 MB)."),
+    title: str | None = typer.Option(None, help="Session title (default: from the file)."),
+    by: str | None = By,
+    strict: bool = typer.Option(
+        False, "--strict", help="Refuse the whole file over one bad item (default: skip or repair it with a warning)."
+    ),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Edge-list column names, e.g. from=Sender,to=Receiver,sign=Effect."
+    ),
+    colour: bool = typer.Option(
+        False, "--polarity-from-colour", help="Vensim: read unmarked green arrows as + and red ones as −."
+    ),
+    max_items: int | None = typer.Option(
+        None, "--max-items", help="Most variables + links (and rows) to read (default 200000)."
+    ),
+    max_bytes: int | None = typer.Option(None, "--max-bytes", help="Largest file to read (default 64 MB)."),
 ) -> None:
     """Import a map into a new session (a bad item is skipped with a warning; --strict: all or nothing)."""
     from gmb.commands.formats import show_warnings
@@ -362,7 +371,17 @@ def import_file(
     if st.exists(session):
         raise InputError(f"session '{session}' exists already", field="--session", hint="choose a new name")
     with show_warnings():
-        data = read_any(file, fmt=fmt, lang=lang, title=title, by=by, strict=strict or None, columns=columns,
-                        polarity_from_colour=colour or None, max_items=max_items, max_bytes=max_bytes)
+        data = read_any(
+            file,
+            fmt=fmt,
+            lang=lang,
+            title=title,
+            by=by,
+            strict=strict or None,
+            columns=columns,
+            polarity_from_colour=colour or None,
+            max_items=max_items,
+            max_bytes=max_bytes,
+        )
     st.create(session, data, by=by)
     _done(f"imported {len(data.variables)} variables and {len(data.links)} links into session '{session}'")

@@ -10,7 +10,6 @@ Saved as ``models/NAME/robustness.json``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,8 +28,12 @@ __all__ = ["print_robustness", "register", "robustness", "robustness_for_report"
 
 
 IdeaOpt = typer.Option(None, "--idea", help="Check only this idea (repeatable); ranks are then among those checked.")
-StructureOpt = typer.Option(False, "--structure/--no-structure", help="Also draw the other uncertain links present/"
-                            "absent and +/- (default: the map as drawn, magnitudes uncertain).")
+StructureOpt = typer.Option(
+    False,
+    "--structure/--no-structure",
+    help="Also draw the other uncertain links present/"
+    "absent and +/- (default: the map as drawn, magnitudes uncertain).",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,14 +42,14 @@ def register(app: typer.Typer) -> None:
 
 def robustness(
     name: str = typer.Argument(..., help="Session name, or a map file."),
-    idea: Optional[list[str]] = IdeaOpt,
+    idea: list[str] | None = IdeaOpt,
     runs: int = typer.Option(200, "--runs", help="Parameter draws per link removed (same draws for every link)."),
     seed: int = SeedOpt,
     method: str = MethodOpt,
-    horizon: Optional[float] = HorizonOpt,
+    horizon: float | None = HorizonOpt,
     structure: bool = StructureOpt,
-    lang: Optional[str] = LangOpt,
-    assumptions: Optional[Path] = AssumptionsOpt,
+    lang: str | None = LangOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
     as_json: bool = JsonOpt,

@@ -7,8 +7,9 @@ and says on stderr what it is using, so ``--json`` output on stdout stays clean.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import typer
 
@@ -27,7 +28,7 @@ WorkersOpt = typer.Option(
 )
 
 
-def resolve_backend(backend: Optional[str], scheduler: Optional[str]) -> str:
+def resolve_backend(backend: str | None, scheduler: str | None) -> str:
     """The backend's name: as given, else ``dask`` when a scheduler is named, else ``local``.
 
     >>> resolve_backend(None, None), resolve_backend(None, "tcp://h:8786"), resolve_backend("dask", None)
@@ -39,7 +40,7 @@ def resolve_backend(backend: Optional[str], scheduler: Optional[str]) -> str:
 
 
 @contextmanager
-def cli_backend(backend: Optional[str], scheduler: Optional[str], workers: Optional[int] = None) -> Iterator[Any]:
+def cli_backend(backend: str | None, scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
     """The open backend for one command (a LocalCluster is started here and closed on the way out)."""
     from rich.markup import escape
 

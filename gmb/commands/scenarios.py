@@ -10,8 +10,9 @@ an ensemble with a progress bar on stderr, and print a table or, with
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Self
 
 import typer
 
@@ -19,16 +20,16 @@ from gmb.commands import scale as scale_opts
 from gmb.commands.common import console, err_console, print_json
 
 __all__ = [
-    "register",
-    "rank",
-    "attribute",
-    "sensitivity",
-    "scenarios",
-    "simulate_ensemble",
-    "demo_step",
-    "scenarios_file",
-    "load_or_init_scenarios",
     "add_verdicts",
+    "attribute",
+    "demo_step",
+    "load_or_init_scenarios",
+    "rank",
+    "register",
+    "scenarios",
+    "scenarios_file",
+    "sensitivity",
+    "simulate_ensemble",
 ]
 
 RunsOpt = typer.Option(1000, "--runs", help="Parameter draws (Monte Carlo runs).")
@@ -53,8 +54,12 @@ def _vary(structure: bool) -> tuple[str, ...]:
 
 
 OutcomeOpt = typer.Option(None, "--outcome", help="The outcome variable (id or label), instead of the map's one.")
-MaxBrokenOpt = typer.Option(0.01, "--max-broken", help="Refuse to summarise when more than this share of the runs "
-                            "broke down (overflow): statistics would rest on the runs that happened not to break.")
+MaxBrokenOpt = typer.Option(
+    0.01,
+    "--max-broken",
+    help="Refuse to summarise when more than this share of the runs "
+    "broke down (overflow): statistics would rest on the runs that happened not to break.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -108,8 +113,8 @@ def load_or_init_scenarios(path: Path, graph: Any) -> tuple[Any, bool]:
     return s, True
 
 
-def _prepare(name: str, assumptions: Optional[Path], out: Path, scenarios_path: Optional[Path] = None,
-             outcome: Optional[str] = None):  # fmt: skip
+def _prepare(name: str, assumptions: Path | None, out: Path, scenarios_path: Path | None = None,
+             outcome: str | None = None):  # fmt: skip
     from gmb.commands.model import build
 
     b = build(name, assumptions_file=assumptions, out=out, write=False, outcome=outcome)
@@ -143,7 +148,7 @@ class _Bar:
         self.label = label
         self.task = None
 
-    def __enter__(self) -> "_Bar":
+    def __enter__(self) -> Self:
         self.progress.__enter__()
         return self
 
@@ -156,16 +161,16 @@ class _Bar:
         self.progress.update(self.task, completed=done)
 
 
-def _lang(b, lang: Optional[str]) -> Optional[str]:
+def _lang(b, lang: str | None) -> str | None:
     return lang or (b.graph.graph.get("languages") or [None])[0]
 
 
 def _pct(x: float) -> str:
-    return "–" if x != x else f"{100 * x:.0f} %"
+    return "–" if math.isnan(x) else f"{100 * x:.0f} %"
 
 
 def _num(x: float, digits: int = 3) -> str:
-    if x != x:
+    if math.isnan(x):
         return "–"
     return f"{x:+.{digits}f}" if abs(x) < 1e4 else f"{x:+.1e}"
 
@@ -266,7 +271,7 @@ def _public(data: Any) -> Any:
         return [_public(v) for v in data]
     if isinstance(data, np.generic):
         return data.item()
-    if isinstance(data, float) and data != data:
+    if isinstance(data, float) and math.isnan(data):
         return None
     return data
 
@@ -277,27 +282,35 @@ def rank(
     runs: int = RunsOpt,
     seed: int = SeedOpt,
     method: str = MethodOpt,
-    horizon: Optional[float] = HorizonOpt,
+    horizon: float | None = HorizonOpt,
     by: str = typer.Option("effect", "--by", help="Order by effect (median) or by the combined score."),
-    lang: Optional[str] = LangOpt,
-    assumptions: Optional[Path] = AssumptionsOpt,
+    lang: str | None = LangOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
-    outcome: Optional[str] = OutcomeOpt,
+    outcome: str | None = OutcomeOpt,
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
-    backend: Optional[str] = scale_opts.BackendOpt,
-    scheduler: Optional[str] = scale_opts.SchedulerOpt,
-    workers: Optional[int] = scale_opts.WorkersOpt,
+    backend: str | None = scale_opts.BackendOpt,
+    scheduler: str | None = scale_opts.SchedulerOpt,
+    workers: int | None = scale_opts.WorkersOpt,
     structure: bool = StructureOpt,
     max_broken: float = MaxBrokenOpt,
-    variants: bool = typer.Option(True, "--variants/--no-variants", help="Also rank under the assumption variants "
-                                  "(horizon 3/5/10 years, response shapes, dose rules) and say what holds."),
+    variants: bool = typer.Option(
+        True,
+        "--variants/--no-variants",
+        help="Also rank under the assumption variants "
+        "(horizon 3/5/10 years, response shapes, dose rules) and say what holds.",
+    ),
     variant_runs: int = typer.Option(300, "--variant-runs", help="Draws per assumption variant."),
-    robustness: bool = typer.Option(True, "--robustness/--no-robustness", help="Also leave out one link at a time: "
-                                    "the uncertain links each idea's verdict rests on (as gmb robustness)."),
-    robustness_runs: int = typer.Option(200, "--robustness-runs", help="Draws per link left out (the ranking's "
-                                        "first draws, the same for every link)."),
+    robustness: bool = typer.Option(
+        True,
+        "--robustness/--no-robustness",
+        help="Also leave out one link at a time: the uncertain links each idea's verdict rests on (as gmb robustness).",
+    ),
+    robustness_runs: int = typer.Option(
+        200, "--robustness-runs", help="Draws per link left out (the ranking's first draws, the same for every link)."
+    ),
 ) -> None:
     """Rank the idea bank by simulated effect at the horizon: intervals, P(rank = k), ties, P(improves), the share of
     the long-run effect reached, what holds under other assumptions, feasibility and votes."""
@@ -328,8 +341,10 @@ def add_verdicts(r: dict, graph: Any, seconds: float = 2.0) -> None:
             row["verdict"] = idea_paths(graph, row["idea"], cutoff=6, max_paths=2000, time_limit=per_target).verdict
         except GmbError:  # an idea the map does not know: no verdict, said by its absence
             row["verdict"] = None
-    r["meta"]["verdict_rule"] = ("the signs along the map's paths (up to 6 links) from the idea's targets to the "
-                                 "outcome: positive, negative, mixed (some raise it, some lower it), unknown, none")
+    r["meta"]["verdict_rule"] = (
+        "the signs along the map's paths (up to 6 links) from the idea's targets to the "
+        "outcome: positive, negative, mixed (some raise it, some lower it), unknown, none"
+    )
 
 
 def print_ranking(r: dict, con, path: Path | None = None) -> None:
@@ -346,8 +361,18 @@ def print_ranking(r: dict, con, path: Path | None = None) -> None:
     t.box, t.pad_edge = box.SIMPLE_HEAD, False
     t.add_column("#", justify="right", min_width=1, no_wrap=True)
     t.add_column("idea", max_width=40 if wide else 20, no_wrap=True, overflow="ellipsis")
-    cols = ["effect", *(["50 %"] if wide else []), "90 %", "P(up)" if m.get("better") != "down" else "P(down)",
-            "ranks", "P(#1)", "settled", "feas.", "votes", "score"]
+    cols = [
+        "effect",
+        *(["50 %"] if wide else []),
+        "90 %",
+        "P(up)" if m.get("better") != "down" else "P(down)",
+        "ranks",
+        "P(#1)",
+        "settled",
+        "feas.",
+        "votes",
+        "score",
+    ]
     for col in cols:
         t.add_column(col, justify="right", no_wrap=True, min_width=11 if "%" in col and col[0].isdigit() else len(col))
     for pos, row in enumerate(r["ideas"], start=1):
@@ -397,7 +422,7 @@ def _print_rank_tables(r: dict, con, most: int = 12) -> None:
         for k in range(1, n + 1):
             t.add_column(f"{k}" if "rank" in title else f"#{k}", justify="right", no_wrap=True, min_width=4)
         for pos, row in enumerate(rows, start=1):
-            t.add_row(str(pos), *("·" if x != x else f"{x:.2f}" for x in cells(row)))
+            t.add_row(str(pos), *("·" if math.isnan(x) else f"{x:.2f}" for x in cells(row)))
         con.print(t)
     con.print("[dim]shares of the draws (ideas numbered as in the ranking): in how many the idea is k-th, and in how "
               "many the row's idea has the better effect than the column's.[/dim]")  # fmt: skip
@@ -417,13 +442,17 @@ def _print_rank_words(r: dict, con) -> None:
     con.print(f"[dim]{escape(doses)}{escape(shape)}[/dim]")
     ru = r.get("rank_uncertainty") or {}
     if ru.get("text"):
-        con.print("[bold]Ranking with its uncertainty[/bold] (ties: P(A beats B) between "
-                  f"{ru['tie_band'][0]:g} and {ru['tie_band'][1]:g}): " + escape("; ".join(ru["text"])) + ".")
+        con.print(
+            "[bold]Ranking with its uncertainty[/bold] (ties: P(A beats B) between "
+            f"{ru['tie_band'][0]:g} and {ru['tie_band'][1]:g}): " + escape("; ".join(ru["text"])) + "."
+        )
     var = r.get("variants") or {}
     if var.get("facts"):
         names = ", ".join(v["name"] for v in var.get("list") or [])
-        con.print(f"[bold]Under other assumptions[/bold] ({escape(names)}; {var['runs_each']} draws each): "
-                  + escape(" ".join(fact_text(f, "en", labels) for f in var["facts"] if f["holds"])))
+        con.print(
+            f"[bold]Under other assumptions[/bold] ({escape(names)}; {var['runs_each']} draws each): "
+            + escape(" ".join(fact_text(f, "en", labels) for f in var["facts"] if f["holds"]))
+        )
         flips = [fact_text(f, "en", labels) for f in var["facts"] if not f["holds"]]
         if flips:
             more = f" ({len(flips) - 3} more: --json)" if len(flips) > 3 else ""
@@ -459,21 +488,25 @@ def attribute(
     runs: int = RunsOpt,
     seed: int = SeedOpt,
     method: str = MethodOpt,
-    horizon: Optional[float] = HorizonOpt,
+    horizon: float | None = HorizonOpt,
     permutations: int = typer.Option(256, "--permutations", help="Sampled orders when the bundle has > 10 ideas."),
-    lang: Optional[str] = LangOpt,
-    assumptions: Optional[Path] = AssumptionsOpt,
+    lang: str | None = LangOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
     integration: str = IntegrationOpt,
     as_json: bool = JsonOpt,
-    backend: Optional[str] = scale_opts.BackendOpt,
-    scheduler: Optional[str] = scale_opts.SchedulerOpt,
-    workers: Optional[int] = scale_opts.WorkersOpt,
+    backend: str | None = scale_opts.BackendOpt,
+    scheduler: str | None = scale_opts.SchedulerOpt,
+    workers: int | None = scale_opts.WorkersOpt,
     structure: bool = StructureOpt,
     max_broken: float = MaxBrokenOpt,
-    observed: bool = typer.Option(False, "--observed", help="Split the OBSERVED change among the implemented "
-                                  "activities (as gmb attribute-observed; --runs = prior draws)."),
+    observed: bool = typer.Option(
+        False,
+        "--observed",
+        help="Split the OBSERVED change among the implemented "
+        "activities (as gmb attribute-observed; --runs = prior draws).",
+    ),
 ) -> None:
     """Split a bundle's effect among its ideas (Shapley values), with each idea's solo effect and the interaction."""
     if observed:  # issue 18: after the fact, from the observations (gmb.commands.observe)
@@ -558,9 +591,9 @@ def sensitivity(
     scenario: str = typer.Option("all", "--scenario", help="An idea, a bundle's name, IDEA,IDEA,… or all."),
     samples: int = typer.Option(256, "--samples", help="Saltelli base sample (a power of two)."),
     seed: int = SeedOpt,
-    horizon: Optional[float] = HorizonOpt,
+    horizon: float | None = HorizonOpt,
     top: int = typer.Option(15, "--top", help="Show this many parameters (--json: all)."),
-    assumptions: Optional[Path] = AssumptionsOpt,
+    assumptions: Path | None = AssumptionsOpt,
     out: Path = OutOpt,
     engine: str = EngineOpt,
     as_json: bool = JsonOpt,
@@ -609,11 +642,13 @@ def sensitivity(
               "effect's variance the parameter is involved in; S1: alone.[/dim]")  # fmt: skip
     con.print(f"[dim]runs: {escape(meta['runs_quality']['text'])}.[/dim]")
     if not meta.get("converged", True):
-        con.print("[yellow]warning:[/yellow] the indices have not converged (values outside 0–1, intervals wider "
-                  "than the values, or S1 above ST beyond their intervals): too few samples, or the effect's "
-                  "distribution is too heavy-tailed — typical when reinforcing loops run away. Use more --samples, "
-                  "or stable strengths ('stability': 'scale'). "
-                  + escape("; ".join((meta.get("not_converged_because") or [])[:3])))
+        con.print(
+            "[yellow]warning:[/yellow] the indices have not converged (values outside 0–1, intervals wider "
+            "than the values, or S1 above ST beyond their intervals): too few samples, or the effect's "
+            "distribution is too heavy-tailed — typical when reinforcing loops run away. Use more --samples, "
+            "or stable strengths ('stability': 'scale'). "
+            + escape("; ".join((meta.get("not_converged_because") or [])[:3]))
+        )
     if meta.get("base_samples_left_out"):
         con.print(f"[yellow]note:[/yellow] {meta['base_samples_left_out']} of {meta['base_samples']} base samples "
                   "were left out: a run in them overflowed.")  # fmt: skip
@@ -638,16 +673,16 @@ def simulate_ensemble(
     variables: list[str] | None = None,
     horizon: float | None = None,
     every: float | None = None,
-    assumptions: Optional[Path] = None,
+    assumptions: Path | None = None,
     out: Path = Path("."),
     engine: str = "auto",
     integration: str = "euler",
     as_json: bool = False,
-    backend: Optional[str] = None,
-    scheduler: Optional[str] = None,
-    workers: Optional[int] = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
     structure: bool = True,
-    until: Optional[float] = None,
+    until: float | None = None,
     max_broken: float = 0.01,
 ) -> None:
     """``gmb simulate NAME --runs N``: fan charts and effects of the baseline, ideas and bundles.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Optional
 
 import typer
 
@@ -37,22 +36,30 @@ def _base_url(host: str, port: int) -> str:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 = every network)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    db: Optional[str] = typer.Option(
+    db: str | None = typer.Option(
         None, "--db", help="SQLite file or postgresql://user:pass@host/db (default: sessions/gmb-serve.sqlite3)."
     ),
     import_: list[str] = typer.Option(
         [], "--import", help="Serve this session (a name in sessions/, a session.json, or 'havndal'); repeatable."
     ),
     lang: str = typer.Option("en", "--lang", help="Default language of the pages: da or en."),
-    export: Optional[str] = typer.Option(None, "--export", help="Export this served session to sessions/, then exit."),
-    to: Optional[str] = typer.Option(None, "--to", help="With --export: the session name to write (default: same)."),
+    export: str | None = typer.Option(None, "--export", help="Export this served session to sessions/, then exit."),
+    to: str | None = typer.Option(None, "--to", help="With --export: the session name to write (default: same)."),
     list_: bool = typer.Option(False, "--list", help="List the served sessions, then exit."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log each request (never keys)."),
     code_length: int = typer.Option(
-        6, "--code-length", min=6, max=12, help="Characters in new join codes: 6 for a workshop, 8+ for a session "
-        "open for days (wrong guesses are limited server-wide to about one a second)."),
+        6,
+        "--code-length",
+        min=6,
+        max=12,
+        help="Characters in new join codes: 6 for a workshop, 8+ for a session "
+        "open for days (wrong guesses are limited server-wide to about one a second).",
+    ),
     request_timeout: float = typer.Option(
-        20.0, "--request-timeout", min=0.1, help="Seconds a client has to send a whole request; slower ones are dropped."
+        20.0,
+        "--request-timeout",
+        min=0.1,
+        help="Seconds a client has to send a whole request; slower ones are dropped.",
     ),
 ) -> None:
     """Run a live workshop: facilitator, participants' phones and a projector, all in the browser.
@@ -108,7 +115,10 @@ def serve(
     from gmb.serve.timeouts import protocol_with_timeout
 
     app = create_app(
-        database, lang=lang, admin_key=admin_key, allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None,
+        database,
+        lang=lang,
+        admin_key=admin_key,
+        allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None,
         code_length=code_length,
     )
     try:
@@ -151,4 +161,6 @@ def demo_step(session, out, con) -> None:
         f"{len(view['links'])} links, {len(loops['items'])}{'+' if loops['truncated'] else ''} loops listed, "
         f"{view['seq']} events in its log (a participant joined and voted)"
     )
-    con.print("  run the workshop in browsers: [bold]gmb serve --import havndal[/bold] (open the facilitator link it prints)")
+    con.print(
+        "  run the workshop in browsers: [bold]gmb serve --import havndal[/bold] (open the facilitator link it prints)"
+    )

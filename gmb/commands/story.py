@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,11 +16,13 @@ def register(app: typer.Typer) -> None:
 
 def story_command(
     name: str = typer.Argument(..., help="Session name."),
-    auto: bool = typer.Option(False, "--auto", help="Draft the story from the analysis (saved as presentation 'auto')."),
-    export: Optional[Path] = typer.Option(None, "--export", help="Write the story as one offline HTML file."),
+    auto: bool = typer.Option(
+        False, "--auto", help="Draft the story from the analysis (saved as presentation 'auto')."
+    ),
+    export: Path | None = typer.Option(None, "--export", help="Write the story as one offline HTML file."),
     lang: str = typer.Option("da", "--lang", help="Language of the exported captions: da or en."),
     pid: str = typer.Option("auto", "--id", help="Which presentation to export (default: the drafted one)."),
-    models: Optional[Path] = typer.Option(
+    models: Path | None = typer.Option(
         None, "--models", help="Folder with ranking.json for the ideas' simulated effects (default: models/<name>/)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the story's steps (and where it went) as JSON."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -67,18 +66,21 @@ def _status(result) -> str:
 
 def loops(
     source: str = Source,
-    max_length: Optional[int] = MaxLength,
+    max_length: int | None = MaxLength,
     time_limit: float = TimeLimit,
-    max_count: Optional[int] = typer.Option(None, "--max-count", help="Stop after this many loops."),
-    through: Optional[str] = typer.Option(None, "--through", help="Only loops through this variable or link id."),
+    max_count: int | None = typer.Option(None, "--max-count", help="Stop after this many loops."),
+    through: str | None = typer.Option(None, "--through", help="Only loops through this variable or link id."),
     cover: bool = typer.Option(False, "--cover", help="A small set of short loops covering every link on a loop."),
     as_json: bool = Json,
-    jsonl: bool = typer.Option(False, "--jsonl", help="Stream every loop as one JSON line as it is found (constant "
-                               "memory), then a summary line."),
-    fmt: Optional[str] = Format,
-    lang: Optional[str] = Lang,
+    jsonl: bool = typer.Option(
+        False,
+        "--jsonl",
+        help="Stream every loop as one JSON line as it is found (constant memory), then a summary line.",
+    ),
+    fmt: str | None = Format,
+    lang: str | None = Lang,
     dominance: bool = typer.Option(False, "--dominance", help="Which loops drive a simulated scenario, over time."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance: an idea, a bundle, or all."),
+    scenario: str | None = typer.Option(None, "--scenario", help="With --dominance: an idea, a bundle, or all."),
     runs: int = typer.Option(0, "--runs", help="With --dominance: also the share of N draws each loop dominates."),
     seed: int = typer.Option(0, "--seed", help="With --dominance --runs: seed of the draws."),
 ) -> None:
@@ -97,8 +99,8 @@ def loops(
 
     import time
 
-    from gmb.cld.loops import covering_loops, find_loops, name_loops
     from gmb.cld.lookup import check_limit
+    from gmb.cld.loops import covering_loops, find_loops, name_loops
 
     started = time.perf_counter()
     with _as_options():
@@ -188,16 +190,16 @@ def print_loops(result, *, title: str, what: str = "loops", console=None, rows: 
 
 def analyse(
     source: str = Source,
-    max_length: Optional[int] = MaxLength,
+    max_length: int | None = MaxLength,
     time_limit: float = TimeLimit,
     paths: int = typer.Option(6, "--paths", help="Shortest paths to the outcome shown per idea (all in --json)."),
     top: int = typer.Option(10, "--top", help="Variables shown in the leverage table."),
-    causes: Optional[str] = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
-    uses: Optional[str] = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
+    causes: str | None = typer.Option(None, "--causes", help="Only show what causes this variable (a tree)."),
+    uses: str | None = typer.Option(None, "--uses", help="Only show what this variable affects (a tree)."),
     depth: int = typer.Option(2, "--depth", help="Levels of the --causes/--uses tree."),
     as_json: bool = Json,
-    fmt: Optional[str] = Format,
-    lang: Optional[str] = Lang,
+    fmt: str | None = Format,
+    lang: str | None = Lang,
 ) -> None:
     """Loops, leverage points and each idea's structural influence on the outcome (W3)."""
     from gmb.cld.analysis import analyse as run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,21 +22,21 @@ def _default_name(source: str) -> str:
 
 def map_command(
     source: str = typer.Argument(..., help="Session name, or a map file gmb import reads (e.g. edges.csv)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="HTML file to write (default: ./<name>-map.html)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the labels, e.g. da or en."),
+    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: ./<name>-map.html)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the labels, e.g. da or en."),
     ideas: bool = typer.Option(False, "--ideas", help="Show the idea bank as nodes pointing at their targets."),
-    highlight_loop: Optional[str] = typer.Option(
+    highlight_loop: str | None = typer.Option(
         None, "--highlight-loop", help="Variable ids of one loop in order, comma-separated: V1,V2,V3."
     ),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Highlight one theme (its id)."),
+    theme: str | None = typer.Option(None, "--theme", help="Highlight one theme (its id)."),
     layout: str = typer.Option("force", "--layout", help="force, or circle (the W1 connection circle)."),
     width_by: str = typer.Option("strength", "--width-by", help="Link width by strength or by support."),
     as_json: bool = typer.Option(False, "--json", help="Print where the map went and its counts as JSON."),
-    dominance_at: Optional[float] = typer.Option(
+    dominance_at: float | None = typer.Option(
         None, "--dominance-at", help="Highlight the map loop that dominates --scenario at this time."
     ),
-    scenario: Optional[str] = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
-    animate: Optional[str] = typer.Option(
+    scenario: str | None = typer.Option(None, "--scenario", help="With --dominance-at: an idea, a bundle, or all."),
+    animate: str | None = typer.Option(
         None, "--animate", help="Play this scenario (an idea, a bundle, or all) on the map: median change over time."
     ),
     runs: int = typer.Option(1000, "--runs", help="With --animate: draws of the ensemble."),
@@ -58,10 +57,10 @@ def map_command(
 
         loop = loop_at(source, dominance_at, scenario, lang=lang)
     path = out or Path(f"{_default_name(source)}-map.html")
-    options = dict(
-        lang=lang, ideas=ideas, loop=loop, theme=theme, layout=layout, width_by=width_by,
-        people={p.id: p.name for p in session.participants},
-    )  # fmt: skip
+    options = {
+        "lang": lang, "ideas": ideas, "loop": loop, "theme": theme, "layout": layout, "width_by": width_by,
+        "people": {p.id: p.name for p in session.participants},
+    }  # fmt: skip
     G = to_graph(session)
     if animate is not None:
         options["animation"] = _animation(source, animate, runs=runs, seed=seed)
@@ -98,11 +97,11 @@ def _animation(source: str, scenario: str, *, runs: int, seed: int) -> dict:
 
 def report_command(
     name: str = typer.Argument(..., help="Session name (or a map file gmb import reads)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write (default: reports/<name>/)."),
-    models: Optional[Path] = typer.Option(
+    out: Path | None = typer.Option(None, "--out", help="Folder to write (default: reports/<name>/)."),
+    models: Path | None = typer.Option(
         None, "--models", help="Folder with results of gmb convert/simulate/rank/attribute (default: models/<name>/)."
     ),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report and labels, e.g. da or en."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the report and labels, e.g. da or en."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written and what is missing as JSON."),
 ) -> None:
     """Write the session report: reports/<name>/index.html with the map, loops, ideas and results."""

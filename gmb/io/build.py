@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from gmb.errors import FormatError, NotFoundError, StoreError, ValidationError, warn
 from gmb.io.ids import make_id
@@ -26,14 +27,14 @@ from gmb.session.model import Polarity, Session, Strength, VariableKind
 from gmb.session.validate import parse_session
 
 __all__ = [
-    "MapBuilder",
-    "read_bytes",
     "MAX_BYTES",
     "MAX_LABEL",
+    "MapBuilder",
     "as_session",
     "check_new_file",
-    "xml_safe",
+    "read_bytes",
     "read_utf8",
+    "xml_safe",
 ]
 
 #: longest label a Variable accepts (see gmb.session.model)
@@ -125,10 +126,49 @@ def xml_safe(session: Session) -> None:
 
 #: sign spellings read as ``+`` / ``-`` (lowercase, spaces removed): symbols, Kumu's ``++ -- +- -+``
 #: (how the cause moves, how the effect moves), s/o, same/opposite, positive/negative, +ve/-ve
-POSITIVE = frozenset({"+", "+1", "1", "++", "--", "−−", "positive", "pos", "same", "s", "p", "+ve", "ve+",
-                      "plus", "increase", "increases", "reinforcing"})
-NEGATIVE = frozenset({"-", "−", "-1", "+-", "-+", "+−", "−+", "negative", "neg", "opposite", "o", "n", "-ve",
-                      "−ve", "minus", "decrease", "decreases", "inverse"})
+POSITIVE = frozenset(
+    {
+        "+",
+        "+1",
+        "1",
+        "++",
+        "--",
+        "−−",
+        "positive",
+        "pos",
+        "same",
+        "s",
+        "p",
+        "+ve",
+        "ve+",
+        "plus",
+        "increase",
+        "increases",
+        "reinforcing",
+    }
+)
+NEGATIVE = frozenset(
+    {
+        "-",
+        "−",
+        "-1",
+        "+-",
+        "-+",
+        "+−",
+        "−+",
+        "negative",
+        "neg",
+        "opposite",
+        "o",
+        "n",
+        "-ve",
+        "−ve",
+        "minus",
+        "decrease",
+        "decreases",
+        "inverse",
+    }
+)
 
 
 def polarity_of(value: Any) -> str:

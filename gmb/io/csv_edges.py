@@ -26,7 +26,7 @@ from gmb.io.build import MapBuilder, read_utf8
 from gmb.io.limits import check_items, find_columns
 from gmb.session.model import Session
 
-__all__ = ["read_edge_csv", "REQUIRED", "OPTIONAL"]
+__all__ = ["OPTIONAL", "REQUIRED", "read_edge_csv"]
 
 REQUIRED = ("from", "to", "sign")
 OPTIONAL = ("delay", "strength")
@@ -64,7 +64,9 @@ def read_edge_csv(path: str | Path, *, lang: str = "en", title: str | None = Non
             check_items(rows, file, line=line, what="rows")
             cells = {name: (row[i].strip() if i < len(row) else "") for name, i in col.items()}
             if not cells["from"] or not cells["to"]:
-                b.skip("row", "a row without both ends (from, to)", line=line, field="from" if not cells["from"] else "to")
+                b.skip(
+                    "row", "a row without both ends (from, to)", line=line, field="from" if not cells["from"] else "to"
+                )
                 continue
             cause = b.variable(cells["from"], line=line, field="from")
             effect = b.variable(cells["to"], line=line, field="to")

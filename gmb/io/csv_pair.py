@@ -35,11 +35,11 @@ from typing import Any
 from gmb.errors import FormatError, NotFoundError, ValidationError
 from gmb.files import atomic_write_text
 from gmb.io.build import MapBuilder, as_session, read_utf8
-from gmb.io.safe_cells import neutralise, restore
 from gmb.io.limits import check_items, find_columns
+from gmb.io.safe_cells import neutralise, restore
 from gmb.session.model import Session
 
-__all__ = ["read_csv_pair", "write_csv_pair", "is_csv_pair", "VARIABLE_COLUMNS", "LINK_COLUMNS"]
+__all__ = ["LINK_COLUMNS", "VARIABLE_COLUMNS", "is_csv_pair", "read_csv_pair", "write_csv_pair"]
 
 VARIABLE_COLUMNS = ("id", "kind", "description", "themes", "x", "y", "notes", "proposed_by", "stage")
 LINK_COLUMNS = ("id", "from", "to", "sign", "delay", "strength", "supporters", "disputers", "evidence", "notes",

@@ -19,22 +19,23 @@ Refs(dynamic=('population', 'births'), initial=('initial_population',))
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 __all__ = [
-    "Refs",
     "EquationError",
+    "Refs",
     "Token",
-    "vensim_name",
-    "unquote",
-    "xmile_name",
-    "vensim_tokens",
-    "xmile_tokens",
-    "vensim_refs",
-    "xmile_refs",
     "signed_terms",
     "split_args",
+    "unquote",
+    "vensim_name",
+    "vensim_refs",
+    "vensim_tokens",
+    "xmile_name",
+    "xmile_refs",
+    "xmile_tokens",
 ]
 
 

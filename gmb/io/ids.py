@@ -16,7 +16,9 @@ import re
 __all__ = ["make_id"]
 
 
-def make_id(label: str, taken: set[str] | dict[str, object], *, max_len: int = 60, counters: dict[str, int] | None = None) -> str:
+def make_id(
+    label: str, taken: set[str] | dict[str, object], *, max_len: int = 60, counters: dict[str, int] | None = None
+) -> str:
     """An id for ``label`` not in ``taken``: lowercase, words joined by ``_``, no slashes or spaces.
 
     With ``counters`` (a dict kept by the caller across calls) the id is also added to ``taken``

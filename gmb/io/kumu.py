@@ -43,12 +43,18 @@ from typing import Any
 from gmb.errors import FormatError, warn
 from gmb.files import atomic_write_bytes, atomic_write_text, reproducible_zip
 from gmb.io.build import (
-    MapBuilder, as_session, check_new_file, read_bytes, read_utf8, truthy, xml_safe,
+    MapBuilder,
+    as_session,
+    check_new_file,
+    read_bytes,
+    read_utf8,
+    truthy,
+    xml_safe,
 )  # fmt: skip
 from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_outline
 from gmb.session.model import Session
 
-__all__ = ["read_kumu_json", "write_kumu_json", "read_kumu_xlsx", "write_kumu_xlsx", "KIND_OF_TYPE", "TYPE_OF_KIND"]
+__all__ = ["KIND_OF_TYPE", "TYPE_OF_KIND", "read_kumu_json", "read_kumu_xlsx", "write_kumu_json", "write_kumu_xlsx"]
 
 #: Kumu element type (lowercase) -> variable kind
 KIND_OF_TYPE = {
@@ -134,14 +140,14 @@ def _connection(b: MapBuilder, fields: dict[str, Any], cause: str, effect: str, 
         warn("an undirected connection is not a causal link; skipped", file=b.file, line=line, field=where)
         return
     sign = next((fields[k] for k in ("connection type", "type", "polarity", "sign") if _text(fields.get(k))), None)
-    kw = dict(
-        polarity=b.sign(sign), repeated="note",
-        delay=truthy(fields.get("delay")), strength=_strength(fields.get("strength")), line=line, field=where,
-        evidence=_text(fields.get("evidence")), notes=_text(fields.get("notes")),
-        supporters=[b.person(p) for p in _list(fields.get("supporters"))],
-        disputers=[b.person(p) for p in _list(fields.get("disputers"))],
-        proposed_by=b.person(_text(fields.get("proposed by"))), stage=_stage(fields.get("stage")),
-    )  # fmt: skip
+    kw = {
+        "polarity": b.sign(sign), "repeated": "note",
+        "delay": truthy(fields.get("delay")), "strength": _strength(fields.get("strength")), "line": line, "field": where,
+        "evidence": _text(fields.get("evidence")), "notes": _text(fields.get("notes")),
+        "supporters": [b.person(p) for p in _list(fields.get("supporters"))],
+        "disputers": [b.person(p) for p in _list(fields.get("disputers"))],
+        "proposed_by": b.person(_text(fields.get("proposed by"))), "stage": _stage(fields.get("stage")),
+    }  # fmt: skip
     b.link(cause, effect, id=fields.get("id") if isinstance(fields.get("id"), str) else None, **kw)
     if direction == "mutual":
         b.link(effect, cause, **kw)
@@ -377,9 +383,9 @@ def read_kumu_xlsx(path: str | Path, *, lang: str = "en", title: str | None = No
                 f"no sheet called Elements or Connections (sheets: {', '.join(ws.title for ws in wb.worksheets)})",
                 file=file, hint="Kumu's import sheets are called Elements and Connections",
             )  # fmt: skip
-        for name in sheets:
+        for name, ws in sheets.items():
             if name not in ("elements", "connections"):
-                warn(f"sheet '{sheets[name].title}' is not read", file=file)
+                warn(f"sheet '{ws.title}' is not read", file=file)
         b = MapBuilder(file, lang=lang, by=by)
         by_label: dict[str, list[str]] = {}
         if "elements" in sheets:

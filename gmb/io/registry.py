@@ -10,13 +10,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gmb.errors import InputError
 from gmb.session.model import Session
 
-__all__ = ["READERS", "WRITERS", "KEEPS", "read_any", "write_any", "guess_format", "writer_format"]
+__all__ = ["KEEPS", "READERS", "WRITERS", "guess_format", "read_any", "write_any", "writer_format"]
 
 
 # Readers and writers are imported on use, so `gmb --help` does not load openpyxl or networkx.
@@ -118,8 +119,15 @@ def writer_format(path: Path, fmt: str | None = None) -> str:
 
 
 def read_any(
-    path: str | Path, *, fmt: str | None = None, strict: bool | None = None, columns: dict[str, str] | str | None = None,
-    polarity_from_colour: bool | None = None, max_items: int | None = None, max_bytes: int | None = None, **kw,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    strict: bool | None = None,
+    columns: dict[str, str] | str | None = None,
+    polarity_from_colour: bool | None = None,
+    max_items: int | None = None,
+    max_bytes: int | None = None,
+    **kw,
 ) -> Session:
     """Read any supported map file into an in-memory session (``lang``, ``title``, ``by`` are passed on).
 

@@ -23,10 +23,10 @@ from xml.etree.ElementTree import Element, ParseError
 
 from gmb.errors import EncodingError, FormatError
 
-__all__ = ["parse_xml", "check_xml", "local", "children", "child", "text_of", "check_utf8", "line_of", "attr"]
+__all__ = ["attr", "check_utf8", "check_xml", "child", "children", "line_of", "local", "parse_xml", "text_of"]
 
 # the line each parsed element starts on (ElementTree's elements cannot carry it themselves)
-_LINES: "weakref.WeakKeyDictionary[Element, int]" = weakref.WeakKeyDictionary()
+_LINES: weakref.WeakKeyDictionary[Element, int] = weakref.WeakKeyDictionary()
 
 
 class _LineBuilder(ET.TreeBuilder):

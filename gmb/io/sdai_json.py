@@ -60,7 +60,7 @@ def read_sdai_json(
         raise FormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
     model = data.get("model") if isinstance(data, dict) else None
     if not isinstance(model, dict) or not isinstance(model.get("relationships"), list):
-        raise FormatError("not an sd-ai model file: expected {\"model\": {\"relationships\": [...]}}", file=file)
+        raise FormatError('not an sd-ai model file: expected {"model": {"relationships": [...]}}', file=file)
     ids: dict[str, str] = {}
     taken: set[str] = set()
     counters: dict[str, int] = {}

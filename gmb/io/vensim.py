@@ -38,7 +38,14 @@ from gmb.errors import EncodingError, FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
 from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes
 from gmb.io.equations import (
-    EquationError, Token, signed_terms, split_args, unquote, vensim_name, vensim_refs, vensim_tokens,
+    EquationError,
+    Token,
+    signed_terms,
+    split_args,
+    unquote,
+    vensim_name,
+    vensim_refs,
+    vensim_tokens,
 )  # fmt: skip
 from gmb.session.model import Session
 
@@ -178,7 +185,7 @@ def _lhs(eq: str, file: str, line: int) -> tuple[str, str, str]:
         m = re.match(r'[^\[\]=(:~<>"|]*', eq)
         name, rest = m.group(), eq[m.end() :]
     rest = rest.lstrip()
-    while rest.startswith("[") or rest.startswith(":EXCEPT:") or rest.startswith(","):
+    while rest.startswith(("[", ":EXCEPT:", ",")):
         if rest.startswith(":EXCEPT:"):
             rest = rest[len(":EXCEPT:") :].lstrip()
             continue
@@ -220,7 +227,7 @@ def _equations(text: str, file: str) -> dict[str, _Var]:
             body = body[len(":END OF MACRO:") :].lstrip()
         if body.upper().startswith(":MACRO:"):
             in_macro = True
-        if in_macro or not body or body.startswith("*") or body.startswith("{"):
+        if in_macro or not body or body.startswith(("*", "{")):
             continue
         name, op, rhs = _lhs(body, file, line)
         key = vensim_name(name)
@@ -575,8 +582,10 @@ def _arrows(views, names, found, quantified, b: MapBuilder, file: str) -> None:
     if coloured and by_colour:
         warn(f"polarity read from the colour of {coloured} unmarked arrow(s): green = +, red = −", file=file)
     elif coloured:
-        b.unsigned_reason = (f"{coloured} of their arrows have no polarity mark but are drawn green or red; if the "
-                             "colours mean + and −, import again with --polarity-from-colour (green = +, red = −)")
+        b.unsigned_reason = (
+            f"{coloured} of their arrows have no polarity mark but are drawn green or red; if the "
+            "colours mean + and −, import again with --polarity-from-colour (green = +, red = −)"
+        )
         warn(b.unsigned_reason, file=file)
 
 

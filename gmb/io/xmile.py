@@ -51,7 +51,7 @@ from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, tex
 from gmb.io.vensim import layout, names_for
 from gmb.session.model import Session
 
-__all__ = ["read_xmile", "write_xmile", "XMILE_NS", "GMB_NS"]
+__all__ = ["GMB_NS", "XMILE_NS", "read_xmile", "write_xmile"]
 
 XMILE_NS = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
 ISEE_NS = "http://iseesystems.com/XMILE"

@@ -15,6 +15,17 @@ from gmb.scale.chunks import plan, split
 from gmb.scale.jobs import Job, concat, run_job, segments, using
 
 __all__ = [
-    "BACKENDS", "Backend", "LocalBackend", "DaskBackend", "open_backend", "machine_workers",
-    "Job", "run_job", "using", "segments", "concat", "plan", "split",
+    "BACKENDS",
+    "Backend",
+    "DaskBackend",
+    "Job",
+    "LocalBackend",
+    "concat",
+    "machine_workers",
+    "open_backend",
+    "plan",
+    "run_job",
+    "segments",
+    "split",
+    "using",
 ]  # fmt: skip

@@ -26,12 +26,13 @@ import socket
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Self
 
 from gmb.errors import ClusterError, GmbError, InputError
 
-__all__ = ["Backend", "LocalBackend", "DaskBackend", "open_backend", "BACKENDS", "machine_workers"]
+__all__ = ["BACKENDS", "Backend", "DaskBackend", "LocalBackend", "machine_workers", "open_backend"]
 
 BACKENDS = ("local", "dask")
 
@@ -65,7 +66,7 @@ class _Progress:
             )  # fmt: skip
             self.task = self.bar.add_task(description or "chunks", total=total)
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> Self:
         if self.bar is not None:
             self.bar.start()
         return self
@@ -74,7 +75,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.advance(self.task)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 
@@ -123,7 +124,7 @@ class LocalBackend(Backend):
 
 
 # -- worker side: the shared payload is pickled once by the client and unpickled once per worker process
-_PAYLOADS: "OrderedDict[str, Any]" = OrderedDict()
+_PAYLOADS: OrderedDict[str, Any] = OrderedDict()
 
 
 def _payload(token: str, blob: bytes) -> Any:
@@ -373,7 +374,7 @@ def open_backend(
     except Exception as exc:  # noqa: BLE001 - e.g. worker processes that cannot start
         raise ClusterError(
             f"could not start a local Dask cluster: {type(exc).__name__}: {exc}",
-            hint="in a script, open it under `if __name__ == \"__main__\":` (workers are spawned and import the "
+            hint='in a script, open it under `if __name__ == "__main__":` (workers are spawned and import the '
             "script); or give --scheduler",
         ) from None
     try:

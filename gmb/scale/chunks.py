@@ -18,7 +18,7 @@ import math
 
 from gmb.errors import InputError
 
-__all__ = ["split", "plan", "MIN_CHUNK", "MAX_CHUNK", "CHUNKS_PER_WORKER"]
+__all__ = ["CHUNKS_PER_WORKER", "MAX_CHUNK", "MIN_CHUNK", "plan", "split"]
 
 #: fewer items than this per task and the per-task overhead (milliseconds on Dask) starts to show
 MIN_CHUNK = 250

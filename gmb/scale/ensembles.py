@@ -38,16 +38,17 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import InputError
-from gmb.scale.jobs import segments, using
 from gmb.scale.chunks import plan
+from gmb.scale.jobs import segments, using
 
-__all__ = ["StudyJob", "HorizonJob", "run_study_on", "horizon_values", "GROUP"]
+__all__ = ["GROUP", "HorizonJob", "StudyJob", "horizon_values", "run_study_on"]
 
 #: scenarios per task when a sweep is cut by scenario too (e.g. Shapley's 2^n sub-bundles)
 GROUP = 32

@@ -32,15 +32,16 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from gmb.scale.backends import Backend, open_backend
 from gmb.scale.chunks import plan
 
-__all__ = ["Job", "run_job", "using", "segments", "concat"]
+__all__ = ["Job", "concat", "run_job", "segments", "using"]
 
 
 @runtime_checkable

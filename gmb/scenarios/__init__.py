@@ -16,8 +16,8 @@
 from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
 from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
 from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
-from gmb.scenarios.robustness import link_robustness
 from gmb.scenarios.quality import MAX_BROKEN, TooManyBrokenRuns
+from gmb.scenarios.robustness import link_robustness
 from gmb.scenarios.settings import (
     DoseDefaults,
     RankWeights,
@@ -28,9 +28,25 @@ from gmb.scenarios.settings import (
 )
 
 __all__ = [
-    "Intervention", "Bundle", "InputShape", "with_interventions",
-    "Scenarios", "IdeaPlan", "Target", "Factor", "target_flags", "DoseDefaults", "RankWeights",
-    "default_scenarios", "load_scenarios", "save_scenarios",
-    "fan_charts", "behaviour", "rank_ideas", "attribute", "link_robustness",
-    "TooManyBrokenRuns", "MAX_BROKEN",
+    "MAX_BROKEN",
+    "Bundle",
+    "DoseDefaults",
+    "Factor",
+    "IdeaPlan",
+    "InputShape",
+    "Intervention",
+    "RankWeights",
+    "Scenarios",
+    "Target",
+    "TooManyBrokenRuns",
+    "attribute",
+    "behaviour",
+    "default_scenarios",
+    "fan_charts",
+    "link_robustness",
+    "load_scenarios",
+    "rank_ideas",
+    "save_scenarios",
+    "target_flags",
+    "with_interventions",
 ]  # fmt: skip

@@ -40,8 +40,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from math import factorial
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -55,14 +56,14 @@ from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
 
 __all__ = [
-    "fan_charts",
-    "behaviour",
-    "rank_ideas",
-    "attribute",
-    "effect_summary",
-    "shapley_weights",
     "EXACT_IDEAS",
+    "attribute",
+    "behaviour",
     "combined_score",
+    "effect_summary",
+    "fan_charts",
+    "rank_ideas",
+    "shapley_weights",
 ]
 
 #: up to this many ideas, Shapley values are exact (all 2^n sub-bundles)
@@ -103,7 +104,7 @@ def effect_summary(effect: np.ndarray, better: float = 1.0) -> dict[str, Any]:
     q = np.quantile(ok, [0.05, 0.25, 0.5, 0.75, 0.95])
     return {
         "median": float(q[2]), "mean": float(ok.mean()), "p5": float(q[0]), "p25": float(q[1]),
-        "p75": float(q[3]), "p95": float(q[4]), "p_improves": float(np.mean(better * ok > 0)), "runs": int(len(ok)),
+        "p75": float(q[3]), "p95": float(q[4]), "p_improves": float(np.mean(better * ok > 0)), "runs": len(ok),
     }  # fmt: skip
 
 
@@ -414,7 +415,7 @@ def _exact_shapley(V: np.ndarray, n: int) -> np.ndarray:
     """Shapley values from ``V[mask]`` (coalition values, mask = bit set of players), per run."""
     w = shapley_weights(n)
     masks = np.arange(1 << n)
-    sizes = np.array([bin(m).count("1") for m in masks])
+    sizes = np.array([(m).bit_count() for m in masks])
     phi = np.zeros((n,) + V.shape[1:])
     for i in range(n):
         bit = 1 << i
@@ -510,8 +511,8 @@ def attribute(
     finite = np.isfinite(full) & np.isfinite(phi).all(axis=0) & np.isfinite(raw).all(axis=0)
     q = quality(broken=int((~finite).sum()), runs=runs, runaway=int(np.sum(radius >= 1.0)), max_broken=max_broken)
     meta = _meta(study, runs, scenarios, ideas, {
-        "method_shapley": "exact over all %d sub-bundles" % (1 << n) if exact else
-                          "sampled: %d random orders (antithetic pairs)" % len(orders),
+        "method_shapley": f"exact over all {1 << n} sub-bundles" if exact else
+                          f"sampled: {len(orders)} random orders (antithetic pairs)",
         "common_random_numbers": True, "broken_runs": q["broken_runs"], "runs_quality": q,
         "share_rule": "share = E[the idea's Shapley value] / E[the bundle's effect] over the draws (ratio of means; "
                       "shares add up to 1); intervals are of the per-draw Shapley values",

@@ -54,25 +54,27 @@ gmb.errors.ValidationError: dose: must be >= 0, got -1.0 (give the sign as direc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticError
 
 from gmb.errors import NotFoundError, ValidationError
 
 __all__ = [
-    "Intervention",
+    "SHAPES",
     "Bundle",
-    "InputShape",
-    "resolve_channel",
-    "check_resolved",
-    "with_interventions",
     "DoseFactor",
     "DoseShare",
+    "InputShape",
+    "Intervention",
+    "check_resolved",
+    "resolve_channel",
     "share_dose",
-    "SHAPES",
+    "with_interventions",
 ]
 
 SHAPES = ("step", "ramp", "pulse")
@@ -139,7 +141,7 @@ class Intervention(BaseModel):
     share: DoseShare | None = None  # a share of the idea's dose (then dose/low/high follow from it)
 
     @classmethod
-    def from_share(cls, share: DoseShare, **data: Any) -> "Intervention":
+    def from_share(cls, share: DoseShare, **data: Any) -> Intervention:
         """The intervention for ``share`` of an idea's dose (dose, low and high computed from it)."""
         direction, channel = data.get("direction", "+"), data.get("channel", "auto")
         lo, nom, hi = (share_dose(share.push(w), direction, channel) for w in ("low", "nominal", "high"))
@@ -154,7 +156,7 @@ class Intervention(BaseModel):
             raise ValidationError(err["msg"].removeprefix("Value error, "), field=field) from None
 
     @model_validator(mode="after")
-    def _check(self) -> "Intervention":
+    def _check(self) -> Intervention:
         for name in ("dose", "low", "high"):
             value = getattr(self, name)
             if value is not None and not (np.isfinite(value) and value >= 0):
@@ -229,8 +231,11 @@ class Intervention(BaseModel):
         if self.share is not None:
             mult = 1 + self.sign * self.dose if self.channel != "inflow" else None
             d = [self.share.push(w) / self.share.weight for w in ("low", "nominal", "high")]
-            dose = (f"{self.direction} {self.share.weight:.0%} of the idea's dose {d[1]:.3g}"
-                    + (f" [{d[0]:.3g}–{d[2]:.3g}]" if d[2] > d[0] else "") + (f" (×{mult:.4g})" if mult else ""))
+            dose = (
+                f"{self.direction} {self.share.weight:.0%} of the idea's dose {d[1]:.3g}"
+                + (f" [{d[0]:.3g}–{d[2]:.3g}]" if d[2] > d[0] else "")
+                + (f" (×{mult:.4g})" if mult else "")
+            )
         when = {"step": f"step at {self.start:g}", "ramp": f"ramp from {self.start:g} over {self.ramp_up:g} {unit}",
                 "pulse": f"pulse at {self.start:g}"}[self.shape]  # fmt: skip
         if self.stop is not None:

@@ -238,5 +238,7 @@ def sentence(name: str, outcome: str, periods: list[dict], unit: str, lang: str 
     if not bits:
         return (f"ingen enkelt vej bærer det meste af {name}s effekt på {outcome}" if lang == "da"
                 else f"no single path carries most of {name}'s effect on {outcome}")  # fmt: skip
-    lead = f"det meste af {name}s effekt når {outcome} " if lang == "da" else f"most of {name}'s effect reaches {outcome} "
+    lead = (
+        f"det meste af {name}s effekt når {outcome} " if lang == "da" else f"most of {name}'s effect reaches {outcome} "
+    )
     return lead + (" og " if lang == "da" else " and ").join(bits)

@@ -36,8 +36,15 @@ from gmb.errors import InputError, NotFoundError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
 
-__all__ = ["IDEA_KEYS", "ROBUSTNESS_RUNS", "add_robustness", "link_robustness", "merge_robustness", "relevant_links",
-           "verdict_of"]
+__all__ = [
+    "IDEA_KEYS",
+    "ROBUSTNESS_RUNS",
+    "add_robustness",
+    "link_robustness",
+    "merge_robustness",
+    "relevant_links",
+    "verdict_of",
+]
 
 #: draws per link left out when ``gmb rank`` checks robustness (the same draws for every link)
 ROBUSTNESS_RUNS = 200
@@ -308,8 +315,13 @@ def merge_robustness(out: dict[str, Any], rb: Mapping[str, Any]) -> dict[str, An
         row["robustness"] = {"verdict": x["verdict"], "p": p, "links_checked": x["links_checked"],
                              "sentence": x["sentence"]}  # fmt: skip
     m = rb.get("meta") or {}
-    out["robustness"] = {"meta": {k: m[k] for k in ("runs", "links_checked", "simulations", "structure_sampled",
-                                                    "rule", "seed", "method") if k in m},
-                         "ideas_checked": list(by_idea),
-                         "depends_on_one_link": [i for i, x in by_idea.items() if len(x["depends_on"]) == 1]}
+    out["robustness"] = {
+        "meta": {
+            k: m[k]
+            for k in ("runs", "links_checked", "simulations", "structure_sampled", "rule", "seed", "method")
+            if k in m
+        },
+        "ideas_checked": list(by_idea),
+        "depends_on_one_link": [i for i, x in by_idea.items() if len(x["depends_on"]) == 1],
+    }
     return out

@@ -37,30 +37,32 @@ True
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticError
 
 from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, Target
 from gmb.scenarios.interventions import Bundle, Intervention
 
 __all__ = [
-    "SCENARIOS_SCHEMA",
     "SCENARIOS_FILE",
+    "SCENARIOS_SCHEMA",
     "DoseDefaults",
-    "RankWeights",
     "IdeaPlan",
+    "RankWeights",
     "Scenarios",
-    "default_scenarios",
     "complete_scenarios",
-    "parse_scenarios",
-    "load_scenarios",
-    "save_scenarios",
     "default_horizon",
+    "default_scenarios",
     "ideas_of",
+    "load_scenarios",
     "migrate_v1",
+    "parse_scenarios",
+    "save_scenarios",
 ]
 
 SCENARIOS_SCHEMA = "gmb-scenarios/2"
@@ -170,7 +172,7 @@ class Scenarios(_Frozen):
             out.extend(plan.interventions_for(idea))
         return tuple(out)
 
-    def with_plan(self, idea: str, plan: IdeaPlan) -> "Scenarios":
+    def with_plan(self, idea: str, plan: IdeaPlan) -> Scenarios:
         """A copy with ``idea``'s plan replaced."""
         return self.model_copy(update={"ideas": {**self.ideas, idea: plan}})
 
@@ -204,7 +206,7 @@ def default_horizon(unit: str, span: float) -> float:
 
 def ideas_of(source: Any) -> dict[str, dict[str, Any]]:
     """The idea bank as ``{id: {labels, targets, votes, feasibility, dose, …}}`` from a graph or a session."""
-    if hasattr(source, "graph") and isinstance(getattr(source, "graph"), dict):
+    if hasattr(source, "graph") and isinstance(source.graph, dict):
         return dict(source.graph.get("ideas") or {})
     if hasattr(source, "ideas"):
         return {
@@ -317,8 +319,18 @@ def migrate_v1(data: Mapping[str, Any]) -> dict[str, Any]:
                     "per idea) cannot hold", field=f"ideas.{idea}",
                     hint="give its interventions the same start, ramp_up, shape and end, then read it again",
                 )  # fmt: skip
-        targets = [{"variable": iv["variable"], "direction": iv["direction"], "channel": iv["channel"],
-                    "dose": iv["dose"], "low": iv["low"], "high": iv["high"], "note": iv["note"]} for iv in ivs]
+        targets = [
+            {
+                "variable": iv["variable"],
+                "direction": iv["direction"],
+                "channel": iv["channel"],
+                "dose": iv["dose"],
+                "low": iv["low"],
+                "high": iv["high"],
+                "note": iv["note"],
+            }
+            for iv in ivs
+        ]
         ideas[idea] = {**base, **timing, "targets": targets,
                        "note": (note + "; " if note else "") + "doses kept as written in gmb-scenarios/1: each target "
                        "has its own dose (× (1 ± dose)); to give the idea one dose split over its targets, run gmb "

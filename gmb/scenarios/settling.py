@@ -129,8 +129,13 @@ def settled_shares(model: Any, scenarios: Mapping[str, Sequence[Any]], *, horizo
 
     T = float(horizon)
     L_max = T * 2**MAX_DOUBLINGS
-    kw = {"seed": seed, "method": method, "vary": VARY if vary is None else vary, "engine": engine,
-          "integration": integration}
+    kw = {
+        "seed": seed,
+        "method": method,
+        "vary": VARY if vary is None else vary,
+        "engine": engine,
+        "integration": integration,
+    }
     # the long run's length from the nominal draw (one run, cheap): the first doubling of T after which its
     # effects stop changing
     study = Study.build(extended_model(model, L_max), scenarios, horizon=L_max, every=T, **kw)

@@ -229,7 +229,7 @@ def conclusions(main: Mapping[str, Any], variants: Sequence[Mapping[str, Any]], 
         pos += len(tier)
     kept = n_pairs = 0
     for a_i, a in enumerate(ideas):
-        for b in ideas[a_i + 1:]:
+        for b in ideas[a_i + 1 :]:
             n_pairs += 1
             ahead_a = [v["name"] for v in every if v["p_beats"][a][b] > band[1]]
             ahead_b = [v["name"] for v in every if v["p_beats"][b][a] > band[1]]

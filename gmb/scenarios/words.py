@@ -34,8 +34,12 @@ __all__ = [
     "verdict_text",
 ]  # fmt: skip
 
-_DOSE_RULE_DA = {"per target": "pr. mål", "equal total per idea": "samme samlede dosis pr. idé",
-                 "full dose on every target": "hele dosis på hvert mål", "as set": "som sat"}
+_DOSE_RULE_DA = {
+    "per target": "pr. mål",
+    "equal total per idea": "samme samlede dosis pr. idé",
+    "full dose on every target": "hele dosis på hvert mål",
+    "as set": "som sat",
+}
 #: the rule of scenarios.json before one dose per idea (no "dose_rule" in a result's meta)
 PER_TARGET = "per target"
 
@@ -81,8 +85,11 @@ def fact_text(fact: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> 
         if not fact["unclear_in"]:
             return (f"{n(fact['idea'])} er nummer 1 i alle varianter, klart foran de andre." if da else
                     f"{n(fact['idea'])} is first in every variant, clearly ahead of the others.")  # fmt: skip
-        return (f"{n(fact['idea'])} er nummer 1 i alle varianter (ikke klart foran: {vs(fact['unclear_in'])})." if da
-                else f"{n(fact['idea'])} is first in every variant (not clearly ahead: {vs(fact['unclear_in'])}).")
+        return (
+            f"{n(fact['idea'])} er nummer 1 i alle varianter (ikke klart foran: {vs(fact['unclear_in'])})."
+            if da
+            else f"{n(fact['idea'])} is first in every variant (not clearly ahead: {vs(fact['unclear_in'])})."
+        )
     if k == "no_first":
         parts = "; ".join(f"{n(i)} ({variant_name(v, lang)})" for i, v in fact["firsts"])
         return (f"Ingen idé er nummer 1 i alle varianter: {parts}." if da else
@@ -93,9 +100,11 @@ def fact_text(fact: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> 
         where = fact.get("everywhere")
         if da:
             return f"Plads {a}–{b} ({names}) kan ikke skelnes" + (
-                "." if where is None else " i nogen variant." if where else " som sat; se varianterne for deres orden.")
+                "." if where is None else " i nogen variant." if where else " som sat; se varianterne for deres orden."
+            )
         return f"Ranks {a}–{b} ({names}) are not distinguishable" + (
-            "." if where is None else " in any variant." if where else " as set; see the variants for their order.")
+            "." if where is None else " in any variant." if where else " as set; see the variants for their order."
+        )
     if k == "pairs_kept":
         return (f"{fact['kept']} af {fact['pairs']} par af idéer har en klar orden i alle varianter." if da else
                 f"{fact['kept']} of {fact['pairs']} pairs of ideas keep a clear order in every variant.")  # fmt: skip
@@ -118,12 +127,16 @@ def fact_text(fact: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> 
 def effect_meaning(effect: float, outcome: str, lang: str = "en") -> str:
     """What an effect on the outcome index means, using ``effect`` as the example."""
     if lang == "da":
-        return (f"En virkning på {effect:+.2f} betyder: {abs(effect):.0%} {'over' if effect >= 0 else 'under'} dagens "
-                f"niveau af {outcome} i modellens termer (indeks 1 = i dag), sammenlignet med basiskørslen med de "
-                "samme trækninger; udforskende, ikke en forudsigelse.").replace("%", " %")
-    return (f"An effect of {effect:+.2f} means: {abs(effect):.0%} {'above' if effect >= 0 else 'below'} today's level "
-            f"of {outcome} in the model's terms (index 1 = today), against the baseline run with the same draws; "
-            "exploratory, not a prediction.").replace("%", " %")
+        return (
+            f"En virkning på {effect:+.2f} betyder: {abs(effect):.0%} {'over' if effect >= 0 else 'under'} dagens "
+            f"niveau af {outcome} i modellens termer (indeks 1 = i dag), sammenlignet med basiskørslen med de "
+            "samme trækninger; udforskende, ikke en forudsigelse."
+        ).replace("%", " %")
+    return (
+        f"An effect of {effect:+.2f} means: {abs(effect):.0%} {'above' if effect >= 0 else 'below'} today's level "
+        f"of {outcome} in the model's terms (index 1 = today), against the baseline run with the same draws; "
+        "exploratory, not a prediction."
+    ).replace("%", " %")
 
 
 def quality_text(q: Mapping[str, Any] | None, lang: str = "en") -> str:
@@ -163,14 +176,21 @@ def verdict_text(verdict: str | None, p_improves: float | None, lang: str = "en"
         agrees = (verdict == "positive") == (p_improves >= 0.5)
         if da:
             return f"Alle kortets veje peger samme vej; simuleringen giver P(forbedring) = {p}" + (
-                "." if agrees else " — den er uenig med vejene, fordi målet skal den anden vej.")
+                "." if agrees else " — den er uenig med vejene, fordi målet skal den anden vej."
+            )
         return f"All the map's paths point the same way; the simulation gives P(improves) = {p}" + (
-            "." if agrees else " — against the paths, because the outcome should move the other way.")
+            "." if agrees else " — against the paths, because the outcome should move the other way."
+        )
     return f"P(forbedring) = {p}." if da else f"P(improves) = {p}."
 
 
-def dose_text(doses: Mapping[str, Sequence[str]], rule: str, labels: Mapping[str, str], lang: str = "en",
-              plans: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+def dose_text(
+    doses: Mapping[str, Sequence[str]],
+    rule: str,
+    labels: Mapping[str, str],
+    lang: str = "en",
+    plans: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
     """The dose rule and each idea's dose, short: one dose said once when every target gets the same.
 
     ``plans`` (a result's ``meta["dose_plans"]`` where ideas have one dose each: ``{idea: {"dose", "low",
@@ -213,7 +233,8 @@ def _settled_text(share: float | None, lang: str) -> str:
         return ""
     if lang == "da":
         return f"{_pct(share)} af den langsigtede virkning er nået ved horisonten" + (
-            " — ikke faldet til ro" if share < 0.5 else "")
+            " — ikke faldet til ro" if share < 0.5 else ""
+        )
     return f"{_pct(share)} of the long-run effect reached at the horizon" + (" — not settled" if share < 0.5 else "")
 
 
@@ -246,11 +267,15 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
         best = max(range(len(pr)), key=lambda k: pr[k])
         settled = _settled_text(row.get("settled"), lang)
         if da:
-            s = (f"{labels[row['idea']]}: plads {best + 1} i {_pct(pr[best])} af trækningerne, 90 %-interval plads "
-                 f"{iv[0]}–{iv[1]}, P(forbedring) {_pct(row.get('p_improves'))}")
+            s = (
+                f"{labels[row['idea']]}: plads {best + 1} i {_pct(pr[best])} af trækningerne, 90 %-interval plads "
+                f"{iv[0]}–{iv[1]}, P(forbedring) {_pct(row.get('p_improves'))}"
+            )
         else:
-            s = (f"{labels[row['idea']]}: rank {best + 1} in {_pct(pr[best])} of the draws, 90 % interval ranks "
-                 f"{iv[0]}–{iv[1]}, P(improves) {_pct(row.get('p_improves'))}")
+            s = (
+                f"{labels[row['idea']]}: rank {best + 1} in {_pct(pr[best])} of the draws, 90 % interval ranks "
+                f"{iv[0]}–{iv[1]}, P(improves) {_pct(row.get('p_improves'))}"
+            )
         lines.append(s + (f"; {settled}." if settled else "."))
         v = verdict_text((verdicts or {}).get(row["idea"], row.get("verdict")), row.get("p_improves"), lang)
         if v:
@@ -273,8 +298,9 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
         flips = [fact_text(f, lang, labels) for f in facts if not f["holds"]]
         out.append(head + ("Det holder: " if da else "What holds: ") + " ".join(holds))
         if flips:
-            out.append(("Antagelser, der vender ordenen: " if da else "Assumptions that flip the order: ")
-                       + " ".join(flips))
+            out.append(
+                ("Antagelser, der vender ordenen: " if da else "Assumptions that flip the order: ") + " ".join(flips)
+            )
         left = [v for v in var.get("list") or [] if v.get("refused")]
         if left:
             out.append(("Udeladt af konklusionerne, fordi for mange kørsler brød sammen: " if da else
@@ -284,8 +310,9 @@ def explain_ranking(r: Mapping[str, Any], lang: str = "en", verdicts: Mapping[st
     return out
 
 
-def dependence_text(label: str, verdict: str, p: float, depends: Sequence[Mapping[str, Any]],
-                    lang: str = "en") -> str | None:
+def dependence_text(
+    label: str, verdict: str, p: float, depends: Sequence[Mapping[str, Any]], lang: str = "en"
+) -> str | None:
     """One sentence for an idea whose verdict rests on uncertain links (``None`` when none does).
 
     ``verdict``: ``improves`` or ``worsens`` (leave-one-link-out's); ``p``: the share of the draws that

@@ -276,13 +276,17 @@ def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: fl
     times = study.program.times[study.save_steps] - study.program.times[0]
     rel = ltm.relative_scores(graph, loops, scores)[..., 0] if loops else np.zeros((0, len(times)))
     if named is None and found.complete:  # number the loops as gmb loops would on the modelled links
-        named = _model_loops(model, None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - started)))
+        named = _model_loops(
+            model, None if time_limit is None else max(0.5, time_limit - (time.perf_counter() - started))
+        )
     info = describe_loops(graph, model, loops, named)
     order = np.argsort(-np.abs(rel).mean(axis=1), kind="stable")
     info = [info[i] for i in order]
     rel = rel[order]
     loops = [loops[i] for i in order]
-    dominant = np.where(np.abs(rel).max(axis=0) > 0, np.abs(rel).argmax(axis=0), -1) if len(rel) else np.full(len(times), -1)
+    dominant = (
+        np.where(np.abs(rel).max(axis=0) > 0, np.abs(rel).argmax(axis=0), -1) if len(rel) else np.full(len(times), -1)
+    )
     is_map = np.array([i["kind"] == "map" for i in info])
     map_rel = np.where(is_map[:, None], np.abs(rel), 0.0) if len(rel) else rel
     dom_map = np.where(map_rel.max(axis=0) > 0, map_rel.argmax(axis=0), -1) if len(rel) else dominant

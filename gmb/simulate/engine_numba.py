@@ -43,7 +43,7 @@ import math
 
 import numpy as np
 
-__all__ = ["available", "run_numba", "vexp", "vlog", "vtanh", "LANES"]
+__all__ = ["LANES", "available", "run_numba", "vexp", "vlog", "vtanh"]
 
 #: runs advanced together inside the kernel (fits the working set in the L1/L2 cache)
 LANES = 128
@@ -79,27 +79,46 @@ _T_MAX = 0.2
 # log(GUARD_LOW), log(GUARD_HIGH): the guard on the log of a stock
 _U_LOW, _U_HIGH = -690.7755278982137, 690.7755278982137
 # a run whose state leaves [GUARD_LOW, GUARD_HIGH] has broken down: the same rule as the numpy engine
-from gmb.simulate.engine_numpy import GUARD_HIGH, GUARD_LOW  # noqa: E402
+from gmb.simulate.engine_numpy import GUARD_HIGH, GUARD_LOW
 
 # the guard as one unsigned comparison of the bits (positive doubles order like their bit patterns;
 # negative numbers and NaN fall outside): GUARD_LOW <= v <= GUARD_HIGH
 _GUARD_LOW_BITS = int(np.array(GUARD_LOW).view(np.int64))
 _GUARD_SPAN = np.uint64(int(np.array(GUARD_HIGH).view(np.int64)) - _GUARD_LOW_BITS)
 # exp: Chebyshev fit of degree 10 on [-ln2/2, ln2/2] (max relative error 7e-16, tested)
-_E1, _E2, _E3, _E4, _E5 = 1.0000000000000075, 0.49999999999998795, 0.16666666666543695, 0.04166666666757002, \
-    0.008333333389410186
-_E6, _E7, _E8, _E9, _E10 = 0.001388888866419638, 0.00019841165525412161, 2.4801793764461022e-05, \
-    2.764215496234068e-06, 2.751861421104518e-07
+_E1, _E2, _E3, _E4, _E5 = (
+    1.0000000000000075,
+    0.49999999999998795,
+    0.16666666666543695,
+    0.04166666666757002,
+    0.008333333389410186,
+)
+_E6, _E7, _E8, _E9, _E10 = (
+    0.001388888866419638,
+    0.00019841165525412161,
+    2.4801793764461022e-05,
+    2.764215496234068e-06,
+    2.751861421104518e-07,
+)
 # log: fdlibm's (Sun Microsystems, 1993) minimax coefficients of R(z) for log(1+f), |error| < 2**-58.45
-_LG1, _LG2, _LG3, _LG4 = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, \
-    2.222219843214978396e-01
+_LG1, _LG2, _LG3, _LG4 = (
+    6.666666666666735130e-01,
+    3.999999999940941908e-01,
+    2.857142874366239149e-01,
+    2.222219843214978396e-01,
+)
 _LG5, _LG6, _LG7 = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
 
 if _HAVE_NUMBA:
     import os
 
     # cache compiled code next to this file (or per user); GMB_NO_CACHE=1 to inspect fresh builds
-    _OPTS = dict(error_model="numpy", cache=not os.environ.get("GMB_NO_CACHE"), nogil=True, fastmath={"contract"})
+    _OPTS = {
+        "error_model": "numpy",
+        "cache": not os.environ.get("GMB_NO_CACHE"),
+        "nogil": True,
+        "fastmath": {"contract"},
+    }
 
     @intrinsic
     def _i2f(typingctx, x):  # reinterpret the bits of an int64 as a float64
@@ -148,7 +167,7 @@ if _HAVE_NUMBA:
         out = _fexp_fast(x)
         out = np.inf if x > 709.782712893384 else out
         out = 0.0 if x < -745.2 else out
-        return out if x == x else x
+        return out if x == x else x  # noqa: PLR0124 - NaN test, branch-free in the kernel
 
     @numba.njit(inline="always", **_OPTS)
     def flog(x):
@@ -269,13 +288,13 @@ if _HAVE_NUMBA:
         i = min(np.int64((vc - xs[0]) / h), n - 2)
         w = (vc - xs[i]) / (xs[i + 1] - xs[i])
         out = ys[i] + w * (ys[i + 1] - ys[i])
-        return out if v == v else v
+        return out if v == v else v  # noqa: PLR0124 - NaN test, branch-free in the kernel
 
     @numba.njit(inline="always", **_OPTS)
     def _interp(v, xs, ys, n):
         # piecewise linear through n points, flat beyond the ends (np.interp)
         if not v > xs[0]:
-            return ys[0] if v == v else v
+            return ys[0] if v == v else v  # noqa: PLR0124 - NaN test
         if v >= xs[n - 1]:
             return ys[n - 1]
         lo, hi = 0, n - 1
@@ -360,7 +379,7 @@ if _HAVE_NUMBA:
                 if first:
                     for r in range(R):
                         acc[r] = b
-                for e in range(e, end):
+                for e in range(e, end):  # noqa: B020 - the rest of this auxiliary's edges, after the pairs
                     s = edge_src[e]
                     li = edge_lookup[e]
                     if li < 0:

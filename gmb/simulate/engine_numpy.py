@@ -23,11 +23,11 @@ contiguous, so each operation is one long vector operation); the public API in
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["run_numpy", "Plan", "GUARD_LOW", "GUARD_HIGH"]
+__all__ = ["GUARD_HIGH", "GUARD_LOW", "Plan", "run_numpy"]
 
 #: a run in which a stock (or a delayed value feeding an effect) leaves this range has broken down: all its
 #: values are NaN (the reference simulator stops with an error where a value overflows or its log is undefined)
@@ -44,7 +44,7 @@ class Plan:
         off = p.n_stocks + p.n_smooths
         self.levels = []
         lv = np.asarray(p.aux_level)
-        for level in (np.unique(lv) if len(lv) else []):
+        for level in np.unique(lv) if len(lv) else []:
             aux = np.flatnonzero(lv == level)
             a0, a1 = int(aux[0]), int(aux[-1]) + 1  # contiguous: compile_model sorts by level
             e0, e1 = int(p.aux_ptr[a0]), int(p.aux_ptr[a1])

@@ -35,8 +35,9 @@ What is kept, and what is exact:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -46,19 +47,19 @@ from gmb.simulate.sampling import BLOCK, METHODS, VARY, draw
 from gmb.simulate.summary import Sketch, exact_quantiles, merge_all
 
 __all__ = [
-    "Study",
-    "Chunk",
-    "Result",
-    "run_chunk",
-    "reduce_chunks",
-    "run_study",
-    "run_parameters",
-    "spectral_radii",
-    "engine_for",
+    "CHUNK",
     "ENGINES",
     "EXACT_LIMIT",
-    "CHUNK",
     "PERCENTILES",
+    "Chunk",
+    "Result",
+    "Study",
+    "engine_for",
+    "reduce_chunks",
+    "run_chunk",
+    "run_parameters",
+    "run_study",
+    "spectral_radii",
 ]
 
 ENGINES = ("auto", "numba", "numpy")
@@ -121,7 +122,7 @@ class Study:
         baseline: str = "baseline",
         integration: str = "euler",
         until: float | None = None,
-    ) -> "Study":
+    ) -> Study:
         """A study of ``model`` under ``scenarios`` ({name: interventions}) plus a baseline.
 
         Interventions that are equal (same idea, variable, channel and dose) are one
@@ -141,7 +142,7 @@ class Study:
         terms: list[Any] = []
         index: dict[str, int] = {}
         rows = []
-        for name, ivs in scenarios.items():
+        for ivs in scenarios.values():
             row = []
             for iv in ivs:
                 key = iv.model_dump_json()
@@ -176,7 +177,7 @@ class Study:
         every = 1.0 if every is None else float(every)
         if not every > 0:
             raise InputError(f"every must be > 0, got {every:g}", field="every")
-        stride = max(1, int(round(every / program.dt)))
+        stride = max(1, round(every / program.dt))
         save_steps = np.unique(np.append(np.arange(0, last + 1, stride), [h_step, last])).astype(np.int64)
         # kept variables, named by their CLD id where they have one (the outcome always kept)
         by_slot = {slot: var for var, slot in program.variables.items()}
@@ -212,7 +213,7 @@ class Study:
             return self.keep == "exact"
         return runs * len(self.scenarios) * len(self.save_slots) * len(self.save_steps) <= EXACT_LIMIT
 
-    def with_scenarios(self, names: Sequence[str], active: np.ndarray) -> "Study":
+    def with_scenarios(self, names: Sequence[str], active: np.ndarray) -> Study:
         """The same program and draws under other scenario masks (e.g. all sub-bundles)."""
         return replace(self, scenarios=tuple(names), active=np.asarray(active, dtype=bool), _plans=self._plans)
 
@@ -251,7 +252,7 @@ class Study:
         return {
             "label": "exploratory — what the group's map implies under these assumptions, not a prediction",
             "seed": self.seed, "method": {"mc": "Monte Carlo", "lhs": "Latin hypercube"}[self.method],
-            "sampling": "uniform within each range; blocks of %d runs seeded from (seed, block)" % BLOCK,
+            "sampling": f"uniform within each range; blocks of {BLOCK} runs seeded from (seed, block)",
             "varied": list(self.vary), "ranges": ranges, "engine": self.engine,
             "integration": {"euler": "Euler", "rk4": "RK4 (classic Runge-Kutta)"}[self.integration],
             "dt": p.dt, "unit": p.unit, "horizon": self.horizon,

@@ -267,8 +267,9 @@ def link_scores(graph: EquationGraph, values: Mapping[str, np.ndarray], *,
             d = {f: sum(sg * np.diff(v[f], axis=0) for sg, v in zip((1.0, -1.0), runs)) for f, _ in flows}
             net = sum(sg * d[f] for f, sg in flows)
             for f, sg in flows:
-                score = np.where(net != 0, sg * np.abs(d[f] / net), 0.0) if len(flows) > 1 else np.where(
-                    net != 0, sg, 0.0)
+                score = (
+                    np.where(net != 0, sg * np.abs(d[f] / net), 0.0) if len(flows) > 1 else np.where(net != 0, sg, 0.0)
+                )
                 out[(f, s)] = _pad(score) if rows is None else score[0]
     return out
 

@@ -29,8 +29,9 @@ becomes a *term* with a profile ``g`` precomputed at every step's time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 

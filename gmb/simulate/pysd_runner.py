@@ -10,13 +10,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from gmb.errors import NotFoundError, SimulationError
 from gmb.simulate.results import Trajectories, from_frame
 
-__all__ = ["run_pysd", "load_pysd"]
+__all__ = ["load_pysd", "run_pysd"]
 
 _READERS = {".xmile": "read_xmile", ".xml": "read_xmile", ".stmx": "read_xmile", ".mdl": "read_vensim"}
 
@@ -37,7 +38,7 @@ def load_pysd(path: str | Path, folder: str | Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return getattr(pysd, reader)(str(copy))
-    except Exception as exc:  # pysd raises many kinds; all mean "this file does not translate"
+    except Exception as exc:  # noqa: BLE001 - pysd raises many kinds; all mean "this file does not translate"
         raise SimulationError(f"pysd could not translate the model: {exc}", file=str(path)) from None
 
 
@@ -54,6 +55,6 @@ def run_pysd(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 frame = model.run(params=dict(params or {}), return_columns=list(names) if names else None)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any pysd failure is reported as one SimulationError
             raise SimulationError(f"pysd could not run the model: {exc}", file=str(path)) from None
     return from_frame(frame)

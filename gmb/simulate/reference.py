@@ -30,7 +30,8 @@ array broadcasts through the equations, so one call runs a small ensemble.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from gmb.errors import FormatError, NotFoundError
 
-__all__ = ["Trajectories", "from_frame", "read_canonical", "compare", "Comparison", "max_relative_difference"]
+__all__ = ["Comparison", "Trajectories", "compare", "from_frame", "max_relative_difference", "read_canonical"]
 
 
 @dataclass(frozen=True)

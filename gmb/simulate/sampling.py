@@ -47,7 +47,7 @@ the doses of an intervention from their own stream keyed by the intervention
 from __future__ import annotations
 
 import zlib
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

@@ -32,7 +32,7 @@ from gmb.errors import InputError, SimulationError
 from gmb.simulate.ensemble import Study, run_parameters, spectral_radii
 from gmb.simulate.sampling import varying
 
-__all__ = ["sobol", "describe_parameter", "convergence", "S1_ST_FLOOR"]
+__all__ = ["S1_ST_FLOOR", "convergence", "describe_parameter", "sobol"]
 
 #: S1 above ST by less than this share of the variance (beyond the intervals) is round-off on negligible indices
 S1_ST_FLOOR = 0.005
@@ -159,14 +159,27 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     # nor have they when a first-order index exceeds its total index beyond both intervals (S1 <= ST in theory)
     converged, why = convergence(rows)
     return {
-        "meta": {**study.assumptions(), "exploratory": True, "scenario": scenario, "base_samples": n,
-                 "dimensions": len(idx), "simulations": int(2 * X.shape[0]),
-                 "sampler": "Saltelli (SALib, scrambled Sobol)",
-                 "runs": int(X.shape[0]), "broken_runs": int((~np.isfinite(Y_all)).sum()), "runaway_share": runaway,
-                 "base_samples_left_out": int((~keep).sum()), "converged": converged, "runs_quality": q,
-                 "not_converged_because": why,
-                 "output": {"log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
-                            "effect": "outcome with the scenario minus outcome at baseline at the horizon"}[output],
-                 "variance": float(np.var(Y)), "mean_effect": float(np.mean(Y))},  # fmt: skip
+        "meta": {
+            **study.assumptions(),
+            "exploratory": True,
+            "scenario": scenario,
+            "base_samples": n,
+            "dimensions": len(idx),
+            "simulations": int(2 * X.shape[0]),
+            "sampler": "Saltelli (SALib, scrambled Sobol)",
+            "runs": int(X.shape[0]),
+            "broken_runs": int((~np.isfinite(Y_all)).sum()),
+            "runaway_share": runaway,
+            "base_samples_left_out": int((~keep).sum()),
+            "converged": converged,
+            "runs_quality": q,
+            "not_converged_because": why,
+            "output": {
+                "log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
+                "effect": "outcome with the scenario minus outcome at baseline at the horizon",
+            }[output],
+            "variance": float(np.var(Y)),
+            "mean_effect": float(np.mean(Y)),
+        },
         "parameters": rows[:top] if top else rows,
     }

@@ -27,12 +27,12 @@ Where every value is kept (:func:`exact_quantiles`) percentiles are exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Sketch", "merge_all", "exact_quantiles", "GRID"]
+__all__ = ["GRID", "Sketch", "exact_quantiles", "merge_all"]
 
 #: quantile grid points a sketch keeps
 GRID = 1001
@@ -51,7 +51,7 @@ class Sketch:
     depth: int = 0  # merges on the longest path to this sketch
 
     @classmethod
-    def of(cls, values: np.ndarray, grid: int = GRID) -> "Sketch":
+    def of(cls, values: np.ndarray, grid: int = GRID) -> Sketch:
         """Sketch of ``values`` shaped ``(runs, *cells)`` (non-finite values are ignored by the quantiles)."""
         values = np.asarray(values, dtype=float)
         n = values.shape[0]
@@ -83,7 +83,7 @@ class Sketch:
             out[:, c] = np.interp(p.ravel(), self.grid, flat[:, c])
         return out.reshape(p.shape + self.q.shape[1:])
 
-    def merge(self, other: "Sketch") -> "Sketch":
+    def merge(self, other: Sketch) -> Sketch:
         """The sketch of both sets of runs."""
         n = self.n + other.n
         delta = other.mean - self.mean

@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-__all__ = ["synthetic_cld", "synthetic_model", "chain_model"]
+__all__ = ["chain_model", "synthetic_cld", "synthetic_model"]
 
 _STRENGTHS = ("weak", "medium", "strong")
 
@@ -45,11 +45,11 @@ def synthetic_cld(
     """
     rng = np.random.default_rng(seed)
     G = nx.DiGraph(schema="gmb-cld/1", title=f"synthetic {n}", outcome="v0", languages=["en"], themes={})
-    n_stocks = int(round(stock_share * n))
+    n_stocks = round(stock_share * n)
     for i in range(n):
         kind = "outcome" if i == 0 else ("stock" if i < n_stocks else "auxiliary")
         G.add_node(f"v{i}", label=f"V{i}", labels={"en": f"V{i}"}, kind=kind if i else "stock")
-    n_links = max(1, int(round(mean_degree * n)))
+    n_links = max(1, round(mean_degree * n))
     lid = 0
     # a spine so every variable reaches the outcome, then random links
     for i in range(1, n):

@@ -52,21 +52,22 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticError
 
 from gmb.errors import ValidationError
 
 __all__ = [
     "ASSUMPTIONS_SCHEMA",
-    "Range",
-    "DelayAssumption",
-    "TimeAssumption",
+    "DEFAULT_SATURATION",
+    "DEFAULT_STRENGTHS",
     "Assumptions",
+    "DelayAssumption",
+    "PresenceRule",
+    "Range",
+    "TimeAssumption",
     "load_assumptions",
     "save_assumptions",
-    "DEFAULT_STRENGTHS",
-    "PresenceRule",
-    "DEFAULT_SATURATION",
 ]
 
 ASSUMPTIONS_SCHEMA = "gmb-assumptions/1"
@@ -84,7 +85,7 @@ class Range(_Frozen):
     nominal: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Range":
+    def _ordered(self) -> Range:
         if not self.low <= self.nominal <= self.high:
             raise ValueError(f"need low <= nominal <= high, got {self.low}, {self.nominal}, {self.high}")
         return self
@@ -144,7 +145,7 @@ class TimeAssumption(_Frozen):
     step: float = Field(default=0.25, gt=0)
 
     @model_validator(mode="after")
-    def _whole_steps(self) -> "TimeAssumption":
+    def _whole_steps(self) -> TimeAssumption:
         steps = self.horizon / self.step
         if abs(steps - round(steps)) > 1e-9:
             raise ValueError(f"horizon {self.horizon} is not a whole number of steps of {self.step}")
@@ -178,7 +179,7 @@ class Assumptions(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     @model_validator(mode="after")
-    def _positive(self) -> "Assumptions":
+    def _positive(self) -> Assumptions:
         for field in ("adjustment_times", "elasticities", "delay_times"):
             for key, value in getattr(self, field).items():
                 if not value > 0:
@@ -197,7 +198,7 @@ class Assumptions(_Frozen):
         data = self.model_dump(mode="json", by_alias=True)
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
-    def edit(self, **changes) -> "Assumptions":
+    def edit(self, **changes) -> Assumptions:
         """A validated copy with ``changes`` applied.
 
         >>> Assumptions().edit(effect_shape="bounded").effect_shape

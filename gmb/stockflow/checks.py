@@ -17,8 +17,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import networkx as nx
 import numpy as np
@@ -28,7 +28,7 @@ from gmb.simulate.results import Trajectories
 from gmb.stockflow.model import StockFlowModel, TimeSpec
 from gmb.stockflow.stability import log_linear
 
-__all__ = ["baseline_deviation", "LinkResponse", "link_responses", "equilibrium_shift", "index_names"]
+__all__ = ["LinkResponse", "baseline_deviation", "equilibrium_shift", "index_names", "link_responses"]
 
 
 def index_names(model: StockFlowModel) -> list[str]:
@@ -64,7 +64,9 @@ def _first_sign(series: np.ndarray, tol: float) -> int:
     return 0 if moved.size == 0 else int(np.sign(series[moved[0]] - 1.0))
 
 
-def link_responses(model: StockFlowModel, push: float = 0.01, steps: int = 12, tol: float = 1e-12) -> list[LinkResponse]:
+def link_responses(
+    model: StockFlowModel, push: float = 0.01, steps: int = 12, tol: float = 1e-12
+) -> list[LinkResponse]:
     """Push each cause up by ``push`` (its level, or a stock's indicated value) in its own run.
 
     All runs go in one vectorised call (one run per variable); ``steps`` Euler

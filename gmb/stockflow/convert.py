@@ -48,7 +48,7 @@ from gmb.stockflow.model import (
 from gmb.stockflow.names import Namer
 from gmb.stockflow.structure import link_doubt
 
-__all__ = ["to_stockflow", "choose_stocks", "resolve_assumptions", "included_links", "SATURATION"]
+__all__ = ["SATURATION", "choose_stocks", "included_links", "resolve_assumptions", "to_stockflow"]
 
 
 def _saturation_points() -> tuple[tuple[float, float], ...]:
@@ -172,7 +172,8 @@ def _check_references(G: nx.DiGraph, a: Assumptions) -> None:
         if p in (0.0, 1.0) and edge_sign(G, *links[lid]) == 0 and lid not in a.polarities:
             raise ConversionError(
                 f"link {lid} has unknown polarity; a sure sign ({'+' if p else '-'}) belongs in 'polarities'",
-                field=f"link_sign.{lid}", hint=f'"polarities": {{"{lid}": "{"+" if p else "-"}"}}',
+                field=f"link_sign.{lid}",
+                hint=f'"polarities": {{"{lid}": "{"+" if p else "-"}"}}',
             )
     for u, v, d in G.edges(data=True):
         strength = d.get("strength") or "unknown"
@@ -437,9 +438,11 @@ def _check_step(time: TimeSpec, constants: list[Constant], order: int) -> str | 
     if excess < 0.01:
         return None
     stage = f" (a delay stage: {which.name} / {order})" if which.role == "delay_time" else f" ({which.name})"
-    return (f"time step: the shortest sampled time constant is {shortest_all:g} {time.unit}{stage}; Euler with "
-            f"step {time.dt:g} runs it about {excess:.1%} fast in the draws that reach it (RK4, or a step of "
-            f"{shortest_all * 0.019:.2g}, keeps that below 1 %)")
+    return (
+        f"time step: the shortest sampled time constant is {shortest_all:g} {time.unit}{stage}; Euler with "
+        f"step {time.dt:g} runs it about {excess:.1%} fast in the draws that reach it (RK4, or a step of "
+        f"{shortest_all * 0.019:.2g}, keeps that below 1 %)"
+    )
 
 
 def _stabilise(model: StockFlowModel, a: Assumptions, stories=None) -> StockFlowModel:

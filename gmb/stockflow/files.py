@@ -8,18 +8,17 @@ links and original labels it came from. Labels are escaped for Markdown/HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from gmb.files import atomic_write_text
 from gmb.stockflow.assumptions import Assumptions
 from gmb.stockflow.model import StockFlowModel, describe
 
-__all__ = ["write_model", "assumptions_markdown", "FILES"]
+__all__ = ["FILES", "assumptions_markdown", "write_model"]
 
 #: the files a model folder holds
 FILES = {"xmile": "model.xmile", "mdl": "model.mdl", "assumptions": "assumptions.json", "readme": "assumptions.md"}
-
 
 
 def _md(text: str) -> str:
@@ -63,10 +62,10 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         ("time", f"{a.time.horizon:g} {_md(a.time.unit)} from {a.time.start:g}, Euler step {a.time.step:g}"),
         ("effect shape", a.effect_shape),
         ("adjustment time (stocks)",
-         f"nominal {a.adjustment_time.nominal:g}, range {a.adjustment_time.low:g}–{a.adjustment_time.high:g} "
-         f"{_md(a.time.unit)}"),
-        ("delayed links", f"order-{a.delay.order} smooth, delay time nominal {a.delay.time.nominal:g}, range "
-                          f"{a.delay.time.low:g}–{a.delay.time.high:g} {_md(a.time.unit)}"),
+         (f"nominal {a.adjustment_time.nominal:g}, range {a.adjustment_time.low:g}–{a.adjustment_time.high:g} "
+         f"{_md(a.time.unit)}")),
+        ("delayed links", (f"order-{a.delay.order} smooth, delay time nominal {a.delay.time.nominal:g}, range "
+                          f"{a.delay.time.low:g}–{a.delay.time.high:g} {_md(a.time.unit)}")),
         ("unknown polarity", "links with polarity ? are left out unless `polarities` gives their sign"
          if a.unknown_polarity == "exclude" else "links with polarity ? are modelled with elasticity 0 (neutral "
          "here); ensembles draw their sign + or - (`polarities` gives a sign)"),
@@ -92,17 +91,23 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         out.append(f"Simulated values are the group's classes × {k:.4g} (`stability: scale`).\n")
         out.append("| class | low | nominal | high | simulated low–high (nominal) | links |\n|---|---|---|---|---|---|")
         for cls, r in a.strengths.items():
-            out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {r.low * k:.3g}–{r.high * k:.3g} "
-                       f"({r.nominal * k:.3g}) | {counts.get(cls, 0)} |")
+            out.append(
+                f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {r.low * k:.3g}–{r.high * k:.3g} "
+                f"({r.nominal * k:.3g}) | {counts.get(cls, 0)} |"
+            )
     else:
         out.append("| class | low | nominal | high | links |\n|---|---|---|---|---|")
         for cls, r in a.strengths.items():
             out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {counts.get(cls, 0)} |")
     out.append("")
-    for label, mapping in (("Elasticity per link", a.elasticities), ("Adjustment time per variable",
-                                                                       a.adjustment_times),
-                           ("Delay time per link", a.delay_times), ("Polarity decided for links", a.polarities),
-                           ("P(present) per link", a.link_presence), ("P(sign as drawn) per link", a.link_sign)):
+    for label, mapping in (
+        ("Elasticity per link", a.elasticities),
+        ("Adjustment time per variable", a.adjustment_times),
+        ("Delay time per link", a.delay_times),
+        ("Polarity decided for links", a.polarities),
+        ("P(present) per link", a.link_presence),
+        ("P(sign as drawn) per link", a.link_sign),
+    ):
         if mapping:
             out.append(f"### {label}\n")
             out.extend(f"- `{_md(k)}`: {_md(str(v))}" for k, v in mapping.items())
@@ -124,8 +129,10 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         out.append("### Reinforcing loops that would run away\n")
         out.extend(f"- {_md(str(lp))}" for lp in report.runaway)
         if report.ceiling:
-            out.append(f"\nUnder the saturating shape they push {_md(', '.join(report.ceiling))} towards the ceiling "
-                       f"instead of to infinity.")
+            out.append(
+                f"\nUnder the saturating shape they push {_md(', '.join(report.ceiling))} towards the ceiling "
+                f"instead of to infinity."
+            )
         out.append(f"\n**Question for the group:** {_md(report.question)}\n")
     out.append("## Equations\n")
     out.append("Each element with its equation, the CLD links it came from, and what it means.\n")
@@ -155,17 +162,21 @@ def _shape_text(a: Assumptions) -> str:
         import math
 
         b = a.saturation
-        return (f"Effect shape `saturating` (the default): with y = ln x, every variable (and every stock's "
-                f"indicated value) is `y* = B·tanh((Σ s·e·y_j + u)/B)`, u = ln of its intervention input, "
-                f"B = {b:.4g}. Near baseline this is the group's elasticities; a fall mirrors a rise "
-                f"(±z in log units give ∓ the same response); no index leaves "
-                f"{math.exp(-b):.3g}–{math.exp(b):.3g} times its baseline, so a reinforcing loop stronger "
-                f"than 1 settles at that ceiling instead of running away.")
+        return (
+            f"Effect shape `saturating` (the default): with y = ln x, every variable (and every stock's "
+            f"indicated value) is `y* = B·tanh((Σ s·e·y_j + u)/B)`, u = ln of its intervention input, "
+            f"B = {b:.4g}. Near baseline this is the group's elasticities; a fall mirrors a rise "
+            f"(±z in log units give ∓ the same response); no index leaves "
+            f"{math.exp(-b):.3g}–{math.exp(b):.3g} times its baseline, so a reinforcing loop stronger "
+            f"than 1 settles at that ceiling instead of running away."
+        )
     if a.effect_shape == "bounded":
-        return ("Effect shape `bounded`: each link's effect z = x_j^(s·e) passes through L(z) = 2z²/(1+z²) "
-                "(slope 1 at z = 1, values below 2). It is not symmetric: z = 1.5 gives 1.385 (ln +0.325, 20 % less "
-                "than the link's +0.405) but z = 0.5 gives 0.4 (ln −0.916, 32 % more than −0.693), so a fall "
-                "is amplified and a rise damped; use `saturating` for a symmetric bound.")
+        return (
+            "Effect shape `bounded`: each link's effect z = x_j^(s·e) passes through L(z) = 2z²/(1+z²) "
+            "(slope 1 at z = 1, values below 2). It is not symmetric: z = 1.5 gives 1.385 (ln +0.325, 20 % less "
+            "than the link's +0.405) but z = 0.5 gives 0.4 (ln −0.916, 32 % more than −0.693), so a fall "
+            "is amplified and a rise damped; use `saturating` for a symmetric bound."
+        )
     return "Effect shape `power`: effects are not bounded; a reinforcing loop stronger than 1 grows without limit."
 
 

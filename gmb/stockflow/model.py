@@ -106,25 +106,26 @@ Contract
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Iterator, Literal, Mapping
+from typing import Any, Literal
 
 from gmb.errors import ConversionError, NotFoundError
 
 __all__ = [
-    "TimeSpec",
+    "CHANNELS",
+    "Auxiliary",
     "Constant",
+    "Effect",
+    "Element",
+    "Flow",
     "Input",
     "Lookup",
     "Smooth",
-    "Effect",
-    "Auxiliary",
     "Stock",
-    "Flow",
-    "Element",
     "StockFlowModel",
-    "CHANNELS",
+    "TimeSpec",
 ]
 
 #: intervention channels and their neutral value / how they combine
@@ -147,13 +148,14 @@ class TimeSpec:
             raise ConversionError(f"need dt > 0 and stop > start, got {self}", field="time")
         steps = (self.stop - self.start) / self.dt
         if abs(steps - round(steps)) > 1e-9:
-            raise ConversionError(f"the horizon {self.stop - self.start} is not a whole number of steps dt={self.dt}",
-                                  field="time")
+            raise ConversionError(
+                f"the horizon {self.stop - self.start} is not a whole number of steps dt={self.dt}", field="time"
+            )
 
     @property
     def steps(self) -> int:
         """Number of Euler steps from start to stop."""
-        return int(round((self.stop - self.start) / self.dt))
+        return round((self.stop - self.start) / self.dt)
 
 
 @dataclass(frozen=True)
@@ -425,7 +427,7 @@ class StockFlowModel:
             hint="auxiliaries take level; stocks take indicated and inflow",
         )
 
-    def with_values(self, values: Mapping[str, Any]) -> "StockFlowModel":
+    def with_values(self, values: Mapping[str, Any]) -> StockFlowModel:
         """A copy with constants' and inputs' values replaced (``{name: value}``)."""
         unknown = [n for n in values if n not in self._index or self._index[n].kind not in ("constant", "input")]
         if unknown:

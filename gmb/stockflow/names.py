@@ -19,7 +19,7 @@ import keyword
 import re
 import unicodedata
 
-__all__ = ["MAX_LEN", "RESERVED", "identifier", "Namer", "is_valid"]
+__all__ = ["MAX_LEN", "RESERVED", "Namer", "identifier", "is_valid"]
 
 MAX_LEN = 60
 
@@ -44,7 +44,7 @@ RESERVED = frozenset(
         "lookup_backward", "get_data", "get_lookups", "get_constants", "random_uniform", "random_normal",
         "random_0_1", "normal", "uniform", "modulo", "quantum", "sample_if_true", "previous", "self",
         "invert_matrix", "vmax", "vmin", "vector_select", "elmcount", "negative", "tabbed_arrays",
-        "ln", "power", "game", "model", "component", "components", "np", "xr", "functions", "statefuls",
+        "power", "game", "model", "component", "components", "np", "xr", "functions", "statefuls",
         "lookups", "data", "utils", "cache", "macro",
     }
     | {k.lower() for k in keyword.kwlist}

@@ -208,19 +208,26 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
     text = (
         f"stability: UNSTABLE near baseline at the group's strengths (spectral radius of W {radius:.3g} >= 1): "
         f"these reinforcing loops would run away{alone}: {listed}. "
-        + (f"Under the saturating shape they push their variables to the ceiling{ceiling} instead. "
-           if saturating else f"They {consequence}. ")
+        + (
+            f"Under the saturating shape they push their variables to the ceiling{ceiling} instead. "
+            if saturating
+            else f"They {consequence}. "
+        )
         + f"With every elasticity multiplied by less than {1 / radius:.3g} it would settle."
     )
     # balancing loops through the same variables: the map may already hold what limits them
     touching = set(on_loops)
-    limits = sorted((lp for lp in loops if lp.polarity == "B" and touching & set(lp.variables)),
-                    key=lambda lp: (lp.name is None and not lp.stories, -lp.gain, lp.variables))[:3]  # told first
+    limits = sorted(
+        (lp for lp in loops if lp.polarity == "B" and touching & set(lp.variables)),
+        key=lambda lp: (lp.name is None and not lp.stories, -lp.gain, lp.variables),
+    )[:3]  # told first
     question = f"What limits {'; '.join(_short(lp) for lp in runaway[:5])} in reality? "
     if limits:
-        question += ("The map has balancing loops through the same variables — "
-                     + "; ".join(_short(lp) for lp in limits)
-                     + " — are their links as strong as the group thinks? ")
+        question += (
+            "The map has balancing loops through the same variables — "
+            + "; ".join(_short(lp) for lp in limits)
+            + " — are their links as strong as the group thinks? "
+        )
     question += "If nothing limits them, add the limiting link, or weaken the links of these loops."
     pushed = tuple(labels[v] for v in on_loops) if saturating else ()
     return StabilityReport(radius, tuple(runaway), text, question, pushed)

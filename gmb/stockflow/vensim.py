@@ -20,7 +20,7 @@ import re
 from gmb.stockflow.equations import equation, number
 from gmb.stockflow.model import StockFlowModel
 
-__all__ = ["to_mdl", "clean_comment"]
+__all__ = ["clean_comment", "to_mdl"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MACRO = re.compile(r":\s*(END\s+OF\s+)?MACRO\s*:", re.IGNORECASE)
@@ -54,7 +54,11 @@ def to_mdl(model: StockFlowModel) -> str:
     for f in model.flows:
         out.append(_entry(f.name, equation(f, "vensim"), f"index/{unit}", doc_of(f)))
     for el in (*model.constants, *model.inputs):
-        units = clean_comment(el.unit) if el.kind == "constant" else ("index" if el.channel != "inflow" else f"index/{unit}")
+        units = (
+            clean_comment(el.unit)
+            if el.kind == "constant"
+            else ("index" if el.channel != "inflow" else f"index/{unit}")
+        )
         if el.kind == "constant" and el.low is not None and el.high is not None:
             units += f" [{number(el.low)},{number(el.high)}]"
         out.append(_entry(el.name, equation(el, "vensim"), units or "dmnl", doc_of(el)))

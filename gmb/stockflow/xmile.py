@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from typing import Mapping
+from collections.abc import Mapping
 
 from gmb.stockflow.equations import equation, number
 from gmb.stockflow.model import StockFlowModel
 
-__all__ = ["to_xmile", "XMILE_NS", "clean_text"]
+__all__ = ["XMILE_NS", "clean_text", "to_xmile"]
 
 XMILE_NS = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

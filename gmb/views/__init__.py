@@ -16,6 +16,15 @@ from gmb.views.plots import (
 from gmb.views.report import write_report
 
 __all__ = [
-    "map_data", "map_html", "write_map", "write_report",
-    "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking", "plot_attribution", "plot_loop_counts", "save_figure",
+    "Band",
+    "IdeaEffect",
+    "map_data",
+    "map_html",
+    "plot_attribution",
+    "plot_behaviour",
+    "plot_idea_ranking",
+    "plot_loop_counts",
+    "save_figure",
+    "write_map",
+    "write_report",
 ]  # fmt: skip

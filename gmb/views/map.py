@@ -180,8 +180,14 @@ def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **opt
         if "titles" in item:
             item.pop("title", None)
     return _template("map.html.j2").render(
-        data=data, meta=data["meta"], legend=data["legend"], vis_js=_vis_js(), lang=data["meta"]["lang"] or "en",
-        visual_js=style.visual_js(), visual_css=style.visual_css(), animation=animation,
+        data=data,
+        meta=data["meta"],
+        legend=data["legend"],
+        vis_js=_vis_js(),
+        lang=data["meta"]["lang"] or "en",
+        visual_js=style.visual_js(),
+        visual_css=style.visual_css(),
+        animation=animation,
     )
 
 
@@ -336,10 +342,11 @@ def _node(node, data, lang, languages, fills, outcome, targets, people, faded, p
         "label": label,
         "shape": "box" if kind == "stock" else "ellipse",
         "color": {
-            "background": fill, "border": border,
+            "background": fill,
+            "border": border,
             "highlight": {"background": fill, "border": "#000000"},
             "hover": {"background": fill, "border": "#000000"},
-        },  # fmt: skip
+        },
         "borderWidth": border_width,
         "font": {"size": style.FONT["outcome"] if is_outcome else style.FONT["variable"], "color": "#111111"},
         "labels": dict(data.get("labels") or {}),

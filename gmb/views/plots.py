@@ -37,8 +37,16 @@ from gmb.errors import InputError, ValidationError
 from gmb.views.style import figure_word
 
 __all__ = [
-    "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking", "plot_attribution", "plot_loop_counts",
-    "save_figure", "figure_bytes", "data_uri", "FORMATS",
+    "FORMATS",
+    "Band",
+    "IdeaEffect",
+    "data_uri",
+    "figure_bytes",
+    "plot_attribution",
+    "plot_behaviour",
+    "plot_idea_ranking",
+    "plot_loop_counts",
+    "save_figure",
 ]  # fmt: skip
 
 FORMATS = ("png", "svg")
@@ -99,7 +107,7 @@ class IdeaEffect:
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
-    def coerce(cls, value: Any, where: str) -> "IdeaEffect":
+    def coerce(cls, value: Any, where: str) -> IdeaEffect:
         """From an IdeaEffect, a dict with these keys, or a tuple in field order."""
         if isinstance(value, IdeaEffect):
             item = value

@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,13 +43,13 @@ from typing import Any
 
 import networkx as nx
 
-from gmb.cld.loops import Loop
 from gmb.cld.lookup import edge_sign
+from gmb.cld.loops import Loop
 from gmb.errors import GmbError, InputError
 from gmb.session.model import Role, Session
 from gmb.views.style import figure_word
 
-__all__ = ["write_report", "report_html", "load_results", "key_loops", "ReportFiles", "RESULT_FILES", "REPORT_WORDS"]
+__all__ = ["REPORT_WORDS", "RESULT_FILES", "ReportFiles", "key_loops", "load_results", "report_html", "write_report"]
 
 #: result files of later stages: key -> (file name in models/<name>/, command that writes it)
 RESULT_FILES: dict[str, tuple[str, str]] = {
@@ -502,7 +503,7 @@ def _ideas_section(G, session, words, names, lang) -> list[dict[str, Any]]:
 
 def _path_text(G, nodes, names) -> str:
     parts = [names.get(nodes[0], str(nodes[0]))]
-    for u, v in zip(nodes, nodes[1:]):
+    for u, v in itertools.pairwise(nodes):
         sign = {1: "+", -1: "−", 0: "?"}[edge_sign(G, u, v)]  # a true minus sign in running text
         parts.append(f"({sign}) {names.get(v, str(v))}")
     return " → ".join(parts)

@@ -65,7 +65,9 @@ def plot_loop_scores(d: Mapping[str, Any], *, lang: str | None = None, top: int 
     w = _w(lang)
     t = np.asarray(d["time"], float)
     loops = list(d["loops"])[:top]
-    rest = np.clip(1.0 - np.sum([np.abs(lp["relative"]) for lp in loops], axis=0), 0, None) if loops else np.ones_like(t)
+    rest = (
+        np.clip(1.0 - np.sum([np.abs(lp["relative"]) for lp in loops], axis=0), 0, None) if loops else np.ones_like(t)
+    )
     fig = _figure(8.0, 4.0)
     ax = fig.add_subplot(1, 1, 1)
     blues, oranges = ["#0072B2", "#56B4E9", "#004c7a", "#9ecae1"], ["#D55E00", "#E69F00", "#8c3d00", "#fdd0a2"]

@@ -29,34 +29,48 @@ __all__ = ["FILE", "WORDS", "section_html"]
 FILE = "observed_attribution.json"
 
 WORDS = {
-    "en": {"title": "What made the difference — as far as the data can tell",
-           "lead": "Observed change in {var} from {t0:g} to {t1:g} ({units}): {obs:+.2f} (90 % measurement interval "
-                   "{lo:+.2f} … {hi:+.2f}). The model, calibrated to the observations under the activities as they "
-                   "were actually implemented, splits it as follows.",
-           "part": "part", "mean": "contribution", "interval": "90 % interval", "share": "share of the change",
-           "drift": "baseline drift (nothing the group did)", "residual": "unexplained (observed − model)",
-           "fit": "Fit: posterior predictive p-value {p:.2f} ({verdict}); effective sample size {ess:.0f} of {runs} "
-                  "draws.",
-           "ok": "the data are plausible under the calibrated model", "bad": "the model cannot reproduce the data",
-           "read": "Contributions are Shapley values of the calibrated model's change (each activity's average "
-                   "added change over every order of adding them); shares are ratios of means. Observed = drift + "
-                   "activities + unexplained. A large unexplained part or a wide interval means the data cannot "
-                   "tell — not that the activities did nothing.",
-           "warning": "Warning"},
-    "da": {"title": "Hvad gjorde forskellen — så vidt data kan vise det",
-           "lead": "Observeret ændring i {var} fra {t0:g} til {t1:g} ({units}): {obs:+.2f} (90 % måleinterval "
-                   "{lo:+.2f} … {hi:+.2f}). Modellen, kalibreret til observationerne med aktiviteterne som de faktisk "
-                   "blev gennemført, deler den sådan.",
-           "part": "del", "mean": "bidrag", "interval": "90 % interval", "share": "andel af ændringen",
-           "drift": "udvikling uden indsats (intet gruppen gjorde)", "residual": "uforklaret (observeret − model)",
-           "fit": "Tilpasning: posterior prædiktiv p-værdi {p:.2f} ({verdict}); effektiv stikprøve {ess:.0f} af "
-                  "{runs} trækninger.",
-           "ok": "data er plausible under den kalibrerede model", "bad": "modellen kan ikke genskabe data",
-           "read": "Bidrag er Shapley-værdier af den kalibrerede models ændring (hver aktivitets gennemsnitlige "
-                   "ekstra ændring over alle rækkefølger); andele er forhold mellem middelværdier. Observeret = "
-                   "udvikling uden indsats + aktiviteter + uforklaret. En stor uforklaret del eller et bredt "
-                   "interval betyder, at data ikke kan afgøre det — ikke at aktiviteterne intet gjorde.",
-           "warning": "Advarsel"},
+    "en": {
+        "title": "What made the difference — as far as the data can tell",
+        "lead": "Observed change in {var} from {t0:g} to {t1:g} ({units}): {obs:+.2f} (90 % measurement interval "
+        "{lo:+.2f} … {hi:+.2f}). The model, calibrated to the observations under the activities as they "
+        "were actually implemented, splits it as follows.",
+        "part": "part",
+        "mean": "contribution",
+        "interval": "90 % interval",
+        "share": "share of the change",
+        "drift": "baseline drift (nothing the group did)",
+        "residual": "unexplained (observed − model)",
+        "fit": "Fit: posterior predictive p-value {p:.2f} ({verdict}); effective sample size {ess:.0f} of {runs} "
+        "draws.",
+        "ok": "the data are plausible under the calibrated model",
+        "bad": "the model cannot reproduce the data",
+        "read": "Contributions are Shapley values of the calibrated model's change (each activity's average "
+        "added change over every order of adding them); shares are ratios of means. Observed = drift + "
+        "activities + unexplained. A large unexplained part or a wide interval means the data cannot "
+        "tell — not that the activities did nothing.",
+        "warning": "Warning",
+    },
+    "da": {
+        "title": "Hvad gjorde forskellen — så vidt data kan vise det",
+        "lead": "Observeret ændring i {var} fra {t0:g} til {t1:g} ({units}): {obs:+.2f} (90 % måleinterval "
+        "{lo:+.2f} … {hi:+.2f}). Modellen, kalibreret til observationerne med aktiviteterne som de faktisk "
+        "blev gennemført, deler den sådan.",
+        "part": "del",
+        "mean": "bidrag",
+        "interval": "90 % interval",
+        "share": "andel af ændringen",
+        "drift": "udvikling uden indsats (intet gruppen gjorde)",
+        "residual": "uforklaret (observeret − model)",
+        "fit": "Tilpasning: posterior prædiktiv p-værdi {p:.2f} ({verdict}); effektiv stikprøve {ess:.0f} af "
+        "{runs} trækninger.",
+        "ok": "data er plausible under den kalibrerede model",
+        "bad": "modellen kan ikke genskabe data",
+        "read": "Bidrag er Shapley-værdier af den kalibrerede models ændring (hver aktivitets gennemsnitlige "
+        "ekstra ændring over alle rækkefølger); andele er forhold mellem middelværdier. Observeret = "
+        "udvikling uden indsats + aktiviteter + uforklaret. En stor uforklaret del eller et bredt "
+        "interval betyder, at data ikke kan afgøre det — ikke at aktiviteterne intet gjorde.",
+        "warning": "Advarsel",
+    },
 }
 
 
@@ -78,7 +92,7 @@ def section_html(a: Mapping[str, Any], *, lang: str | None = None, labels: Mappi
     rows.append(_row(w["residual"], a["residual"]["mean"], a["residual"]["interval"], a["residual"]["share"]))
     fit = w["fit"].format(p=c["fit"]["p_value"], verdict=w["bad"] if c["fit"]["misfit"] else w["ok"], ess=c["ess"],
                           runs=c["runs"])  # fmt: skip
-    warns = "".join(f"<p class=\"warning\"><strong>{w['warning']}:</strong> {escape(x)}</p>" for x in c["warnings"])
+    warns = "".join(f'<p class="warning"><strong>{w["warning"]}:</strong> {escape(x)}</p>' for x in c["warnings"])
     return (f"<section id=\"observed\"><h2>{escape(w['title'])}</h2><p>{escape(lead)}</p>"
             f"<table><thead><tr><th>{w['part']}</th><th>{w['mean']}</th><th>{w['interval']}</th><th>{w['share']}"
             f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table><p>{escape(fit)}</p>{warns}"

@@ -82,7 +82,9 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
     outcome = session.outcome_variable
     if outcome is not None:
         name = {L: _label(session, outcome, L) for L in _LANGS}
-        caption = _both("focus", focus=session.focus, outcome=name) if session.focus else _both("no_focus", outcome=name)
+        caption = (
+            _both("focus", focus=session.focus, outcome=name) if session.focus else _both("no_focus", outcome=name)
+        )
         steps.append(PresentationStep(title=dict(_T["focus_title"]), captions=caption, variables=(outcome,)))
     loops = name_loops(find_loops(G, time_limit=time_limit), session.stories).loops
     # key loops: those a W2 story names (tells exactly), else those the stories tell, else the shortest few
@@ -100,7 +102,9 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
             title=title, captions=caption,
             variables=loop.variables, links=loop.links, loop=loop.variables,
         ))  # fmt: skip
-    effects = {row["idea"]: row for row in (ranking or {}).get("ideas") or [] if isinstance(row, dict) and "idea" in row}
+    effects = {
+        row["idea"]: row for row in (ranking or {}).get("ideas") or [] if isinstance(row, dict) and "idea" in row
+    }
     if outcome is not None:
         for idea in session.ideas:
             if not idea.targets:
@@ -117,8 +121,16 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
             row = effects.get(idea.id)
             if row is not None and all(k in row for k in ("median", "p5", "p95")):
                 p = row.get("p_improves", row.get("p_improve"))
-                extra = _both("effect", h=float(ranking.get("horizon") or 0), unit=str(ranking.get("unit") or ""),
-                              m=row["median"], lo=row["p5"], hi=row["p95"], p=float(p or 0), runs=ranking.get("runs"))
+                extra = _both(
+                    "effect",
+                    h=float(ranking.get("horizon") or 0),
+                    unit=str(ranking.get("unit") or ""),
+                    m=row["median"],
+                    lo=row["p5"],
+                    hi=row["p95"],
+                    p=float(p or 0),
+                    runs=ranking.get("runs"),
+                )
                 caption = {L: caption[L] + extra[L] for L in _LANGS}
             steps.append(PresentationStep(title=_both("idea_title", idea=names), captions=caption,
                                           variables=variables, links=links, path=path))  # fmt: skip
@@ -164,8 +176,9 @@ def story_html(session: Session, presentation: Presentation, *, lang: str = "da"
     from gmb.views.map import _template, _vis_js
 
     data = story_data(session, presentation, lang=lang)
-    return _template("story.html.j2").render(data=data, title=data["title"], lang=lang, vis_js=_vis_js(),
-                                             visual_js=style.visual_js())
+    return _template("story.html.j2").render(
+        data=data, title=data["title"], lang=lang, vis_js=_vis_js(), visual_js=style.visual_js()
+    )
 
 
 def write_story(session: Session, presentation: Presentation, path: str | Path, *, lang: str = "da") -> Path:

@@ -23,16 +23,20 @@ def print_summary(session: Session, *, lang: str | None = None, console=None) ->
         f"[bold]{session.title}[/bold]" + (f" — {session.place}" if session.place else ""),
         f"focus: {session.focus}" if session.focus else "",
         f"outcome: {names.get(session.outcome_variable, '—')}",
-        f"{len(session.participants)} participants · {len(session.variables)} variables · "
-        f"{len(session.links)} links ({signs['+']} +, {signs['-']} −, {signs['?']} unknown) · "
-        f"{len(session.themes)} themes · {len(session.stories)} stories · "
-        f"{len(session.initiatives)} existing initiatives · {len(session.ideas)} ideas",
+        (
+            f"{len(session.participants)} participants · {len(session.variables)} variables · "
+            f"{len(session.links)} links ({signs['+']} +, {signs['-']} −, {signs['?']} unknown) · "
+            f"{len(session.themes)} themes · {len(session.stories)} stories · "
+            f"{len(session.initiatives)} existing initiatives · {len(session.ideas)} ideas"
+        ),
     ]
     console.print(Panel("\n".join(h for h in head if h), title="session", expand=False))
     if session.indicators:
         t = Table("W0 indicator", "value", "comparison", "source", title="W0 data")
         for ind in session.indicators:
-            t.add_row(ind.name, f"{ind.value if ind.value is not None else ''} {ind.unit}".strip(), ind.comparison, ind.source)
+            t.add_row(
+                ind.name, f"{ind.value if ind.value is not None else ''} {ind.unit}".strip(), ind.comparison, ind.source
+            )
         console.print(t)
     if session.themes:
         t = Table("theme", "variables", "stories", title="themes")
