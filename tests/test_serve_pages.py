@@ -263,3 +263,41 @@ def test_projector_at_1920_reads_from_the_back(havndal, browsers):
     assert foreign(proj, table["en"], table["da"]) == []
     shot(proj, "serve-projector-1920.png")
     clean(proj, srv.base)
+
+
+def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(havndal, browsers):
+    srv, links = havndal
+    F = {"Authorization": f"Bearer {links['facilitator']}"}
+    key = httpx.post(f"{srv.base}/api/s/havndal/keys", json={"role": "viewer"}, headers=F).json()["key"]
+    proj = browsers("projector", width=1920, height=1080)
+    proj.go(f"{srv.base}/")
+    proj.js("localStorage.setItem('gmb.lang', 'da')")
+    proj.go(f"{srv.base}/v#key={key}")
+    proj.ready()
+    proj.wait("gmb.settledAt !== undefined", timeout=30)
+    shown = "return [...document.querySelectorAll('.side [data-panel]')].filter(p => !p.hidden).map(p => p.dataset.panel)"
+    assert httpx.post(f"{srv.base}/api/s/havndal/projector", json={"panel": "ideas"}, headers=F).status_code == 200
+    proj.wait("gmb.state.projector.panel === 'ideas'", timeout=10)
+    proj.js("gmb.cyclePanel()")  # the automatic paging no longer moves it on
+    assert proj.js(shown) == ["ideas"]
+    n = proj.js("return gmb.state.loops.items.length")
+    assert n >= 1
+    want = min(1, n - 1)
+    assert httpx.post(f"{srv.base}/api/s/havndal/projector", json={"panel": "loops", "loop": want}, headers=F).status_code == 200
+    proj.wait("gmb.state.projector.panel === 'loops' && gmb.zoomed", timeout=10)
+    assert proj.js(shown) == ["loops"]
+    assert proj.text("#panel-loop-count").startswith(f"{want + 1} / ")
+    # Every variable of the shown loop is wholly inside the map, and the view zoomed in on them.
+    outside = proj.js("""
+        const loop = gmb.state.loops.items[arguments[0]];
+        const box = document.getElementById('map').getBoundingClientRect();
+        return loop.variables.filter(id => {
+            const b = gmb.network.getBoundingBox(id);
+            const a = gmb.network.canvasToDOM({x: b.left, y: b.top}), z = gmb.network.canvasToDOM({x: b.right, y: b.bottom});
+            return !(a.x >= 0 && a.y >= 0 && z.x <= box.width && z.y <= box.height);
+        });""", want)  # fmt: skip
+    assert outside == []
+    assert proj.js("return gmb.network.getSelectedNodes().length") == len(proj.js("return gmb.state.loops.items[arguments[0]].variables", want))
+    table = strings()
+    assert foreign(proj, table["en"], table["da"]) == []
+    clean(proj, srv.base)
