@@ -279,6 +279,7 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     assert httpx.post(f"{srv.base}/api/s/havndal/projector", json={"panel": "ideas"}, headers=F).status_code == 200
     proj.wait("gmb.state.projector.panel === 'ideas'", timeout=10)
     proj.js("gmb.cyclePanel()")  # the automatic paging no longer moves it on
+    whole = proj.js("return gmb.network.getScale()")  # the whole map in view
     assert proj.js(shown) == ["ideas"]
     n = proj.js("return gmb.state.loops.items.length")
     assert n >= 1
@@ -297,6 +298,17 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
             return !(a.x >= 0 && a.y >= 0 && z.x <= box.width && z.y <= box.height);
         });""", want)  # fmt: skip
     assert outside == []
+    # …and the view is fitted to them, not to the whole map: their larger side spans at least half the map, or
+    # (a short loop) the view zoomed in to the cap (twice the drawn size, less a margin).
+    span = proj.js("""
+        const loop = gmb.state.loops.items[arguments[0]];
+        const box = document.getElementById('map').getBoundingClientRect();
+        const pts = loop.variables.flatMap(id => { const b = gmb.network.getBoundingBox(id);
+            return [gmb.network.canvasToDOM({x: b.left, y: b.top}), gmb.network.canvasToDOM({x: b.right, y: b.bottom})]; });
+        const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
+        return Math.max((Math.max(...xs) - Math.min(...xs)) / box.width, (Math.max(...ys) - Math.min(...ys)) / box.height);""", want)  # fmt: skip
+    scale = proj.js("return gmb.network.getScale()")
+    assert scale > whole and (span >= 0.5 or abs(scale - 2 * 0.9) < 1e-6), (span, scale, whole)
     assert proj.js("return gmb.network.getSelectedNodes().length") == len(proj.js("return gmb.state.loops.items[arguments[0]].variables", want))
     table = strings()
     assert foreign(proj, table["en"], table["da"]) == []

@@ -726,9 +726,9 @@
     const key = there.join(" ");
     if (gmb.zoomed === key && gmb.zoomedAt === gmb.settledAt) return;
     gmb.zoomed = key; gmb.zoomedAt = gmb.settledAt;
-    net.fit({ nodes: there, animation: false });
-    if (there.length === 1 || net.getScale() > 1.5) net.moveTo({ scale: Math.min(net.getScale(), 1.5), animation: false });
-    net.moveTo({ scale: net.getScale() * 0.85, animation: false });  // a margin, so every box is wholly in view
+    // At most twice the size the labels are drawn at: a short loop should not fill the wall with two boxes.
+    net.fit({ nodes: there, animation: false, maxZoomLevel: 2 });
+    net.moveTo({ scale: net.getScale() * 0.9, animation: false });  // a margin, so every box is wholly in view
   }
   function followFacilitator(state) {
     // The facilitator chose what the side panel shows ("auto": it pages by itself every 12 s).
