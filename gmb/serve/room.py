@@ -9,7 +9,7 @@
   server starts again at ``auto`` (the panel pages by itself every few seconds).
 
 >>> from gmb.session.model import Session, Variable
->>> s = Session(title="x", variables=(Variable(id="a", labels={"da": "A"}, proposed_by="p1"),))
+>>> s = Session(title="x", variables=(Variable(id="a", labels={"da": "A"}),))
 >>> reject_changes(s, Actor("s", "facilitator", "f", "k"), "variable", "a", "same as b")[-1][1]["reason"]
 'same as b'
 """

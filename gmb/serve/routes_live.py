@@ -34,7 +34,7 @@ from gmb.serve.room import Room
 from gmb.serve.workshops import Actor
 from gmb.session.model import Session
 
-__all__ = ["Room", "AcceptAll", "Positions", "accept_all_changes", "install", "undo_changes"]
+__all__ = ["AcceptAll", "Positions", "Room", "accept_all_changes", "install", "undo_changes"]
 
 FIELDS = {"variable": "variables", "link": "links", "idea": "ideas"}
 #: a map coordinate (vis-network's canvas units); far beyond any real layout
