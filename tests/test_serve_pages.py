@@ -276,7 +276,19 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     proj.ready()
     proj.wait("gmb.settledAt !== undefined", timeout=30)
     shown = "return [...document.querySelectorAll('.side [data-panel]')].filter(p => !p.hidden).map(p => p.dataset.panel)"
-    assert httpx.post(f"{srv.base}/api/s/havndal/projector", json={"panel": "ideas"}, headers=F).status_code == 200
+    # The facilitator's page: tick one proposal, "Accept selected" accepts just that one; then the panel buttons.
+    fac = browsers("facilitator", width=1366, height=768)
+    fac.go(f"{srv.base}/")
+    fac.js("localStorage.setItem('gmb.lang', 'en')")
+    fac.go(f"{srv.base}/f#key={links['facilitator']}")
+    fac.ready()
+    fac.wait("document.querySelector('#list-variables input.pick-box')", timeout=10)
+    waiting = fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length")
+    ticked = fac.js("const b = document.querySelector('#list-variables input.pick-box'); b.click(); return b.closest('li').dataset.id")
+    fac.click("#btn-accept-selected")
+    fac.wait("gmb.state.variables.find(v => v.id === arguments[0]).accepted_by", ticked, timeout=10)
+    assert fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length") == waiting - 1
+    fac.click("#projector-controls [data-panel-choice=ideas]")
     proj.wait("gmb.state.projector.panel === 'ideas'", timeout=10)
     proj.js("gmb.cyclePanel()")  # the automatic paging no longer moves it on
     whole = proj.js("return gmb.network.getScale()")  # the whole map in view
@@ -284,7 +296,7 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     n = proj.js("return gmb.state.loops.items.length")
     assert n >= 1
     want = min(1, n - 1)
-    assert httpx.post(f"{srv.base}/api/s/havndal/projector", json={"panel": "loops", "loop": want}, headers=F).status_code == 200
+    fac.click("#projector-controls [data-step='1']")  # "Next loop": from loop 0 to loop 1 (of n)
     proj.wait("gmb.state.projector.panel === 'loops' && gmb.zoomed", timeout=10)
     assert proj.js(shown) == ["loops"]
     assert proj.text("#panel-loop-count").startswith(f"{want + 1} / ")
@@ -312,4 +324,6 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     assert proj.js("return gmb.network.getSelectedNodes().length") == len(proj.js("return gmb.state.loops.items[arguments[0]].variables", want))
     table = strings()
     assert foreign(proj, table["en"], table["da"]) == []
+    assert foreign(fac, table["da"], table["en"]) == []
     clean(proj, srv.base)
+    clean(fac, srv.base)

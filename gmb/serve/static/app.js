@@ -977,6 +977,12 @@
       const loop = gmb.state.loops.items[Number(li.dataset.loop)];
       if (loop) { gmb.zoomed = null; highlightLoop(loop); }
     });
+    const ideaList = $("list-ideas");
+    if (ideaList && PAGE === "facilitator") ideaList.addEventListener("click", (e) => {  // an idea's name: its path lit up
+      const li = e.target.closest(".label") && e.target.closest("li[data-id]");
+      const idea = li && gmb.state && gmb.state.ideas.find((x) => x.id === li.dataset.id);
+      if (idea && idea.targets.length) { gmb.zoomed = null; highlightLoop({ variables: idea.targets.map((t) => t.variable), links: [] }); }
+    });
     const all = $("btn-accept-all");
     if (all) all.addEventListener("click", () => { if (confirm(all.textContent + "?")) act("/accept-all", {}); });
     const undo = $("btn-undo");
