@@ -276,3 +276,67 @@ def test_projector_at_1920_reads_from_the_back(havndal, browsers):
     assert foreign(proj, table["en"], table["da"]) == []
     shot(proj, "serve-projector-1920.png")
     clean(proj, srv.base)
+
+
+def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(havndal, browsers):
+    srv, links = havndal
+    F = {"Authorization": f"Bearer {links['facilitator']}"}
+    key = httpx.post(f"{srv.base}/api/s/havndal/keys", json={"role": "viewer"}, headers=F).json()["key"]
+    proj = browsers("projector", width=1920, height=1080)
+    proj.go(f"{srv.base}/")
+    proj.js("localStorage.setItem('gmb.lang', 'da')")
+    proj.go(f"{srv.base}/v#key={key}")
+    proj.ready()
+    proj.wait("gmb.settledAt !== undefined", timeout=30)
+    shown = "return [...document.querySelectorAll('.side [data-panel]')].filter(p => !p.hidden).map(p => p.dataset.panel)"
+    # The facilitator's page: tick one proposal, "Accept selected" accepts just that one; then the panel buttons.
+    fac = browsers("facilitator", width=1366, height=768)
+    fac.go(f"{srv.base}/")
+    fac.js("localStorage.setItem('gmb.lang', 'en')")
+    fac.go(f"{srv.base}/f#key={links['facilitator']}")
+    fac.ready()
+    fac.wait("document.querySelector('#list-variables input.pick-box')", timeout=10)
+    waiting = fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length")
+    ticked = fac.js("const b = document.querySelector('#list-variables input.pick-box'); b.click(); return b.closest('li').dataset.id")
+    fac.click("#btn-accept-selected")
+    fac.wait("gmb.state.variables.find(v => v.id === arguments[0]).accepted_by", ticked, timeout=10)
+    assert fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length") == waiting - 1
+    fac.click("#projector-controls [data-panel-choice=ideas]")
+    proj.wait("gmb.state.projector.panel === 'ideas'", timeout=10)
+    proj.js("gmb.cyclePanel()")  # the automatic paging no longer moves it on
+    whole = proj.js("return gmb.network.getScale()")  # the whole map in view
+    assert proj.js(shown) == ["ideas"]
+    n = proj.js("return gmb.state.loops.items.length")
+    assert n >= 1
+    want = min(1, n - 1)
+    fac.click("#projector-controls [data-step='1']")  # "Next loop": from loop 0 to loop 1 (of n)
+    proj.wait("gmb.state.projector.panel === 'loops' && gmb.zoomed", timeout=10)
+    assert proj.js(shown) == ["loops"]
+    assert proj.text("#panel-loop-count").startswith(f"{want + 1} / ")
+    # Every variable of the shown loop is wholly inside the map, and the view zoomed in on them.
+    outside = proj.js("""
+        const loop = gmb.state.loops.items[arguments[0]];
+        const box = document.getElementById('map').getBoundingClientRect();
+        return loop.variables.filter(id => {
+            const b = gmb.network.getBoundingBox(id);
+            const a = gmb.network.canvasToDOM({x: b.left, y: b.top}), z = gmb.network.canvasToDOM({x: b.right, y: b.bottom});
+            return !(a.x >= 0 && a.y >= 0 && z.x <= box.width && z.y <= box.height);
+        });""", want)  # fmt: skip
+    assert outside == []
+    # …and the view is fitted to them, not to the whole map: their larger side spans at least half the map, or
+    # (a short loop) the view zoomed in to the cap (twice the drawn size, less a margin).
+    span = proj.js("""
+        const loop = gmb.state.loops.items[arguments[0]];
+        const box = document.getElementById('map').getBoundingClientRect();
+        const pts = loop.variables.flatMap(id => { const b = gmb.network.getBoundingBox(id);
+            return [gmb.network.canvasToDOM({x: b.left, y: b.top}), gmb.network.canvasToDOM({x: b.right, y: b.bottom})]; });
+        const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
+        return Math.max((Math.max(...xs) - Math.min(...xs)) / box.width, (Math.max(...ys) - Math.min(...ys)) / box.height);""", want)  # fmt: skip
+    scale = proj.js("return gmb.network.getScale()")
+    assert scale > whole and (span >= 0.5 or abs(scale - 2 * 0.9) < 1e-6), (span, scale, whole)
+    assert proj.js("return gmb.network.getSelectedNodes().length") == len(proj.js("return gmb.state.loops.items[arguments[0]].variables", want))
+    table = strings()
+    assert foreign(proj, table["en"], table["da"]) == []
+    assert foreign(fac, table["da"], table["en"]) == []
+    clean(proj, srv.base)
+    clean(fac, srv.base)

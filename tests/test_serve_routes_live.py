@@ -105,3 +105,52 @@ def test_state_carries_a_version_and_patches_rebuild_it(room):
     rebuilt["recent"] = (patch.get("recent", []) + one["recent"])[:40]
     assert rebuilt == two
     assert [x["id"] for x in patch["set"]["variables"]] == ["søvn", "motion"]  # only what changed travels
+
+
+def test_reject_with_a_reason_is_logged_and_shown_to_the_proposer(room):
+    c, sid, F, P, Q, state = room
+    body = {"kind": "variable", "id": "tryghed", "reason": "Samme som søvn"}
+    assert c.post(f"/api/s/{sid}/reject", json=body, headers=P).status_code == 403  # only the facilitator
+    assert c.post(f"/api/s/{sid}/reject", json={**body, "reason": "  "}, headers=F).status_code == 422
+    assert c.post(f"/api/s/{sid}/reject", json=body, headers=F).status_code == 200
+    s = state()
+    assert [v["id"] for v in s["variables"]] == ["søvn"]
+    ada = next(p["id"] for p in s["participants"] if p["name"] == "Ada")
+    [got] = s["rejected"]
+    assert (got["kind"], got["id"], got["reason"], got["proposed_by"], got["labels"]) == \
+        ("variable", "tryghed", "Samme som søvn", ada, {"da": "Tryghed"})
+    # An accepted item is not rejected (it is removed, a different thing).
+    assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 200
+    assert c.post(f"/api/s/{sid}/reject", json={**body, "id": "søvn"}, headers=F).status_code == 409
+    # A link too; the newest rejection comes first.
+    assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=Q).status_code == 200
+    assert c.post(f"/api/s/{sid}/links", json={"cause": "motion", "effect": "søvn", "polarity": "+"}, headers=Q).status_code == 200
+    assert c.post(f"/api/s/{sid}/reject", json={"kind": "link", "id": "L1", "reason": "Uklart"}, headers=F).status_code == 200
+    assert [(r["kind"], r["reason"], r.get("cause")) for r in state()["rejected"]] == \
+        [("link", "Uklart", "motion"), ("variable", "Samme som søvn", None)]
+
+
+def test_accept_selected_accepts_only_the_chosen(room):
+    c, sid, F, P, _, state = room
+    assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=P).status_code == 200
+    chosen = [{"kind": "variable", "id": "søvn"}, {"kind": "variable", "id": "motion"}]
+    r = c.post(f"/api/s/{sid}/accept-all", json={"items": chosen}, headers=F)
+    assert r.status_code == 200 and len(r.json()["events"]) == 2
+    assert {v["id"]: bool(v["accepted_by"]) for v in state()["variables"]} == {"søvn": True, "tryghed": False, "motion": True}
+    assert c.post(f"/api/s/{sid}/accept-all", json={"items": chosen}, headers=F).status_code == 409
+
+
+def test_projector_setting_is_the_facilitators_and_reaches_the_view(room):
+    c, sid, F, P, _, state = room
+    one = state()
+    assert one["projector"]["panel"] == "auto"
+    assert c.post(f"/api/s/{sid}/projector", json={"panel": "ideas"}, headers=P).status_code == 403
+    assert c.post(f"/api/s/{sid}/projector", json={"panel": "nowhere"}, headers=F).status_code == 422
+    r = c.post(f"/api/s/{sid}/projector", json={"panel": "loops", "loop": 2}, headers=F)
+    assert r.status_code == 200
+    two = state()
+    assert (two["projector"]["panel"], two["projector"]["loop"]) == ("loops", 2)
+    assert two["seq"] == one["seq"] and two["version"] > one["version"]  # nothing logged, but a new view
+    assert diff(one, two)["top"]["projector"] == two["projector"]  # so the patch carries it
+    c.post(f"/api/s/{sid}/projector", json={"panel": "activity"}, headers=F)
+    assert (state()["projector"]["panel"], state()["projector"]["loop"]) == ("activity", 2)  # the loop kept

@@ -242,8 +242,9 @@ def create_app(
     hub = Hub()
     workshops = Workshops(database, on_change=hub.publish, code_length=code_length)
     buckets = TokenBuckets()
-    feed = Feed(workshops.live, lambda sid, live, loops: state_view(live, join_code=workshops.join_code(sid), loops=loops),
-                find_loops)  # fmt: skip
+    room = routes_live.Room(workshops.events)
+    feed = Feed(workshops.live, lambda sid, live, loops: {**state_view(live, join_code=workshops.join_code(sid), loops=loops),
+                                                         **room.view(sid, live)}, find_loops)  # fmt: skip
     # Views are built ahead only for sessions someone watches; a page's first fetch builds its own.
     hub.listeners.append(lambda sid: feed.kick(sid) if hub.watching.get(sid) else None)
     admin_hash = hashlib.sha256(admin_key.encode()).digest() if admin_key else None
@@ -357,7 +358,7 @@ def create_app(
             out["id"] = new_id(events)
         return out
 
-    routes_live.install(app, write=write, workshops=workshops)
+    routes_live.install(app, write=write, workshops=workshops, room=room, feed=feed, auth=auth)
 
     def added_id(events) -> str:
         return events[-1].data["item"]["id"]

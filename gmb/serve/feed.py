@@ -94,6 +94,7 @@ class _Session:
         self.loops_cost = 0.0  # seconds the last search took
         self.loops_running = False
         self.loops_news = False
+        self.news = False  # something outside the log changed (the projector setting): build a new version
         self.pumping = False
         self.again = False
         self.event: asyncio.Event | None = None
@@ -131,8 +132,9 @@ class Feed:
         with f.lock:
             live = self.live(sid)
             session = live.session
-            if f.view is not None and live.seq == f.seq and not f.loops_news:
+            if f.view is not None and live.seq == f.seq and not f.loops_news and not f.news:
                 return False
+            f.news = False
             links_key = tuple((x.id, x.cause, x.effect, x.polarity) for x in session.links)
             if links_key != f.loops_key:
                 # Inline when a page waits for its first view, or the last search was quick (a small map):
@@ -188,6 +190,13 @@ class Feed:
             if f.body is None:
                 f.body = json.dumps(f.view, ensure_ascii=False).encode()
             return f.version, f.body
+
+    def refresh(self, sid: str) -> None:
+        """Something in the view beyond the log changed (the projector setting): a new version goes out."""
+        f = self._s(sid)
+        with f.lock:
+            f.news = True
+        self.kick_threadsafe(sid)
 
     # -- telling the streams (event loop) -------------------------------------------------
     def kick_threadsafe(self, sid: str) -> None:

@@ -8,6 +8,10 @@ app's ``write(request, sid, build)`` helper. Every change is an ordinary event i
   the same map and new variables join it without reshuffling the others.
 - ``POST /api/s/{sid}/accept-all`` (facilitator): accept every proposed item, or those in ``items``.
 - ``POST /api/s/{sid}/withdraw``: a participant removes their own item while it is not accepted.
+- ``POST /api/s/{sid}/reject`` (facilitator): ``{"kind", "id", "reason"}`` removes a proposed item, the
+  reason kept in the event and shown to its proposer (see :mod:`gmb.serve.room`).
+- ``POST /api/s/{sid}/projector`` (facilitator): ``{"panel": "auto"|"loops"|"ideas"|"activity", "loop": n}``
+  sets what the projector's side panel shows; every projector follows it through the feed.
 - ``POST /api/s/{sid}/undo`` (facilitator): undo the last change (an ``add``, ``update`` or ``remove``)
   by logging its inverse.
 
@@ -20,16 +24,17 @@ app's ``write(request, sid, build)`` helper. Every change is an ordinary event i
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations (Request is imported late).
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from gmb.errors import AccessError, ConflictError, NotFoundError, ValidationError
 from gmb.serve.actions import Body, ItemId, ItemRef, _facilitator, _find, _open, remove
+from gmb.serve.room import Room
 from gmb.serve.workshops import Actor
 from gmb.session.model import Session
 
-__all__ = ["AcceptAll", "Positions", "accept_all_changes", "install", "undo_changes"]
+__all__ = ["AcceptAll", "Positions", "Room", "accept_all_changes", "install", "undo_changes"]
 
 FIELDS = {"variable": "variables", "link": "links", "idea": "ideas"}
 #: a map coordinate (vis-network's canvas units); far beyond any real layout
@@ -42,6 +47,15 @@ class Positions(Body):
 
 class AcceptAll(Body):
     items: list[ItemRef] | None = Field(default=None, max_length=5000)
+
+
+class Reject(ItemRef):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class Projector(Body):
+    panel: Literal["auto", "loops", "ideas", "activity"]
+    loop: int | None = Field(default=None, ge=0, le=100000)
 
 
 class Undo(Body):
@@ -147,7 +161,7 @@ def map_style() -> dict[str, Any]:
             "idea_fill": style.IDEA_FILL, "proposed_opacity": 0.4, "proposed_mark": "○", "delay_mark": "‖"}  # fmt: skip
 
 
-def install(app, *, write: Callable, workshops) -> None:
+def install(app, *, write: Callable, workshops, room=None, feed=None, auth: Callable | None = None) -> None:
     """Add the routes to ``app`` (a FastAPI app made by :func:`gmb.serve.app.create_app`)."""
     from fastapi import Request
 
@@ -172,6 +186,22 @@ def install(app, *, write: Callable, workshops) -> None:
     @app.post("/api/s/{sid}/withdraw")
     def withdraw(request: Request, sid: str, body: ItemRef) -> dict[str, Any]:
         return write(request, sid, lambda s, a: withdraw_changes(s, a, body))
+
+    @app.post("/api/s/{sid}/reject")
+    def reject(request: Request, sid: str, body: Reject) -> dict[str, Any]:
+        from gmb.serve.room import reject_changes
+
+        return write(request, sid, lambda s, a: reject_changes(s, a, body.kind, body.id, body.reason))
+
+    if room is not None and auth is not None:
+        @app.post("/api/s/{sid}/projector")
+        def projector(request: Request, sid: str, body: Projector) -> dict[str, Any]:
+            # Checked like a change (the facilitator's key of this session), but nothing is logged: a view setting.
+            _facilitator(auth(request, sid, write=True))
+            out = room.set_projector(sid, body.panel, body.loop)
+            if feed is not None:
+                feed.refresh(sid)
+            return out
 
     @app.post("/api/s/{sid}/undo")
     def undo(request: Request, sid: str, body: Undo) -> dict[str, Any]:

@@ -178,6 +178,7 @@
     net.setOptions({ physics: { enabled: false } });
     gmb.settledAt = performance.now();
     fitReadable();
+    if (gmb.shownLoop) { gmb.zoomed = null; zoomTo(gmb.shownLoop.variables); }  // the shown loop stays in view
     if (facilitator()) savePositions(gmb.nodes.getIds().filter((id) => !gmb.placed.has(id)));
   }
   async function savePositions(ids) {
@@ -410,6 +411,31 @@
   function canEdit(item) {
     return facilitator() || (gmb.me && item.proposed_by === gmb.me.participant && !item.accepted_by);
   }
+  // Proposed items the facilitator ticked for "Accept selected" ("kind:id"); kept across redraws.
+  const picked = new Set();
+  function pickBox(kind, item) {
+    if (!facilitator() || item.accepted_by || PAGE !== "facilitator") return null;
+    const box = el("input", { type: "checkbox", class: "pick-box", title: T("select"), "aria-label": T("select") });
+    box.checked = picked.has(kind + ":" + item.id);
+    box.addEventListener("change", () => {
+      if (box.checked) picked.add(kind + ":" + item.id); else picked.delete(kind + ":" + item.id);
+      renderPicked();
+    });
+    return box;
+  }
+  function renderPicked() {
+    const btn = $("btn-accept-selected");
+    if (!btn) return;
+    if (gmb.state) {  // forget what was accepted or removed meanwhile
+      const waiting = new Set();
+      for (const [kind, list] of [["variable", gmb.state.variables], ["link", gmb.state.links], ["idea", gmb.state.ideas]]) {
+        for (const x of list) if (!x.accepted_by) waiting.add(kind + ":" + x.id);
+      }
+      for (const k of [...picked]) if (!waiting.has(k)) picked.delete(k);
+    }
+    btn.textContent = T("accept_selected") + " (" + picked.size + ")";
+    btn.disabled = !picked.size;
+  }
   function itemButtons(kind, item) {
     const out = [];
     if (facilitator() && !item.accepted_by) out.push(button(T("accept"), () => act("/accept", { kind, id: item.id })));
@@ -423,6 +449,13 @@
       out.push(button(T("remove"), () => {
         if (confirm(T("confirm_remove", { item: kind === "link" ? linkText(index(gmb.state), item) : label(item) }))) act("/withdraw", { kind, id: item.id });
       }, "small danger withdraw"));
+    }
+    if (facilitator() && !item.accepted_by) {
+      out.push(button(T("reject"), () => {
+        const name = kind === "link" ? linkText(index(gmb.state), item) : label(item);
+        const reason = prompt(T("reject_prompt", { item: name }), "");
+        if (reason && reason.trim()) act("/reject", { kind, id: item.id, reason: reason.trim() });
+      }, "small danger reject"));
     }
     if (facilitator()) {
       out.push(button(T("remove"), () => {
@@ -461,7 +494,7 @@
     const specs = state.variables.map((v) => ({
       key: v.id, sig: JSON.stringify([v, context(), meta(ix, v), v.id === state.outcome]),
       make: () => el("li", { dataset: { id: v.id }, class: v.accepted_by ? "accepted" : "proposed" },
-        el("span", { class: "label", text: label(v) }),
+        pickBox("variable", v), el("span", { class: "label", text: label(v) }),
         v.id === state.outcome ? el("span", { class: "tag", text: T("outcome") }) : null,
         el("span", { class: "meta", text: meta(ix, v) }),
         el("span", { class: "actions" }, ...itemButtons("variable", v))),
@@ -496,7 +529,7 @@
     }
     actions.push(...linkEditors(l));
     return el("li", { dataset: { id: l.id }, class: (l.accepted_by ? "accepted" : "proposed") + " sign" + ({ "+": "pos", "-": "neg" }[l.polarity] || "unk") },
-      el("span", { class: "label", text: linkText(ix, l) }),
+      PAGE === "facilitator" ? pickBox("link", l) : null, el("span", { class: "label", text: linkText(ix, l) }),
       el("span", { class: "meta", text: meta(ix, l) }),
       el("span", { class: "actions" }, ...actions, ...itemButtons("link", l)));
   }
@@ -511,10 +544,10 @@
   function renderLoops(state, ix) {
     const ul = $("list-loops");
     if (!ul) return;
-    const specs = state.loops.items.map((loop) => {
+    const specs = state.loops.items.map((loop, i) => {
       const text = [...loop.variables, loop.variables[0]].map((id) => ix.vlabel(id)).join(" → ");
-      return { key: loop.links.join(" "), sig: JSON.stringify([loop.polarity, text, lang]),
-               make: () => el("li", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity) },
+      return { key: loop.links.join(" "), sig: JSON.stringify([loop.polarity, text, lang, i]),
+               make: () => el("li", { class: "loop loop" + (loop.polarity === "?" ? "U" : loop.polarity), dataset: { loop: String(i) } },
                  el("span", { class: "tag", text: loop.polarity + " · " + T(loop.polarity) }),
                  el("span", { class: "label", text })) };
     });
@@ -573,7 +606,7 @@
       if ($("dose")) actions.push(button(T("dose"), () => openDose(idea), "small dose"));
     }
     return el("li", { dataset: { id: idea.id }, class: idea.accepted_by ? "accepted" : "proposed" },
-      el("span", { class: "votes", text: String(idea.votes.length) }),
+      pickBox("idea", idea), el("span", { class: "votes", text: String(idea.votes.length) }),
       el("span", { class: "label", text: label(idea) }),
       targets ? el("span", { class: "meta", text: targets }) : null,
       idea.dose ? el("span", { class: "meta dose", text: doseText(idea.dose) }) : null,
@@ -666,15 +699,58 @@
             el("span", { class: "actions" }, ...(kind === "link" ? linkEditors(item) : []), ...itemButtons(kind, item))) });
       }
     }
+    for (const r of state.rejected || []) {
+      if (r.proposed_by !== me) continue;
+      const text = r.kind === "link" ? ix.vlabel(r.cause) + " → " + ix.vlabel(r.effect)
+        : (r.labels && (r.labels[lang] || Object.values(r.labels)[0])) || r.id;
+      specs.push({ key: "rejected:" + r.seq, sig: JSON.stringify([r, context()]),
+        make: () => el("li", { dataset: { id: r.id, kind: r.kind }, class: "rejected" },
+          el("span", { class: "tag", text: T("kind_" + r.kind) }), el("span", { class: "label", text }),
+          el("span", { class: "meta reason", text: "✗ " + T("rejected") + ": " + r.reason })) });
+    }
     sync(ul, specs.length ? specs : [placeholder("-empty", "nothing")]);
   }
   // ---- projector: the side panel shows one page at a time (loops one by one with the path lit up) ------
   function highlightLoop(loop) {
     if (!gmb.network) return;
+    gmb.shownLoop = loop;
     if (!loop) { gmb.network.unselectAll(); return; }
-    gmb.network.setSelection({ nodes: loop.variables, edges: loop.links }, { highlightEdges: false });
+    gmb.network.setSelection({ nodes: loop.variables, edges: loop.links || [] }, { highlightEdges: false });
+    zoomTo(loop.variables);
+  }
+  function zoomTo(ids) {
+    // Fit the view to the shown loop's (or idea's) variables, with room around them; a map still settling waits.
+    const net = gmb.network;
+    const there = ids.filter((id) => gmb.nodes.get(id));
+    if (!net || !there.length) return;
+    const key = there.join(" ");
+    if (gmb.zoomed === key && gmb.zoomedAt === gmb.settledAt) return;
+    gmb.zoomed = key; gmb.zoomedAt = gmb.settledAt;
+    // At most twice the size the labels are drawn at: a short loop should not fill the wall with two boxes.
+    net.fit({ nodes: there, animation: false, maxZoomLevel: 2 });
+    net.moveTo({ scale: net.getScale() * 0.9, animation: false });  // a margin, so every box is wholly in view
+  }
+  function followFacilitator(state) {
+    // The facilitator chose what the side panel shows ("auto": it pages by itself every 12 s).
+    const want = state.projector || { panel: "auto" };
+    if (PAGE !== "projector" || want.panel === "auto") return;
+    if (gmb.followed === want.n) return;
+    gmb.followed = want.n;
+    for (const p of document.querySelectorAll(".side [data-panel]")) p.hidden = p.dataset.panel !== want.panel;
+    gmb.loopIndex = want.loop || 0;
+    if (want.panel !== "loops") { highlightLoop(null); fitReadable(); gmb.zoomed = null; }
+  }
+  function renderProjectorControls(state) {
+    const box = $("projector-controls");
+    if (!box) return;
+    const now = state.projector || { panel: "auto", loop: 0 };
+    const n = state.loops.items.length;
+    for (const b of box.querySelectorAll("[data-panel-choice]")) b.classList.toggle("chosen", b.dataset.panelChoice === now.panel);
+    const at = $("projector-loop");
+    if (at) at.textContent = n ? T("loop_n", { i: (now.loop % n) + 1, n }) : T("no_loops");
   }
   function renderPanel(state, ix) {
+    followFacilitator(state);
     const box = $("panel-loop");
     if (!box) return;
     const loops = state.loops.items;
@@ -689,6 +765,7 @@
     if (document.querySelector(".side [data-panel='loops']:not([hidden])")) highlightLoop(loop);
   }
   function cyclePanel() {
+    if (gmb.state && gmb.state.projector && gmb.state.projector.panel !== "auto") return;  // the facilitator leads
     const pages = [...document.querySelectorAll(".side [data-panel]")];
     if (!pages.length) return;
     gmb.panel = ((gmb.panel === undefined ? -1 : gmb.panel) + 1) % pages.length;
@@ -728,6 +805,8 @@
     renderActivity(state, ix);
     renderMine(state, ix);
     renderPanel(state, ix);
+    renderProjectorControls(state);
+    renderPicked();
   }
 
   // ---- live updates ------------------------------------------------------------------------------------
@@ -876,6 +955,33 @@
       const keep = $("merge-keep").value, dup = $("merge-dup").value;
       const ix = index(gmb.state);
       if (confirm(T("confirm_merge", { dup: ix.vlabel(dup), keep: ix.vlabel(keep) }))) act("/merge", { keep, duplicate: dup });
+    });
+    const sel = $("btn-accept-selected");
+    if (sel) sel.addEventListener("click", async () => {
+      const items = [...picked].map((k) => { const i = k.indexOf(":"); return { kind: k.slice(0, i), id: k.slice(i + 1) }; });
+      if (items.length && await act("/accept-all", { items })) { picked.clear(); renderPicked(); }
+    });
+    const pc = $("projector-controls");
+    if (pc) pc.addEventListener("click", (e) => {
+      const b = e.target.closest("button");
+      if (!b || !gmb.state) return;
+      const now = gmb.state.projector || { panel: "auto", loop: 0 };
+      const n = Math.max(1, gmb.state.loops.items.length);
+      if (b.dataset.panelChoice) act("/projector", { panel: b.dataset.panelChoice });
+      else if (b.dataset.step) act("/projector", { panel: "loops", loop: ((now.loop || 0) + Number(b.dataset.step) + n) % n });
+    });
+    const loopList = $("list-loops");
+    if (loopList) loopList.addEventListener("click", (e) => {  // a loop clicked in the list: lit up and zoomed to
+      const li = e.target.closest("li[data-loop]");
+      if (!li || !gmb.state) return;
+      const loop = gmb.state.loops.items[Number(li.dataset.loop)];
+      if (loop) { gmb.zoomed = null; highlightLoop(loop); }
+    });
+    const ideaList = $("list-ideas");
+    if (ideaList && PAGE === "facilitator") ideaList.addEventListener("click", (e) => {  // an idea's name: its path lit up
+      const li = e.target.closest(".label") && e.target.closest("li[data-id]");
+      const idea = li && gmb.state && gmb.state.ideas.find((x) => x.id === li.dataset.id);
+      if (idea && idea.targets.length) { gmb.zoomed = null; highlightLoop({ variables: idea.targets.map((t) => t.variable), links: [] }); }
     });
     const all = $("btn-accept-all");
     if (all) all.addEventListener("click", () => { if (confirm(all.textContent + "?")) act("/accept-all", {}); });
