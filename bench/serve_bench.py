@@ -124,7 +124,10 @@ async def room(base: str, keys: dict[str, str], n_people: int, n_changes: int, n
     random.Random(9).shuffle(pairs)
     limits = httpx.Limits(max_connections=2 * n_people + 10, max_keepalive_connections=2 * n_people + 10)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        joined = [(await client.post("/api/join", json={"code": keys["code"], "name": f"P{i}"})).json() for i in range(n_people)]
+        joined = [
+            (await client.post("/api/join", json={"code": keys["code"], "name": f"P{i}"})).json()
+            for i in range(n_people)
+        ]
         sid = joined[0]["session"]
         screens = [(j["participant"], j["key"]) for j in joined] + [("projector", keys["viewer"])]
         seen = {who: [] for who, _ in screens}
@@ -142,7 +145,7 @@ async def room(base: str, keys: dict[str, str], n_people: int, n_changes: int, n
 
             async def participant(i: int, who: str, key: str) -> None:
                 pause = random.Random(i)
-                for a, b in pairs[i * n_changes:(i + 1) * n_changes]:
+                for a, b in pairs[i * n_changes : (i + 1) * n_changes]:
                     if think:  # a person looks at the map before the next change: 0.5–1.5 × think seconds
                         await asyncio.sleep(think * pause.uniform(0.5, 1.5))
                     t = time.perf_counter()
@@ -191,7 +194,9 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
         finally:
             stop(proc)
     pace = f"a pause of {think * 0.5:g}-{think * 1.5:g} s before each change" if think else "back to back (no pause)"
-    print(f"room                        : {n_people} participants x {n_changes} links, {pace}; {n_people} + 1 open streams")
+    print(
+        f"room                        : {n_people} participants x {n_changes} links, {pace}; {n_people} + 1 open streams"
+    )
     print(f"machine                     : {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"changes stored              : {out['changes']} (refused {out['refused']}) in {out['wall']:.1f} s")
     print(f"the change's own request    : p50 {out['post_p50'] * 1000:.0f} ms, p95 {out['post_p95'] * 1000:.0f} ms")
@@ -256,8 +261,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=50)
     parser.add_argument("--changes", type=int, default=20, help="links each participant adds")
-    parser.add_argument("--think", type=float, nargs="*", default=[2.0, 0.0],
-                        help="mean seconds each participant pauses before a change; one room per value (0: back to back)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="*",
+        default=[2.0, 0.0],
+        help="mean seconds each participant pauses before a change; one room per value (0: back to back)",
+    )
     parser.add_argument("--projector", action="store_true", help="also time the projector page in Chromium")
     parser.add_argument("--store", action="store_true", help="also time storing changes (Workshops.commit)")
     parser.add_argument("--links", type=int, default=1000, help="--store: links to add")

@@ -46,9 +46,9 @@ class Server:
         self.err = self.tmp / f"server{self.runs}.err"
         gmb = [sys.executable, "-m", "gmb"]
         if self.thread_idle_s is not None:
-            gmb = [sys.executable, "-c", "import sys, anyio._backends._asyncio as a; "
+            gmb = [sys.executable, "-c", ("import sys, anyio._backends._asyncio as a; "
                    f"a.WorkerThread.MAX_IDLE_TIME = {self.thread_idle_s!r}; from gmb.cli import main; "
-                   "sys.argv[0] = 'gmb'; main()"]  # fmt: skip
+                   "sys.argv[0] = 'gmb'; main()")]  # fmt: skip
         args = [*gmb, "--sessions-dir", str(self.tmp / "sessions"), "serve",
                 "--port", str(self.port), "--db", self.db, *self.extra]  # fmt: skip
         for name in self.imports:

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from gmb.serve.app import MAX_BODY, create_app  # noqa: E402
-from gmb.serve.security import Limits  # noqa: E402
+from gmb.serve.app import MAX_BODY, create_app
+from gmb.serve.security import Limits
 
 ADMIN = "test-admin-key-0123456789"
 STATIC = Path(__file__).resolve().parent.parent / "gmb" / "serve" / "static"
@@ -128,8 +128,13 @@ def test_me_says_who_the_key_is(client, ws):
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer "}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer nodot"},
-     {"Authorization": "Bearer abc.def"}],  # fmt: skip
+    [
+        {},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer nodot"},
+        {"Authorization": "Bearer abc.def"},
+    ],
 )
 def test_missing_or_unknown_keys_are_refused(client, ws, headers):
     assert client.get(f"/api/s/{ws.sid}/state", headers=headers).status_code == 401
@@ -172,10 +177,18 @@ def test_duplicate_variable_label_is_refused(client, ws):
 
 def test_add_link_with_polarity_delay_strength(client, ws):
     a, b = add_var(client, ws, "Skærmtid"), add_var(client, ws, "Søvn")
-    r = post(client, ws, "/links", {"cause": a, "effect": b, "polarity": "-", "delay": True, "strength": "strong"}, ws.p2)
+    r = post(
+        client, ws, "/links", {"cause": a, "effect": b, "polarity": "-", "delay": True, "strength": "strong"}, ws.p2
+    )
     assert r.status_code == 200
     link = next(x for x in state(client, ws)["links"] if x["id"] == r.json()["id"])
-    assert (link["cause"], link["effect"], link["polarity"], link["delay"], link["strength"]) == (a, b, "-", True, "strong")
+    assert (link["cause"], link["effect"], link["polarity"], link["delay"], link["strength"]) == (
+        a,
+        b,
+        "-",
+        True,
+        "strong",
+    )
     assert link["proposed_by"] == ws.p2_id
 
 
@@ -240,7 +253,12 @@ def test_support_and_dispute_and_changing_sides(client, ws):
 
 def test_ideas_and_votes(client, ws):
     a = add_var(client, ws, "Skærmtid")
-    r = post(client, ws, "/ideas", {"label": "Skærmfri aftener", "lang": "da", "targets": [{"variable": a, "direction": "-"}]})
+    r = post(
+        client,
+        ws,
+        "/ideas",
+        {"label": "Skærmfri aftener", "lang": "da", "targets": [{"variable": a, "direction": "-"}]},
+    )
     assert r.status_code == 200
     idea = r.json()["id"]
     assert post(client, ws, f"/ideas/{idea}/vote", key=ws.p1).status_code == 200
@@ -417,9 +435,11 @@ def test_export_and_import_round_trip(client, ws):
     copy = SimpleNamespace(sid="kopi", fac=r.json()["facilitator_key"])
     original, imported = state(client, ws), state(client, copy)
     for part in ("variables", "links", "participants", "stages", "ideas"):
-        strip = lambda items: [{k: v for k, v in x.items() if k != "edits"} for x in items]  # noqa: E731
+        strip = lambda items: [{k: v for k, v in x.items() if k != "edits"} for x in items]
         assert strip(imported[part]) == strip(original[part]), part
-    assert client.post("/api/admin/import", json={"session": exported, "id": "kopi"}, headers=H(ADMIN)).status_code == 409
+    assert (
+        client.post("/api/admin/import", json={"session": exported, "id": "kopi"}, headers=H(ADMIN)).status_code == 409
+    )
     r = client.post("/api/admin/import", json={"session": {"title": "x", "links": [{"id": "L", "cause": "a", "effect": "b"}]}},
                     headers=H(ADMIN))  # fmt: skip
     assert r.status_code == 422 and "unknown variable" in r.json()["error"]
@@ -448,7 +468,9 @@ def test_rate_limits(db_path):
         assert codes == [200, 200, 200, 429, 429]
         r = c.post(url, json={"label": "v9"}, headers=H(key))
         assert int(r.headers["retry-after"]) >= 1
-        assert c.get(f"/api/s/{made['session']}/state", headers=H(key)).status_code == 200  # reads have their own bucket
+        assert (
+            c.get(f"/api/s/{made['session']}/state", headers=H(key)).status_code == 200
+        )  # reads have their own bucket
         # Two anonymous requests were spent above (creating, joining); guessing codes soon hits the limit.
         codes = [c.post("/api/join", json={"code": "QQQQQQ", "name": "x"}).status_code for _ in range(4)]
         assert codes == [401, 401, 429, 429]
@@ -484,12 +506,12 @@ def test_host_header_is_checked_when_bound_to_localhost(db_path):
 
 def test_ui_strings_exist_in_danish_and_english():
     text = (STATIC / "i18n.js").read_text(encoding="utf-8")
-    body = text[text.index("{"): text.rindex("}") + 1]
+    body = text[text.index("{") : text.rindex("}") + 1]
     import re
 
     key = re.compile(r'(?:[{,]|^)\s*(\w+|"\?")\s*:\s*"', re.MULTILINE)
-    en = set(key.findall(body[body.index("en: {"): body.index("da: {")]))
-    da = set(key.findall(body[body.index("da: {"):]))
+    en = set(key.findall(body[body.index("en: {") : body.index("da: {")]))
+    da = set(key.findall(body[body.index("da: {") :]))
     assert len(en) > 80 and en == da
     used = set(re.findall(r'data-t="(\w+)"', "".join(p.read_text() for p in STATIC.glob("*.html"))))
     used |= set(re.findall(r'\bT\("(\w+)"[,)]', (STATIC / "app.js").read_text()))
@@ -518,8 +540,13 @@ def test_an_ideas_dose_answers_round_trip_and_reach_gmb_scenarios(client, ws, db
     a = add_var(client, ws, "Skærmtid")
     idea = post(client, ws, "/ideas", {"label": "Skærmfri aftener", "lang": "da",
                                        "targets": [{"variable": a, "direction": "-"}]}).json()["id"]  # fmt: skip
-    answers = {"reach": {"low": 0.3, "nominal": 0.5, "high": 0.7}, "intensity": {"nominal": 0.2},
-               "persistence": {"low": 0.4, "nominal": 0.6, "high": 0.8}, "lag": 6, "note": "arbejdsgruppe æøå"}
+    answers = {
+        "reach": {"low": 0.3, "nominal": 0.5, "high": 0.7},
+        "intensity": {"nominal": 0.2},
+        "persistence": {"low": 0.4, "nominal": 0.6, "high": 0.8},
+        "lag": 6,
+        "note": "arbejdsgruppe æøå",
+    }
     r = post(client, ws, f"/ideas/{idea}/dose", answers, ws.p2)  # any participant may answer, like a vote
     assert r.status_code == 200, r.text
     got = next(i for i in state(client, ws)["ideas"] if i["id"] == idea)["dose"]

@@ -288,7 +288,9 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     proj.go(f"{srv.base}/v#key={key}")
     proj.ready()
     proj.wait("gmb.settledAt !== undefined", timeout=30)
-    shown = "return [...document.querySelectorAll('.side [data-panel]')].filter(p => !p.hidden).map(p => p.dataset.panel)"
+    shown = (
+        "return [...document.querySelectorAll('.side [data-panel]')].filter(p => !p.hidden).map(p => p.dataset.panel)"
+    )
     # The facilitator's page: tick one proposal, "Accept selected" accepts just that one; then the panel buttons.
     fac = browsers("facilitator", width=1366, height=768)
     fac.go(f"{srv.base}/")
@@ -297,7 +299,9 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
     fac.ready()
     fac.wait("document.querySelector('#list-variables input.pick-box')", timeout=10)
     waiting = fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length")
-    ticked = fac.js("const b = document.querySelector('#list-variables input.pick-box'); b.click(); return b.closest('li').dataset.id")
+    ticked = fac.js(
+        "const b = document.querySelector('#list-variables input.pick-box'); b.click(); return b.closest('li').dataset.id"
+    )
     fac.click("#btn-accept-selected")
     fac.wait("gmb.state.variables.find(v => v.id === arguments[0]).accepted_by", ticked, timeout=10)
     assert fac.js("return gmb.state.variables.filter(v => !v.accepted_by).length") == waiting - 1
@@ -334,7 +338,9 @@ def test_projector_follows_the_facilitators_panel_and_zooms_to_the_shown_loop(ha
         return Math.max((Math.max(...xs) - Math.min(...xs)) / box.width, (Math.max(...ys) - Math.min(...ys)) / box.height);""", want)  # fmt: skip
     scale = proj.js("return gmb.network.getScale()")
     assert scale > whole and (span >= 0.5 or abs(scale - 2 * 0.9) < 1e-6), (span, scale, whole)
-    assert proj.js("return gmb.network.getSelectedNodes().length") == len(proj.js("return gmb.state.loops.items[arguments[0]].variables", want))
+    assert proj.js("return gmb.network.getSelectedNodes().length") == len(
+        proj.js("return gmb.state.loops.items[arguments[0]].variables", want)
+    )
     table = strings()
     assert foreign(proj, table["en"], table["da"]) == []
     assert foreign(fac, table["da"], table["en"]) == []

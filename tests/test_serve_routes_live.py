@@ -117,17 +117,32 @@ def test_reject_with_a_reason_is_logged_and_shown_to_the_proposer(room):
     assert [v["id"] for v in s["variables"]] == ["søvn"]
     ada = next(p["id"] for p in s["participants"] if p["name"] == "Ada")
     [got] = s["rejected"]
-    assert (got["kind"], got["id"], got["reason"], got["proposed_by"], got["labels"]) == \
-        ("variable", "tryghed", "Samme som søvn", ada, {"da": "Tryghed"})
+    assert (got["kind"], got["id"], got["reason"], got["proposed_by"], got["labels"]) == (
+        "variable",
+        "tryghed",
+        "Samme som søvn",
+        ada,
+        {"da": "Tryghed"},
+    )
     # An accepted item is not rejected (it is removed, a different thing).
     assert c.post(f"/api/s/{sid}/accept-all", json={}, headers=F).status_code == 200
     assert c.post(f"/api/s/{sid}/reject", json={**body, "id": "søvn"}, headers=F).status_code == 409
     # A link too; the newest rejection comes first.
     assert c.post(f"/api/s/{sid}/variables", json={"label": "Motion"}, headers=Q).status_code == 200
-    assert c.post(f"/api/s/{sid}/links", json={"cause": "motion", "effect": "søvn", "polarity": "+"}, headers=Q).status_code == 200
-    assert c.post(f"/api/s/{sid}/reject", json={"kind": "link", "id": "L1", "reason": "Uklart"}, headers=F).status_code == 200
-    assert [(r["kind"], r["reason"], r.get("cause")) for r in state()["rejected"]] == \
-        [("link", "Uklart", "motion"), ("variable", "Samme som søvn", None)]
+    assert (
+        c.post(
+            f"/api/s/{sid}/links", json={"cause": "motion", "effect": "søvn", "polarity": "+"}, headers=Q
+        ).status_code
+        == 200
+    )
+    assert (
+        c.post(f"/api/s/{sid}/reject", json={"kind": "link", "id": "L1", "reason": "Uklart"}, headers=F).status_code
+        == 200
+    )
+    assert [(r["kind"], r["reason"], r.get("cause")) for r in state()["rejected"]] == [
+        ("link", "Uklart", "motion"),
+        ("variable", "Samme som søvn", None),
+    ]
 
 
 def test_accept_selected_accepts_only_the_chosen(room):
@@ -136,7 +151,11 @@ def test_accept_selected_accepts_only_the_chosen(room):
     chosen = [{"kind": "variable", "id": "søvn"}, {"kind": "variable", "id": "motion"}]
     r = c.post(f"/api/s/{sid}/accept-all", json={"items": chosen}, headers=F)
     assert r.status_code == 200 and len(r.json()["events"]) == 2
-    assert {v["id"]: bool(v["accepted_by"]) for v in state()["variables"]} == {"søvn": True, "tryghed": False, "motion": True}
+    assert {v["id"]: bool(v["accepted_by"]) for v in state()["variables"]} == {
+        "søvn": True,
+        "tryghed": False,
+        "motion": True,
+    }
     assert c.post(f"/api/s/{sid}/accept-all", json={"items": chosen}, headers=F).status_code == 409
 
 

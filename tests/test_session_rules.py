@@ -37,7 +37,11 @@ def test_valid_session_parses_and_is_immutable():
             "links[1]",
             "exists already",
         ),
-        ({"links": [{"id": "L1", "cause": "a", "effect": "b", "proposed_by": "ghost"}]}, "links[0].proposed_by", "ghost"),
+        (
+            {"links": [{"id": "L1", "cause": "a", "effect": "b", "proposed_by": "ghost"}]},
+            "links[0].proposed_by",
+            "ghost",
+        ),
         ({"outcome": "nope"}, "outcome", "unknown variable 'nope'"),
         ({"ideas": [{"id": "i", "targets": [{"variable": "q"}]}]}, "ideas[0].targets[0].variable", "'q'"),
         ({"ideas": [{"id": "i", "votes": ["p1", "p1"]}]}, "ideas[0].votes", "twice"),

@@ -16,7 +16,19 @@ from gmb.serve.view import find_loops, state_view
 from gmb.serve.workshops import Actor, Created, Workshops
 
 __all__ = [
-    "create_app", "Workshops", "Actor", "Created", "Limits", "Database", "SqliteDatabase", "PostgresDatabase",
-    "open_database", "export_to_store", "resolve_source", "current_stage", "merge_changes", "find_loops",
+    "Actor",
+    "Created",
+    "Database",
+    "Limits",
+    "PostgresDatabase",
+    "SqliteDatabase",
+    "Workshops",
+    "create_app",
+    "current_stage",
+    "export_to_store",
+    "find_loops",
+    "merge_changes",
+    "open_database",
+    "resolve_source",
     "state_view",
 ]  # fmt: skip

@@ -27,31 +27,31 @@ from gmb.serve.workshops import Actor
 from gmb.session.model import STAGE_IDS, Polarity, Session, Strength, VariableKind
 
 __all__ = [
-    "current_stage",
-    "NewVariable",
-    "NewLink",
-    "NewIdea",
-    "Opinion",
+    "DoseIn",
     "Edit",
     "ItemRef",
+    "Join",
+    "LockStage",
     "Merge",
     "MoveStage",
-    "LockStage",
-    "Join",
+    "NewIdea",
+    "NewLink",
     "NewSession",
-    "add_variable",
-    "add_link",
-    "add_idea",
-    "opinion",
-    "vote",
-    "DoseIn",
-    "set_dose",
-    "edit",
+    "NewVariable",
+    "Opinion",
     "accept",
-    "remove",
+    "add_idea",
+    "add_link",
+    "add_variable",
+    "current_stage",
+    "edit",
+    "lock_stage",
     "merge_changes",
     "move_to_stage",
-    "lock_stage",
+    "opinion",
+    "remove",
+    "set_dose",
+    "vote",
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -316,7 +316,7 @@ def edit(session: Session, actor: Actor, req: Edit) -> list[tuple[str, dict[str,
     given = req.model_dump(mode="json", exclude_none=True, exclude={"kind", "id"})
     bad = set(given) - _EDITABLE[req.kind]
     if bad:
-        raise ValidationError(f"a {req.kind} has no editable {', '.join(sorted(bad))}", field=sorted(bad)[0])
+        raise ValidationError(f"a {req.kind} has no editable {', '.join(sorted(bad))}", field=min(bad))
     if not given:
         raise ValidationError("nothing to change", field="changes")
     current = item.model_dump(mode="json")

@@ -25,10 +25,12 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gmb.errors import (
     AccessError,
@@ -45,7 +47,7 @@ from gmb.serve.security import Limits, NotAuthenticated, RateLimited, TokenBucke
 from gmb.serve.view import find_loops, item_history, state_view
 from gmb.serve.workshops import Actor, Created, Workshops
 
-__all__ = ["create_app", "MAX_BODY", "MAX_IMPORT_BODY", "status_for"]
+__all__ = ["MAX_BODY", "MAX_IMPORT_BODY", "create_app", "status_for"]
 
 MAX_BODY = 64 * 1024
 GUESSES = "global:wrong-join-codes"
@@ -126,7 +128,7 @@ class Hub:
         try:
             await asyncio.wait_for(ev.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
 
@@ -217,7 +219,7 @@ def create_app(
     *,
     lang: str = "en",
     admin_key: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     max_body: int = MAX_BODY,
     max_import_body: int = MAX_IMPORT_BODY,
     allowed_hosts: list[str] | None = None,
@@ -237,6 +239,7 @@ def create_app(
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    limits = limits if limits is not None else Limits()
     owns_db = not isinstance(db, Database)
     database = open_database(db) if owns_db else db
     hub = Hub()
@@ -257,8 +260,9 @@ def create_app(
             for sid in [s for s, n in hub.watching.items() if n > 0]:
                 try:
                     hub.bump(sid, await run_in_threadpool(database.last_seq, sid))
-                except Exception:  # a session removed or the database briefly away: try again next round
-                    pass
+                except Exception as exc:  # noqa: BLE001 - a session removed or the database briefly away
+                    # keep polling the other sessions and try this one again next round, but say so
+                    logging.getLogger("gmb.serve").warning("polling session %s for changes failed: %s", sid, exc)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -408,7 +412,7 @@ def create_app(
         unknown = set(body) - {"session", "id"}
         if unknown or not isinstance(body.get("session"), dict):
             raise InputError("send {\"session\": {…session.json…}, \"id\": optional name}",
-                             field=sorted(unknown)[0] if unknown else "session")  # fmt: skip
+                             field=min(unknown) if unknown else "session")  # fmt: skip
         data = {k: v for k, v in body["session"].items() if k != "last_event"}
         session = parse_session(data, file="session")
         return created(workshops.create(session, session_id=body.get("id")))

@@ -40,7 +40,9 @@ def _summary(kind: str, item) -> dict[str, Any]:
     return out
 
 
-def reject_changes(session: Session, actor: Actor, kind: str, item_id: str, reason: str) -> list[tuple[str, dict[str, Any]]]:
+def reject_changes(
+    session: Session, actor: Actor, kind: str, item_id: str, reason: str
+) -> list[tuple[str, dict[str, Any]]]:
     """The ``remove`` events of :func:`gmb.serve.actions.remove`, the item's own one carrying ``reason``."""
     item = _find(session, kind, item_id)
     if item.accepted_by is not None:

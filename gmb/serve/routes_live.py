@@ -77,7 +77,9 @@ def position_changes(session: Session, actor: Actor, req: Positions) -> list[tup
     return out
 
 
-def accept_all_changes(session: Session, by: str | None, items: list[ItemRef] | None) -> list[tuple[str, dict[str, Any]]]:
+def accept_all_changes(
+    session: Session, by: str | None, items: list[ItemRef] | None
+) -> list[tuple[str, dict[str, Any]]]:
     """Updates accepting every unaccepted variable, link and idea (or just ``items``)."""
     wanted = None if items is None else {(i.kind, i.id) for i in items}
     out = []
@@ -194,6 +196,7 @@ def install(app, *, write: Callable, workshops, room=None, feed=None, auth: Call
         return write(request, sid, lambda s, a: reject_changes(s, a, body.kind, body.id, body.reason))
 
     if room is not None and auth is not None:
+
         @app.post("/api/s/{sid}/projector")
         def projector(request: Request, sid: str, body: Projector) -> dict[str, Any]:
             # Checked like a change (the facilitator's key of this session), but nothing is logged: a view setting.
@@ -210,4 +213,3 @@ def install(app, *, write: Callable, workshops, room=None, feed=None, auth: Call
             return undo_changes(s, workshops.events(sid), body.seq)
 
         return write(request, sid, build)
-

@@ -22,23 +22,23 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from gmb.errors import AccessError
 from gmb.serve.db import TokenRow
 
 __all__ = [
     "ROLES",
+    "Limits",
     "NotAuthenticated",
     "RateLimited",
-    "new_key",
-    "split_key",
+    "TokenBuckets",
     "check_secret",
     "hash_secret",
     "new_join_code",
+    "new_key",
     "normalise_join_code",
-    "TokenBuckets",
-    "Limits",
+    "split_key",
 ]
 
 ROLES = ("facilitator", "participant", "viewer")
@@ -69,7 +69,7 @@ def new_key(session_id: str, role: str, participant: str | None) -> tuple[str, T
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     key_id, secret = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
-    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
     return f"{key_id}.{secret}", TokenRow(key_id, hash_secret(secret), session_id, role, participant, created)
 
 

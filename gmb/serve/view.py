@@ -16,7 +16,7 @@ from gmb.serve.actions import current_stage
 from gmb.serve.workshops import Live
 from gmb.session.model import Session
 
-__all__ = ["state_view", "find_loops", "item_history", "LOOP_LENGTH", "LOOP_LIMIT"]
+__all__ = ["LOOP_LENGTH", "LOOP_LIMIT", "find_loops", "item_history", "state_view"]
 
 #: loops longer than this are not searched for (the number of loops grows very fast with length)
 LOOP_LENGTH = 8

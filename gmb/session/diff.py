@@ -15,12 +15,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from gmb.session.events import META_FIELDS, KINDS
+from gmb.session.events import KINDS, META_FIELDS
 from gmb.session.model import Session
 
-__all__ = ["diff_events", "ORDER"]
+__all__ = ["ORDER", "diff_events"]
 
-ORDER = ("participant", "stage", "indicator", "theme", "variable", "link", "story", "initiative", "idea", "presentation")
+ORDER = (
+    "participant",
+    "stage",
+    "indicator",
+    "theme",
+    "variable",
+    "link",
+    "story",
+    "initiative",
+    "idea",
+    "presentation",
+)
 
 
 def _dump(item) -> dict[str, Any]:
@@ -30,7 +41,10 @@ def _dump(item) -> dict[str, Any]:
 def diff_events(old: Session, new: Session) -> list[tuple[str, dict[str, Any]]]:
     """Events that turn ``old`` into ``new``."""
     out: list[tuple[str, dict[str, Any]]] = []
-    meta_old, meta_new = old.model_dump(mode="json", include=META_FIELDS), new.model_dump(mode="json", include=META_FIELDS)
+    meta_old, meta_new = (
+        old.model_dump(mode="json", include=META_FIELDS),
+        new.model_dump(mode="json", include=META_FIELDS),
+    )
     changed = {k: v for k, v in meta_new.items() if meta_old.get(k) != v}
     if changed:
         out.append(("set", changed))

@@ -23,32 +23,32 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SCHEMA_VERSION = 1
 
 __all__ = [
-    "Observation",
-    "Implementation",
     "SCHEMA_VERSION",
-    "Role",
-    "VariableKind",
-    "Polarity",
-    "Strength",
-    "StageId",
-    "Record",
-    "StageRole",
-    "Stage",
-    "Participant",
-    "Indicator",
-    "Variable",
-    "Link",
-    "Theme",
-    "Story",
-    "PresentationStep",
-    "Presentation",
-    "Initiative",
-    "IdeaTarget",
-    "DoseAnswer",
-    "IdeaDose",
-    "Idea",
-    "Session",
     "STAGE_IDS",
+    "DoseAnswer",
+    "Idea",
+    "IdeaDose",
+    "IdeaTarget",
+    "Implementation",
+    "Indicator",
+    "Initiative",
+    "Link",
+    "Observation",
+    "Participant",
+    "Polarity",
+    "Presentation",
+    "PresentationStep",
+    "Record",
+    "Role",
+    "Session",
+    "Stage",
+    "StageId",
+    "StageRole",
+    "Story",
+    "Strength",
+    "Theme",
+    "Variable",
+    "VariableKind",
 ]
 
 STAGE_IDS = ("W0", "W1", "W2", "W3")
@@ -250,7 +250,7 @@ class Link(_Provenance):
         return value
 
     @model_validator(mode="after")
-    def _no_self_loop(self) -> "Link":
+    def _no_self_loop(self) -> Link:
         if self.cause == self.effect:
             raise ValueError(f"link {self.id} goes from {self.cause} to itself")
         return self
@@ -331,7 +331,7 @@ class DoseAnswer(Record):
     high: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "DoseAnswer":
+    def _ordered(self) -> DoseAnswer:
         lo = self.nominal if self.low is None else self.low
         hi = self.nominal if self.high is None else self.high
         if not lo <= self.nominal <= hi:
@@ -430,7 +430,7 @@ class Session(Record):
     presentations: tuple[Presentation, ...] = ()
 
     @model_validator(mode="after")
-    def _check_references(self) -> "Session":
+    def _check_references(self) -> Session:
         from gmb.session.validate import check_references
 
         check_references(self)

@@ -24,8 +24,9 @@ import os
 import re
 import shutil
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from gmb.errors import ConflictError, FormatError, NotFoundError, SlugError, StoreError, ValidationError
 from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json, read_text
