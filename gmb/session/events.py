@@ -36,7 +36,7 @@ from gmb.session.model import (
     Theme,
     Variable,
 )
-from gmb.session.validate import RuleBroken, check_references, parse_session, pydantic_to_gmb
+from gmb.session.validate import RuleBroken, check_item, check_references, parse_session, pydantic_to_gmb
 
 __all__ = ["Event", "KINDS", "apply", "replay", "now"]
 
@@ -85,14 +85,20 @@ def replay(events: Iterable[Event]) -> Session:
     """Rebuild a session by applying its events in order from nothing."""
     session: Session | None = None
     for ev in events:
-        session = apply(session, ev)
+        session = apply(session, ev, full=True)
     if session is None:
         raise ValidationError("the event log is empty: nothing to rebuild")
     return session
 
 
-def apply(session: Session | None, ev: Event) -> Session:
-    """The session after ``ev``. Raises a GmbError (never mutates anything) if ``ev`` does not fit."""
+def apply(session: Session | None, ev: Event, *, full: bool = False) -> Session:
+    """The session after ``ev``. Raises a GmbError (never mutates anything) if ``ev`` does not fit.
+
+    An event that adds or changes one item checks only that item's references
+    (:func:`gmb.session.validate.check_item`), so storing a change does not walk the whole
+    session; it raises exactly what checking the whole session would. ``full=True`` checks the
+    whole session after every event (what :func:`replay` does), as do ``set`` and ``remove``.
+    """
     where = f"event {ev.seq} ({ev.op})"
     if ev.op == "create":
         if session is not None:
@@ -102,8 +108,11 @@ def apply(session: Session | None, ev: Event) -> Session:
         raise ValidationError("the first event must be 'create'", field=where)
     handler = _HANDLERS[ev.op]
     try:
-        new = handler(session, ev)
-        check_references(new)
+        new, collection, index = handler(session, ev)
+        if full or collection is None:
+            check_references(new)
+        else:
+            check_item(new, collection, index)
     except RuleBroken as exc:
         raise ValidationError(exc.message, field=f"{where}: {exc.field}", hint=exc.hint) from None
     except pydantic.ValidationError as exc:
@@ -119,14 +128,19 @@ def _kind(ev: Event) -> tuple[str, str, type[Record]]:
     return kind, field, cls
 
 
-def _set(session: Session, ev: Event) -> Session:
+# Each handler returns the new session and, if only one item changed, its (collection, index):
+# the earlier session obeyed every rule, so that item is all there is to check.
+Changed = tuple[Session, str | None, int | None]
+
+
+def _set(session: Session, ev: Event) -> Changed:
     bad = set(ev.data) - META_FIELDS
     if bad:
         raise ValidationError(f"cannot set {', '.join(sorted(bad))}", field=f"event {ev.seq}.data")
-    return Session.model_validate({**session.model_dump(), **ev.data})
+    return Session.model_validate({**session.model_dump(), **ev.data}), None, None
 
 
-def _add(session: Session, ev: Event) -> Session:
+def _add(session: Session, ev: Event) -> Changed:
     kind, field, cls = _kind(ev)
     item = dict(ev.data.get("item") or {})
     if kind in _PROVENANCE_KINDS:
@@ -137,7 +151,7 @@ def _add(session: Session, ev: Event) -> Session:
     existing = getattr(session, field)
     if any(x.id == record.id for x in existing):
         raise ConflictError(f"a {kind} with id '{record.id}' exists already", field=f"event {ev.seq}")
-    return session.model_copy(update={field: (*existing, record)})
+    return session.model_copy(update={field: (*existing, record)}), field, len(existing)
 
 
 def _index(session: Session, field: str, item_id: str, kind: str) -> int:
@@ -147,7 +161,7 @@ def _index(session: Session, field: str, item_id: str, kind: str) -> int:
     raise NotFoundError(f"unknown {kind} '{item_id}'")
 
 
-def _update(session: Session, ev: Event) -> Session:
+def _update(session: Session, ev: Event) -> Changed:
     kind, field, cls = _kind(ev)
     item_id = ev.data.get("id")
     changes = dict(ev.data.get("changes") or {})
@@ -156,19 +170,19 @@ def _update(session: Session, ev: Event) -> Session:
     items = list(getattr(session, field))
     i = _index(session, field, item_id, kind)
     items[i] = cls.model_validate({**items[i].model_dump(), **changes})
-    return session.model_copy(update={field: tuple(items)})
+    return session.model_copy(update={field: tuple(items)}), field, i
 
 
-def _remove(session: Session, ev: Event) -> Session:
+def _remove(session: Session, ev: Event) -> Changed:
     kind, field, _ = _kind(ev)
     item_id = ev.data.get("id")
     _index(session, field, item_id, kind)
     # check_references (in apply) refuses the removal if anything still points at the item.
-    return session.model_copy(update={field: tuple(x for x in getattr(session, field) if x.id != item_id)})
+    return session.model_copy(update={field: tuple(x for x in getattr(session, field) if x.id != item_id)}), None, None
 
 
 def _toggle(field: str, key: str, attr: str, add: bool):
-    def handler(session: Session, ev: Event) -> Session:
+    def handler(session: Session, ev: Event) -> Changed:
         item_id = ev.data.get(key)
         who = ev.data.get("participant", ev.by)
         if who is None:
@@ -182,7 +196,7 @@ def _toggle(field: str, key: str, attr: str, add: bool):
             raise NotFoundError(f"'{who}' has no vote on {key} '{item_id}'", field=f"event {ev.seq}")
         new = (*current, who) if add else tuple(p for p in current if p != who)
         items[i] = items[i].model_copy(update={attr: new})
-        return session.model_copy(update={field: tuple(items)})
+        return session.model_copy(update={field: tuple(items)}), field, i
 
     return handler
 
