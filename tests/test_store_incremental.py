@@ -30,10 +30,14 @@ def _ops():
                       VARS, LINKS, st.sampled_from([None, "t1", "t9"]))  # fmt: skip
     observe = st.builds(lambda v: ("add", {"kind": "observation", "item": {"id": "o1", "variable": v, "time": 0.0, "value": 1.0}}),
                         VARS)  # fmt: skip
-    person = st.builds(lambda p: ("add", {"kind": "participant", "item": {"id": p, "name": p}}), st.sampled_from(["p1", "p2"]))
+    person = st.builds(
+        lambda p: ("add", {"kind": "participant", "item": {"id": p, "name": p}}), st.sampled_from(["p1", "p2"])
+    )
     stage = st.builds(lambda p: ("add", {"kind": "stage", "item": {"id": "W1", "title": "W1", "participants": [p]}}),
                       st.sampled_from(["p1", "p2", "nobody"]))  # fmt: skip
-    var_update = st.builds(lambda v, p: ("update", {"kind": "variable", "id": v, "changes": {"accepted_by": p}}), VARS, PEOPLE)
+    var_update = st.builds(
+        lambda v, p: ("update", {"kind": "variable", "id": v, "changes": {"accepted_by": p}}), VARS, PEOPLE
+    )
     remove = st.builds(lambda k, i: ("remove", {"kind": k, "id": i}), st.sampled_from(["variable", "link", "participant"]),
                        st.sampled_from(["a", "c", "L1", "L2", "p2"]))  # fmt: skip
     return st.lists(st.one_of(var, link, move, support, idea, vote, story, observe, person, stage, var_update, remove),

@@ -30,15 +30,16 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from gmb.errors import ConflictError, InputError, NotFoundError, StoreError
 from gmb.session.events import Event
 
-__all__ = ["Database", "SqliteDatabase", "PostgresDatabase", "TokenRow", "open_database", "describe_url"]
+__all__ = ["Database", "PostgresDatabase", "SqliteDatabase", "TokenRow", "describe_url", "open_database"]
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS gmb_sessions (
@@ -91,7 +92,7 @@ def _event_row(sid: str, ev: Event) -> tuple[Any, ...]:
 class Transaction:
     """What a writer may do while it holds a session's lock (see :meth:`Database.write`)."""
 
-    def __init__(self, db: "Database", conn: Any, sid: str, last_seq: int) -> None:
+    def __init__(self, db: Database, conn: Any, sid: str, last_seq: int) -> None:
         self._db, self._conn, self.sid, self._last = db, conn, sid, last_seq
 
     def last_seq(self) -> int:
@@ -373,7 +374,7 @@ class SqliteDatabase(Database):
 
     def open_connections(self) -> int:
         """How many connections the pool holds now (idle or in use)."""
-        return len(self._idle) + self.POOL_SIZE - self._slots._value  # noqa: SLF001 - a count for tests
+        return len(self._idle) + self.POOL_SIZE - self._slots._value
 
     @contextmanager
     def _transaction(self, conn: sqlite3.Connection) -> Iterator[None]:
@@ -423,7 +424,7 @@ class PostgresDatabase(Database):
         )  # fmt: skip
         try:
             self._pool.open(wait=True, timeout=15)
-        except Exception as exc:  # PoolTimeout or a connection error: one line, password masked
+        except Exception as exc:  # noqa: BLE001 - PoolTimeout or a connection error: one line, password masked
             self._pool.close()
             raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {_first_line(exc)}") from None
 

@@ -32,8 +32,9 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from gmb.errors import AccessError, ConflictError, GmbError, NotFoundError, StoreError
 from gmb.serve.db import Database, TokenRow
@@ -50,7 +51,7 @@ from gmb.session.model import STAGE_IDS, Participant, Role, Session, Stage
 from gmb.session.store import session_to_json
 from gmb.session.validate import parse_session
 
-__all__ = ["Actor", "Live", "Touch", "Created", "Workshops", "slug_for", "touched_item", "STAGE_TITLES"]
+__all__ = ["STAGE_TITLES", "Actor", "Created", "Live", "Touch", "Workshops", "slug_for", "touched_item"]
 
 Change = tuple[str, dict[str, Any]]
 
@@ -102,7 +103,7 @@ class Live:
 
     RECENT = 40
 
-    def advanced(self, session: Session, events: Iterable[Event]) -> "Live":
+    def advanced(self, session: Session, events: Iterable[Event]) -> Live:
         history = dict(self.history)
         recent = list(self.recent)
         seq = self.seq
@@ -420,7 +421,7 @@ class Workshops:
             batch = self._queues.pop(sid, [])
         try:
             self._write_batch(sid, batch)
-        except BaseException as exc:  # the transaction failed: nobody in it is stored
+        except BaseException as exc:  # noqa: BLE001 - the transaction failed: each waiting request gets the error
             for p in batch:
                 if not p.finished:
                     p.events, p.error, p.finished = [], exc, True
@@ -437,7 +438,7 @@ class Workshops:
             if successor is not None:
                 successor.wake.set()
 
-    def _write_batch(self, sid: str, batch: list["_Pending"]) -> None:
+    def _write_batch(self, sid: str, batch: list[_Pending]) -> None:
         stored: list[_Pending] = []
         events: list[Event] = []
         with self._lock(sid):
@@ -456,7 +457,7 @@ class Workshops:
                             ev = Event(seq=seq + len(mine) + 1, op=op, by=who, at=at, data=data)
                             after = apply(after, ev)  # the same validation as everywhere; raises if it does not fit
                             mine.append(ev)
-                    except Exception as exc:  # this change is refused; the others in the batch go on
+                    except Exception as exc:  # noqa: BLE001 - this change is refused (its request gets the error); the rest go on
                         p.events, p.error, p.finished = [], exc, True
                         continue
                     session, seq = after, seq + len(mine)

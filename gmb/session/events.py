@@ -13,8 +13,9 @@ else changes a stored session, so the log *is* the history.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, ClassVar, Iterable, Literal
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
 
 import pydantic
 from pydantic import Field
@@ -38,7 +39,7 @@ from gmb.session.model import (
 )
 from gmb.session.validate import RuleBroken, check_item, check_references, parse_session, pydantic_to_gmb
 
-__all__ = ["Event", "KINDS", "apply", "replay", "now"]
+__all__ = ["KINDS", "Event", "apply", "now", "replay"]
 
 #: kind name -> (collection field on Session, record type)
 KINDS: dict[str, tuple[str, type[Record]]] = {
@@ -63,7 +64,7 @@ Op = Literal["create", "set", "add", "update", "remove", "support", "dispute", "
 
 def now() -> datetime:
     """The current time in UTC, to the second (what the log records)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Event(Record):

@@ -16,7 +16,8 @@ gmb.errors.ValidationError: s.json: links[0].cause: unknown variable 'a' (add th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from gmb.errors import ValidationError
 
@@ -164,15 +165,32 @@ def _implemented(im: Any, i: int, k: _Known) -> None:
 _ITEM_RULES = {"stages": _stage, "variables": _variable, "stories": _story, "presentations": _presentation,
                "initiatives": _initiative,
                "ideas": _idea, "observations": _observation, "implemented": _implemented}  # fmt: skip
-_ORDER = ("stages", "variables", "links", "stories", "presentations", "initiatives", "ideas", "observations",
-          "implemented")
+_ORDER = (
+    "stages",
+    "variables",
+    "links",
+    "stories",
+    "presentations",
+    "initiatives",
+    "ideas",
+    "observations",
+    "implemented",
+)
 
 
-def check_references(s: "Session") -> None:
+def check_references(s: Session) -> None:
     """Raise :class:`RuleBroken` on the first rule a session breaks."""
     ready = {name: _unique(getattr(s, name), name) for name in ("variables", "links", "participants", "themes")}
-    for name in ("stages", "indicators", "stories", "initiatives", "ideas", "observations", "implemented",
-                 "presentations"):
+    for name in (
+        "stages",
+        "indicators",
+        "stories",
+        "initiatives",
+        "ideas",
+        "observations",
+        "implemented",
+        "presentations",
+    ):
         ready[name] = _unique(getattr(s, name), name)
     k = _Known(s, **ready)
     if s.outcome is not None and s.outcome not in k["variables"]:
@@ -264,7 +282,7 @@ def _join(prefix: str, field: str) -> str:
     return prefix or field
 
 
-def parse_session(data: Any, *, file: str | None = None) -> "Session":
+def parse_session(data: Any, *, file: str | None = None) -> Session:
     """Build a :class:`Session` from plain data, raising gmb's ValidationError."""
     import pydantic
 
