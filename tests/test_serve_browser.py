@@ -81,14 +81,33 @@ class Browser:
         box.clear()
         box.send_keys(text)
 
+    def _fresh(self, act) -> None:
+        """Do ``act`` again on a re-found element when a live update re-drew the list under it.
+
+        Live pages re-render lists when another screen's change arrives; a person would simply tap
+        the new element, so the test looks it up again (at most three times) instead of failing.
+        """
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        for attempt in range(3):
+            try:
+                return act()
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.1)
+
     def click(self, selector: str) -> None:
-        self.el(selector).click()
+        self._fresh(lambda: self.el(selector).click())
 
     def choose(self, selector: str, *, label: str | None = None, value: str | None = None) -> None:
         from selenium.webdriver.support.select import Select
 
-        select = Select(self.el(selector))
-        select.select_by_visible_text(label) if label is not None else select.select_by_value(value)
+        def act():
+            select = Select(self.el(selector))
+            select.select_by_visible_text(label) if label is not None else select.select_by_value(value)
+
+        self._fresh(act)
 
     def collect(self) -> Browser:
         console, requests = read_logs(self.driver)
