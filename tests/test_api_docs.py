@@ -5,6 +5,7 @@ The Examples run as doctests (pytest's --doctest-modules over gmb/); this test c
 
 import enum
 import inspect
+import itertools
 import re
 
 import pytest
@@ -33,7 +34,7 @@ def _object(name):
 def _sections(doc):
     """The numpydoc section titles of ``doc`` (a title line underlined with dashes)."""
     lines = doc.splitlines()
-    return {a.strip() for a, b in zip(lines, lines[1:], strict=False) if re.fullmatch(r"\s*-{3,}\s*", b)}
+    return {a.strip() for a, b in itertools.pairwise(lines) if re.fullmatch(r"\s*-{3,}\s*", b)}
 
 
 def _takes_parameters(obj):
