@@ -175,6 +175,29 @@ def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = No
 
     The loops are named from ``stories`` where the group told them (see :func:`feedback_loops`);
     the report says what they do under the model's effect shape and asks what limits them.
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    values : mapping of str to float, optional
+        Constants overriding the model's (e.g. one ensemble run's elasticities).
+    stories : iterable of gmb.session.Story, optional
+        Stories that name loops.
+
+    Returns
+    -------
+    StabilityReport
+        ``radius`` (the spectral radius of the linearised loop matrix ``W``), the ``runaway`` loops,
+        a ``text`` for the report and a ``question`` for the group.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> r = check_stability(model)
+    >>> r.radius < 1, r.runaway
+    (True, ())
     """
     ids, W = log_linear(model, values)
     radius = spectral_radius(W)
