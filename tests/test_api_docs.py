@@ -73,3 +73,12 @@ def test_public_name_has_numpydoc_sections(name):
     assert not missing, f"{name}: missing sections {sorted(missing)}"
     examples = doc.split("Examples\n--------", 1)[-1]
     assert ">>>" in examples, f"{name}: the Examples section has no doctest"
+
+
+def test_calibrate_wrappers_match_the_functions_they_call():
+    """gmb.calibrate's wrappers repeat the signatures of gmb.calibrate.api (so the reference shows them)."""
+    import gmb.calibrate.api as api
+
+    for name in ("calibrate", "attribute_observed"):
+        wrapper = getattr(gmb.calibrate, name) if name != "calibrate" else gmb.calibrate.__wrapped__
+        assert str(inspect.signature(wrapper)) == str(inspect.signature(getattr(api, name))), name

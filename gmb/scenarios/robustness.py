@@ -147,10 +147,42 @@ def link_robustness(
     instead (as :func:`gmb.rank_ideas`'s). Ranks are among ``ideas`` (default: all ideas with an
     intervention).
 
-    Returns ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
-    order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
-    effect, label, evidence, P(present), P(sign), and the idea's median, P(improves), verdict and rank
-    without the link), ``depends_on`` the uncertain links among the flips, ``sentence`` says so.
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    source : networkx.DiGraph or gmb.session.Session
+        The map (labels, the links' evidence).
+    scenarios : Scenarios
+        The ideas' doses.
+    ideas : sequence of str, optional
+        The ideas ranked (default: all with an intervention).
+    runs : int, optional
+        Parameter draws per left-out link (default 200).
+    seed : int, optional
+        Seed of the draws (the same draws with and without each link).
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    horizon : float, optional
+        When effects are read.
+    structure : bool, optional
+        Also draw the other links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    lang : str, optional
+        Language of the labels.
+    integration : {"euler", "rk4"}, optional
+        The integration method.
+    vary : iterable of str, optional
+        What is drawn (as :func:`gmb.rank_ideas`'s), instead of ``structure``'s choice.
+
+    Returns
+    -------
+    dict
+        ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
+        order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
+        effect, label, evidence, P(present), P(sign), and the idea's median, P(improves), verdict and
+        rank without the link), ``depends_on`` the uncertain links among the flips, ``sentence`` says so.
 
     Examples
     --------
