@@ -4,6 +4,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 import gmb
 
 _TOOL = Path(__file__).resolve().parent.parent / "tools" / "api_docs.py"
@@ -22,6 +24,7 @@ def test_every_module_of_the_package_is_listed():
     assert not [n for n in names if "._" in n], "private modules are not documented"
 
 
+@pytest.mark.filterwarnings("ignore:Error parsing type annotation:UserWarning")
 def test_reference_has_a_page_for_each_public_module(tmp_path):
     public = ["gmb", *gmb._WHERE]  # the modules that define the names of gmb.__all__
     pages = _tool().build(tmp_path, public)
@@ -32,7 +35,6 @@ def test_reference_has_a_page_for_each_public_module(tmp_path):
     for name in ("find_loops", "to_graph", "LoopResult"):
         assert re.search(rf'id="{name}"', text), name
     # numpydoc sections are rendered as sections, not left as underlined text
-    loops = (tmp_path / "gmb" / "cld" / "loops.html").read_text(encoding="utf-8")
-    assert "Parameters" in loops and "-------" not in loops
+    assert re.search(r"<h6[^>]*>Parameters", text) and "----------" not in text
     errors = (tmp_path / "gmb" / "errors.html").read_text(encoding="utf-8")
     assert all(f'id="{name}"' in errors for name in ("GmbError", "ValidationError", "SimulationError"))

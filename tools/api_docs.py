@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from pathlib import Path
 
 #: the package whose reference is written, with its subpackages and modules
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/api"), help="output folder (default docs/api)")
     args = parser.parse_args(argv)
+    # pdoc cannot evaluate annotations such as ``list[str]`` inside a class that has a method named
+    # ``list`` (gmb.session.Store); it shows them as written, which is right, so the warning is noise
+    warnings.filterwarnings("ignore", "Error parsing type annotation", UserWarning)
     pages = build(args.out)
     print(f"{len(pages)} pages written to {args.out} (open {args.out / 'index.html'})")
     return 0
