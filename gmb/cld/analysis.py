@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -24,6 +24,9 @@ from gmb.cld.influence import IdeaProfile, idea_profile
 from gmb.cld.leverage import Centrality, centrality
 from gmb.cld.lookup import check_graph, check_limit
 from gmb.cld.loops import DEFAULT_TIME_LIMIT, LoopResult, covering_loops, cycle_rank, find_loops, name_loops
+
+if TYPE_CHECKING:
+    from gmb.session.model import Story
 
 __all__ = ["Analysis", "analyse"]
 
@@ -83,7 +86,7 @@ class Analysis:
 def analyse(
     G: nx.DiGraph,
     *,
-    stories: Iterable[Any] = (),
+    stories: Iterable[Story] = (),
     max_length: int | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     path_cutoff: int | None = None,

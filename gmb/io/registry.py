@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gmb.errors import InputError
 from gmb.session.model import Session
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["KEEPS", "READERS", "WRITERS", "guess_format", "read_any", "write_any", "writer_format"]
 
@@ -205,7 +208,7 @@ def read_any(
     return session
 
 
-def write_any(session: Any, path: str | Path, *, fmt: str | None = None) -> Path:
+def write_any(session: Session | nx.DiGraph, path: str | Path, *, fmt: str | None = None) -> Path:
     """Write a Session (or a gmb-cld graph) in ``fmt`` (default: from the ending).
 
     Parameters

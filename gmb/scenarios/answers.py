@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from math import factorial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,14 @@ from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.scenarios.settling import SETTLE_DRAWS
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gmb.scale.backends import Backend
+    from gmb.session.model import Session
+    from gmb.stockflow.assumptions import Assumptions
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "EXACT_IDEAS",
@@ -159,7 +167,7 @@ def _study(model, scenarios: Scenarios, runs_map: Mapping[str, Sequence[Any]], *
 
 
 def fan_charts(
-    model: Any,
+    model: StockFlowModel,
     scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
@@ -174,7 +182,7 @@ def fan_charts(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     until: float | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
@@ -344,8 +352,8 @@ def combined_score(effect: float | None, feasibility: float | None, votes: int |
 
 
 def rank_ideas(
-    model: Any,
-    source: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
     scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
@@ -359,12 +367,12 @@ def rank_ideas(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     variants: bool = False,
     variant_runs: int | None = None,
-    assumptions: Any = None,
+    assumptions: Assumptions | None = None,
     tie_band: tuple[float, float] = TIE_BAND,
     rank_level: float = RANK_LEVEL,
     vary: Iterable[str] = VARY,
@@ -560,8 +568,8 @@ def _exact_shapley(V: np.ndarray, n: int) -> np.ndarray:
 
 
 def attribute(
-    model: Any,
-    source: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
     scenarios: Scenarios,
     bundle: Sequence[str],
     *,
@@ -576,7 +584,7 @@ def attribute(
     integration: str = "euler",
     chunk: int = 256,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     vary: Iterable[str] = VARY,

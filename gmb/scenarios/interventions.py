@@ -56,13 +56,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
 from gmb.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "SHAPES",
@@ -407,7 +410,9 @@ def check_resolved(iv: Intervention, channel: str) -> Intervention:
     return iv if iv.channel == channel else iv.model_copy(update={"channel": channel})
 
 
-def with_interventions(model: Any, interventions: Sequence[Intervention], doses: Sequence[Any] | None = None) -> Any:
+def with_interventions(
+    model: StockFlowModel, interventions: Sequence[Intervention], doses: Sequence[float | np.ndarray] | None = None
+) -> StockFlowModel:
     """A copy of ``model`` whose inputs carry ``interventions`` as :class:`InputShape` (``model`` is unchanged).
 
     Parameters

@@ -27,7 +27,7 @@ that link can reach, against one baseline run (a few seconds on Havndal with num
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,11 @@ import numpy as np
 from gmb.errors import InputError, NotFoundError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
+
+if TYPE_CHECKING:
+    from gmb.scenarios.settings import Scenarios
+    from gmb.session.model import Session
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "IDEA_KEYS",
@@ -124,9 +129,9 @@ def _pct(x: float) -> str:
 
 
 def link_robustness(
-    model: Any,
-    source: Any,
-    scenarios: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
+    scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
     runs: int = 200,

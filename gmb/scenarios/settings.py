@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
@@ -47,6 +47,11 @@ from pydantic import ValidationError as PydanticError
 from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, Target
 from gmb.scenarios.interventions import Bundle, Intervention
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gmb.session.model import Session
 
 __all__ = [
     "SCENARIOS_FILE",
@@ -285,7 +290,7 @@ def _plan(idea: str, info: Mapping[str, Any], defaults: DoseDefaults) -> IdeaPla
     return _with_answers(defaults.plan(targets, note), _answers(info))
 
 
-def default_scenarios(source: Any, defaults: DoseDefaults | None = None) -> Scenarios:
+def default_scenarios(source: nx.DiGraph | Session, defaults: DoseDefaults | None = None) -> Scenarios:
     """Scenarios for every idea of ``source`` (a CLD graph or a session) from its targets and directions.
 
     Parameters

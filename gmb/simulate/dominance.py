@@ -36,12 +36,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError
 from gmb.simulate import ltm
+
+if TYPE_CHECKING:
+    from gmb.scenarios.interventions import Bundle, Intervention
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -247,8 +251,8 @@ def _focus(graph, model, loops) -> np.ndarray:
     return part == target
 
 
-def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: float | None = None, runs: int = 0,
-                   seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
+def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] | Bundle = (), *,
+                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
                    time_limit: float | None = 10.0, exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk: int = 250,
                    engine: str = "auto", name: str = "scenario", every: float | None = None) -> dict[str, Any]:  # fmt: skip
     """Loop dominance of ``interventions`` (or a :class:`~gmb.scenarios.Bundle`) on ``model``, as JSON-ready data.

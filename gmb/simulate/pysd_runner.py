@@ -12,7 +12,6 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from gmb.errors import NotFoundError, SimulationError
 from gmb.simulate.results import Trajectories, from_frame
@@ -45,7 +44,7 @@ def load_pysd(path: str | Path, folder: str | Path):
 def run_pysd(
     path: str | Path,
     *,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, float] | None = None,
     names: Iterable[str] | None = None,
 ) -> Trajectories:
     """Translate and run a model file in pysd; ``params`` sets constants, ``names`` picks outputs.

@@ -51,7 +51,7 @@ def _as_value(value: Any, name: str) -> Any:
 
 def simulate(
     model: StockFlowModel,
-    values: Mapping[str, Any] | None = None,
+    values: Mapping[str, float | np.ndarray] | None = None,
     *,
     names: Iterable[str] | None = None,
 ) -> Trajectories:

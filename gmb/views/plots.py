@@ -29,12 +29,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
 from gmb.views.style import figure_word
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "FORMATS",
@@ -89,12 +92,12 @@ class Band:
     gmb.errors.ValidationError: bands['x']: give both p25 and p75, or neither
     """
 
-    times: Any
-    median: Any
-    p5: Any = None
-    p25: Any = None
-    p75: Any = None
-    p95: Any = None
+    times: ArrayLike
+    median: ArrayLike
+    p5: ArrayLike | None = None
+    p25: ArrayLike | None = None
+    p75: ArrayLike | None = None
+    p95: ArrayLike | None = None
     label: str = ""
 
     def arrays(self, name: str = "band") -> dict[str, np.ndarray]:
