@@ -37,6 +37,34 @@ class GmbError(Exception):
     """Base class of every error gmb raises on purpose.
 
     ``file``, ``line`` and ``field`` locate the problem; ``hint`` says how to fix it.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in words a user reads.
+    file : str or os.PathLike, optional
+        The file the problem is in.
+    line : int, optional
+        The line in ``file`` (1-based).
+    field : str, optional
+        The field or option, e.g. ``"links[3].cause"``.
+    hint : str, optional
+        How to fix it; printed in parentheses after the message.
+
+    Attributes
+    ----------
+    exit_code : int
+        The CLI's exit status for this error (2).
+
+    Examples
+    --------
+    Catch every error gmb raises on purpose with one ``except``:
+
+    >>> try:
+    ...     raise GmbError("no outcome", file="map.csv", hint="pass --outcome")
+    ... except GmbError as err:
+    ...     print(err)
+    map.csv: no outcome (pass --outcome)
     """
 
     exit_code = 2
@@ -86,47 +114,146 @@ class GmbError(Exception):
 
 
 class InputError(GmbError):
-    """Something the user gave us (a file, an option, a value) cannot be used."""
+    """Something the user gave us (a file, an option, a value) cannot be used.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise InputError("--runs must be positive", field="--runs")
+    ... except GmbError as err:
+    ...     print(err)
+    --runs: --runs must be positive
+    """
 
 
 class FormatError(InputError):
-    """A file is not in the format it claims (malformed JSON, CSV, XML...)."""
+    """A file is not in the format it claims (malformed JSON, CSV, XML...).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise FormatError("not JSON", file="s.json", line=1)
+    ... except InputError as err:
+    ...     print(err)
+    s.json: line 1: not JSON
+    """
 
 
 class EncodingError(InputError):
-    """A file is not valid UTF-8 (or the encoding its format declares)."""
+    """A file is not valid UTF-8 (or the encoding its format declares).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise EncodingError("not UTF-8", file="map.csv")
+    ... except InputError as err:
+    ...     print(err)
+    map.csv: not UTF-8
+    """
 
 
 class ValidationError(InputError):
-    """The content parses but breaks a rule: unknown variable, duplicate id, bad polarity..."""
+    """The content parses but breaks a rule: unknown variable, duplicate id, bad polarity...
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ValidationError("unknown variable 'x'", field="links[0].cause")
+    ... except InputError as err:
+    ...     print(err)
+    links[0].cause: unknown variable 'x'
+    """
 
 
 class NotFoundError(GmbError):
-    """A session, variable, link, idea or file that was named does not exist."""
+    """A session, variable, link, idea or file that was named does not exist.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise NotFoundError("no session 'byen'")
+    ... except GmbError as err:
+    ...     print(err)
+    no session 'byen'
+    """
 
 
 class SlugError(InputError):
-    """A session name that is not a safe folder name (e.g. ``../x`` or ``/etc``)."""
+    """A session name that is not a safe folder name (e.g. ``../x`` or ``/etc``).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise SlugError("not a safe name: '../x'")
+    ... except InputError as err:
+    ...     print(err)
+    not a safe name: '../x'
+    """
 
 
 class StoreError(GmbError):
-    """Reading or writing the session store failed."""
+    """Reading or writing the session store failed.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise StoreError("cannot write", file="sessions/a/session.json")
+    ... except GmbError as err:
+    ...     print(err)
+    sessions/a/session.json: cannot write
+    """
 
 
 class ConflictError(StoreError):
-    """The change conflicts with what is stored (e.g. the session already exists)."""
+    """The change conflicts with what is stored (e.g. the session already exists).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ConflictError("session 'a' exists")
+    ... except StoreError as err:
+    ...     print(err)
+    session 'a' exists
+    """
 
 
 class AnalysisError(GmbError):
-    """A structural analysis cannot be done on this map (e.g. it is empty)."""
+    """A structural analysis cannot be done on this map (e.g. it is empty).
+
+    Examples
+    --------
+    >>> try:
+    ...     raise AnalysisError("the map is empty")
+    ... except GmbError as err:
+    ...     print(err)
+    the map is empty
+    """
 
 
 class ConversionError(GmbError):
-    """A CLD cannot be turned into a stock-flow model with the given assumptions."""
+    """A CLD cannot be turned into a stock-flow model with the given assumptions.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ConversionError("no outcome variable", hint="set one with gmb var set")
+    ... except GmbError as err:
+    ...     print(err)
+    no outcome variable (set one with gmb var set)
+    """
 
 
 class SimulationError(GmbError):
-    """A simulation or scenario request cannot be run."""
+    """A simulation or scenario request cannot be run.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise SimulationError("--runs must be at least 2")
+    ... except GmbError as err:
+    ...     print(err)
+    --runs must be at least 2
+    """
 
 
 class GmbWarning(UserWarning):
@@ -153,7 +280,16 @@ class AccessError(GmbError):
 
 
 class ClusterError(SimulationError):
-    """A Dask cluster cannot be reached, or lost the work it was given."""
+    """A Dask cluster cannot be reached, or lost the work it was given.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise ClusterError("no scheduler at tcp://x:8786")
+    ... except SimulationError as err:
+    ...     print(err)
+    no scheduler at tcp://x:8786
+    """
 
 
 def _rebuild(cls, message, file, line, field, hint):

@@ -12,30 +12,143 @@ The package is callable: ``gmb.calibrate("roskilde")`` is :func:`gmb.calibrate.a
 
 from __future__ import annotations
 
-import functools
+from pathlib import Path
+from typing import Any
 
 from gmb._lazy import callable_module
 
 __all__ = ["attribute_observed", "calibrate"]
 
-
-def _calibrate(*args, **kwargs):
-    from gmb.calibrate.api import calibrate as run
-
-    return run(*args, **kwargs)
+#: posterior draws by default (as :data:`gmb.calibrate.api.RUNS`; kept here so importing stays cheap)
+_RUNS = 4000
 
 
-def attribute_observed(*args, **kwargs):
-    """See :func:`gmb.calibrate.api.attribute_observed`."""
+def attribute_observed(
+    name: str,
+    *,
+    runs: int = _RUNS,
+    seed: int = 0,
+    structure: bool = True,
+    engine: str = "auto",
+    out: Path = Path("."),
+    variable: str | None = None,
+    draws: int = 400,
+) -> dict[str, Any]:
+    """Split session ``name``'s observed change among its implemented activities, drift and residual.
+
+    The model is calibrated to the session's observations first (:func:`calibrate`); the change
+    is then split by Shapley shares over the posterior draws (:mod:`gmb.calibrate.attribution`).
+
+    Parameters
+    ----------
+    name : str
+        A stored session (see :class:`gmb.Store`) with observations and implemented activities.
+    runs : int, optional
+        Prior draws of the ensemble (default 4000).
+    seed : int, optional
+        Seed of the draws.
+    structure : bool, optional
+        Also draw the links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    out : pathlib.Path, optional
+        The folder holding ``models/NAME`` (the converted model).
+    variable : str, optional
+        The observed variable whose change is split (default: the outcome's observations).
+    draws : int, optional
+        Posterior draws kept for the attribution.
+
+    Returns
+    -------
+    dict
+        JSON-ready: per activity its share of the change with an interval, the baseline drift,
+        the unexplained residual, ``calibration`` (effective sample size, fit, warnings).
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        No stored session ``name``.
+    gmb.errors.InputError, gmb.errors.NotFoundError
+        An observation that cannot be used (no uncertainty, outside the run, an unknown variable …).
+
+    Examples
+    --------
+    >>> import gmb
+    >>> try:
+    ...     gmb.attribute_observed("no-such-session")
+    ... except gmb.NotFoundError as err:
+    ...     print(err.message)
+    no session 'no-such-session' in sessions
+    """
     from gmb.calibrate.api import attribute_observed as run
 
-    return run(*args, **kwargs)
+    return run(name, runs=runs, seed=seed, structure=structure, engine=engine, out=out, variable=variable,
+               draws=draws)  # fmt: skip
 
 
-def calibrate(*args, **kwargs):
-    """See :func:`gmb.calibrate.api.calibrate`."""
-    return _calibrate(*args, **kwargs)
+def calibrate(
+    name: str,
+    *,
+    method: str = "is",
+    runs: int = _RUNS,
+    seed: int = 0,
+    structure: bool = True,
+    engine: str = "auto",
+    out: Path = Path("."),
+    plot: Path | None = None,
+    keep_draws: bool = False,
+) -> dict[str, Any]:
+    """The posterior (or point fit) of session ``name``'s model given its observations; JSON-ready.
+
+    ``gmb.calibrate(name)`` calls this function.
+
+    Parameters
+    ----------
+    name : str
+        A stored session with observations (see :class:`gmb.Store`).
+    method : {"is", "lsq"}, optional
+        Importance resampling of the ensemble's prior draws (default), or a least-squares point fit.
+    runs : int, optional
+        Prior draws (default 4000).
+    seed : int, optional
+        Seed of the draws.
+    structure : bool, optional
+        Also draw the links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    out : pathlib.Path, optional
+        The folder holding ``models/NAME``.
+    plot : pathlib.Path, optional
+        Write the posterior predictive bands against the data there (PNG).
+    keep_draws : bool, optional
+        Keep the resampled posterior draws under ``_draws`` (for :func:`attribute_observed`).
+
+    Returns
+    -------
+    dict
+        JSON-ready: the parameters' prior and posterior ranges (narrowing, identifiability), the fit,
+        effective sample size, warnings, ``implemented``, ``unit``, ``observations``, ``assumptions``.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        No stored session ``name``.
+    gmb.errors.InputError, gmb.errors.NotFoundError
+        An observation that cannot be used (no uncertainty, outside the run, an unknown variable …).
+
+    Examples
+    --------
+    >>> import gmb
+    >>> try:
+    ...     gmb.calibrate("no-such-session")
+    ... except gmb.NotFoundError as err:
+    ...     print(err.message)
+    no session 'no-such-session' in sessions
+    """
+    from gmb.calibrate.api import calibrate as run
+
+    return run(name, method=method, runs=runs, seed=seed, structure=structure, engine=engine, out=out, plot=plot,
+               keep_draws=keep_draws)  # fmt: skip
 
 
-functools.update_wrapper(calibrate, _calibrate)
 callable_module(__name__, calibrate)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -25,13 +25,42 @@ from gmb.cld.leverage import Centrality, centrality
 from gmb.cld.lookup import check_graph, check_limit
 from gmb.cld.loops import DEFAULT_TIME_LIMIT, LoopResult, covering_loops, cycle_rank, find_loops, name_loops
 
+if TYPE_CHECKING:
+    from gmb.session.model import Story
+
 __all__ = ["Analysis", "analyse"]
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Loops (named after stories where one tells exactly that loop), a covering loop set,
-    centrality, and the ideas' influence profiles (empty without an outcome)."""
+    centrality, and the ideas' influence profiles (empty without an outcome).
+
+    Parameters
+    ----------
+    title : str
+        The map's title.
+    variables, links : int
+        How many there are.
+    outcome : str or None
+        The outcome variable.
+    loops, cover : LoopResult
+        All loops (within the bounds) and a covering set (:func:`covering_loops`).
+    cycle_rank : int
+        Links minus variables plus connected parts: the number of independent loops.
+    centrality : Centrality
+        Per variable.
+    profiles : tuple of IdeaProfile
+        Per idea.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> a = analyse(G, max_length=6)
+    >>> a.outcome, a.loops.count, len(a.profiles)
+    ('mental_wellbeing', 27, 7)
+    """
 
     title: str
     variables: int
@@ -57,13 +86,42 @@ class Analysis:
 def analyse(
     G: nx.DiGraph,
     *,
-    stories: Iterable[Any] = (),
+    stories: Iterable[Story] = (),
     max_length: int | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     path_cutoff: int | None = None,
     lang: str | None = None,
 ) -> Analysis:
-    """Analyse ``G`` (a :func:`gmb.cld.to_graph` graph); ``stories`` name loops (``session.stories``)."""
+    """Analyse ``G`` (a :func:`gmb.cld.to_graph` graph); ``stories`` name loops (``session.stories``).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    stories : iterable of gmb.session.Story, optional
+        A story that runs along exactly one loop gives that loop its name.
+    max_length : int, optional
+        Longest loop searched, in links.
+    time_limit : float, optional
+        Seconds the loop search may take (default 10).
+    path_cutoff : int, optional
+        Longest path from an idea to the outcome, in links.
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    Analysis
+        Loops, covering loops, cycle rank, centrality and idea profiles.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> a = analyse(G, max_length=6)
+    >>> a.variables == G.number_of_nodes(), a.loops.complete
+    (True, True)
+    """
     check_graph(G)
     time_limit = check_limit(time_limit, "time_limit")
     started = time.perf_counter()

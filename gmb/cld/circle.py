@@ -97,7 +97,32 @@ def _ordered(G: nx.DiGraph, order: str | Sequence[str]) -> list:
 def connection_circle(
     G: nx.DiGraph, order: str | Sequence[str] = "map", *, radius: float = 1.0, lang: str | None = None
 ) -> ConnectionCircle:
-    """Place ``G``'s variables on a circle in ``order`` (``"map"``, ``"themes"`` or a list of ids)."""
+    """Place ``G``'s variables on a circle in ``order`` (``"map"``, ``"themes"`` or a list of ids).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    order : {"map", "themes"} or sequence of str, optional
+        Map order (default), grouped by theme, or these variable ids first.
+    radius : float, optional
+        The circle's radius (default 1).
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    ConnectionCircle
+        ``points`` (variable, label, angle, x, y) and ``links``; ``to_json()`` gives plain data.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> c = connection_circle(G)
+    >>> len(c.points) == G.number_of_nodes(), c.points[0].variable
+    (True, 'mental_wellbeing')
+    """
     check_graph(G)
     if not radius > 0:
         raise InputError(f"radius must be positive, got {radius!r}", field="radius")

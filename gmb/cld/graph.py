@@ -67,7 +67,28 @@ def _plain(value: Any) -> Any:
 
 
 def to_graph(session: Session) -> nx.DiGraph:
-    """The session's CLD as a new DiGraph (schema ``gmb-cld/1``)."""
+    """The session's CLD as a new DiGraph (schema ``gmb-cld/1``).
+
+    Parameters
+    ----------
+    session : gmb.session.Session
+        The workshop record.
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node a variable (attributes ``label``, ``labels``, ``kind`` …), one edge a link (``id``,
+        ``polarity``, ``sign``, ``delay`` …); ``G.graph`` holds the title, outcome, themes and ideas.
+
+    Examples
+    --------
+    >>> from gmb.session import Session
+    >>> s = Session(title="Demo", variables=[{"id": "a"}, {"id": "b"}],
+    ...             links=[{"id": "l1", "cause": "a", "effect": "b", "polarity": "-"}])
+    >>> G = to_graph(s)
+    >>> list(G.edges), G.edges["a", "b"]["sign"]
+    ([('a', 'b')], -1)
+    """
     lang = session.languages[0] if session.languages else None
     G = nx.DiGraph()
     G.graph.update(
@@ -122,6 +143,30 @@ def from_graph(G: nx.DiGraph, base: Session | None = None) -> Session:
     else from the graph's attributes where present. Nodes and edges may carry only
     some of the schema's attributes; missing ones take their defaults, and edges
     without an ``id`` get ``L1``, ``L2``… in edge order.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map; node and edge attributes as :func:`to_graph` writes them (all optional).
+    base : gmb.session.Session, optional
+        The session the rest of the record is taken from.
+
+    Returns
+    -------
+    gmb.session.Session
+        A new session.
+
+    Raises
+    ------
+    gmb.errors.ValidationError
+        ``G`` is not a DiGraph, or an attribute has a value the schema refuses (e.g. ``sign=2``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> s = from_graph(nx.DiGraph([("a", "b", {"sign": -1})]))
+    >>> [(link.id, link.cause, link.effect, link.polarity.value) for link in s.links]
+    [('L1', 'a', 'b', '-')]
     """
     from gmb.session.validate import parse_session
 

@@ -108,7 +108,33 @@ def idea_profile(
 def idea_profiles(
     G: nx.DiGraph, *, loops: LoopResult | None = None, lang: str | None = None, **path_options: Any
 ) -> tuple[IdeaProfile, ...]:
-    """Profiles of every idea in ``G.graph["ideas"]``, in idea-bank order (loops and centrality computed once)."""
+    """Profiles of every idea in ``G.graph["ideas"]``, in idea-bank order (loops and centrality computed once).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map with its idea bank.
+    loops : LoopResult, optional
+        Loops already found (default: :func:`find_loops` is run).
+    lang : str, optional
+        Language of the labels.
+    **path_options
+        As :func:`paths_to_outcome` (``cutoff``, ``max_paths``, ``time_limit``).
+
+    Returns
+    -------
+    tuple of IdeaProfile
+        Per idea: its targets, paths to the outcome, the loops through its targets, the targets'
+        centrality, votes and feasibility.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> p = idea_profiles(G)[0]
+    >>> p.idea, p.votes
+    ('bike_paths', 12)
+    """
     check_graph(G)
     loops = loops if loops is not None else find_loops(G, lang=lang)
     cent = centrality(G, lang=lang)

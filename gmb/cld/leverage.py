@@ -101,7 +101,29 @@ def reach(G: nx.DiGraph, variable: str) -> set[str]:
 
 
 def centrality(G: nx.DiGraph, *, lang: str | None = None) -> Centrality:
-    """Degree, betweenness, influence and reach of every variable of ``G`` (``G`` is not changed)."""
+    """Degree, betweenness, influence and reach of every variable of ``G`` (``G`` is not changed).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    Centrality
+        One :class:`VariableCentrality` per variable, in map order (look one up with ``.of(id)``,
+        the highest with ``.top(n)``), and the influence measure used (``method``).
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> c = centrality(G).of("screen_time")
+    >>> c.in_degree, c.out_degree
+    (2, 3)
+    """
     check_graph(G)
     between = nx.betweenness_centrality(G) if G.number_of_nodes() > 2 else dict.fromkeys(G, 0.0)
     influence, method = _influence(G) if G.number_of_edges() else (dict.fromkeys(G, 0.0), "none (no links)")
@@ -182,10 +204,69 @@ def _tree(G: nx.DiGraph, root: str, depth: int, upstream: bool, lang: str | None
 
 
 def causes_tree(G: nx.DiGraph, variable: str, depth: int = 2, *, lang: str | None = None) -> TreeNode:
-    """What causes ``variable``, and what causes those, ``depth`` levels up (Vensim's Causes Tree)."""
+    """What causes ``variable``, and what causes those, ``depth`` levels up (Vensim's Causes Tree).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    variable : str
+        Variable id (or label).
+    depth : int, optional
+        Levels up (default 2).
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    TreeNode
+        ``variable`` with its causes as ``children`` (each with the link's ``sign``); a variable seen
+        before on the branch is marked ``repeat`` and not expanded.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        ``variable`` is not in ``G``.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> [child.variable for child in causes_tree(G, "screen_time", 1).children]
+    ['parents_knowledge', 'technology_use']
+    """
     return _tree(G, variable, depth, upstream=True, lang=lang)
 
 
 def uses_tree(G: nx.DiGraph, variable: str, depth: int = 2, *, lang: str | None = None) -> TreeNode:
-    """What ``variable`` affects, and what those affect, ``depth`` levels down (Vensim's Uses Tree)."""
+    """What ``variable`` affects, and what those affect, ``depth`` levels down (Vensim's Uses Tree).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    variable : str
+        Variable id (or label).
+    depth : int, optional
+        Levels down (default 2).
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    TreeNode
+        ``variable`` with its effects as ``children``.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        ``variable`` is not in ``G``.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> [child.variable for child in uses_tree(G, "screen_time", 1).children]
+    ['mental_wellbeing', 'sleep', 'physical_activity']
+    """
     return _tree(G, variable, depth, upstream=False, lang=lang)

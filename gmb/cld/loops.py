@@ -125,6 +125,27 @@ class LoopResult:
     (the search ended, but only the ``keep`` shortest loops are listed). ``unlisted`` counts loops
     found but not kept, as ``((length, polarity), n)`` pairs: ``count`` and the R/B/? counts include
     them, so they are the true counts found so far.
+
+    Parameters
+    ----------
+    loops : tuple of Loop
+        The listed loops (each with ``id``, ``variables``, ``polarity``, ``name``).
+    complete : bool
+        Whether every loop within the bounds was found.
+    stopped_by : str, optional
+        Why the search ended early.
+    max_length, time_limit, max_count, through : optional
+        The bounds the search ran with.
+    elapsed : float, optional
+        Seconds the search took.
+    unlisted : tuple, optional
+        Counts of loops found but not listed.
+
+    Examples
+    --------
+    >>> r = find_loops(nx.DiGraph([("a", "b", {"sign": 1}), ("b", "a", {"sign": -1})]))
+    >>> r.complete, r.count, [(loop.id, loop.variables) for loop in r.loops]
+    (True, 1, [('B1', ('a', 'b'))])
     """
 
     loops: tuple[Loop, ...]
@@ -299,11 +320,40 @@ def find_loops(
     Loops are numbered R1, B1, U1… in order of length, then of their variables in the map
     (beyond 20,000 loops: of length, then as found).
     The result is ``complete`` unless the time limit or ``max_count`` stopped the search.
-    ``keep`` bounds memory: only the ``keep`` shortest loops found are listed, the others are
-    counted (by length and polarity) and the result is not ``complete``. ``finish_per_link`` is
-    time (s) kept back per link of each listed loop, for a caller that writes them out afterwards
-    within the same time limit.
 
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map (a :func:`gmb.cld.to_graph` graph, or any DiGraph; edges without ``sign`` are unknown).
+    max_length : int, optional
+        Longest loop searched, in links (default: no bound).
+    time_limit : float, optional
+        Seconds the search may take (default 10; None: no limit).
+    max_count : int, optional
+        Stop after this many loops.
+    through : str, optional
+        Only loops through this variable (id or label) or link (id or ``cause->effect``).
+    lang : str, optional
+        Language of the labels in the loops' names.
+    keep : int, optional
+        Bounds memory: only the ``keep`` shortest loops found are listed, the others are
+        counted (by length and polarity) and the result is not ``complete``.
+    finish_per_link : float, optional
+        Time (s) kept back per link of each listed loop, for a caller that writes them out
+        afterwards within the same time limit.
+
+    Returns
+    -------
+    LoopResult
+        The loops, their counts by polarity and whether the search was complete.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        ``through`` names no variable or link of ``G``.
+
+    Examples
+    --------
     >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "a")])
     >>> r = find_loops(G, keep=1)
     >>> r.count, r.listed, r.complete, r.stopped_by, [loop.variables for loop in r.loops]
@@ -457,6 +507,22 @@ def covering_loops(
     uses a link no kept loop uses, so every kept loop is independent of the ones before it.
     Polynomial (one BFS per link), so useful where the full list is astronomically long.
 
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    time_limit : float, optional
+        Seconds the search may take (default 10; None: no limit).
+    lang : str, optional
+        Language of the labels in the loops' names.
+
+    Returns
+    -------
+    LoopResult
+        The covering loops (``complete`` unless the time limit stopped the search).
+
+    Examples
+    --------
     >>> G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("c", "a")])
     >>> [l.variables for l in covering_loops(G).loops]
     [('a', 'b'), ('a', 'b', 'c')]

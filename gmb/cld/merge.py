@@ -141,8 +141,42 @@ def merge_maps(
 ) -> MergeResult:
     """Merge ``maps`` into one session; none of the inputs is changed.
 
-    ``contributors[i]`` is whose map ``maps[i]`` is (default: its links' ``proposed_by``, else the
-    map's title), ``names[i]`` how provenance names the map (default: its title).
+    Variables are matched by id, then by label, after ``synonyms``; a link drawn on several maps
+    becomes one link that records who proposed it and with which sign.
+
+    Parameters
+    ----------
+    maps : sequence of Session or networkx.DiGraph
+        The maps to merge.
+    contributors : sequence of str, optional
+        ``contributors[i]`` is whose map ``maps[i]`` is (default: its links' ``proposed_by``, else the
+        map's title).
+    synonyms : mapping of str to str, optional
+        Variable id or label -> the id it stands for.
+    names : sequence of str, optional
+        ``names[i]`` is how provenance names map ``i`` (default: its title).
+    title : str, optional
+        The merged session's title.
+
+    Returns
+    -------
+    MergeResult
+        The merged ``session``, per link who drew it with which sign (``links``), renamed variables,
+        dropped items and synonyms no map used.
+
+    Raises
+    ------
+    gmb.errors.InputError
+        The synonym table goes round in a circle.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> a = nx.DiGraph([("tv", "sleep", {"sign": -1})])
+    >>> b = nx.DiGraph([("tv", "sleep", {"sign": -1}), ("sleep", "mood", {"sign": 1})])
+    >>> m = merge_maps([a, b], contributors=["Ann", "Bo"])
+    >>> [(link.cause, link.effect, link.proposers) for link in m.links]
+    [('tv', 'sleep', ('Ann', 'Bo')), ('sleep', 'mood', ('Bo',))]
     """
     from gmb.cld.graph import from_graph
 

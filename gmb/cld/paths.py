@@ -142,6 +142,47 @@ def paths_to_outcome(
 
     Only variables that lie between the two are searched. ``cutoff`` bounds a path's number
     of links; the result says when a bound or the clock cut the list short.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    source : str
+        Variable id (or label) the paths start at.
+    outcome : str, optional
+        Where they end (default ``G.graph["outcome"]``).
+    direction : {"+", "-"}, optional
+        The direction ``source`` is pushed, which sets each path's sign of effect on the outcome.
+    cutoff : int, optional
+        Longest path, in links.
+    max_paths : int, optional
+        Stop after this many paths.
+    time_limit : float, optional
+        Seconds the search may take (default 5).
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    PathSet
+        The paths (each with ``variables``, ``links`` and ``sign``), ``complete`` and ``stopped_by``.
+
+    Raises
+    ------
+    gmb.errors.AnalysisError
+        No outcome given and the map has none.
+    gmb.errors.InputError
+        ``direction`` is not ``+`` or ``-``.
+    gmb.errors.NotFoundError
+        ``source`` or ``outcome`` is not in ``G``.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> ps = paths_to_outcome(G, "screen_time", cutoff=4)
+    >>> ps.outcome, len(ps.paths), ps.paths[0].variables[0]
+    ('mental_wellbeing', 4, 'screen_time')
     """
     check_graph(G)
     check_variable(G, source, "source")
@@ -242,8 +283,40 @@ def _idea(G: nx.DiGraph, idea: str) -> dict[str, Any]:
 def idea_paths(
     G: nx.DiGraph, idea: str, outcome: str | None = None, *, lang: str | None = None, **options: Any
 ) -> IdeaPaths:
-    """The paths from idea ``idea``'s targets (``G.graph["ideas"]``) to the outcome; options as
-    :func:`paths_to_outcome` (the time limit applies to each target)."""
+    """The paths from idea ``idea``'s targets (``G.graph["ideas"]``) to the outcome.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map, with its idea bank (:func:`gmb.cld.to_graph` puts it in ``G.graph["ideas"]``).
+    idea : str
+        Idea id.
+    outcome : str, optional
+        Where the paths end (default: the map's outcome).
+    lang : str, optional
+        Language of the labels.
+    **options
+        As :func:`paths_to_outcome` (``cutoff``, ``max_paths``, ``time_limit``: the time limit
+        applies to each target).
+
+    Returns
+    -------
+    IdeaPaths
+        One :class:`PathSet` per target of the idea, in ``targets``.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        No idea called ``idea``.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> ip = idea_paths(G, "bike_paths", cutoff=4)
+    >>> [(t.source, len(t.paths)) for t in ip.targets]
+    [('safe_bike_paths', 1), ('safety', 2)]
+    """
     check_graph(G)
     data = _idea(G, idea)
     outcome = _outcome(G, outcome)

@@ -33,7 +33,29 @@ def example_dir(name: str) -> Path:
 
 
 def load_example(name: str) -> Session:
-    """Load a shipped example the same way the store loads a session (snapshot + log)."""
+    """Load a shipped example the same way the store loads a session (snapshot + log).
+
+    Parameters
+    ----------
+    name : str
+        The example's name; ``"havndal"`` (the Havndal workshop series) is shipped.
+
+    Returns
+    -------
+    gmb.session.Session
+        The example session.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        If there is no example called ``name``.
+
+    Examples
+    --------
+    >>> s = load_example("havndal")
+    >>> s.outcome_variable is not None and len(s.links) > 30
+    True
+    """
     from gmb.session.store import Store
 
     folder = example_dir(name)

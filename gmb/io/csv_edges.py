@@ -36,7 +36,39 @@ _STRENGTHS = {"", "weak", "medium", "strong", "unknown"}
 
 
 def read_edge_csv(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
-    """Read an edge list into a new in-memory :class:`Session` (nothing is written)."""
+    """Read an edge list into a new in-memory :class:`Session` (nothing is written).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV or TSV file (``from,to,sign`` plus optional ``delay`` and ``strength``).
+    lang : str, optional
+        Language of the labels (default ``en``).
+    title : str, optional
+        The session's title (default: the file's name).
+    by : str, optional
+        Who the links are proposed by.
+
+    Returns
+    -------
+    gmb.session.Session
+        Variables in order of first appearance, ids made from the labels.
+
+    Raises
+    ------
+    gmb.errors.FormatError, gmb.errors.EncodingError
+        Not a readable edge list, or not UTF-8.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
+    >>> _ = path.write_text(chr(10).join(["from,to,sign", "Screen time,Sleep,-", "Sleep,Mood,+"]),
+    ...                     encoding="utf-8")
+    >>> s = read_edge_csv(path)
+    >>> [v.id for v in s.variables], s.variables[0].label()
+    (['screen_time', 'sleep', 'mood'], 'Screen time')
+    """
     path = Path(path)
     file = str(path)
     text = read_utf8(path)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gmb.errors import InputError
 from gmb.session.model import Session
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["KEEPS", "READERS", "WRITERS", "guess_format", "read_any", "write_any", "writer_format"]
 
@@ -135,6 +138,48 @@ def read_any(
     ``columns`` maps edge-list columns (``{"from": "sender", ...}`` or ``"from=sender,..."``);
     ``polarity_from_colour`` reads green/red Vensim arrows as +/−; ``max_items`` and ``max_bytes``
     raise the limits of :mod:`gmb.io.limits`. A file that yields no variable is refused.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV/TSV edge list, Vensim ``.mdl``, XMILE, Kumu JSON/XLSX, GraphML or sd-ai JSON file.
+    fmt : str, optional
+        The format (default: from the ending): ``csv``, ``mdl``, ``xmile``, ``kumu``, ``kumu-xlsx``,
+        ``graphml``, ``sdai-json``.
+    strict : bool, optional
+        One bad item fails the whole file.
+    columns : dict or str, optional
+        Edge-list column names.
+    polarity_from_colour : bool, optional
+        Read green/red Vensim arrows as +/−.
+    max_items, max_bytes : int, optional
+        Raise the size limits.
+    **kw
+        ``lang``, ``title``, ``by`` (who the links are proposed by).
+
+    Returns
+    -------
+    gmb.session.Session
+        A new session (nothing is written).
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        The file does not exist.
+    gmb.errors.InputError
+        An unknown format or ending, a file over the limits, or no variable in it.
+    gmb.errors.FormatError, gmb.errors.EncodingError, gmb.errors.ValidationError
+        The file is malformed, not UTF-8, or breaks a rule (in ``strict`` mode, any bad item).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
+    >>> _ = path.write_text(chr(10).join(["from,to,sign", "Screen time,Sleep,-", "Sleep,Mood,+"]),
+    ...                     encoding="utf-8")
+    >>> s = read_any(path)
+    >>> [(link.cause, link.effect, link.polarity.value) for link in s.links]
+    [('screen_time', 'sleep', '-'), ('sleep', 'mood', '+')]
     """
     from gmb.errors import FormatError
     from gmb.io.limits import import_options, parse_columns
@@ -163,7 +208,37 @@ def read_any(
     return session
 
 
-def write_any(session: Any, path: str | Path, *, fmt: str | None = None) -> Path:
-    """Write a Session (or a gmb-cld graph) in ``fmt`` (default: from the ending); returns what was written."""
+def write_any(session: Session | nx.DiGraph, path: str | Path, *, fmt: str | None = None) -> Path:
+    """Write a Session (or a gmb-cld graph) in ``fmt`` (default: from the ending).
+
+    Parameters
+    ----------
+    session : gmb.session.Session or networkx.DiGraph
+        What to write.
+    path : str or pathlib.Path
+        The file (a folder for ``csv``).
+    fmt : str, optional
+        ``csv``, ``mdl``, ``xmile``, ``kumu``, ``kumu-xlsx`` or ``graphml`` (default: from the ending).
+
+    Returns
+    -------
+    pathlib.Path
+        What was written.
+
+    Raises
+    ------
+    gmb.errors.InputError
+        An unknown format or ending.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
+    >>> _ = path.write_text(chr(10).join(["from,to,sign", "Screen time,Sleep,-", "Sleep,Mood,+"]),
+    ...                     encoding="utf-8")
+    >>> out = write_any(read_any(path), path.with_name("map.graphml"))
+    >>> out.name, [link.cause for link in read_any(out).links]
+    ('map.graphml', ['screen_time', 'sleep'])
+    """
     path = Path(path)
     return WRITERS[writer_format(path, fmt)][1](session, path)

@@ -49,7 +49,39 @@ def _name(value: Any, file: str, field: str) -> str:
 def read_sdai_json(
     path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None, loop_signs: bool = True
 ) -> Session:
-    """Read an sd-ai model JSON file into an in-memory :class:`Session` (nothing is written)."""
+    """Read an sd-ai model JSON file into an in-memory :class:`Session` (nothing is written).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file: ``{"model": {"relationships": [{"from", "to", "polarity"}, ...]}}``.
+    lang : str, optional
+        Language of the labels.
+    title : str, optional
+        The session's title.
+    by : str, optional
+        Who the links are proposed by.
+    loop_signs : bool, optional
+        Keep the file's loop polarities to check against (default True).
+
+    Returns
+    -------
+    gmb.session.Session
+        The map.
+
+    Raises
+    ------
+    gmb.errors.FormatError
+        Not an sd-ai model file.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.json"
+    >>> _ = path.write_text(json.dumps({"model": {"relationships": [{"from": "A", "to": "B", "polarity": "+"}]}}))
+    >>> [(link.cause, link.effect, link.polarity.value) for link in read_sdai_json(path).links]
+    [('a', 'b', '+')]
+    """
     path = Path(path)
     file = str(path)
     text = read_utf8(path)  # bounded by the size limit

@@ -326,6 +326,46 @@ def open_backend(
     * ``dask`` with ``client``: use that ``distributed.Client`` as it is (not closed).
     * ``dask`` with ``scheduler``: connect to ``tcp://host:port`` (``timeout`` seconds at most).
     * ``dask`` alone: a LocalCluster of ``workers`` (default: one per core) single-threaded processes.
+
+    Parameters
+    ----------
+    name : {"local", "dask"}, optional
+        The backend.
+    scheduler : str, optional
+        Address of a running Dask scheduler.
+    workers : int, optional
+        Workers of a LocalCluster.
+    progress : bool, optional
+        Show a progress bar on stderr.
+    retries : int, optional
+        Times a lost chunk is retried.
+    timeout : float, optional
+        Seconds connecting may take.
+    client : distributed.Client, optional
+        An open client to use.
+
+    Yields
+    ------
+    Backend
+        Runs ensemble chunks (:func:`gmb.run_study` takes it as ``backend``).
+
+    Raises
+    ------
+    gmb.errors.InputError
+        An unknown backend, or options that do not fit it.
+    gmb.errors.ClusterError
+        Dask is missing, or the scheduler cannot be reached within ``timeout``.
+
+    Examples
+    --------
+    >>> with open_backend("local") as backend:
+    ...     type(backend).__name__
+    'LocalBackend'
+    >>> with open_backend("spark"):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    gmb.errors.InputError: --backend: unknown backend 'spark' (local or dask)
     """
     if name not in BACKENDS:
         raise InputError(f"unknown backend {name!r}", field="--backend", hint=" or ".join(BACKENDS))

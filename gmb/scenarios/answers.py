@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from math import factorial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,14 @@ from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.scenarios.settling import SETTLE_DRAWS
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
 from gmb.simulate.sampling import VARY
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gmb.scale.backends import Backend
+    from gmb.session.model import Session
+    from gmb.stockflow.assumptions import Assumptions
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "EXACT_IDEAS",
@@ -159,7 +167,7 @@ def _study(model, scenarios: Scenarios, runs_map: Mapping[str, Sequence[Any]], *
 
 
 def fan_charts(
-    model: Any,
+    model: StockFlowModel,
     scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
@@ -174,7 +182,7 @@ def fan_charts(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     until: float | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
@@ -182,11 +190,71 @@ def fan_charts(
 ) -> dict[str, Any]:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
 
-    ``vary``: what is uncertain (default: magnitudes, doses and the links' structure; see
-    :mod:`gmb.simulate.sampling`) — leave out ``"structure"`` for the map as drawn. Likewise below.
-    ``until``: the charts run on to this time (default: twice the horizon, within the model's time), so
-    what happens after the horizon shows; effects are read at the horizon. ``max_broken``: see
-    :mod:`gmb.scenarios.quality`. ``settle``: add each scenario's settled share (:mod:`gmb.scenarios.settling`).
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    scenarios : Scenarios
+        The ideas' doses.
+    ideas : sequence of str, optional
+        The ideas charted (default: all with an intervention).
+    bundles : mapping of str to sequence of str, optional
+        Named sets of ideas charted together.
+    variables : sequence of str, optional
+        Variables charted besides the outcome.
+    runs : int, optional
+        Parameter draws (default 1000).
+    seed : int, optional
+        Seed of the draws; the same seed gives the same answer on every engine and backend.
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    horizon : float, optional
+        When effects are read (default: the scenarios' horizon, else the model's stop time).
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine (``auto``: numba when available).
+    integration : {"euler", "rk4"}, optional
+        Euler (as pysd) or classic Runge-Kutta.
+    chunk : int, optional
+        Runs per chunk (memory bound).
+    progress : callable, optional
+        ``progress(done, runs)`` after each chunk.
+    backend : str or gmb.scale.Backend, optional
+        Run the chunks on a Dask cluster (``"dask"``, ``"tcp://host:8786"``); same result, bit for bit.
+    max_broken : float, optional
+        Largest share of runs allowed to break (non-finite) before the answer is refused.
+    settle : bool, optional
+        Add each scenario's settled share of its long-run effect.
+    vary : iterable of str, optional
+        What is uncertain: ``elasticity``, ``adjustment_time``, ``delay_time``, ``dose``, ``structure``
+        (leave out ``structure`` for the map as drawn).
+    every : float, optional
+        Spacing of the charted times (default: one time unit).
+    until : float, optional
+        The charts run on to this time (default: twice the horizon, within the model's time), so
+        what happens after the horizon shows; effects are read at the horizon.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``meta``, ``unit``, ``horizon``, ``runs``, ``seed``, ``charts`` (per scenario and
+        variable: ``time`` and percentiles ``p5``..``p95``) and ``effects`` at the horizon.
+
+    Raises
+    ------
+    gmb.scenarios.quality.TooManyBrokenRuns
+        More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
+    gmb.errors.NotFoundError
+        An idea or variable named does not exist.
+
+    Examples
+    --------
+    >>> from gmb.scenarios.settings import default_scenarios
+    >>> from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+    >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
+    >>> scenarios = default_scenarios(G)
+    >>> f = fan_charts(model, scenarios, runs=16, engine="numpy", settle=False)
+    >>> sorted({c["scenario"] for c in f["charts"]})
+    ['all', 'baseline', 'idea0', 'idea1', 'idea2']
     """
     check_max_broken(max_broken)
     ideas = _check_ideas(scenarios, scenarios.ideas if ideas is None else ideas)
@@ -284,8 +352,8 @@ def combined_score(effect: float | None, feasibility: float | None, votes: int |
 
 
 def rank_ideas(
-    model: Any,
-    source: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
     scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
@@ -299,12 +367,12 @@ def rank_ideas(
     integration: str = "euler",
     chunk: int = CHUNK,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     variants: bool = False,
     variant_runs: int | None = None,
-    assumptions: Any = None,
+    assumptions: Assumptions | None = None,
     tie_band: tuple[float, float] = TIE_BAND,
     rank_level: float = RANK_LEVEL,
     vary: Iterable[str] = VARY,
@@ -317,13 +385,88 @@ def rank_ideas(
     Beside each idea's effect: ``p_rank`` (P(rank = k), k = 1..n), ``rank_interval`` (``rank_level``),
     ``p_beats`` (P(it beats each other idea)) and ``settled`` (share of its long-run effect reached);
     ``rank_uncertainty`` holds the ties (pairs with P(A beats B) within ``tie_band``) and tiers
-    (:mod:`gmb.scenarios.ranking`). ``variants=True`` adds the ranking under the assumption variants
-    of :mod:`gmb.scenarios.variants` (``variant_runs`` draws each; response-shape variants need
-    ``source`` to be the CLD graph and the conversion ``assumptions``) and the conclusions that hold.
-    ``robustness=True`` adds leave-one-link-out (:func:`gmb.scenarios.robustness.add_robustness`,
-    ``robustness_runs`` draws, default ``min(runs, 200)``, the ranking's first draws): per idea
-    ``depends_on``, ``flips``, ``rank_changes`` and ``robustness``, and a top-level ``robustness`` block.
-    Raises :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the runs broke.
+    (:mod:`gmb.scenarios.ranking`).
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    source : networkx.DiGraph or gmb.session.Session
+        The map (labels, feasibility, votes, the links' evidence).
+    scenarios : Scenarios
+        The ideas' doses.
+    ideas : sequence of str, optional
+        The ideas ranked (default: all with an intervention).
+    runs : int, optional
+        Parameter draws (default 1000).
+    seed : int, optional
+        Seed of the draws; the same seed gives the same answer on every engine and backend.
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    horizon : float, optional
+        When effects are read (default: the scenarios' horizon, else the model's stop time).
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine (``auto``: numba when available).
+    integration : {"euler", "rk4"}, optional
+        Euler (as pysd) or classic Runge-Kutta.
+    chunk : int, optional
+        Runs per chunk (memory bound).
+    progress : callable, optional
+        ``progress(done, runs)`` after each chunk.
+    backend : str or gmb.scale.Backend, optional
+        Run the chunks on a Dask cluster (``"dask"``, ``"tcp://host:8786"``); same result, bit for bit.
+    max_broken : float, optional
+        Largest share of runs allowed to break (non-finite) before the answer is refused.
+    settle : bool, optional
+        Add each scenario's settled share of its long-run effect.
+    vary : iterable of str, optional
+        What is uncertain: ``elasticity``, ``adjustment_time``, ``delay_time``, ``dose``, ``structure``
+        (leave out ``structure`` for the map as drawn).
+    by : {"effect", "score"}, optional
+        Rank by effect, or by the combined score of effect, feasibility and votes.
+    lang : str, optional
+        Language of the labels.
+    variants : bool, optional
+        Add the ranking under the assumption variants of :mod:`gmb.scenarios.variants` and the
+        conclusions that hold (response-shape variants need ``source`` to be the CLD graph and
+        ``assumptions``).
+    variant_runs : int, optional
+        Draws per variant.
+    assumptions : Assumptions, optional
+        The conversion's assumptions (for the response-shape variants).
+    tie_band : (float, float), optional
+        Pairs with P(A beats B) in this band are ties.
+    rank_level : float, optional
+        Level of ``rank_interval`` (default 0.9).
+    robustness : bool, optional
+        Add leave-one-link-out robustness (:func:`link_robustness`): per idea ``depends_on``,
+        ``flips``, ``rank_changes`` and ``robustness``.
+    robustness_runs : int, optional
+        Draws for it (default ``min(runs, 200)``).
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``meta``, ``unit``, ``horizon``, ``runs``, ``seed``, ``ideas`` (best first, each with
+        ``idea``, ``label``, ``median``, ``p5``..``p95``, ``p_improves``, ``p_rank``, ``rank_interval``,
+        ``p_beats``, ``settled`` …), ``effects`` and ``rank_uncertainty``.
+
+    Raises
+    ------
+    gmb.scenarios.quality.TooManyBrokenRuns
+        More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
+    gmb.errors.NotFoundError
+        An idea or variable named does not exist.
+
+    Examples
+    --------
+    >>> from gmb.scenarios.settings import default_scenarios
+    >>> from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+    >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
+    >>> scenarios = default_scenarios(G)
+    >>> r = rank_ideas(model, G, scenarios, runs=16, engine="numpy")
+    >>> [i["idea"] for i in r["ideas"]], r["runs"]
+    (['idea1', 'idea2', 'idea0'], 16)
     """
     if by not in ("effect", "combined"):
         raise InputError(f"rank by 'effect' or 'combined', not {by!r}", field="by")
@@ -425,8 +568,8 @@ def _exact_shapley(V: np.ndarray, n: int) -> np.ndarray:
 
 
 def attribute(
-    model: Any,
-    source: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
     scenarios: Scenarios,
     bundle: Sequence[str],
     *,
@@ -441,7 +584,7 @@ def attribute(
     integration: str = "euler",
     chunk: int = 256,
     progress: Progress = None,
-    backend: Any = None,
+    backend: str | Backend | None = None,
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     vary: Iterable[str] = VARY,
@@ -451,9 +594,72 @@ def attribute(
     Every sub-bundle runs with the *same* parameter draws (common random numbers),
     so for each draw the Shapley values add up exactly to that draw's bundle effect.
     Shares are ratios of means, ``E[φ_i] / E[v(N)]``, and the interaction is also given in
-    log units (:mod:`gmb.scenarios.attribution`). Raises
-    :class:`~gmb.scenarios.quality.TooManyBrokenRuns` when more than ``max_broken`` of the draws
-    broke under any sub-bundle.
+    log units (:mod:`gmb.scenarios.attribution`).
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    source : networkx.DiGraph or gmb.session.Session
+        The map (labels).
+    scenarios : Scenarios
+        The ideas' doses.
+    bundle : sequence of str
+        The ideas run together.
+    runs : int, optional
+        Parameter draws (default 1000).
+    seed : int, optional
+        Seed of the draws; the same seed gives the same answer on every engine and backend.
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    horizon : float, optional
+        When effects are read (default: the scenarios' horizon, else the model's stop time).
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine (``auto``: numba when available).
+    integration : {"euler", "rk4"}, optional
+        Euler (as pysd) or classic Runge-Kutta.
+    chunk : int, optional
+        Runs per chunk (memory bound).
+    progress : callable, optional
+        ``progress(done, runs)`` after each chunk.
+    backend : str or gmb.scale.Backend, optional
+        Run the chunks on a Dask cluster (``"dask"``, ``"tcp://host:8786"``); same result, bit for bit.
+    max_broken : float, optional
+        Largest share of runs allowed to break (non-finite) before the answer is refused.
+    settle : bool, optional
+        Add each scenario's settled share of its long-run effect.
+    vary : iterable of str, optional
+        What is uncertain: ``elasticity``, ``adjustment_time``, ``delay_time``, ``dose``, ``structure``
+        (leave out ``structure`` for the map as drawn).
+    permutations : int, optional
+        Sampled orderings when the bundle has more than ``exact_limit`` ideas.
+    exact_limit : int, optional
+        Up to this many ideas, Shapley values are computed exactly.
+    lang : str, optional
+        Language of the labels.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``meta``, ``unit``, ``horizon``, ``bundle``, ``runs``, ``seed``, ``shares`` (per idea),
+        ``interaction``, ``total`` …
+
+    Raises
+    ------
+    gmb.scenarios.quality.TooManyBrokenRuns
+        More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
+    gmb.errors.NotFoundError
+        An idea or variable named does not exist.
+
+    Examples
+    --------
+    >>> from gmb.scenarios.settings import default_scenarios
+    >>> from gmb.simulate.synthetic import synthetic_cld, synthetic_model
+    >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
+    >>> scenarios = default_scenarios(G)
+    >>> a = attribute(model, G, scenarios, ["idea0", "idea1"], runs=16, engine="numpy")
+    >>> sorted(a["shares"])
+    ['idea0', 'idea1']
     """
     check_max_broken(max_broken)
     info = ideas_of(source)

@@ -56,13 +56,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
 from gmb.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "SHAPES",
@@ -122,7 +125,46 @@ class DoseShare(BaseModel):
 
 
 class Intervention(BaseModel):
-    """One variable, one channel, one time shape and dose (see the module docstring)."""
+    """One variable, one channel, one time shape and dose (see the module docstring).
+
+    Parameters
+    ----------
+    variable : str
+        The variable pushed (CLD id).
+    channel : {"auto", "level", "indicated", "inflow"}, optional
+        Where the push enters (``auto``: the stock's inflow for a stock, else the level).
+    direction : {"+", "-"}, optional
+        Raise or lower.
+    dose : float, optional
+        The push, as a share of the variable's baseline (default 0.2).
+    low, high : float, optional
+        The dose's uncertainty range (drawn in ensembles).
+    shape : {"step", "ramp", "pulse"}, optional
+        How the push develops in time.
+    start, ramp_up, end : float, optional
+        When it starts, how long the ramp takes, when it ends (None: never).
+    idea : str, optional
+        The idea it belongs to.
+    note : str, optional
+        Remarks.
+    share : DoseShare, optional
+        How the dose follows from the idea's total dose split over its targets.
+
+    Raises
+    ------
+    gmb.errors.ValidationError
+        ``low <= dose <= high`` broken, a ramp without ``ramp_up``, ``end`` before ``start``.
+
+    Examples
+    --------
+    >>> i = Intervention(variable="v1", dose=0.2, low=0.1, high=0.3, shape="step")
+    >>> i.direction, i.channel
+    ('+', 'auto')
+    >>> Intervention(variable="v1", dose=0.5, high=0.3)
+    Traceback (most recent call last):
+    ...
+    gmb.errors.ValidationError: dose: need low <= dose <= high, got 0.5, 0.5, 0.3
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -260,7 +302,21 @@ class Intervention(BaseModel):
 
 @dataclass(frozen=True)
 class Bundle:
-    """A named set of interventions (e.g. one idea, or several ideas together)."""
+    """A named set of interventions (e.g. one idea, or several ideas together).
+
+    Parameters
+    ----------
+    name : str
+        The bundle's name.
+    interventions : tuple of Intervention, optional
+        What it does.
+
+    Examples
+    --------
+    >>> b = Bundle("walk", (Intervention(variable="v1"), Intervention(variable="v2", direction="-")))
+    >>> [i.variable for i in b.interventions]
+    ['v1', 'v2']
+    """
 
     name: str
     interventions: tuple[Intervention, ...] = ()
@@ -354,10 +410,40 @@ def check_resolved(iv: Intervention, channel: str) -> Intervention:
     return iv if iv.channel == channel else iv.model_copy(update={"channel": channel})
 
 
-def with_interventions(model: Any, interventions: Sequence[Intervention], doses: Sequence[Any] | None = None) -> Any:
+def with_interventions(
+    model: StockFlowModel, interventions: Sequence[Intervention], doses: Sequence[float | np.ndarray] | None = None
+) -> StockFlowModel:
     """A copy of ``model`` whose inputs carry ``interventions`` as :class:`InputShape` (``model`` is unchanged).
 
-    ``doses`` (one per intervention, numbers or arrays of runs) replaces the interventions' own doses.
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    interventions : sequence of Intervention
+        What to apply.
+    doses : sequence of float or numpy.ndarray, optional
+        One per intervention (numbers, or arrays of runs), replacing the interventions' own doses.
+
+    Returns
+    -------
+    StockFlowModel
+        The model with the interventions built in; :func:`gmb.simulate` runs it.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        An intervention names a variable the model does not have.
+    gmb.errors.ValidationError
+        ``doses`` does not give one dose per intervention.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)
+    >>> pushed = with_interventions(model, [Intervention(variable="v2", dose=0.2, shape="step")])
+    >>> float(gmb.simulate(pushed, names=["v0"])["v0"][-1]) > float(gmb.simulate(model, names=["v0"])["v0"][-1])
+    True
     """
     groups: dict[str, list[tuple[Intervention, Any]]] = {}
     doses = list(doses) if doses is not None else [iv.dose for iv in interventions]

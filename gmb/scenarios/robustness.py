@@ -27,7 +27,7 @@ that link can reach, against one baseline run (a few seconds on Havndal with num
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,11 @@ import numpy as np
 from gmb.errors import InputError, NotFoundError
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
+
+if TYPE_CHECKING:
+    from gmb.scenarios.settings import Scenarios
+    from gmb.session.model import Session
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "IDEA_KEYS",
@@ -124,9 +129,9 @@ def _pct(x: float) -> str:
 
 
 def link_robustness(
-    model: Any,
-    source: Any,
-    scenarios: Any,
+    model: StockFlowModel,
+    source: nx.DiGraph | Session,
+    scenarios: Scenarios,
     *,
     ideas: Sequence[str] | None = None,
     runs: int = 200,
@@ -147,10 +152,42 @@ def link_robustness(
     instead (as :func:`gmb.rank_ideas`'s). Ranks are among ``ideas`` (default: all ideas with an
     intervention).
 
-    Returns ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
-    order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
-    effect, label, evidence, P(present), P(sign), and the idea's median, P(improves), verdict and rank
-    without the link), ``depends_on`` the uncertain links among the flips, ``sentence`` says so.
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    source : networkx.DiGraph or gmb.session.Session
+        The map (labels, the links' evidence).
+    scenarios : Scenarios
+        The ideas' doses.
+    ideas : sequence of str, optional
+        The ideas ranked (default: all with an intervention).
+    runs : int, optional
+        Parameter draws per left-out link (default 200).
+    seed : int, optional
+        Seed of the draws (the same draws with and without each link).
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    horizon : float, optional
+        When effects are read.
+    structure : bool, optional
+        Also draw the other links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    lang : str, optional
+        Language of the labels.
+    integration : {"euler", "rk4"}, optional
+        The integration method.
+    vary : iterable of str, optional
+        What is drawn (as :func:`gmb.rank_ideas`'s), instead of ``structure``'s choice.
+
+    Returns
+    -------
+    dict
+        ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
+        order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
+        effect, label, evidence, P(present), P(sign), and the idea's median, P(improves), verdict and
+        rank without the link), ``depends_on`` the uncertain links among the flips, ``sentence`` says so.
 
     Examples
     --------

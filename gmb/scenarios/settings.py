@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
@@ -47,6 +47,11 @@ from pydantic import ValidationError as PydanticError
 from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, Target
 from gmb.scenarios.interventions import Bundle, Intervention
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from gmb.session.model import Session
 
 __all__ = [
     "SCENARIOS_FILE",
@@ -107,7 +112,34 @@ class RankWeights(_Frozen):
 
 
 class Scenarios(_Frozen):
-    """Everything the scenario answers assume beyond the model (saved as ``scenarios.json``)."""
+    """Everything the scenario answers assume beyond the model (saved as ``scenarios.json``).
+
+    Parameters
+    ----------
+    horizon : float, optional
+        When effects are read (default: the model's stop time).
+    better : {"up", "down"}, optional
+        Whether a higher outcome is better.
+    defaults : DoseDefaults, optional
+        The dose, range, channel and shape every idea starts from.
+    ideas : dict of str to IdeaPlan, optional
+        Per idea: its interventions.
+    bundles : dict of str to tuple of str, optional
+        Named sets of ideas run together.
+    weights : RankWeights, optional
+        Weights of effect, feasibility and votes in the combined score.
+    note : str, optional
+        What the doses mean, for the reader.
+    migration : str, optional
+        What was changed when an older file was read.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import synthetic_cld
+    >>> sc = default_scenarios(synthetic_cld(8, seed=2))
+    >>> sorted(sc.ideas), sc.better, sc.defaults.dose
+    (['idea0', 'idea1', 'idea2'], 'up', 0.2)
+    """
 
     schema_: str = Field(default=SCENARIOS_SCHEMA, alias="schema")
     horizon: float | None = Field(default=None, gt=0)  # None: three years in the model's time unit
@@ -258,8 +290,28 @@ def _plan(idea: str, info: Mapping[str, Any], defaults: DoseDefaults) -> IdeaPla
     return _with_answers(defaults.plan(targets, note), _answers(info))
 
 
-def default_scenarios(source: Any, defaults: DoseDefaults | None = None) -> Scenarios:
-    """Scenarios for every idea of ``source`` (a CLD graph or a session) from its targets and directions."""
+def default_scenarios(source: nx.DiGraph | Session, defaults: DoseDefaults | None = None) -> Scenarios:
+    """Scenarios for every idea of ``source`` (a CLD graph or a session) from its targets and directions.
+
+    Parameters
+    ----------
+    source : networkx.DiGraph or gmb.session.Session
+        The map with its idea bank.
+    defaults : DoseDefaults, optional
+        The dose every idea gets (default: 0.2, range 0.1–0.3, a 12-month ramp).
+
+    Returns
+    -------
+    Scenarios
+        One plan per idea with targets, the same dose for each.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> sc = default_scenarios(gmb.load_example("havndal"))
+    >>> "bike_paths" in sc.ideas
+    True
+    """
     defaults = defaults or DoseDefaults()
     ideas = ideas_of(source)
     plans = {idea: _plan(idea, info, defaults) for idea, info in ideas.items()}
@@ -372,14 +424,60 @@ def parse_scenarios(data: object, *, file: str | None = None) -> Scenarios:
 
 
 def load_scenarios(path: str | Path) -> Scenarios:
-    """Read a ``scenarios.json`` (strict UTF-8; errors name the file, line or field)."""
+    """Read a ``scenarios.json`` (strict UTF-8; errors name the file, line or field).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, as :func:`save_scenarios` writes it (older schema versions are migrated).
+
+    Returns
+    -------
+    Scenarios
+        The scenarios.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        The file does not exist.
+    gmb.errors.EncodingError, gmb.errors.FormatError, gmb.errors.ValidationError
+        Not UTF-8, not JSON, or a field out of range.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "scenarios.json"
+    >>> save_scenarios(Scenarios(better="down"), path)
+    >>> load_scenarios(path).better
+    'down'
+    """
     from gmb.files import read_json
 
     return parse_scenarios(read_json(path), file=str(path))
 
 
 def save_scenarios(scenarios: Scenarios, path: str | Path) -> None:
-    """Write ``scenarios`` atomically as pretty UTF-8 JSON."""
+    """Write ``scenarios`` atomically as pretty UTF-8 JSON.
+
+    Parameters
+    ----------
+    scenarios : Scenarios
+        What to write.
+    path : str or pathlib.Path
+        The file (replaced atomically).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "scenarios.json"
+    >>> save_scenarios(Scenarios(), path)
+    >>> json.loads(path.read_text(encoding="utf-8"))["schema"]
+    'gmb-scenarios/2'
+    """
     from gmb.files import atomic_write_text
 
     atomic_write_text(path, scenarios.to_json())

@@ -57,7 +57,15 @@ Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$")]
 
 
 class Role(str, Enum):
-    """Facilitation roles in group model building (Hovmand's scripts)."""
+    """Facilitation roles in group model building (Hovmand's scripts).
+
+    Examples
+    --------
+    >>> Role("recorder") is Role.recorder
+    True
+    >>> [r.value for r in Role][:2]
+    ['facilitator', 'modeller']
+    """
 
     facilitator = "facilitator"
     modeller = "modeller"
@@ -67,7 +75,13 @@ class Role(str, Enum):
 
 
 class VariableKind(str, Enum):
-    """What the group thinks a variable is; the conversion uses it as a hint."""
+    """What the group thinks a variable is; the conversion uses it as a hint.
+
+    Examples
+    --------
+    >>> VariableKind("outcome").value
+    'outcome'
+    """
 
     stock = "stock"
     auxiliary = "auxiliary"
@@ -77,7 +91,13 @@ class VariableKind(str, Enum):
 
 
 class Polarity(str, Enum):
-    """Sign of a causal link: ``+`` same direction, ``-`` opposite, ``?`` not known."""
+    """Sign of a causal link: ``+`` same direction, ``-`` opposite, ``?`` not known.
+
+    Examples
+    --------
+    >>> Polarity("-").sign, Polarity.positive.sign, Polarity.unknown.sign
+    (-1, 1, 0)
+    """
 
     positive = "+"
     negative = "-"
@@ -90,7 +110,13 @@ class Polarity(str, Enum):
 
 
 class Strength(str, Enum):
-    """How strong participants judge a link to be."""
+    """How strong participants judge a link to be.
+
+    Examples
+    --------
+    >>> Strength("strong") is Strength.strong
+    True
+    """
 
     weak = "weak"
     medium = "medium"
@@ -173,12 +199,52 @@ class _Provenance(Record):
 
 
 class StageRole(Record):
+    """A role at a workshop stage and the duty it has there.
+
+    Parameters
+    ----------
+    role : Role
+        The facilitation role.
+    duty : str, optional
+        What the person in that role does at this stage.
+
+    Examples
+    --------
+    >>> StageRole(role="recorder", duty="writes the links down").role
+    <Role.recorder: 'recorder'>
+    """
+
     role: Role
     duty: str = ""
 
 
 class Stage(Record):
-    """One workshop (W0–W3) with its purpose, inputs, outputs and roles."""
+    """One workshop (W0–W3) with its purpose, inputs, outputs and roles.
+
+    Parameters
+    ----------
+    id : {"W0", "W1", "W2", "W3"}
+        The workshop.
+    title : str
+        Its title.
+    purpose : str, optional
+        What the workshop is for.
+    inputs, activities, outputs : tuple of str, optional
+        What goes in, what the group does, what comes out.
+    roles : tuple of StageRole, optional
+        Who does what.
+    date : datetime.date, optional
+        When it takes place.
+    participants : tuple of str, optional
+        Participant ids present.
+    locked : bool, optional
+        Whether the stage's record is closed for changes (default False).
+
+    Examples
+    --------
+    >>> Stage(id="W1", title="Kortet").id
+    'W1'
+    """
 
     id: StageId
     title: str
@@ -193,7 +259,24 @@ class Stage(Record):
 
 
 class Participant(Record):
-    """A participant, by display name or pseudonym; no real names needed."""
+    """A participant, by display name or pseudonym; no real names needed.
+
+    Parameters
+    ----------
+    id : str
+        Identifier (no spaces or slashes).
+    name : str
+        Display name or pseudonym.
+    role : Role, optional
+        Facilitation role (default ``Role.participant``).
+    title, organisation : str, optional
+        Job title and organisation.
+
+    Examples
+    --------
+    >>> Participant(id="p1", name="Sundhedsplejerske").role.value
+    'participant'
+    """
 
     id: Id
     name: str = Field(min_length=1, max_length=200)
@@ -203,7 +286,24 @@ class Participant(Record):
 
 
 class Indicator(Record):
-    """A W0 data point shown to the group, e.g. overweight at school start."""
+    """A W0 data point shown to the group, e.g. overweight at school start.
+
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    name : str
+        What is measured.
+    value : float or str, optional
+        The value shown.
+    comparison, unit, source, notes : str, optional
+        A value to compare with, the unit, where the figure comes from, remarks.
+
+    Examples
+    --------
+    >>> Indicator(id="ow", name="Overweight at school start", value=12.5, unit="%").value
+    12.5
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -215,7 +315,34 @@ class Indicator(Record):
 
 
 class Variable(_Labelled, _Provenance):
-    """A CLD variable with labels per language and a kind hint."""
+    """A CLD variable with labels per language and a kind hint.
+
+    Parameters
+    ----------
+    id : str
+        Identifier (no spaces or slashes).
+    labels : dict of str to str, optional
+        Label per language code, e.g. ``{"da": "Motion", "en": "Exercise"}``.
+    description : str, optional
+        What the variable means.
+    kind : VariableKind, optional
+        Stock, auxiliary, exogenous, outcome or unknown (default): a hint for the conversion.
+    themes : tuple of str, optional
+        Theme ids it belongs to.
+    notes : str, optional
+        Remarks.
+    position : tuple of float, optional
+        ``(x, y)`` on the map.
+    proposed_by, proposed_at, stage, accepted_by, source, provenance : optional
+        Provenance: who proposed it (participant id), when (datetime), at which workshop (``"W0"``–``"W3"``),
+        who accepted it onto the map, where it came from.
+
+    Examples
+    --------
+    >>> v = Variable(id="motion", labels={"da": "Motion", "en": "Exercise"})
+    >>> v.label("en"), v.label("de"), v.kind.value
+    ('Exercise', 'Motion', 'unknown')
+    """
 
     id: Id
     description: str = ""
@@ -226,7 +353,33 @@ class Variable(_Labelled, _Provenance):
 
 
 class Link(_Provenance):
-    """A signed, optionally delayed causal link ``cause -> effect``."""
+    """A signed, optionally delayed causal link ``cause -> effect``.
+
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    cause, effect : str
+        Variable ids.
+    polarity : Polarity or str, optional
+        ``+``, ``-`` or ``?`` (default); ``+1``, ``-1``, ``−`` are accepted too.
+    delay : bool, optional
+        Whether the effect comes with a delay.
+    strength : Strength, optional
+        How strong the group judges it.
+    supporters, disputers : tuple of str, optional
+        Participant ids agreeing and disagreeing.
+    evidence, notes : str, optional
+        What supports the link; remarks.
+    proposed_by, proposed_at, stage, accepted_by, source, provenance : optional
+        Provenance: who proposed it (participant id), when (datetime), at which workshop (``"W0"``–``"W3"``),
+        who accepted it onto the map, where it came from.
+
+    Examples
+    --------
+    >>> Link(id="l1", cause="motion", effect="weight", polarity="-1").polarity.sign
+    -1
+    """
 
     id: Id
     cause: Id
@@ -259,7 +412,19 @@ class Link(_Provenance):
 class Theme(_Labelled):
     """A named part of the map the group wants to talk about.
 
-    Membership is kept on the variables (``Variable.themes``), so there is one source of truth.
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    labels : dict of str to str, optional
+        Label per language.
+    description : str, optional
+        What the theme covers.
+
+    Examples
+    --------
+    >>> Theme(id="food", labels={"en": "Food"}).label()
+    'Food'
     """
 
     id: Id
@@ -267,7 +432,30 @@ class Theme(_Labelled):
 
 
 class Story(Record):
-    """A narrative told along variables and links of the map."""
+    """A narrative told along variables and links of the map.
+
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    title : str
+        Its title.
+    text : str, optional
+        The narrative.
+    theme : str, optional
+        Theme id.
+    variables, links : tuple of str, optional
+        The variables and links it runs along.
+    author : str, optional
+        Participant id.
+    stage : {"W0", "W1", "W2", "W3"}, optional
+        The workshop it was told at.
+
+    Examples
+    --------
+    >>> Story(id="s1", title="Screen time", links=("l1",)).links
+    ('l1',)
+    """
 
     id: Id
     title: str = Field(min_length=1)
@@ -307,7 +495,27 @@ class Presentation(Record):
 
 
 class Initiative(_Labelled, _Provenance):
-    """An existing initiative (W3 step 1) and the variables it acts on."""
+    """An existing initiative (W3 step 1) and the variables it acts on.
+
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    labels : dict of str to str, optional
+        Label per language.
+    description, owner, notes : str, optional
+        What it does, who runs it, remarks.
+    variables : tuple of str, optional
+        Variable ids it acts on.
+    proposed_by, proposed_at, stage, accepted_by, source, provenance : optional
+        Provenance: who proposed it (participant id), when (datetime), at which workshop (``"W0"``–``"W3"``),
+        who accepted it onto the map, where it came from.
+
+    Examples
+    --------
+    >>> Initiative(id="i1", labels={"en": "School walk"}, variables=("motion",)).label()
+    'School walk'
+    """
 
     id: Id
     description: str = ""
@@ -317,7 +525,20 @@ class Initiative(_Labelled, _Provenance):
 
 
 class IdeaTarget(Record):
-    """A variable an idea acts on, and in which direction."""
+    """A variable an idea acts on, and in which direction.
+
+    Parameters
+    ----------
+    variable : str
+        Variable id.
+    direction : {"+", "-"}, optional
+        Whether the idea raises (default) or lowers it.
+
+    Examples
+    --------
+    >>> IdeaTarget(variable="motion").direction
+    '+'
+    """
 
     variable: Id
     direction: Literal["+", "-"] = "+"
@@ -393,7 +614,38 @@ class Implementation(Record):
 
 
 class Idea(_Labelled, _Provenance):
-    """An entry of the idea bank ("bankbog")."""
+    """An entry of the idea bank ("bankbog").
+
+    Parameters
+    ----------
+    id : str
+        Identifier.
+    labels : dict of str to str, optional
+        Label per language.
+    description : str, optional
+        What the idea is.
+    targets : tuple of IdeaTarget, optional
+        The variables it acts on.
+    votes : tuple of str, optional
+        Participant ids who voted for it.
+    feasibility : float, optional
+        0–5, as the group rates it.
+    working_group : str, optional
+        Who works it out.
+    notes : str, optional
+        Remarks.
+    dose : IdeaDose, optional
+        The working group's answers on reach, intensity, persistence and lag (None: not answered yet).
+    proposed_by, proposed_at, stage, accepted_by, source, provenance : optional
+        Provenance: who proposed it (participant id), when (datetime), at which workshop (``"W0"``–``"W3"``),
+        who accepted it onto the map, where it came from.
+
+    Examples
+    --------
+    >>> idea = Idea(id="walk", labels={"en": "Walk to school"}, targets=[{"variable": "motion"}])
+    >>> idea.targets[0].direction, idea.label()
+    ('+', 'Walk to school')
+    """
 
     id: Id
     description: str = ""
@@ -406,7 +658,40 @@ class Idea(_Labelled, _Provenance):
 
 
 class Session(Record):
-    """A whole workshop record. Cross-references are checked on construction."""
+    """A whole workshop record. Cross-references are checked on construction.
+
+    Parameters
+    ----------
+    title : str
+        The session's title.
+    place, focus, notes : str, optional
+        Where, the question the group works on, remarks.
+    languages : tuple of str, optional
+        Language codes of the labels, first is the default (default ``("en",)``).
+    dates : tuple of datetime.date, optional
+        Workshop dates.
+    outcome : str, optional
+        The outcome variable's id (else the one variable of kind outcome).
+    stages, participants, indicators, variables, links, themes, stories, initiatives, ideas : tuple, optional
+        The records (:class:`Stage`, :class:`Participant`, :class:`Indicator`, :class:`Variable`,
+        :class:`Link`, :class:`Theme`, :class:`Story`, :class:`Initiative`, :class:`Idea`).
+    observations, implemented, presentations : tuple, optional
+        Observed indicator values, implemented ideas, step-by-step presentations.
+    schema_version : int, optional
+        The file format version (:data:`SCHEMA_VERSION`).
+
+    Raises
+    ------
+    gmb.errors.ValidationError
+        A reference to an unknown variable, participant, theme …, or a duplicate id.
+
+    Examples
+    --------
+    >>> s = Session(title="Demo", variables=[{"id": "a"}, {"id": "b"}],
+    ...             links=[{"id": "l1", "cause": "a", "effect": "b", "polarity": "+"}])
+    >>> s.link("l1").effect, s.variable("a").label()
+    ('b', 'a')
+    """
 
     schema_version: Literal[1] = SCHEMA_VERSION
     title: str = Field(min_length=1)

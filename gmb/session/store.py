@@ -45,6 +45,23 @@ LOCK_TIMEOUT_S = 60.0
 def check_slug(slug: str) -> str:
     """Return ``slug`` if it is a safe session folder name, else raise :class:`SlugError`.
 
+    Parameters
+    ----------
+    slug : str
+        The session name: lowercase letters, digits, ``-`` and ``_``, at most 64 characters.
+
+    Returns
+    -------
+    str
+        ``slug`` unchanged.
+
+    Raises
+    ------
+    gmb.errors.SlugError
+        If ``slug`` is not a safe name (``../x``, ``/etc``, upper case, spaces …).
+
+    Examples
+    --------
     >>> check_slug("havndal")
     'havndal'
     >>> check_slug("../x")
@@ -108,7 +125,33 @@ def _remove_stale_folders(root: Path, slug: str, older_than_s: float = 600) -> N
 
 
 class Store:
-    """Sessions kept as folders below ``root`` (default: :func:`default_sessions_dir`)."""
+    """Sessions kept as folders below ``root`` (default: :func:`default_sessions_dir`).
+
+    Each session is a folder ``root/SLUG`` with a snapshot ``session.json`` and an append-only event
+    log ``events.jsonl``; writes are atomic and serialised by a lock file.
+
+    Parameters
+    ----------
+    root : str or os.PathLike, optional
+        The folder holding the sessions (default: ``$GMB_SESSIONS_DIR`` or ``./sessions``).
+
+    Raises
+    ------
+    gmb.errors.SlugError
+        A session name that is not a safe folder name (from every method taking ``slug``).
+    gmb.errors.NotFoundError
+        :meth:`load` of a session that does not exist.
+    gmb.errors.ConflictError
+        :meth:`create` of a session that exists.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = Store(tempfile.mkdtemp())
+    >>> s = store.create("demo", {"title": "Demo", "variables": [{"id": "a"}]})
+    >>> store.list(), store.load("demo").variables[0].id
+    (['demo'], 'a')
+    """
 
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root is not None else default_sessions_dir()

@@ -36,12 +36,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError
 from gmb.simulate import ltm
+
+if TYPE_CHECKING:
+    from gmb.scenarios.interventions import Bundle, Intervention
+    from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -247,19 +251,59 @@ def _focus(graph, model, loops) -> np.ndarray:
     return part == target
 
 
-def loop_dominance(model: Any, interventions: Sequence[Any] = (), *, horizon: float | None = None, runs: int = 0,
-                   seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
+def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] | Bundle = (), *,
+                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
                    time_limit: float | None = 10.0, exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk: int = 250,
                    engine: str = "auto", name: str = "scenario", every: float | None = None) -> dict[str, Any]:  # fmt: skip
     """Loop dominance of ``interventions`` (or a :class:`~gmb.scenarios.Bundle`) on ``model``, as JSON-ready data.
 
     See the module docstring for the method.
-    ``runs`` > 0 adds the ensemble answer: the share of ``runs`` parameter draws (``seed``, ``method``)
-    in which each loop dominates each ``period`` (default: a year in months, else a sixth of the horizon).
-    ``named``: the map's :class:`~gmb.cld.loops.LoopResult` (after ``name_loops``) for ids, names, stories
-    (default: loops numbered on the model's own links, which match ``gmb loops`` unless links were left out;
-    discovered loops of a map too big to list get ids ``R*1``, ``B*1``…, not those of ``gmb loops``).
-    ``every``: report the series at this spacing (default: one time unit; scores use every step).
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    interventions : sequence of Intervention, or Bundle, optional
+        The scenario (default: the baseline).
+    horizon : float, optional
+        Up to when (default: the model's stop time).
+    runs : int, optional
+        > 0 adds the ensemble answer: the share of ``runs`` parameter draws in which each loop
+        dominates each ``period``.
+    seed : int, optional
+        Seed of the draws.
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    period : float, optional
+        Length of a period (default: a year in months, else a sixth of the horizon).
+    named : LoopResult, optional
+        The map's loops (after ``name_loops``) for ids, names, stories (default: loops numbered on
+        the model's own links, which match ``gmb loops`` unless links were left out).
+    time_limit : float, optional
+        Seconds the loop search may take.
+    exhaustive_limit : int, optional
+        Up to this many loops, every loop is scored.
+    chunk : int, optional
+        Runs per chunk.
+    engine : {"auto", "numba", "numpy"}, optional
+        The engine for the ensemble answer.
+    name : str, optional
+        The scenario's name in the answer.
+    every : float, optional
+        Report the series at this spacing (default: one time unit; scores use every step).
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``scenario``, ``time``, ``loops`` (with their scores), ``dominant`` per time,
+        ``shifts``, ``periods``, ``complete`` …
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> d = loop_dominance(chain_model(3))  # the stocks' adjustment loops and the map's loop B1
+    >>> [loop["id"] for loop in d["loops"]], d["complete"]
+    (['adj:v0', 'adj:v1', 'adj:v2', 'B1'], True)
     """
     started = time.perf_counter()
     if hasattr(interventions, "interventions"):  # a Bundle: its interventions, under its name

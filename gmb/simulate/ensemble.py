@@ -87,7 +87,46 @@ def engine_for(name: str = "auto") -> str:
 
 @dataclass(frozen=True, eq=False)
 class Study:
-    """What an ensemble runs and keeps (build with :meth:`Study.build`)."""
+    """What an ensemble runs and keeps (build with :meth:`Study.build`).
+
+    Parameters
+    ----------
+    program : Program
+        The compiled model and its uncertain parameters.
+    scenarios : tuple of str
+        Scenario names, the baseline first.
+    active : numpy.ndarray
+        Which intervention terms each scenario switches on.
+    seed : int
+        Seed of the parameter draws.
+    method : {"mc", "lhs", "sobol"}, optional
+        How the draws are made.
+    vary : tuple of str, optional
+        What is uncertain.
+    horizon_step : int, optional
+        The step effects are read at.
+    save_steps, save_slots : numpy.ndarray, optional
+        The steps and elements kept for fan charts.
+    variables : tuple of str, optional
+        The variables kept besides the outcome.
+    keep : str, optional
+        Whether fan-chart values are kept whole or sketched (``auto``: by ensemble size).
+    engine : {"auto", "numba", "numpy"}, optional
+        The engine.
+    integration : {"euler", "rk4"}, optional
+        The integration method.
+    term_ideas : tuple, optional
+        The idea of each intervention term.
+
+    Examples
+    --------
+    >>> from gmb.scenarios import Intervention
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2")]}, seed=1, horizon=24,
+    ...                     engine="numpy")
+    >>> study.scenarios
+    ('baseline', 'push')
+    """
 
     program: Program
     scenarios: tuple[str, ...]  # names; the first is the baseline
@@ -355,7 +394,31 @@ def spectral_radii(study: Study, P: np.ndarray, *, exact: bool = False) -> np.nd
 def run_chunk(study: Study, start: int, runs: int, *, total: int | None = None) -> Chunk:
     """Run runs ``start .. start + runs - 1`` of ``study`` (draws from the study's seed) and summarise them.
 
-    ``total`` (the ensemble's size) decides whether fan-chart values are kept whole.
+    Parameters
+    ----------
+    study : Study
+        What to run.
+    start : int
+        Index of the first run (the draws depend on it, not on who runs the chunk).
+    runs : int
+        How many runs.
+    total : int, optional
+        The ensemble's size: decides whether fan-chart values are kept whole.
+
+    Returns
+    -------
+    Chunk
+        The runs' values and summaries, for :func:`reduce_chunks`.
+
+    Examples
+    --------
+    >>> from gmb.scenarios import Intervention
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2")]}, seed=1, horizon=24,
+    ...                     engine="numpy")
+    >>> chunk = run_chunk(study, 16, 16, total=32)
+    >>> chunk.start, chunk.runs
+    (16, 16)
     """
     P = draw(study.program, seed=study.seed, start=start, runs=runs, method=study.method, vary=study.vary)
     out = run_parameters(study, P)
@@ -428,7 +491,31 @@ class Result:
 
 
 def reduce_chunks(study: Study, chunks: Iterable[Chunk]) -> Result:
-    """Combine chunks in run order (the order is fixed, so the result does not depend on who ran what)."""
+    """Combine chunks in run order (the order is fixed, so the result does not depend on who ran what).
+
+    Parameters
+    ----------
+    study : Study
+        The study the chunks were run from.
+    chunks : iterable of Chunk
+        The chunks, in any order.
+
+    Returns
+    -------
+    Result
+        As :func:`run_study` returns it.
+
+    Examples
+    --------
+    >>> from gmb.scenarios import Intervention
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2")]}, seed=1, horizon=24,
+    ...                     engine="numpy")
+    >>> import numpy as np
+    >>> chunks = [run_chunk(study, 16, 16, total=32), run_chunk(study, 0, 16, total=32)]
+    >>> np.array_equal(reduce_chunks(study, chunks).values, run_study(study, 32, chunk=16).values)
+    True
+    """
     chunks = sorted(chunks, key=lambda c: c.start)
     if not chunks:
         raise SimulationError("no runs to combine", field="runs")
@@ -453,6 +540,39 @@ def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
 
     ``backend`` (``"dask"``, ``"tcp://host:8786"``, an open :class:`gmb.scale.Backend`...) runs the
     chunks as tasks there instead (:func:`gmb.scale.ensembles.run_study_on`): the same result, bit for bit.
+
+    Parameters
+    ----------
+    study : Study
+        What to run.
+    runs : int
+        How many parameter draws.
+    chunk : int, optional
+        Runs per chunk (memory bound).
+    progress : callable, optional
+        Called as ``progress(done, runs)``.
+    backend : str or gmb.scale.Backend, optional
+        Where the chunks run (default: this process).
+
+    Returns
+    -------
+    Result
+        ``values`` (scenario × outcome × saved step × run), ``runs``, ``horizon``, spectral radii.
+
+    Raises
+    ------
+    gmb.errors.ClusterError
+        A Dask backend cannot be reached or lost the work.
+
+    Examples
+    --------
+    >>> from gmb.scenarios import Intervention
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2")]}, seed=1, horizon=24,
+    ...                     engine="numpy")
+    >>> result = run_study(study, 32, chunk=16)
+    >>> result.runs, result.values.shape
+    (32, (2, 1, 25, 32))
     """
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise InputError(f"need at least one run, got {runs!r}", field="runs")

@@ -12,7 +12,6 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from gmb.errors import NotFoundError, SimulationError
 from gmb.simulate.results import Trajectories, from_frame
@@ -45,10 +44,49 @@ def load_pysd(path: str | Path, folder: str | Path):
 def run_pysd(
     path: str | Path,
     *,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, float] | None = None,
     names: Iterable[str] | None = None,
 ) -> Trajectories:
-    """Translate and run a model file in pysd; ``params`` sets constants, ``names`` picks outputs."""
+    """Translate and run a model file in pysd; ``params`` sets constants, ``names`` picks outputs.
+
+    The independent check of gmb's own simulators: the files gmb writes must give the same
+    trajectories in pysd.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An ``.xmile`` or ``.mdl`` file.
+    params : mapping of str to float, optional
+        Constants to set.
+    names : iterable of str, optional
+        The outputs (default: all).
+
+    Returns
+    -------
+    Trajectories
+        The run, every step.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        The file does not exist.
+    gmb.errors.SimulationError
+        Not an ``.xmile`` or ``.mdl`` file, or pysd cannot translate or run it.
+
+    Examples
+    --------
+    Skipped as a doctest (importing pysd takes seconds); tests/test_stockflow_pysd.py runs it.
+
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> import tempfile
+    >>> from gmb.stockflow.files import write_model
+    >>> from gmb.stockflow.assumptions import Assumptions
+    >>> files = write_model(model, Assumptions(), tempfile.mkdtemp())
+    >>> tr = run_pysd(files["xmile"], names=["v0"])  # doctest: +SKIP
+    >>> float(tr["v0"][0])  # doctest: +SKIP
+    1.0
+    """
     with tempfile.TemporaryDirectory(prefix="gmb-pysd-") as folder:
         model = load_pysd(path, folder)
         try:

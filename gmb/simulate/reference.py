@@ -51,7 +51,7 @@ def _as_value(value: Any, name: str) -> Any:
 
 def simulate(
     model: StockFlowModel,
-    values: Mapping[str, Any] | None = None,
+    values: Mapping[str, float | np.ndarray] | None = None,
     *,
     names: Iterable[str] | None = None,
 ) -> Trajectories:
@@ -59,6 +59,38 @@ def simulate(
 
     Returns every constant, input, smooth, effect, auxiliary, stock and flow
     (or only ``names``) at every step, like pysd with ``SAVEPER = TIME STEP``.
+    ``gmb.simulate(model)`` calls this function.
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    values : mapping of str to float or 1-D array, optional
+        Constants and inputs to override; an array of ``n`` values runs ``n`` runs at once.
+    names : iterable of str, optional
+        The elements to return (default: all).
+
+    Returns
+    -------
+    Trajectories
+        ``time`` and ``values[name]`` (first axis time; a second axis for runs when ``values``
+        holds arrays).
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        ``values`` or ``names`` names no element of the model.
+    gmb.errors.SimulationError
+        A value is neither a number nor a 1-D array, or the run overflows.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> import gmb
+    >>> tr = gmb.simulate(model, names=["v0", "v2"])
+    >>> len(tr.time), float(tr["v0"][0])
+    (241, 1.0)
     """
     values = dict(values or {})
     for key in values:

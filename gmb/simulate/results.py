@@ -36,7 +36,29 @@ __all__ = ["Comparison", "Trajectories", "compare", "from_frame", "max_relative_
 
 @dataclass(frozen=True)
 class Trajectories:
-    """Time series of named variables: ``time`` and ``values[name]`` (first axis is time)."""
+    """Time series of named variables: ``time`` and ``values[name]`` (first axis is time).
+
+    Parameters
+    ----------
+    time : numpy.ndarray
+        The times, 1-D.
+    values : mapping of str to numpy.ndarray, optional
+        Per name, an array whose first axis has ``len(time)`` entries.
+
+    Raises
+    ------
+    gmb.errors.FormatError
+        An array's length differs from ``time``'s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tr = Trajectories(np.array([0.0, 1.0]), {"x": np.array([1.0, 2.0])})
+    >>> tr["x"].tolist(), "x" in tr, tr.names
+    ([1.0, 2.0], True, ('x',))
+    >>> tr.to_csv().splitlines()
+    ['time,x', '0.0,1.0', '1.0,2.0']
+    """
 
     time: np.ndarray
     values: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -99,7 +121,31 @@ def from_frame(frame: Any, *, drop: Iterable[str] = ()) -> Trajectories:
 
 
 def read_canonical(path: str | Path) -> Trajectories:
-    """An SDXorg canonical output (``.csv`` or tab-separated ``.tab``; any line ending; blanks → NaN)."""
+    """An SDXorg canonical output (``.csv`` or tab-separated ``.tab``; any line ending; blanks → NaN).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, with a ``Time`` column.
+
+    Returns
+    -------
+    Trajectories
+        One series per column besides ``Time``.
+
+    Raises
+    ------
+    gmb.errors.FormatError
+        The file is empty, has no ``Time`` column or a cell that is not a number.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "output.csv"
+    >>> _ = path.write_text(chr(10).join(["Time,Stock", "0,100", "1,90"]), encoding="utf-8")
+    >>> read_canonical(path)["Stock"].tolist()
+    [100.0, 90.0]
+    """
     from gmb.files import read_text
 
     path = Path(path)
@@ -149,6 +195,28 @@ def compare(actual: Trajectories, canonical: Trajectories, *, rtol: float = 1e-4
 
     Column names match case-insensitively with spaces and underscores equal (as
     XMILE and Vensim compare names); ``Time`` is compared too.
+
+    Parameters
+    ----------
+    actual, canonical : Trajectories
+        The run and the expected output.
+    rtol, atol : float, optional
+        Relative and absolute tolerance per cell.
+
+    Returns
+    -------
+    Comparison
+        Cells compared, columns matched, columns ``missing`` from ``actual``, the ``mismatches``;
+        ``ok`` is True when nothing differs or is missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.array([0.0, 1.0])
+    >>> c = compare(Trajectories(t, {"my_stock": np.array([1.0, 2.0])}),
+    ...             Trajectories(t, {"My Stock": np.array([1.0, 2.5])}))
+    >>> c.ok, c.mismatches
+    (False, (('My Stock', 1, 2.0, 2.5),))
     """
     by_norm = {_norm(n): n for n in actual.names}
     columns, missing, mismatches = [], [], []

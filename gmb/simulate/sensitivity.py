@@ -91,10 +91,47 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     raw effects spanning many orders of magnitude are dominated by a few runs); ``effect`` analyses
     the difference itself (the quantity the ranking reports; nearly the same for small effects).
 
-    ``n`` is Saltelli's base sample size (a power of two); the engine runs
-    ``2 · n · (D + 2)`` simulations for ``D`` uncertain parameters. When more than ``max_broken`` of the
-    parameter sets broke down (a non-finite output), raises
-    :class:`gmb.scenarios.quality.TooManyBrokenRuns` instead of returning indices.
+    Parameters
+    ----------
+    study : Study
+        The ensemble study (:meth:`Study.build`).
+    scenario : str
+        The scenario analysed.
+    n : int, optional
+        Saltelli's base sample size (a power of two); the engine runs ``2 · n · (D + 2)``
+        simulations for ``D`` uncertain parameters.
+    seed : int, optional
+        Seed (default: the study's).
+    top : int, optional
+        Keep only the ``top`` parameters.
+    resamples : int, optional
+        Bootstrap resamples for the confidence intervals.
+    output : {"log_ratio", "effect"}, optional
+        What is analysed.
+    max_broken : float, optional
+        Largest share of broken parameter sets allowed.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``meta`` and ``parameters`` (each with its first-order and total index and their
+        confidence intervals).
+
+    Raises
+    ------
+    gmb.scenarios.quality.TooManyBrokenRuns
+        More than ``max_broken`` of the parameter sets broke down (a non-finite output).
+
+    Examples
+    --------
+    >>> from gmb.scenarios import Intervention
+    >>> from gmb.simulate.ensemble import Study
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2")]}, seed=1, horizon=24,
+    ...                     engine="numpy")
+    >>> s = sobol(study, "push", n=16, resamples=10)
+    >>> sorted(s), len(s["parameters"]) > 0
+    (['meta', 'parameters'], True)
     """
     from gmb.scenarios.quality import check_broken, check_max_broken, quality
 

@@ -153,7 +153,54 @@ class TimeAssumption(_Frozen):
 
 
 class Assumptions(_Frozen):
-    """The conversion's assumptions (see the module docstring); immutable, JSON round-trips."""
+    """The conversion's assumptions (see the module docstring); immutable, JSON round-trips.
+
+    Every field has a default, so ``Assumptions()`` is the documented default set; the file
+    ``assumptions.json`` of a model folder is this object as JSON.
+
+    Parameters
+    ----------
+    outcome : str, optional
+        The outcome variable (default: the map's).
+    stocks : tuple of str, optional
+        Variables that are stocks (default: chosen by the conversion).
+    adjustment_time, adjustment_times : Range, dict, optional
+        The stocks' adjustment time range, and per-stock overrides.
+    strengths : dict of str to Range, optional
+        Effect elasticity range per link strength class.
+    elasticities : dict of str to float, optional
+        Per-link overrides.
+    delay, delay_times : optional
+        Order and time range of delayed links, per-link overrides.
+    effect_shape : {"saturating", "power", "bounded"}, optional
+        How an effect responds to its cause.
+    saturation : float, optional
+        The saturating shape's parameter.
+    unknown_polarity : {"sample", "exclude"}, optional
+        What a ``?`` link does in ensembles.
+    polarities, presence, link_presence, link_sign : optional
+        Per-link sign choices, the rule giving each link's probability of being present, overrides.
+    stability : {"report", "scale"}, optional
+        Report runaway loops, or scale the elasticities to stay stable.
+    stability_target : float, optional
+        The spectral radius scaling aims at.
+    time : TimeAssumption, optional
+        Unit, start, horizon and step.
+    notes : str, optional
+        Remarks.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        A value out of range (e.g. a range with ``low > high``); :func:`load_assumptions` turns
+        this into :class:`gmb.errors.ValidationError` naming the file and field.
+
+    Examples
+    --------
+    >>> a = Assumptions(stocks=("v0",), effect_shape="power")
+    >>> a.effect_shape, a.time.unit, Assumptions.model_validate_json(a.model_dump_json()) == a
+    ('power', 'month', True)
+    """
 
     schema_: str = Field(default=ASSUMPTIONS_SCHEMA, alias="schema")
     outcome: str | None = None
@@ -224,14 +271,60 @@ def parse_assumptions(data: object, *, file: str | None = None) -> Assumptions:
 
 
 def load_assumptions(path: str | Path) -> Assumptions:
-    """Read an assumptions JSON file (strict UTF-8; errors name file, line or field)."""
+    """Read an assumptions JSON file (strict UTF-8; errors name file, line or field).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file, as :func:`save_assumptions` writes it.
+
+    Returns
+    -------
+    Assumptions
+        The assumptions.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        The file does not exist.
+    gmb.errors.EncodingError, gmb.errors.FormatError, gmb.errors.ValidationError
+        Not UTF-8, not JSON, or a field out of range.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "assumptions.json"
+    >>> save_assumptions(Assumptions(stocks=("a",)), path)
+    >>> load_assumptions(path).stocks
+    ('a',)
+    """
     from gmb.files import read_json
 
     return parse_assumptions(read_json(path), file=str(path))
 
 
 def save_assumptions(assumptions: Assumptions, path: str | Path) -> None:
-    """Write ``assumptions`` atomically as pretty UTF-8 JSON."""
+    """Write ``assumptions`` atomically as pretty UTF-8 JSON.
+
+    Parameters
+    ----------
+    assumptions : Assumptions
+        What to write.
+    path : str or pathlib.Path
+        The file (replaced atomically if it exists).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "assumptions.json"
+    >>> save_assumptions(Assumptions(), path)
+    >>> '"effect_shape": "saturating"' in path.read_text(encoding="utf-8")
+    True
+    """
     from gmb.files import atomic_write_text
 
     atomic_write_text(path, assumptions.to_json())

@@ -209,6 +209,32 @@ def resolve_assumptions(G: nx.DiGraph, assumptions: Assumptions | None = None) -
     """``assumptions`` with everything the conversion decided made explicit (stocks, outcome).
 
     Saving this and converting again gives the same model.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    assumptions : Assumptions, optional
+        The starting assumptions (default ``Assumptions()``).
+
+    Returns
+    -------
+    Assumptions
+        A copy with ``outcome`` and ``stocks`` filled in.
+
+    Raises
+    ------
+    gmb.errors.ConversionError
+        As :func:`to_stockflow`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(outcome="b")  # a balancing loop a -> b -> a
+    >>> G.add_edges_from([("a", "b", {"sign": 1, "strength": "medium"}), ("b", "a", {"sign": -1, "strength": "weak"})])
+    >>> a = resolve_assumptions(G)
+    >>> a.outcome, a.stocks
+    ('b', ('b',))
     """
     a = assumptions or Assumptions()
     _check_references(G, a)
@@ -229,10 +255,35 @@ def _doc(G: nx.DiGraph, node: str) -> str:
 def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name: str | None = None) -> StockFlowModel:
     """Convert a CLD (``gmb.cld.to_graph`` schema) into a stock-flow model under ``assumptions``.
 
-    Raises :class:`ConversionError` for: no outcome, no path to the outcome, a link
-    strength class without a range, assumptions naming a missing variable or link,
-    a loop without a stock in an explicit stock list, or a time step too coarse for
-    the adjustment and delay times.
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map, with an outcome (``G.graph["outcome"]`` or ``assumptions.outcome``).
+    assumptions : Assumptions, optional
+        The conversion's assumptions (default ``Assumptions()``).
+    name : str, optional
+        The model's name (default: from the map's title).
+
+    Returns
+    -------
+    StockFlowModel
+        The model, with ``notes`` saying what the conversion decided.
+
+    Raises
+    ------
+    gmb.errors.ConversionError
+        No outcome, no path to the outcome, a link strength class without a range, assumptions
+        naming a missing variable or link, a loop without a stock in an explicit stock list, or a
+        time step too coarse for the adjustment and delay times.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph(outcome="b")  # a balancing loop a -> b -> a
+    >>> G.add_edges_from([("a", "b", {"sign": 1, "strength": "medium"}), ("b", "a", {"sign": -1, "strength": "weak"})])
+    >>> model = to_stockflow(G, name="demo")
+    >>> model.outcome, [s.name for s in model.stocks]
+    ('b', ['b'])
     """
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
         raise ConversionError("expected the CLD as a networkx.DiGraph (gmb.cld.to_graph)", field="graph")

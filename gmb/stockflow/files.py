@@ -187,7 +187,35 @@ def write_model(
     *,
     positions: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, Path]:
-    """Write the model folder (atomically, file by file); returns ``{kind: path}``."""
+    """Write the model folder (atomically, file by file).
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    assumptions : Assumptions
+        The assumptions it was converted under (written as ``assumptions.json`` and, in words,
+        ``assumptions.md``).
+    folder : str or pathlib.Path
+        The folder (created if missing).
+    positions : mapping of str to (float, float), optional
+        Variable positions for the XMILE view.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``{kind: path}`` of every file written (``xmile``, ``mdl``, ``assumptions``, ``readme``).
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> import tempfile
+    >>> from gmb.stockflow.assumptions import Assumptions
+    >>> files = write_model(model, Assumptions(), tempfile.mkdtemp())
+    >>> sorted((kind, path.name) for kind, path in files.items())
+    [('assumptions', 'assumptions.json'), ('mdl', 'model.mdl'), ('readme', 'assumptions.md'), ('xmile', 'model.xmile')]
+    """
     from gmb.stockflow.vensim import to_mdl
     from gmb.stockflow.xmile import to_xmile
 

@@ -136,7 +136,22 @@ CHANNELS: Mapping[str, tuple[float, str]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class TimeSpec:
-    """Simulation time: ``start``..``stop`` in Euler steps of ``dt``; every step is saved."""
+    """Simulation time: ``start``..``stop`` in Euler steps of ``dt``; every step is saved.
+
+    Parameters
+    ----------
+    start, stop : float, optional
+        First and last time (default 0 and 60).
+    dt : float, optional
+        The Euler step (default 0.25).
+    unit : str, optional
+        The time unit (default ``"month"``).
+
+    Examples
+    --------
+    >>> TimeSpec(stop=12, dt=0.5, unit="month").stop
+    12
+    """
 
     start: float = 0.0
     stop: float = 60.0
@@ -296,9 +311,36 @@ _GROUPS = ("constants", "inputs", "lookups", "smooths", "effects", "auxiliaries"
 class StockFlowModel:
     """A complete stock-flow model in normalised indices (see the module docstring for the contract).
 
-    ``order`` lists every effect and auxiliary in evaluation order; ``outcome``
-    names the outcome variable's element; ``notes`` are human-readable remarks
-    from the conversion (stocks chosen automatically, links left out, stability).
+    Built by :func:`gmb.stockflow.convert.to_stockflow`; every element is an index, 1 at the start.
+
+    Parameters
+    ----------
+    name : str
+        The model's name (a file-name-safe identifier).
+    time : TimeSpec, optional
+        Start, stop, step and unit.
+    constants, inputs, lookups, smooths, effects, auxiliaries, stocks, flows : tuple, optional
+        The elements, by kind.
+    order : tuple of str, optional
+        Every effect and auxiliary in evaluation order.
+    outcome : str, optional
+        The outcome variable's element.
+    title : str, optional
+        A title for people.
+    notes : tuple of str, optional
+        Human-readable remarks from the conversion (stocks chosen automatically, links left out,
+        stability).
+    elasticity_scale : float, optional
+        The factor the elasticities were scaled by for stability (1: not scaled).
+    stability : StabilityReport, optional
+        The conversion's stability check.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> model.outcome, [s.name for s in model.stocks], model.time.unit
+    ('v0', ['v0', 'v1', 'v2'], 'month')
     """
 
     name: str

@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 
 from gmb.stockflow.model import StockFlowModel
+
+if TYPE_CHECKING:
+    from gmb.session.model import Story
 
 __all__ = ["Loop", "StabilityReport", "check_stability", "feedback_loops", "log_linear", "spectral_radius"]
 
@@ -169,12 +172,35 @@ def _short(lp: Loop) -> str:
     return f"{lp.polarity} {path}" + (f" (in “{lp.stories[0]}”)" if lp.stories else "")
 
 
-def check_stability(model: StockFlowModel, values: Mapping[str, Any] | None = None, *,
-                    stories: Iterable[Any] | None = None) -> StabilityReport:  # fmt: skip
+def check_stability(model: StockFlowModel, values: Mapping[str, float] | None = None, *,
+                    stories: Iterable[Story] | None = None) -> StabilityReport:  # fmt: skip
     """Spectral radius of ``W`` and, when it is 1 or more, the reinforcing loops that run away.
 
     The loops are named from ``stories`` where the group told them (see :func:`feedback_loops`);
     the report says what they do under the model's effect shape and asks what limits them.
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+    values : mapping of str to float, optional
+        Constants overriding the model's (e.g. one ensemble run's elasticities).
+    stories : iterable of gmb.session.Story, optional
+        Stories that name loops.
+
+    Returns
+    -------
+    StabilityReport
+        ``radius`` (the spectral radius of the linearised loop matrix ``W``), the ``runaway`` loops,
+        a ``text`` for the report and a ``question`` for the group.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> r = check_stability(model)
+    >>> r.radius < 1, r.runaway
+    (True, ())
     """
     ids, W = log_linear(model, values)
     radius = spectral_radius(W)

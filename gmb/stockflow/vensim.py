@@ -42,7 +42,25 @@ def _entry(name: str, eq: str, units: str, doc: str) -> str:
 
 
 def to_mdl(model: StockFlowModel) -> str:
-    """The model as Vensim ``.mdl`` text (UTF-8)."""
+    """The model as Vensim ``.mdl`` text (UTF-8).
+
+    Parameters
+    ----------
+    model : StockFlowModel
+        The model.
+
+    Returns
+    -------
+    str
+        The ``.mdl`` text; pysd and Vensim read it and give the same trajectories.
+
+    Examples
+    --------
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> model = chain_model(3)  # three stocks v2 -> v1 -> v0 with a balancing link back
+    >>> to_mdl(model).splitlines()[:3]
+    ['{UTF-8}', '', 'v0 = INTEG(change_in_v0, 1.0)']
+    """
     unit = clean_comment(model.time.unit) or "month"
     out = ["{UTF-8}\n"]
 

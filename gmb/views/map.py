@@ -170,9 +170,30 @@ def map_data(
 def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **options: Any) -> str:
     """The map as one self-contained HTML page (vis-network inlined, no network access needed).
 
-    Takes the same keyword options as :func:`map_data`, and ``animation``: a scenario's precomputed
-    trajectories (:func:`gmb.views.animate.trajectories`) that a time slider and a play button show on
-    the map (``gmb map --animate``). Nothing is written to disk.
+    Nothing is written to disk; labels are escaped (user text is data).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    animation : mapping, optional
+        A scenario's precomputed trajectories (:func:`gmb.views.animate.trajectories`) that a time
+        slider and a play button show on the map (``gmb map --animate``).
+    **options
+        As :func:`map_data`: ``lang``, ``ideas``, ``loop`` (highlight a loop), ``theme`` …
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> page = map_html(G, lang="en")
+    >>> page.startswith("<!DOCTYPE html>"), "mental_wellbeing" in page
+    (True, True)
     """
     data = map_data(G, **options)
     # the page sets each tooltip from ``titles`` (its language, participant or research text): no third copy
@@ -192,7 +213,31 @@ def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **opt
 
 
 def write_map(G: nx.DiGraph, path: str | Path, **options: Any) -> Path:
-    """Write :func:`map_html` atomically to ``path`` (and nothing else anywhere); returns the path."""
+    """Write :func:`map_html` atomically to ``path`` (and nothing else anywhere).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The map.
+    path : str or pathlib.Path
+        The HTML file.
+    **options
+        As :func:`map_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> G = gmb.to_graph(gmb.load_example("havndal"))
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_map(G, folder / "map.html").name, sorted(p.name for p in folder.iterdir())
+    ('map.html', ['map.html'])
+    """
     from gmb.views.publish import write_public_text
 
     path = Path(path)

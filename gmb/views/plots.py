@@ -29,12 +29,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
 from gmb.views.style import figure_word
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "FORMATS",
@@ -61,14 +64,40 @@ class Band:
     """A variable over time across an ensemble: ``median`` and optional percentiles (same length as ``times``).
 
     ``p25``/``p75`` draw the 50 % band, ``p5``/``p95`` the 90 % band; give both ends of a band or neither.
+
+    Parameters
+    ----------
+    times : array_like
+        Increasing times, at least two.
+    median : array_like
+        The median at each time.
+    p5, p25, p75, p95 : array_like, optional
+        Percentiles at each time.
+    label : str, optional
+        The legend's text.
+
+    Raises
+    ------
+    gmb.errors.ValidationError
+        When plotted: lengths differ, times do not increase, a band has one end only or its ends cross.
+
+    Examples
+    --------
+    >>> b = Band(times=[0, 1, 2], median=[1.0, 1.1, 1.2], p25=[1.0, 1.05, 1.1], p75=[1.0, 1.15, 1.3])
+    >>> b.label, len(b.median)
+    ('', 3)
+    >>> plot_behaviour({"x": Band(times=[0, 1], median=[1, 1], p25=[1, 1])})
+    Traceback (most recent call last):
+    ...
+    gmb.errors.ValidationError: bands['x']: give both p25 and p75, or neither
     """
 
-    times: Any
-    median: Any
-    p5: Any = None
-    p25: Any = None
-    p75: Any = None
-    p95: Any = None
+    times: ArrayLike
+    median: ArrayLike
+    p5: ArrayLike | None = None
+    p25: ArrayLike | None = None
+    p75: ArrayLike | None = None
+    p95: ArrayLike | None = None
     label: str = ""
 
     def arrays(self, name: str = "band") -> dict[str, np.ndarray]:
@@ -95,7 +124,29 @@ class Band:
 
 @dataclass(frozen=True)
 class IdeaEffect:
-    """One idea's effect on the outcome at the horizon: median and interval (``low`` ≤ ``median`` ≤ ``high``)."""
+    """One idea's effect on the outcome at the horizon: median and interval (``low`` ≤ ``median`` ≤ ``high``).
+
+    Parameters
+    ----------
+    idea : str
+        The idea's label.
+    median, low, high : float
+        The median effect and its interval.
+    p_improve : float, optional
+        P(the idea improves the outcome).
+    feasibility : float, optional
+        0–5, as the group rated it.
+    votes : int, optional
+        Votes it got.
+    extra : dict, optional
+        Anything else to carry along.
+
+    Examples
+    --------
+    >>> e = IdeaEffect("Walk to school", median=0.1, low=0.02, high=0.2, p_improve=0.97)
+    >>> e.low <= e.median <= e.high
+    True
+    """
 
     idea: str
     median: float
@@ -183,8 +234,36 @@ def plot_behaviour(
 
     With more than ``max_banded`` scenarios only the first and the last (baseline and bundle, by
     convention) get their bands, so the lines stay readable; the legend sits beside the plot.
-    ``horizon``: where effects are read; the part of the charts after it is shaded and labelled
-    ``after_horizon`` (the outcome has not settled there: effects read at the horizon are not final).
+
+    Parameters
+    ----------
+    bands : Band or mapping of str to Band
+        One band, or one per scenario.
+    title, ylabel, xlabel : str, optional
+        Texts of the figure.
+    baseline : float, optional
+        Draw a horizontal reference line here.
+    max_banded : int, optional
+        Scenarios drawn with bands (default 3).
+    horizon : float, optional
+        Where effects are read; the part after it is shaded and labelled ``after_horizon`` (the
+        outcome has not settled there: effects read at the horizon are not final).
+    after_horizon : str, optional
+        That label.
+    lang : str, optional
+        Language of the default texts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (save it with :func:`save_figure`).
+
+    Examples
+    --------
+    >>> fig = plot_behaviour({"baseline": Band([0, 1, 2], [1.0, 1.0, 1.0]),
+    ...                       "walk": Band([0, 1, 2], [1.0, 1.1, 1.2], p25=[1, 1.05, 1.1], p75=[1, 1.15, 1.3])})
+    >>> type(fig).__name__
+    'Figure'
     """
     if isinstance(bands, Band):
         bands = {bands.label or "median": bands}
@@ -234,7 +313,34 @@ def plot_idea_ranking(
     xlabel: str | None = None,
     lang: str | None = None,
 ):
-    """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes."""
+    """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes.
+
+    Parameters
+    ----------
+    effects : sequence of IdeaEffect, mapping or tuple
+        One per idea (a mapping with the fields of :class:`IdeaEffect`, or a tuple
+        ``(idea, median, low, high, …)``).
+    title, xlabel : str, optional
+        Texts of the figure.
+    lang : str, optional
+        Language of the default texts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Raises
+    ------
+    gmb.errors.InputError, gmb.errors.ValidationError
+        An entry that is not an effect, a missing field, or ``low ≤ median ≤ high`` broken.
+
+    Examples
+    --------
+    >>> fig = plot_idea_ranking([IdeaEffect("Walk", 0.1, 0.02, 0.2), ("Bike paths", 0.05, -0.01, 0.1)])
+    >>> type(fig).__name__
+    'Figure'
+    """
     items = [IdeaEffect.coerce(e, f"effects[{i}]") for i, e in enumerate(effects)]
     if not items:
         raise InputError("nothing to plot: no ideas given", field="effects")
@@ -279,6 +385,30 @@ def plot_attribution(
     """Shapley shares of a bundle's effect, one bar per idea, plus the interaction part (hatched).
 
     The bars add up to the bundle's total effect, which the title states.
+
+    Parameters
+    ----------
+    shares : mapping of str to float
+        Each idea's share of the effect.
+    interaction : float, optional
+        The part due to the ideas acting together.
+    title : str, optional
+        The title (default: states the total).
+    unit : str, optional
+        The effect's unit.
+    lang : str, optional
+        Language of the default texts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> fig = plot_attribution({"Walk": 0.1, "Bike paths": 0.05}, interaction=0.01)
+    >>> type(fig).__name__
+    'Figure'
     """
     if not shares:
         raise InputError("nothing to plot: no shares given", field="shares")
@@ -335,6 +465,28 @@ def plot_loop_counts(
 
     A loop crossing two themes is counted under each of them. The label arguments let a report
     in another language name the groups, axis and polarities (``{"R": ..., "B": ..., "?": ...}``).
+
+    Parameters
+    ----------
+    loops : sequence of mapping
+        Loops as JSON (``{"polarity": "R", "themes": [...]}``, as ``gmb loops --json`` writes them).
+    theme_labels : mapping of str to str, optional
+        Theme id -> label.
+    title, no_theme, all_loops, ylabel : str, optional
+        Texts of the figure.
+    polarity_labels : mapping of str to str, optional
+        Names of R, B and ?.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> fig = plot_loop_counts([{"polarity": "R", "themes": ["food"]}, {"polarity": "B", "themes": []}])
+    >>> type(fig).__name__
+    'Figure'
     """
     theme_labels = dict(theme_labels or {})
     names = {p: label for p, (label, _) in _POLARITY.items()} | dict(polarity_labels or {})
@@ -384,7 +536,29 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
 
 
 def save_figure(fig, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` (atomically); returns the paths."""
+    """Write ``stem.png`` and ``stem.svg`` (atomically).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    stem : str or pathlib.Path
+        The path without its ending.
+    formats : sequence of str, optional
+        Endings written (default png and svg).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> fig = plot_attribution({"Walk": 0.1})
+    >>> [p.name for p in save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "shares")]
+    ['shares.png', 'shares.svg']
+    """
     from gmb.views.publish import write_public_bytes
 
     stem = Path(stem)

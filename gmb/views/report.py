@@ -215,7 +215,41 @@ def write_report(
     name: str | None = None,
     loop_max_length: int = 8,
 ) -> ReportFiles:
-    """Write ``index.html``, ``map.html`` and ``figures/`` into ``out_dir``; returns what was written."""
+    """Write ``index.html``, ``map.html`` and ``figures/`` into ``out_dir``; returns what was written.
+
+    The report shows what exists: the map and loops always, the model's behaviour, ranking and
+    attribution once ``gmb model``/``gmb rank``/``gmb attribute`` have written their results.
+
+    Parameters
+    ----------
+    session : gmb.session.Session
+        The workshop record.
+    out_dir : str or pathlib.Path
+        The report folder (created if missing).
+    models_dir : str or pathlib.Path, optional
+        Where the session's model folder and results are (default: ``models/``).
+    lang : str, optional
+        Language of the labels and text.
+    name : str, optional
+        The session's name (its model folder's name).
+    loop_max_length : int, optional
+        Longest loop listed, in links (default 8).
+
+    Returns
+    -------
+    ReportFiles
+        ``index``, ``map``, ``figures``, the results still ``missing`` and ``problems`` with files
+        that exist but could not be used.
+
+    Examples
+    --------
+    >>> import gmb
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> files = write_report(gmb.load_example("havndal"), folder / "report")
+    >>> files.index.name, files.map.name, "ranking" in files.missing
+    ('index.html', 'map.html', True)
+    """
     from gmb.views.map import map_html
     from gmb.views.plots import save_figure
     from gmb.views.publish import write_public_text
