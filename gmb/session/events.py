@@ -71,6 +71,25 @@ class Event(Record):
     """One change: ``op`` with its ``data``, made by ``by`` at ``at``.
 
     ``seq`` numbers events 1, 2, 3… within a session's log.
+
+    Parameters
+    ----------
+    seq : int
+        Position in the session's log, from 1.
+    at : datetime
+        When the change was made (UTC; default: now).
+    by : str or None
+        The participant id of who made it (None: the facilitator's tools or an import).
+    op : str
+        ``create``, ``add``, ``update``, ``remove``, ``set``, ``support``, ``dispute``, ``vote``, …
+    data : dict
+        What changed: for ``add``, ``{"kind": …, "item": {…}}``; for ``update``, the kind, id and fields.
+
+    Examples
+    --------
+    >>> ev = Event(seq=1, op="create", data={"title": "Havndal"})
+    >>> ev.seq, ev.op, ev.data["title"]
+    (1, 'create', 'Havndal')
     """
 
     _clean_text: ClassVar[bool] = False  # its data is checked when it is applied (the records it builds)
@@ -83,7 +102,30 @@ class Event(Record):
 
 
 def replay(events: Iterable[Event]) -> Session:
-    """Rebuild a session by applying its events in order from nothing."""
+    """Rebuild a session by applying its events in order from nothing.
+
+    Parameters
+    ----------
+    events : iterable of Event
+        The session's log, starting with its ``create`` event.
+
+    Returns
+    -------
+    Session
+        The session the log describes; every event is checked against the whole session.
+
+    Raises
+    ------
+    ValidationError
+        When the log is empty or an event does not fit (the error names the event).
+
+    Examples
+    --------
+    >>> log = [Event(seq=1, op="create", data={"title": "x"}),
+    ...        Event(seq=2, op="add", data={"kind": "variable", "item": {"id": "sleep"}})]
+    >>> [v.id for v in replay(log).variables]
+    ['sleep']
+    """
     session: Session | None = None
     for ev in events:
         session = apply(session, ev, full=True)
@@ -99,6 +141,32 @@ def apply(session: Session | None, ev: Event, *, full: bool = False) -> Session:
     (:func:`gmb.session.validate.check_item`), so storing a change does not walk the whole
     session; it raises exactly what checking the whole session would. ``full=True`` checks the
     whole session after every event (what :func:`replay` does), as do ``set`` and ``remove``.
+
+    Parameters
+    ----------
+    session : Session or None
+        The session before the event (None only for a ``create`` event).
+    ev : Event
+        The change.
+    full : bool, optional
+        Check the whole session after the event, not only the item it touches.
+
+    Returns
+    -------
+    Session
+        A new session; ``session`` itself is never changed.
+
+    Raises
+    ------
+    ValidationError, NotFoundError, ConflictError
+        When the event does not fit the session; the message names the event and field.
+
+    Examples
+    --------
+    >>> s = apply(None, Event(seq=1, op="create", data={"title": "x"}))
+    >>> s = apply(s, Event(seq=2, op="add", data={"kind": "variable", "item": {"id": "sleep"}}))
+    >>> [v.id for v in s.variables]
+    ['sleep']
     """
     where = f"event {ev.seq} ({ev.op})"
     if ev.op == "create":

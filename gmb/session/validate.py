@@ -283,7 +283,34 @@ def _join(prefix: str, field: str) -> str:
 
 
 def parse_session(data: Any, *, file: str | None = None) -> Session:
-    """Build a :class:`Session` from plain data, raising gmb's ValidationError."""
+    """Build a :class:`Session` from plain data, raising gmb's ValidationError.
+
+    Parameters
+    ----------
+    data : dict
+        The session as plain data (e.g. ``json.load`` of a ``session.json``).
+    file : str, optional
+        The file it came from, named in errors.
+
+    Returns
+    -------
+    Session
+        The validated, immutable session.
+
+    Raises
+    ------
+    ValidationError
+        Naming the file and the field (e.g. ``links[3].cause``) of the first rule broken.
+
+    Examples
+    --------
+    >>> parse_session({"title": "x", "variables": [{"id": "sleep"}]}).variables[0].id
+    'sleep'
+    >>> parse_session({"title": "x", "links": [{"id": "L1", "cause": "a", "effect": "b"}]})
+    Traceback (most recent call last):
+    ...
+    gmb.errors.ValidationError: links[0].cause: unknown variable 'a' (add the variable first, or fix the id)
+    """
     import pydantic
 
     from gmb.session.model import Session
