@@ -33,7 +33,7 @@ def test_effects_equal_rank_ideas_and_shapley_equals_attribute(small):
 
 
 def test_dose_and_lag_move_the_effect_and_zero_dose_is_the_baseline(small):
-    G, m, sc = small
+    _, m, sc = small
     i = next(iter(sc.ideas))
     full = whatif(m, sc, {"ideas": {i: {}}, "runs": 100})["effects"][i]["median"]
     half = whatif(m, sc, {"ideas": {i: {"dose": 0.5}}, "runs": 100})["effects"][i]["median"]
@@ -45,7 +45,7 @@ def test_dose_and_lag_move_the_effect_and_zero_dose_is_the_baseline(small):
 
 
 def test_bad_settings_name_the_field(small):
-    G, m, sc = small
+    _, m, sc = small
     with pytest.raises(InputError) as e:
         whatif(m, sc, {"ideas": {"ghost": {}}, "runs": 10})
     assert e.value.field == "ideas.ghost"
