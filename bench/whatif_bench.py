@@ -56,11 +56,15 @@ def measure(source: str, moves: int, *, all_on: bool = True, bundle: bool = True
 
 def synthetic_session(n: int = 200) -> str:
     from gmb.cld.graph import from_graph
+    from gmb.session.model import Idea
     from gmb.session.store import session_to_json
     from gmb.simulate.synthetic import synthetic_cld
 
+    G = synthetic_cld(n, seed=1, stock_share=1.0, ideas=3)
+    ideas = tuple(Idea(id=i, labels=d["labels"], targets=d["targets"]) for i, d in G.graph["ideas"].items())
+    session = from_graph(G).model_copy(update={"ideas": ideas})  # from_graph keeps no idea bank
     path = Path(tempfile.mkdtemp(prefix="gmb-whatif-synth-")) / "synthetic200.json"
-    path.write_text(session_to_json(from_graph(synthetic_cld(n, seed=1, stock_share=1.0, ideas=3))), encoding="utf-8")
+    path.write_text(session_to_json(session), encoding="utf-8")
     return str(path)
 
 
