@@ -52,3 +52,28 @@ def test_bad_settings_name_the_field(small):
     with pytest.raises(ValidationError) as e:
         whatif(m, sc, {"ideas": {next(iter(sc.ideas)): {"dose": -1}}})
     assert e.value.field == f"ideas.{next(iter(sc.ideas))}.dose"
+
+
+def test_a_saved_setting_is_a_bundle_gmb_attribute_reads(small, tmp_path):
+    from gmb.commands.scenarios import resolve_bundle
+    from gmb.errors import ConflictError
+    from gmb.scenarios.settings import load_scenarios
+    from gmb.scenarios.whatif import save_setting
+
+    G, m, sc = small
+    a, b = list(sc.ideas)[:2]
+    path = tmp_path / "scenarios.json"
+    setting = {"ideas": {a: {}, b: {}}, "runs": 100}
+    save_setting(path, sc, "Pakke 1", setting, "Ada", "2026-12-03T13:40Z")
+    saved = load_scenarios(path)
+    assert resolve_bundle(saved, "Pakke 1") == [a, b] and "by Ada at 2026-12-03T13:40Z" in saved.note
+    r = attribute(m, G, saved, resolve_bundle(saved, "Pakke 1"), runs=100, seed=0)
+    shares = {row["idea"]: row["share"] for row in r["ideas"]}
+    w = whatif(m, saved, setting)["shapley"]
+    assert w["shares"] == pytest.approx([shares[i] for i in w["ideas"]], rel=1e-12)
+    with pytest.raises(ConflictError):
+        save_setting(path, saved, "Pakke 1", setting, "Ada")
+    with pytest.raises(InputError) as e:
+        save_setting(path, saved, "Pakke 2", {"ideas": {a: {"dose": 0.5}}}, "Ada")
+    assert e.value.field == f"ideas.{a}"
+    assert "Pakke 2" not in load_scenarios(path).bundles

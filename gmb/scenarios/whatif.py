@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gmb.errors import InputError, ValidationError
 
-__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "whatif"]
+__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "save_setting", "whatif"]
 
 #: exact Shapley over at most this many switched-on ideas (2^7 = 128 sub-bundles)
 MAX_SHAPLEY = 7
@@ -224,3 +224,48 @@ def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine:
         res["shapley"] = {"ideas": on, "expected": e["expected"], "shares": e["shares"], "bundle": e["bundle"],
                           "rule": "exact Shapley over all sub-bundles; share = E[phi_i] / E[bundle effect]"}  # fmt: skip
     return res
+
+
+def save_setting(path: Any, scenarios: Any, name: str, setting: Any, who: str, when: str | None = None) -> Any:
+    """Save a setting's switched-on ideas as the bundle ``name`` in ``scenarios.json`` at ``path`` (atomically).
+
+    Who saved it and when are added to the file's ``note``. A bundle holds ideas only, so a setting with a
+    dose multiplier other than 1 or a start lag is refused (InputError naming the idea), never saved without
+    them; change an idea's dose with ``gmb scenarios set``. Returns the new :class:`Scenarios`.
+
+    >>> import tempfile, pathlib
+    >>> from gmb.scenarios.doses import IdeaPlan
+    >>> from gmb.scenarios.settings import Scenarios, load_scenarios
+    >>> sc = Scenarios(ideas={"a": IdeaPlan(dose=0.2), "b": IdeaPlan(dose=0.2)})
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "scenarios.json"
+    >>> _ = save_setting(p, sc, "both", {"ideas": {"a": {}, "b": {}}}, "Ada", "2026-12-03T13:40Z")
+    >>> load_scenarios(p).bundles["both"]
+    ('a', 'b')
+    """
+    import re
+    from datetime import UTC, datetime
+
+    from gmb.errors import ConflictError
+    from gmb.scenarios.settings import save_scenarios
+
+    setting = parse_setting(setting)
+    if not re.fullmatch(r"[A-Za-z0-9æøåÆØÅ_][A-Za-z0-9æøåÆØÅ_ -]{0,63}", name or ""):
+        raise InputError("a scenario name: letters, digits, space, - or _ (at most 64)", field="name")
+    if name == "baseline" or name in scenarios.ideas or name in scenarios.bundles:
+        raise ConflictError(f"the name {name!r} is already taken", field="name")
+    on = [i for i in scenarios.ideas if i in setting.ideas and setting.ideas[i].on]
+    if not on:
+        raise InputError("switch on at least one idea to save a scenario", field="ideas")
+    for i in on:
+        if setting.ideas[i].dose != 1.0 or setting.ideas[i].start:
+            raise InputError(f"a saved scenario holds ideas with their planned doses; {i!r} has dose "
+                             f"×{setting.ideas[i].dose:g} and lag {setting.ideas[i].start:g}", field=f"ideas.{i}",
+                             hint="set the dose with gmb scenarios set, or save at dose 1 and no lag")  # fmt: skip
+    for i in setting.ideas:
+        if i not in scenarios.ideas:
+            raise InputError(f"no idea {i!r} in the scenarios", field=f"ideas.{i}")
+    when = when or datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    note = f"{scenarios.note} Bundle {name!r} saved from the what-if panel by {who} at {when}."
+    new = scenarios.model_copy(update={"bundles": {**scenarios.bundles, name: tuple(on)}, "note": note})
+    save_scenarios(new, path)
+    return new
