@@ -62,3 +62,21 @@ def test_bad_settings_are_refused_with_the_field(havndal_app):
         r = c.post(f"/api/s/{sid}/whatif", json=body, headers=F)
         assert 400 <= r.status_code < 500 and r.json()["field"] == field, r.text
     assert c.post(f"/api/s/{sid}/whatif", json={}).status_code == 401
+
+
+def test_the_facilitator_saves_a_setting_into_the_stores_scenarios_json(havndal_app, tmp_path, monkeypatch):
+    from gmb.commands import common
+    from gmb.scenarios.settings import load_scenarios
+
+    monkeypatch.setitem(common._state, "sessions_dir", tmp_path / "sessions")
+    c, made, me = havndal_app
+    sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
+    body = {"name": "Spis og cykl", "setting": {"ideas": {"faellesspisning": {}, "bike_paths": {}}}}
+    r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers={"Authorization": f"Bearer {me['key']}"})
+    assert r.status_code == 403
+    r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F)
+    assert r.status_code == 200, r.text
+    saved = load_scenarios(tmp_path / "sessions" / sid / "scenarios.json")
+    assert set(saved.bundles["Spis og cykl"]) == {"bike_paths", "faellesspisning"}
+    assert "saved from the what-if panel by" in saved.note
+    assert c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F).status_code == 409

@@ -7,6 +7,11 @@
   The response is :func:`gmb.scenarios.whatif.whatif`'s (fan charts, effects with 90 % intervals and
   P(improves), the Shapley split, ``meta.exploratory``) plus ``ideas`` (id, label, planned dose lines).
   Bad settings get the documented ``{"error", "field", "hint"}`` shape (422 for a malformed body).
+- ``POST /api/s/{sid}/whatif/save`` (facilitator): ``{"name", "setting"}`` saves the setting's switched-on
+  ideas as the bundle ``name`` in the session's ``scenarios.json`` in the session store (``--sessions-dir``;
+  who and when in its note), so ``gmb attribute NAME --bundle …`` and ``gmb rank`` see it after
+  ``gmb serve --export``; a dose or lag other than planned is refused (see
+  :func:`gmb.scenarios.whatif.save_setting`).
 - ``GET /w`` the page (``static/whatif.html`` + ``whatif.js``), opened with ``#key=`` like the others.
 
 The model is the session's map converted with the default assumptions, and the doses those the
@@ -81,6 +86,27 @@ def install(app, *, workshops, auth: Callable) -> None:
         out["ideas"] = [{"id": i, "label": _label(info.get(i) or {}, i, lang)} for i in scenarios.ideas]
         out["preview"] = setting.preview
         return out
+
+    @app.post("/api/s/{sid}/whatif/save")
+    def save_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
+        from gmb.commands.common import store
+        from gmb.errors import InputError
+        from gmb.scenarios.settings import SCENARIOS_FILE, load_scenarios
+        from gmb.scenarios.whatif import save_setting
+
+        actor = auth(request, sid, write=True)
+        if not actor.is_facilitator:
+            raise AccessError("only the facilitator saves a what-if setting as a scenario")
+        if set(body) - {"name", "setting"} or not isinstance(body.get("setting"), dict):
+            raise InputError('send {"name": "…", "setting": {…what-if setting…}}', field="setting")
+        live = workshops.live(sid)
+        _, _, defaults = session_model(live.session, (sid, live.seq))
+        path = store().path(sid) / SCENARIOS_FILE
+        scenarios = load_scenarios(path) if path.is_file() else defaults
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = save_setting(path, scenarios, str(body.get("name") or ""), body["setting"],
+                             who=actor.participant or actor.role)  # fmt: skip
+        return {"name": body["name"], "ideas": list(saved.bundles[body["name"]]), "file": str(path)}
 
     page = resources.files("gmb.serve") / "static"
 
