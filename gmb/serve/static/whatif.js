@@ -32,6 +32,7 @@
   function translate() {
     document.documentElement.lang = lang;
     for (const n of document.querySelectorAll("[data-t]")) n.textContent = T(n.dataset.t);
+    for (const n of document.querySelectorAll("[data-tp]")) n.placeholder = T(n.dataset.tp);
   }
   function request(preview) {
     pending = { ...settings, preview };
@@ -130,6 +131,14 @@
     showH();
     h.addEventListener("input", () => { settings.horizon = Number(h.value); showH(); request(true); });
     h.addEventListener("change", () => { settings.horizon = Number(h.value); showH(); request(false); });
+    $("wi-save").addEventListener("click", async () => {
+      try {
+        const r = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif/save",
+                            { name: $("wi-name").value.trim(), setting: { ...settings, preview: false } });
+        $("wi-saved").textContent = T("whatif_saved") + " " + r.name;
+        $("wi-error").hidden = true;
+      } catch (e) { $("wi-error").textContent = e.message; $("wi-error").hidden = false; }
+    });
     $("wi-bundle").addEventListener("change", e => { settings.bundle = e.target.checked; request(false); });
     const first = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", { ...settings, preview: true });
     if (first.horizon) { h.value = first.horizon; settings.horizon = first.horizon; showH(); }
