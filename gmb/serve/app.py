@@ -363,6 +363,9 @@ def create_app(
         return out
 
     routes_live.install(app, write=write, workshops=workshops, room=room, feed=feed, auth=auth)
+    from gmb.serve import routes_whatif  # issue 15: the what-if panel
+
+    routes_whatif.install(app, workshops=workshops, auth=auth)
 
     def added_id(events) -> str:
         return events[-1].data["item"]["id"]

@@ -2,6 +2,12 @@
 "use strict";
 window.GMB_STRINGS = {
   en: {
+    whatif_save: "Save as scenario", whatif_name: "Name of the scenario", whatif_saved: "Saved in scenarios.json:",
+    whatif_title: "What-if", whatif_open: "What-if panel", whatif_exploratory: "Exploratory: what the map's assumptions imply over many uncertain runs, not a forecast.",
+    whatif_exploratory_short: "exploratory", whatif_dose: "dose ×", whatif_start: "starts later by", whatif_horizon: "Horizon",
+    whatif_bundle: "Ideas switched on form a bundle (Shapley split)", whatif_legend: "grey: baseline, green: this setting (median, 90 % band)",
+    whatif_effects: "Effect of each idea at the horizon", whatif_shapley: "Share of the bundle's effect (Shapley)", whatif_effect: "median effect",
+    whatif_interval: "90 % interval", whatif_p: "P(improves)", whatif_draws: "draws", whatif_preview: "quick preview",
     title_join: "Join the workshop", join_code: "Join code", your_name: "Your name or a pseudonym", join: "Join",
     add_variable: "Add a variable", variable_label: "e.g. Children's sleep", add: "Add",
     add_link: "Add a link", cause: "Cause", effect: "Effect", polarity: "Direction of the effect",
@@ -64,6 +70,12 @@ window.GMB_STRINGS = {
     field_position: "place on the map", add_target: "+ another variable it acts on", field_dose: "dose", field_targets: "acts on"
   },
   da: {
+    whatif_save: "Gem som scenarie", whatif_name: "Scenariets navn", whatif_saved: "Gemt i scenarios.json:",
+    whatif_title: "Hvad nu hvis", whatif_open: "Hvad nu hvis-panel", whatif_exploratory: "Udforskende: hvad kortets antagelser giver over mange usikre kørsler, ikke en prognose.",
+    whatif_exploratory_short: "udforskende", whatif_dose: "dosis ×", whatif_start: "starter senere med", whatif_horizon: "Tidshorisont",
+    whatif_bundle: "Tændte idéer udgør en pakke (Shapley-fordeling)", whatif_legend: "gråt: uden tiltag, grønt: denne indstilling (median, 90 %-bånd)",
+    whatif_effects: "Hver idés virkning ved tidshorisonten", whatif_shapley: "Andel af pakkens virkning (Shapley)", whatif_effect: "median virkning",
+    whatif_interval: "90 %-interval", whatif_p: "P(forbedring)", whatif_draws: "kørsler", whatif_preview: "hurtigt overblik",
     title_join: "Deltag i workshoppen", join_code: "Deltagerkode", your_name: "Dit navn eller et pseudonym",
     join: "Deltag", add_variable: "Tilføj en variabel", variable_label: "fx Børns søvn", add: "Tilføj",
     add_link: "Tilføj en forbindelse", cause: "Årsag", effect: "Virkning", polarity: "Virkningens retning",

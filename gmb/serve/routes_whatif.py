@@ -1,0 +1,119 @@
+"""The what-if panel's routes: ``POST /api/s/{sid}/whatif`` and the page ``/w``.
+
+- ``POST /api/s/{sid}/whatif`` (facilitator or projector/viewer key; a participant key is refused with
+  403): the body is a :class:`gmb.scenarios.whatif.Setting` without ``runs`` and ``seed`` —
+  ``{"ideas": {idea id: {"on": bool, "dose": 0..3, "start": lag}}, "bundle": bool, "horizon": number,
+  "preview": bool}``. ``preview: true`` runs 100 draws (while a slider is dragged), otherwise 1,000.
+  The response is :func:`gmb.scenarios.whatif.whatif`'s (fan charts, effects with 90 % intervals and
+  P(improves), the Shapley split, ``meta.exploratory``) plus ``ideas`` (id, label, planned dose lines).
+  Bad settings get the documented ``{"error", "field", "hint"}`` shape (422 for a malformed body).
+- ``POST /api/s/{sid}/whatif/save`` (facilitator): ``{"name", "setting"}`` saves the setting's switched-on
+  ideas as the bundle ``name`` in the session's ``scenarios.json`` in the session store (``--sessions-dir``;
+  who and when in its note), so ``gmb attribute NAME --bundle …`` and ``gmb rank`` see it after
+  ``gmb serve --export``; a dose or lag other than planned is refused (see
+  :func:`gmb.scenarios.whatif.save_setting`).
+- ``GET /w`` the page (``static/whatif.html`` + ``whatif.js``), opened with ``#key=`` like the others.
+
+The model is the session's map converted with the default assumptions, and the doses those the
+session's dose answers give (as ``gmb rank`` on the exported session without a ``scenarios.json``);
+it is built once per session version and kept, with its compiled study (:mod:`gmb.scenarios.whatif`).
+Runs in FastAPI's threadpool (the endpoints are plain functions).
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations (Request is imported late).
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from gmb.errors import AccessError
+
+__all__ = ["FULL_RUNS", "PREVIEW_RUNS", "install", "session_model"]
+
+PREVIEW_RUNS = 100
+FULL_RUNS = 1000
+_MODELS: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def session_model(session: Any, key: Any) -> tuple[Any, Any, Any]:
+    """(graph, stock-flow model, scenarios) of a session, cached under ``key`` (session id and version)."""
+    with _LOCK:
+        hit = _MODELS.get(key)
+    if hit is not None:
+        return hit
+    from gmb.cld import to_graph
+    from gmb.scenarios.settings import default_scenarios
+    from gmb.stockflow.convert import to_stockflow
+
+    graph = to_graph(session)
+    hit = (graph, to_stockflow(graph), default_scenarios(graph))
+    with _LOCK:
+        _MODELS[key] = hit
+        while len(_MODELS) > 8:
+            _MODELS.popitem(last=False)
+    return hit
+
+
+def install(app, *, workshops, auth: Callable) -> None:
+    """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`)."""
+    from fastapi import Request
+    from fastapi.responses import Response
+
+    from gmb.scenarios.whatif import parse_setting, whatif
+
+    @app.post("/api/s/{sid}/whatif")
+    def run_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
+        actor = auth(request, sid, write=False)
+        if actor.role not in ("facilitator", "viewer"):
+            raise AccessError("the what-if panel is for the facilitator and the projector")
+        if not isinstance(body, dict) or {"runs", "seed"} & set(body):
+            from gmb.errors import InputError
+
+            raise InputError("runs and seed are set by the server (preview: 100 draws, else 1,000)", field="runs")
+        setting = parse_setting(body)
+        setting = setting.model_copy(update={"runs": PREVIEW_RUNS if setting.preview else FULL_RUNS})
+        live = workshops.live(sid)
+        graph, model, scenarios = session_model(live.session, (sid, live.seq))
+        lang = live.session.languages[0] if live.session.languages else None
+        out = whatif(model, scenarios, setting, key=(sid, live.seq), engine="auto", source=graph, lang=lang)
+        from gmb.scenarios.answers import _label
+        from gmb.scenarios.settings import ideas_of
+
+        info = ideas_of(graph)
+        out["ideas"] = [{"id": i, "label": _label(info.get(i) or {}, i, lang)} for i in scenarios.ideas]
+        out["preview"] = setting.preview
+        return out
+
+    @app.post("/api/s/{sid}/whatif/save")
+    def save_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
+        from gmb.commands.common import store
+        from gmb.errors import InputError
+        from gmb.scenarios.settings import SCENARIOS_FILE, load_scenarios
+        from gmb.scenarios.whatif import save_setting
+
+        actor = auth(request, sid, write=True)
+        if not actor.is_facilitator:
+            raise AccessError("only the facilitator saves a what-if setting as a scenario")
+        if set(body) - {"name", "setting"} or not isinstance(body.get("setting"), dict):
+            raise InputError('send {"name": "…", "setting": {…what-if setting…}}', field="setting")
+        live = workshops.live(sid)
+        _, _, defaults = session_model(live.session, (sid, live.seq))
+        path = store().path(sid) / SCENARIOS_FILE
+        scenarios = load_scenarios(path) if path.is_file() else defaults
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = save_setting(path, scenarios, str(body.get("name") or ""), body["setting"],
+                             who=actor.participant or actor.role)  # fmt: skip
+        return {"name": body["name"], "ideas": list(saved.bundles[body["name"]]), "file": str(path)}
+
+    page = resources.files("gmb.serve") / "static"
+
+    @app.get("/w", include_in_schema=False)
+    def whatif_page() -> Response:
+        return Response((page / "whatif.html").read_bytes(), media_type="text/html; charset=utf-8")
+
+    @app.get("/static/whatif.js", include_in_schema=False)
+    def whatif_js() -> Response:
+        return Response((page / "whatif.js").read_bytes(), media_type="text/javascript; charset=utf-8")

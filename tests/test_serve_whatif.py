@@ -1,0 +1,82 @@
+"""``POST /api/s/{sid}/whatif``: who may ask, bad settings refused in the documented shape, numbers as in-process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from gmb.serve.app import create_app
+
+ADMIN = {"Authorization": "Bearer secret-admin-key"}
+
+
+@pytest.fixture(scope="module")
+def havndal_app(tmp_path_factory):
+    from gmb.examples import load_example
+    from gmb.session.store import session_to_json
+
+    app = create_app(str(tmp_path_factory.mktemp("w") / "t.sqlite3"), admin_key="secret-admin-key")
+    with TestClient(app) as c:
+        data = json.loads(session_to_json(load_example("havndal")))
+        made = c.post("/api/admin/import", json={"session": data, "id": "havndal"}, headers=ADMIN).json()
+        me = c.post("/api/join", json={"code": made["join_code"], "name": "Ada"}).json()
+        yield c, made, me
+
+
+def test_facilitator_and_viewer_get_numbers_a_participant_is_refused(havndal_app):
+    c, made, me = havndal_app
+    sid = made["session"]
+    F = {"Authorization": f"Bearer {made['facilitator_key']}"}
+    V = {"Authorization": f"Bearer {made['viewer_key']}"}
+    body = {"ideas": {"faellesspisning": {"dose": 0.5}, "bike_paths": {"start": 12}}, "preview": True}
+    r = c.post(f"/api/s/{sid}/whatif", json=body, headers=F)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["runs"] == 100 and out["meta"]["exploratory"] is True and out["preview"] is True
+    assert set(out["effects"]) == {"faellesspisning", "bike_paths"} and len(out["shapley"]["shares"]) == 2
+    assert sum(out["shapley"]["shares"]) == pytest.approx(1.0)
+    full = c.post(f"/api/s/{sid}/whatif", json={**body, "preview": False}, headers=V).json()
+    assert full["runs"] == 1000
+    # the same numbers as the computation in process on the same draws
+    from gmb.scenarios.whatif import whatif
+    from gmb.serve.routes_whatif import session_model
+
+    live = c.app.state.workshops.live(sid)
+    _, model, sc = session_model(live.session, (sid, live.seq))
+    ref = whatif(model, sc, {**body, "runs": 1000, "preview": False})
+    assert full["effects"]["faellesspisning"]["median"] == ref["effects"]["faellesspisning"]["median"]
+    r = c.post(f"/api/s/{sid}/whatif", json=body, headers={"Authorization": f"Bearer {me['key']}"})
+    assert r.status_code == 403 and "error" in r.json()
+
+
+def test_bad_settings_are_refused_with_the_field(havndal_app):
+    c, made, _ = havndal_app
+    sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
+    for body, field in (({"ideas": {"ghost": {}}}, "ideas.ghost"),
+                        ({"ideas": {"bike_paths": {"dose": 7}}}, "ideas.bike_paths.dose"),
+                        ({"runs": 100000}, "runs"), ({"colour": "red"}, "colour")):  # fmt: skip
+        r = c.post(f"/api/s/{sid}/whatif", json=body, headers=F)
+        assert 400 <= r.status_code < 500 and r.json()["field"] == field, r.text
+    assert c.post(f"/api/s/{sid}/whatif", json={}).status_code == 401
+
+
+def test_the_facilitator_saves_a_setting_into_the_stores_scenarios_json(havndal_app, tmp_path, monkeypatch):
+    from gmb.commands import common
+    from gmb.scenarios.settings import load_scenarios
+
+    monkeypatch.setitem(common._state, "sessions_dir", tmp_path / "sessions")
+    c, made, me = havndal_app
+    sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
+    body = {"name": "Spis og cykl", "setting": {"ideas": {"faellesspisning": {}, "bike_paths": {}}}}
+    r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers={"Authorization": f"Bearer {me['key']}"})
+    assert r.status_code == 403
+    r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F)
+    assert r.status_code == 200, r.text
+    saved = load_scenarios(tmp_path / "sessions" / sid / "scenarios.json")
+    assert set(saved.bundles["Spis og cykl"]) == {"bike_paths", "faellesspisning"}
+    assert "saved from the what-if panel by" in saved.note
+    assert c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F).status_code == 409
