@@ -206,7 +206,7 @@ def fan_charts(
         Parameter draws (default 1000).
     seed : int, optional
         Seed of the draws; the same seed gives the same answer on every engine and backend.
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     horizon : float, optional
         When effects are read (default: the scenarios' horizon, else the model's stop time).
@@ -401,7 +401,7 @@ def rank_ideas(
         Parameter draws (default 1000).
     seed : int, optional
         Seed of the draws; the same seed gives the same answer on every engine and backend.
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     horizon : float, optional
         When effects are read (default: the scenarios' horizon, else the model's stop time).
@@ -610,7 +610,7 @@ def attribute(
         Parameter draws (default 1000).
     seed : int, optional
         Seed of the draws; the same seed gives the same answer on every engine and backend.
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     horizon : float, optional
         When effects are read (default: the scenarios' horizon, else the model's stop time).

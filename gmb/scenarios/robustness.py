@@ -166,7 +166,7 @@ def link_robustness(
         Parameter draws per left-out link (default 200).
     seed : int, optional
         Seed of the draws (the same draws with and without each link).
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     horizon : float, optional
         When effects are read.

@@ -272,7 +272,7 @@ def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] 
         dominates each ``period``.
     seed : int, optional
         Seed of the draws.
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     period : float, optional
         Length of a period (default: a year in months, else a sixth of the horizon).

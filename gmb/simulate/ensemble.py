@@ -99,7 +99,7 @@ class Study:
         Which intervention terms each scenario switches on.
     seed : int
         Seed of the parameter draws.
-    method : {"mc", "lhs", "sobol"}, optional
+    method : {"mc", "lhs"}, optional
         How the draws are made.
     vary : tuple of str, optional
         What is uncertain.

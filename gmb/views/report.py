@@ -409,35 +409,28 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
         "images": images,
         "missing": missing,
         "problems": problems,
-        "dominance_html": _dominance_html(results.get("dominance"), lang, problems),
-        "observed_html": _observed_html(results.get("observed"), lang, problems),
+        "dominance_html": _section_html(results.get("dominance"), lang, problems, "dominance",
+                                        "gmb.views.report_dominance"),
+        "observed_html": _section_html(results.get("observed"), lang, problems, "observed",
+                                       "gmb.views.report_observed"),
     }  # fmt: skip
     return ctx, figures
 
 
-def _observed_html(data, lang, problems) -> str:
-    """The "What made the difference" section (escaped HTML), empty without ``observed_attribution.json``."""
+def _section_html(data, lang, problems, key: str, module: str) -> str:
+    """An optional section (escaped HTML) from ``module``'s ``section_html``, empty without its results file.
+
+    Used for "Which loops drive it" (``dominance.json``) and "What made the difference"
+    (``observed_attribution.json``); a malformed file is reported among the problems, not raised.
+    """
     if not data:
         return ""
-    from gmb.views.report_observed import section_html
+    from importlib import import_module
 
     try:
-        return section_html(data, lang=lang)
+        return import_module(module).section_html(data, lang=lang)
     except (KeyError, TypeError, ValueError) as exc:
-        problems.append({"key": "observed", "text": f"observed_attribution.json: {exc}"})
-        return ""
-
-
-def _dominance_html(data, lang, problems) -> str:
-    """The "Which loops drive it" section (escaped HTML), empty without ``dominance.json``."""
-    if not data:
-        return ""
-    from gmb.views.report_dominance import section_html
-
-    try:
-        return section_html(data, lang=lang)
-    except (KeyError, TypeError, ValueError) as exc:
-        problems.append({"key": "dominance", "text": f"dominance.json: {exc}"})
+        problems.append({"key": key, "text": f"{RESULT_FILES[key][0]}: {exc}"})
         return ""
 
 
