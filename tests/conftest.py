@@ -66,3 +66,25 @@ def cli(tmp_path, monkeypatch):
         return code, result.stdout, err
 
     return run
+
+
+@pytest.fixture
+def browsers():
+    """``make(name, **options)`` opens a Chromium page driver (tests/test_serve_browser.py's Browser); all are quit
+    at the end. Skips when Chromium or ChromeDriver is missing."""
+    from test_serve_browser import Browser
+    from views_browser import browser_missing
+
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    made: list = []
+
+    def make(name: str, **kw) -> Browser:
+        b = Browser(name, **kw)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        b.quit()

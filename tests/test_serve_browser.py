@@ -19,7 +19,7 @@ httpx = pytest.importorskip("httpx")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_support import H, Server, write_session
-from views_browser import ARTIFACTS, browser_missing, read_logs, start_chromium
+from views_browser import ARTIFACTS, read_logs, start_chromium
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">Skærm<script>window.__pwned=2</script>'
 PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
@@ -126,23 +126,6 @@ def server(tmp_path):
     links = srv.start()
     yield srv, links
     srv.stop()
-
-
-@pytest.fixture
-def browsers():
-    reason = browser_missing()
-    if reason:
-        pytest.skip(reason)
-    made: list[Browser] = []
-
-    def make(name: str, **kw) -> Browser:
-        b = Browser(name, **kw)
-        made.append(b)
-        return b
-
-    yield make
-    for b in made:
-        b.quit()
 
 
 def pick(page: Browser, end: str, label: str) -> None:

@@ -23,7 +23,7 @@ httpx = pytest.importorskip("httpx")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_support import ROOT, Server
 from test_serve_browser import Browser
-from views_browser import ARTIFACTS, browser_missing
+from views_browser import ARTIFACTS
 
 
 def strings() -> dict[str, dict[str, str]]:
@@ -61,23 +61,6 @@ def havndal(tmp_path):
     links = srv.start()
     yield srv, links
     srv.stop()
-
-
-@pytest.fixture
-def browsers():
-    reason = browser_missing()
-    if reason:
-        pytest.skip(reason)
-    made: list[Browser] = []
-
-    def make(name: str, **kw) -> Browser:
-        b = Browser(name, **kw)
-        made.append(b)
-        return b
-
-    yield make
-    for b in made:
-        b.quit()
 
 
 def join(page: Browser, base: str, code: str, name: str, lang: str) -> None:
