@@ -76,7 +76,7 @@ def engine_vs_pysd(pysd_runs: int, runs: int = 1000) -> None:
     from gmb.scenarios.settings import default_scenarios
     from gmb.simulate.pysd_runner import load_pysd
     from gmb.simulate.synthetic import synthetic_cld
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_xmile import to_xmile
 
     # the synthetic idea bank switched on (default doses), so each parameter set gives its own trajectories
     sc = default_scenarios(synthetic_cld(50, seed=7, ideas=5))

@@ -32,7 +32,7 @@ import itertools
 
 from gmb.io.registry import READERS, WRITERS
 from gmb.session.model import Session
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 ENDING = {"csv": "", "mdl": ".mdl", "xmile": ".xmile", "kumu": ".json", "kumu-xlsx": ".xlsx", "graphml": ".graphml"}
 

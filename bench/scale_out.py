@@ -37,7 +37,7 @@ def _trivial(shared, spec):
 
 def _warm(study):
     """Load the compiled engine (numba's on-disk cache) in a worker before the clock starts."""
-    from gmb.scale.ensembles import horizon_values
+    from gmb.scale.ensemble_jobs import horizon_values
 
     horizon_values(study, 16, chunk=16, radius=False)
     return os.getpid()
@@ -56,7 +56,7 @@ def main() -> None:
     import cloudpickle
 
     from gmb.scale import open_backend
-    from gmb.scale.ensembles import horizon_values
+    from gmb.scale.ensemble_jobs import horizon_values
     from gmb.scenarios.settings import default_scenarios
     from gmb.simulate.ensemble import Study, spectral_radii
     from gmb.simulate.sampling import draw

@@ -31,8 +31,8 @@ _WHERE = {
     "gmb.stockflow.assumptions": ("Assumptions", "load_assumptions", "save_assumptions"),
     "gmb.stockflow.convert": ("to_stockflow", "resolve_assumptions"),
     "gmb.stockflow.stability": ("check_stability",),
-    "gmb.stockflow.xmile": ("to_xmile",),
-    "gmb.stockflow.vensim": ("to_mdl",),
+    "gmb.stockflow.write_xmile": ("to_xmile",),
+    "gmb.stockflow.write_mdl": ("to_mdl",),
     "gmb.stockflow.files": ("write_model",),
     "gmb.simulate": ("simulate", "Trajectories", "read_canonical", "compare"),  # gmb.simulate: a callable package
     "gmb.simulate.pysd_runner": ("run_pysd",),

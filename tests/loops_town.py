@@ -16,7 +16,7 @@ tests check (each loop's sign product worked out by hand):
 from __future__ import annotations
 
 from gmb.session.model import Session
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 VARS = [
     ("wellbeing", "Børns mentale sundhed og trivsel", "Children's wellbeing", "outcome", ["social"]),

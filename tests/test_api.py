@@ -22,9 +22,9 @@ PINNED = [
     "to_stockflow", "resolve_assumptions",
     # gmb.stockflow.stability
     "check_stability",
-    # gmb.stockflow.xmile
+    # gmb.stockflow.write_xmile
     "to_xmile",
-    # gmb.stockflow.vensim
+    # gmb.stockflow.write_mdl
     "to_mdl",
     # gmb.stockflow.files
     "write_model",

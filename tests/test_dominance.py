@@ -157,7 +157,7 @@ def test_matches_simlin_on_havndal_bundle(havndal, tmp_path, shape):
     from gmb.scenarios.settings import default_scenarios
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_xmile import to_xmile
 
     G = to_graph(havndal)
     sc = default_scenarios(G)
@@ -172,7 +172,7 @@ def test_matches_simlin_on_havndal_bundle(havndal, tmp_path, shape):
 def test_matches_simlin_on_a_synthetic_map(tmp_path):
     from gmb.scenarios.interventions import Intervention, with_interventions
     from gmb.simulate.synthetic import synthetic_model
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_xmile import to_xmile
 
     model = with_interventions(synthetic_model(12, seed=3, horizon=24.0), [Intervention(variable="v5", dose=0.3)])
     path = tmp_path / "synthetic.xmile"

@@ -107,8 +107,8 @@ def test_pysd_runs_the_exported_stock_flow_model_of_stock_flow_files(tmp_path):
     from gmb.errors import ConversionError
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
-    from gmb.stockflow.vensim import to_mdl
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_mdl import to_mdl
+    from gmb.stockflow.write_xmile import to_xmile
 
     candidates = [p for p in FILES if p.suffix in (".mdl", ".xmile", ".stmx") and "test-models" in p.parts]
     if not candidates:

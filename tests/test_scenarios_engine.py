@@ -99,8 +99,8 @@ def test_engine_equals_reference_on_havndal_with_the_idea_bank(engine, havndal):
 def test_engine_equals_pysd_on_written_models_with_interventions(tmp_path):
     """The model with shaped interventions written as XMILE and .mdl, run by pysd: the same numbers."""
     from gmb.simulate.pysd_runner import run_pysd
-    from gmb.stockflow.vensim import to_mdl
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_mdl import to_mdl
+    from gmb.stockflow.write_xmile import to_xmile
 
     m = synthetic_model(8, seed=5, delay_share=0.3, effect_shape="bounded", stock_share=0.6, horizon=24.0)
     ivs = [Intervention(variable="v5", dose=0.2, direction="-", shape="step", start=3, end=20),
@@ -238,7 +238,7 @@ def test_engine_equals_pysd_on_havndal_with_every_idea(havndal, tmp_path):
     from gmb.simulate.pysd_runner import run_pysd
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_xmile import to_xmile
 
     G = to_graph(havndal)
     ivs = default_scenarios(G).interventions(i.id for i in havndal.ideas)

@@ -78,8 +78,8 @@ def test_any_labels_make_a_well_formed_xmile_and_mdl(labels):
     import xml.etree.ElementTree as ET
 
     from gmb.stockflow.convert import to_stockflow
-    from gmb.stockflow.vensim import to_mdl
-    from gmb.stockflow.xmile import XMILE_NS, to_xmile
+    from gmb.stockflow.write_mdl import to_mdl
+    from gmb.stockflow.write_xmile import XMILE_NS, to_xmile
 
     G = nx.DiGraph(outcome="v0")
     for i, label in enumerate(labels):

@@ -16,7 +16,7 @@ from gmb.simulate.reference import simulate
 from gmb.stockflow.assumptions import Assumptions
 from gmb.stockflow.convert import to_stockflow
 from gmb.stockflow.files import write_model
-from gmb.stockflow.xmile import XMILE_NS
+from gmb.stockflow.write_xmile import XMILE_NS
 
 LABELS = {
     "w": "Børns mentale sundhed & trivsel",

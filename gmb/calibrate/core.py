@@ -176,7 +176,7 @@ def calibrate_problem(prob: Problem, *, runs: int = 4000, seed: int = 0, method:
     if method == "lsq":
         from gmb.calibrate.lsq import least_squares_fit
 
-        return least_squares_fit(prob)
+        return least_squares_fit(prob, identifiable=IDENTIFIABLE)
     if method != "is":
         raise InputError(f"unknown calibration method {method!r}", field="method", hint="is or lsq")
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 10:

@@ -9,7 +9,7 @@ they ignore the ranges' bounds and the structure, and say so.
 
 >>> from gmb.calibrate.synthetic import tiny_problem
 >>> prob, truth = tiny_problem(seed=2, se=0.002, vary=("adjustment_time",))
->>> fit = least_squares_fit(prob)
+>>> fit = least_squares_fit(prob, identifiable=0.8)
 >>> fit["success"], fit["chi2"] < 20
 (True, True)
 """
@@ -25,12 +25,14 @@ from gmb.simulate.sampling import varying
 __all__ = ["least_squares_fit"]
 
 
-def least_squares_fit(prob: Any) -> dict[str, Any]:
-    """The point fit of :class:`~gmb.calibrate.core.Problem` ``prob`` (module docstring)."""
+def least_squares_fit(prob: Any, *, identifiable: float) -> dict[str, Any]:
+    """The point fit of :class:`~gmb.calibrate.core.Problem` ``prob`` (module docstring).
+
+    A parameter whose interval narrows to at most ``identifiable`` of its prior width counts as
+    identifiable (the caller passes :data:`gmb.calibrate.core.IDENTIFIABLE`).
+    """
     from scipy.linalg import solve_triangular
     from scipy.optimize import least_squares
-
-    from gmb.calibrate.core import IDENTIFIABLE
 
     p = prob.study.program
     idx = varying(p, [k for k in prob.vary if k != "structure"])
@@ -71,7 +73,7 @@ def least_squares_fit(prob: Any) -> dict[str, Any]:
         rows.append({"parameter": p.param_names[i], "ref": p.param_ref[i], "kind": p.param_kind[i],
                      "prior": [float(lo[k]), float(hi[k])], "estimate": float(fit.x[k]),
                      "posterior": [float(a), float(fit.x[k]), float(b)], "narrowing": narrowing,
-                     "identifiable": narrowing <= IDENTIFIABLE, "at_bound": bool(np.isclose(fit.x[k], lo[k])
+                     "identifiable": narrowing <= identifiable, "at_bound": bool(np.isclose(fit.x[k], lo[k])
                                                                                or np.isclose(fit.x[k], hi[k]))})  # fmt: skip
     from scipy.stats import chi2 as chi2_dist
 

@@ -168,7 +168,7 @@ def from_graph(G: nx.DiGraph, base: Session | None = None) -> Session:
     >>> [(link.id, link.cause, link.effect, link.polarity.value) for link in s.links]
     [('L1', 'a', 'b', '-')]
     """
-    from gmb.session.validate import parse_session
+    from gmb.session.parse import parse_session
 
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
         raise ValidationError("expected a networkx.DiGraph", field="graph")

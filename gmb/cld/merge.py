@@ -29,7 +29,7 @@ import networkx as nx
 from gmb.errors import InputError
 from gmb.io.ids import make_id
 from gmb.session.model import Session
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 __all__ = ["MergeResult", "MergedLink", "merge_maps"]
 

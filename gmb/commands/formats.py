@@ -84,8 +84,8 @@ def _export_model(name: str, kind: str, out: Path) -> None:
     """``--model``: the stock-flow model ``gmb convert`` makes, as XMILE or Vensim text."""
     from gmb.commands.model import build
     from gmb.files import atomic_write_text
-    from gmb.stockflow.vensim import to_mdl
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_mdl import to_mdl
+    from gmb.stockflow.write_xmile import to_xmile
 
     if kind not in ("xmile", "mdl"):
         raise InputError(f"--model writes a simulation model: xmile or mdl, not {kind}", field="--model")

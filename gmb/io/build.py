@@ -24,7 +24,7 @@ from gmb.errors import FormatError, NotFoundError, StoreError, ValidationError, 
 from gmb.io.ids import make_id
 from gmb.io.limits import MAX_BYTES, check_items, lenient, options
 from gmb.session.model import Polarity, Session, Strength, VariableKind
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 __all__ = [
     "MAX_BYTES",

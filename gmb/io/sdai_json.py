@@ -32,7 +32,7 @@ from gmb.io.build import read_utf8
 from gmb.io.ids import make_id
 from gmb.io.limits import check_depth, check_items, json_depth, lenient
 from gmb.session.model import Session
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 __all__ = ["read_sdai_json"]
 

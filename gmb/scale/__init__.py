@@ -5,7 +5,7 @@
 * :mod:`gmb.scale.jobs`: a chunkable job (``size``, ``run(start, stop)``,
   ``reduce(parts)``) and :func:`run_job`, which gives the same answer on any backend.
 * :mod:`gmb.scale.chunks`: cutting items into ordered chunks.
-* :mod:`gmb.scale.ensembles`: the ensemble engine's studies, sweeps and Shapley
+* :mod:`gmb.scale.ensemble_jobs`: the ensemble engine's studies, sweeps and Shapley
   sub-bundles as such jobs. (Random draws do not depend on the chunking: the
   engine draws in seeded blocks of runs, see :mod:`gmb.simulate.sampling`.)
 """

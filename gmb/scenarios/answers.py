@@ -80,6 +80,15 @@ EXACT_IDEAS = 10
 Progress = Callable[[int, int], None] | None
 
 
+def _run(study: Study, runs: int, *, chunk: int, progress: Any, backend: Any) -> Result:
+    """``run_study`` here, or its chunks as tasks on ``backend`` (the same result, bit for bit)."""
+    if backend is None:
+        return run_study(study, runs, chunk=chunk, progress=progress)
+    from gmb.scale.ensemble_jobs import run_study_on
+
+    return run_study_on(study, runs, chunk=chunk, backend=backend, progress=progress)
+
+
 def _label(info: Mapping[str, Any], idea: str, lang: str | None = None) -> str:
     labels = info.get("labels") or {}
     if lang and lang in labels:
@@ -269,7 +278,7 @@ def fan_charts(
         model = extended_model(model, until)
     study = Study.build(model, runs_map, seed=seed, horizon=h, method=method, variables=variables, every=every,
                         engine=engine, integration=integration, until=until, vary=vary)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
+    result = _run(study, runs, chunk=chunk, progress=progress, backend=backend)
     out = _fans(result, scenarios, ideas, bundles, max_broken)
     if settle and runs_map:
         out["settled"] = _settled(model, runs_map, study, runs)
@@ -476,7 +485,7 @@ def rank_ideas(
     runs_map = _scenario_map(scenarios, ideas, {})
     study = _study(model, scenarios, runs_map, seed=seed, method=method, horizon=horizon,
                    every=10**9, engine=engine, integration=integration, vary=vary)  # fmt: skip
-    result = run_study(study, runs, chunk=chunk, progress=progress, backend=backend)
+    result = _run(study, runs, chunk=chunk, progress=progress, backend=backend)
     sign = _sign(scenarios)
     w = scenarios.weights.model_dump()
     score_rule = ("score = (w_e*E + w_f*F + w_v*V)/(w_e+w_f+w_v); E = median effect / largest |median effect|, "
@@ -693,7 +702,7 @@ def attribute(
                    integration=integration, vary=vary)  # fmt: skip
     # scenario order in the study: baseline (mask 0), then masks[1:] in order; sub-bundles × chunks of runs
     # are tasks (here, or on a Dask cluster given as ``backend``), with the same result wherever they ran
-    from gmb.scale.ensembles import horizon_values
+    from gmb.scale.ensemble_jobs import horizon_values
 
     V, radius = horizon_values(study, runs, chunk=chunk, backend=backend, progress=progress)
     sign = _sign(scenarios)

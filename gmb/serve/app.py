@@ -399,7 +399,7 @@ def create_app(
 
     @app.post("/api/sessions")
     def create_session(request: Request, body: actions.NewSession) -> dict[str, Any]:
-        from gmb.session.validate import parse_session
+        from gmb.session.parse import parse_session
 
         admin(request)
         data = {"title": body.title, "focus": body.focus, "place": body.place, "languages": body.languages}
@@ -409,7 +409,7 @@ def create_app(
 
     @app.post("/api/admin/import")
     def import_session(request: Request, body: dict[str, Any]) -> dict[str, Any]:
-        from gmb.session.validate import parse_session
+        from gmb.session.parse import parse_session
 
         admin(request)
         unknown = set(body) - {"session", "id"}

@@ -22,8 +22,8 @@ from pathlib import Path
 from gmb.errors import NotFoundError, SlugError, StoreError
 from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json
 from gmb.session.model import Session
+from gmb.session.parse import parse_session
 from gmb.session.store import Store, check_slug, session_to_json
-from gmb.session.validate import parse_session
 
 __all__ = ["export_to_store", "resolve_source"]
 

@@ -48,8 +48,8 @@ from gmb.serve.security import (
 )
 from gmb.session.events import Event, apply, now
 from gmb.session.model import STAGE_IDS, Participant, Role, Session, Stage
+from gmb.session.parse import parse_session
 from gmb.session.store import session_to_json
-from gmb.session.validate import parse_session
 
 __all__ = ["STAGE_TITLES", "Actor", "Created", "Live", "Touch", "Workshops", "slug_for", "touched_item"]
 

@@ -20,8 +20,8 @@ from gmb.session.model import (
     Variable,
     VariableKind,
 )
+from gmb.session.parse import parse_session
 from gmb.session.store import Store, check_slug
-from gmb.session.validate import parse_session
 
 __all__ = [
     "SCHEMA_VERSION",

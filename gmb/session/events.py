@@ -37,7 +37,8 @@ from gmb.session.model import (
     Theme,
     Variable,
 )
-from gmb.session.validate import RuleBroken, check_item, check_references, parse_session, pydantic_to_gmb
+from gmb.session.parse import parse_session
+from gmb.session.validate import RuleBroken, check_item, check_references, pydantic_to_gmb
 
 __all__ = ["KINDS", "Event", "apply", "now", "replay"]
 

@@ -33,7 +33,7 @@ from gmb.files import atomic_write_text, fsync_dir, make_temp_dir, read_json, re
 from gmb.session.events import Event, apply, now
 from gmb.session.integrity import LogScan, event_line, line_sum, scan_log
 from gmb.session.model import Session
-from gmb.session.validate import parse_session
+from gmb.session.parse import parse_session
 
 __all__ = ["SESSIONS_ENV", "Store", "check_slug", "default_sessions_dir", "read_snapshot", "session_to_json"]
 

@@ -1,4 +1,4 @@
-"""Cross-reference rules of a session, and turning raw data into a Session.
+"""Cross-reference rules of a session (run by the model on every change and item by item by the live store).
 
 The rules every session obeys (checked whenever one is built):
 
@@ -7,7 +7,7 @@ The rules every session obeys (checked whenever one is built):
 * everything that names a variable, link, theme or participant names one that exists;
 * a participant supports a link, or votes for an idea, at most once.
 
->>> from gmb.session.model import Session
+>>> from gmb.session.parse import parse_session
 >>> parse_session({"title": "x", "links": [{"id": "L1", "cause": "a", "effect": "b"}]}, file="s.json")
 Traceback (most recent call last):
 ...
@@ -24,7 +24,7 @@ from gmb.errors import ValidationError
 if TYPE_CHECKING:
     from gmb.session.model import Session
 
-__all__ = ["RuleBroken", "check_item", "check_references", "parse_session"]
+__all__ = ["RuleBroken", "check_item", "check_references", "pydantic_to_gmb"]
 
 
 class RuleBroken(ValueError):
@@ -280,50 +280,3 @@ def _join(prefix: str, field: str) -> str:
     if prefix and field:
         return f"{prefix}.{field}"
     return prefix or field
-
-
-def parse_session(data: Any, *, file: str | None = None) -> Session:
-    """Build a :class:`Session` from plain data, raising gmb's ValidationError.
-
-    Parameters
-    ----------
-    data : dict
-        The session as plain data (e.g. ``json.load`` of a ``session.json``).
-    file : str, optional
-        The file it came from, named in errors.
-
-    Returns
-    -------
-    Session
-        The validated, immutable session.
-
-    Raises
-    ------
-    ValidationError
-        Naming the file and the field (e.g. ``links[3].cause``) of the first rule broken.
-
-    Examples
-    --------
-    >>> parse_session({"title": "x", "variables": [{"id": "sleep"}]}).variables[0].id
-    'sleep'
-    >>> parse_session({"title": "x", "links": [{"id": "L1", "cause": "a", "effect": "b"}]})
-    Traceback (most recent call last):
-    ...
-    gmb.errors.ValidationError: links[0].cause: unknown variable 'a' (add the variable first, or fix the id)
-    """
-    import pydantic
-
-    from gmb.session.model import Session
-
-    if not isinstance(data, dict):
-        raise ValidationError("a session must be a JSON object", file=file)
-    from gmb.session.text import UnsafeTextError
-
-    try:
-        return Session.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise pydantic_to_gmb(exc, file=file) from None
-    except UnsafeTextError as exc:
-        if file is None or exc.file is not None:
-            raise
-        raise UnsafeTextError(exc.message, file=file, field=exc.field, hint=exc.hint) from None

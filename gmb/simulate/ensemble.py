@@ -535,11 +535,11 @@ def reduce_chunks(study: Study, chunks: Iterable[Chunk]) -> Result:
 
 
 def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
-              progress: Callable[[int, int], None] | None = None, backend: Any = None) -> Result:  # fmt: skip
-    """Run ``runs`` runs of ``study`` chunk by chunk; ``progress(done, runs)`` after each chunk.
+              progress: Callable[[int, int], None] | None = None) -> Result:  # fmt: skip
+    """Run ``runs`` runs of ``study`` chunk by chunk in this process; ``progress(done, runs)`` after each chunk.
 
-    ``backend`` (``"dask"``, ``"tcp://host:8786"``, an open :class:`gmb.scale.Backend`...) runs the
-    chunks as tasks there instead (:func:`gmb.scale.ensembles.run_study_on`): the same result, bit for bit.
+    To run the chunks as tasks on a Dask cluster use :func:`gmb.scale.ensemble_jobs.run_study_on`
+    (the same result, bit for bit); the simulator never reaches up into the backend layer.
 
     Parameters
     ----------
@@ -551,8 +551,6 @@ def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
         Runs per chunk (memory bound).
     progress : callable, optional
         Called as ``progress(done, runs)``.
-    backend : str or gmb.scale.Backend, optional
-        Where the chunks run (default: this process).
 
     Returns
     -------
@@ -561,8 +559,8 @@ def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
 
     Raises
     ------
-    gmb.errors.ClusterError
-        A Dask backend cannot be reached or lost the work.
+    gmb.errors.InputError
+        ``runs`` is not a positive integer.
 
     Examples
     --------
@@ -576,10 +574,6 @@ def run_study(study: Study, runs: int, *, chunk: int = CHUNK,
     """
     if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
         raise InputError(f"need at least one run, got {runs!r}", field="runs")
-    if backend is not None:
-        from gmb.scale.ensembles import run_study_on
-
-        return run_study_on(study, runs, chunk=chunk, backend=backend, progress=progress)
     chunk = max(1, int(chunk))
     chunks = []
     for start in range(0, runs, chunk):

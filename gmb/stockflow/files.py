@@ -216,8 +216,8 @@ def write_model(
     >>> sorted((kind, path.name) for kind, path in files.items())
     [('assumptions', 'assumptions.json'), ('mdl', 'model.mdl'), ('readme', 'assumptions.md'), ('xmile', 'model.xmile')]
     """
-    from gmb.stockflow.vensim import to_mdl
-    from gmb.stockflow.xmile import to_xmile
+    from gmb.stockflow.write_mdl import to_mdl
+    from gmb.stockflow.write_xmile import to_xmile
 
     folder = Path(folder)
     paths = {kind: folder / name for kind, name in FILES.items()}

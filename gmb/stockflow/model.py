@@ -76,8 +76,8 @@ Contract
   time advances by adding ``dt`` (pysd's clock). Every number in the files is a
   float literal (pysd would truncate a SMOOTH whose initial value is an integer).
 * **Builders**: :func:`gmb.stockflow.equations.equation` (one element's
-  right-hand side in XMILE or Vensim), :func:`gmb.stockflow.xmile.to_xmile`,
-  :func:`gmb.stockflow.vensim.to_mdl`, :func:`gmb.stockflow.files.write_model`,
+  right-hand side in XMILE or Vensim), :func:`gmb.stockflow.write_xmile.to_xmile`,
+  :func:`gmb.stockflow.write_mdl.to_mdl`, :func:`gmb.stockflow.files.write_model`,
   :func:`gmb.simulate.reference.simulate`; :func:`describe` for readable text.
 
 >>> m = StockFlowModel(

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("distributed")
 
 from gmb.scale import open_backend, run_job
-from gmb.scale.ensembles import HorizonJob, StudyJob, horizon_values, run_study_on
+from gmb.scale.ensemble_jobs import HorizonJob, StudyJob, horizon_values, run_study_on
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
@@ -101,7 +101,7 @@ def test_streamed_sketches_are_identical_too(sweep, cluster):
     study = replace(sweep, keep="sketch", _plans={})
     local = run_study(study, 1_200, chunk=150)
     assert not local.exact
-    got = run_study(study, 1_200, chunk=150, backend=cluster)
+    got = run_study_on(study, 1_200, chunk=150, backend=cluster)
     assert np.array_equal(got.sketch.q, local.sketch.q) and np.array_equal(got.sketch.mean, local.sketch.mean)
     equal(got.fan("baseline"), local.fan("baseline"))
 
@@ -114,7 +114,7 @@ def test_rk4_runs_on_the_cluster_too(sweep, cluster):
     study = replace(sweep, integration="rk4", engine="numpy", _plans={})
     local = run_study(study, 400, chunk=100)
     assert not np.array_equal(local.horizon, run_study(sweep, 400, chunk=100).horizon)  # really another method
-    got = run_study(study, 400, chunk=100, backend=cluster)
+    got = run_study_on(study, 400, chunk=100, backend=cluster)
     assert np.array_equal(got.horizon, local.horizon) and np.array_equal(got.values, local.values)
 
 
@@ -159,7 +159,7 @@ def test_an_address_string_reaches_the_cluster(sweep, cluster):
     from gmb.simulate.ensemble import run_study
 
     address = cluster.client.scheduler.address
-    got = run_study(sweep, 300, chunk=100, backend=address)
+    got = run_study_on(sweep, 300, chunk=100, backend=address)
     assert np.array_equal(got.horizon, run_study(sweep, 300, chunk=100).horizon)
 
 
