@@ -44,8 +44,8 @@ def havndal(runs=1000):
 
 
 def synthetic(n=200, time_limit=10.0):
-    from gmb.scenarios.interventions import Intervention
     from gmb.simulate.dominance import loop_dominance
+    from gmb.simulate.interventions import Intervention
     from gmb.simulate.synthetic import synthetic_model
 
     model = synthetic_model(n, seed=0, horizon=36.0)

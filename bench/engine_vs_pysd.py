@@ -72,8 +72,8 @@ def run_engine(p, P, engine, slots, steps):
 
 
 def engine_vs_pysd(pysd_runs: int, runs: int = 1000) -> None:
-    from gmb.scenarios.interventions import with_interventions
     from gmb.scenarios.settings import default_scenarios
+    from gmb.simulate.interventions import with_interventions
     from gmb.simulate.pysd_runner import load_pysd
     from gmb.simulate.synthetic import synthetic_cld
     from gmb.stockflow.write_xmile import to_xmile
@@ -128,8 +128,8 @@ def engine_vs_pysd(pysd_runs: int, runs: int = 1000) -> None:
 
 
 def throughput(runs: int = 4096) -> None:
-    from gmb.scenarios.interventions import with_interventions
     from gmb.scenarios.settings import default_scenarios
+    from gmb.simulate.interventions import with_interventions
     from gmb.simulate.synthetic import synthetic_cld
 
     for delays in (0.0, 0.1):

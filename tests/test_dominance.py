@@ -56,8 +56,8 @@ def test_goal_gap_single_b_loop_scores_one_throughout():
 
 
 def test_goal_gap_in_a_converted_model_is_its_adjustment_loop():
-    from gmb.scenarios.interventions import Intervention
     from gmb.simulate.dominance import loop_dominance
+    from gmb.simulate.interventions import Intervention
     from gmb.stockflow.model import Auxiliary, Constant, Flow, Input, Stock, StockFlowModel, TimeSpec
 
     m = StockFlowModel(name="m", time=TimeSpec(stop=24, dt=0.25),
@@ -153,8 +153,8 @@ def own_scores(model):
 @pytest.mark.parametrize("shape", ["power"])
 def test_matches_simlin_on_havndal_bundle(havndal, tmp_path, shape):
     from gmb.cld.graph import to_graph
-    from gmb.scenarios.interventions import with_interventions
     from gmb.scenarios.settings import default_scenarios
+    from gmb.simulate.interventions import with_interventions
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
     from gmb.stockflow.write_xmile import to_xmile
@@ -170,7 +170,7 @@ def test_matches_simlin_on_havndal_bundle(havndal, tmp_path, shape):
 
 
 def test_matches_simlin_on_a_synthetic_map(tmp_path):
-    from gmb.scenarios.interventions import Intervention, with_interventions
+    from gmb.simulate.interventions import Intervention, with_interventions
     from gmb.simulate.synthetic import synthetic_model
     from gmb.stockflow.write_xmile import to_xmile
 
@@ -198,8 +198,8 @@ def built():
 
 def test_havndal_playground_overshoot_is_driven_by_the_targeted_response_chain(built):
     """The review's finding: the playgrounds' overshoot comes through L44 → L60 → L63."""
-    from gmb.scenarios.interventions import with_interventions
     from gmb.simulate.dominance import loop_dominance
+    from gmb.simulate.interventions import with_interventions
     from gmb.simulate.reference import simulate
 
     model, sc, named = built
@@ -224,8 +224,8 @@ def test_havndal_playground_overshoot_is_driven_by_the_targeted_response_chain(b
 
 def test_engine_states_and_own_equations_equal_the_reference_run(built):
     """The ensemble path (engine states + each element's XMILE equation) reproduces the reference simulator."""
-    from gmb.scenarios.interventions import with_interventions
     from gmb.simulate.dominance import scenario_values
+    from gmb.simulate.interventions import with_interventions
     from gmb.simulate.reference import simulate
     from gmb.simulate.sampling import draw
 
@@ -299,8 +299,8 @@ def test_discovery_finds_the_dominant_loops_and_says_it_is_not_complete(built):
 def test_time_limit_bounds_the_search():
     import time
 
-    from gmb.scenarios.interventions import Intervention
     from gmb.simulate.dominance import loop_dominance
+    from gmb.simulate.interventions import Intervention
     from gmb.simulate.synthetic import synthetic_model
 
     model = synthetic_model(60, seed=2, horizon=12.0)

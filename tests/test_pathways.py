@@ -6,8 +6,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from gmb.scenarios.interventions import Intervention
 from gmb.scenarios.pathways import pathways
+from gmb.simulate.interventions import Intervention
 
 
 def parallel(delay: bool = False):

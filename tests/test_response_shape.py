@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from gmb.errors import ConversionError, SimulationError, ValidationError
-from gmb.scenarios.interventions import Intervention, with_interventions
 from gmb.simulate.engine_numba import available
 from gmb.simulate.ensemble import Study, run_study
+from gmb.simulate.interventions import Intervention, with_interventions
 from gmb.simulate.reference import simulate
 from gmb.stockflow.assumptions import DEFAULT_STRENGTHS, Assumptions
 from gmb.stockflow.convert import to_stockflow
@@ -82,7 +82,7 @@ def test_the_reference_refuses_a_non_positive_multiplier(havndal, shape, monkeyp
     with pytest.raises(ValidationError, match="must stay below 1"):  # refused where it is written down
         with_interventions(m, [cut])
     # and the simulator's own guard, for a multiplier that got past that check
-    import gmb.scenarios.interventions as ivs
+    import gmb.simulate.interventions as ivs
 
     monkeypatch.setattr(ivs, "check_resolved", lambda iv, channel: iv)
     with pytest.raises(SimulationError, match="broke down at time 2.*multiplies by -0.2"):

@@ -9,9 +9,9 @@ import pytest
 from gmb.errors import InputError, NotFoundError, SimulationError
 from gmb.scenarios.answers import _exact_shapley, attribute, combined_score, fan_charts, rank_ideas
 from gmb.scenarios.doses import Target
-from gmb.scenarios.interventions import with_interventions
 from gmb.scenarios.settings import DoseDefaults, Scenarios, default_scenarios
 from gmb.simulate.ensemble import Study
+from gmb.simulate.interventions import with_interventions
 from gmb.simulate.reference import simulate
 from gmb.simulate.sampling import draw
 from gmb.simulate.synthetic import synthetic_cld, synthetic_model

@@ -13,9 +13,9 @@ import pytest
 from gmb.errors import GmbError, ValidationError
 from gmb.examples import example_dir
 from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
-from gmb.scenarios.interventions import Intervention, with_interventions
 from gmb.scenarios.settings import Scenarios, load_scenarios, parse_scenarios
 from gmb.simulate.ensemble import Study, run_parameters
+from gmb.simulate.interventions import Intervention, with_interventions
 from gmb.simulate.sampling import draw
 from gmb.simulate.synthetic import chain_model
 

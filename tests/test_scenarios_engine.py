@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from gmb.errors import GmbError, InputError, NotFoundError, SimulationError
-from gmb.scenarios.interventions import Intervention, with_interventions
 from gmb.simulate.engine_numba import available, run_numba, vexp, vlog
 from gmb.simulate.engine_numpy import run_numpy
 from gmb.simulate.ensemble import Study, run_chunk, run_parameters, run_study
+from gmb.simulate.interventions import Intervention, with_interventions
 from gmb.simulate.program import compile_model
 from gmb.simulate.reference import simulate
 from gmb.simulate.sampling import draw

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from gmb.errors import GmbError, NotFoundError, ValidationError
-from gmb.scenarios.interventions import InputShape, Intervention, resolve_channel, with_interventions
 from gmb.scenarios.settings import (
     Scenarios,
     complete_scenarios,
@@ -14,6 +13,7 @@ from gmb.scenarios.settings import (
     load_scenarios,
     save_scenarios,
 )
+from gmb.simulate.interventions import InputShape, Intervention, resolve_channel, with_interventions
 from gmb.simulate.synthetic import chain_model, synthetic_cld
 
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from gmb.errors import ConversionError, ValidationError
-from gmb.scenarios.interventions import Intervention
 from gmb.scenarios.robustness import link_robustness, relevant_links
 from gmb.scenarios.settings import load_scenarios
 from gmb.simulate.ensemble import Study, run_parameters, run_study
+from gmb.simulate.interventions import Intervention
 from gmb.simulate.program import compile_model
 from gmb.simulate.sampling import VARY, draw
 from gmb.stockflow.assumptions import Assumptions, parse_assumptions
@@ -115,7 +115,7 @@ def test_exclude_keeps_the_old_behaviour_and_nominal_runs_are_neutral():
     assert "L2" not in {e.link for e in x.effects}
     # the nominal run (what the files and pysd hold) is the same as without the '?' link
     iv = [Intervention(variable="c", dose=0.2, shape="step")]
-    from gmb.scenarios.interventions import with_interventions
+    from gmb.simulate.interventions import with_interventions
 
     a, b = simulate(with_interventions(m, iv)), simulate(with_interventions(x, iv))
     assert np.array_equal(a["b"], b["b"]) and np.array_equal(a["c"], b["c"])
@@ -124,7 +124,7 @@ def test_exclude_keeps_the_old_behaviour_and_nominal_runs_are_neutral():
 @pytest.mark.parametrize("shape", ["power", "bounded"])
 def test_engines_and_the_reference_agree_on_absent_and_flipped_links(shape):
     """Zero and negative elasticities (z = 0, -1) give the same runs in numpy, numba and the reference."""
-    from gmb.scenarios.interventions import with_interventions
+    from gmb.simulate.interventions import with_interventions
     from gmb.simulate.reference import simulate
 
     edges = [

@@ -11,8 +11,6 @@ import pytest
 from gmb.cld.graph import to_graph
 from gmb.examples import example_dir
 from gmb.scenarios.answers import attribute, fan_charts, rank_ideas
-from gmb.scenarios.interventions import Intervention, with_interventions
-from gmb.scenarios.quality import TooManyBrokenRuns
 from gmb.scenarios.ranking import rank_probabilities
 from gmb.scenarios.settings import load_scenarios
 from gmb.scenarios.settling import settled_shares
@@ -23,6 +21,8 @@ from gmb.scenarios.variants import (
     equal_total_per_idea,
     response_shapes,
 )
+from gmb.simulate.interventions import Intervention, with_interventions
+from gmb.simulate.quality import TooManyBrokenRuns
 from gmb.stockflow.assumptions import Assumptions, Range
 from gmb.stockflow.convert import to_stockflow
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from gmb.errors import NotFoundError, SimulationError
+from gmb.simulate.model_checks import baseline_deviation, equilibrium_shift, link_responses
 from gmb.simulate.reference import simulate
 from gmb.stockflow.assumptions import Assumptions
-from gmb.stockflow.checks import baseline_deviation, equilibrium_shift, link_responses
 from gmb.stockflow.convert import to_stockflow
 
 

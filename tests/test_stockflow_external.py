@@ -87,9 +87,9 @@ def read_sleep_session():
 
 def test_sleep_cld_keeps_exactly_its_three_marked_stocks_and_runs_twelve_months():
     from gmb.cld.graph import to_graph
+    from gmb.simulate.model_checks import baseline_deviation
     from gmb.simulate.reference import simulate
     from gmb.stockflow.assumptions import Assumptions
-    from gmb.stockflow.checks import baseline_deviation
     from gmb.stockflow.convert import to_stockflow
 
     session, settings, marked = read_sleep_session()

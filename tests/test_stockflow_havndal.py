@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from gmb.cld.graph import to_graph
+from gmb.simulate.model_checks import baseline_deviation, index_names, link_responses
 from gmb.simulate.reference import simulate
 from gmb.stockflow.assumptions import Assumptions
-from gmb.stockflow.checks import baseline_deviation, index_names, link_responses
 from gmb.stockflow.convert import to_stockflow
 
 

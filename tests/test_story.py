@@ -143,7 +143,7 @@ def test_story_plays_with_the_arrow_keys_offline(tmp_path):
 
 # -- gmb map --animate (issue 15, item 2, offline part) ----------------------------------------------
 def _animated(tmp_path):
-    from gmb.scenarios.interventions import Intervention
+    from gmb.simulate.interventions import Intervention
     from gmb.stockflow.assumptions import Assumptions
     from gmb.stockflow.convert import to_stockflow
     from gmb.views.animate import trajectories

@@ -46,7 +46,7 @@ def check_plans(sc, model) -> None:
     """Every idea's interventions resolved on ``model``: unknown variables, impossible channels and doses that
     make a multiplier <= 0 raise a ValidationError naming the idea, target and field."""
     from gmb.errors import GmbError
-    from gmb.scenarios.interventions import check_resolved, resolve_channel
+    from gmb.simulate.interventions import check_resolved, resolve_channel
 
     for idea in sc.ideas:
         for iv in sc.interventions([idea]):
@@ -212,7 +212,7 @@ def _weights(items: list[str], plan) -> dict[str, float]:
 def _targets(items: list[str], plan, model) -> tuple:
     from gmb.errors import InputError, NotFoundError
     from gmb.scenarios.doses import Target
-    from gmb.scenarios.interventions import resolve_channel
+    from gmb.simulate.interventions import resolve_channel
 
     current = {t.variable: t for t in plan.targets}
     out = []

@@ -232,7 +232,7 @@ def _save(b, filename: str, data: dict) -> Path:
 def _on_backend(label: str, as_json: bool, path: Path, backend_opts: tuple, run) -> dict:
     """``run(backend, progress)`` on the backend chosen by ``--backend/--scheduler/--workers``, behind a
     progress bar (none with ``--json``); the result's meta records the backend and the scenarios file."""
-    from gmb.scenarios.quality import TooManyBrokenRuns
+    from gmb.simulate.quality import TooManyBrokenRuns
 
     try:
         with scale_opts.cli_backend(*backend_opts) as be, _Bar(label, not as_json) as bar:
@@ -613,7 +613,7 @@ def sensitivity(
     h = horizon if horizon is not None else sc.horizon_for(b.model.time.unit, b.model.time.start, b.model.time.stop)
     study = Study.build(b.model, {scenario: sc.interventions(ideas)}, seed=seed, horizon=h, every=10**9,
                         engine=engine)  # fmt: skip
-    from gmb.scenarios.quality import TooManyBrokenRuns
+    from gmb.simulate.quality import TooManyBrokenRuns
 
     try:
         with _Bar("Sobol runs", not as_json) as bar:

@@ -24,7 +24,7 @@ the kept times of the chosen variables, or mergeable sketches — never whole
 trajectories.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> from gmb.simulate.ensemble import Study, run_study
 >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2", dose=0.2)]}, seed=1, horizon=12.0)
 >>> a, b = run_study(study, 300, chunk=64), run_study_on(study, 300, chunk=64, chunks=3)

@@ -1,12 +1,12 @@
 """Scenarios: interventions, the ideas' doses as written-down assumptions, and the answers a group asks for.
 
-* :mod:`gmb.scenarios.interventions` — :class:`Intervention` (a variable's level, inflow or indicated
+* :mod:`gmb.simulate.interventions` — :class:`Intervention` (a variable's level, inflow or indicated
   value; step, ramp or pulse; start, dose, ramp-up, end), :class:`Bundle`, and the ``Input.shape`` hook;
 * :mod:`gmb.scenarios.doses` — one dose per idea (given, or reach × intensity × persistence), split over
   its targets (:class:`IdeaPlan`, :class:`Target`, :class:`Factor`), and flags for unconnected targets;
 * :mod:`gmb.scenarios.settings` — ``scenarios.json``: each idea's plan (schema ``gmb-scenarios/2``);
 * :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution;
-* how sure they are: :mod:`~gmb.scenarios.quality` (broken runs, the refusal), :mod:`~gmb.scenarios.ranking`
+* how sure they are: :mod:`~gmb.simulate.quality` (broken runs, the refusal), :mod:`~gmb.scenarios.ranking`
   (P(rank = k), ties), :mod:`~gmb.scenarios.variants` (assumption variants), :mod:`~gmb.scenarios.settling`
   (share of the long-run effect), :mod:`~gmb.scenarios.attribution` (ratio of means, log units),
   :mod:`~gmb.scenarios.words` (in words, English and Danish).
@@ -15,8 +15,6 @@
 
 from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas
 from gmb.scenarios.doses import Factor, IdeaPlan, Target, target_flags
-from gmb.scenarios.interventions import Bundle, InputShape, Intervention, with_interventions
-from gmb.scenarios.quality import MAX_BROKEN, TooManyBrokenRuns
 from gmb.scenarios.robustness import link_robustness
 from gmb.scenarios.settings import (
     DoseDefaults,
@@ -26,6 +24,8 @@ from gmb.scenarios.settings import (
     load_scenarios,
     save_scenarios,
 )
+from gmb.simulate.interventions import Bundle, InputShape, Intervention, with_interventions
+from gmb.simulate.quality import MAX_BROKEN, TooManyBrokenRuns
 
 __all__ = [
     "MAX_BROKEN",

@@ -48,11 +48,11 @@ import numpy as np
 
 from gmb.errors import InputError, NotFoundError
 from gmb.scenarios.doses import DOSE_RULE, dose_meta
-from gmb.scenarios.quality import MAX_BROKEN, check_broken, check_max_broken, quality
 from gmb.scenarios.ranking import RANK_LEVEL, TIE_BAND
 from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.scenarios.settling import SETTLE_DRAWS
 from gmb.simulate.ensemble import CHUNK, Result, Study, run_study
+from gmb.simulate.quality import MAX_BROKEN, check_broken, check_max_broken, quality
 from gmb.simulate.sampling import VARY
 
 if TYPE_CHECKING:
@@ -250,7 +250,7 @@ def fan_charts(
 
     Raises
     ------
-    gmb.scenarios.quality.TooManyBrokenRuns
+    gmb.simulate.quality.TooManyBrokenRuns
         More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
     gmb.errors.NotFoundError
         An idea or variable named does not exist.
@@ -462,7 +462,7 @@ def rank_ideas(
 
     Raises
     ------
-    gmb.scenarios.quality.TooManyBrokenRuns
+    gmb.simulate.quality.TooManyBrokenRuns
         More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
     gmb.errors.NotFoundError
         An idea or variable named does not exist.
@@ -655,7 +655,7 @@ def attribute(
 
     Raises
     ------
-    gmb.scenarios.quality.TooManyBrokenRuns
+    gmb.simulate.quality.TooManyBrokenRuns
         More than ``max_broken`` of the runs broke (a :class:`gmb.errors.SimulationError`).
     gmb.errors.NotFoundError
         An idea or variable named does not exist.

@@ -59,7 +59,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gmb.errors import InputError, ValidationError
-from gmb.scenarios.interventions import DoseFactor, DoseShare, Intervention
+from gmb.simulate.interventions import DoseFactor, DoseShare, Intervention
 
 __all__ = [
     "DOSE_RULE",

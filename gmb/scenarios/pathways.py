@@ -19,7 +19,7 @@ decomposition gives the paths through that link. They agree in a linear model an
 interactions in a nonlinear one — that difference is reported, not hidden.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> p = pathways(chain_model(3), [Intervention(variable="v2", dose=0.2)], horizon=12.0, knockout=1)
 >>> p["paths"][0]["path"], round(p["closure"], 12)
 (['v2', 'v1', 'v0'], 0.0)

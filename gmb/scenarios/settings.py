@@ -46,7 +46,7 @@ from pydantic import ValidationError as PydanticError
 
 from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, Target
-from gmb.scenarios.interventions import Bundle, Intervention
+from gmb.simulate.interventions import Bundle, Intervention
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -25,7 +25,7 @@ the horizon, so the effect there understates (or, with overshoot, overstates) th
 long-run effect.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> s = settled_shares(chain_model(2), {"push": [Intervention(variable="v1", dose=0.2, shape="step")]},
 ...                    horizon=6.0, seed=0, draws=50)
 >>> 0 < s["scenarios"]["push"]["share"] < 1, s["long_run_time"] > 6.0
@@ -78,13 +78,13 @@ def log_linear_long_run(model: Any, interventions: Sequence[Any]) -> float | Non
     otherwise (bounded shapes, runaway loops, pulses, inflows): then only the long run tells.
 
     >>> from gmb.simulate.synthetic import chain_model
-    >>> from gmb.scenarios.interventions import Intervention
+    >>> from gmb.simulate.interventions import Intervention
     >>> m = chain_model(2)
     >>> e = log_linear_long_run(m, [Intervention(variable="v1", dose=0.2, shape="step")])
     >>> e is not None and e > 0
     True
     """
-    from gmb.scenarios.interventions import resolve_channel
+    from gmb.simulate.interventions import resolve_channel
     from gmb.stockflow.stability import log_linear, spectral_radius
 
     if any(e.lookup for e in model.effects) or model.outcome is None:

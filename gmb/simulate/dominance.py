@@ -23,7 +23,7 @@ gets its own dominant loop per period (largest mean ``|relative score|`` over th
 the answer is the share of draws in which each loop dominates.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> d = loop_dominance(chain_model(3), [Intervention(variable="v2", dose=0.2)], horizon=12.0)
 >>> [lp["id"] for lp in d["loops"]], d["complete"]
 (['adj:v2', 'adj:v1', 'adj:v0', 'B1'], True)
@@ -44,7 +44,7 @@ from gmb.errors import InputError
 from gmb.simulate import ltm
 
 if TYPE_CHECKING:
-    from gmb.scenarios.interventions import Bundle, Intervention
+    from gmb.simulate.interventions import Bundle, Intervention
     from gmb.stockflow.model import StockFlowModel
 
 __all__ = [
@@ -75,7 +75,7 @@ def _study(model: Any, interventions: Sequence[Any], horizon: float | None, engi
 def _inputs(study: Any, P: np.ndarray, interventions: Sequence[Any]) -> dict[str, np.ndarray]:
     """Each input's value per (scenario, time, run): the interventions with each run's doses, through the
     same ``Input.at`` the reference simulator calls (so a change in how doses act needs no change here)."""
-    from gmb.scenarios.interventions import with_interventions
+    from gmb.simulate.interventions import with_interventions
 
     p, m = study.program, study.program.model
     terms: dict[str, Any] = {}

@@ -25,7 +25,7 @@ What is kept, and what is exact:
   per chunk, whose percentiles carry a stated rank-error bound.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> m = chain_model(3)
 >>> study = Study.build(m, {"push": [Intervention(variable="v2", dose=0.2)]}, seed=1, horizon=12.0)
 >>> r = run_study(study, runs=50)

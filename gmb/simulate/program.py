@@ -18,7 +18,7 @@ term that is a share of its idea's dose (``Intervention.share``) the idea's dose
 factors once per idea, from which :meth:`Program.derive_doses` computes the term's
 dose in every run (so all targets of an idea share one draw). Interventions
 come either from the model's inputs (``Input.shape``, see
-:mod:`gmb.scenarios.interventions`) or are passed to :func:`compile_model`; each
+:mod:`gmb.simulate.interventions`) or are passed to :func:`compile_model`; each
 becomes a *term* with a profile ``g`` precomputed at every step's time.
 
 >>> from gmb.simulate.synthetic import chain_model
@@ -223,7 +223,7 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
     Interventions already on the model's inputs (``Input.shape``) are compiled
     too, with their doses as parameters (nominal = the dose, range = its range).
     """
-    from gmb.scenarios.interventions import InputShape, check_resolved, resolve_channel
+    from gmb.simulate.interventions import InputShape, check_resolved, resolve_channel
 
     index = {el.name: el for el in model}
     stocks = list(model.stocks)

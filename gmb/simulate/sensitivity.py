@@ -14,7 +14,7 @@ Parameters are named by what they belong to —
 for an elasticity, its link with the labels of cause and effect.
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> from gmb.simulate.ensemble import Study
 >>> study = Study.build(chain_model(3), {"push": [Intervention(variable="v2", dose=0.2)]}, seed=3, horizon=24.0)
 >>> s = sobol(study, "push", n=64)
@@ -119,7 +119,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
 
     Raises
     ------
-    gmb.scenarios.quality.TooManyBrokenRuns
+    gmb.simulate.quality.TooManyBrokenRuns
         More than ``max_broken`` of the parameter sets broke down (a non-finite output).
 
     Examples
@@ -133,7 +133,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     >>> sorted(s), len(s["parameters"]) > 0
     (['meta', 'parameters'], True)
     """
-    from gmb.scenarios.quality import check_broken, check_max_broken, quality
+    from gmb.simulate.quality import check_broken, check_max_broken, quality
 
     check_max_broken(max_broken)
     from SALib.analyze import sobol as analyze

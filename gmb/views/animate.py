@@ -9,7 +9,7 @@ change of any variable at any time) and draws the outcome's median change with i
 sparkline. Runs with a non-finite value are left out of the medians and counted (``dropped_runs``).
 
 >>> from gmb.simulate.synthetic import chain_model
->>> from gmb.scenarios.interventions import Intervention
+>>> from gmb.simulate.interventions import Intervention
 >>> a = trajectories(chain_model(3), [Intervention(variable="v2", dose=0.2)], horizon=12.0, runs=20)
 >>> len(a["times"]) == len(a["change"]["v2"]), a["change"]["v2"][-1] > 0, a["dropped_runs"]
 (True, True, 0)
