@@ -132,13 +132,21 @@ def test_module_is_small(path):
     assert lines <= MAX_MODULE_LINES, f"{path.relative_to(ROOT.parent)} has {lines} lines (split it along a seam)"
 
 
+def _code_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines from the signature to the end, without the docstring (numpydoc docstrings are long by design)."""
+    body = node.body
+    doc = body[0] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else None
+    skipped = doc.end_lineno - doc.lineno + 1 if doc is not None and len(body) > 1 else 0
+    return node.end_lineno - node.lineno + 1 - skipped
+
+
 def test_functions_are_short():
     long = []
     for path in ROOT.rglob("*.py"):
         rel = str(path.relative_to(ROOT.parent))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                n = node.end_lineno - node.lineno + 1
+                n = _code_lines(node)
                 if n > MAX_FUNCTION_LINES and (rel, node.name) not in LONG_FUNCTIONS:
                     long.append(f"{rel}:{node.lineno} {node.name} ({n} lines)")
-    assert long == [], "functions over 80 lines:\n" + "\n".join(sorted(long))
+    assert long == [], "functions over 80 lines of code (docstring not counted):\n" + "\n".join(sorted(long))
