@@ -1,6 +1,6 @@
 """Routes of the live workshop pages beyond the basics: map positions, accept all, withdraw, undo.
 
-Kept out of :func:`gmb.serve.app.create_app` (which will be split); ``install`` adds them, given the
+Kept out of :func:`gmb.serve.app.create_app`; ``install`` adds them, given the
 app's ``write(request, sid, build)`` helper. Every change is an ordinary event in the session's log.
 
 - ``POST /api/s/{sid}/positions`` (facilitator): ``{"positions": {variable id: [x, y]}}`` stores where
