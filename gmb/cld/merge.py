@@ -190,63 +190,106 @@ def merge_maps(
         raise InputError(f"{len(names)} names for {len(sessions)} maps", field="names")
     resolve, unused = _resolver(sessions, dict(synonyms or {}))
 
-    variables: dict[str, dict[str, Any]] = {}
-    renamed: dict[str, str] = {}
-    people: dict[str, dict[str, Any]] = {}
-    themes: dict[str, dict[str, Any]] = {}
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    link_ids: dict[tuple[int, str], tuple[str, str]] = {}
-    dropped: list[str] = []
+    g = _Gathered()
     for i, s in enumerate(sessions):
         data = s.model_dump(mode="json")
         for p in data["participants"]:
-            people.setdefault(p["id"], p)
+            g.people.setdefault(p["id"], p)
         for t in data["themes"]:
-            themes.setdefault(t["id"], t)
+            g.themes.setdefault(t["id"], t)
         owner = contributors[i] if contributors is not None else make_id(s.title, set())
-        mapping = {}
-        for v in data["variables"]:
-            new = resolve(v["id"], list(v["labels"].values()))
-            mapping[v["id"]] = new
-            if new != v["id"]:
-                renamed[f"{names[i]}:{v['id']}"] = new
-            if new not in variables:
-                variables[new] = {**v, "id": new, "notes": v["notes"]}
-            else:
-                kept = variables[new]
-                for lang, text in v["labels"].items():
-                    kept["labels"].setdefault(lang, text)
-                kept["themes"] = list(dict.fromkeys([*kept["themes"], *v["themes"]]))
-                if kept["kind"] == "unknown":
-                    kept["kind"] = v["kind"]
-            if new != v["id"]:
-                alias = f"merged '{v['labels'] and next(iter(v['labels'].values())) or v['id']}' ({names[i]})"
-                note = variables[new]["notes"]
-                variables[new]["notes"] = f"{note}; {alias}" if note else alias
-        for link in data["links"]:
-            cause, effect = mapping[link["cause"]], mapping[link["effect"]]
-            if cause == effect:
-                what = f"{link['cause']} -> {link['effect']}: same variable after synonyms"
-                dropped.append(f"{names[i]}:{link['id']} ({what})")
-                continue
-            who = link["proposed_by"] or owner
-            people.setdefault(who, {"id": who, "name": who})
-            m = merged.setdefault((cause, effect), {
-                "cause": cause, "effect": effect, "proposers": [], "supporters": [], "disputers": [],
-                "signs": {"+": [], "-": [], "?": []}, "sources": [], "delay": False, "strengths": set(),
-                "evidence": [], "first": link,
-            })  # fmt: skip
-            m["proposers"].append(who)
-            m["supporters"].extend(link["supporters"])
-            m["disputers"].extend(link["disputers"])
-            m["signs"][link["polarity"]].append(who)
-            m["sources"].append((names[i], link["id"]))
-            m["delay"] = m["delay"] or link["delay"]
-            m["strengths"].add(link["strength"])
-            if link["evidence"]:
-                m["evidence"].append(link["evidence"])
-            link_ids[i, link["id"]] = (cause, effect)
+        mapping = _gather_variables(g, data["variables"], names[i], resolve)
+        _gather_links(g, data["links"], i, names[i], owner, mapping)
+    out_links, result_links = _merged_links(g.merged)
 
+    stories, ideas, initiatives = _carry_over(sessions, resolve_ids=lambda i, v: resolve(v, []), link_ids=g.link_ids,
+                                             merged=g.merged, variables=g.variables)  # fmt: skip
+    for v in g.variables.values():
+        if v.get("proposed_by"):
+            g.people.setdefault(v["proposed_by"], {"id": v["proposed_by"], "name": v["proposed_by"]})
+    first = sessions[0]
+    outcome = resolve(first.outcome, []) if first.outcome else None
+    session = parse_session({
+        "title": title or "merged: " + ", ".join(names), "languages": list(first.languages),
+        "focus": first.focus, "place": first.place, "outcome": outcome if outcome in g.variables else None,
+        "participants": list(g.people.values()), "themes": list(g.themes.values()),
+        "variables": list(g.variables.values()), "links": out_links,
+        "stories": stories, "ideas": ideas, "initiatives": initiatives,
+    })  # fmt: skip
+    return MergeResult(session=session, links=tuple(result_links), renamed=g.renamed, dropped=tuple(g.dropped),
+                       unused_synonyms=unused())  # fmt: skip
+
+
+@dataclass
+class _Gathered:
+    """What the maps hold, merged so far, in the order first seen (the merged map keeps that order)."""
+
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+    themes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    merged: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (cause, effect) -> the link so far
+    link_ids: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)  # (map, link id) -> (cause, effect)
+    dropped: list[str] = field(default_factory=list)
+
+
+def _gather_variables(g: _Gathered, variables: list[dict], name: str, resolve) -> dict[str, str]:
+    """Add one map's variables (labels, themes and kind fill what the first map left open); return old id -> new."""
+    mapping = {}
+    for v in variables:
+        new = resolve(v["id"], list(v["labels"].values()))
+        mapping[v["id"]] = new
+        if new != v["id"]:
+            g.renamed[f"{name}:{v['id']}"] = new
+        if new not in g.variables:
+            g.variables[new] = {**v, "id": new, "notes": v["notes"]}
+        else:
+            kept = g.variables[new]
+            for lang, text in v["labels"].items():
+                kept["labels"].setdefault(lang, text)
+            kept["themes"] = list(dict.fromkeys([*kept["themes"], *v["themes"]]))
+            if kept["kind"] == "unknown":
+                kept["kind"] = v["kind"]
+        if new != v["id"]:
+            alias = f"merged '{v['labels'] and next(iter(v['labels'].values())) or v['id']}' ({name})"
+            note = g.variables[new]["notes"]
+            g.variables[new]["notes"] = f"{note}; {alias}" if note else alias
+    return mapping
+
+
+def _gather_links(g: _Gathered, links: list[dict], i: int, name: str, owner: str, mapping: dict[str, str]) -> None:
+    """Add map ``i``'s links: who drew each with which sign; a link that became a self-loop is dropped and listed."""
+    for link in links:
+        cause, effect = mapping[link["cause"]], mapping[link["effect"]]
+        if cause == effect:
+            what = f"{link['cause']} -> {link['effect']}: same variable after synonyms"
+            g.dropped.append(f"{name}:{link['id']} ({what})")
+            continue
+        who = link["proposed_by"] or owner
+        g.people.setdefault(who, {"id": who, "name": who})
+        m = g.merged.setdefault((cause, effect), {
+            "cause": cause, "effect": effect, "proposers": [], "supporters": [], "disputers": [],
+            "signs": {"+": [], "-": [], "?": []}, "sources": [], "delay": False, "strengths": set(),
+            "evidence": [], "first": link,
+        })  # fmt: skip
+        m["proposers"].append(who)
+        m["supporters"].extend(link["supporters"])
+        m["disputers"].extend(link["disputers"])
+        m["signs"][link["polarity"]].append(who)
+        m["sources"].append((name, link["id"]))
+        m["delay"] = m["delay"] or link["delay"]
+        m["strengths"].add(link["strength"])
+        if link["evidence"]:
+            m["evidence"].append(link["evidence"])
+        g.link_ids[i, link["id"]] = (cause, effect)
+
+
+def _merged_links(merged: dict[tuple[str, str], dict[str, Any]]) -> tuple[list[dict], list[MergedLink]]:
+    """Each merged link as session data and as a :class:`MergedLink`; a conflicting sign becomes ``?``.
+
+    A link keeps its first map's id unless another link took it; then it gets the next free ``L<n>``.
+    Sets ``"id"`` on each entry of ``merged`` (the stories carried over refer to links by it).
+    """
     taken: set[str] = set()
     out_links, result_links = [], []
     for (cause, effect), m in merged.items():
@@ -278,23 +321,7 @@ def merge_maps(
             "disputers": [p for p in disputers if p not in proposers[:1]],
             "evidence": " | ".join(dict.fromkeys(m["evidence"])), "notes": notes, "stage": m["first"]["stage"],
         })  # fmt: skip
-
-    stories, ideas, initiatives = _carry_over(sessions, resolve_ids=lambda i, v: resolve(v, []), link_ids=link_ids,
-                                             merged=merged, variables=variables)  # fmt: skip
-    for v in variables.values():
-        if v.get("proposed_by"):
-            people.setdefault(v["proposed_by"], {"id": v["proposed_by"], "name": v["proposed_by"]})
-    first = sessions[0]
-    outcome = resolve(first.outcome, []) if first.outcome else None
-    session = parse_session({
-        "title": title or "merged: " + ", ".join(names), "languages": list(first.languages),
-        "focus": first.focus, "place": first.place, "outcome": outcome if outcome in variables else None,
-        "participants": list(people.values()), "themes": list(themes.values()),
-        "variables": list(variables.values()), "links": out_links,
-        "stories": stories, "ideas": ideas, "initiatives": initiatives,
-    })  # fmt: skip
-    return MergeResult(session=session, links=tuple(result_links), renamed=renamed, dropped=tuple(dropped),
-                       unused_synonyms=unused())  # fmt: skip
+    return out_links, result_links
 
 
 def _carry_over(sessions, *, resolve_ids, link_ids, merged, variables):

@@ -26,45 +26,25 @@ What the conversion decides, and reports in ``model.notes``:
 
 from __future__ import annotations
 
-import math
-
 import networkx as nx
 
 from gmb.cld.lookup import edge_sign
 from gmb.errors import ConversionError
-from gmb.stockflow.assumptions import Assumptions, Range
-from gmb.stockflow.model import (
-    Auxiliary,
-    Constant,
-    Effect,
-    Flow,
-    Input,
-    Lookup,
-    Smooth,
-    Stock,
-    StockFlowModel,
-    TimeSpec,
+from gmb.stockflow.assumptions import Assumptions
+from gmb.stockflow.convert_checks import _check_step, _evaluation_order, _stabilise
+from gmb.stockflow.formulate import (
+    SATURATION,
+    _Elements,
+    _label,
+    _link_elements,
+    _shape_elements,
+    _variable_elements,
 )
+from gmb.stockflow.model import StockFlowModel, TimeSpec
 from gmb.stockflow.names import Namer
 from gmb.stockflow.structure import link_doubt
 
 __all__ = ["SATURATION", "choose_stocks", "included_links", "resolve_assumptions", "to_stockflow"]
-
-
-def _saturation_points() -> tuple[tuple[float, float], ...]:
-    # f(z) = 2 z^2 / (1 + z^2): f(1) = 1, slope 1 at z = 1 (elasticity kept), values in (0, 2).
-    # Rounded to 8 decimals because pysd writes lookup tables with numpy's 8-digit
-    # formatting; with these values its table is bit-for-bit ours.
-    zs = [round(0.1 * i, 10) for i in range(41)]
-    return tuple((z, round(2 * z * z / (1 + z * z), 8)) for z in zs)
-
-
-#: the bounded effect shape's lookup: ``L(z) = 2z²/(1+z²)`` sampled on 0, 0.1, …, 4
-SATURATION = _saturation_points()
-
-
-def _label(G: nx.DiGraph, node: str) -> str:
-    return str(G.nodes[node].get("label") or node)
 
 
 def included_links(G: nx.DiGraph, assumptions: Assumptions) -> tuple[nx.DiGraph, list[tuple[str, str, str]]]:
@@ -243,15 +223,6 @@ def resolve_assumptions(G: nx.DiGraph, assumptions: Assumptions | None = None) -
     return a.edit(stocks=list(_stocks(G, M, a, outcome)), outcome=outcome)
 
 
-def _doc(G: nx.DiGraph, node: str) -> str:
-    data = G.nodes[node]
-    labels = data.get("labels") or {}
-    text = "; ".join(f"{lang}: {t}" for lang, t in labels.items()) or _label(G, node)
-    if data.get("description"):
-        text += f". {data['description']}"
-    return text
-
-
 def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name: str | None = None) -> StockFlowModel:
     """Convert a CLD (``gmb.cld.to_graph`` schema) into a stock-flow model under ``assumptions``.
 
@@ -299,6 +270,38 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
             hint="add links towards the outcome, or choose another outcome",
         )
     stocks = _stocks(G, M, a, outcome)
+    doubts = {d["id"]: link_doubt(G.edges[u, v], a, d["id"], unsigned=d["unsigned"]) for u, v, d in M.edges(data=True)}
+    notes = _stock_notes(G, stocks) + _link_notes(G, M, left_out, doubts)
+
+    # Names are claimed first come, first served: variables, the shape, links, then the variables' elements.
+    namer = Namer()
+    els = _Elements(namer, {n: namer.claim(_label(G, n)) for n in G})
+    _shape_elements(els, a)
+    factors: dict[str, list[str]] = {n: [] for n in G}
+    incoming: dict[str, list[str]] = {n: [] for n in G}
+    for u, v, d in M.edges(data=True):
+        factors[v].append(_link_elements(els, G, u, v, d, a, doubts[d["id"]]))
+        incoming[v].append(d["id"])
+    for n in G:
+        _variable_elements(els, G, n, stocks, factors[n], incoming[n], a)
+
+    order = _evaluation_order(G, els.effects, els.auxiliaries)
+    time = TimeSpec(start=a.time.start, stop=a.time.start + a.time.horizon, dt=a.time.step, unit=a.time.unit)
+    step_note = _check_step(time, els.constants, a.delay.order)
+    if step_note:
+        notes.append(step_note)
+    model = StockFlowModel(
+        name=name or els.base[outcome], title=str(G.graph.get("title") or ""), time=time,
+        constants=tuple(els.constants), inputs=tuple(els.inputs), lookups=tuple(els.lookups),
+        smooths=tuple(els.smooths), effects=tuple(els.effects), auxiliaries=tuple(els.auxiliaries),
+        stocks=tuple(els.stocks), flows=tuple(els.flows), order=order, outcome=els.base[outcome],
+        notes=tuple(notes),
+    )  # fmt: skip
+    return _stabilise(model, a, G.graph.get("stories"))
+
+
+def _stock_notes(G: nx.DiGraph, stocks: dict[str, str]) -> list[str]:
+    """Which variables are stocks, grouped by why: marked in the CLD, chosen automatically, assumed."""
     notes: list[str] = []
     for kind in ("marked", "automatic", "assumed"):
         chosen = [v for v, why in stocks.items() if why == kind]
@@ -309,12 +312,17 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
                 "assumed": "given as stocks in the assumptions",
             }[kind]
             notes.append(f"stocks: {', '.join(f'{v} ({_label(G, v)})' for v in chosen)} {what}")
+    return notes
+
+
+def _link_notes(G: nx.DiGraph, M: nx.DiGraph, left_out, doubts) -> list[str]:
+    """What happened to unsure links: left out, unknown polarity, maybe absent; causes of exogenous variables."""
+    notes: list[str] = []
     for lid, u, v in left_out:
         notes.append(
             f"link {lid} ({_label(G, u)} -> {_label(G, v)}) left out: its polarity is unknown "
             "(give it in the assumptions' 'polarities' to include it)"
         )
-    doubts = {d["id"]: link_doubt(G.edges[u, v], a, d["id"], unsigned=d["unsigned"]) for u, v, d in M.edges(data=True)}
     for u, v, d in M.edges(data=True):
         if d["unsigned"]:
             notes.append(
@@ -330,201 +338,4 @@ def to_stockflow(G: nx.DiGraph, assumptions: Assumptions | None = None, *, name:
     for n in G:
         if G.nodes[n].get("kind") == "exogenous" and M.in_degree(n):
             notes.append(f"{n} ({_label(G, n)}) is marked exogenous but has causes in the CLD; they are modelled")
-
-    namer = Namer()
-    base = {n: namer.claim(_label(G, n)) for n in G}
-    constants: list[Constant] = []
-    inputs: list[Input] = []
-    smooths: list[Smooth] = []
-    effects: list[Effect] = []
-    auxiliaries: list[Auxiliary] = []
-    stock_els: list[Stock] = []
-    flows: list[Flow] = []
-    lookups: list[Lookup] = []
-    saturation = None  # the bounded shape's lookup
-    ceiling = None  # the saturating shape's constant B
-    if a.effect_shape == "bounded":
-        saturation = namer.claim("saturation")
-        lookups.append(Lookup(saturation, SATURATION, doc="bounded effect: L(z) = 2 z^2 / (1 + z^2), L(1) = 1"))
-    elif a.effect_shape == "saturating":
-        ceiling = namer.claim("saturation")
-        constants.append(
-            Constant(ceiling, a.saturation, role="saturation", low=a.saturation, high=a.saturation, unit="dmnl",
-                     doc=f"ceiling of every variable in log units: an index stays within e^-B .. e^B "
-                         f"({math.exp(-a.saturation):.3g} .. {math.exp(a.saturation):.3g} times its baseline)")
-        )  # fmt: skip
-
-    factors: dict[str, list[str]] = {n: [] for n in G}
-    incoming: dict[str, list[str]] = {n: [] for n in G}
-    for u, v, d in M.edges(data=True):
-        lid, sign = d["id"], d["sign"]
-        strength = d.get("strength") or "unknown"
-        rng: Range = a.strengths[strength]
-        why = f"link {lid}: {_label(G, u)} -> {_label(G, v)} ({'?' if d['unsigned'] else '+' if sign > 0 else '-'}, "
-        why += f"{strength}, delayed)" if d.get("delay") else f"{strength})"
-        e_name = namer.claim(lid, prefix="elasticity_")
-        # a '?' link is neutral at its nominal value (0), so files and nominal runs do not guess its sign
-        nominal = 0.0 if d["unsigned"] else a.elasticities.get(lid, rng.nominal)
-        doubt = doubts[lid]
-        constants.append(
-            Constant(e_name, nominal, role="elasticity", ref=lid, low=rng.low, high=rng.high, unit="dmnl",
-                     category=strength, doc=f"elasticity of {why}", links=(lid,), p_present=doubt.present,
-                     p_sign=doubt.sign)
-        )  # fmt: skip
-        source = base[u]
-        if d.get("delay"):
-            t_name = namer.claim(lid, prefix="delay_time_")
-            dt_rng = a.delay.time
-            constants.append(
-                Constant(t_name, a.delay_times.get(lid, dt_rng.nominal), role="delay_time", ref=lid,
-                         low=dt_rng.low, high=dt_rng.high, unit=a.time.unit, doc=f"delay time of {why}",
-                         links=(lid,))
-            )  # fmt: skip
-            s_name = namer.claim(f"delayed {_label(G, u)} for {_label(G, v)}")
-            smooths.append(
-                Smooth(s_name, source=source, delay_time=t_name, order=a.delay.order,
-                       doc=f"{_label(G, u)} as perceived by {_label(G, v)} after a delay ({why})", links=(lid,))
-            )  # fmt: skip
-            source = s_name
-        eff = namer.claim(f"effect of {_label(G, u)} on {_label(G, v)}")
-        effects.append(
-            Effect(eff, link=lid, source=source, elasticity=e_name, sign=sign, cause=u, target=v,
-                   lookup=saturation, doc=f"effect of {why}", links=(lid,))
-        )  # fmt: skip
-        factors[v].append(eff)
-        incoming[v].append(lid)
-
-    for n in G:
-        label, doc = _label(G, n), _doc(G, n)
-        links = tuple(incoming[n])
-        if n in stocks:
-            ind, flow = namer.claim(f"indicated {label}"), namer.claim(f"change in {label}")
-            tau = namer.claim(f"adjustment time {label}")
-            i_ind, i_in = namer.claim(f"indicated input {label}"), namer.claim(f"inflow input {label}")
-            rng = a.adjustment_time
-            constants.append(
-                Constant(tau, a.adjustment_times.get(n, rng.nominal), role="adjustment_time", ref=n, low=rng.low,
-                         high=rng.high, unit=a.time.unit, doc=f"adjustment time of {label}")
-            )  # fmt: skip
-            inputs.append(Input(i_ind, variable=n, channel="indicated", doc=f"intervention on the indicated {label}"))
-            inputs.append(Input(i_in, variable=n, channel="inflow", doc=f"intervention on the inflow of {label}"))
-            auxiliaries.append(
-                Auxiliary(ind, variable=n, label=label, role="indicated", factors=tuple(factors[n]), input=i_ind,
-                          saturation=ceiling, doc=f"indicated value of {label}: where it is heading", links=links)
-            )  # fmt: skip
-            stock_els.append(Stock(base[n], variable=n, flow=flow, label=label, chosen=stocks[n], doc=doc, links=links))
-            flows.append(
-                Flow(flow, stock=base[n], indicated=ind, adjustment_time=tau, input=i_in,
-                     doc=f"net change of {label}: closes the gap to its indicated value", links=links)
-            )  # fmt: skip
-        else:
-            i_lvl = namer.claim(f"level input {label}")
-            inputs.append(Input(i_lvl, variable=n, channel="level", doc=f"intervention on the level of {label}"))
-            auxiliaries.append(
-                Auxiliary(base[n], variable=n, label=label, factors=tuple(factors[n]), input=i_lvl, doc=doc,
-                          saturation=ceiling, links=links)
-            )  # fmt: skip
-
-    order = _evaluation_order(G, effects, auxiliaries)
-    time = TimeSpec(start=a.time.start, stop=a.time.start + a.time.horizon, dt=a.time.step, unit=a.time.unit)
-    step_note = _check_step(time, constants, a.delay.order)
-    if step_note:
-        notes.append(step_note)
-    model = StockFlowModel(
-        name=name or base[outcome], title=str(G.graph.get("title") or ""), time=time,
-        constants=tuple(constants), inputs=tuple(inputs), lookups=tuple(lookups), smooths=tuple(smooths),
-        effects=tuple(effects), auxiliaries=tuple(auxiliaries), stocks=tuple(stock_els), flows=tuple(flows),
-        order=order, outcome=base[outcome], notes=tuple(notes),
-    )  # fmt: skip
-    return _stabilise(model, a, G.graph.get("stories"))
-
-
-def _evaluation_order(G, effects: list[Effect], auxiliaries: list[Auxiliary]) -> tuple[str, ...]:
-    D = nx.DiGraph()
-    rank = {}
-    for el in (*auxiliaries, *effects):
-        D.add_node(el.name)
-        rank[el.name] = len(rank)
-    for e in effects:
-        if e.source in rank:
-            D.add_edge(e.source, e.name)
-    for aux in auxiliaries:
-        for f in aux.factors:
-            D.add_edge(f, aux.name)
-    try:
-        return tuple(nx.lexicographical_topological_sort(D, key=rank.get))
-    except nx.NetworkXUnfeasible:
-        cycle = [u for u, _ in nx.find_cycle(D)]
-        raise ConversionError("equations depend on each other in a loop without a stock: " + " -> ".join(cycle),
-                              field="stocks") from None  # fmt: skip
-
-
-def _check_step(time: TimeSpec, constants: list[Constant], order: int) -> str | None:
-    """Refuse a step above half the shortest *sampled* time constant; return a note on Euler's error there.
-
-    Euler is only faithful when the step is well below every time constant — every one an ensemble
-    samples, so the low end of each range counts, not only the nominal value (a smooth of order n has
-    stages of delay / n). Below the refusal limit the fastest draws still move faster than the model
-    says: a decay with time constant T stepped by dt runs at ``-ln(1 - dt/T) / dt``, about
-    ``1 + dt/(2T)`` times its rate; the note says how much.
-    """
-    shortest_all, which = math.inf, None
-    for c in constants:
-        if c.role in ("adjustment_time", "delay_time"):
-            low = min(c.value, c.value if c.low is None else c.low)
-            shortest = low / (order if c.role == "delay_time" else 1)
-            if time.dt > shortest / 2:
-                what = f"{c.value:g}" if low == c.value else f"{c.value:g} (sampled down to {low:g})"
-                raise ConversionError(
-                    f"the time step {time.dt:g} is too large for {c.name} = {what} {time.unit}",
-                    field="time.step",
-                    hint=f"use a step of at most {shortest / 2:g}",
-                )
-            if shortest < shortest_all:
-                shortest_all, which = shortest, c
-    if which is None:
-        return None
-    k = time.dt / shortest_all
-    excess = -math.log(1 - k) / k - 1
-    if excess < 0.01:
-        return None
-    stage = f" (a delay stage: {which.name} / {order})" if which.role == "delay_time" else f" ({which.name})"
-    return (
-        f"time step: the shortest sampled time constant is {shortest_all:g} {time.unit}{stage}; Euler with "
-        f"step {time.dt:g} runs it about {excess:.1%} fast in the draws that reach it (RK4, or a step of "
-        f"{shortest_all * 0.019:.2g}, keeps that below 1 %)"
-    )
-
-
-def _stabilise(model: StockFlowModel, a: Assumptions, stories=None) -> StockFlowModel:
-    """Check the nominal strengths; under ``stability: scale`` multiply every elasticity by one factor.
-
-    The default (``report``) keeps the group's elasticities and names the reinforcing loops that
-    would run away (see :func:`gmb.stockflow.stability.check_stability`); ``scale`` records its
-    factor in ``model.elasticity_scale`` and the notes.
-    """
-    from dataclasses import replace
-
-    from gmb.stockflow.stability import check_stability
-
-    report = check_stability(model, stories=stories)
-    notes = list(model.notes)
-    factor = 1.0
-    if report.radius >= 1 and a.stability == "scale":
-        factor = a.stability_target / report.radius
-        constants = tuple(
-            replace(c, value=c.value * factor, low=c.low * factor, high=c.high * factor)
-            if c.role == "elasticity" else c
-            for c in model.constants
-        )  # fmt: skip
-        notes.append(report.text)
-        notes.append(
-            f"stability: scale — every elasticity (nominal and range) multiplied by {factor:.4g} so that the "
-            f"spectral radius is {a.stability_target:g}; the group's strengths are not what is simulated"
-        )
-        model = replace(model, constants=constants)
-        report = check_stability(model, stories=stories)
-    notes.append(report.text)
-    if report.question:
-        notes.append("stability: " + report.question)
-    return replace(model, notes=tuple(notes), elasticity_scale=factor, stability=report)
+    return notes

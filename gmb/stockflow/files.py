@@ -34,9 +34,18 @@ def _md(text: str) -> str:
 
 def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str:
     """The readable record of a conversion (Markdown)."""
-    from gmb.stockflow.stability import check_stability
-
     a = assumptions
+    out = _formulation(model, a)
+    out += _assumption_table(model, a)
+    out += _strength_table(model, a)
+    out += _per_item_assumptions(a)
+    out += _decisions(model)
+    out += _equations(model)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _formulation(model: StockFlowModel, a: Assumptions) -> list[str]:
+    """The title, what a CLD needs to become a model, and the formulation in words."""
     out = []
     title = model.title or model.name
     out.append(f"# Stock-flow model of {_md(title)}: assumptions and equations\n")
@@ -55,6 +64,12 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         "every effect is 1 and the model rests at 1.0.\n"
     )
     out.append(_shape_text(a) + "\n")
+    return out
+
+
+def _assumption_table(model: StockFlowModel, a: Assumptions) -> list[str]:
+    """The table of the conversion's assumptions (outcome, time, shape, times, unknown signs, doubt, stability)."""
+    out = []
     out.append("## Assumptions\n")
     oc = model.element(model.outcome) if model.outcome else None
     rows = [
@@ -81,6 +96,12 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
     out.append("| assumption | value |\n|---|---|")
     out.extend(f"| {k} | {v} |" for k, v in rows)
     out.append("")
+    return out
+
+
+def _strength_table(model: StockFlowModel, a: Assumptions) -> list[str]:
+    """Each strength class's elasticity range and how many links have it (scaled values when scaled)."""
+    out = []
     out.append("### Link strength → elasticity\n")
     counts: dict[str, int] = {}
     for c in model.constants:
@@ -100,6 +121,12 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
         for cls, r in a.strengths.items():
             out.append(f"| {_md(cls)} | {r.low:g} | {r.nominal:g} | {r.high:g} | {counts.get(cls, 0)} |")
     out.append("")
+    return out
+
+
+def _per_item_assumptions(a: Assumptions) -> list[str]:
+    """The values the assumptions give for single links and variables, and their notes."""
+    out = []
     for label, mapping in (
         ("Elasticity per link", a.elasticities),
         ("Adjustment time per variable", a.adjustment_times),
@@ -114,6 +141,14 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
             out.append("")
     if a.notes:
         out.append(f"Notes: {_md(a.notes)}\n")
+    return out
+
+
+def _decisions(model: StockFlowModel) -> list[str]:
+    """What the conversion decided: the stocks and why, its notes, and stability with the runaway loops."""
+    from gmb.stockflow.stability import check_stability
+
+    out = []
     out.append("## What the conversion decided\n")
     out.append("### Stocks\n")
     why = {"marked": "marked as a stock in the CLD", "automatic": "chosen automatically: every loop needs a stock",
@@ -134,6 +169,12 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
                 f"instead of to infinity."
             )
         out.append(f"\n**Question for the group:** {_md(report.question)}\n")
+    return out
+
+
+def _equations(model: StockFlowModel) -> list[str]:
+    """Every element by kind with its equation, the CLD links it came from and what it means."""
+    out = []
     out.append("## Equations\n")
     out.append("Each element with its equation, the CLD links it came from, and what it means.\n")
     sections = (
@@ -153,7 +194,7 @@ def assumptions_markdown(model: StockFlowModel, assumptions: Assumptions) -> str
                 rng = f" (range {el.low:g}–{el.high:g})"
             out.append(f"- `{describe(el, model)}`{rng}{links}  \n  {_md(el.doc)}")
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def _shape_text(a: Assumptions) -> str:
