@@ -316,20 +316,38 @@ def open_backend(
         if workers is not None:
             raise InputError("--workers sizes a local cluster; an existing scheduler has its own workers",
                              field="--workers")  # fmt: skip
-        address = check_address(scheduler, deadline)
-        try:
-            dask_client = distributed.Client(address, timeout=seconds_left(deadline), set_as_default=False)
-        except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
-            raise ClusterError(
-                f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}",
-                field="--scheduler",
-                hint="is it a `dask scheduler` of a compatible version?",
-            ) from None
-        try:
-            yield DaskBackend(dask_client, retries=retries, progress=progress)
-        finally:
-            dask_client.close()
+        with _scheduler_backend(distributed, scheduler, deadline, retries=retries, progress=progress) as backend:
+            yield backend
         return
+    with _local_cluster_backend(distributed, workers, retries=retries, progress=progress) as backend:
+        yield backend
+
+
+@contextmanager
+def _scheduler_backend(
+    distributed: Any, scheduler: str, deadline: float, *, retries: int, progress: bool
+) -> Iterator[DaskBackend]:
+    """``open_backend``'s ``dask`` with ``scheduler``: a client of that scheduler, closed on exit."""
+    address = check_address(scheduler, deadline)
+    try:
+        dask_client = distributed.Client(address, timeout=seconds_left(deadline), set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
+        raise ClusterError(
+            f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}",
+            field="--scheduler",
+            hint="is it a `dask scheduler` of a compatible version?",
+        ) from None
+    try:
+        yield DaskBackend(dask_client, retries=retries, progress=progress)
+    finally:
+        dask_client.close()
+
+
+@contextmanager
+def _local_cluster_backend(
+    distributed: Any, workers: int | None, *, retries: int, progress: bool
+) -> Iterator[DaskBackend]:
+    """``open_backend``'s ``dask`` alone: a LocalCluster of single-threaded worker processes, closed on exit."""
     try:
         cluster = distributed.LocalCluster(
             n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,
