@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from gmb.errors import ClusterError, GmbError, InputError
-from gmb.scale.dask_connect import check_address, seconds_left
+from gmb.scale.dask_connect import check_address, seconds_left, unusable_scheduler
 
 __all__ = ["BACKENDS", "Backend", "DaskBackend", "LocalBackend", "machine_workers", "open_backend"]
 
@@ -332,11 +332,7 @@ def _scheduler_backend(
     try:
         dask_client = distributed.Client(address, timeout=seconds_left(deadline), set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
-        raise ClusterError(
-            f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}",
-            field="--scheduler",
-            hint="is it a `dask scheduler` of a compatible version?",
-        ) from None
+        raise unusable_scheduler(address, exc, hint="is it a `dask scheduler` of a compatible version?") from None
     try:
         yield DaskBackend(dask_client, retries=retries, progress=progress)
     finally:

@@ -21,7 +21,7 @@ from typing import Any
 
 from gmb.errors import ClusterError, InputError
 
-__all__ = ["check_address", "seconds_left"]
+__all__ = ["check_address", "seconds_left", "unusable_scheduler"]
 
 
 def check_address(address: str, deadline: float) -> str:
@@ -64,12 +64,21 @@ def check_address(address: str, deadline: float) -> str:
         if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
             raise ValueError(f"it says it is {identity.get('type') if isinstance(identity, dict) else identity!r}")
     except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
-        raise ClusterError(
-            f"could not talk to a Dask scheduler at {normalised}: {type(exc).__name__}: {exc}",
-            field="--scheduler",
-            hint="is it a `dask scheduler`, of a Dask version compatible with this one?",
+        raise unusable_scheduler(
+            normalised, exc, hint="is it a `dask scheduler`, of a Dask version compatible with this one?"
         ) from None
     return normalised
+
+
+def unusable_scheduler(address: str, exc: Exception, *, hint: str) -> ClusterError:
+    """The error for an address where something answered that could not be used as a scheduler.
+
+    >>> print(unusable_scheduler("tcp://h:1", OSError("reset"), hint="check it"))
+    --scheduler: could not talk to a Dask scheduler at tcp://h:1: OSError: reset (check it)
+    """
+    return ClusterError(
+        f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}", field="--scheduler", hint=hint
+    )
 
 
 def seconds_left(deadline: float) -> float:
