@@ -82,9 +82,12 @@ def test_the_reference_refuses_a_non_positive_multiplier(havndal, shape, monkeyp
     with pytest.raises(ValidationError, match="must stay below 1"):  # refused where it is written down
         with_interventions(m, [cut])
     # and the simulator's own guard, for a multiplier that got past that check
+    import gmb.simulate.intervention_inputs as applied
     import gmb.simulate.interventions as ivs
 
-    monkeypatch.setattr(ivs, "check_resolved", lambda iv, channel: iv)
+    # with_interventions looks it up where it lives; the compiler imports the re-export
+    for module in (applied, ivs):
+        monkeypatch.setattr(module, "check_resolved", lambda iv, channel: iv)
     with pytest.raises(SimulationError, match="broke down at time 2.*multiplies by -0.2"):
         simulate(with_interventions(m, [cut]))
 

@@ -11,7 +11,7 @@ scheduler address starts a :class:`distributed.LocalCluster` sized to the
 machine (one single-threaded worker process per core) and closes it on exit;
 with an address it connects to an existing scheduler, failing with a
 :class:`~gmb.errors.ClusterError` within ``timeout`` seconds when none answers.
-Dask is imported only here, only when asked for.
+Dask is imported only here (and in :mod:`gmb.scale.dask_connect`), only when asked for.
 
 >>> with open_backend("local") as be:
 ...     be.map(lambda shared, spec: shared * spec, [1, 2, 3], shared=10)
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 import uuid
 from collections import OrderedDict
@@ -31,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from gmb.errors import ClusterError, GmbError, InputError
+from gmb.scale.dask_connect import check_address, seconds_left, unusable_scheduler
 
 __all__ = ["BACKENDS", "Backend", "DaskBackend", "LocalBackend", "machine_workers", "open_backend"]
 
@@ -235,80 +235,6 @@ def _result(fut: Any) -> Any:
     return value
 
 
-def _check_address(address: str, deadline: float) -> str:
-    """The normalised address, once a scheduler has answered there; clear errors before ``deadline``.
-
-    Two steps, so that nothing hangs and no half-made ``Client`` is left behind:
-    a plain TCP connect (a refused or unknown host fails at once), then Dask's
-    own ``identity`` handshake (a port where something else listens fails too).
-    """
-    try:
-        from distributed.comm import parse_address
-        from distributed.comm.addressing import parse_host_port, unparse_address
-        from distributed.comm.registry import backends
-
-        scheme, loc = parse_address(address)
-        if scheme not in backends:
-            raise ValueError(f"unknown scheme {scheme!r}")
-        normalised = unparse_address(scheme, loc)
-        host, port = parse_host_port(loc) if scheme in ("tcp", "tls") else (None, None)
-    except (ValueError, TypeError) as exc:
-        raise InputError(
-            f"not a Dask scheduler address: {address!r} ({exc})", field="--scheduler", hint="e.g. tcp://host:8786"
-        ) from None
-    if host is not None:
-        try:
-            socket.create_connection((host, port), timeout=_left(deadline)).close()
-        except OSError as exc:
-            raise ClusterError(
-                f"no Dask scheduler answers at {normalised} ({exc.strerror or exc})",
-                field="--scheduler",
-                hint="start one with `dask scheduler` and check the host name and port",
-            ) from None
-    try:
-        identity = _in_thread(_identity(normalised, _left(deadline)))
-        if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
-            raise ValueError(f"it says it is {identity.get('type') if isinstance(identity, dict) else identity!r}")
-    except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
-        raise ClusterError(
-            f"could not talk to a Dask scheduler at {normalised}: {type(exc).__name__}: {exc}",
-            field="--scheduler",
-            hint="is it a `dask scheduler`, of a Dask version compatible with this one?",
-        ) from None
-    return normalised
-
-
-def _left(deadline: float) -> float:
-    """Seconds left until ``deadline`` (at least a moment, so a step that starts late can still fail cleanly)."""
-    return max(0.1, deadline - time.monotonic())
-
-
-async def _identity(address: str, timeout: float) -> Any:
-    import asyncio
-
-    from distributed.comm import connect
-
-    async def ask() -> Any:
-        comm = await connect(address, timeout=timeout)
-        try:
-            await comm.write({"op": "identity", "reply": True})
-            return await comm.read()
-        finally:
-            comm.abort()
-
-    # one deadline for the whole exchange: a silent peer must not stall the handshake
-    return await asyncio.wait_for(ask(), timeout)
-
-
-def _in_thread(coro: Any) -> Any:
-    """Run a coroutine to the end on a fresh event loop in a thread (safe inside Jupyter's running loop)."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 @contextmanager
 def open_backend(
     name: str = "local",
@@ -390,20 +316,34 @@ def open_backend(
         if workers is not None:
             raise InputError("--workers sizes a local cluster; an existing scheduler has its own workers",
                              field="--workers")  # fmt: skip
-        address = _check_address(scheduler, deadline)
-        try:
-            dask_client = distributed.Client(address, timeout=_left(deadline), set_as_default=False)
-        except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
-            raise ClusterError(
-                f"could not talk to a Dask scheduler at {address}: {type(exc).__name__}: {exc}",
-                field="--scheduler",
-                hint="is it a `dask scheduler` of a compatible version?",
-            ) from None
-        try:
-            yield DaskBackend(dask_client, retries=retries, progress=progress)
-        finally:
-            dask_client.close()
+        with _scheduler_backend(distributed, scheduler, deadline, retries=retries, progress=progress) as backend:
+            yield backend
         return
+    with _local_cluster_backend(distributed, workers, retries=retries, progress=progress) as backend:
+        yield backend
+
+
+@contextmanager
+def _scheduler_backend(
+    distributed: Any, scheduler: str, deadline: float, *, retries: int, progress: bool
+) -> Iterator[DaskBackend]:
+    """``open_backend``'s ``dask`` with ``scheduler``: a client of that scheduler, closed on exit."""
+    address = check_address(scheduler, deadline)
+    try:
+        dask_client = distributed.Client(address, timeout=seconds_left(deadline), set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 - whatever answered, it was not a usable scheduler
+        raise unusable_scheduler(address, exc, hint="is it a `dask scheduler` of a compatible version?") from None
+    try:
+        yield DaskBackend(dask_client, retries=retries, progress=progress)
+    finally:
+        dask_client.close()
+
+
+@contextmanager
+def _local_cluster_backend(
+    distributed: Any, workers: int | None, *, retries: int, progress: bool
+) -> Iterator[DaskBackend]:
+    """``open_backend``'s ``dask`` alone: a LocalCluster of single-threaded worker processes, closed on exit."""
     try:
         cluster = distributed.LocalCluster(
             n_workers=workers or machine_workers(), threads_per_worker=1, processes=True,

@@ -82,6 +82,44 @@ def describe_parameter(study: Study, i: int) -> str:
     return name
 
 
+def _scenario_index(study: Study, scenario: str, *, n: int, output: str) -> int:
+    """The analysed scenario's index in ``study``, after checking ``output`` and ``n`` (InputError naming the field)."""
+    if output not in ("log_ratio", "effect"):
+        raise InputError(f"output must be log_ratio or effect, got {output!r}", field="output")
+    if n < 2 or n & (n - 1):
+        raise InputError(f"n must be a power of two >= 2, got {n}", field="n")
+    s = study.scenarios.index(scenario) if scenario in study.scenarios else None
+    if s is None or s == 0:
+        raise InputError(f"no scenario {scenario!r} to analyse", field="scenario",
+                         hint=", ".join(study.scenarios[1:]))  # fmt: skip
+    return s
+
+
+def _analyze(analyze: Any, problem: dict[str, Any], Y: np.ndarray, *, resamples: int, seed: int) -> Any:
+    """SALib's Sobol analysis of ``Y`` (``analyze`` is :mod:`SALib.analyze.sobol`, imported lazily by the caller)."""
+    import warnings
+
+    with warnings.catch_warnings():  # SALib warns about constant outputs; our convergence check reports instead
+        warnings.simplefilter("ignore")
+        # a Generator, not the int: SALib seeds its bootstrap only `if seed:`, so seed 0 gave other confidence
+        # intervals (and `converged`) on every run; default_rng(seed) is the stream SALib makes from a non-zero int
+        return analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples,
+                               seed=np.random.default_rng(seed), print_to_console=False)  # fmt: skip
+
+
+def _index_rows(study: Study, idx: Any, Si: Any) -> list[dict[str, Any]]:
+    """One row per analysed parameter (its indices and their intervals), largest total index first."""
+    p = study.program
+    rows = [
+        {"parameter": p.param_names[i], "kind": p.param_kind[i], "ref": p.param_ref[i],
+         "label": describe_parameter(study, i), "S1": float(Si["S1"][k]), "S1_conf": float(Si["S1_conf"][k]),
+         "ST": float(Si["ST"][k]), "ST_conf": float(Si["ST_conf"][k])}
+        for k, i in enumerate(idx)
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (-r["ST"], r["parameter"]))
+    return rows
+
+
 def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None, top: int | None = None,
           resamples: int = 100, output: str = "log_ratio", max_broken: float = 0.01) -> dict[str, Any]:  # fmt: skip
     """First-order and total Sobol indices of ``scenario``'s effect at the horizon, largest total first.
@@ -139,14 +177,7 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    if output not in ("log_ratio", "effect"):
-        raise InputError(f"output must be log_ratio or effect, got {output!r}", field="output")
-    if n < 2 or n & (n - 1):
-        raise InputError(f"n must be a power of two >= 2, got {n}", field="n")
-    s = study.scenarios.index(scenario) if scenario in study.scenarios else None
-    if s is None or s == 0:
-        raise InputError(f"no scenario {scenario!r} to analyse", field="scenario",
-                         hint=", ".join(study.scenarios[1:]))  # fmt: skip
+    s = _scenario_index(study, scenario, n=n, output=output)
     p = study.program
     idx = varying(p, [k for k in study.vary if k != "structure"])  # magnitudes of the map as drawn: no structure
     if len(idx) == 0:
@@ -177,21 +208,8 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
         raise SimulationError(f"{int((~keep).sum())} of {n} base samples have a run that broke down (overflow)",
                               hint="use bounded effects or stable strengths")  # fmt: skip
     Y = blocks[keep].ravel()
-    import warnings
-
-    with warnings.catch_warnings():  # SALib warns about constant outputs; our convergence check reports instead
-        warnings.simplefilter("ignore")
-        # a Generator, not the int: SALib seeds its bootstrap only `if seed:`, so seed 0 gave other confidence
-        # intervals (and `converged`) on every run; default_rng(seed) is the stream SALib makes from a non-zero int
-        Si = analyze.analyze(problem, Y, calc_second_order=False, num_resamples=resamples,
-                             seed=np.random.default_rng(seed), print_to_console=False)  # fmt: skip
-    rows = [
-        {"parameter": p.param_names[i], "kind": p.param_kind[i], "ref": p.param_ref[i],
-         "label": describe_parameter(study, i), "S1": float(Si["S1"][k]), "S1_conf": float(Si["S1_conf"][k]),
-         "ST": float(Si["ST"][k]), "ST_conf": float(Si["ST_conf"][k])}
-        for k, i in enumerate(idx)
-    ]  # fmt: skip
-    rows.sort(key=lambda r: (-r["ST"], r["parameter"]))
+    Si = _analyze(analyze, problem, Y, resamples=resamples, seed=seed)
+    rows = _index_rows(study, idx, Si)
     # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged;
     # nor have they when a first-order index exceeds its total index beyond both intervals (S1 <= ST in theory)
     converged, why = convergence(rows)
