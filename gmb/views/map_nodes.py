@@ -21,6 +21,10 @@ from gmb.cld.lookup import SIGN_SYMBOL, edge_sign, link_id
 from gmb.views import style
 from gmb.views.layout import circle_positions
 
+# the tooltips' label look-ups: one rule for which language's label a node shows
+from gmb.views.map_tips import label_in as _label
+from gmb.views.map_tips import text_in as _text_in
+
 
 def _plain(value: Any) -> Any:
     """An enum's value (graphs may carry str-enums such as ``VariableKind.stock``), anything else as is."""
@@ -66,16 +70,6 @@ def _idea_positions(G, idea_bank, positions):
 
 
 # -- nodes and edges -------------------------------------------------------------------
-def _text_in(labels: Mapping[str, str], lang: str | None) -> str:
-    if lang and labels.get(lang):
-        return str(labels[lang])
-    return str(next(iter(labels.values()))) if labels else ""
-
-
-def _label(data: Mapping[str, Any], node: Hashable, lang: str | None) -> str:
-    return _text_in(data.get("labels") or {}, lang) or str(data.get("label") or node)
-
-
 def _node(node, data, lang, languages, fills, outcome, targets, people, faded, positions) -> dict[str, Any]:
     """vis-network node options for one variable; the tooltip is plain text (shown with innerText)."""
     label = _label(data, node, lang)
