@@ -15,7 +15,7 @@ from gmb.cld import find_loops, to_graph
 from gmb.errors import InputError
 from gmb.session.model import Idea, IdeaTarget, Link, Session, Variable
 from gmb.session.store import Store
-from gmb.views import report
+from gmb.views import report_sections  # the report's bounds on loop and path searches live here
 from gmb.views.report import RESULT_FILES, key_loops, load_results, report_html, write_report
 
 
@@ -73,9 +73,9 @@ def test_report_loop_count_on_k7_is_exact_and_bounded(monkeypatch):
     assert f"{expected} loops of up to 4 links: {expected} reinforcing, 0 balancing" in loops
     assert "The list stopped" not in loops
     lengths = [int(x) for x in re.findall(r'<td class="R">[^<]*</td><td>(\d+)</td>', loops)]
-    assert len(lengths) == report._KEY_LOOPS and max(lengths) <= 4 and lengths == sorted(lengths)
+    assert len(lengths) == report_sections._KEY_LOOPS and max(lengths) <= 4 and lengths == sorted(lengths)
     # the report's bound on the loop search: it says it stopped, and counts only what it has
-    monkeypatch.setattr(report, "_MAX_LOOPS", 50)
+    monkeypatch.setattr(report_sections, "_MAX_LOOPS", 50)
     loops = _section(report_html(s, loop_max_length=4), "loops")
     assert "50 loops of up to 4 links" in loops and "The list stopped at 50 loops" in loops
     with pytest.raises(InputError):
@@ -131,9 +131,9 @@ def test_report_idea_paths_are_counted_exactly_and_bounded(monkeypatch):
     cell = _idea_cell(report_html(s), "Push")
     assert f"{expected} paths of up to 6 links raise it, 0 lower it, 0 unknown" in cell
     assert "stopped" not in cell
-    assert len(re.findall(r"<li ", cell)) == report._MAX_PATHS
+    assert len(re.findall(r"<li ", cell)) == report_sections._MAX_PATHS
     assert "v0 → (+) v6</li>" in cell  # the direct link is the shortest path, shown first
-    monkeypatch.setattr(report, "_MAX_FOUND_PATHS", 100)
+    monkeypatch.setattr(report_sections, "_MAX_FOUND_PATHS", 100)
     cell = _idea_cell(report_html(s), "Push")
     assert "100 paths of up to 6 links raise it" in cell and "the search stopped before it found them all" in cell
 

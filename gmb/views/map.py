@@ -26,30 +26,34 @@ people typed. Swapping the renderer touches only this module and the template.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Hashable, Mapping, Sequence
-from enum import Enum
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from gmb.cld.lookup import SIGN_SYMBOL, edge_sign, link_id
+from gmb.cld.lookup import edge_sign
 from gmb.errors import InputError, NotFoundError, ValidationError
 from gmb.views import style
-from gmb.views.layout import circle_positions
+from gmb.views.map_nodes import (
+    _edge,
+    _idea_edge,
+    _idea_node,
+    _idea_positions,
+    _idea_targets,
+    _label,
+    _node,
+    _positions,
+    _text_in,
+)
+from gmb.views.map_options import LARGE_MAP, _legend, _legend_themes, _options
+from gmb.views.map_template import _template, _vis_js  # gmb.views.report and .story import them from here
 from gmb.views.map_tips import edge_tip, idea_tip, node_tip
 from gmb.views.style import word
 
 __all__ = ["LARGE_MAP", "LAYOUTS", "loop_polarity", "map_data", "map_html", "write_map"]
 
 LAYOUTS = ("force", "circle")
-#: from this many nodes on, links are drawn straight and the layout gets fewer stabilisation
-#: iterations, so a 1,000-node map is still stable within ~2 s (see bench/map_bench.py)
-LARGE_MAP = 300
 _IDEA_PREFIX = "idea "  # ids cannot contain spaces, so an idea node can never clash with a variable
 
 
@@ -78,12 +82,7 @@ def map_data(
     _check_graph(G)
     languages = [str(x) for x in (G.graph.get("languages") or [])]
     lang = _check_lang(lang, languages)
-    if layout not in LAYOUTS:
-        raise InputError(f"unknown layout '{layout}'", field="layout", hint=f"choose one of: {', '.join(LAYOUTS)}")
-    if width_by not in ("strength", "support"):
-        raise InputError(f"unknown width_by '{width_by}'", field="width_by", hint="choose strength or support")
-    if loop is not None and theme is not None:
-        raise InputError("highlight either a loop or a theme, not both", field="highlight")
+    _check_options(layout, width_by, loop, theme)
     people = dict(people or {})
     ids = _vis_ids(G)
     theme_ids = list(G.graph.get("themes") or {})
@@ -91,7 +90,6 @@ def map_data(
     fills = style.theme_colours(theme_ids)
     idea_bank = dict(G.graph.get("ideas") or {})
     targets = _idea_targets(G, idea_bank)
-    outcome = G.graph.get("outcome")
     hl_nodes, hl_edges, highlight = _highlight(G, loop, theme, lang)
 
     positions = _positions(G, layout, order, lang)
@@ -102,46 +100,16 @@ def map_data(
     from pyvis.network import Network  # lazy: pyvis pulls in jinja2 and IPython bits
 
     net = Network(directed=True, cdn_resources="in_line")
-    for node, data in G.nodes(data=True):
-        faded = hl_nodes is not None and node not in hl_nodes
-        opts = _node(node, data, lang, languages, fills, outcome, targets, people, faded, positions)
-        opts["titles"] = {L: [node_tip(G, node, L, people=people, targets=targets, research=r) for r in (False, True)]
-                          for L in ui_langs}  # fmt: skip
-        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
-        net.add_node(ids[node], **opts)
-    for u, v, data in G.edges(data=True):
-        faded = hl_edges is not None and (u, v) not in hl_edges
-        opts = _edge(G, u, v, data, lang, people, width_by, faded, hl_edges)
-        opts["titles"] = {L: [edge_tip(G, u, v, L, people=people, research=r) for r in (False, True)]
-                          for L in ui_langs}  # fmt: skip
-        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
-        net.add_edge(ids[u], ids[v], **opts)
+    draw = {"lang": lang, "languages": languages, "ui_langs": ui_langs, "people": people}
+    _add_variables(net, G, ids, draw, fills=fills, targets=targets, faded_but=hl_nodes, positions=positions)
+    _add_links(net, G, ids, draw, width_by=width_by, hl_edges=hl_edges)
     n_idea_nodes = n_idea_edges = 0
     if ideas:
-        idea_pos = _idea_positions(G, idea_bank, positions) if positions is not None else {}
-        for idea_id, idea in idea_bank.items():
-            faded = hl_nodes is not None and not any(t["variable"] in hl_nodes for t in idea.get("targets") or [])
-            vid = _IDEA_PREFIX + str(idea_id)
-            opts = _idea_node(idea_id, idea, lang, languages, people, faded, idea_pos.get(idea_id))
-            opts["titles"] = {L: [idea_tip(G, idea_id, idea, L, people=people, research=r) for r in (False, True)]
-                              for L in ui_langs}  # fmt: skip
-            opts["title"] = opts["titles"][lang or ui_langs[0]][0]
-            net.add_node(vid, **opts)
-            n_idea_nodes += 1
-            for t in idea.get("targets") or []:
-                if t["variable"] not in G:
-                    raise NotFoundError(f"idea '{idea_id}' targets unknown variable '{t['variable']}'", field="ideas")
-                net.add_edge(vid, ids[t["variable"]], id=f"{vid} > {t['variable']}", **_idea_edge(idea, t, faded))
-                n_idea_edges += 1
+        n_idea_nodes, n_idea_edges = _add_ideas(net, G, ids, draw, idea_bank, faded_but=hl_nodes, positions=positions)
     nodes, edges, *_ = net.get_network_data()
     n_var, n_link = G.number_of_nodes(), G.number_of_edges()
     legend = _legend(lang, fills, G, width_by, ideas and bool(idea_bank), highlight)
-    i18n = {}
-    for L in ui_langs:
-        hl = highlight if L == lang else _highlight(G, loop, theme, L)[2]
-        counts = (word(L, "counts_ideas").format(n=n_var, m=n_link, k=n_idea_nodes) if n_idea_nodes
-                  else word(L, "counts").format(n=n_var, m=n_link))  # fmt: skip
-        i18n[L] = {"counts_text": counts, "highlight": hl, "themes": _legend_themes(G, fills, L)}
+    i18n = _i18n(G, loop, theme, lang, highlight, ui_langs, fills, (n_var, n_link, n_idea_nodes))
     return {
         "nodes": nodes,
         "edges": edges,
@@ -266,6 +234,76 @@ def _check_graph(G: Any) -> None:
         raise InputError("the map needs a networkx.DiGraph from gmb.cld.to_graph", field="graph")
 
 
+def _check_options(layout: str, width_by: str, loop, theme) -> None:
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown layout '{layout}'", field="layout", hint=f"choose one of: {', '.join(LAYOUTS)}")
+    if width_by not in ("strength", "support"):
+        raise InputError(f"unknown width_by '{width_by}'", field="width_by", hint="choose strength or support")
+    if loop is not None and theme is not None:
+        raise InputError("highlight either a loop or a theme, not both", field="highlight")
+
+
+# -- collecting nodes and links -------------------------------------------------------
+# ``draw`` carries what every node and link needs: lang, languages, ui_langs (every language goes
+# into the page) and people. Each item gets a tooltip per language, participant and research view;
+# ``title`` is the one shown before the page's script takes over.
+def _add_variables(net, G, ids, draw, *, fills, targets, faded_but, positions) -> None:
+    lang, ui_langs, people = draw["lang"], draw["ui_langs"], draw["people"]
+    outcome = G.graph.get("outcome")
+    for node, data in G.nodes(data=True):
+        faded = faded_but is not None and node not in faded_but
+        opts = _node(node, data, lang, draw["languages"], fills, outcome, targets, people, faded, positions)
+        opts["titles"] = {L: [node_tip(G, node, L, people=people, targets=targets, research=r) for r in (False, True)]
+                          for L in ui_langs}  # fmt: skip
+        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+        net.add_node(ids[node], **opts)
+
+
+def _add_links(net, G, ids, draw, *, width_by, hl_edges) -> None:
+    lang, ui_langs, people = draw["lang"], draw["ui_langs"], draw["people"]
+    for u, v, data in G.edges(data=True):
+        faded = hl_edges is not None and (u, v) not in hl_edges
+        opts = _edge(G, u, v, data, lang, people, width_by, faded, hl_edges)
+        opts["titles"] = {L: [edge_tip(G, u, v, L, people=people, research=r) for r in (False, True)]
+                          for L in ui_langs}  # fmt: skip
+        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+        net.add_edge(ids[u], ids[v], **opts)
+
+
+def _add_ideas(net, G, ids, draw, idea_bank, *, faded_but, positions) -> tuple[int, int]:
+    """Each idea as a node with links to its targets; returns (idea nodes, idea links) added."""
+    lang, ui_langs, people = draw["lang"], draw["ui_langs"], draw["people"]
+    n_idea_nodes = n_idea_edges = 0
+    idea_pos = _idea_positions(G, idea_bank, positions) if positions is not None else {}
+    for idea_id, idea in idea_bank.items():
+        faded = faded_but is not None and not any(t["variable"] in faded_but for t in idea.get("targets") or [])
+        vid = _IDEA_PREFIX + str(idea_id)
+        opts = _idea_node(idea_id, idea, lang, draw["languages"], people, faded, idea_pos.get(idea_id))
+        opts["titles"] = {L: [idea_tip(G, idea_id, idea, L, people=people, research=r) for r in (False, True)]
+                          for L in ui_langs}  # fmt: skip
+        opts["title"] = opts["titles"][lang or ui_langs[0]][0]
+        net.add_node(vid, **opts)
+        n_idea_nodes += 1
+        for t in idea.get("targets") or []:
+            if t["variable"] not in G:
+                raise NotFoundError(f"idea '{idea_id}' targets unknown variable '{t['variable']}'", field="ideas")
+            net.add_edge(vid, ids[t["variable"]], id=f"{vid} > {t['variable']}", **_idea_edge(idea, t, faded))
+            n_idea_edges += 1
+    return n_idea_nodes, n_idea_edges
+
+
+def _i18n(G, loop, theme, lang, highlight, ui_langs, fills, counts) -> dict[str, dict[str, Any]]:
+    """Per page language: the counts line, the highlight's legend line and the themes' legend."""
+    n_var, n_link, n_idea_nodes = counts
+    i18n = {}
+    for L in ui_langs:
+        hl = highlight if L == lang else _highlight(G, loop, theme, L)[2]
+        counts_text = (word(L, "counts_ideas").format(n=n_var, m=n_link, k=n_idea_nodes) if n_idea_nodes
+                       else word(L, "counts").format(n=n_var, m=n_link))  # fmt: skip
+        i18n[L] = {"counts_text": counts_text, "highlight": hl, "themes": _legend_themes(G, fills, L)}
+    return i18n
+
+
 def _check_lang(lang: str | None, languages: list[str]) -> str | None:
     if lang is None:
         return languages[0] if languages else None
@@ -281,19 +319,6 @@ def _vis_ids(G: nx.DiGraph) -> dict[Hashable, str]:
     if len(set(ids.values())) != len(ids):
         raise ValidationError("two variables have the same id once written as text", field="nodes")
     return ids
-
-
-def _plain(value: Any) -> Any:
-    """An enum's value (graphs may carry str-enums such as ``VariableKind.stock``), anything else as is."""
-    return value.value if isinstance(value, Enum) else value
-
-
-def _idea_targets(G: nx.DiGraph, idea_bank: Mapping[str, Any]) -> dict[Hashable, list[tuple[str, Mapping]]]:
-    out: dict[Hashable, list[tuple[str, Mapping]]] = {}
-    for idea_id, idea in idea_bank.items():
-        for t in idea.get("targets") or []:
-            out.setdefault(t.get("variable"), []).append((idea_id, {**idea, "direction": t.get("direction", "+")}))
-    return out
 
 
 def _highlight(G, loop, theme, lang):
@@ -327,269 +352,3 @@ def _highlight(G, loop, theme, lang):
         name = _text_in(themes.get(theme, {}).get("labels") or {}, lang) or str(theme)
         return keep, edges, {"title": word(lang, "theme_hl"), "text": name, "kind": "", "polarity": ""}
     return None, None, None
-
-
-# -- layout -------------------------------------------------------------------------
-def _positions(G, layout, order, lang):
-    if layout == "circle":
-        return circle_positions(G, order, lang=lang)
-    given = {n: d.get("position") for n, d in G.nodes(data=True)}
-    if G.number_of_nodes() and all(p is not None and len(p) == 2 for p in given.values()):
-        return {n: (float(p[0]), float(p[1])) for n, p in given.items()}  # the group's own drawing
-    return None
-
-
-def _idea_positions(G, idea_bank, positions):
-    """Ideas sit outside the variables, next to their first target (on an outer ring for the circle)."""
-    if not positions:
-        return {}
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    out = {}
-    for k, (idea_id, idea) in enumerate(idea_bank.items()):
-        targets = [t["variable"] for t in idea.get("targets") or [] if t.get("variable") in positions]
-        if targets:
-            x, y = positions[targets[0]]
-        else:
-            x, y = cx + 1, cy
-        angle = math.atan2(y - cy, x - cx) + 0.12 * (k % 3 - 1)
-        r = math.hypot(x - cx, y - cy) + 170
-        out[idea_id] = (round(cx + r * math.cos(angle), 2), round(cy + r * math.sin(angle), 2))
-    return out
-
-
-# -- nodes and edges -------------------------------------------------------------------
-def _text_in(labels: Mapping[str, str], lang: str | None) -> str:
-    if lang and labels.get(lang):
-        return str(labels[lang])
-    return str(next(iter(labels.values()))) if labels else ""
-
-
-def _label(data: Mapping[str, Any], node: Hashable, lang: str | None) -> str:
-    return _text_in(data.get("labels") or {}, lang) or str(data.get("label") or node)
-
-
-def _node(node, data, lang, languages, fills, outcome, targets, people, faded, positions) -> dict[str, Any]:
-    """vis-network node options for one variable; the tooltip is plain text (shown with innerText)."""
-    label = _label(data, node, lang)
-    kind = str(_plain(data.get("kind")) or "unknown")
-    themes = [str(t) for t in (data.get("themes") or [])]
-    fill = fills.get(themes[0], style.NO_THEME) if themes else style.NO_THEME
-    is_outcome = node == outcome or kind == "outcome"
-    acting = targets.get(node, [])
-    border, border_width = "#4D4D4D", 1.5
-    if acting:
-        border, border_width = style.TARGET_BORDER, 3.5
-    if is_outcome:
-        border, border_width = style.OUTCOME_BORDER, 5
-    opts: dict[str, Any] = {
-        "label": label,
-        "shape": "box" if kind == "stock" else "ellipse",
-        "color": {
-            "background": fill,
-            "border": border,
-            "highlight": {"background": fill, "border": "#000000"},
-            "hover": {"background": fill, "border": "#000000"},
-        },
-        "borderWidth": border_width,
-        "font": {"size": style.FONT["outcome"] if is_outcome else style.FONT["variable"], "color": "#111111"},
-        "labels": dict(data.get("labels") or {}),
-        "kind": kind,
-        "themes": themes,
-        "group_outcome": bool(is_outcome),
-    }
-    if kind == "exogenous":
-        opts["shapeProperties"] = {"borderDashes": [5, 4]}
-    if kind == "stock":
-        opts["shapeProperties"] = {"borderRadius": 0}
-    if faded:
-        f = style.FADED
-        opts["color"] = {"background": f["fill"], "border": f["border"]}
-        opts["font"] = {**opts["font"], "color": f["font"]}
-    if positions is not None and node in positions:
-        x, y = positions[node]
-        opts.update(x=x, y=y, physics=False)
-    return opts
-
-
-def _edge(G, u, v, data, lang, people, width_by, faded, hl_edges) -> dict[str, Any]:
-    pol = SIGN_SYMBOL[edge_sign(G, u, v)]
-    st = style.POLARITY_STYLE[pol]
-    strength = str(_plain(data.get("strength")) or "unknown")
-    support = int(data.get("support") or 0)
-    width = style.support_width(support) if width_by == "support" else style.STRENGTH_WIDTH.get(strength, 1.5)
-    label = st["sign"] + (" ||" if data.get("delay") else "")
-    colour = style.FADED["edge"] if faded else st["color"]
-    opts: dict[str, Any] = {
-        "id": link_id(G, u, v),
-        "label": label,
-        "color": {"color": colour, "highlight": st["color"], "hover": st["color"]},
-        "dashes": st["dashes"],
-        "width": width * (1.6 if hl_edges is not None and not faded else 1.0),
-        "font": {"color": colour, "size": 20, "strokeWidth": 6, "strokeColor": "#ffffff", "bold": True},
-        "polarity": pol,
-        "delay": bool(data.get("delay")),
-    }
-    return opts
-
-
-def _idea_node(idea_id, idea, lang, languages, people, faded, pos) -> dict[str, Any]:
-    labels = idea.get("labels") or {}
-    label = _text_in(labels, lang) or str(idea_id)
-    fill, border, font = style.IDEA_FILL, style.TARGET_BORDER, "#333333"
-    if faded:
-        fill, border, font = style.FADED["fill"], style.FADED["border"], style.FADED["font"]
-    opts: dict[str, Any] = {
-        "label": label,
-        "shape": "box",
-        "shapeProperties": {"borderRadius": 14, "borderDashes": [4, 3]},
-        "color": {"background": fill, "border": border},
-        "borderWidth": 2,
-        "font": {"size": style.FONT["idea"], "color": font},
-        "labels": dict(labels),
-        "kind": "idea",
-    }
-    if pos is not None:
-        opts.update(x=pos[0], y=pos[1], physics=False)
-    return opts
-
-
-def _idea_edge(idea, target, faded) -> dict[str, Any]:
-    direction = str(_plain(target.get("direction", "+")))
-    colour = style.FADED["edge"] if faded else style.TARGET_BORDER
-    return {
-        "label": style.POLARITY_STYLE["+" if direction == "+" else "-"]["sign"],
-        "color": {"color": colour},
-        "dashes": [3, 4],
-        "width": 1.5,
-        "font": {"color": colour, "size": 16, "strokeWidth": 5, "strokeColor": "#ffffff"},
-        "polarity": direction,
-        "idea": True,
-    }
-
-
-def _options(physics: bool, n: int) -> dict[str, Any]:
-    opts: dict[str, Any] = {
-        "nodes": {"widthConstraint": {"maximum": 170}, "margin": 9, "font": {"face": "DejaVu Sans, Arial, sans-serif"}},
-        "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.8}},
-            # curved links keep A->B and B->A apart; straight ones are much cheaper on big maps
-            "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.15} if n < LARGE_MAP
-            else {"enabled": False},
-            "font": {"align": "horizontal", "face": "DejaVu Sans, Arial, sans-serif"},
-            "selectionWidth": 2,
-        },
-        "interaction": {"hover": True, "tooltipDelay": 120, "keyboard": False},
-        "layout": {"improvedLayout": n <= 100, "randomSeed": 7},
-    }  # fmt: skip
-    if physics:
-        opts["physics"] = {
-            "enabled": True,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.5},
-            # the page fits (readably) itself once the layout is done, and then switches physics off
-            "stabilization": {"enabled": True, "iterations": _iterations(n), "updateInterval": 50, "fit": False},
-            "minVelocity": 1.0,
-        }
-    else:
-        opts["physics"] = {"enabled": False}
-    return opts
-
-
-def _iterations(n: int) -> int:
-    """Stabilisation iterations: 600 for workshop-sized maps, fewer for big ones (each costs ~n log n).
-
-    >>> _iterations(40), _iterations(300), _iterations(1000), _iterations(5000)
-    (600, 200, 100, 100)
-    """
-    return 600 if n <= 100 else max(100, min(600, 60_000 // n))
-
-
-def _legend(lang, fills, G, width_by, with_ideas, highlight) -> dict[str, Any]:
-    themes = G.graph.get("themes") or {}
-    entries = [
-        {"colour": colour, "text": _text_in((themes.get(t) or {}).get("labels") or {}, lang) or str(t)}
-        for t, colour in fills.items()
-    ]
-    if any(not (d.get("themes") or []) for _, d in G.nodes(data=True)):
-        entries.append({"colour": style.NO_THEME, "text": word(lang, "no_theme")})
-    links = [
-        {"colour": s["color"], "dash": _svg_dash(s["dashes"]), "text": word(lang, key)}
-        for key, s in (("positive", style.POLARITY_STYLE["+"]), ("negative", style.POLARITY_STYLE["-"]),
-                       ("unknown", style.POLARITY_STYLE["?"]))
-    ]  # fmt: skip
-    kinds = [
-        {"shape": "box", "text": word(lang, "stock")},
-        {"shape": "ellipse", "text": word(lang, "auxiliary")},
-        {"shape": "dashed", "text": word(lang, "exogenous")},
-        {"shape": "outcome", "text": word(lang, "outcome")},
-        {"shape": "target", "text": word(lang, "target")},
-    ]
-    if with_ideas:
-        kinds.append({"shape": "idea", "text": word(lang, "idea")})
-    return {
-        "no_theme": any(not (d.get("themes") or []) for _, d in G.nodes(data=True)),
-        "ideas": bool(with_ideas),
-        "width_by": width_by,
-        "titles": {k: word(lang, k) for k in ("legend", "links", "variables", "themes")},
-        "links": links,
-        "delay": word(lang, "delay"),
-        "width": word(lang, "width_support" if width_by == "support" else "width_strength"),
-        "kinds": kinds,
-        "themes": entries,
-        "highlight": highlight,
-        "colours": {"target": style.TARGET_BORDER, "idea": style.IDEA_FILL, "outcome": style.OUTCOME_BORDER},
-    }
-
-
-def _legend_themes(G, fills, lang) -> list[dict[str, str]]:
-    themes = G.graph.get("themes") or {}
-    return [
-        {"colour": colour, "text": _text_in((themes.get(t) or {}).get("labels") or {}, lang) or str(t)}
-        for t, colour in fills.items()
-    ]
-
-
-def _svg_dash(dashes) -> str:
-    return "" if not dashes else " ".join(str(x) for x in dashes)
-
-
-# -- template and assets ------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _vis_js() -> str:
-    """vis-network 9.1.2 as shipped inside pyvis (no download, no CDN)."""
-    text = (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text("utf-8")
-    if "</script" in text.lower():  # would end our inline <script> early
-        raise InputError("vis-network.min.js contains '</script' and cannot be inlined")
-    return text
-
-
-@lru_cache(maxsize=4)
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    env = Environment(
-        loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=True,  # every value is HTML-escaped unless we mark it safe (only vis_js is)
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["safe_json"] = _safe_json
-    return env
-
-
-def _template(name: str):
-    return _environment().get_template(name)
-
-
-def _safe_json(value: Any):
-    """JSON for a ``<script>`` block: ``<``, ``>``, ``&`` and quotes are \\u-escaped so no text can end the script."""
-    from markupsafe import Markup
-
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
-        text = text.replace(ch, esc)
-    return Markup(text)
