@@ -4,12 +4,14 @@
   value; step, ramp or pulse; start, dose, ramp-up, end), :class:`Bundle`, and the ``Input.shape`` hook;
 * :mod:`gmb.scenarios.doses` — one dose per idea (given, or reach × intensity × persistence), split over
   its targets (:class:`IdeaPlan`, :class:`Target`, :class:`Factor`), and flags for unconnected targets;
-* :mod:`gmb.scenarios.settings` — ``scenarios.json``: each idea's plan (schema ``gmb-scenarios/2``);
-* :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution;
+* :mod:`gmb.scenarios.settings` — ``scenarios.json``: each idea's plan (schema ``gmb-scenarios/2``; the value in
+  :mod:`~gmb.scenarios.scenarios_value`, reading ``/1`` files in :mod:`~gmb.scenarios.scenarios_v1`);
+* :mod:`gmb.scenarios.answers` — fan charts, the ranking of ideas, Shapley attribution (made in
+  :mod:`~gmb.scenarios.fans`, :mod:`~gmb.scenarios.idea_ranking`, :mod:`~gmb.scenarios.shapley`);
 * how sure they are: :mod:`~gmb.simulate.quality` (broken runs, the refusal), :mod:`~gmb.scenarios.ranking`
   (P(rank = k), ties), :mod:`~gmb.scenarios.variants` (assumption variants), :mod:`~gmb.scenarios.settling`
   (share of the long-run effect), :mod:`~gmb.scenarios.attribution` (ratio of means, log units),
-  :mod:`~gmb.scenarios.words` (in words, English and Danish).
+  :mod:`~gmb.scenarios.words` (in words, English and Danish; single facts in :mod:`~gmb.scenarios.phrases`).
 * :mod:`gmb.scenarios.robustness` — leave-one-link-out: the links each idea's verdict or rank rests on.
 """
 

@@ -201,15 +201,7 @@ def link_robustness(
     from gmb.scenarios.settings import ideas_of
 
     info = ideas_of(source)
-    ideas = list(dict.fromkeys(ideas if ideas is not None else
-                               [i for i, plan in scenarios.ideas.items() if plan.targets]))  # fmt: skip
-    for i in ideas:
-        if i not in scenarios.ideas:
-            raise NotFoundError(f"unknown idea {i!r}", field="idea", hint=f"ideas: {', '.join(scenarios.ideas)}")
-    if not ideas:
-        raise InputError("no idea with an intervention to check", field="idea")
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise InputError(f"need at least one run, got {runs!r}", field="runs")
+    ideas = _checked_ideas(scenarios, ideas, runs)
     if vary is None:
         vary = VARY if structure else tuple(k for k in VARY if k != "structure")
     vary = tuple(vary)
@@ -235,6 +227,44 @@ def link_robustness(
     base = {i: _stats(e, better) for i, e in effects(P, [position[i] for i in ideas]).items()}
     base_rank = _ranks({i: base[i]["median"] for i in ideas}, better)
     reach = {i: relevant_links(model, [iv.variable for iv in scenarios.interventions([i])]) for i in ideas}
+    links = _links(model, source)
+    without: dict[str, dict[str, dict[str, float]]] = {}  # link -> idea -> stats
+    checked = [lid for lid in links if any(lid in reach[i] for i in ideas)]
+    for lid in checked:
+        Q = P.copy()
+        Q[p.param(next(e.elasticity for e in model.effects if e.link == lid))] = 0.0  # the model without the link
+        hit = [i for i in ideas if lid in reach[i]]
+        without[lid] = {i: _stats(e, better) for i, e in effects(Q, [position[i] for i in hit]).items()}
+    rows = _idea_rows(ideas, base, base_rank, reach, without, links, better, info, lang)
+    meta = {
+        **study.assumptions(), "exploratory": True, "runs": runs, "structure_sampled": bool(structure),
+        "better": scenarios.better,
+        "rule": "each link that can carry the idea's push to the outcome is removed in turn (elasticity 0 in every "
+                "draw, same draws); a link flips the verdict when without it the verdict (improves: P(improves) > 1/2, "
+                "worsens: P(worsens) > 1/2, else unclear) changes; ranks by median effect among the ideas checked",
+        "links_checked": len(checked),
+        "simulations": int(runs * (1 + len(ideas) + sum(len(w) for w in without.values()))),
+    }  # fmt: skip
+    return {"meta": meta, "unit": p.unit, "horizon": study.horizon, "runs": runs, "seed": study.seed,
+            "ideas": rows}  # fmt: skip
+
+
+def _checked_ideas(scenarios: Scenarios, ideas: Sequence[str] | None, runs: int) -> list[str]:
+    """The ideas to check (default: all with an intervention), each known, and a valid number of runs."""
+    ideas = list(dict.fromkeys(ideas if ideas is not None else
+                               [i for i, plan in scenarios.ideas.items() if plan.targets]))  # fmt: skip
+    for i in ideas:
+        if i not in scenarios.ideas:
+            raise NotFoundError(f"unknown idea {i!r}", field="idea", hint=f"ideas: {', '.join(scenarios.ideas)}")
+    if not ideas:
+        raise InputError("no idea with an intervention to check", field="idea")
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise InputError(f"need at least one run, got {runs!r}", field="runs")
+    return ideas
+
+
+def _links(model: StockFlowModel, source: Any) -> dict[str, dict[str, Any]]:
+    """Each link of the model as a flip entry: its ends, label, recorded evidence, P(present) and P(sign)."""
     labels = {el.variable: el.label or el.variable for el in model.variables}
     record = _link_info(source)
     links: dict[str, dict[str, Any]] = {}
@@ -247,13 +277,14 @@ def link_robustness(
             "p_present": float(c.p_present), "p_sign": float(c.p_sign),
             "uncertain": c.p_present < 1 or c.p_sign < 1,
         }  # fmt: skip
-    without: dict[str, dict[str, dict[str, float]]] = {}  # link -> idea -> stats
-    checked = [lid for lid in links if any(lid in reach[i] for i in ideas)]
-    for lid in checked:
-        Q = P.copy()
-        Q[p.param(next(e.elasticity for e in model.effects if e.link == lid))] = 0.0  # the model without the link
-        hit = [i for i in ideas if lid in reach[i]]
-        without[lid] = {i: _stats(e, better) for i, e in effects(Q, [position[i] for i in hit]).items()}
+    return links
+
+
+def _idea_rows(ideas: Sequence[str], base: Mapping[str, dict[str, float]], base_rank: Mapping[str, int],
+               reach: Mapping[str, Any], without: Mapping[str, dict[str, dict[str, float]]],
+               links: Mapping[str, dict[str, Any]], better: float, info: Mapping[str, Any],
+               lang: str | None) -> list[dict[str, Any]]:  # fmt: skip
+    """One row per idea, in rank order: its verdict and rank, and the links that flip or move them."""
     rows = []
     for i in ideas:
         b = base[i]
@@ -276,17 +307,7 @@ def link_robustness(
                                                                               b, v, depends),
         })  # fmt: skip
     rows.sort(key=lambda r: r["rank"])
-    meta = {
-        **study.assumptions(), "exploratory": True, "runs": runs, "structure_sampled": bool(structure),
-        "better": scenarios.better,
-        "rule": "each link that can carry the idea's push to the outcome is removed in turn (elasticity 0 in every "
-                "draw, same draws); a link flips the verdict when without it the verdict (improves: P(improves) > 1/2, "
-                "worsens: P(worsens) > 1/2, else unclear) changes; ranks by median effect among the ideas checked",
-        "links_checked": len(checked),
-        "simulations": int(runs * (1 + len(ideas) + sum(len(w) for w in without.values()))),
-    }  # fmt: skip
-    return {"meta": meta, "unit": p.unit, "horizon": study.horizon, "runs": runs, "seed": study.seed,
-            "ideas": rows}  # fmt: skip
+    return rows
 
 
 def _sentence(label: str, base: Mapping[str, float], verdict: str, depends: list[dict]) -> str | None:
