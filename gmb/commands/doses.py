@@ -19,6 +19,8 @@ import typer
 from typer.core import TyperGroup
 
 from gmb.commands.common import console, err_console, print_json
+from gmb.workflow.models import build
+from gmb.workflow.studies import prepare, scenarios_file, unlinked_warnings
 
 __all__ = ["check_plans", "dose_table", "scenarios_app", "set_idea", "show", "unlinked_warnings"]
 
@@ -55,33 +57,6 @@ def check_plans(sc, model) -> None:
             except GmbError as exc:
                 field = exc.field if (exc.field or "").startswith("ideas.") else f"ideas.{idea}.targets.{iv.variable}"
                 raise type(exc)(exc.message, field=field, hint=exc.hint) from None
-
-
-def unlinked_warnings(sc, graph, name: str = "NAME") -> list[str]:
-    """One ``warning:`` text per target that has no path to the outcome in the map, and per variable the idea
-    bank tags but the idea's plan does not list (tagged after ``scenarios.json`` was written)."""
-    from gmb.scenarios.doses import target_flags
-    from gmb.scenarios.settings import ideas_of
-
-    out = []
-    for idea, info in ideas_of(graph).items():
-        plan = sc.ideas.get(idea)
-        listed = {t.variable for t in plan.targets} if plan else set()
-        for t in info.get("targets") or []:
-            if plan is not None and t["variable"] not in listed:
-                out.append(f"idea {idea}: the idea bank tags {t['variable']}, which its plan in scenarios.json does "
-                           f"not list, so it gets none of the dose; to add it: gmb scenarios set {name} {idea} "
-                           f"--target … --target {t['variable']}:{t.get('direction', '+')}")  # fmt: skip
-    for idea, flags in target_flags(sc.ideas, graph).items():
-        plan = sc.ideas[idea]
-        for t in plan.targets:
-            if flags[t.variable]["no_path_to_outcome"]:
-                share = plan.share_of(t)
-                what = (f"it keeps its share ({share:.0%}) of the idea's dose, which does not reach the outcome; to "
-                        f"give it to the other targets: gmb scenarios set {name} {idea} --drop-unlinked") if share \
-                    else "its weight is 0, so it takes none of the idea's dose"  # fmt: skip
-                out.append(f"idea {idea}: target {t.variable} has no path to the outcome in the map: {what}")
-    return out
 
 
 def _dose_cell(plan) -> str:
@@ -181,9 +156,7 @@ def show(
     as_json: bool = JsonOpt,
 ) -> None:
     """Show each idea's dose (total, factors, lag, range, targets, shares, flags); writes the defaults on first use."""
-    from gmb.commands.scenarios import _prepare
-
-    b, sc, path = _prepare(name, assumptions, out)
+    b, sc, path = prepare(name, assumptions, out)
     check_plans(sc, b.model)
     _show(b, sc, path, name, as_json)
 
@@ -279,8 +252,6 @@ def set_idea(
     as_json: bool = JsonOpt,
 ) -> None:
     """Edit one idea's dose, timing, targets or weights in scenarios.json (atomically; nothing written on error)."""
-    from gmb.commands.model import build
-    from gmb.commands.scenarios import scenarios_file
     from gmb.errors import GmbError, InputError, NotFoundError, ValidationError
     from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, target_flags
     from gmb.scenarios.settings import complete_scenarios, default_scenarios, load_scenarios, save_scenarios
@@ -371,13 +342,13 @@ def _session_answers(b, name: str, idea: str, plan, *, described: bool, direct: 
 
 
 def _commit_answers(name: str, idea: str, answers: dict[str, Any]) -> None:
-    from gmb.commands.common import store
+    from gmb.workflow.sources import store
 
     store().commit(name, "update", {"kind": "idea", "id": idea, "changes": {"dose": answers}}, by="gmb scenarios set")
 
 
 def _reload_graph(name: str, b):
     from gmb.cld.graph import to_graph
-    from gmb.commands.common import store
+    from gmb.workflow.sources import store
 
     return to_graph(store().load(name))
