@@ -253,7 +253,7 @@ def set_idea(
 ) -> None:
     """Edit one idea's dose, timing, targets or weights in scenarios.json (atomically; nothing written on error)."""
     from gmb.errors import GmbError, InputError, NotFoundError, ValidationError
-    from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, target_flags
+    from gmb.scenarios.doses import IdeaPlan
     from gmb.scenarios.settings import complete_scenarios, default_scenarios, load_scenarios, save_scenarios
 
     b = build(name, assumptions_file=assumptions, out=out, write=False)
@@ -262,11 +262,45 @@ def set_idea(
     if idea not in sc.ideas:
         raise NotFoundError(f"unknown idea {idea!r}", field="IDEA", hint=f"ideas: {', '.join(sc.ideas)}")
     plan = sc.ideas[idea]
+    changes, factors = _plan_changes(plan, b.model, target, (reach, intensity, persistence), dose, low, high, lag,
+                                     ramp_up, note)  # fmt: skip
+    data = {**dict(plan), **changes}
+    data["targets"] = _reweighted(data["targets"], idea, weight, drop_unlinked, b.graph)
+    if not (set(changes) - {"note"}) and note is None and not weight and not drop_unlinked:
+        raise InputError("nothing to change", hint="give --dose, --reach/--intensity/--persistence, --lag, --ramp-up, "
+                         "--weight, --target, --drop-unlinked or --note")  # fmt: skip
+    try:
+        new_plan = IdeaPlan.model_validate(data)
+    except GmbError as exc:
+        raise ValidationError(exc.message, field=f"ideas.{idea}.{exc.field or ''}".rstrip("."), hint=exc.hint) from None
+    session_changes = _session_answers(b, name, idea, new_plan, described=bool(factors) or lag is not None,
+                                       direct=dose is not None)  # fmt: skip
+    new = sc.with_plan(idea, new_plan)
+    check_plans(new, b.model)  # every target resolved and every dose checked before anything is written
+    if session_changes is not None:
+        _commit_answers(name, idea, session_changes)
+        new = complete_scenarios(new, _reload_graph(name, b))
+    save_scenarios(new, path)
+    _show(b, new, path, name, as_json, [idea])
+    if not as_json:
+        console().print(f"[green]✓[/green] saved {path}")
+
+
+def _plan_changes(
+    plan, model, target, answers: tuple, dose, low, high, lag, ramp_up, note
+) -> tuple[dict[str, Any], dict]:
+    """The plan fields ``gmb scenarios set`` changes, and the factors given (reach, intensity, persistence).
+
+    A dose given directly and a dose given by its factors exclude each other; every number given
+    is checked (>= 0, finite) before anything is built.
+    """
+    from gmb.errors import InputError
+    from gmb.scenarios.doses import FACTORS, Factor
+
     changes: dict[str, Any] = {}
     if target:
-        changes["targets"] = _targets(target, plan, b.model)
-    factors = {n: Factor.parse(v, field=f"--{n}") for n, v in zip(FACTORS, (reach, intensity, persistence))
-               if v is not None}  # fmt: skip
+        changes["targets"] = _targets(target, plan, model)
+    factors = {n: Factor.parse(v, field=f"--{n}") for n, v in zip(FACTORS, answers) if v is not None}
     if factors and dose is not None:
         raise InputError("give either --dose or --reach/--intensity/--persistence, not both", field="--dose",
                          hint="the dose is reach × intensity × persistence")  # fmt: skip
@@ -288,34 +322,24 @@ def set_idea(
         changes["note"] = note
     elif plan.note == "default dose (assumption)":
         changes["note"] = "set with gmb scenarios set (assumption)"
-    data = {**dict(plan), **changes}
+    return changes, factors
+
+
+def _reweighted(targets: tuple, idea: str, weight: list[str] | None, drop_unlinked: bool, graph) -> tuple:
+    """The targets with ``--weight TARGET=W`` applied, then weight 0 for those with no path to the outcome
+    (``--drop-unlinked``)."""
+    from gmb.scenarios.doses import target_flags
+
     if weight:
-        w = _weights(weight, SimpleNamespace(targets=data["targets"]))
-        data["targets"] = tuple(t.model_copy(update={"weight": w[t.variable]}) if t.variable in w else t
-                                for t in data["targets"])  # fmt: skip
+        w = _weights(weight, SimpleNamespace(targets=targets))
+        targets = tuple(t.model_copy(update={"weight": w[t.variable]}) if t.variable in w else t
+                        for t in targets)  # fmt: skip
     if drop_unlinked:
-        flags = target_flags({idea: SimpleNamespace(targets=data["targets"])}, b.graph)[idea]
+        flags = target_flags({idea: SimpleNamespace(targets=targets)}, graph)[idea]
         cut = {v for v, f in flags.items() if f["no_path_to_outcome"]}
-        data["targets"] = tuple(t.model_copy(update={"weight": 0.0}) if t.variable in cut else t
-                                for t in data["targets"])  # fmt: skip
-    if not (set(changes) - {"note"}) and note is None and not weight and not drop_unlinked:
-        raise InputError("nothing to change", hint="give --dose, --reach/--intensity/--persistence, --lag, --ramp-up, "
-                         "--weight, --target, --drop-unlinked or --note")  # fmt: skip
-    try:
-        new_plan = IdeaPlan.model_validate(data)
-    except GmbError as exc:
-        raise ValidationError(exc.message, field=f"ideas.{idea}.{exc.field or ''}".rstrip("."), hint=exc.hint) from None
-    session_changes = _session_answers(b, name, idea, new_plan, described=bool(factors) or lag is not None,
-                                       direct=dose is not None)  # fmt: skip
-    new = sc.with_plan(idea, new_plan)
-    check_plans(new, b.model)  # every target resolved and every dose checked before anything is written
-    if session_changes is not None:
-        _commit_answers(name, idea, session_changes)
-        new = complete_scenarios(new, _reload_graph(name, b))
-    save_scenarios(new, path)
-    _show(b, new, path, name, as_json, [idea])
-    if not as_json:
-        console().print(f"[green]✓[/green] saved {path}")
+        targets = tuple(t.model_copy(update={"weight": 0.0}) if t.variable in cut else t
+                        for t in targets)  # fmt: skip
+    return targets
 
 
 def _session_answers(b, name: str, idea: str, plan, *, described: bool, direct: bool) -> dict[str, Any] | None:

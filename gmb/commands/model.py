@@ -123,8 +123,6 @@ def simulate(
     With --runs N: an ensemble of N parameter draws under the baseline, every idea and bundle
     (or --scenario), printing effects at the horizon; --json gives fan-chart data (README).
     """
-    from rich.markup import escape
-
     from gmb.errors import InputError
     from gmb.files import atomic_write_text
 
@@ -150,7 +148,14 @@ def simulate(
     m = b.model
     results = b.folder / f"baseline-{engine}.csv"
     atomic_write_text(results, traj.to_csv([el.name for el in m.variables]))
-    rows = baseline_table(traj, m, every)
+    _show_baseline(b, engine, traj, results, baseline_table(traj, m, every), as_json)
+
+
+def _show_baseline(b: Built, engine: str, traj, results: Path, rows: list[tuple[float, float]], as_json: bool) -> None:
+    """Print the baseline run: JSON, or where it went and the outcome's table."""
+    from rich.markup import escape
+
+    m = b.model
     outcome = m.element(m.outcome)
     if as_json:
         print_json({
