@@ -1,7 +1,8 @@
 """``gmb loops NAME --dominance``: which of the group's loops drive a scenario, over time.
 
-The ``loops`` command (:mod:`gmb.commands.structure`) calls :func:`dominance` when given
-``--dominance``; everything about it lives here.
+The ``loops`` command (:mod:`gmb.commands.structure`) calls
+:func:`gmb.workflow.dominance_text.dominance` when given ``--dominance``; the numbers are
+:mod:`gmb.workflow.dominance`. This module keeps the demo's step and re-exports those names.
 """
 
 from __future__ import annotations

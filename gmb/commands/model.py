@@ -1,6 +1,6 @@
 """``gmb convert`` and ``gmb simulate``: the CLD as a stock-flow model, and its baseline run.
 
-Both commands build the model the same way (:func:`build`): the session (or map
+Both commands build the model the same way (:func:`gmb.workflow.models.build`): the session (or map
 file) → graph → assumptions (``--assumptions FILE``, else the model folder's
 ``assumptions.json`` if there is one, else the defaults) → :func:`to_stockflow`
 → files in ``<out>/models/<name>/``. ``simulate`` then runs it with the chosen

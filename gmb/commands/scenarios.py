@@ -1,6 +1,6 @@
 """``gmb rank``, ``gmb attribute``, ``gmb sensitivity``, ``gmb scenarios`` and ``gmb simulate --runs``.
 
-All of them build the model the way ``gmb convert`` does (:func:`gmb.commands.model.build`,
+All of them build the model the way ``gmb convert`` does (:func:`gmb.workflow.models.build`,
 nothing written), read the scenario assumptions — which interventions each
 idea stands for, with which doses — from ``sessions/NAME/scenarios.json``
 (written with the defaults on first use, so they can be read and edited), run
