@@ -16,11 +16,11 @@ import time
 def main() -> None:
     from rich.console import Console
 
-    from gmb.calibrate.api import calibrate, problem_for
     from gmb.calibrate.core import calibrate_problem
     from gmb.commands import common
-    from gmb.commands.demo import install_example
     from gmb.session.model import Observation
+    from gmb.workflow.calibration import calibrate, problem_for
+    from gmb.workflow.examples import install_example
 
     root = tempfile.mkdtemp()
     os.environ["GMB_SESSIONS_DIR"] = root

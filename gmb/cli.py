@@ -12,6 +12,7 @@ import typer
 from gmb.commands import (
     common,
     demo,
+    doses,
     formats,
     model,
     observe,
@@ -43,6 +44,7 @@ record.register(app)
 structure.register(app)
 model.register(app)
 scenarios.register(app)
+app.add_typer(doses.scenarios_app, name="scenarios")  # gmb scenarios NAME | set …: show or edit the doses
 robustness.register(app)
 formats.register(app)
 demo.register(app)

@@ -45,7 +45,7 @@ def sessions(tmp_path, monkeypatch):
     from rich.console import Console
 
     from gmb.commands import common
-    from gmb.commands.demo import install_example
+    from gmb.workflow.examples import install_example
 
     monkeypatch.setenv("GMB_SESSIONS_DIR", str(tmp_path / "sessions"))
     monkeypatch.setitem(common._state, "sessions_dir", tmp_path / "sessions")
@@ -57,8 +57,8 @@ def sessions(tmp_path, monkeypatch):
 
 
 def test_roskilde_calibrates_attributes_and_shows_selection(sessions):
-    from gmb.calibrate.api import attribute_observed, calibrate, problem_for
     from gmb.calibrate.selection import selection_variants
+    from gmb.workflow.calibration import attribute_observed, calibrate, problem_for
 
     r = calibrate("roskilde", runs=600, plot=sessions / "cal.png")
     assert r["data_points"] == 2 and (sessions / "cal.png").stat().st_size > 1000
@@ -75,18 +75,18 @@ def test_roskilde_calibrates_attributes_and_shows_selection(sessions):
 
 
 def test_a_case_without_numbers_says_so(sessions):
-    from gmb.calibrate.api import calibrate
     from gmb.errors import InputError
+    from gmb.workflow.calibration import calibrate
 
     with pytest.raises(InputError, match="no observations"):
         calibrate("aktive-boern", runs=100)
 
 
 def test_report_has_the_observed_section(sessions):
-    from gmb.calibrate.api import attribute_observed
     from gmb.commands.observe import save_observed
     from gmb.session.store import Store
     from gmb.views.report import write_report
+    from gmb.workflow.calibration import attribute_observed
 
     save_observed("guldborgsund", attribute_observed("guldborgsund", runs=500, draws=100))
     s = Store(sessions / "sessions").load("guldborgsund")

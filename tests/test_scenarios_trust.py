@@ -310,10 +310,10 @@ def test_sobol_convergence_fails_when_s1_exceeds_st_beyond_the_intervals():
 
 # -- the report and CLI in words ---------------------------------------------------------------------------
 def test_the_report_says_the_answers_in_words_before_the_figures(hv):
-    from gmb.commands.scenarios import _public
     from gmb.examples import load_example
     from gmb.views.report import report_html
     from gmb.views.report_scenarios import scenario_text
+    from gmb.workflow.ensembles import public as _public
 
     G, a, m, sc = hv
     r = rank_ideas(m, G, sc, runs=100, seed=0, variants=True, variant_runs=40, assumptions=a)

@@ -7,7 +7,8 @@ The package is callable: ``gmb.calibrate("roskilde")`` is :func:`gmb.calibrate.a
   draws (or a least-squares point fit), with narrowing, identifiability and fit checks;
 * :mod:`gmb.calibrate.attribution` — Shapley shares of the observed change among the
   implemented activities, baseline drift and the unexplained residual;
-* :mod:`gmb.calibrate.api` — :func:`calibrate` and :func:`attribute_observed` on a session.
+* :mod:`gmb.workflow.calibration` — :func:`calibrate` and :func:`attribute_observed` on a stored session
+  (it reads sessions and model folders, so it sits in the workflow layer; the wrappers here call it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gmb._lazy import callable_module
 
 __all__ = ["attribute_observed", "calibrate"]
 
-#: posterior draws by default (as :data:`gmb.calibrate.api.RUNS`; kept here so importing stays cheap)
+#: posterior draws by default (as :data:`gmb.workflow.calibration.RUNS`; kept here so importing stays cheap)
 _RUNS = 4000
 
 
@@ -80,7 +81,7 @@ def attribute_observed(
     ...     print(err.message)
     no session 'no-such-session' in sessions
     """
-    from gmb.calibrate.api import attribute_observed as run
+    from gmb.workflow.calibration import attribute_observed as run
 
     return run(name, runs=runs, seed=seed, structure=structure, engine=engine, out=out, variable=variable,
                draws=draws)  # fmt: skip
@@ -145,7 +146,7 @@ def calibrate(
     ...     print(err.message)
     no session 'no-such-session' in sessions
     """
-    from gmb.calibrate.api import calibrate as run
+    from gmb.workflow.calibration import calibrate as run
 
     return run(name, method=method, runs=runs, seed=seed, structure=structure, engine=engine, out=out, plot=plot,
                keep_draws=keep_draws)  # fmt: skip

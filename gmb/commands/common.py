@@ -2,61 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-from typing import Any
-
 import typer
 
 from gmb.errors import InputError
+from gmb.workflow.output import console, err_console, print_json
+from gmb.workflow.sources import _state, load_source, set_sessions_dir, store  # noqa: F401 (_state: tests set it)
 
-__all__ = ["SessionsDir", "console", "err_console", "load_source", "print_json", "store"]
+__all__ = ["SessionsDir", "console", "err_console", "load_source", "print_json", "set_sessions_dir", "store"]
 
 SessionsDir = typer.Option(
     None, "--sessions-dir", envvar="GMB_SESSIONS_DIR", help="Where sessions live (default ./sessions).",
     show_default=False,
 )  # fmt: skip
-
-_state: dict[str, Any] = {"sessions_dir": None}
-
-
-def set_sessions_dir(path: Path | None) -> None:
-    _state["sessions_dir"] = path
-
-
-def store():
-    """The session store chosen by ``--sessions-dir`` / ``$GMB_SESSIONS_DIR`` / ``./sessions``."""
-    from gmb.session.store import Store
-
-    return Store(_state["sessions_dir"])
-
-
-def console():
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def err_console():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def print_json(data: Any) -> None:
-    """Plain JSON on stdout (UTF-8, no colour), for scripts."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def load_source(source: str, *, fmt: str | None = None):
-    """A session by name, or any map file ``gmb import`` reads (read in memory, nothing stored)."""
-    path = Path(source)
-    if path.is_file() or path.suffix:
-        from gmb.io.registry import read_any
-
-        return read_any(path, fmt=fmt)
-    return store().load(source)
 
 
 def parse_labels(values: list[str], default_lang: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from gmb.commands.common import console
+from gmb.workflow.examples import install_example
 
 #: the demo's steps, in pipeline order (each stage appends its own)
 STEPS: list[str] = [
@@ -52,39 +53,6 @@ def session_step(session, out: Path, con) -> None:
     install_example("havndal", con)
 
 
-def install_example(name: str, con) -> Path:
-    """Copy shipped example ``name`` into the sessions folder unless a session of that name exists."""
-    import os
-    import shutil
-
-    from gmb.commands.common import store as open_store
-    from gmb.errors import StoreError
-    from gmb.examples import example_dir
-    from gmb.files import fsync_dir, make_temp_dir
-
-    store = open_store()
-    folder = store.path(name)
-    if folder.exists():
-        con.print(f"[yellow]![/yellow] {folder} exists already: left it alone (the demo used the shipped example; "
-                  f"`gmb … {name}` commands use your {folder})")  # fmt: skip
-        return folder
-    store.root.mkdir(parents=True, exist_ok=True)
-    tmp = make_temp_dir(store.root, f".{name}.")
-    try:
-        for src in sorted(example_dir(name).iterdir()):
-            if src.is_file() and src.suffix in (".json", ".jsonl"):
-                shutil.copyfile(src, tmp / src.name)
-        os.rename(tmp, folder)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise StoreError(f"cannot write the example session: {exc.strerror}", file=str(folder)) from None
-    fsync_dir(store.root)
-    store.load(name)  # it loads as a session (a broken copy would be an error here, not later)
-    con.print(f"[green]✓[/green] the example is the session '{name}' in {folder}: try `gmb session show {name}`, "
-              f"`gmb map {name}`, `gmb rank {name}`")  # fmt: skip
-    return folder
-
-
 def summary_step(session, out: Path, con) -> None:
     from gmb.views.summary import print_summary
 
@@ -100,7 +68,7 @@ def demo(
 
     con = console()
     if example != "havndal":
-        from gmb.commands.observe import demo_example
+        from gmb.workflow.examples import demo_example
 
         demo_example(example, out, con)
         return

@@ -19,6 +19,8 @@ import typer
 from typer.core import TyperGroup
 
 from gmb.commands.common import console, err_console, print_json
+from gmb.workflow.models import build
+from gmb.workflow.studies import prepare, scenarios_file, unlinked_warnings
 
 __all__ = ["check_plans", "dose_table", "scenarios_app", "set_idea", "show", "unlinked_warnings"]
 
@@ -55,33 +57,6 @@ def check_plans(sc, model) -> None:
             except GmbError as exc:
                 field = exc.field if (exc.field or "").startswith("ideas.") else f"ideas.{idea}.targets.{iv.variable}"
                 raise type(exc)(exc.message, field=field, hint=exc.hint) from None
-
-
-def unlinked_warnings(sc, graph, name: str = "NAME") -> list[str]:
-    """One ``warning:`` text per target that has no path to the outcome in the map, and per variable the idea
-    bank tags but the idea's plan does not list (tagged after ``scenarios.json`` was written)."""
-    from gmb.scenarios.doses import target_flags
-    from gmb.scenarios.settings import ideas_of
-
-    out = []
-    for idea, info in ideas_of(graph).items():
-        plan = sc.ideas.get(idea)
-        listed = {t.variable for t in plan.targets} if plan else set()
-        for t in info.get("targets") or []:
-            if plan is not None and t["variable"] not in listed:
-                out.append(f"idea {idea}: the idea bank tags {t['variable']}, which its plan in scenarios.json does "
-                           f"not list, so it gets none of the dose; to add it: gmb scenarios set {name} {idea} "
-                           f"--target … --target {t['variable']}:{t.get('direction', '+')}")  # fmt: skip
-    for idea, flags in target_flags(sc.ideas, graph).items():
-        plan = sc.ideas[idea]
-        for t in plan.targets:
-            if flags[t.variable]["no_path_to_outcome"]:
-                share = plan.share_of(t)
-                what = (f"it keeps its share ({share:.0%}) of the idea's dose, which does not reach the outcome; to "
-                        f"give it to the other targets: gmb scenarios set {name} {idea} --drop-unlinked") if share \
-                    else "its weight is 0, so it takes none of the idea's dose"  # fmt: skip
-                out.append(f"idea {idea}: target {t.variable} has no path to the outcome in the map: {what}")
-    return out
 
 
 def _dose_cell(plan) -> str:
@@ -181,9 +156,7 @@ def show(
     as_json: bool = JsonOpt,
 ) -> None:
     """Show each idea's dose (total, factors, lag, range, targets, shares, flags); writes the defaults on first use."""
-    from gmb.commands.scenarios import _prepare
-
-    b, sc, path = _prepare(name, assumptions, out)
+    b, sc, path = prepare(name, assumptions, out)
     check_plans(sc, b.model)
     _show(b, sc, path, name, as_json)
 
@@ -279,10 +252,8 @@ def set_idea(
     as_json: bool = JsonOpt,
 ) -> None:
     """Edit one idea's dose, timing, targets or weights in scenarios.json (atomically; nothing written on error)."""
-    from gmb.commands.model import build
-    from gmb.commands.scenarios import scenarios_file
     from gmb.errors import GmbError, InputError, NotFoundError, ValidationError
-    from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan, target_flags
+    from gmb.scenarios.doses import IdeaPlan
     from gmb.scenarios.settings import complete_scenarios, default_scenarios, load_scenarios, save_scenarios
 
     b = build(name, assumptions_file=assumptions, out=out, write=False)
@@ -291,11 +262,45 @@ def set_idea(
     if idea not in sc.ideas:
         raise NotFoundError(f"unknown idea {idea!r}", field="IDEA", hint=f"ideas: {', '.join(sc.ideas)}")
     plan = sc.ideas[idea]
+    changes, factors = _plan_changes(plan, b.model, target, (reach, intensity, persistence), dose, low, high, lag,
+                                     ramp_up, note)  # fmt: skip
+    data = {**dict(plan), **changes}
+    data["targets"] = _reweighted(data["targets"], idea, weight, drop_unlinked, b.graph)
+    if not (set(changes) - {"note"}) and note is None and not weight and not drop_unlinked:
+        raise InputError("nothing to change", hint="give --dose, --reach/--intensity/--persistence, --lag, --ramp-up, "
+                         "--weight, --target, --drop-unlinked or --note")  # fmt: skip
+    try:
+        new_plan = IdeaPlan.model_validate(data)
+    except GmbError as exc:
+        raise ValidationError(exc.message, field=f"ideas.{idea}.{exc.field or ''}".rstrip("."), hint=exc.hint) from None
+    session_changes = _session_answers(b, name, idea, new_plan, described=bool(factors) or lag is not None,
+                                       direct=dose is not None)  # fmt: skip
+    new = sc.with_plan(idea, new_plan)
+    check_plans(new, b.model)  # every target resolved and every dose checked before anything is written
+    if session_changes is not None:
+        _commit_answers(name, idea, session_changes)
+        new = complete_scenarios(new, _reload_graph(name, b))
+    save_scenarios(new, path)
+    _show(b, new, path, name, as_json, [idea])
+    if not as_json:
+        console().print(f"[green]✓[/green] saved {path}")
+
+
+def _plan_changes(
+    plan, model, target, answers: tuple, dose, low, high, lag, ramp_up, note
+) -> tuple[dict[str, Any], dict]:
+    """The plan fields ``gmb scenarios set`` changes, and the factors given (reach, intensity, persistence).
+
+    A dose given directly and a dose given by its factors exclude each other; every number given
+    is checked (>= 0, finite) before anything is built.
+    """
+    from gmb.errors import InputError
+    from gmb.scenarios.doses import FACTORS, Factor
+
     changes: dict[str, Any] = {}
     if target:
-        changes["targets"] = _targets(target, plan, b.model)
-    factors = {n: Factor.parse(v, field=f"--{n}") for n, v in zip(FACTORS, (reach, intensity, persistence))
-               if v is not None}  # fmt: skip
+        changes["targets"] = _targets(target, plan, model)
+    factors = {n: Factor.parse(v, field=f"--{n}") for n, v in zip(FACTORS, answers) if v is not None}
     if factors and dose is not None:
         raise InputError("give either --dose or --reach/--intensity/--persistence, not both", field="--dose",
                          hint="the dose is reach × intensity × persistence")  # fmt: skip
@@ -317,34 +322,24 @@ def set_idea(
         changes["note"] = note
     elif plan.note == "default dose (assumption)":
         changes["note"] = "set with gmb scenarios set (assumption)"
-    data = {**dict(plan), **changes}
+    return changes, factors
+
+
+def _reweighted(targets: tuple, idea: str, weight: list[str] | None, drop_unlinked: bool, graph) -> tuple:
+    """The targets with ``--weight TARGET=W`` applied, then weight 0 for those with no path to the outcome
+    (``--drop-unlinked``)."""
+    from gmb.scenarios.doses import target_flags
+
     if weight:
-        w = _weights(weight, SimpleNamespace(targets=data["targets"]))
-        data["targets"] = tuple(t.model_copy(update={"weight": w[t.variable]}) if t.variable in w else t
-                                for t in data["targets"])  # fmt: skip
+        w = _weights(weight, SimpleNamespace(targets=targets))
+        targets = tuple(t.model_copy(update={"weight": w[t.variable]}) if t.variable in w else t
+                        for t in targets)  # fmt: skip
     if drop_unlinked:
-        flags = target_flags({idea: SimpleNamespace(targets=data["targets"])}, b.graph)[idea]
+        flags = target_flags({idea: SimpleNamespace(targets=targets)}, graph)[idea]
         cut = {v for v, f in flags.items() if f["no_path_to_outcome"]}
-        data["targets"] = tuple(t.model_copy(update={"weight": 0.0}) if t.variable in cut else t
-                                for t in data["targets"])  # fmt: skip
-    if not (set(changes) - {"note"}) and note is None and not weight and not drop_unlinked:
-        raise InputError("nothing to change", hint="give --dose, --reach/--intensity/--persistence, --lag, --ramp-up, "
-                         "--weight, --target, --drop-unlinked or --note")  # fmt: skip
-    try:
-        new_plan = IdeaPlan.model_validate(data)
-    except GmbError as exc:
-        raise ValidationError(exc.message, field=f"ideas.{idea}.{exc.field or ''}".rstrip("."), hint=exc.hint) from None
-    session_changes = _session_answers(b, name, idea, new_plan, described=bool(factors) or lag is not None,
-                                       direct=dose is not None)  # fmt: skip
-    new = sc.with_plan(idea, new_plan)
-    check_plans(new, b.model)  # every target resolved and every dose checked before anything is written
-    if session_changes is not None:
-        _commit_answers(name, idea, session_changes)
-        new = complete_scenarios(new, _reload_graph(name, b))
-    save_scenarios(new, path)
-    _show(b, new, path, name, as_json, [idea])
-    if not as_json:
-        console().print(f"[green]✓[/green] saved {path}")
+        targets = tuple(t.model_copy(update={"weight": 0.0}) if t.variable in cut else t
+                        for t in targets)  # fmt: skip
+    return targets
 
 
 def _session_answers(b, name: str, idea: str, plan, *, described: bool, direct: bool) -> dict[str, Any] | None:
@@ -371,13 +366,13 @@ def _session_answers(b, name: str, idea: str, plan, *, described: bool, direct: 
 
 
 def _commit_answers(name: str, idea: str, answers: dict[str, Any]) -> None:
-    from gmb.commands.common import store
+    from gmb.workflow.sources import store
 
     store().commit(name, "update", {"kind": "idea", "id": idea, "changes": {"dose": answers}}, by="gmb scenarios set")
 
 
 def _reload_graph(name: str, b):
     from gmb.cld.graph import to_graph
-    from gmb.commands.common import store
+    from gmb.workflow.sources import store
 
     return to_graph(store().load(name))

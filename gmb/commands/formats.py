@@ -6,15 +6,14 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from gmb.commands.common import console, err_console, load_source
+from gmb.commands.common import console, load_source
 from gmb.errors import InputError
+from gmb.workflow.models import build
+from gmb.workflow.output import show_warnings
 
 __all__ = ["demo_step", "export", "register", "show_warnings"]
 
@@ -23,23 +22,6 @@ FORMATS = "mdl, xmile, kumu (JSON, or XLSX for an .xlsx file), kumu-xlsx, graphm
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
-
-
-@contextmanager
-def show_warnings() -> Iterator[None]:
-    """Print each :class:`~gmb.errors.GmbWarning` raised inside as one line on stderr."""
-    from rich.markup import escape
-
-    from gmb.errors import GmbWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", GmbWarning)
-        try:
-            yield
-        finally:
-            for w in caught:
-                if issubclass(w.category, GmbWarning):
-                    err_console().print(f"[yellow]warning:[/yellow] {escape(str(w.message))}", soft_wrap=True)
 
 
 def export(
@@ -82,7 +64,6 @@ def export(
 
 def _export_model(name: str, kind: str, out: Path) -> None:
     """``--model``: the stock-flow model ``gmb convert`` makes, as XMILE or Vensim text."""
-    from gmb.commands.model import build
     from gmb.files import atomic_write_text
     from gmb.stockflow.write_mdl import to_mdl
     from gmb.stockflow.write_xmile import to_xmile

@@ -1,6 +1,6 @@
 """``gmb convert`` and ``gmb simulate``: the CLD as a stock-flow model, and its baseline run.
 
-Both commands build the model the same way (:func:`build`): the session (or map
+Both commands build the model the same way (:func:`gmb.workflow.models.build`): the session (or map
 file) → graph → assumptions (``--assumptions FILE``, else the model folder's
 ``assumptions.json`` if there is one, else the defaults) → :func:`to_stockflow`
 → files in ``<out>/models/<name>/``. ``simulate`` then runs it with the chosen
@@ -9,14 +9,14 @@ engine. Later options (ensembles, scenarios) plug into :func:`simulate`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from gmb.commands import scale as scale_opts
-from gmb.commands.common import console, load_source, print_json
+from gmb.commands import options
+from gmb.commands.common import console, print_json
+from gmb.workflow.models import Built, build, run_baseline
+from gmb.workflow.models import summary as _summary
 
 __all__ = ["Built", "baseline_table", "build", "convert", "demo_step", "register", "simulate"]
 
@@ -36,131 +36,6 @@ OutcomeOpt = typer.Option(
 def register(app: typer.Typer) -> None:
     app.command("convert")(convert)
     app.command("simulate")(simulate)
-
-
-@dataclass(frozen=True)
-class Built:
-    """Everything a conversion produced: the model, its assumptions, and where the files went."""
-
-    name: str
-    graph: Any
-    assumptions: Any
-    model: Any
-    folder: Path
-    files: dict[str, Path]
-
-
-def _model_name(source: str) -> str:
-    from gmb.stockflow.names import identifier
-
-    path = Path(source)
-    if path.is_file() or path.suffix:
-        return identifier(path.stem).replace("_", "-")
-    return source
-
-
-def build(source: str, *, assumptions_file: Path | None = None, out: Path = Path("."), reset: bool = False,
-          write: bool = True, outcome: str | None = None) -> Built:  # fmt: skip
-    """Convert a session (or map file) and write its model folder; errors name the assumptions file.
-
-    ``outcome`` (a variable id or label) overrides the map's outcome and the assumptions' one; it is
-    written to the model folder's ``assumptions.json``, so later commands on the model keep it.
-    """
-    from gmb.cld.graph import to_graph
-    from gmb.errors import GmbError
-    from gmb.stockflow.assumptions import Assumptions, load_assumptions
-    from gmb.stockflow.convert import to_stockflow
-    from gmb.stockflow.files import FILES, write_model
-
-    name = _model_name(source)
-    session = load_source(source)
-    graph = to_graph(session)
-    folder = Path(out) / "models" / name
-    saved = folder / FILES["assumptions"]
-    file = assumptions_file if assumptions_file is not None else (saved if saved.is_file() and not reset else None)
-    assumptions = load_assumptions(file) if file is not None else Assumptions()
-    if outcome is not None:
-        chosen = _choose_outcome(graph, outcome)
-        assumptions = assumptions.edit(outcome=chosen)
-        graph.graph["outcome"] = chosen  # the structural answers (paths, verdicts) use the same outcome
-    try:
-        model = to_stockflow(graph, assumptions, name=name)
-    except GmbError as exc:
-        if exc.field == "outcome" and not (assumptions.outcome or graph.graph.get("outcome")):
-            raise _no_outcome(source, graph) from None
-        raise exc.located(
-            file=str(file) if file is not None and _from_assumptions(exc, assumptions) else None
-        ) from None
-    files: dict[str, Path] = {}
-    if write:
-        positions = {n: tuple(d["position"]) for n, d in graph.nodes(data=True) if d.get("position")}
-        files = write_model(model, assumptions, folder, positions=positions or None)
-    return Built(name, graph, assumptions, model, folder, files)
-
-
-def _choose_outcome(graph, outcome: str) -> str:
-    from gmb.cld.lookup import check_variable, find_variable
-
-    return str(check_variable(graph, find_variable(graph, outcome) or outcome, field="--outcome"))
-
-
-def _no_outcome(source: str, graph):
-    """The error for a map without an outcome, with commands that work for this source."""
-    from gmb.errors import ConversionError
-
-    path = Path(source)
-    is_file = path.is_file() or bool(path.suffix)
-    # likely candidates first: variables many links end in
-    candidates = sorted(graph.nodes, key=lambda n: (-graph.in_degree(n), str(n)))[:5]
-    example = candidates[0] if candidates else "VARIABLE"
-    ways = [f"gmb convert {source} --outcome {example}"]
-    if not is_file:
-        ways.append(f"gmb var set {source} {example} --kind outcome")
-    return ConversionError(
-        "the map has no outcome variable: the model needs one to measure effects on",
-        field="outcome",
-        hint=f"choose one: {' or '.join(ways)} (most-affected variables: {', '.join(map(str, candidates))})",
-    )
-
-
-_ASSUMPTION_FIELDS = (
-    "stocks",
-    "adjustment_times",
-    "elasticities",
-    "delay_times",
-    "polarities",
-    "time",
-    "link_presence",
-    "link_sign",
-)
-
-
-def _from_assumptions(exc, assumptions) -> bool:
-    """Does this conversion error point into the assumptions file (rather than the CLD)?"""
-    field = exc.field or ""
-    return field.startswith(_ASSUMPTION_FIELDS) or (field == "outcome" and assumptions.outcome is not None)
-
-
-def _summary(b: Built) -> dict[str, Any]:
-    from gmb.stockflow.convert import included_links
-    from gmb.stockflow.stability import check_stability
-
-    m = b.model
-    _, left_out = included_links(b.graph, b.assumptions)
-    report = m.stability if m.stability is not None else check_stability(m)
-    return {
-        "name": b.name,
-        "folder": str(b.folder),
-        "files": {k: str(v) for k, v in b.files.items()},
-        "outcome": {"variable": m.element(m.outcome).variable, "name": m.outcome, "label": m.element(m.outcome).label},
-        "counts": {"variables": len(m.variables), "stocks": len(m.stocks), "links_modelled": len(m.effects),
-                   "links_left_out": len(left_out), "delays": len(m.smooths), "parameters": len(m.constants)},
-        "stocks": [{"variable": s.variable, "name": s.name, "label": s.label, "chosen": s.chosen} for s in m.stocks],
-        "left_out": [{"link": lid, "cause": u, "effect": v} for lid, u, v in left_out],
-        "stability": {**report.to_json(), "option": b.assumptions.stability, "scale": m.elasticity_scale},
-        "effect_shape": b.assumptions.effect_shape,
-        "notes": list(m.notes),
-    }  # fmt: skip
 
 
 def convert(
@@ -201,21 +76,6 @@ def baseline_table(traj, model, every: float) -> list[tuple[float, float]]:
     return [(float(traj.time[i]), float(y[i])) for i in idx]
 
 
-def run_baseline(b: Built, engine: str):
-    """The baseline run of a built model with ``engine`` (native or pysd), as Trajectories."""
-    from gmb.errors import InputError
-
-    if engine == "native":
-        from gmb.simulate.reference import simulate as native
-
-        return native(b.model)
-    if engine == "pysd":
-        from gmb.simulate.pysd_runner import run_pysd
-
-        return run_pysd(b.files["xmile"])
-    raise InputError(f"unknown engine {engine!r}", field="--engine", hint="native or pysd")
-
-
 def simulate(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     engine: str = typer.Option("native", "--engine", help="native (numpy, built in) or pysd (runs model.xmile)."),
@@ -254,22 +114,20 @@ def simulate(
         "--max-broken",
         help="Ensemble: refuse to summarise when more than this share of the runs broke down (overflow).",
     ),
-    backend: str | None = scale_opts.BackendOpt,
-    scheduler: str | None = scale_opts.SchedulerOpt,
-    workers: int | None = scale_opts.WorkersOpt,
+    backend: str | None = options.BackendOpt,
+    scheduler: str | None = options.SchedulerOpt,
+    workers: int | None = options.WorkersOpt,
 ) -> None:
     """Baseline run (no intervention): converts, runs, writes models/NAME/baseline-ENGINE.csv, prints the outcome.
 
     With --runs N: an ensemble of N parameter draws under the baseline, every idea and bundle
     (or --scenario), printing effects at the horizon; --json gives fan-chart data (README).
     """
-    from rich.markup import escape
-
     from gmb.errors import InputError
     from gmb.files import atomic_write_text
 
     if runs is not None:
-        from gmb.commands.scenarios import simulate_ensemble
+        from gmb.workflow.ensembles import simulate_ensemble
 
         simulate_ensemble(name, runs=runs, seed=seed, scenario=scenario, method=method, variables=variable,
                           horizon=horizon, every=every if every != 12.0 else None, assumptions=assumptions,
@@ -277,7 +135,7 @@ def simulate(
                           scheduler=scheduler, workers=workers, structure=structure,
                           until=until, max_broken=max_broken)  # fmt: skip
         return
-    if scale_opts.resolve_backend(backend, scheduler) != "local" or workers is not None:
+    if options.resolve_backend(backend, scheduler) != "local" or workers is not None:
         raise InputError("a single baseline run has nothing to spread over a cluster", field="--backend",
                          hint="add --runs N for an ensemble")  # fmt: skip
 
@@ -290,7 +148,14 @@ def simulate(
     m = b.model
     results = b.folder / f"baseline-{engine}.csv"
     atomic_write_text(results, traj.to_csv([el.name for el in m.variables]))
-    rows = baseline_table(traj, m, every)
+    _show_baseline(b, engine, traj, results, baseline_table(traj, m, every), as_json)
+
+
+def _show_baseline(b: Built, engine: str, traj, results: Path, rows: list[tuple[float, float]], as_json: bool) -> None:
+    """Print the baseline run: JSON, or where it went and the outcome's table."""
+    from rich.markup import escape
+
+    m = b.model
     outcome = m.element(m.outcome)
     if as_json:
         print_json({

@@ -13,11 +13,11 @@ from pathlib import Path
 import typer
 
 from gmb.commands.common import console, print_json, store
+from gmb.workflow.calibration import save_observed, show_observed_attribution
 
 __all__ = [
     "attribute_observed_cmd",
     "calibrate_cmd",
-    "demo_example",
     "implemented_app",
     "observe_app",
     "register",
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _span(name: str) -> tuple[float, float]:
-    from gmb.commands.model import build
+    from gmb.workflow.models import build
 
     m = build(name, write=False).model
     return float(m.time.start), float(m.time.stop)
@@ -222,8 +222,8 @@ def calibrate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Calibrate the model to the session's observations, under what was implemented."""
-    from gmb.calibrate.api import calibrate
     from gmb.calibrate.report_text import print_calibration
+    from gmb.workflow.calibration import calibrate
 
     r = calibrate(name, method=method, runs=runs, seed=seed, structure=structure, plot=plot)
     if as_json:
@@ -246,75 +246,5 @@ def attribute_observed_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Split the observed change among the implemented activities, baseline drift and the residual."""
-    from gmb.calibrate.api import attribute_observed
-    from gmb.calibrate.report_text import print_observed_attribution
-
-    a = attribute_observed(name, runs=runs, seed=seed, variable=variable, structure=structure)
-    if selection:
-        from gmb.calibrate.api import problem_for
-        from gmb.calibrate.selection import selection_variants
-        from gmb.errors import InputError
-
-        try:
-            shares = [float(x) for x in selection.split(",")]
-        except ValueError:
-            raise InputError(
-                f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5"
-            ) from None
-        prob, _ = problem_for(name, seed=seed, structure=structure)
-        a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
-    save_observed(name, a)
-    if as_json:
-        print_json(a)
-    else:
-        print_observed_attribution(a, console())
-        if selection:
-            from gmb.calibrate.selection import print_variants
-
-            print_variants(a["selection_variants"], console())
-
-
-def save_observed(name: str, a: dict, out: Path = Path(".")) -> Path:
-    """Write the attribution to ``models/NAME/observed_attribution.json``, where ``gmb report`` finds it."""
-    import json
-
-    from gmb.commands.model import _model_name
-    from gmb.files import atomic_write_text
-    from gmb.views.report_observed import FILE
-
-    path = Path(out) / "models" / _model_name(name) / FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(a, ensure_ascii=False, indent=2, default=str) + "\n")
-    return path
-
-
-def demo_example(name: str, out: Path, con) -> None:
-    """``gmb demo --example NAME``: install the example, summarise it, and calibrate/attribute if it has data."""
-    from gmb.commands.demo import install_example
-    from gmb.examples import example_dir, load_example
-    from gmb.views.summary import print_summary
-
-    session = load_example(name)
-    con.print(f"[green]✓[/green] loaded and validated the example '{name}' from {example_dir(name)}")
-    install_example(name, con)
-    print_summary(session, console=con)
-    if session.notes:
-        con.print(f"[bold]Read first:[/bold] {session.notes}", soft_wrap=True)
-    if not session.observations:
-        con.print("[yellow]no observations in this example:[/yellow] gmb can rank the ideas before the fact "
-                  f"(`gmb rank {name}`) but has nothing to calibrate to; `gmb observe add {name} …` adds data.")  # fmt: skip
-        return
-    from gmb.calibrate.api import attribute_observed, calibrate
-    from gmb.calibrate.report_text import print_calibration, print_observed_attribution
-
-    plot = Path(out) / "reports" / name / "calibration.png"
-    print_calibration(calibrate(name, runs=2000, plot=plot, out=out), con)
-    if session.implemented:
-        a = attribute_observed(name, runs=2000, out=out)
-        save_observed(name, a, out)
-        print_observed_attribution(a, con)
-    if any(o.transform == "relative_to_first" for o in session.observations):
-        from gmb.calibrate.api import problem_for
-        from gmb.calibrate.selection import print_variants, selection_variants
-
-        print_variants(selection_variants(problem_for(name)[0], (0.0, 0.25, 0.5), runs=2000), con)
+    show_observed_attribution(name, runs=runs, seed=seed, variable=variable, structure=structure,
+                              selection=selection, as_json=as_json)  # fmt: skip

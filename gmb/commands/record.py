@@ -364,8 +364,8 @@ def import_file(
     max_bytes: int | None = typer.Option(None, "--max-bytes", help="Largest file to read (default 64 MB)."),
 ) -> None:
     """Import a map into a new session (a bad item is skipped with a warning; --strict: all or nothing)."""
-    from gmb.commands.formats import show_warnings
     from gmb.io.registry import read_any
+    from gmb.workflow.output import show_warnings
 
     st = store()
     if st.exists(session):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from gmb.commands.scenarios import (
+from gmb.commands.options import (
     AssumptionsOpt,
     EngineOpt,
     HorizonOpt,
@@ -23,6 +23,9 @@ from gmb.commands.scenarios import (
     OutOpt,
     SeedOpt,
 )
+from gmb.workflow.ensembles import save_and_show
+from gmb.workflow.robustness import robustness_for_report
+from gmb.workflow.studies import lang_of, prepare
 
 __all__ = ["print_robustness", "register", "robustness", "robustness_for_report"]
 
@@ -55,14 +58,13 @@ def robustness(
     as_json: bool = JsonOpt,
 ) -> None:
     """Leave one link out at a time: which links flip each idea's verdict or change its rank."""
-    from gmb.commands.scenarios import _lang, _prepare, _save_and_show
     from gmb.scenarios.robustness import link_robustness
 
-    b, sc, path = _prepare(name, assumptions, out)
+    b, sc, path = prepare(name, assumptions, out)
     r = link_robustness(b.model, b.graph, sc, ideas=idea or None, runs=runs, seed=seed, method=method,
-                        horizon=horizon, structure=structure, engine=engine, lang=_lang(b, lang))  # fmt: skip
+                        horizon=horizon, structure=structure, engine=engine, lang=lang_of(b, lang))  # fmt: skip
     r["meta"]["scenarios_file"] = str(path)
-    _save_and_show(b, "robustness.json", r, path, as_json, print_robustness)
+    save_and_show(b, "robustness.json", r, path, as_json, print_robustness)
 
 
 def print_robustness(r: dict, con, path: Path | None = None) -> None:
@@ -91,51 +93,3 @@ def print_robustness(r: dict, con, path: Path | None = None) -> None:
     con.print(f"\n[dim]{escape(m['rule'])}.[/dim]")
     if path is not None:
         con.print(f"[dim]doses assumed: {escape(str(path))}[/dim]")
-
-
-def robustness_for_report(source: str, models_dir: Path) -> Path | None:
-    """For ``gmb report``: when ``models_dir/ranking.json`` carries no leave-one-link-out block (an older ranking,
-    or ``--no-robustness``) and there is no ``robustness.json`` made after it, compute it with the ranking's seed, sampling,
-    horizon and what it varied (200 draws) and save ``robustness.json``; returns its path (``None``: nothing to do).
-
-    Only for the default model folder (``<out>/models/<name>/``, where the model and its scenarios.json are
-    found); a ranking whose scenarios file is gone is left as it is (the report then says how to make it).
-    """
-    import json
-
-    from gmb.commands.scenarios import _lang, _public, load_or_init_scenarios, scenarios_file
-    from gmb.files import atomic_write_text, read_json
-    from gmb.scenarios.robustness import ROBUSTNESS_RUNS, link_robustness
-
-    models_dir = Path(models_dir)
-    ranking_path = models_dir / "ranking.json"
-    saved = models_dir / "robustness.json"
-    if not ranking_path.is_file() or models_dir.parent.name != "models":
-        return None
-    if saved.is_file() and saved.stat().st_mtime >= ranking_path.stat().st_mtime:  # made after the ranking: current
-        return None
-    ranking = read_json(ranking_path)
-    if not isinstance(ranking, dict) or "robustness" in ranking or not isinstance(ranking.get("meta"), dict):
-        return None
-    m = ranking["meta"]
-    out = models_dir.parent.parent
-    path = Path(m.get("scenarios_file") or scenarios_file(source, out))
-    if not path.is_file():
-        return None
-    from gmb.commands.model import build
-
-    b = build(source, out=out, write=False)
-    sc, _ = load_or_init_scenarios(path, b.graph)
-    ideas = [row["idea"] for row in ranking.get("ideas") or [] if row.get("idea") in sc.ideas
-             and sc.ideas[row["idea"]].targets]  # fmt: skip
-    if not ideas:
-        return None
-    r = link_robustness(b.model, b.graph, sc, ideas=ideas, runs=min(int(ranking.get("runs") or ROBUSTNESS_RUNS),
-                        ROBUSTNESS_RUNS), seed=int(m.get("seed", 0)),
-                        method="lhs" if m.get("method") == "Latin hypercube" else "mc", horizon=ranking.get("horizon"),
-                        vary=m.get("varied"), integration="rk4" if str(m.get("integration", "")).startswith("RK4")
-                        else "euler", lang=_lang(b, None))  # fmt: skip
-    r["meta"]["scenarios_file"] = str(path)
-    r["meta"]["made_for"] = "gmb report: ranking.json carried no leave-one-link-out block"
-    atomic_write_text(saved, json.dumps(_public(r), ensure_ascii=False, indent=2) + "\n")
-    return saved

@@ -69,7 +69,7 @@ def serve(
     """
     from gmb.errors import InputError
     from gmb.serve.db import describe_url, open_database
-    from gmb.serve.exchange import export_to_store, resolve_source
+    from gmb.serve.exchange import export_to_store
     from gmb.serve.workshops import Workshops
 
     if lang not in ("da", "en"):
@@ -89,7 +89,20 @@ def serve(
         database.close()
         return
     base = _base_url(host, port)
-    for source in import_:
+    _import_sessions(workshops, database, import_, st, lang, base, con)
+    admin_key = os.environ.get(ADMIN_ENV) or secrets.token_urlsafe(24)
+    print(f"new sessions (keep private): {base}/new#admin={admin_key}", flush=True)
+    print(f"gmb serve on {base}/  (database: {describe_url(database.url)}; Ctrl+C stops)", flush=True)
+    if host not in LOOPBACK:
+        con.print("[yellow]listening beyond this computer: use https (a reverse proxy) on shared networks[/yellow]")
+    _run(database, host, port, lang, admin_key, code_length, access_log, request_timeout)
+
+
+def _import_sessions(workshops, database, sources: list[str], st, lang: str, base: str, con) -> None:
+    """``--import``: put each source on the server (or, if it is there already, issue new links) and print its links."""
+    from gmb.serve.exchange import resolve_source
+
+    for source in sources:
         sid, session = resolve_source(source, st)
         if sid in database.session_ids():
             key = workshops.issue_key(sid, "facilitator")
@@ -104,11 +117,19 @@ def serve(
         print(f"  facilitator (keep private): {base}/f#key={key}", flush=True)
         print(f"  projector:                  {base}/v#key={viewer}", flush=True)
         print(f"  participants join at {base}/  with code  {code}", flush=True)
-    admin_key = os.environ.get(ADMIN_ENV) or secrets.token_urlsafe(24)
-    print(f"new sessions (keep private): {base}/new#admin={admin_key}", flush=True)
-    print(f"gmb serve on {base}/  (database: {describe_url(database.url)}; Ctrl+C stops)", flush=True)
-    if host not in LOOPBACK:
-        con.print("[yellow]listening beyond this computer: use https (a reverse proxy) on shared networks[/yellow]")
+
+
+def _run(
+    database,
+    host: str,
+    port: int,
+    lang: str,
+    admin_key: str,
+    code_length: int,
+    access_log: bool,
+    request_timeout: float,
+) -> None:
+    """Serve the app with uvicorn until Ctrl+C; the database is closed on the way out."""
     import uvicorn
 
     from gmb.serve.app import create_app

@@ -91,7 +91,7 @@ def loops(
     ("complete": false, "listed" and the true "count" found so far); --jsonl streams them all.
     """
     if dominance:  # issue 16: which loops drive a scenario (gmb/commands/dominance.py)
-        from gmb.commands.dominance import dominance as show_dominance
+        from gmb.workflow.dominance_text import dominance as show_dominance
 
         with _as_options():
             show_dominance(source, scenario, runs=runs, seed=seed, time_limit=time_limit, as_json=as_json, lang=lang)

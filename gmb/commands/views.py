@@ -53,7 +53,7 @@ def map_command(
         if not loop:
             raise InputError("give the loop's variable ids separated by commas", field="--highlight-loop")
     if dominance_at is not None:
-        from gmb.commands.dominance import loop_at
+        from gmb.workflow.dominance import loop_at
 
         loop = loop_at(source, dominance_at, scenario, lang=lang)
     path = out or Path(f"{_default_name(source)}-map.html")
@@ -77,10 +77,10 @@ def map_command(
 def _animation(source: str, scenario: str, *, runs: int, seed: int) -> dict:
     """The scenario's precomputed median changes for ``gmb map --animate`` (see :mod:`gmb.views.animate`)."""
     from gmb.commands.common import err_console
-    from gmb.commands.scenarios import _prepare, resolve_bundle
     from gmb.views.animate import trajectories
+    from gmb.workflow.studies import prepare, resolve_bundle
 
-    b, sc, _ = _prepare(source, None, Path("."))
+    b, sc, _ = prepare(source, None, Path("."))
     ideas = resolve_bundle(sc, scenario)
     interventions = sc.interventions(ideas)
     if not interventions:
@@ -125,8 +125,8 @@ def _robustness_for(name: str, models_dir: Path, quiet: bool = False) -> None:
     from rich.markup import escape
 
     from gmb.commands.common import err_console
-    from gmb.commands.robustness import robustness_for_report
     from gmb.errors import GmbError
+    from gmb.workflow.robustness import robustness_for_report
 
     try:
         saved = robustness_for_report(name, models_dir)

@@ -89,10 +89,10 @@ def install(app, *, workshops, auth: Callable) -> None:
 
     @app.post("/api/s/{sid}/whatif/save")
     def save_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
-        from gmb.commands.common import store
         from gmb.errors import InputError
         from gmb.scenarios.settings import SCENARIOS_FILE, load_scenarios
         from gmb.scenarios.whatif import save_setting
+        from gmb.workflow.sources import store
 
         actor = auth(request, sid, write=True)
         if not actor.is_facilitator:

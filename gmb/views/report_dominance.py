@@ -1,7 +1,7 @@
 """The report's section "Which loops drive it": loop dominance and pathways in words and one plot each.
 
 Data (``dominance.json`` in ``models/<name>/``, written by ``gmb loops NAME --dominance`` for each
-scenario it is run with, or by :func:`compute` for the bundle and the top ideas at once)::
+scenario it is run with, or by :func:`gmb.workflow.dominance.compute` for the bundle and the top ideas at once)::
 
     {"scenarios": {label: <gmb.loop_dominance output> + optional "pathways": <pathways output>}}
 
@@ -20,14 +20,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["FILE", "WORDS", "compute", "load", "plot_loop_scores", "save", "section_html"]
+__all__ = ["FILE", "WORDS", "load", "plot_loop_scores", "save", "section_html"]
 
 FILE = "dominance.json"
 
@@ -157,39 +157,6 @@ def section_html(data: Mapping[str, Any], *, lang: str | None = None, top: int =
         parts.append(_ensemble(d, w) + _pathways(d.get("pathways"), w))
     parts.append("</section>")
     return "".join(parts)
-
-
-def compute(name: str, *, ideas: Sequence[str] | None = None, top: int = 3, runs: int = 0, seed: int = 0,
-            out: Path = Path("."), lang: str | None = None) -> dict[str, Any]:  # fmt: skip
-    """Dominance of the bundle of all ideas and of ``ideas`` (default: the ``top`` ideas by nominal effect),
-    with each idea's pathways — the data :func:`section_html` shows."""
-    from gmb.commands.dominance import for_session
-    from gmb.commands.scenarios import _prepare
-    from gmb.scenarios.pathways import pathways
-
-    b, sc, _ = _prepare(name, None, out)
-    h = sc.horizon_for(b.model.time.unit, b.model.time.start, b.model.time.stop)
-    if ideas is None:
-        ideas = _top_ideas(b.model, sc, h, top)
-    found = {idea: pathways(b.model, sc.interventions([idea]), horizon=h, name=idea, lang=lang or "en")
-             for idea in ideas}  # fmt: skip
-    scenarios = {"all": for_session(name, "all", runs=runs, seed=seed, out=out, lang=lang)}
-    for idea, p in found.items():
-        scenarios[idea] = {**for_session(name, idea, runs=runs, seed=seed, out=out, lang=lang), "pathways": p}
-    for d in scenarios.values():
-        d.pop("folder", None)
-    return {"scenarios": scenarios}
-
-
-def _top_ideas(model: Any, sc: Any, horizon: float, top: int) -> list[str]:
-    """The ``top`` ideas by the size of their nominal effect on the outcome at the horizon (one engine call)."""
-    from gmb.simulate.ensemble import Study, run_parameters
-
-    ideas = [i for i, plan in sc.ideas.items() if plan.targets]
-    study = Study.build(model, {i: list(sc.interventions([i])) for i in ideas}, seed=0, horizon=horizon)
-    y = run_parameters(study, study.program.nominal(1))[:, -1, -1, 0]  # the outcome is kept last
-    order = np.argsort(-np.abs(y[1:] - y[0]), kind="stable")
-    return [ideas[i] for i in order[:top]]
 
 
 def save(folder: str | Path, data: Mapping[str, Any], *, merge: bool = True) -> Path:

@@ -1,8 +1,8 @@
-"""``--backend local|dask [--scheduler ADDRESS] [--workers N]``: where ``gmb simulate|rank|attribute`` run.
+"""Where an ensemble runs for one command: the local process or a Dask cluster, said on stderr.
 
-The options are shared by the ensemble commands (:mod:`gmb.commands.scenarios`);
-:func:`cli_backend` turns them into an open backend for the length of a command
-and says on stderr what it is using, so ``--json`` output on stdout stays clean.
+:func:`cli_backend` turns ``--backend/--scheduler/--workers`` into an open backend for the length
+of a command; it is here, not with the options (:mod:`gmb.commands.options`), because the
+workflow's ensemble runner (:mod:`gmb.workflow.ensembles`) opens it.
 """
 
 from __future__ import annotations
@@ -11,21 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import typer
-
-__all__ = ["BackendOpt", "SchedulerOpt", "WorkersOpt", "cli_backend", "resolve_backend"]
-
-BackendOpt = typer.Option(
-    None, "--backend", help="local (this process) or dask (a Dask cluster: --scheduler ADDRESS, or a local one "
-    "with a worker per core). Default: local, or dask when --scheduler is given.", show_default=False,
-)  # fmt: skip
-SchedulerOpt = typer.Option(
-    None, "--scheduler", envvar="GMB_SCHEDULER", help="Address of a running Dask scheduler, e.g. tcp://host:8786.",
-    show_default=False,
-)  # fmt: skip
-WorkersOpt = typer.Option(
-    None, "--workers", help="Worker processes of the local Dask cluster (default: one per core).", show_default=False
-)
+__all__ = ["cli_backend", "resolve_backend"]
 
 
 def resolve_backend(backend: str | None, scheduler: str | None) -> str:
@@ -44,8 +30,8 @@ def cli_backend(backend: str | None, scheduler: str | None, workers: int | None 
     """The open backend for one command (a LocalCluster is started here and closed on the way out)."""
     from rich.markup import escape
 
-    from gmb.commands.common import err_console
     from gmb.scale.backends import machine_workers, open_backend
+    from gmb.workflow.output import err_console
 
     name = resolve_backend(backend, scheduler)
     con = err_console()

@@ -1,22 +1,24 @@
-"""``gmb.calibrate(...)`` and ``gmb.attribute_observed(...)`` on a stored session (or a Session).
+"""Calibrating a stored session: ``gmb.calibrate(...)``, ``gmb.attribute_observed(...)`` and the
+``gmb calibrate`` / ``gmb attribute-observed`` / ``gmb attribute --observed`` commands' work.
 
 Both build the model as ``gmb convert`` does (nothing written), read each idea's targets from
 ``scenarios.json``, take what was implemented from the session (``gmb implemented set``) and the
 observations (``gmb observe add``/``import``), then calibrate (:mod:`gmb.calibrate.core`) and,
-for the attribution, split the observed change (:mod:`gmb.calibrate.attribution`).
+for the attribution, split the observed change (:mod:`gmb.calibrate.attribution`). This reads
+sessions and model folders from disk, so it lives in the workflow, above the calibration maths.
 
 >>> import os, tempfile
 >>> from rich.console import Console
->>> from gmb.commands import common
->>> from gmb.commands.demo import install_example
->>> before = common._state["sessions_dir"]
->>> common.set_sessions_dir(tempfile.mkdtemp())
+>>> from gmb.workflow import sources
+>>> from gmb.workflow.examples import install_example
+>>> before = sources._state["sessions_dir"]
+>>> sources.set_sessions_dir(tempfile.mkdtemp())
 >>> with open(os.devnull, "w") as null:
 ...     _ = install_example("roskilde", Console(file=null))
->>> r = calibrate("roskilde", runs=500, seed=0, out=common.store().root)
+>>> r = calibrate("roskilde", runs=500, seed=0, out=sources.store().root)
 >>> r["data_points"], r["ess"] > 1
 (2, True)
->>> common.set_sessions_dir(before)
+>>> sources.set_sessions_dir(before)
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gmb.simulate.sampling import VARY
+from gmb.workflow.models import build, model_name
+from gmb.workflow.output import console, print_json
+from gmb.workflow.sources import load_source
+from gmb.workflow.studies import load_or_init_scenarios, scenarios_file
 
-__all__ = ["RUNS", "attribute_observed", "calibrate", "problem_for"]
+__all__ = ["RUNS", "attribute_observed", "calibrate", "problem_for", "save_observed", "show_observed_attribution"]
 
 #: default prior draws for importance resampling
 RUNS = 4000
@@ -36,9 +41,7 @@ def problem_for(name: str, *, seed: int = 0, structure: bool = True, engine: str
     """``(problem, built model)`` of stored session ``name`` under its implemented activities and observations."""
     from gmb.calibrate.core import build_problem
     from gmb.calibrate.records import implemented_plans
-    from gmb.commands.common import load_source
-    from gmb.commands.model import build
-    from gmb.commands.scenarios import load_or_init_scenarios, scenarios_file
+    from gmb.simulate.sampling import VARY
 
     session = load_source(name)
     b = build(name, out=out, write=False)
@@ -92,3 +95,54 @@ def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure:
     labels = {v: d.get("label", v) for v, d in b.graph.nodes(data=True)}
     a["variable_label"] = labels.get(a["variable"], a["variable"])
     return a
+
+
+def save_observed(name: str, a: dict, out: Path = Path(".")) -> Path:
+    """Write the attribution to ``models/NAME/observed_attribution.json``, where ``gmb report`` finds it."""
+    import json
+
+    from gmb.files import atomic_write_text
+    from gmb.views.report_observed import FILE
+
+    path = Path(out) / "models" / model_name(name) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(a, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path
+
+
+def show_observed_attribution(
+    name: str,
+    *,
+    runs: int = RUNS,
+    seed: int = 0,
+    variable: str | None = None,
+    structure: bool = True,
+    selection: str | None = None,
+    as_json: bool = False,
+) -> None:
+    """``gmb attribute-observed NAME``: split the observed change, save it for ``gmb report`` and print it
+    (JSON with ``as_json``); ``selection``: also the shares of a cross-sectional difference that are who stays."""
+    from gmb.calibrate.report_text import print_observed_attribution
+
+    a = attribute_observed(name, runs=runs, seed=seed, variable=variable, structure=structure)
+    if selection:
+        from gmb.calibrate.selection import selection_variants
+        from gmb.errors import InputError
+
+        try:
+            shares = [float(x) for x in selection.split(",")]
+        except ValueError:
+            raise InputError(
+                f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5"
+            ) from None
+        prob, _ = problem_for(name, seed=seed, structure=structure)
+        a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
+    save_observed(name, a)
+    if as_json:
+        print_json(a)
+    else:
+        print_observed_attribution(a, console())
+        if selection:
+            from gmb.calibrate.selection import print_variants
+
+            print_variants(a["selection_variants"], console())
