@@ -16,7 +16,7 @@ import time
 def main() -> None:
     from rich.console import Console
 
-    from gmb.calibrate.core import calibrate_problem
+    from gmb.calibration.core import calibrate_problem
     from gmb.commands import common
     from gmb.session.model import Observation
     from gmb.workflow.calibration import calibrate, problem_for

@@ -43,7 +43,7 @@ _WHERE = {
     "gmb.simulate.ensemble": ("Study", "run_study", "run_chunk", "reduce_chunks"),
     "gmb.simulate.sensitivity": ("sobol",),
     "gmb.simulate.dominance": ("loop_dominance",),
-    "gmb.calibrate": ("calibrate", "attribute_observed"),  # gmb.calibrate: a callable package
+    "gmb.workflow.calibration": ("calibrate", "attribute_observed"),
     "gmb.views": (
         "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
         "plot_attribution", "plot_loop_counts", "save_figure",

@@ -24,7 +24,7 @@ LAYERS = [
     {"gmb.simulate"},
     {"gmb.scale"},
     {"gmb.scenarios"},
-    {"gmb.calibrate"},
+    {"gmb.calibration"},
     {"gmb.views"},
     {"gmb.workflow"},
     {"gmb.serve"},

@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gmb.calibrate.core import calibrate_problem, weighted_quantile
-from gmb.calibrate.synthetic import tiny_problem
+from gmb.calibration.core import calibrate_problem, weighted_quantile
+from gmb.calibration.synthetic import tiny_problem
 from gmb.simulate.sampling import draw, varying
 
 
@@ -71,8 +71,8 @@ def _two_path_problem(seed: int, se: float = 0.01):
     """Two activities on separate paths into an outcome that sums them (independent by construction)."""
     import networkx as nx
 
-    from gmb.calibrate.core import build_problem
-    from gmb.calibrate.synthetic import observations_from
+    from gmb.calibration.core import build_problem
+    from gmb.calibration.synthetic import observations_from
     from gmb.scenarios.doses import Factor, IdeaPlan, Target
     from gmb.stockflow.convert import to_stockflow
 
@@ -95,7 +95,7 @@ def _two_path_problem(seed: int, se: float = 0.01):
 
 
 def test_attribution_recovers_known_contributions_and_adds_up():
-    from gmb.calibrate.attribution import attribute_change
+    from gmb.calibration.attribution import attribute_change
     from gmb.simulate.ensemble import Study, run_parameters
 
     prob, truth = _two_path_problem(seed=2)

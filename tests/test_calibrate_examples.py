@@ -57,7 +57,7 @@ def sessions(tmp_path, monkeypatch):
 
 
 def test_roskilde_calibrates_attributes_and_shows_selection(sessions):
-    from gmb.calibrate.selection import selection_variants
+    from gmb.calibration.selection import selection_variants
     from gmb.workflow.calibration import attribute_observed, calibrate, problem_for
 
     r = calibrate("roskilde", runs=600, plot=sessions / "cal.png")

@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     # pdoc cannot evaluate annotations such as ``list[str]`` inside a class that has a method named
     # ``list`` (gmb.session.Store); it shows them as written, which is right, so the warning is noise
     warnings.filterwarnings("ignore", "Error parsing type annotation", UserWarning)
-    # a subpackage is listed by modules() and again by its parent (gmb.__all__ names gmb.simulate and
-    # gmb.calibrate; a package without __all__ lists its modules): pdoc writes one page and says so
+    # a subpackage is listed by modules() and again by its parent (gmb.__all__ names gmb.simulate; a package without __all__ lists its modules): pdoc writes one page and says so
     warnings.filterwarnings("ignore", "The module specification", UserWarning)
     pages = build(args.out)
     print(f"{len(pages)} pages written to {args.out} (open {args.out / 'index.html'})")

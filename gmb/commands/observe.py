@@ -49,7 +49,7 @@ def _observations(name: str, rows: list[dict]) -> list:
     """Validated Observation records (ids continue the session's), or the first row's error."""
     import pydantic
 
-    from gmb.calibrate.records import check_observation
+    from gmb.calibration.records import check_observation
     from gmb.errors import GmbError, InputError
     from gmb.session.model import Observation
 
@@ -146,7 +146,7 @@ def observe_list(name: str = typer.Argument(..., help="Session name."),
     """The session's observations, with their uncertainty as a standard error."""
     from rich.table import Table
 
-    from gmb.calibrate.records import observation_se
+    from gmb.calibration.records import observation_se
 
     obs = store().load(name).observations
     if as_json:
@@ -222,7 +222,7 @@ def calibrate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Calibrate the model to the session's observations, under what was implemented."""
-    from gmb.calibrate.report_text import print_calibration
+    from gmb.calibration.report_text import print_calibration
     from gmb.workflow.calibration import calibrate
 
     r = calibrate(name, method=method, runs=runs, seed=seed, structure=structure, plot=plot)

@@ -104,7 +104,7 @@ class IdeaDose(Record):
 
 
 class Observation(Record):
-    """An observed indicator value (issue 18; :mod:`gmb.calibrate.records` documents the fields).
+    """An observed indicator value (issue 18; :mod:`gmb.calibration.records` documents the fields).
 
     ``kind``: ``index`` (in the model's units, 1 = the start) or ``share`` (0–1, compared as an index
     relative to the series' first value, ``transform`` ``relative_to_first``). Uncertainty: ``se``, a

@@ -1,7 +1,7 @@
 """The report's section "What made the difference — as far as the data can tell" (issue 18).
 
 Data: ``observed_attribution.json`` in ``models/<name>/``, written by ``gmb attribute-observed
-NAME`` (the output of :func:`gmb.calibrate.attribute_observed`). :func:`section_html` renders it
+NAME`` (the output of :func:`gmb.calibration.attribute_observed`). :func:`section_html` renders it
 as an HTML fragment in Danish or English, every user string escaped: the observed change with its
 measurement error, each implemented activity's Shapley contribution with its 90 % interval and
 share, the baseline drift and the unexplained residual, the fit and the warnings, in words first.

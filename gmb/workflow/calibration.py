@@ -3,8 +3,8 @@
 
 Both build the model as ``gmb convert`` does (nothing written), read each idea's targets from
 ``scenarios.json``, take what was implemented from the session (``gmb implemented set``) and the
-observations (``gmb observe add``/``import``), then calibrate (:mod:`gmb.calibrate.core`) and,
-for the attribution, split the observed change (:mod:`gmb.calibrate.attribution`). This reads
+observations (``gmb observe add``/``import``), then calibrate (:mod:`gmb.calibration.core`) and,
+for the attribution, split the observed change (:mod:`gmb.calibration.attribution`). This reads
 sessions and model folders from disk, so it lives in the workflow, above the calibration maths.
 
 >>> import os, tempfile
@@ -39,8 +39,8 @@ RUNS = 4000
 
 def problem_for(name: str, *, seed: int = 0, structure: bool = True, engine: str = "auto", out: Path = Path(".")):
     """``(problem, built model)`` of stored session ``name`` under its implemented activities and observations."""
-    from gmb.calibrate.core import build_problem
-    from gmb.calibrate.records import implemented_plans
+    from gmb.calibration.core import build_problem
+    from gmb.calibration.records import implemented_plans
     from gmb.simulate.sampling import VARY
 
     session = load_source(name)
@@ -60,10 +60,52 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
               keep_draws: bool = False) -> dict[str, Any]:  # fmt: skip
     """The posterior (or point fit) of session ``name``'s model given its observations; JSON-ready.
 
-    ``plot``: write the posterior predictive bands against the data there (PNG). ``keep_draws``:
-    keep the resampled posterior draws under ``_draws`` (for :func:`attribute_observed`).
+    ``gmb.calibrate(name)`` is this function.
+
+    Parameters
+    ----------
+    name : str
+        A stored session with observations (see :class:`gmb.Store`).
+    method : {"is", "lsq"}, optional
+        Importance resampling of the ensemble's prior draws (default), or a least-squares point fit.
+    runs : int, optional
+        Prior draws (default 4000).
+    seed : int, optional
+        Seed of the draws.
+    structure : bool, optional
+        Also draw the links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    out : pathlib.Path, optional
+        The folder holding ``models/NAME``.
+    plot : pathlib.Path, optional
+        Write the posterior predictive bands against the data there (PNG).
+    keep_draws : bool, optional
+        Keep the resampled posterior draws under ``_draws`` (for :func:`attribute_observed`).
+
+    Returns
+    -------
+    dict
+        JSON-ready: the parameters' prior and posterior ranges (narrowing, identifiability), the fit,
+        effective sample size, warnings, ``implemented``, ``unit``, ``observations``, ``assumptions``.
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        No stored session ``name``.
+    gmb.errors.InputError, gmb.errors.NotFoundError
+        An observation that cannot be used (no uncertainty, outside the run, an unknown variable …).
+
+    Examples
+    --------
+    >>> import gmb
+    >>> try:
+    ...     gmb.calibrate("no-such-session")
+    ... except gmb.NotFoundError as err:
+    ...     print(err.message)
+    no session 'no-such-session' in sessions
     """
-    from gmb.calibrate.core import calibrate_problem
+    from gmb.calibration.core import calibrate_problem
 
     prob, _ = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
     r = calibrate_problem(prob, runs=runs, seed=seed, method=method)
@@ -74,7 +116,7 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
                         "value; observation errors are Gaussian and independent (a relative series shares its "
                         "first value's error); the prior is the ensemble's ranges and link probabilities")  # fmt: skip
     if plot is not None:
-        from gmb.calibrate.plot import predictive_plot
+        from gmb.calibration.plot import predictive_plot
 
         r["plot"] = str(predictive_plot(prob, r, plot))
     if method == "lsq" and "_point" in r:
@@ -84,9 +126,54 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
 
 def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure: bool = True, engine: str = "auto",
                        out: Path = Path("."), variable: str | None = None, draws: int = 400) -> dict[str, Any]:  # fmt: skip
-    """Split session ``name``'s observed change among its implemented activities, drift and residual."""
-    from gmb.calibrate.attribution import attribute_change
-    from gmb.calibrate.core import calibrate_problem
+    """Split session ``name``'s observed change among its implemented activities, drift and residual.
+
+    The model is calibrated to the session's observations first (:func:`calibrate`); the change
+    is then split by Shapley shares over the posterior draws (:mod:`gmb.calibration.attribution`).
+
+    Parameters
+    ----------
+    name : str
+        A stored session (see :class:`gmb.Store`) with observations and implemented activities.
+    runs : int, optional
+        Prior draws of the ensemble (default 4000).
+    seed : int, optional
+        Seed of the draws.
+    structure : bool, optional
+        Also draw the links' presence and sign.
+    engine : {"auto", "numba", "numpy"}, optional
+        The ensemble engine.
+    out : pathlib.Path, optional
+        The folder holding ``models/NAME`` (the converted model).
+    variable : str, optional
+        The observed variable whose change is split (default: the outcome's observations).
+    draws : int, optional
+        Posterior draws kept for the attribution.
+
+    Returns
+    -------
+    dict
+        JSON-ready: per activity its share of the change with an interval, the baseline drift,
+        the unexplained residual, ``calibration`` (effective sample size, fit, warnings).
+
+    Raises
+    ------
+    gmb.errors.NotFoundError
+        No stored session ``name``.
+    gmb.errors.InputError, gmb.errors.NotFoundError
+        An observation that cannot be used (no uncertainty, outside the run, an unknown variable …).
+
+    Examples
+    --------
+    >>> import gmb
+    >>> try:
+    ...     gmb.attribute_observed("no-such-session")
+    ... except gmb.NotFoundError as err:
+    ...     print(err.message)
+    no session 'no-such-session' in sessions
+    """
+    from gmb.calibration.attribution import attribute_change
+    from gmb.calibration.core import calibrate_problem
 
     prob, b = problem_for(name, seed=seed, structure=structure, engine=engine, out=out)
     post = calibrate_problem(prob, runs=runs, seed=seed, keep=draws)
@@ -122,11 +209,11 @@ def show_observed_attribution(
 ) -> None:
     """``gmb attribute-observed NAME``: split the observed change, save it for ``gmb report`` and print it
     (JSON with ``as_json``); ``selection``: also the shares of a cross-sectional difference that are who stays."""
-    from gmb.calibrate.report_text import print_observed_attribution
+    from gmb.calibration.report_text import print_observed_attribution
 
     a = attribute_observed(name, runs=runs, seed=seed, variable=variable, structure=structure)
     if selection:
-        from gmb.calibrate.selection import selection_variants
+        from gmb.calibration.selection import selection_variants
         from gmb.errors import InputError
 
         try:
@@ -143,6 +230,6 @@ def show_observed_attribution(
     else:
         print_observed_attribution(a, console())
         if selection:
-            from gmb.calibrate.selection import print_variants
+            from gmb.calibration.selection import print_variants
 
             print_variants(a["selection_variants"], console())

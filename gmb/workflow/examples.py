@@ -90,7 +90,7 @@ def demo_example(name: str, out: Path, con) -> None:
         con.print("[yellow]no observations in this example:[/yellow] gmb can rank the ideas before the fact "
                   f"(`gmb rank {name}`) but has nothing to calibrate to; `gmb observe add {name} …` adds data.")  # fmt: skip
         return
-    from gmb.calibrate.report_text import print_calibration, print_observed_attribution
+    from gmb.calibration.report_text import print_calibration, print_observed_attribution
     from gmb.workflow.calibration import attribute_observed, calibrate
 
     plot = Path(out) / "reports" / name / "calibration.png"
@@ -100,7 +100,7 @@ def demo_example(name: str, out: Path, con) -> None:
         save_observed(name, a, out)
         print_observed_attribution(a, con)
     if any(o.transform == "relative_to_first" for o in session.observations):
-        from gmb.calibrate.selection import print_variants, selection_variants
+        from gmb.calibration.selection import print_variants, selection_variants
         from gmb.workflow.calibration import problem_for
 
         print_variants(selection_variants(problem_for(name)[0], (0.0, 0.25, 0.5), runs=2000), con)

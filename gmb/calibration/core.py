@@ -4,7 +4,7 @@
 draws (:func:`gmb.simulate.sampling.draw`: elasticities, adjustment and delay times, the
 implemented doses, and the links' presence and sign) with every implemented idea active
 (:func:`gmb.simulate.ensemble.run_parameters`). Each draw gets the weight of its likelihood:
-observations are Gaussian in comparison space (:mod:`gmb.calibrate.records`) with their
+observations are Gaussian in comparison space (:mod:`gmb.calibration.records`) with their
 error covariance ``Σ``: ``log w = −½ ‖L⁻¹(y − m(θ))‖²``, ``Σ = L Lᵀ``. The posterior is the
 weighted draws; ``ess = (Σ w)² / Σ w²`` says how many independent draws they are worth.
 
@@ -22,7 +22,7 @@ weighted draws; ``ess = (Σ w)² / Σ w²`` says how many independent draws they
 (links as drawn), with a Laplace approximation ``(JᵀJ)⁻¹`` for intervals (it ignores the
 bounds and the structure: say so).
 
->>> from gmb.calibrate.synthetic import tiny_problem
+>>> from gmb.calibration.synthetic import tiny_problem
 >>> prob, truth = tiny_problem(seed=3)
 >>> post = calibrate_problem(prob, runs=2000, seed=1)
 >>> post["ess"] > 50, post["fit"]["p_value"] > 0.01
@@ -96,7 +96,7 @@ class Problem:
 def build_problem(model: Any, plans: Mapping[str, Any], observations: Sequence[Any], *, seed: int = 0,
                   vary: Sequence[str] = VARY, engine: str = "auto") -> Problem:  # fmt: skip
     """The :class:`Problem` of ``model`` with the implemented ``plans`` ({idea: IdeaPlan}) and ``observations``."""
-    from gmb.calibrate.records import check_observation, series_of
+    from gmb.calibration.records import check_observation, series_of
 
     if not observations:
         raise InputError("there are no observations to calibrate to", field="observations",
@@ -174,7 +174,7 @@ def calibrate_problem(prob: Problem, *, runs: int = 4000, seed: int = 0, method:
                       keep: int = 1000, chunk: int = 2048) -> dict[str, Any]:  # fmt: skip
     """The posterior (``method="is"``) or point fit (``"lsq"``) of ``prob``; a JSON-ready dict (module docstring)."""
     if method == "lsq":
-        from gmb.calibrate.lsq import least_squares_fit
+        from gmb.calibration.lsq import least_squares_fit
 
         return least_squares_fit(prob, identifiable=IDENTIFIABLE)
     if method != "is":

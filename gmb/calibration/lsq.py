@@ -7,7 +7,7 @@ drawn (no structural draws). The Jacobian is taken by forward differences, all c
 engine call. Intervals are the Laplace approximation ``θ̂ ± 1.645·sd`` with ``cov = (JᵀJ)⁻¹``:
 they ignore the ranges' bounds and the structure, and say so.
 
->>> from gmb.calibrate.synthetic import tiny_problem
+>>> from gmb.calibration.synthetic import tiny_problem
 >>> prob, truth = tiny_problem(seed=2, se=0.002, vary=("adjustment_time",))
 >>> fit = least_squares_fit(prob, identifiable=0.8)
 >>> fit["success"], fit["chi2"] < 20
@@ -26,10 +26,10 @@ __all__ = ["least_squares_fit"]
 
 
 def least_squares_fit(prob: Any, *, identifiable: float) -> dict[str, Any]:
-    """The point fit of :class:`~gmb.calibrate.core.Problem` ``prob`` (module docstring).
+    """The point fit of :class:`~gmb.calibration.core.Problem` ``prob`` (module docstring).
 
     A parameter whose interval narrows to at most ``identifiable`` of its prior width counts as
-    identifiable (the caller passes :data:`gmb.calibrate.core.IDENTIFIABLE`).
+    identifiable (the caller passes :data:`gmb.calibration.core.IDENTIFIABLE`).
     """
     from scipy.linalg import solve_triangular
     from scipy.optimize import least_squares

@@ -15,8 +15,8 @@ Per draw ``Δ_obs = drift + Σ φ_i + residual`` exactly. Shares are ratios of m
 ``E[φ_i] / Δ_obs`` (stable when activities pull apart); intervals are 5–95 % over the
 posterior draws. The observed change itself carries the measurement error ``se``.
 
->>> from gmb.calibrate.synthetic import tiny_problem
->>> from gmb.calibrate.core import calibrate_problem
+>>> from gmb.calibration.synthetic import tiny_problem
+>>> from gmb.calibration.core import calibrate_problem
 >>> prob, _ = tiny_problem(seed=3, se=0.005)
 >>> a = attribute_change(prob, calibrate_problem(prob, runs=1000, seed=0))
 >>> abs(a["check"]) < 1e-9

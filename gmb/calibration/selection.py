@@ -9,7 +9,7 @@ members: each data point of a series read relative to its first value, ``ln(y_t 
 attributes again under each ``s`` and returns one row per variant, so a planner sees how much of
 the conclusion rests on reading the survey as a time series.
 
->>> from gmb.calibrate.synthetic import tiny_problem
+>>> from gmb.calibration.synthetic import tiny_problem
 >>> prob, _ = tiny_problem(seed=0)
 >>> float(with_selection(prob, 0.5).y[0]) == float(prob.y[0])  # a level series is left alone
 True
@@ -43,8 +43,8 @@ def with_selection(prob: Any, share: float) -> Any:
 def selection_variants(prob: Any, shares: Sequence[float] = (0.0, 0.25, 0.5), *, runs: int = 4000, seed: int = 0,
                        draws: int = 400) -> list[dict[str, Any]]:  # fmt: skip
     """Calibrate and attribute under each selection share: observed change, fit, contributions, residual."""
-    from gmb.calibrate.attribution import attribute_change
-    from gmb.calibrate.core import calibrate_problem
+    from gmb.calibration.attribution import attribute_change
+    from gmb.calibration.core import calibrate_problem
 
     rows = []
     for s in shares:

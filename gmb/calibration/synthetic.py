@@ -32,7 +32,7 @@ def observations_from(variable: str, times: Sequence[float], values: Sequence[fl
 def tiny_problem(*, seed: int = 0, times: Sequence[float] = (6, 12, 18, 24, 30, 36), se: float = 0.02,
                  vary: Sequence[str] = ("elasticity", "adjustment_time", "dose"), variable: str = "v0"):  # fmt: skip
     """``(problem, true parameter vector)``: data of ``variable`` simulated from one prior draw plus noise."""
-    from gmb.calibrate.core import build_problem
+    from gmb.calibration.core import build_problem
     from gmb.scenarios.doses import Factor, IdeaPlan, Target
     from gmb.simulate.sampling import draw
     from gmb.simulate.synthetic import chain_model
