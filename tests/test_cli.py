@@ -133,6 +133,6 @@ def test_show_havndal_json_from_the_repo_sessions_folder(gmb):
 
 
 def test_demo_runs_from_any_folder(gmb, tmp_path):
-    out = gmb("demo", "--out", str(tmp_path / "demo")).stdout
+    out = gmb("demo", "--project", str(tmp_path / "demo")).stdout
     assert "Havndal" in out and "fællesspisning" in out.lower()
     assert "validated" in out and str(tmp_path / "demo") in out.replace("\n", "")

@@ -76,7 +76,7 @@ def _esc(text):
 
 
 def test_demo_ends_by_writing_the_report(cli, hv, tmp_path):
-    code, out, err = cli("demo", "--out", str(tmp_path / "demo"))
+    code, out, err = cli("demo", "--project", str(tmp_path / "demo"))
     assert code == 0, err
     index = tmp_path / "demo" / "reports" / "havndal" / "index.html"
     assert index.is_file() and str(index.resolve()) in out.replace("\n", "")

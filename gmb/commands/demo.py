@@ -60,7 +60,7 @@ def summary_step(session, out: Path, con) -> None:
 
 
 def demo(
-    out: Path = typer.Option(Path("."), "--out", help="Where outputs go (models/, reports/ below it)."),
+    out: Path = typer.Option(Path("."), "--project", help="Project folder: models/ and reports/ go below it."),
     example: str = typer.Option("havndal", "--example", help="Which example (gmb examples lists them)."),
 ) -> None:
     """Run an example (default Havndal) through the pipeline and say where the outputs are."""

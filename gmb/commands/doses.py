@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from gmb.commands.common import console, err_console, print_json
+from gmb.commands.options import ProjectOpt
 from gmb.workflow.models import build
 from gmb.workflow.studies import prepare, scenarios_file, unlinked_warnings
 
@@ -40,7 +41,6 @@ scenarios_app = typer.Typer(
 )  # fmt: skip
 
 AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumptions JSON (as for gmb convert).")
-OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
 
 
@@ -152,7 +152,7 @@ def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None =
 def show(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     assumptions: Path | None = AssumptionsOpt,
-    out: Path = OutOpt,
+    out: Path = ProjectOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Show each idea's dose (total, factors, lag, range, targets, shares, flags); writes the defaults on first use."""
@@ -248,7 +248,7 @@ def set_idea(
     ),
     note: str | None = typer.Option(None, "--note", help="Why these numbers (who answered, from what)."),
     assumptions: Path | None = AssumptionsOpt,
-    out: Path = OutOpt,
+    out: Path = ProjectOpt,
     as_json: bool = JsonOpt,
 ) -> None:
     """Edit one idea's dose, timing, targets or weights in scenarios.json (atomically; nothing written on error)."""

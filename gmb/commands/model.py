@@ -23,7 +23,6 @@ __all__ = ["Built", "baseline_table", "build", "convert", "demo_step", "register
 AssumptionsOpt = typer.Option(
     None, "--assumptions", help="Assumptions JSON (default: models/NAME/assumptions.json if present, else defaults)."
 )
-OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (default: the current folder).")
 ResetOpt = typer.Option(False, "--reset", help="Ignore models/NAME/assumptions.json and start from the defaults.")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
 OutcomeOpt = typer.Option(
@@ -41,7 +40,7 @@ def register(app: typer.Typer) -> None:
 def convert(
     name: str = typer.Argument(..., help="Session name, or a map file (CSV edge list, …)."),
     assumptions: Path | None = AssumptionsOpt,
-    out: Path = OutOpt,
+    out: Path = options.ProjectOpt,
     reset: bool = ResetOpt,
     outcome: str | None = OutcomeOpt,
     as_json: bool = JsonOpt,
@@ -80,7 +79,7 @@ def simulate(
     name: str = typer.Argument(..., help="Session name, or a map file."),
     engine: str = typer.Option("native", "--engine", help="native (numpy, built in) or pysd (runs model.xmile)."),
     assumptions: Path | None = AssumptionsOpt,
-    out: Path = OutOpt,
+    out: Path = options.ProjectOpt,
     reset: bool = ResetOpt,
     every: float = typer.Option(12.0, "--every", help="Table rows every this many time units."),
     as_json: bool = JsonOpt,

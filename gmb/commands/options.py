@@ -1,5 +1,5 @@
 """Options shared by several commands: ``--backend local|dask [--scheduler ADDRESS] [--workers N]`` (where
-``gmb simulate|rank|attribute`` run) and the ensemble commands' ``--runs``, ``--seed``, ``--out`` …
+``gmb simulate|rank|attribute`` run) and the ensemble commands' ``--runs``, ``--seed``, ``--project`` …
 
 :func:`gmb.workflow.backends.cli_backend` (re-exported here) turns the backend options into an open
 backend for the length of a command and says on stderr what it is using, so ``--json`` output on
@@ -15,9 +15,24 @@ import typer
 from gmb.workflow.backends import cli_backend, resolve_backend
 
 __all__ = [
-    "AssumptionsOpt", "BackendOpt", "EngineOpt", "HorizonOpt", "IntegrationOpt", "JsonOpt", "LangOpt", "MaxBrokenOpt",
-    "MethodOpt", "OutOpt", "OutcomeOpt", "RunsOpt", "SchedulerOpt", "SeedOpt", "StructureOpt", "WorkersOpt",
-    "cli_backend", "resolve_backend",
+    "AssumptionsOpt",
+    "BackendOpt",
+    "EngineOpt",
+    "HorizonOpt",
+    "IntegrationOpt",
+    "JsonOpt",
+    "LangOpt",
+    "MaxBrokenOpt",
+    "MethodOpt",
+    "OutcomeOpt",
+    "ProjectOpt",
+    "RunsOpt",
+    "SchedulerOpt",
+    "SeedOpt",
+    "StructureOpt",
+    "WorkersOpt",
+    "cli_backend",
+    "resolve_backend",
 ]  # fmt: skip
 
 BackendOpt = typer.Option(
@@ -40,7 +55,9 @@ HorizonOpt = typer.Option(None, "--horizon", help="Evaluate at this time after t
 EngineOpt = typer.Option("auto", "--ensemble-engine", help="auto, numba or numpy.")
 IntegrationOpt = typer.Option("euler", "--integration", help="euler (as pysd) or rk4 (Runge-Kutta, numpy engine).")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="Conversion assumptions JSON (as for gmb convert).")
-OutOpt = typer.Option(Path("."), "--out", help="Folder that holds models/ (as for gmb convert).")
+ProjectOpt = typer.Option(
+    Path("."), "--project", help="Project folder: models/ and reports/ are below it (default: the current folder)."
+)
 JsonOpt = typer.Option(False, "--json", help="Print JSON (see the README for its shape).")
 LangOpt = typer.Option(None, "--lang", help="Language of labels (default: the session's first).")
 StructureOpt = typer.Option(True, "--structure/--no-structure",

@@ -20,7 +20,7 @@ from gmb.commands.options import (
     JsonOpt,
     LangOpt,
     MethodOpt,
-    OutOpt,
+    ProjectOpt,
     SeedOpt,
 )
 from gmb.workflow.ensembles import save_and_show
@@ -53,7 +53,7 @@ def robustness(
     structure: bool = StructureOpt,
     lang: str | None = LangOpt,
     assumptions: Path | None = AssumptionsOpt,
-    out: Path = OutOpt,
+    out: Path = ProjectOpt,
     engine: str = EngineOpt,
     as_json: bool = JsonOpt,
 ) -> None:
