@@ -98,81 +98,19 @@ def run_numpy(
     out = np.empty((len(save_slots), len(save_steps), R))
     last = int(save_steps[-1]) if len(save_steps) else 0
     save_at = {int(k): i for i, k in enumerate(save_steps)}
-
-    ns, nm, off = p.n_stocks, p.n_smooths, p.n_stocks + p.n_smooths
-    W = P[p.edge_param] * p.edge_sign[:, None]  # (edges, runs)
-    tau = P[p.stock_tau]
-    stage_rate = (np.asarray(p.smooth_order, dtype=float)[:, None] / P[p.smooth_param])[plan.stage_smooth] \
-        if nm else np.zeros((0, R))  # fmt: skip
-    dose = P[p.term_param] * p.term_sign[:, None]  # (terms, runs)
+    ns, nm, dt = p.n_stocks, p.n_smooths, p.dt
+    ev = _Evaluator(p, plan, P)
     prof = np.asarray(p.term_profile)
     mid = np.asarray(p.term_profile_mid)
     S = np.repeat(np.asarray(p.stock_initial)[:, None], R, axis=1)
     stages = np.repeat(np.repeat(np.asarray(p.smooth_initial), np.asarray(p.smooth_order))[:, None], R, axis=1)
-    inflow = np.repeat(np.asarray(p.stock_inflow)[:, None], R, axis=1)
-    base = np.asarray(p.aux_base)[:, None]
-    lx, ly = p.lookup_x, p.lookup_y
-    src = np.asarray(p.edge_src)
-    ind_slots = off + np.asarray(p.stock_indicated)
-    sm_src = np.asarray(p.smooth_src)
-    dt = p.dt
     ok = np.ones(R, dtype=bool)
     guarded = plan.last_stage[plan.log_smooths - ns] if len(plan.log_smooths) else np.zeros(0, dtype=np.int64)
-    rest = ~plan.stage_first
-    previous = np.flatnonzero(rest) - 1
-    broken = [np.zeros(R, dtype=bool)]  # runs in which a multiplier was <= 0 (set inside evaluate)
-
-    def evaluate(S, stages, g):
-        """Values (logs, ``y``) and rates (stock flows, stage rates) at states ``S``, ``stages``; ``g``: profiles."""
-        y = np.zeros((p.n_slots, R))
-        # 1. logs of the states that feed effects
-        if len(plan.log_stocks):
-            y[plan.log_stocks] = np.log(S[plan.log_stocks])
-        if len(plan.log_smooths):
-            y[plan.log_smooths] = np.log(stages[plan.last_stage[plan.log_smooths - ns]])
-        # 2. auxiliaries, level by level
-        for s0, s1, e0, e1, A, power, bounded, terms, saturating, sat_param in plan.levels:
-            C = W[e0:e1] * y[src[e0:e1]]
-            for li, edges in bounded:
-                C[edges] = np.log(np.interp(np.exp(C[edges]), lx[li], ly[li]))
-            y[s0:s1] = base[s0 - off : s1 - off] + A @ C
-            for t in terms:
-                if g[t]:
-                    m = 1.0 + dose[t] * g[t]  # the reference multiplies by 1 + dose g
-                    broken[0] |= ~(m > 0)  # no logarithm: the run is broken (in every engine)
-                    y[off + p.term_target[t]] += np.log(np.where(m > 0, m, np.nan))
-            if len(saturating):  # y = B tanh(y / B): bounded within [-B, B], slope 1 at 0, odd
-                rows = s0 + saturating
-                B = P[sat_param]
-                y[rows] = B * np.tanh(y[rows] / B)
-        # 3. rates
-        flow = (np.exp(y[ind_slots]) - S) / tau
-        flow += inflow
-        for t in plan.inflow_terms:
-            if g[t]:
-                flow[p.term_target[t]] += dose[t] * g[t]
-        rate = None
-        if nm:
-            source = np.where(plan.smooth_from_stock[:, None], S[np.minimum(sm_src, ns - 1)] if ns else 0.0,
-                              np.exp(y[sm_src]))  # fmt: skip
-            target = np.empty_like(stages)
-            target[plan.stage_first] = source
-            target[rest] = stages[previous]
-            rate = (target - stages) * stage_rate
-        return y, flow, rate
-
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(last + 1):
-            y, flow, rate = evaluate(S, stages, prof[:, k])
+            y, flow, rate = ev.evaluate(S, stages, prof[:, k])
             if k in save_at:
-                j = save_at[k]
-                for i, s in enumerate(save_slots):
-                    if s < ns:
-                        out[i, j] = S[s]
-                    elif s < off:
-                        out[i, j] = stages[plan.last_stage[s - ns]]
-                    else:
-                        out[i, j] = np.exp(y[s])
+                _save(out, save_at[k], save_slots, p, plan, S, stages, y)
             if k == last:
                 break
             if integration == "euler":  # 4. every state moves at once, from the rates at this step
@@ -181,9 +119,9 @@ def run_numpy(
                     stages = stages + rate * dt
             else:  # classic fourth-order Runge-Kutta over the same step
                 h = dt / 2
-                _, f2, r2 = evaluate(S + h * flow, stages + h * rate if nm else stages, mid[:, k])
-                _, f3, r3 = evaluate(S + h * f2, stages + h * r2 if nm else stages, mid[:, k])
-                _, f4, r4 = evaluate(S + dt * f3, stages + dt * r3 if nm else stages, prof[:, k + 1])
+                _, f2, r2 = ev.evaluate(S + h * flow, stages + h * rate if nm else stages, mid[:, k])
+                _, f3, r3 = ev.evaluate(S + h * f2, stages + h * r2 if nm else stages, mid[:, k])
+                _, f4, r4 = ev.evaluate(S + dt * f3, stages + dt * r3 if nm else stages, prof[:, k + 1])
                 S = S + (dt / 6) * (flow + 2 * f2 + 2 * f3 + f4)
                 if nm:
                     stages = stages + (dt / 6) * (rate + 2 * r2 + 2 * r3 + r4)
@@ -192,6 +130,84 @@ def run_numpy(
                 ok &= ((v >= GUARD_LOW) & (v <= GUARD_HIGH)).all(axis=0)
             if ns:
                 ok &= ((S >= GUARD_LOW) & (S <= GUARD_HIGH)).all(axis=0)
-    ok &= ~broken[0]
+    ok &= ~ev.broken
     out[..., ~ok] = np.nan  # a run whose state left the guarded range (or was multiplied by <= 0) broke down
     return out
+
+
+def _save(out: np.ndarray, j: int, save_slots: np.ndarray, p, plan: Plan, S, stages, y) -> None:
+    """Write the saved slots' values (stocks, smooth outputs, auxiliaries) as saved time ``j``."""
+    ns, off = p.n_stocks, p.n_stocks + p.n_smooths
+    for i, s in enumerate(save_slots):
+        if s < ns:
+            out[i, j] = S[s]
+        elif s < off:
+            out[i, j] = stages[plan.last_stage[s - ns]]
+        else:
+            out[i, j] = np.exp(y[s])
+
+
+class _Evaluator:
+    """Values and rates at given states, for one block of runs (the parameters ``P`` fixed)."""
+
+    def __init__(self, p, plan: Plan, P: np.ndarray) -> None:
+        R = P.shape[1]
+        self.p, self.plan, self.P, self.R = p, plan, P, R
+        self.W = P[p.edge_param] * p.edge_sign[:, None]  # (edges, runs)
+        self.tau = P[p.stock_tau]
+        self.stage_rate = (np.asarray(p.smooth_order, dtype=float)[:, None] / P[p.smooth_param])[plan.stage_smooth] \
+            if p.n_smooths else np.zeros((0, R))  # fmt: skip
+        self.dose = P[p.term_param] * p.term_sign[:, None]  # (terms, runs)
+        self.inflow = np.repeat(np.asarray(p.stock_inflow)[:, None], R, axis=1)
+        self.base = np.asarray(p.aux_base)[:, None]
+        self.src = np.asarray(p.edge_src)
+        self.ind_slots = p.n_stocks + p.n_smooths + np.asarray(p.stock_indicated)
+        self.sm_src = np.asarray(p.smooth_src)
+        self.rest = ~plan.stage_first
+        self.previous = np.flatnonzero(self.rest) - 1
+        self.broken = np.zeros(R, dtype=bool)  # runs in which a multiplier was <= 0 (set by evaluate)
+
+    def evaluate(self, S, stages, g):
+        """Values (logs, ``y``) and rates (stock flows, stage rates) at states ``S``, ``stages``; ``g``: profiles."""
+        p, plan, ns = self.p, self.plan, self.p.n_stocks
+        y = np.zeros((p.n_slots, self.R))
+        # 1. logs of the states that feed effects
+        if len(plan.log_stocks):
+            y[plan.log_stocks] = np.log(S[plan.log_stocks])
+        if len(plan.log_smooths):
+            y[plan.log_smooths] = np.log(stages[plan.last_stage[plan.log_smooths - ns]])
+        # 2. auxiliaries, level by level
+        for level in plan.levels:
+            self._level(y, g, *level)
+        # 3. rates
+        flow = (np.exp(y[self.ind_slots]) - S) / self.tau
+        flow += self.inflow
+        for t in plan.inflow_terms:
+            if g[t]:
+                flow[p.term_target[t]] += self.dose[t] * g[t]
+        rate = None
+        if p.n_smooths:
+            source = np.where(plan.smooth_from_stock[:, None], S[np.minimum(self.sm_src, ns - 1)] if ns else 0.0,
+                              np.exp(y[self.sm_src]))  # fmt: skip
+            target = np.empty_like(stages)
+            target[plan.stage_first] = source
+            target[self.rest] = stages[self.previous]
+            rate = (target - stages) * self.stage_rate
+        return y, flow, rate
+
+    def _level(self, y, g, s0, s1, e0, e1, A, power, bounded, terms, saturating, sat_param) -> None:
+        """One level's auxiliaries into ``y``: edge terms, lookups, interventions, then saturation."""
+        p, off, dose = self.p, self.p.n_stocks + self.p.n_smooths, self.dose
+        C = self.W[e0:e1] * y[self.src[e0:e1]]
+        for li, edges in bounded:
+            C[edges] = np.log(np.interp(np.exp(C[edges]), p.lookup_x[li], p.lookup_y[li]))
+        y[s0:s1] = self.base[s0 - off : s1 - off] + A @ C
+        for t in terms:
+            if g[t]:
+                m = 1.0 + dose[t] * g[t]  # the reference multiplies by 1 + dose g
+                self.broken |= ~(m > 0)  # no logarithm: the run is broken (in every engine)
+                y[off + p.term_target[t]] += np.log(np.where(m > 0, m, np.nan))
+        if len(saturating):  # y = B tanh(y / B): bounded within [-B, B], slope 1 at 0, odd
+            rows = s0 + saturating
+            B = self.P[sat_param]
+            y[rows] = B * np.tanh(y[rows] / B)

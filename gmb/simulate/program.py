@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -217,41 +218,29 @@ def _levels(order: Sequence[str], index: dict[str, Any], aux_pos: dict[str, int]
     return level
 
 
-def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
-    """Compile ``model`` (and extra ``interventions``, each adding a dose parameter) into a :class:`Program`.
+class _Params:
+    """The parameter table as :func:`compile_model` builds it: the model's constants, then the doses."""
 
-    Interventions already on the model's inputs (``Input.shape``) are compiled
-    too, with their doses as parameters (nominal = the dose, range = its range).
-    """
-    from gmb.simulate.interventions import InputShape, check_resolved, resolve_channel
+    def __init__(self, consts: Sequence[Any]) -> None:
+        # one list per column (Program's param_* fields): name, nominal, low, high, kind, ref, P(present), P(sign)
+        self.columns: tuple[list, ...] = tuple([] for _ in range(8))
+        for c in consts:
+            self.add(c.name, float(c.value), float(c.value if c.low is None else c.low),
+                     float(c.value if c.high is None else c.high), c.role, c.ref,
+                     float(getattr(c, "p_present", 1.0)), float(getattr(c, "p_sign", 1.0)))  # fmt: skip
+        self.index = {n: i for i, n in enumerate(self.columns[0])}  # the constants by name (doses are found by row)
 
-    index = {el.name: el for el in model}
-    stocks = list(model.stocks)
-    smooths = list(model.smooths)
-    auxes = [index[n] for n in model.order if index[n].kind == "auxiliary"]
-    levels = _levels(model.order, index, {a.name: i for i, a in enumerate(auxes)})
-    # stable sort by level keeps evaluation order within a level (a topological order overall)
-    auxes.sort(key=lambda a: levels[a.name])
-    ns, nm = len(stocks), len(smooths)
-    slot_names = tuple([s.name for s in stocks] + [m.name for m in smooths] + [a.name for a in auxes])
-    slot = {n: i for i, n in enumerate(slot_names)}
-    aux_index = {a.name: i for i, a in enumerate(auxes)}
+    def add(self, name: str, nominal: float, low: float, high: float, kind: str = "dose", ref: str | None = None,
+            present: float = 1.0, sign: float = 1.0) -> int:  # fmt: skip
+        """Append one parameter; returns its row."""
+        for column, value in zip(self.columns, (name, nominal, low, high, kind, ref, present, sign)):
+            column.append(value)
+        return len(self.columns[0]) - 1
 
-    consts = list(model.constants)
-    p_names = [c.name for c in consts]
-    p_nom = [float(c.value) for c in consts]
-    p_low = [float(c.value if c.low is None else c.low) for c in consts]
-    p_high = [float(c.value if c.high is None else c.high) for c in consts]
-    p_kind = [c.role for c in consts]
-    p_ref: list[str | None] = [c.ref for c in consts]
-    p_present = [float(getattr(c, "p_present", 1.0)) for c in consts]
-    p_sign = [float(getattr(c, "p_sign", 1.0)) for c in consts]
-    pidx = {n: i for i, n in enumerate(p_names)}
 
+def _edges(model: Any, index: dict[str, Any], auxes: list[Any], slot: dict[str, int], pidx: dict[str, int]):
+    """Each auxiliary's edges (CSR over ``aux_ptr``), its log base (the input's value) and saturation row."""
     lookups = {lk.name: i for i, lk in enumerate(model.lookups)}
-    lx = tuple(np.array([p[0] for p in lk.points], dtype=float) for lk in model.lookups)
-    ly = tuple(np.array([p[1] for p in lk.points], dtype=float) for lk in model.lookups)
-
     ptr, src, par, sgn, lut = [0], [], [], [], []
     base = np.zeros(len(auxes))
     sat = np.array([pidx[a.saturation] if getattr(a, "saturation", None) else -1 for a in auxes], dtype=np.int64)
@@ -269,23 +258,27 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
             if not value > 0:
                 raise SimulationError(f"input {a.input} must be > 0 (it multiplies), got {value:g}", field=a.input)
             base[a_i] = np.log(value)
+    return ptr, src, par, sgn, lut, base, sat
 
+
+def _stock_flows(model: Any, stocks: list[Any], aux_index: dict[str, int], pidx: dict[str, int]):
+    """Per stock: its indicated value's auxiliary, its adjustment-time row and its constant inflow."""
     flows = {f.name: f for f in model.flows}
+    inputs = {i.name: i for i in model.inputs}
     s_ind, s_tau, s_in = [], [], []
     for s in stocks:
         f = flows[s.flow]
         s_ind.append(aux_index[f.indicated])
         s_tau.append(pidx[f.adjustment_time])
         s_in.append(inputs[f.input].constant if f.input else 0.0)
+    return s_ind, s_tau, s_in
 
-    stage_ptr = [0]
-    for m in smooths:
-        stage_ptr.append(stage_ptr[-1] + int(m.order))
 
-    times = step_times(model.time.start, model.time.dt, model.time.steps)
+def _gather_terms(model: Any, interventions: Iterable[Any]) -> list[tuple[Any, str, Any]]:
+    """The intervention terms ``(intervention, channel, input element)``: the model's own shapes, then the extra."""
+    from gmb.simulate.interventions import InputShape, check_resolved, resolve_channel
 
-    # intervention terms: the model's own shapes, then the extra interventions
-    terms: list[tuple[Any, str, Any]] = []  # (intervention, channel, input element)
+    terms: list[tuple[Any, str, Any]] = []
     for inp in model.inputs:
         if isinstance(inp.shape, InputShape):
             doses = inp.shape._doses()
@@ -301,7 +294,26 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
     for iv in interventions:
         channel = resolve_channel(model, iv.variable, iv.channel)
         terms.append((check_resolved(iv, channel), channel, model.input_for(iv.variable, channel)))
+    return terms
 
+
+def _share_rows(iv: Any, params: _Params, factor_row: dict[str, tuple[int, tuple]]) -> tuple[int, ...]:
+    """The parameter rows of a share term's idea factors (added once per idea and plan)."""
+    rows = []
+    for f in iv.share.factors:
+        rng = (f.low, f.nominal, f.high)
+        fkey = f.key
+        while fkey in factor_row and factor_row[fkey][1] != rng:  # another plan for the same idea
+            fkey += "'"
+        if fkey not in factor_row:
+            row = params.add(f"dose[{fkey}]", float(f.nominal), float(f.low), float(f.high), ref=fkey)
+            factor_row[fkey] = (row, rng)
+        rows.append(factor_row[fkey][0])
+    return tuple(rows)
+
+
+def _term_arrays(model: Any, terms, stocks, auxes, aux_index, params: _Params, times: np.ndarray) -> dict[str, Any]:
+    """Each term's channel, target, dose row, sign and profiles (and the share terms); adds the dose rows."""
     t_ch, t_tg, t_par, t_sg, t_prof, t_mid, t_keys, t_shares = [], [], [], [], [], [], [], []
     factor_row: dict[str, tuple[int, tuple[float, float, float]]] = {}
     stock_pos = {s.name: i for i, s in enumerate(stocks)}
@@ -318,68 +330,70 @@ def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
         while key in t_keys:  # the same idea acting twice on one input: keep keys unique
             key += "'"
         t_keys.append(key)
-        t_par.append(len(p_names))
-        p_names.append(f"dose[{key}]")
         lo, hi = iv.dose_range
-        p_nom.append(float(iv.dose))
-        p_low.append(float(lo))
-        p_high.append(float(hi))
-        p_kind.append("dose")
-        p_ref.append(key)
-        p_present.append(1.0)
-        p_sign.append(1.0)
         if iv.share is not None:  # the row is derived from the idea's factors: a point range, never sampled
-            p_low[-1] = p_high[-1] = p_nom[-1]
-            rows = []
-            for f in iv.share.factors:
-                rng = (f.low, f.nominal, f.high)
-                fkey = f.key
-                while fkey in factor_row and factor_row[fkey][1] != rng:  # another plan for the same idea
-                    fkey += "'"
-                if fkey not in factor_row:
-                    factor_row[fkey] = (len(p_names), rng)
-                    p_names.append(f"dose[{fkey}]")
-                    p_nom.append(float(f.nominal))
-                    p_low.append(float(f.low))
-                    p_high.append(float(f.high))
-                    p_kind.append("dose")
-                    p_ref.append(fkey)
-                    p_present.append(1.0)
-                    p_sign.append(1.0)
-                rows.append(factor_row[fkey][0])
-            t_shares.append((n, tuple(rows), float(iv.share.weight), iv.direction == "-" and channel != "inflow"))
+            lo = hi = iv.dose
+        t_par.append(params.add(f"dose[{key}]", float(iv.dose), float(lo), float(hi), ref=key))
+        if iv.share is not None:
+            rows = _share_rows(iv, params, factor_row)
+            t_shares.append((n, rows, float(iv.share.weight), iv.direction == "-" and channel != "inflow"))
         t_sg.append(iv.sign)
         t_prof.append(np.asarray(iv.profile(times, model.time.dt), dtype=float))
         t_mid.append(np.asarray(iv.profile(times + model.time.dt / 2, model.time.dt), dtype=float))
+    shape = (len(terms), len(times))
+    return {"term_channel": _ro(t_ch, np.int64), "term_target": _ro(t_tg, np.int64), "term_param": _ro(t_par, np.int64),
+            "term_sign": _ro(t_sg), "term_profile": _ro(np.array(t_prof).reshape(shape)),
+            "term_profile_mid": _ro(np.array(t_mid).reshape(shape)), "term_keys": tuple(t_keys),
+            "term_shares": tuple(t_shares)}  # fmt: skip
 
-    variables = {}
-    for el in model.variables:
-        variables[el.variable] = slot[el.name]
 
-    def arr(x, dtype=float):
-        a = np.asarray(x, dtype=dtype)
-        a.setflags(write=False)
-        return a
+def _ro(x: Any, dtype: Any = float) -> np.ndarray:
+    """``x`` as a read-only array (a Program's arrays never change)."""
+    a = np.asarray(x, dtype=dtype)
+    a.setflags(write=False)
+    return a
 
+
+def compile_model(model: Any, interventions: Iterable[Any] = ()) -> Program:
+    """Compile ``model`` (and extra ``interventions``, each adding a dose parameter) into a :class:`Program`.
+
+    Interventions already on the model's inputs (``Input.shape``) are compiled
+    too, with their doses as parameters (nominal = the dose, range = its range).
+    """
+    index = {el.name: el for el in model}
+    stocks, smooths = list(model.stocks), list(model.smooths)
+    auxes = [index[n] for n in model.order if index[n].kind == "auxiliary"]
+    levels = _levels(model.order, index, {a.name: i for i, a in enumerate(auxes)})
+    auxes.sort(key=lambda a: levels[a.name])  # stable, by level: evaluation order within a level (topological)
+    slot_names = tuple([s.name for s in stocks] + [m.name for m in smooths] + [a.name for a in auxes])
+    slot = {n: i for i, n in enumerate(slot_names)}
+    aux_index = {a.name: i for i, a in enumerate(auxes)}
+    params = _Params(model.constants)
+    lx = tuple(np.array([p[0] for p in lk.points], dtype=float) for lk in model.lookups)
+    ly = tuple(np.array([p[1] for p in lk.points], dtype=float) for lk in model.lookups)
+    ptr, src, par, sgn, lut, base, sat = _edges(model, index, auxes, slot, params.index)
+    s_ind, s_tau, s_in = _stock_flows(model, stocks, aux_index, params.index)
+    stage_ptr = list(accumulate((int(m.order) for m in smooths), initial=0))  # each smooth's first stage row
+    times = step_times(model.time.start, model.time.dt, model.time.steps)
+    terms = _term_arrays(model, _gather_terms(model, interventions), stocks, auxes, aux_index, params, times)
+    variables = {el.variable: slot[el.name] for el in model.variables}
+    names, nominal, low, high, kind, ref, present, sign = params.columns
     return Program(
-        name=model.name, dt=float(model.time.dt), steps=int(model.time.steps), times=arr(times), unit=model.time.unit,
-        n_stocks=ns, n_smooths=nm, n_aux=len(auxes), slot_names=slot_names,
-        aux_ptr=arr(ptr, np.int64), edge_src=arr(src, np.int64), edge_param=arr(par, np.int64),
-        edge_sign=arr(sgn), edge_lookup=arr(lut, np.int64),
-        aux_level=arr([levels[a.name] for a in auxes], np.int64), aux_base=arr(base), aux_sat=arr(sat, np.int64),
+        name=model.name, dt=float(model.time.dt), steps=int(model.time.steps), times=_ro(times), unit=model.time.unit,
+        n_stocks=len(stocks), n_smooths=len(smooths), n_aux=len(auxes), slot_names=slot_names,
+        aux_ptr=_ro(ptr, np.int64), edge_src=_ro(src, np.int64), edge_param=_ro(par, np.int64),
+        edge_sign=_ro(sgn), edge_lookup=_ro(lut, np.int64),
+        aux_level=_ro([levels[a.name] for a in auxes], np.int64), aux_base=_ro(base), aux_sat=_ro(sat, np.int64),
         lookup_x=lx, lookup_y=ly,
-        stock_initial=arr([s.initial for s in stocks]), stock_indicated=arr(s_ind, np.int64),
-        stock_tau=arr(s_tau, np.int64), stock_inflow=arr(s_in),
-        smooth_src=arr([slot[m.source] for m in smooths], np.int64),
-        smooth_order=arr([m.order for m in smooths], np.int64),
-        smooth_param=arr([pidx[m.delay_time] for m in smooths], np.int64),
-        smooth_initial=arr([m.initial for m in smooths]), stage_ptr=arr(stage_ptr, np.int64),
-        term_channel=arr(t_ch, np.int64), term_target=arr(t_tg, np.int64), term_param=arr(t_par, np.int64),
-        term_sign=arr(t_sg), term_profile=arr(np.array(t_prof).reshape(len(terms), len(times))),
-        term_profile_mid=arr(np.array(t_mid).reshape(len(terms), len(times))),
-        term_keys=tuple(t_keys),
-        param_names=tuple(p_names), param_nominal=arr(p_nom), param_low=arr(p_low), param_high=arr(p_high),
-        param_kind=tuple(p_kind), param_ref=tuple(p_ref),
+        stock_initial=_ro([s.initial for s in stocks]), stock_indicated=_ro(s_ind, np.int64),
+        stock_tau=_ro(s_tau, np.int64), stock_inflow=_ro(s_in),
+        smooth_src=_ro([slot[m.source] for m in smooths], np.int64),
+        smooth_order=_ro([m.order for m in smooths], np.int64),
+        smooth_param=_ro([params.index[m.delay_time] for m in smooths], np.int64),
+        smooth_initial=_ro([m.initial for m in smooths]), stage_ptr=_ro(stage_ptr, np.int64),
+        **terms,
+        param_names=tuple(names), param_nominal=_ro(nominal), param_low=_ro(low), param_high=_ro(high),
+        param_kind=tuple(kind), param_ref=tuple(ref),
         variables=variables, outcome_slot=slot[model.outcome] if model.outcome else -1, outcome=model.outcome,
-        model=model, param_present=arr(p_present), param_sign=arr(p_sign), term_shares=tuple(t_shares),
+        model=model, param_present=_ro(present), param_sign=_ro(sign),
     )  # fmt: skip

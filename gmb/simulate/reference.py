@@ -98,91 +98,23 @@ def simulate(
             raise NotFoundError(f"not a constant or input of the model: {key!r}", field="values")
     const = {c.name: _as_value(values.get(c.name, c.value), c.name) for c in model.constants}
     fixed_inputs = {i.name: _as_value(values[i.name], i.name) for i in model.inputs if i.name in values}
-    lookups = {lk.name: (np.array([p[0] for p in lk.points]), np.array([p[1] for p in lk.points]))
-               for lk in model.lookups}  # fmt: skip
-
-    aux_plan = []  # (name, kind, args) in evaluation order
-    for name in model.order:
-        el = model.element(name)
-        if el.kind == "effect":
-            aux_plan.append((name, "effect", (el.source, el.elasticity, el.sign, el.lookup)))
-        else:
-            aux_plan.append((name, "aux", (el.input, el.factors, el.saturation)))
-
-    stocks = {s.name: np.asarray(s.initial, dtype=float) for s in model.stocks}
-    smooth_state = {s.name: [np.asarray(s.initial, dtype=float)] * s.order for s in model.smooths}
-
+    run = _Run(model, const, fixed_inputs)
     t = model.time.start
-    steps = model.time.steps
     record: dict[str, list] = {}
     times = []
     keep = None if names is None else set(names)
-
-    v: dict[str, Any] = dict(const)  # reused every step: constants stay, the rest is overwritten
-    timed = []  # inputs whose value depends on time (issue 6 shapes)
-    for inp in model.inputs:
-        if inp.name in fixed_inputs:
-            v[inp.name] = fixed_inputs[inp.name]
-        elif inp.shape is None:
-            v[inp.name] = inp.constant
-        else:
-            timed.append(inp)
-    flows = [(f.name, f.indicated, f.stock, f.adjustment_time, f.input) for f in model.flows]
-
-    multipliers = [i.name for i in model.inputs if i.channel != "inflow"]
-
-    def evaluate(t: float) -> dict[str, Any]:
-        for inp in timed:
-            v[inp.name] = inp.at(t)
-        for name in multipliers:  # a multiplier <= 0 has no logarithm: the run is broken, as in the engines
-            if np.any(np.asarray(v[name]) <= 0):
-                raise FloatingPointError(f"input {name} multiplies by {np.min(v[name]):g} <= 0")
-        v.update(stocks)
-        for s in model.smooths:
-            v[s.name] = smooth_state[s.name][-1]
-        for name, kind, args in aux_plan:
-            if kind == "effect":
-                source, elasticity, sign, lookup = args
-                power = v[source] ** (-v[elasticity] if sign < 0 else v[elasticity])
-                if lookup is not None:
-                    xs, ys = lookups[lookup]
-                    power = np.interp(power, xs, ys)
-                v[name] = power
-            else:
-                inp, factors, sat = args
-                out = v[inp] if inp is not None else 1.0
-                for f in factors:  # left to right, as the files write it
-                    out = out * v[f]
-                if sat is not None:  # exp(B tanh(ln p / B)), in the files' order of operations
-                    b = v[sat]
-                    up, down = out ** (1 / b), out ** (-1 / b)
-                    out = np.exp(b * (up - down) / (up + down))
-                v[name] = out
-        for name, indicated, stock, tau, inflow in flows:
-            flow = (v[indicated] - v[stock]) / v[tau]
-            v[name] = flow + v[inflow] if inflow is not None else flow
-        return v
-
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         try:
-            for k in range(steps + 1):
-                v = evaluate(t)
+            for k in range(model.time.steps + 1):
+                v = run.evaluate(t)
                 times.append(t)
                 for name, value in v.items():
                     if keep is None or name in keep:
                         record.setdefault(name, []).append(value)
-                if k == steps:
+                if k == model.time.steps:
                     break
-                # every state moves at once, from values at time t (pysd: state + ddt * dt)
-                dt = model.time.dt
-                new_stocks = {s.name: stocks[s.name] + v[s.flow] * dt for s in model.stocks}
-                for s in model.smooths:
-                    stages = smooth_state[s.name]
-                    targets = [v[s.source], *stages[:-1]]
-                    rate = [(tg - st) * s.order / v[s.delay_time] for tg, st in zip(targets, stages)]
-                    smooth_state[s.name] = [st + r * dt for st, r in zip(stages, rate)]
-                stocks = new_stocks
-                t = t + dt
+                run.advance(v)
+                t = t + model.time.dt
         except FloatingPointError as exc:
             raise SimulationError(
                 f"the run broke down at time {t:g} ({exc}): a value overflowed or became undefined",
@@ -193,3 +125,79 @@ def simulate(
     shape = np.broadcast_shapes(*(np.shape(x) for vals in record.values() for x in vals[:1]))
     out = {name: np.array([np.broadcast_to(x, shape) for x in vals]) for name, vals in record.items()}
     return Trajectories(np.array(times), out)
+
+
+class _Run:
+    """One run's state (stocks, smooth stages) and the values computed from it, step by step."""
+
+    def __init__(self, model: StockFlowModel, const: dict[str, Any], fixed_inputs: dict[str, Any]) -> None:
+        self.model = model
+        self.lookups = {lk.name: (np.array([p[0] for p in lk.points]), np.array([p[1] for p in lk.points]))
+                        for lk in model.lookups}  # fmt: skip
+        self.aux_plan = []  # (name, kind, args) in evaluation order
+        for name in model.order:
+            el = model.element(name)
+            if el.kind == "effect":
+                self.aux_plan.append((name, "effect", (el.source, el.elasticity, el.sign, el.lookup)))
+            else:
+                self.aux_plan.append((name, "aux", (el.input, el.factors, el.saturation)))
+        self.stocks = {s.name: np.asarray(s.initial, dtype=float) for s in model.stocks}
+        self.smooth_state = {s.name: [np.asarray(s.initial, dtype=float)] * s.order for s in model.smooths}
+        self.v: dict[str, Any] = dict(const)  # reused every step: constants stay, the rest is overwritten
+        self.timed = []  # inputs whose value depends on time (issue 6 shapes)
+        for inp in model.inputs:
+            if inp.name in fixed_inputs:
+                self.v[inp.name] = fixed_inputs[inp.name]
+            elif inp.shape is None:
+                self.v[inp.name] = inp.constant
+            else:
+                self.timed.append(inp)
+        self.flows = [(f.name, f.indicated, f.stock, f.adjustment_time, f.input) for f in model.flows]
+        self.multipliers = [i.name for i in model.inputs if i.channel != "inflow"]
+
+    def evaluate(self, t: float) -> dict[str, Any]:
+        """Every value at time ``t`` from the current states (the same dict each step, overwritten)."""
+        v = self.v
+        for inp in self.timed:
+            v[inp.name] = inp.at(t)
+        for name in self.multipliers:  # a multiplier <= 0 has no logarithm: the run is broken, as in the engines
+            if np.any(np.asarray(v[name]) <= 0):
+                raise FloatingPointError(f"input {name} multiplies by {np.min(v[name]):g} <= 0")
+        v.update(self.stocks)
+        for s in self.model.smooths:
+            v[s.name] = self.smooth_state[s.name][-1]
+        for name, kind, args in self.aux_plan:
+            v[name] = self._effect(v, *args) if kind == "effect" else self._auxiliary(v, *args)
+        for name, indicated, stock, tau, inflow in self.flows:
+            flow = (v[indicated] - v[stock]) / v[tau]
+            v[name] = flow + v[inflow] if inflow is not None else flow
+        return v
+
+    def _effect(self, v: dict[str, Any], source: str, elasticity: str, sign: float, lookup: str | None) -> Any:
+        power = v[source] ** (-v[elasticity] if sign < 0 else v[elasticity])
+        if lookup is not None:
+            xs, ys = self.lookups[lookup]
+            power = np.interp(power, xs, ys)
+        return power
+
+    @staticmethod
+    def _auxiliary(v: dict[str, Any], inp: str | None, factors: Iterable[str], sat: str | None) -> Any:
+        out = v[inp] if inp is not None else 1.0
+        for f in factors:  # left to right, as the files write it
+            out = out * v[f]
+        if sat is not None:  # exp(B tanh(ln p / B)), in the files' order of operations
+            b = v[sat]
+            up, down = out ** (1 / b), out ** (-1 / b)
+            out = np.exp(b * (up - down) / (up + down))
+        return out
+
+    def advance(self, v: dict[str, Any]) -> None:
+        """Every state moves at once, from the values at this step (pysd: ``state + ddt * dt``)."""
+        dt = self.model.time.dt
+        new_stocks = {s.name: self.stocks[s.name] + v[s.flow] * dt for s in self.model.stocks}
+        for s in self.model.smooths:
+            stages = self.smooth_state[s.name]
+            targets = [v[s.source], *stages[:-1]]
+            rate = [(tg - st) * s.order / v[s.delay_time] for tg, st in zip(targets, stages)]
+            self.smooth_state[s.name] = [st + r * dt for st, r in zip(stages, rate)]
+        self.stocks = new_stocks
