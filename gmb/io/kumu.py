@@ -48,10 +48,10 @@ from gmb.io.build import (
     check_new_file,
     read_bytes,
     read_utf8,
-    truthy,
     xml_safe,
 )  # fmt: skip
 from gmb.io.limits import MAX_UNPACKED, check_depth, check_items, json_outline
+from gmb.io.signs import truthy
 from gmb.session.model import Session
 
 __all__ = ["KIND_OF_TYPE", "TYPE_OF_KIND", "read_kumu_json", "read_kumu_xlsx", "write_kumu_json", "write_kumu_xlsx"]

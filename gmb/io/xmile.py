@@ -44,10 +44,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gmb.errors import EncodingError, FormatError
 from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes, truthy, xml_safe
+from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes, xml_safe
 from gmb.io.equations import EquationError, xmile_name, xmile_refs
 from gmb.io.limits import lenient
 from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, text_of
+from gmb.io.signs import truthy
 from gmb.io.vensim import layout, names_for
 from gmb.session.model import Session
 
