@@ -49,7 +49,7 @@ from gmb.io.equations import EquationError, xmile_name, xmile_refs
 from gmb.io.limits import lenient
 from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, text_of
 from gmb.io.signs import truthy
-from gmb.io.vensim import layout, names_for
+from gmb.io.vensim_write import layout, names_for
 from gmb.session.model import Session
 
 __all__ = ["GMB_NS", "XMILE_NS", "read_xmile", "write_xmile"]
