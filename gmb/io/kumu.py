@@ -44,7 +44,7 @@ from gmb.io.build import MapBuilder, read_utf8
 from gmb.io.kumu_fields import KIND_OF_TYPE, TYPE_OF_KIND, _connection, _element, _number
 from gmb.io.kumu_xlsx import read_kumu_xlsx, write_kumu_xlsx  # in __all__: the import path of both formats
 from gmb.io.limits import check_depth, json_outline
-from gmb.io.writing import as_session, check_new_file
+from gmb.io.writing import prepare_write
 from gmb.session.model import Session
 
 __all__ = ["KIND_OF_TYPE", "TYPE_OF_KIND", "read_kumu_json", "read_kumu_xlsx", "write_kumu_json", "write_kumu_xlsx"]
@@ -156,10 +156,7 @@ def _connection_fields(link) -> dict[str, Any]:
 
 def write_kumu_json(session: Any, path: str | Path, *, lang: str | None = None) -> Path:
     """Write the map as a Kumu JSON blueprint (import it in Kumu with Import > JSON)."""
-    session = as_session(session)
-    path = Path(path)
-    check_new_file(path)
-    lang = lang or (session.languages[0] if session.languages else "en")
+    session, path, lang = prepare_write(session, path, lang)
     elements = [{"_id": f"elem-{v.id}", "attributes": _element_fields(session, v, lang)} for v in session.variables]
     connections = [
         {"_id": f"conn-{link.id}", "from": f"elem-{link.cause}", "to": f"elem-{link.effect}", "direction": "directed",

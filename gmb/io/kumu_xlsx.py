@@ -27,7 +27,7 @@ from gmb.files import atomic_write_bytes, reproducible_zip
 from gmb.io.build import MapBuilder, read_bytes
 from gmb.io.kumu_fields import TYPE_OF_KIND, _connection, _element, _number, _text
 from gmb.io.limits import MAX_UNPACKED, check_items
-from gmb.io.writing import as_session, check_new_file, xml_safe
+from gmb.io.writing import prepare_write, xml_safe
 from gmb.session.model import Session
 
 __all__ = ["read_kumu_xlsx", "write_kumu_xlsx"]
@@ -196,11 +196,8 @@ def write_kumu_xlsx(session: Any, path: str | Path, *, lang: str | None = None) 
     """Write the map as Kumu import sheets (Elements, Connections) in one XLSX workbook."""
     from openpyxl import Workbook
 
-    session = as_session(session)
-    path = Path(path)
-    check_new_file(path)
+    session, path, lang = prepare_write(session, path, lang)
     xml_safe(session)  # a workbook is XML inside
-    lang = lang or (session.languages[0] if session.languages else "en")
     others = [x for x in session.languages if x != lang]
     theme_label = {t.id: t.label(lang) for t in session.themes}
     wb = Workbook(write_only=True)  # streams rows: several times faster than the normal mode

@@ -19,7 +19,7 @@ from gmb.errors import ValidationError
 from gmb.files import atomic_write_bytes
 from gmb.io.equations import vensim_name
 from gmb.io.vensim_equations import _CONTROL, write_comment
-from gmb.io.writing import as_session, check_new_file
+from gmb.io.writing import prepare_write
 from gmb.session.model import Session
 
 __all__ = ["layout", "names_for", "write_mdl"]
@@ -66,10 +66,7 @@ def names_for(session: Session, lang: str, norm, reserved: set[str] = frozenset(
 
 def write_mdl(session: Any, path: str | Path, *, lang: str | None = None) -> Path:
     """Write the map as a Vensim causal-loop sketch (``A FUNCTION OF`` equations + arrows)."""
-    session = as_session(session)
-    path = Path(path)
-    check_new_file(path)
-    lang = lang or (session.languages[0] if session.languages else "en")
+    session, path, lang = prepare_write(session, path, lang)
     names = names_for(session, lang, vensim_name, _CONTROL)
     causes: dict[str, list[str]] = {v.id: [] for v in session.variables}
     for link in session.links:

@@ -18,7 +18,7 @@ from gmb.errors import ValidationError
 from gmb.session.model import Session
 from gmb.session.parse import parse_session
 
-__all__ = ["as_session", "check_new_file", "xml_safe"]
+__all__ = ["as_session", "check_new_file", "prepare_write", "xml_safe"]
 
 
 def check_new_file(path: Path) -> None:
@@ -69,3 +69,31 @@ def xml_safe(session: Session) -> None:
                         )  # fmt: skip
     if _NOT_XML.search(session.title):
         raise ValidationError("contains a control character that XML files cannot hold", field="title")
+
+
+def prepare_write(session: Any, path: str | Path, lang: str | None) -> tuple[Session, Path, str]:
+    """What a writer of a one-file format starts with: the map, the checked output path and the language.
+
+    Parameters
+    ----------
+    session : Session or networkx.DiGraph
+        The map (see :func:`as_session`).
+    path : str or pathlib.Path
+        The file to write; a folder there is refused.
+    lang : str or None
+        The language of the labels to write; None is the map's first language (``en`` if it has none).
+
+    Returns
+    -------
+    tuple of (Session, pathlib.Path, str)
+
+    Examples
+    --------
+    >>> s = Session(title="t", languages=("da", "en"))
+    >>> prepare_write(s, "m.mdl", None)[1:]
+    (PosixPath('m.mdl'), 'da')
+    """
+    session = as_session(session)
+    path = Path(path)
+    check_new_file(path)
+    return session, path, lang or (session.languages[0] if session.languages else "en")

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from gmb.files import atomic_write_bytes
 from gmb.io.equations import xmile_name
 from gmb.io.vensim_write import layout, names_for
-from gmb.io.writing import as_session, check_new_file, xml_safe
+from gmb.io.writing import prepare_write, xml_safe
 from gmb.io.xmile_model import _CONTROL, GMB_NS, ISEE_NS, XMILE_NS
 
 __all__ = ["write_xmile"]
@@ -38,10 +38,7 @@ def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> P
     """Write the map as an XMILE causal-loop diagram (Stella opens it on the CLD layer)."""
     from gmb import __version__
 
-    session = as_session(session)
-    path = Path(path)
-    check_new_file(path)
-    lang = lang or (session.languages[0] if session.languages else "en")
+    session, path, lang = prepare_write(session, path, lang)
     names = names_for(session, lang, xmile_name, _CONTROL)
     xml_safe(session)
     q = quoteattr
