@@ -425,9 +425,9 @@ def test_entity_bomb_inside_a_workbook_is_refused(tmp_path):
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path, monkeypatch):
-    import gmb.io.kumu
+    import gmb.io.kumu_xlsx
 
-    monkeypatch.setattr(gmb.io.kumu, "MAX_UNPACKED", 10_000)
+    monkeypatch.setattr(gmb.io.kumu_xlsx, "MAX_UNPACKED", 10_000)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 1_000_000 + b"</a>")

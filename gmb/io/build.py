@@ -4,6 +4,7 @@ Readers find variables and links in their format, hand them to a :class:`MapBuil
 where they were found (line, field), and get back one validated :class:`~gmb.session.model.Session`.
 The builder makes readable unique ids from labels, checks labels, skips self-loops and merges
 duplicate links with a :class:`~gmb.errors.GmbWarning`, and reports problems with file and line.
+Sign spellings live in :mod:`gmb.io.signs` and what writers share in :mod:`gmb.io.writing`.
 
 >>> b = MapBuilder("m.txt", lang="da")
 >>> a, s = b.variable("Søvn", key="søvn", line=1), b.variable("Trivsel", key="trivsel", line=2)
@@ -23,7 +24,9 @@ from typing import Any
 from gmb.errors import FormatError, NotFoundError, StoreError, ValidationError, warn
 from gmb.io.ids import make_id
 from gmb.io.limits import MAX_BYTES, check_items, lenient, options
-from gmb.session.model import Polarity, Session, Strength, VariableKind
+from gmb.io.signs import polarity_of
+from gmb.io.writing import as_session, check_new_file, xml_safe  # in __all__: readers import them from here
+from gmb.session.model import Session, Strength, VariableKind
 from gmb.session.parse import parse_session
 
 __all__ = [
@@ -72,130 +75,6 @@ def read_utf8(path: str | Path) -> str:
     raw = read_bytes(path)
     check_utf8(raw, str(path))
     return raw.decode("utf-8").removeprefix("\ufeff")
-
-
-def check_new_file(path: Path) -> None:
-    """Refuse to write where a folder is."""
-    if path.is_dir():
-        raise ValidationError("is a folder; give a file name", file=str(path), field="--out")
-
-
-def as_session(obj: Any) -> Session:
-    """Writers take a Session or a gmb-cld graph (``gmb.to_graph``)."""
-    if isinstance(obj, Session):
-        return obj
-    import networkx as nx
-
-    if isinstance(obj, nx.DiGraph):
-        from gmb.cld.graph import from_graph
-
-        # from_graph needs the themes and people the nodes and edges name; the graph carries them
-        G = obj
-        themes = G.graph.get("themes") if isinstance(G.graph.get("themes"), dict) else {}
-        people = {d.get("proposed_by") for _, d in G.nodes(data=True)}
-        for *_, d in G.edges(data=True):
-            people |= {d.get("proposed_by"), *(d.get("supporters") or ()), *(d.get("disputers") or ())}
-        base = parse_session({
-            "title": G.graph.get("title") or "untitled", "focus": G.graph.get("focus") or "",
-            "languages": G.graph.get("languages") or ["en"],
-            "themes": [{"id": k, **{f: v[f] for f in ("labels", "description") if f in v}} for k, v in themes.items()],
-            "participants": [{"id": p, "name": p} for p in sorted(x for x in people if x)],
-        })  # fmt: skip
-        return from_graph(G, base=base)
-    raise ValidationError(f"expected a Session or a networkx.DiGraph, got {type(obj).__name__}")
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(session: Session) -> None:
-    """Refuse text XML 1.0 cannot hold (control characters), naming where it is."""
-    for kind, items in (("variables", session.variables), ("links", session.links), ("themes", session.themes)):
-        for item in items:
-            for name, value in item.model_dump(mode="json").items():
-                texts = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
-                for text in texts:
-                    if isinstance(text, str) and _NOT_XML.search(text):
-                        raise ValidationError(
-                            "contains a control character that XML files cannot hold",
-                            field=f"{kind}.{item.id}.{name}", hint="remove it and export again",
-                        )  # fmt: skip
-    if _NOT_XML.search(session.title):
-        raise ValidationError("contains a control character that XML files cannot hold", field="title")
-
-
-#: sign spellings read as ``+`` / ``-`` (lowercase, spaces removed): symbols, Kumu's ``++ -- +- -+``
-#: (how the cause moves, how the effect moves), s/o, same/opposite, positive/negative, +ve/-ve
-POSITIVE = frozenset(
-    {
-        "+",
-        "+1",
-        "1",
-        "++",
-        "--",
-        "−−",
-        "positive",
-        "pos",
-        "same",
-        "s",
-        "p",
-        "+ve",
-        "ve+",
-        "plus",
-        "increase",
-        "increases",
-        "reinforcing",
-    }
-)
-NEGATIVE = frozenset(
-    {
-        "-",
-        "−",
-        "-1",
-        "+-",
-        "-+",
-        "+−",
-        "−+",
-        "negative",
-        "neg",
-        "opposite",
-        "o",
-        "n",
-        "-ve",
-        "−ve",
-        "minus",
-        "decrease",
-        "decreases",
-        "inverse",
-    }
-)
-
-
-def polarity_of(value: Any) -> str:
-    """``+``/``-``/``?`` from the many ways tools write a sign; anything unclear is ``?``.
-
-    >>> [polarity_of(v) for v in ("++", "--", "+-", "-+", "S", "opposite", "+ve", "-VE", 2, "maybe")]
-    ['+', '+', '-', '-', '+', '-', '+', '-', '+', '?']
-    """
-    if isinstance(value, bool) or value is None:
-        return "?"
-    if isinstance(value, (int, float)):
-        return "+" if value > 0 else "-" if value < 0 else "?"
-    text = "".join(str(value).split()).lower()
-    if text in POSITIVE:
-        return "+"
-    if text in NEGATIVE:
-        return "-"
-    return "?"
-
-
-def truthy(value: Any) -> bool:
-    """A yes/no cell or attribute: ``True``, ``"yes"``, ``"x"``, ``"||"``, ``1``… are yes."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    return str(value or "").strip().lower() in {"yes", "y", "true", "1", "x", "||", "delay", "delayed", "ja", "j"}
 
 
 #: at most this many warnings of one kind are printed per file; the rest are counted in one line
@@ -490,7 +369,3 @@ class MapBuilder:
             line = lines.get((match.group(1), int(match.group(2)))) if match else None
             # the same class (e.g. UnsafeTextError), now with the line the item came from
             raise type(exc)(exc.message, file=self.file, line=line, field=exc.field, hint=exc.hint) from None
-
-
-def polarity_enum(value: str) -> Polarity:
-    return Polarity(value if value in ("+", "-", "?") else "?")

@@ -31,8 +31,10 @@ from typing import Any
 
 from gmb.errors import FormatError, ValidationError, warn
 from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, polarity_of, read_bytes, truthy, xml_safe
+from gmb.io.build import MapBuilder, read_bytes
 from gmb.io.safexml import check_xml, local
+from gmb.io.signs import polarity_of, truthy
+from gmb.io.writing import as_session, check_new_file, xml_safe
 from gmb.session.model import Session
 
 __all__ = ["ENCODING", "read_graphml", "write_graphml"]
@@ -44,7 +46,6 @@ _JSON_KEYS = {
     "node": {"labels", "themes", "position"},
     "edge": {"supporters", "disputers"},
 }
-_NODE_SKIP = {"label", "labels", "name", "themes", "position", "id"}
 
 
 def _encode(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -107,16 +108,40 @@ def _float(value: Any) -> float | None:
 
 def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
     """Read a GraphML graph into a new in-memory :class:`Session`."""
-    import networkx as nx
-
     path = Path(path)
     file = str(path)
-    raw = read_bytes(path)
+    raw = _checked(read_bytes(path), file)
+    G = _parse(raw, file)
+    ours = G.graph.get("encoding") == ENCODING
+    gdata = _decode(G.graph, _JSON_KEYS["graph"], file, "graph")
+    languages = gdata.get("languages") if isinstance(gdata.get("languages"), list) else None
+    if ours and languages and isinstance(languages[0], str):
+        lang = languages[0]
+    b = MapBuilder(file, lang=lang, by=by)
+    yed = b"yworks.com" in raw[:4096] or b"yfiles.type" in raw[:20000]
+    _graph_data(b, gdata, languages, lang)
+    for node, data in G.nodes(data=True):
+        _node(b, node, data, lang=lang, yed=yed)
+    _edges(b, G, ours)
+    session_fields: dict[str, Any] = _our_session_fields(b, G, gdata) if ours else {}
+    name = gdata.get("title") or gdata.get("name")
+    return b.build(title=title or (name if isinstance(name, str) else None) or path.stem, **session_fields)
+
+
+def _checked(raw: bytes, file: str) -> bytes:
+    """The file's bytes after the safety check, with the GraphML namespace added where it is missing."""
     root_tag = check_xml(raw, file)  # the safety check (no tree kept): networkx's own parser is not hardened
     if local(root_tag) != "graphml":
         raise FormatError(f"not GraphML: the outermost element is <{local(root_tag) or '?'}>", file=file, line=1)
     if root_tag == "graphml":  # no namespace: networkx would find no <graph>; it is plainly meant
         raw = raw.replace(b"<graphml", b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns"', 1)
+    return raw
+
+
+def _parse(raw: bytes, file: str):
+    """The first graph networkx reads from ``raw``; it must be directed."""
+    import networkx as nx
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -131,13 +156,11 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     if not G.is_directed():
         raise ValidationError("the graph is undirected; a causal-loop diagram needs arrows", file=file,
                               field="graph edgedefault", hint='write edgedefault="directed"')  # fmt: skip
-    ours = G.graph.get("encoding") == ENCODING
-    gdata = _decode(G.graph, _JSON_KEYS["graph"], file, "graph")
-    languages = gdata.get("languages") if isinstance(gdata.get("languages"), list) else None
-    if ours and languages and isinstance(languages[0], str):
-        lang = languages[0]
-    b = MapBuilder(file, lang=lang, by=by)
-    yed = b"yworks.com" in raw[:4096] or b"yfiles.type" in raw[:20000]
+    return G
+
+
+def _graph_data(b: MapBuilder, gdata: dict[str, Any], languages: list | None, lang: str) -> None:
+    """The graph's languages, participants and themes (gmb writes them on the graph)."""
     if isinstance(languages, list):
         b.languages = [x for x in dict.fromkeys([lang, *languages]) if isinstance(x, str)]
     for p in gdata.get("participants") or [] if isinstance(gdata.get("participants"), list) else []:
@@ -147,44 +170,57 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
     for theme_id, item in themes.items():
         item = item if isinstance(item, dict) else {}
         b.themes[str(theme_id)] = {"id": str(theme_id), **{k: item[k] for k in ("labels", "description") if k in item}}
-    for node, data in G.nodes(data=True):
-        where = f"node {node}"
-        data = _decode(data, _JSON_KEYS["node"], file, where)
-        labels = data.get("labels") if isinstance(data.get("labels"), dict) else {}
-        label = (
-            labels.get(lang)
-            or data.get("label")
-            or data.get("name")
-            or (next(iter(labels.values()), None) if labels else None)
-            or (None if yed else node)  # a yEd shape without text is a drawing, not a variable: skipped
-        )
-        position = data.get("position")
-        if position is None and yed:  # yEd: the shape's <y:Geometry x= y=> (networkx reads them as text)
-            x, y = _float(data.get("x")), _float(data.get("y"))
-            position = [x, y] if x is not None and y is not None else None
-        if not (
-            isinstance(position, list)
-            and len(position) == 2
-            and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in position)
-        ):
-            position = None
-        for theme in data.get("themes") or [] if isinstance(data.get("themes"), list) else []:
-            if isinstance(theme, str) and theme not in b.themes:
-                b.themes[theme] = {"id": theme, "labels": {lang: theme}}
-        extra = {k: v for k, v in data.items() if k in ("proposed_by", "proposed_at", "stage") and v}
-        b.variable(label, key=node, id=str(node), field=where, labels={k: v for k, v in labels.items() if k != lang},
-                   kind=data.get("kind"), position=tuple(position) if position else None,
-                   description=data.get("description") or "", notes=data.get("notes") or "",
-                   themes=[t for t in data.get("themes") or [] if isinstance(t, str)]
-                   if isinstance(data.get("themes"), list) else (), **extra)  # fmt: skip
+
+
+def _node(b: MapBuilder, node: Any, data: dict[str, Any], *, lang: str, yed: bool) -> None:
+    """One node as a variable (a yEd shape without text is skipped by the builder, with a warning)."""
+    where = f"node {node}"
+    data = _decode(data, _JSON_KEYS["node"], b.file, where)
+    labels = data.get("labels") if isinstance(data.get("labels"), dict) else {}
+    label = (
+        labels.get(lang)
+        or data.get("label")
+        or data.get("name")
+        or (next(iter(labels.values()), None) if labels else None)
+        or (None if yed else node)  # a yEd shape without text is a drawing, not a variable: skipped
+    )
+    position = _position(data, yed)
+    for theme in data.get("themes") or [] if isinstance(data.get("themes"), list) else []:
+        if isinstance(theme, str) and theme not in b.themes:
+            b.themes[theme] = {"id": theme, "labels": {lang: theme}}
+    extra = {k: v for k, v in data.items() if k in ("proposed_by", "proposed_at", "stage") and v}
+    b.variable(label, key=node, id=str(node), field=where, labels={k: v for k, v in labels.items() if k != lang},
+               kind=data.get("kind"), position=tuple(position) if position else None,
+               description=data.get("description") or "", notes=data.get("notes") or "",
+               themes=[t for t in data.get("themes") or [] if isinstance(t, str)]
+               if isinstance(data.get("themes"), list) else (), **extra)  # fmt: skip
+
+
+def _position(data: dict[str, Any], yed: bool) -> list | None:
+    """gmb's ``position`` ``[x, y]``, or yEd's shape geometry; anything else is no position."""
+    position = data.get("position")
+    if position is None and yed:  # yEd: the shape's <y:Geometry x= y=> (networkx reads them as text)
+        x, y = _float(data.get("x")), _float(data.get("y"))
+        position = [x, y] if x is not None and y is not None else None
+    if not (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in position)
+    ):
+        position = None
+    return position
+
+
+def _edges(b: MapBuilder, G, ours: bool) -> None:
+    """The edges as links, in the order gmb wrote them (``order``) when the file is gmb's."""
     edges = list(G.edges(data=True))
     if ours:
         edges.sort(key=lambda e: e[2].get("order", 0) if isinstance(e[2].get("order"), int) else 0)
     if G.is_multigraph():
-        warn("parallel edges found; only the first of each pair is read", file=file)
+        warn("parallel edges found; only the first of each pair is read", file=b.file)
     for cause, effect, data in edges:
         where = f"edge {cause} -> {effect}"
-        data = _decode(data, _JSON_KEYS["edge"], file, where)
+        data = _decode(data, _JSON_KEYS["edge"], b.file, where)
         raw_sign = next((data[k] for k in ("polarity", "sign", "label") if data.get(k) not in (None, "")), None)
         polarity = b.sign(raw_sign) if not (raw_sign == data.get("label") and polarity_of(raw_sign) == "?") else "?"
         people = {
@@ -195,15 +231,17 @@ def read_graphml(path: str | Path, *, lang: str = "en", title: str | None = None
             continue  # an end was skipped (said above)
         b.link(b.id_of(cause), b.id_of(effect), polarity=polarity, delay=truthy(data.get("delay")),
                strength=data.get("strength"), id=data.get("id"), field=where, **people, **extra)  # fmt: skip
+
+
+def _our_session_fields(b: MapBuilder, G, gdata: dict[str, Any]) -> dict[str, Any]:
+    """What only gmb's own GraphML carries on the graph: ideas, focus, the outcome."""
     session_fields: dict[str, Any] = {}
-    if ours:
-        ideas = gdata.get("ideas") if isinstance(gdata.get("ideas"), dict) else {}
-        session_fields["ideas"] = [{"id": str(k), **{f: x for f, x in (v or {}).items() if x is not None}}
-                                   for k, v in ideas.items() if isinstance(v, dict)]  # fmt: skip
-        if gdata.get("focus"):
-            session_fields["focus"] = str(gdata["focus"])
-        marked = [n for n, d in G.nodes(data=True) if d.get("kind") == "outcome"]
-        if gdata.get("outcome") in G and marked != [gdata["outcome"]]:  # else it follows from the kinds
-            session_fields["outcome"] = b.id_of(gdata["outcome"])
-    name = gdata.get("title") or gdata.get("name")
-    return b.build(title=title or (name if isinstance(name, str) else None) or path.stem, **session_fields)
+    ideas = gdata.get("ideas") if isinstance(gdata.get("ideas"), dict) else {}
+    session_fields["ideas"] = [{"id": str(k), **{f: x for f, x in (v or {}).items() if x is not None}}
+                               for k, v in ideas.items() if isinstance(v, dict)]  # fmt: skip
+    if gdata.get("focus"):
+        session_fields["focus"] = str(gdata["focus"])
+    marked = [n for n, d in G.nodes(data=True) if d.get("kind") == "outcome"]
+    if gdata.get("outcome") in G and marked != [gdata["outcome"]]:  # else it follows from the kinds
+        session_fields["outcome"] = b.id_of(gdata["outcome"])
+    return session_fields

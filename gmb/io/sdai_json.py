@@ -84,15 +84,7 @@ def read_sdai_json(
     """
     path = Path(path)
     file = str(path)
-    text = read_utf8(path)  # bounded by the size limit
-    check_depth(json_depth(text), file)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
-    model = data.get("model") if isinstance(data, dict) else None
-    if not isinstance(model, dict) or not isinstance(model.get("relationships"), list):
-        raise FormatError('not an sd-ai model file: expected {"model": {"relationships": [...]}}', file=file)
+    data, model = _load(path, file)
     ids: dict[str, str] = {}
     taken: set[str] = set()
     counters: dict[str, int] = {}
@@ -112,16 +104,7 @@ def read_sdai_json(
 
     for i, spec in enumerate(model.get("variables") or []):
         var(_name(spec.get("name") if isinstance(spec, dict) else None, file, f"model.variables[{i}].name"), spec)
-    feedback = data.get("feedback") if isinstance(data.get("feedback"), dict) else {}
-    loops = [loop for loop in feedback.get("feedbackLoops") or [] if isinstance(loop, dict)]
-    stella_sign: dict[tuple[str, str], str] = {}
-    for i, loop in enumerate(loops):
-        loop["links"] = [k for k in loop.get("links") or [] if isinstance(k, dict)]
-        for j, link in enumerate(loop["links"]):
-            where = f"feedback.feedbackLoops[{i}].links[{j}]"
-            key = (_name(link.get("from"), file, f"{where}.from"), _name(link.get("to"), file, f"{where}.to"))
-            if link.get("polarity") in _SIGNS:
-                stella_sign.setdefault(key, link["polarity"])
+    loops, stella_sign = _stella_loops(data, file)
     link_of: dict[tuple[str, str], str] = {}
     for i, rel in enumerate(model["relationships"]):
         where = f"model.relationships[{i}]"
@@ -143,6 +126,44 @@ def read_sdai_json(
             "id": link_of[cause, effect], "cause": var(cause), "effect": var(effect), "polarity": polarity,
             "proposed_by": by, "notes": note,
         })  # fmt: skip
+    session = {"title": title or path.stem, "languages": [lang], "variables": variables, "links": links,
+               "stories": _stories(loops, link_of, file)}  # fmt: skip
+    if by:
+        session["participants"] = [{"id": by, "name": by}]
+    return parse_session(session, file=file)
+
+
+def _load(path: Path, file: str) -> tuple[Any, dict[str, Any]]:
+    """The parsed file and its ``model`` object; anything else is no sd-ai model file."""
+    text = read_utf8(path)  # bounded by the size limit
+    check_depth(json_depth(text), file)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
+    model = data.get("model") if isinstance(data, dict) else None
+    if not isinstance(model, dict) or not isinstance(model.get("relationships"), list):
+        raise FormatError('not an sd-ai model file: expected {"model": {"relationships": [...]}}', file=file)
+    return data, model
+
+
+def _stella_loops(data: dict[str, Any], file: str) -> tuple[list[dict[str, Any]], dict[tuple[str, str], str]]:
+    """Stella's loops (each with its ``links`` kept to objects) and the first sign each loop gives a link."""
+    feedback = data.get("feedback") if isinstance(data.get("feedback"), dict) else {}
+    loops = [loop for loop in feedback.get("feedbackLoops") or [] if isinstance(loop, dict)]
+    stella_sign: dict[tuple[str, str], str] = {}
+    for i, loop in enumerate(loops):
+        loop["links"] = [k for k in loop.get("links") or [] if isinstance(k, dict)]
+        for j, link in enumerate(loop["links"]):
+            where = f"feedback.feedbackLoops[{i}].links[{j}]"
+            key = (_name(link.get("from"), file, f"{where}.from"), _name(link.get("to"), file, f"{where}.to"))
+            if link.get("polarity") in _SIGNS:
+                stella_sign.setdefault(key, link["polarity"])
+    return loops, stella_sign
+
+
+def _stories(loops: list[dict[str, Any]], link_of: dict[tuple[str, str], str], file: str) -> list[dict[str, Any]]:
+    """Each Stella loop as a story of its links; a loop through a link that is no relationship is left out."""
     stories, used = [], set()
     for i, loop in enumerate(loops):
         pairs = [(" ".join(str(k.get("from")).split()), " ".join(str(k.get("to")).split())) for k in loop["links"]]
@@ -157,8 +178,4 @@ def read_sdai_json(
             "id": sid, "title": str(loop.get("name") or sid), "links": [link_of[p] for p in pairs],
             "text": f"feedback loop listed by Stella, polarity {loop.get('polarity') or 'unknown'}",
         })  # fmt: skip
-    session = {"title": title or path.stem, "languages": [lang], "variables": variables, "links": links,
-               "stories": stories}  # fmt: skip
-    if by:
-        session["participants"] = [{"id": by, "name": by}]
-    return parse_session(session, file=file)
+    return stories

@@ -22,6 +22,10 @@ runnable model is ``gmb export --model`` (the stock-flow model of ``gmb convert`
 kind, delay marks, strength — goes into ``gmb:`` attributes (namespace :data:`GMB_NS`) that other
 tools ignore and gmb reads back.
 
+This module reads; Stella modules are flattened in :mod:`gmb.io.xmile_modules`, writing is in
+:mod:`gmb.io.xmile_write` (``write_xmile`` is re-exported here), and what they share (namespaces,
+control names) is in :mod:`gmb.io.xmile_model`.
+
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.xmile"
 >>> _ = p.write_text('''<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"><model><variables>
@@ -35,57 +39,22 @@ tools ignore and gmb reads back.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
-from xml.sax.saxutils import escape, quoteattr
 
 from gmb.errors import EncodingError, FormatError
-from gmb.files import atomic_write_bytes
-from gmb.io.build import MapBuilder, as_session, check_new_file, read_bytes, truthy, xml_safe
+from gmb.io.build import MapBuilder, read_bytes
 from gmb.io.equations import EquationError, xmile_name, xmile_refs
 from gmb.io.limits import lenient
 from gmb.io.safexml import attr, child, children, line_of, local, parse_xml, text_of
-from gmb.io.vensim import layout, names_for
+from gmb.io.signs import truthy
+from gmb.io.xmile_model import _CONTROL, _VARIABLE_TAGS, GMB_NS, XMILE_NS, _gmb, _label, _Var, _variables_block
+from gmb.io.xmile_modules import _instances, _module_connections
+from gmb.io.xmile_write import write_xmile  # in __all__, with the namespaces: the import path of the format
 from gmb.session.model import Session
 
 __all__ = ["GMB_NS", "XMILE_NS", "read_xmile", "write_xmile"]
-
-XMILE_NS = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
-ISEE_NS = "http://iseesystems.com/XMILE"
-#: gmb's own attributes in XMILE files (ids, kinds, delays, strengths)
-GMB_NS = "https://gmb.invalid/ns/xmile-cld/1"
-_VARIABLE_TAGS = ("stock", "flow", "aux", "gf")
-#: simulation-control names some tools write as variables; they are no part of the map
-_CONTROL = {"time", "dt", "starttime", "stoptime", "initial_time", "final_time", "time_step", "saveper"}
-
-
-@dataclass
-class _Var:
-    label: str
-    key: str
-    tag: str
-    elem: Element
-    scope: str = ""  # key prefix of the module instance it lives in ("" for the main model)
-    eqns: list[tuple[str, Element]] = field(default_factory=list)
-    inflows: list[str] = field(default_factory=list)
-    outflows: list[str] = field(default_factory=list)
-    themes: list[tuple[str, str | None]] = field(default_factory=list)  # (group name, gmb:id)
-
-    @property
-    def quantified(self) -> bool:
-        return bool(self.eqns or self.inflows or self.outflows) or self.tag == "gf"
-
-
-def _label(name: str) -> str:
-    """A name attribute as a label: ``\\n`` (a line break in Stella) becomes a space."""
-    return " ".join(re.sub(r"\\(.)", lambda m: " " if m.group(1) == "n" else m.group(1), name).split())
-
-
-def _gmb(elem: Element, name: str) -> str | None:
-    return elem.attrib.get(f"{{{GMB_NS}}}{name}")
 
 
 def read_xmile(path: str | Path, *, lang: str = "en", title: str | None = None, by: str | None = None) -> Session:
@@ -135,45 +104,6 @@ def read_xmile(path: str | Path, *, lang: str = "en", title: str | None = None, 
     return b.build(title=title or (text_of(child(header, "name")) if header is not None else "") or path.stem)
 
 
-def _variables_block(model: Element) -> Element:
-    block = child(model, "variables")
-    return model if block is None else block  # pre-1.0 XMILE (older Stella): variables directly in <model>
-
-
-def _instances(main: Element, models: list[Element], b: MapBuilder) -> list[tuple[Element, str, str]]:
-    """``(model, key prefix, label prefix)`` of the main model and of every module instance in it, depth first."""
-    from gmb.io.limits import check_depth
-
-    by_name = {xmile_name(attr(m, "name") or ""): m for m in models if attr(m, "name")}
-    out: list[tuple[Element, str, str]] = []
-    used: set[int] = {id(main)}
-    todo = [(main, "", "", 0, (id(main),))]
-    while todo:
-        model, scope, label, depth, stack = todo.pop()
-        check_depth(depth, b.file, line=line_of(model))
-        out.append((model, scope, label))
-        for elem in reversed(list(_variables_block(model))):
-            if local(elem.tag) != "module":
-                continue
-            name = attr(elem, "name") or ""
-            target = by_name.get(xmile_name(attr(elem, "model") or name)) if name.strip() else None
-            if target is None:
-                b.skip("module", f"module '{_label(name)}' names no <model> in the file (an external resource?)",
-                       line=line_of(elem), action="its variables are not read")  # fmt: skip
-                continue
-            if id(target) in stack:
-                b.skip("module", f"module '{_label(name)}' contains itself", line=line_of(elem),
-                       action="not read again")  # fmt: skip
-                continue
-            used.add(id(target))
-            todo.append((target, f"{scope}{xmile_name(name)}.", f"{label}{_label(name)}.", depth + 1,
-                         (*stack, id(target))))  # fmt: skip
-    for model in models:
-        if id(model) not in used:
-            b.note("model", f"model '{attr(model, 'name')}' is used by no module; not read", line=line_of(model))
-    return out
-
-
 def _variables(model: Element, file: str, found: dict[str, _Var], scope: str = "", prefix: str = "") -> None:
     block = _variables_block(model)
     groups: list[Element] = []
@@ -217,40 +147,6 @@ def _variables(model: Element, file: str, found: dict[str, _Var], scope: str = "
             key = scope + xmile_name(attr(entity, "name", "") or "")
             if key in found:
                 found[key].themes.append((_label(name), _gmb(group, "id")))
-
-
-def _module_connections(model: Element, found: dict[str, _Var], b: MapBuilder, file: str, scope: str) -> None:
-    """``<connect to="Module.input" from="source"/>`` of the modules in ``model``: a ``+`` link source -> input."""
-    for elem in _variables_block(model):
-        if local(elem.tag) != "module":
-            continue
-        inner = f"{scope}{xmile_name(attr(elem, 'name') or '')}."
-        for conn in children(elem, "connect"):
-            ends = []
-            for end, bases in (("from", (scope, "")), ("to", (scope, inner, ""))):
-                ref = _path_key(attr(conn, end) or "")
-                ends.append(next((base + ref for base in bases if base + ref in found), None))
-            if None in ends:
-                b.note("connect", f"module connection {attr(conn, 'from')!r} -> {attr(conn, 'to')!r} names no "
-                       "variable read; ignored", line=line_of(conn))  # fmt: skip
-                continue
-            b.link(b.id_of(ends[0]), b.id_of(ends[1]), polarity="+", line=line_of(conn),
-                   notes="module connection: the input takes the value of its source")  # fmt: skip
-
-
-def _path_key(text: str) -> str:
-    """``Food_Cost.X_1``, ``"Environment,_Climate".Δ`` or ``.Effect`` as a key (parts normalised, outer ``.`` off)."""
-    parts, cur, quote = [], [], False
-    for c in text.strip():
-        if c == '"':
-            quote = not quote
-        if c == "." and not quote:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-    parts.append("".join(cur))
-    return ".".join(xmile_name(p) for p in parts if p.strip())
 
 
 def _kind(var: _Var, found: dict[str, _Var], b: MapBuilder, file: str, initial_only: dict[str, set[str]]) -> str:
@@ -387,80 +283,3 @@ def _connectors(model: Element, found: dict[str, _Var], b: MapBuilder, file: str
                        "the equation; ignored", line=line)  # fmt: skip
                 continue
             b.link(cause, effect, polarity=polarity, delay=delay, strength=strength, id=_gmb(conn, "id"), line=line)
-
-
-# -- writing -----------------------------------------------------------------------
-def _attr_name(name: str) -> str:
-    return name.replace("\\", "\\\\")
-
-
-def _ident(name: str) -> str:
-    """How a connector names a variable: underscores for spaces, quoted when it has other symbols."""
-    ident = name.replace(" ", "_")
-    if all(ch.isalnum() or ch in "_$" for ch in ident) and not ident[:1].isdigit():
-        return ident
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> Path:
-    """Write the map as an XMILE causal-loop diagram (Stella opens it on the CLD layer)."""
-    from gmb import __version__
-
-    session = as_session(session)
-    path = Path(path)
-    check_new_file(path)
-    lang = lang or (session.languages[0] if session.languages else "en")
-    names = names_for(session, lang, xmile_name, _CONTROL)
-    xml_safe(session)
-    q = quoteattr
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f'<xmile version="1.0" xmlns="{XMILE_NS}" xmlns:isee="{ISEE_NS}" xmlns:gmb="{GMB_NS}">',
-        "\t<header>",
-        '\t\t<smile version="1.0" namespace="std, isee"/>',
-        f"\t\t<name>{escape(session.title)}</name>",
-        "\t\t<vendor>gmb</vendor>",
-        f'\t\t<product version="{__version__}" lang={q(lang)}>gmb</product>',
-        "\t</header>",
-        '\t<isee:prefs layer="cld"/>',
-        # a time frame and (below) an equation for each variable: tools that run models (pysd, Stella) open it
-        '\t<sim_specs method="Euler" time_units="Months">',
-        "\t\t<start>0</start>",
-        "\t\t<stop>100</stop>",
-        "\t\t<dt>1</dt>",
-        "\t</sim_specs>",
-        "\t<model>",
-        "\t\t<variables>",
-    ]
-    for v in session.variables:
-        tag = "stock" if v.kind.value == "stock" else "aux"
-        doc = f"<doc>{escape(v.description)}</doc>" if v.description else ""
-        out.append(
-            f"\t\t\t<{tag} name={q(_attr_name(names[v.id]))} gmb:id={q(v.id)} gmb:kind={q(v.kind.value)} "
-            f'gmb:eqn="placeholder"><eqn>0</eqn>{doc}</{tag}>'
-        )
-    for theme in session.themes:
-        members = [v for v in session.variables if theme.id in v.themes]
-        out.append(f"\t\t\t<group name={q(theme.label(lang))} gmb:id={q(theme.id)}>")
-        out += [f"\t\t\t\t<entity name={q(_ident(names[v.id]))}/>" for v in members]
-        out.append("\t\t\t</group>")
-    out += ["\t\t</variables>", "\t\t<views>", '\t\t\t<view type="stock_flow">']
-    n = len(session.variables)
-    for i, v in enumerate(session.variables):
-        x, y = v.position if v.position is not None else layout(n, i)
-        tag = "stock" if v.kind.value == "stock" else "aux"
-        out.append(f"\t\t\t\t<{tag} x={q(_num(x))} y={q(_num(y))} name={q(_attr_name(names[v.id]))}/>")
-    for uid, link in enumerate(session.links, start=1):
-        extra = f" polarity={q(link.polarity.value)}" if link.polarity.value in "+-" else ""
-        extra += ' gmb:delay="true"' if link.delay else ""
-        extra += f" gmb:strength={q(link.strength.value)}" if link.strength.value != "unknown" else ""
-        out += [f'\t\t\t\t<connector uid="{uid}"{extra} gmb:id={q(link.id)}>',
-                f"\t\t\t\t\t<from>{escape(_ident(names[link.cause]))}</from>",
-                f"\t\t\t\t\t<to>{escape(_ident(names[link.effect]))}</to>", "\t\t\t\t</connector>"]  # fmt: skip
-    out += ["\t\t\t</view>", "\t\t</views>", "\t</model>", "</xmile>", ""]
-    atomic_write_bytes(path, "\n".join(out).encode("utf-8"))
-    return path
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
