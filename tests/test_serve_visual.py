@@ -75,8 +75,11 @@ def test_live_and_static_map_draw_the_same_link_and_legend(havndal, browsers, tm
     # Accepted (all of it): sign, dashes, colour, width and label font equal the static map's own edge for it.
     httpx.post(f"{srv.base}/api/s/havndal/accept-all", json={},
                headers={"Authorization": f"Bearer {links['facilitator']}"}).raise_for_status()  # fmt: skip
-    live.wait("gmb.edges.get(arguments[0]).color.opacity === 1 && gmb.nodes.get(gmb.state.outcome).opacity === 1",
-              LINK, timeout=10)
+    live.wait(
+        "gmb.edges.get(arguments[0]).color.opacity === 1 && gmb.nodes.get(gmb.state.outcome).opacity === 1",
+        LINK,
+        timeout=10,
+    )
     static_edge = static.js("const e = network.body.data.edges.get(arguments[0]); " + LOOK, LINK)
     live_edge = live.js("const e = gmb.edges.get(arguments[0]); " + LOOK, LINK)
     assert live_edge == static_edge
@@ -93,7 +96,9 @@ def test_live_and_static_map_draw_the_same_link_and_legend(havndal, browsers, tm
     # A variable's look: the outcome keeps the static map's thick black border, a stock its box.
     node = "return {borderWidth: n.borderWidth, color: n.color, shape: n.shape, opacity: n.opacity};"
     outcome = live.js("const n = gmb.nodes.get(gmb.state.outcome); " + node)
-    same = static.js("const n = network.body.data.nodes.get(arguments[0]); " + node, live.js("return gmb.state.outcome"))
+    same = static.js(
+        "const n = network.body.data.nodes.get(arguments[0]); " + node, live.js("return gmb.state.outcome")
+    )
     assert (outcome["borderWidth"], outcome["color"]["border"]) == (same["borderWidth"], same["color"]["border"])
     assert outcome["color"]["background"] == same["color"]["background"]
     assert live.problems() == [] and static.problems() == []
