@@ -103,8 +103,10 @@ def main() -> None:
         proj.get(f"{srv.base}/v#key={keys['viewer']}")
         wait(proj, "window.gmb && gmb.settledAt !== undefined")
         # The idea bank page of the side panel, and the map's first view (readable labels, no loop zoomed to).
-        proj.execute_script("gmb.panel = 0; gmb.cyclePanel(); gmb.zoomed = null;"
-                            "GmbVisual.readableFit(gmb.network, {fontSize: Math.min(...gmb.nodes.get().map(n => n.font.size))})")
+        proj.execute_script(
+            "gmb.panel = 0; gmb.cyclePanel(); gmb.zoomed = null;"
+            "GmbVisual.readableFit(gmb.network, {fontSize: Math.min(...gmb.nodes.get().map(n => n.font.size))})"
+        )
         time.sleep(1.0)
         save(proj, args.out / "serve-projector.png", 960)
 
