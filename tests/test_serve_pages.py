@@ -40,7 +40,8 @@ def strings() -> dict[str, dict[str, str]]:
 def foreign(page: Browser, other: dict[str, str], own: dict[str, str]) -> list[str]:
     """Strings of the other language's table visible on the page, outside user content."""
     shown = page.js("""
-        const skip = new Set(['.label', '#title', '#whoami', '.pick', '#join-url', '.code']);
+        // .vis-tooltip: a hovered or tapped item's text (its label and description: user content; hidden on phones)
+        const skip = new Set(['.label', '#title', '#whoami', '.pick', '#join-url', '.code', '.vis-tooltip']);
         const clone = document.body.cloneNode(true);
         for (const sel of skip) clone.querySelectorAll(sel).forEach(n => n.remove());
         clone.querySelectorAll('script, dialog:not([open]), [hidden]').forEach(n => n.remove());
@@ -136,6 +137,23 @@ def test_participant_on_a_phone_picks_by_typing_and_votes_in_two_taps(havndal, b
     phone.click("nav.tabs button[data-show=map]")
     phone.wait("gmb.nodes.length === gmb.state.variables.length && gmb.edges.length === gmb.state.links.length")
     assert phone.js("return document.querySelector('#legend details.gmb-legend').open") is False
+    # A tapped variable opens its details in the bottom sheet (a phone has no hover tooltips).
+    phone.wait("gmb.settledAt !== undefined", timeout=30)
+    node = phone.js("""
+        const pos = gmb.network.getPositions(), box = document.getElementById('map').getBoundingClientRect();
+        for (const id of Object.keys(pos)) { const p = gmb.network.canvasToDOM(pos[id]);
+            if (p.x > 40 && p.y > 60 && p.x < box.width - 40 && p.y < box.height - 40 && gmb.network.getNodeAt(p) === id)
+                return [id, p.x - box.width / 2, p.y - box.height / 2]; }
+        return null;""")  # fmt: skip
+    assert node, "no variable on screen to tap"
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(phone.driver).move_to_element_with_offset(phone.el("#map canvas"), node[1], node[2]).click().perform()
+    phone.wait("!document.querySelector('.map-wrap .gmb-sheet').hidden")
+    title = phone.text(".gmb-sheet-head strong")
+    assert title == phone.js("return gmb.nodes.get(arguments[0]).label", node[0]).removeprefix("○ "), title
+    phone.click(".gmb-sheet-close")  # …and closes (its text is the variable's own description: user content)
+    phone.wait("document.querySelector('.map-wrap .gmb-sheet').hidden")
     assert phone.js("return document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert foreign(phone, table["en"], table["da"]) == []
     phone.click("nav.tabs button[data-show=add]")

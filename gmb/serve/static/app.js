@@ -241,7 +241,9 @@
       gmb.network.on("stabilizationIterationsDone", settled);
       gmb.network.on("dragEnd", (p) => { if (facilitator() && p.nodes.length) { p.nodes.forEach((id) => gmb.placed.delete(id)); savePositions(p.nodes); } });
       gmb.network.on("resize", () => { clearTimeout(gmb.fitTimer); gmb.fitTimer = setTimeout(fitReadable, 100); });
+      if (V.isPhone()) inspectByTap(box);
     }
+    if (gmb.sheet) gmb.sheet.setLang(lang);
     const circle = state.stage === "W1";  // W1: connection circle (variables on a circle, links as chords)
     const n = state.variables.length;
     const radius = Math.max(250, n * (big ? 40 : 28));
@@ -296,6 +298,18 @@
     } else if (fresh && !circle) {  // only the new ones move (the others have physics off); stops again when settled
       startPhysics(150);
     }
+  }
+  function inspectByTap(box) {
+    // On a phone there is no hover (visual.css hides vis-network's tooltips there): a tapped variable or
+    // link opens its details in visual.js's bottom sheet, which nothing covers.
+    gmb.network.setOptions({ interaction: { hover: false } });
+    gmb.sheet = V.sheet(box.parentNode, lang);
+    gmb.network.on("click", (p) => {
+      const item = p.nodes.length ? gmb.nodes.get(p.nodes[0]) : p.edges.length ? gmb.edges.get(p.edges[0]) : null;
+      if (!item || !item.title) { gmb.sheet.hide(); return; }
+      const text = item.title.textContent, cut = text.indexOf("\n");
+      gmb.sheet.show(cut < 0 ? text : text.slice(0, cut), cut < 0 ? "" : text.slice(cut + 1));
+    });
   }
   function pickLink(from, to) {
     // A link drawn on the map (drag from one node to another): the link form opens with both ends chosen.
