@@ -24,6 +24,7 @@ from test_serve_browser import Browser
 from gmb.cld import to_graph
 from gmb.examples import load_example
 from gmb.views.map import write_map
+from gmb.views.style import visual_css, visual_js
 
 LINK = "L44"  # Havndal: a negative, delayed, strong link (all imported links wait to be accepted)
 LOOK = "return {label: e.label, dashes: e.dashes, width: e.width, colour: e.color.color, font: e.font};"
@@ -37,6 +38,26 @@ def havndal(tmp_path):
     links = srv.start()
     yield srv, links
     srv.stop()
+
+
+def test_the_server_hands_out_the_static_maps_visual_js_and_css(tmp_path):
+    """The live pages load the map's look from the server itself (CSP ``script-src 'self'``), never a copy."""
+    from fastapi.testclient import TestClient
+
+    from gmb.serve.app import create_app
+
+    with TestClient(create_app(tmp_path / "serve.sqlite3")) as c:
+        js, css = c.get("/static/visual.js"), c.get("/static/visual.css")
+        page = c.get("/p").text
+    assert js.status_code == css.status_code == 200
+    assert js.text == visual_js() and css.text == visual_css()
+    assert js.headers["content-type"].startswith("text/javascript") and css.headers["content-type"].startswith(
+        "text/css"
+    )
+    assert "script-src 'self'" in js.headers["content-security-policy"]
+    # the page loads visual.js before app.js, which draws with it
+    assert page.index('src="/static/visual.js"') < page.index('src="/static/app.js"')
+    assert 'href="/static/visual.css"' in page
 
 
 def _live(srv, links, browsers) -> Browser:
