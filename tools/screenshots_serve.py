@@ -1,10 +1,14 @@
-"""Take the README's three pictures of ``gmb serve`` with the Havndal workshop (headless Chromium).
+"""Take the README's three pictures of ``gmb serve`` with the Havndal workshop (headless Chromium, in Danish).
 
-Writes ``docs/img/serve-participant.png`` (phone, 390×844, Danish), ``docs/img/serve-facilitator.png``
-(1366×768, English) and ``docs/img/serve-projector.png`` (1920×1080, Danish), scaled down and reduced
-to 256 colours so they stay small. Needs Debian's chromium + chromium-driver (``.ci/setup-browser.sh``).
+Starts ``gmb serve --import havndal`` (from this checkout, as the browser tests do) and writes
+``docs/screenshots/serve-participant.png`` (a phone: 390×844 with touch, the Map tab),
+``docs/screenshots/serve-facilitator.png`` (1366×768) and ``docs/screenshots/serve-projector.png``
+(1920×1080, the idea bank with its votes), scaled down and reduced to 256 colours so each stays well under
+300 KB. Needs Debian's chromium + chromium-driver (``.ci/setup-browser.sh``), selenium and Pillow
+(which comes with matplotlib); nothing is fetched from the network.
 
-Run: ``python tools/screenshots_serve.py [--out docs/img]``.
+Run from a checkout: ``python tools/screenshots_serve.py [--out docs/screenshots]``.
+(``tools/screenshots.py`` takes the static map's pictures.)
 """
 
 from __future__ import annotations
@@ -17,12 +21,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this checkout's gmb and the tests' server helper
 
 from serve_support import Server
 from views_browser import start_chromium
 
 PHONE = {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": True, "mobile": True}}
+
+
+# Ida proposes a link between two variables not linked yet, through the page's own API call.
+PROPOSE = """
+const have = new Set(gmb.state.links.map(l => l.cause + '>' + l.effect)), ids = gmb.state.variables.map(v => v.id);
+const pair = ids.flatMap(a => ids.map(b => [a, b])).find(([a, b]) => a !== b && !have.has(a + '>' + b) && !have.has(b + '>' + a));
+fetch('/api/s/' + gmb.me.session + '/links', {method: 'POST', headers: {'Content-Type': 'application/json',
+      Authorization: 'Bearer ' + sessionStorage.getItem('gmb.key')},
+      body: JSON.stringify({cause: pair[0], effect: pair[1], polarity: '-', delay: true, strength: 'medium'})});
+"""
 
 
 def wait(driver, script: str, timeout: float = 30.0) -> None:
@@ -47,7 +61,7 @@ def save(driver, path: Path, width: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="gmb-shots-"))
@@ -64,7 +78,7 @@ def main() -> None:
             d.execute_script("localStorage.setItem('gmb.lang', arguments[0])", lang)
             return d
 
-        fac = browser("en", width=1366, height=768)
+        fac = browser("da", width=1366, height=768)
         fac.get(f"{srv.base}/f#key={keys['facilitator']}")
         wait(fac, "window.gmb && gmb.settledAt !== undefined")
         wait(fac, "gmb.state.variables.every(v => v.position)")  # the layout is stored: the others reuse it
@@ -75,14 +89,24 @@ def main() -> None:
         phone.find_element("css selector", "#join-name").send_keys("Ida")
         phone.find_element("css selector", "#form-join button[type=submit]").click()
         wait(phone, "location.pathname === '/p' && window.gmb && gmb.state")
-        phone.find_element("css selector", "nav.tabs button[data-show=vote]").click()
+        # The group's map as accepted, and one fresh proposal of Ida's (a negative, delayed link: faint, "○").
+        fac.execute_script("window.confirm = () => true; document.getElementById('btn-accept-all').click()")
+        wait(phone, "gmb.state.links.length > 0 && gmb.state.links.every(l => l.accepted_by)")
+        phone.execute_script(PROPOSE)
+        wait(phone, "gmb.state.links.some(l => !l.accepted_by)")
+        phone.find_element("css selector", "nav.tabs button[data-show=map]").click()
+        wait(phone, "gmb.settledAt !== undefined && gmb.fitted > 0")
         time.sleep(0.5)
         save(phone, args.out / "serve-participant.png", 390)
 
         proj = browser("da", width=1920, height=1080)
         proj.get(f"{srv.base}/v#key={keys['viewer']}")
         wait(proj, "window.gmb && gmb.settledAt !== undefined")
-        proj.execute_script("gmb.panel = -1; gmb.loopIndex = -1; gmb.cyclePanel()")  # the first loop, lit up
+        # The idea bank page of the side panel, and the map's first view (readable labels, no loop zoomed to).
+        proj.execute_script(
+            "gmb.panel = 0; gmb.cyclePanel(); gmb.zoomed = null;"
+            "GmbVisual.readableFit(gmb.network, {fontSize: Math.min(...gmb.nodes.get().map(n => n.font.size))})"
+        )
         time.sleep(1.0)
         save(proj, args.out / "serve-projector.png", 960)
 

@@ -113,6 +113,8 @@ def state_view(live: Live, *, join_code: str | None = None, loops: dict[str, Any
         "stage": current_stage(s),
         "stages": [{"id": st["id"], "title": st["title"], "locked": st["locked"]} for st in dump["stages"]],
         "participants": [{"id": p["id"], "name": p["name"], "role": p["role"]} for p in dump["participants"]],
+        # the themes' names and order: the live map colours variables by theme like the static map does
+        "themes": [{"id": t["id"], "labels": t["labels"]} for t in dump["themes"]],
         "variables": with_edits("variable", dump["variables"]),
         "links": with_edits("link", dump["links"]),
         "ideas": with_edits("idea", dump["ideas"]),

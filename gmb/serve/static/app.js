@@ -144,24 +144,16 @@
   }
 
   // ---- the map (vis-network; labels are drawn on a canvas, tooltips are text elements) ---------------
-  // The look comes from /api/style (the static map's style module), fetched once at start.
-  let STYLE = { polarity: { "+": { color: "#0072B2", dashes: false, sign: "+" }, "-": { color: "#D55E00", dashes: [10, 6], sign: "−" },
-                "?": { color: "#7F7F7F", dashes: [2, 5], sign: "?" } }, strength: { weak: 1, medium: 2.5, strong: 4.5, unknown: 1.5 },
-                outcome_border: "#000000", proposed_opacity: 0.4, proposed_mark: "○", delay_mark: "‖" };
-  function fade(hex, alpha) {
-    const n = parseInt(hex.slice(1), 16);
-    return "rgba(" + [(n >> 16) & 255, (n >> 8) & 255, n & 255, alpha].join(",") + ")";
-  }
+  // The look — signs, delays, strengths, kinds, themes, "proposed", the legend — is the static map's own
+  // code: /static/visual.js (gmb/views/static/visual.js with gmb/views/style.py's values), never copied here.
+  const V = window.GmbVisual;
+  const SCALE = PAGE === "projector" ? 2 : 1;  // the projector draws everything twice as large, for the back row
   function tooltip(text) { const d = document.createElement("div"); d.textContent = text; return d; }
-  const MIN_LABEL_PX = 12;  // labels at least this tall on screen at the first view
-  function fontPx() { return PAGE === "projector" ? 30 : 16; }
+  function fontPx() { return V.nodeStyle({}).font.size * SCALE; }  // a variable's label, in canvas units
   function fitReadable() {
     // Fit the whole map, then zoom in around the middle if that would make labels too small to read.
-    const net = gmb.network;
-    if (!net) return;
-    net.fit({ animation: false });
-    const scale = net.getScale();
-    if (scale * fontPx() < MIN_LABEL_PX) net.moveTo({ scale: MIN_LABEL_PX / fontPx(), animation: false });
+    if (!gmb.network) return;
+    V.readableFit(gmb.network, { fontSize: fontPx() });
     gmb.fitted = (gmb.fitted || 0) + 1;
   }
   const STOP_AFTER = 6000;
@@ -189,40 +181,55 @@
     for (const id of ids) gmb.placed.add(id);
     try { await api("POST", S("/positions"), { positions }); } catch (err) { if (err.status !== 409) fail(err); }
   }
-  function legend() {
+  function themeFills(state) {
+    // The session's themes in their order, then any other theme a variable names (sorted), as the static map does.
+    const ids = (state.themes || []).map((t) => t.id);
+    const extra = new Set();
+    for (const v of state.variables) for (const t of v.themes || []) if (!ids.includes(t)) extra.add(t);
+    return V.themeColours(ids.concat([...extra].sort()));
+  }
+  function legend(state, fills) {
+    // Redrawn only when its language or the themes change; visual.js keeps it open or folded as it was.
     const box = $("legend");
-    if (!box || box.dataset.lang === lang) return;
-    box.dataset.lang = lang;
-    const body = box.querySelector(".legend-body");
-    const rows = [];
-    for (const p of ["+", "-", "?"]) {
-      const st = STYLE.polarity[p];
-      rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px " + (st.dashes ? (st.dashes[0] > 4 ? "dashed" : "dotted") : "solid") + " " + st.color }),
-        el("span", { text: T({ "+": "pos", "-": "neg", "?": "unknown" }[p]) })));
-    }
-    rows.push(el("li", {}, el("span", { class: "swatch line", style: "border-top: 3px solid " + fade(STYLE.polarity["+"].color, STYLE.proposed_opacity) }),
-      el("span", { text: "+ " + STYLE.proposed_mark + " " + T("legend_proposed") })));
-    rows.push(el("li", {}, el("span", { class: "swatch", text: STYLE.delay_mark }), el("span", { text: T("delay") })));
-    rows.push(el("li", {}, el("span", { class: "swatch thick" }), el("span", { text: T("legend_strength") })));
-    rows.push(el("li", {}, el("span", { class: "swatch box outcome" }), el("span", { text: T("outcome") })));
-    rows.push(el("li", {}, el("span", { class: "swatch box proposed" }), el("span", { text: T("legend_proposed_variable") })));
-    body.replaceChildren(el("ul", {}, ...rows));
+    if (!box) return;
+    const themes = (state.themes || []).filter((t) => fills[t.id]).map((t) => ({ colour: fills[t.id], text: label(t) }));
+    const noTheme = state.variables.some((v) => !(v.themes || []).length);
+    const sig = JSON.stringify([lang, themes, noTheme]);
+    if (box.dataset.sig === sig) return;
+    box.dataset.sig = sig;
+    V.legend(box, { lang, themes, noTheme, ideas: false, proposed: true });
+  }
+  function nodeLook(state, v, fills, targets) {
+    // visual.js's options, with what an earlier look may have set put back (a DataSet update merges).
+    const theme = (v.themes || [])[0];
+    const look = Object.assign({ label: label(v), opacity: 1, shapeProperties: { borderDashes: false } }, V.nodeStyle({
+      kind: v.kind, fill: theme && fills[theme], outcome: v.id === state.outcome || v.kind === "outcome",
+      target: targets.has(v.id), proposed: !v.accepted_by, label: label(v) }));
+    look.font = Object.assign({}, look.font, { size: look.font.size * SCALE });
+    return look;
+  }
+  function edgeLook(l) {
+    const look = V.edgeStyle({ polarity: l.polarity, delay: l.delay, strength: l.strength, proposed: !l.accepted_by });
+    look.font = Object.assign({}, look.font, { size: look.font.size * SCALE });
+    return look;
   }
   function drawMap(state, ix) {
     const box = $("map");
     if (!box || !window.vis) return;
     const big = PAGE === "projector";
-    legend();
+    const fills = themeFills(state);
+    const targets = new Set(state.ideas.flatMap((i) => i.targets.map((t) => t.variable)));
+    legend(state, fills);
     if (!gmb.network) {
       gmb.nodes = new vis.DataSet();
       gmb.edges = new vis.DataSet();
       gmb.placed = new Set();
       gmb.network = new vis.Network(box, { nodes: gmb.nodes, edges: gmb.edges }, {
         autoResize: true,
-        nodes: { shape: "box", margin: big ? 14 : 8, font: { size: fontPx(), face: "system-ui, sans-serif", multi: false },
+        nodes: { margin: big ? 14 : 8, font: { face: "system-ui, sans-serif", multi: false },
                  widthConstraint: { maximum: big ? 320 : 200 } },
         edges: { arrows: { to: { enabled: true, scaleFactor: big ? 1.2 : 0.8 } }, smooth: { type: "continuous" },
-                 font: { size: big ? 34 : 18, align: "horizontal", strokeWidth: 5 } },
+                 font: { align: "horizontal" } },
         physics: { solver: "barnesHut", barnesHut: { gravitationalConstant: -14000, centralGravity: 0.15, springLength: big ? 300 : 200,
                    avoidOverlap: 0.6 }, stabilization: { iterations: 300, fit: false }, maxVelocity: 40, minVelocity: 1 },
         interaction: { hover: true, dragView: true, zoomView: true, dragNodes: facilitator(), tooltipDelay: 150 },
@@ -234,7 +241,9 @@
       gmb.network.on("stabilizationIterationsDone", settled);
       gmb.network.on("dragEnd", (p) => { if (facilitator() && p.nodes.length) { p.nodes.forEach((id) => gmb.placed.delete(id)); savePositions(p.nodes); } });
       gmb.network.on("resize", () => { clearTimeout(gmb.fitTimer); gmb.fitTimer = setTimeout(fitReadable, 100); });
+      if (V.isPhone()) inspectByTap(box);
     }
+    if (gmb.sheet) gmb.sheet.setLang(lang);
     const circle = state.stage === "W1";  // W1: connection circle (variables on a circle, links as chords)
     const n = state.variables.length;
     const radius = Math.max(250, n * (big ? 40 : 28));
@@ -245,14 +254,10 @@
     const changed = (key, sig) => { if (sigs.get(key) === sig) return false; sigs.set(key, sig); return true; };
     const nodes = [];
     state.variables.forEach((v, i) => {
-      const accepted = !!v.accepted_by;
       const placedBefore = known[v.id] !== undefined;
-      if (!changed("n:" + v.id, JSON.stringify([v, circle && [i, n], lang, meta(ix, v), v.id === state.outcome])) && placedBefore) return;
-      const node = { id: v.id, label: label(v), title: tooltip(label(v) + (v.description ? "\n" + v.description : "") + "\n" + meta(ix, v)),
-                     color: { background: v.id === state.outcome ? "#fff3c4" : accepted ? "#e6f0fb" : "#ffffff",
-                              border: v.id === state.outcome ? STYLE.outcome_border : accepted ? "#1f5fa8" : "#9a9a9a" },
-                     font: { color: accepted ? "#1b1b1b" : "#555555" },
-                     shapeProperties: { borderDashes: accepted ? false : [3, 3] }, borderWidth: v.id === state.outcome ? 3 : 1.5 };
+      const look = nodeLook(state, v, fills, targets);
+      if (!changed("n:" + v.id, JSON.stringify([v, circle && [i, n], lang, meta(ix, v), look])) && placedBefore) return;
+      const node = Object.assign({ id: v.id, title: tooltip(label(v) + (v.description ? "\n" + v.description : "") + "\n" + meta(ix, v)) }, look);
       if (circle) {
         const a = (2 * Math.PI * i) / Math.max(1, n) - Math.PI / 2;
         Object.assign(node, { x: radius * Math.cos(a), y: radius * Math.sin(a), physics: false });
@@ -273,16 +278,10 @@
     const edges = [];
     state.links.forEach((l) => {
       if (!changed("e:" + l.id, JSON.stringify([l, lang, linkText(ix, l), meta(ix, l)])) && gmb.edges.get(l.id)) return;
-      const st = STYLE.polarity[l.polarity] || STYLE.polarity["?"];
-      const accepted = !!l.accepted_by;
-      const colour = accepted ? st.color : fade(st.color, STYLE.proposed_opacity);
-      edges.push({
+      edges.push(Object.assign({
         id: l.id, from: l.cause, to: l.effect,
-        label: st.sign + (l.delay ? " " + STYLE.delay_mark : "") + (accepted ? "" : " " + STYLE.proposed_mark),
-        color: { color: colour, highlight: "#000000", hover: st.color }, font: { color: accepted ? "#1b1b1b" : "#777777" },
-        width: STYLE.strength[l.strength] || 1.5, dashes: st.dashes,
         title: tooltip(linkText(ix, l) + "\n" + T("supporters") + ": " + l.supporters.length + ", " + T("disputers") + ": " + l.disputers.length + "\n" + meta(ix, l)),
-      });
+      }, edgeLook(l)));
     });
     const nodeIds = new Set(state.variables.map((x) => x.id));
     const edgeIds = new Set(state.links.map((x) => x.id));
@@ -299,6 +298,18 @@
     } else if (fresh && !circle) {  // only the new ones move (the others have physics off); stops again when settled
       startPhysics(150);
     }
+  }
+  function inspectByTap(box) {
+    // On a phone there is no hover (visual.css hides vis-network's tooltips there): a tapped variable or
+    // link opens its details in visual.js's bottom sheet, which nothing covers.
+    gmb.network.setOptions({ interaction: { hover: false } });
+    gmb.sheet = V.sheet(box.parentNode, lang);
+    gmb.network.on("click", (p) => {
+      const item = p.nodes.length ? gmb.nodes.get(p.nodes[0]) : p.edges.length ? gmb.edges.get(p.edges[0]) : null;
+      if (!item || !item.title) { gmb.sheet.hide(); return; }
+      const text = item.title.textContent, cut = text.indexOf("\n");
+      gmb.sheet.show(cut < 0 ? text : text.slice(0, cut), cut < 0 ? "" : text.slice(cut + 1));
+    });
   }
   function pickLink(from, to) {
     // A link drawn on the map (drag from one node to another): the link form opens with both ends chosen.
@@ -1066,9 +1077,6 @@
     } catch (err) { toast(T("no_key"), true); return; }
     const wanted = { facilitator: "facilitator", participant: "participant", projector: null }[PAGE];
     if (wanted && gmb.me.role !== wanted) { toast(T("wrong_page"), true); }
-    try { STYLE = await api("GET", "/api/style", undefined, ""); } catch (err) { /* keep the built-in copy */ }
-    const leg = $("legend");
-    if (leg && window.innerWidth >= 700) leg.open = true;  // folded on phones: the map gets the screen
     wireForms();
     gmb.cyclePanel = cyclePanel;  // the side panel's pages: loops (one at a time), idea bank, activity
     if (PAGE === "projector") { setInterval(cyclePanel, 12000); setTimeout(cyclePanel, 0); }

@@ -11,6 +11,7 @@
  *   GmbVisual.settle(network, done)           stop physics once the layout is stable, then call done()
  *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide()}
  *   GmbVisual.isPhone()                       narrow screen (< 700 px): legend closed, sheet instead of tooltip
+ *   GmbVisual.themeColours(ids)               {theme id: fill} in order, like gmb.views.style.theme_colours
  *
  * How a page uses it (the gmb serve pages too):
  *   1. Serve or inline the two assets: the script is gmb.views.style.visual_js() (this file with
@@ -244,8 +245,15 @@
     return api;
   }
 
+  /* A fill per theme id, in order; the palette repeats (gmb.views.style.theme_colours, for the live map). */
+  function themeColours(ids) {
+    var out = {}, n = 0;
+    ids.forEach(function (t) { if (!Object.prototype.hasOwnProperty.call(out, t)) out[t] = V.themes[n++ % V.themes.length]; });
+    return out;
+  }
+
   window.GmbVisual = {
     word: word, legend: legend, edgeStyle: edgeStyle, nodeStyle: nodeStyle, readableFit: readableFit,
-    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE
+    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE, themeColours: themeColours
   };
 })();
