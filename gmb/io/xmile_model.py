@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from gmb.io.equations import unquote
 from gmb.io.safexml import child
 
 __all__ = ["GMB_NS", "ISEE_NS", "XMILE_NS"]
@@ -46,7 +47,14 @@ class _Var:
 
 
 def _label(name: str) -> str:
-    """A name attribute as a label: ``\\n`` (a line break in Stella) becomes a space."""
+    """A name attribute as a label: ``\\n`` (a line break in Stella) becomes a space.
+
+    A name written in quotes (``"\\"x"``, as gmb writes a label that starts with a quote) is unquoted,
+    as :func:`~gmb.io.equations.xmile_name` does for its key, so label and key agree.
+    """
+    bare = name.strip()
+    if len(bare) >= 2 and bare[0] == '"' and bare[-1] == '"':
+        return " ".join(unquote(bare).split())
     return " ".join(re.sub(r"\\(.)", lambda m: " " if m.group(1) == "n" else m.group(1), name).split())
 
 

@@ -23,6 +23,13 @@ __all__ = ["write_xmile"]
 
 
 def _attr_name(name: str) -> str:
+    """A ``name`` attribute: backslashes doubled; a name that starts with ``"`` written quoted.
+
+    Readers (gmb's and Stella's) take a name attribute that starts with a quote for a quoted name
+    and unquote it, so a label such as ``""`` must itself be written quoted to come back as it was.
+    """
+    if name.startswith('"'):
+        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return name.replace("\\", "\\\\")
 
 
