@@ -26,7 +26,7 @@ from typing import Any
 from gmb.errors import NotFoundError
 from gmb.session.model import Presentation, PresentationStep, Session
 
-__all__ = ["AUTO_ID", "draft", "find_presentation", "player_js", "story_data", "story_html", "write_story"]
+__all__ = ["AUTO_ID", "draft", "find_presentation", "main_path", "player_js", "story_data", "story_html", "write_story"]
 
 #: the id of the drafted presentation (gmb story --auto replaces it each time)
 AUTO_ID = "auto"
@@ -75,7 +75,6 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
     """A presentation drafted from the analysis (see the module docstring); ``ranking`` is ``ranking.json``."""
     from gmb.cld import to_graph
     from gmb.cld.loops import find_loops, name_loops
-    from gmb.cld.paths import idea_paths
 
     G = to_graph(session)
     steps: list[PresentationStep] = []
@@ -109,11 +108,9 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
         for idea in session.ideas:
             if not idea.targets:
                 continue
-            found = idea_paths(G, idea.id, time_limit=time_limit)
-            paths = sorted(found.paths, key=lambda p: p.length)  # stable: the first shortest path found
+            main = main_path(G, idea.id, time_limit=time_limit)
             names = {L: idea.label(L) for L in _LANGS}
-            if paths:
-                main = paths[0]
+            if main is not None:
                 caption = _both("path", chain=_chain(session, main.variables), sign=main.sign)
                 variables, links, path = main.variables, main.links, main.variables
             else:
@@ -136,6 +133,16 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
                                           variables=variables, links=links, path=path))  # fmt: skip
     title = {L: f"{session.title}" for L in _LANGS}
     return Presentation(id=AUTO_ID, title=title, steps=tuple(steps), source="auto")
+
+
+def main_path(G: Any, idea: str, *, time_limit: float = 5.0) -> Any:
+    """The idea's main path to the outcome: the first shortest one found (``.variables``, ``.links``,
+    ``.sign``), or None when no path leads from its targets to the outcome."""
+    from gmb.cld.paths import idea_paths
+
+    found = idea_paths(G, idea, time_limit=time_limit)
+    paths = sorted(found.paths, key=lambda p: p.length)  # stable: the first shortest path found
+    return paths[0] if paths else None
 
 
 def find_presentation(session: Session, pid: str) -> Presentation:
