@@ -151,17 +151,24 @@ def _find(session: Session, pid: str, lang: str):
     raise NotFoundError(msg(lang, "no_story", id=pid), field="story")
 
 
+def session_lang(session: Session, asked: str | None) -> str:
+    """``asked`` if it is da or en, else the session's first language if it is, else English."""
+    if asked in ("da", "en"):
+        return asked
+    return session.languages[0] if session.languages and session.languages[0] in ("da", "en") else "en"
+
+
 def install(app: Any, access: Any) -> None:
     """Add the page and the routes (``access``: the app's :class:`gmb.serve.access.Access`)."""
+    _install_reads(app, access)
+    _install_writes(app, access)
+    _install_files(app)
+
+
+def _install_reads(app: Any, access: Any) -> None:
     from fastapi import Request
-    from fastapi.responses import Response
 
     workshops, auth, room = access.workshops, access.auth, access.room
-
-    def session_lang(session: Session, asked: str | None) -> str:
-        if asked in ("da", "en"):
-            return asked
-        return session.languages[0] if session.languages and session.languages[0] in ("da", "en") else "en"
 
     @app.get("/api/s/{sid}/stories")
     def stories(request: Request, sid: str) -> dict[str, Any]:
@@ -200,6 +207,12 @@ def install(app: Any, access: Any) -> None:
         lang = session_lang(session, lang)
         return {"id": pid, **story_data(session, _find(session, pid, lang), lang=lang)}
 
+
+def _install_writes(app: Any, access: Any) -> None:
+    from fastapi import Request
+
+    workshops, auth, room = access.workshops, access.auth, access.room
+
     @app.post("/api/s/{sid}/stories")
     def save_story(request: Request, sid: str, body: StoryIn) -> dict[str, Any]:
         return access.write(request, sid, lambda s, a: story_changes(s, a, body))
@@ -235,6 +248,10 @@ def install(app: Any, access: Any) -> None:
         out = room.set_story(sid, body.story, step)
         access.feed.refresh(sid)
         return out
+
+
+def _install_files(app: Any) -> None:
+    from fastapi.responses import Response
 
     static = resources.files("gmb.serve") / "static"
 
