@@ -114,19 +114,18 @@
     }));
   }
   function renderDraft() {
-    $("st-title-da").value = st.draft.title.da || "";
-    $("st-title-en").value = st.draft.title.en || "";
-    $("st-id").value = st.draft.id;
     const list = $("st-steps"), n = st.draft.steps.length;
     list.replaceChildren(...st.draft.steps.map((s, i) => {
       const li = document.createElement("li"), span = document.createElement("span");
       span.textContent = (pick(s.title) || pick(s.captions).slice(0, 60)) + (s.whatif ? " · what-if" : "");
       li.className = i === st.editing ? "editing" : "";
-      li.append(span, button("✎", () => editStep(i)), button("▶", () => preview(i)),
-        button("↑", () => move(i, -1)), button("↓", () => move(i, 1)), button("✕", () => removeStep(i)));
-      li.children[2].title = T("preview"); li.children[1].title = T("edit");
-      li.children[3].title = T("up"); li.children[4].title = T("down"); li.children[5].title = T("remove");
-      li.children[3].disabled = i === 0; li.children[4].disabled = i === n - 1;
+      const acts = [["edit", "✎", () => editStep(i)], ["preview", "▶", () => preview(i)], ["up", "↑", () => move(i, -1)],
+                    ["down", "↓", () => move(i, 1)], ["remove", "✕", () => removeStep(i)]];
+      li.append(span, ...acts.map(([act, sign, fn]) => {
+        const b = button(sign, fn); b.title = T(act); b.dataset.act = act; b.setAttribute("aria-label", T(act));
+        b.disabled = (act === "up" && i === 0) || (act === "down" && i === n - 1);
+        return b;
+      }));
       return li;
     }));
     $("st-update").hidden = st.editing < 0;
@@ -214,6 +213,9 @@
     const p = st.stories.find((x) => x.id === id);
     st.draft = p ? JSON.parse(JSON.stringify({ id: p.id, title: p.title, steps: p.steps })) : { id: "", title: {}, steps: [] };
     st.editing = -1;
+    $("st-title-da").value = st.draft.title.da || "";
+    $("st-title-en").value = st.draft.title.en || "";
+    $("st-id").value = st.draft.id;
     fillPick();
     renderDraft();
   }
