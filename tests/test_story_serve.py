@@ -37,7 +37,11 @@ def test_a_saved_story_is_an_event_with_who_and_updates_replace_it(room):
     body = {"id": "rundtur", "title": {"da": "Rundtur"}, "steps": [STEP]}
     r = c.post(f"/api/s/{sid}/stories", json=body, headers=H(fac))
     assert r.status_code == 200, r.text
-    second = {**STEP, "whatif": {"ideas": {"krea_cafe": {"dose": 0.5, "start": 2}}}, "loop": ["frivillige", "udbraendthed"]}
+    second = {
+        **STEP,
+        "whatif": {"ideas": {"krea_cafe": {"dose": 0.5, "start": 2}}},
+        "loop": ["frivillige", "udbraendthed"],
+    }
     r = c.post(f"/api/s/{sid}/stories", json={**body, "steps": [STEP, second]}, headers=H(fac))
     assert r.status_code == 200, r.text
     events = c.get(f"/api/s/{sid}/events", headers=H(fac)).json()["events"]
