@@ -15,8 +15,8 @@ from views_sessions import small_session
 from gmb.errors import FormatError, ValidationError
 from gmb.session.events import replay
 from gmb.session.model import Presentation, PresentationStep, StepWhatif
-from gmb.session.stories_file import read_stories, save_stories, story_changes
 from gmb.session.store import Store
+from gmb.session.stories_file import read_stories, save_stories, story_changes
 from gmb.views.story import draft
 
 ROOT = Path(__file__).resolve().parents[1]
