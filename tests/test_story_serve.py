@@ -108,3 +108,22 @@ def test_the_page_and_its_scripts_are_served(room):
         r = c.get(f"/static/{name}")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     assert "GmbStory" in c.get("/static/story_play.js").text
+
+
+def test_a_steps_whatif_in_the_offline_page_equals_the_live_one(room):
+    """The export precomputes what the server computes live: same model, draws and seed, same numbers."""
+    from gmb.session.model import Presentation, PresentationStep, StepWhatif
+    from gmb.views.story_whatif import step_results
+
+    c, sid, _fac, view = room
+    setting = {"ideas": {"krea_cafe": {"dose": 0.5, "start": 2}, "lan_fest": {"on": False}}}
+    live = c.post(f"/api/s/{sid}/whatif", json=setting, headers=H(view))
+    assert live.status_code == 200, live.text
+    live = live.json()
+    step = PresentationStep(captions={"da": "x"}, variables=("ensomhed",), whatif=StepWhatif(**setting))
+    (offline,) = step_results(small_session(), Presentation(id="p", steps=(step,)), lang="da")
+    assert offline["runs"] == live["runs"] == 1000 and offline["seed"] == live["seed"]
+    for key in ("median", "p5", "p95", "p_improves"):
+        assert offline["effects"]["krea_cafe"][key] == pytest.approx(live["effects"]["krea_cafe"][key], abs=1e-6)
+    assert offline["fan"]["setting"]["p50"] == pytest.approx(live["fan"]["setting"]["p50"], abs=1e-6)
+    assert offline["times"] == pytest.approx(live["times"]) and set(offline["effects"]) == {"krea_cafe"}
