@@ -103,8 +103,10 @@ def _files(name: str, file: Path | None, load: bool, save: bool, by: str, as_jso
         if as_json:
             print_json({"loaded": str(path), "events": [[op, d.get("id") or d["item"]["id"]] for op, d in changes]})
         else:
-            con.print(f"[green]✓[/green] read {len(found)} stories from {path}: {len(changes)} new or changed, "
-                      f"recorded in the event log by {by}")  # fmt: skip
+            n = f"{len(found)} {'story' if len(found) == 1 else 'stories'}"
+            done = f"{len(changes)} new or changed, recorded in the event log by {by}" if changes else \
+                "none new or changed, nothing recorded"  # fmt: skip
+            con.print(f"[green]✓[/green] read {n} from {path}: {done}")
     if save:
         save_stories(store().load(name), path)
         if as_json and not load:
