@@ -95,3 +95,16 @@ def test_cli_bad_file_is_one_error_line(tmp_path):
     bad = _gmb(tmp_path, "t", "--load-file", "--file", "bad.json", check=False)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
     assert "bad.json" in bad.stderr and "presentations[0].steps[0].loop" in bad.stderr
+
+
+def test_steps_without_a_whatif_stay_as_they_were():
+    """Backward compatible: a step written before ``whatif`` existed loads, and dumps without the field."""
+    old = {"id": "p", "steps": [{"captions": {"da": "x"}, "variables": ["ensomhed"]}]}
+    p = Presentation.model_validate(old)
+    assert p.steps[0].whatif is None and p.model_dump(mode="json", exclude_defaults=True) == old
+    s = small_session().model_copy(update={"presentations": (p,)})
+    assert story_changes(s, (p,)) == []
+    with pytest.raises(Exception, match="dose"):
+        PresentationStep(whatif={"ideas": {"krea_cafe": {"dose": -1}}})
+    with pytest.raises(Exception, match="extra"):
+        PresentationStep(whatif={"ideas": {}, "runs": 5})  # runs and seed belong to the server
