@@ -18,7 +18,7 @@
       idle: "Nothing is playing on the projector.", saved: "Saved (event {seq})", up: "Move up", down: "Move down",
       remove: "Delete step", edit: "Edit", preview: "Preview", back: "Back to the facilitator page",
       wait: "Waiting for the facilitator to start a story…", no_key: "This page needs your facilitator or projector link.",
-      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:" },
+      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:", wi_short: "what-if" },
     da: { pick: "Fortælling", fresh: "— en ny fortælling —", id: "Navn (bogstaver, tal, - eller _)", title_da: "Titel (dansk)",
       title_en: "Titel (engelsk)", save: "Gem fortælling", del: "Slet fortælling", steps: "Trin", step: "Trin",
       s_title_da: "Trinets titel (dansk)", s_title_en: "Trinets titel (engelsk)", cap_da: "Billedtekst (dansk)",
@@ -29,7 +29,7 @@
       idle: "Projektoren viser ingen fortælling.", saved: "Gemt (hændelse {seq})", up: "Flyt op", down: "Flyt ned",
       remove: "Slet trin", edit: "Ret", preview: "Forhåndsvis", back: "Tilbage til facilitatorsiden",
       wait: "Venter på at facilitatoren starter en fortælling…", no_key: "Siden kræver dit facilitator- eller projektorlink.",
-      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:" }
+      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:", wi_short: "hvad-nu-hvis" }
   };
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get("key")) sessionStorage.setItem("gmb.key", params.get("key"));
@@ -71,7 +71,7 @@
       ids: { network: "st-map", title: "st-step-title", caption: "st-caption", count: "st-count", chart: "st-chart",
              fan: "st-fan", effects: "st-effects" },
       whatif: (step) => api("POST", S("/whatif"), Object.assign({}, step.whatif, { preview: false })),
-      onShow: () => { st.shown += 1; } });
+      onShow: () => { st.shown += 1; st.shownAt = Date.now(); } });
     st.player.network.once("stabilizationIterationsDone", () => st.player.network.setOptions({ physics: false }));
     st.player.network.on("click", (e) => { if (st.mode === "edit" && e.nodes.length) toggleVar(e.nodes[0]); });
     return st.player;
@@ -117,7 +117,7 @@
     const list = $("st-steps"), n = st.draft.steps.length;
     list.replaceChildren(...st.draft.steps.map((s, i) => {
       const li = document.createElement("li"), span = document.createElement("span");
-      span.textContent = (pick(s.title) || pick(s.captions).slice(0, 60)) + (s.whatif ? " · what-if" : "");
+      span.textContent = (pick(s.title) || pick(s.captions).slice(0, 60)) + (s.whatif ? " · " + T("wi_short") : "");
       li.className = i === st.editing ? "editing" : "";
       const acts = [["edit", "✎", () => editStep(i)], ["preview", "▶", () => preview(i)], ["up", "↑", () => move(i, -1)],
                     ["down", "↓", () => move(i, 1)], ["remove", "✕", () => removeStep(i)]];
