@@ -63,6 +63,9 @@ def test_facilitator_builds_a_story_and_the_projector_plays_it(served, browsers)
     fac = browsers("facilitator")
     fac.go(f"{srv.base}/s#key={links['facilitator']}")
     fac.wait("document.body.dataset.ready === '1'", timeout=30)
+    # the session's language (Danish first): the page's own words are Danish
+    assert [fac.text(x) for x in ("#st-add", "#st-play", "#l-loop")] == ["Tilføj som nyt trin", "Vis på projektoren",
+                                                                        "Fremhæv en løkke"]  # fmt: skip
     fac.fill("#st-id", "rundtur")
     fac.fill("#st-title-da", "Rundtur i kortet")
     _step(fac, CAPTION, variables=("ensomhed", "faellesskab"))
