@@ -71,6 +71,7 @@ def test_facilitator_builds_a_story_and_the_projector_plays_it(served, browsers)
     _step(fac, CAPTION, variables=("ensomhed", "faellesskab"))
     _step(fac, "Løkken og en idé", loop="0", idea="krea_cafe")
     _step(fac, "Et trin for meget", variables=("skaermtid",))
+    fac.wait("document.querySelectorAll('#st-steps li').length === 3", timeout=10)
     fac.click("#st-steps li:nth-child(3) button[data-act=remove]")  # delete the third
     fac.wait("gmbStory.saves === 4 && document.querySelectorAll('#st-steps li').length === 2", timeout=10)
     fac.click("#st-steps li:nth-child(2) button[data-act=up]")  # reorder, then back
@@ -110,6 +111,22 @@ def test_facilitator_builds_a_story_and_the_projector_plays_it(served, browsers)
     proj.wait("document.body.dataset.step === '1'", timeout=10)
     fac.click("#st-stop")
     proj.wait("location.pathname === '/v' && !!(window.gmb && window.gmb.state)", timeout=30)
+    # editing a step saved elsewhere (a loop not in the page's list, as gmb story --auto may write) keeps its loop
+    rotated = second["loop"][1:] + second["loop"][:1]  # the same loop, started elsewhere
+    loop_step = {"captions": {"da": "Løkke"}, "variables": rotated, "loop": rotated, "links": second["links"]}
+    httpx.post(f"{srv.base}/api/s/{sid}/stories", json={"id": "andet", "steps": [loop_step]},
+               headers=H(links["facilitator"])).raise_for_status()  # fmt: skip
+    fac.wait("[...document.querySelectorAll('#st-pick option')].some(o => o.value === 'andet')", timeout=10)
+    fac.choose("#st-pick", value="andet")
+    fac.click("#st-steps li:nth-child(1) button[data-act=edit]")
+    assert fac.js("return document.getElementById('st-loop').value") == "keep"
+    fac.fill("#st-cap-da", "Løkken, nu med ny tekst")
+    n = fac.js("return gmbStory.saves")
+    fac.click("#st-update")
+    fac.wait("gmbStory.saves === arguments[0] + 1", n, timeout=10)
+    andet = next(p for p in _stories(srv, links["facilitator"])[1] if p["id"] == "andet")["steps"][0]
+    assert andet["captions"]["da"] == "Løkken, nu med ny tekst" and andet["loop"] == rotated
+    assert set(andet["links"]) == set(second["links"])
     for b in (fac, proj):
         assert b.js("return window.gmbPwned") is None
         b.collect()

@@ -18,7 +18,7 @@
       idle: "Nothing is playing on the projector.", saved: "Saved (event {seq})", up: "Move up", down: "Move down",
       remove: "Delete step", edit: "Edit", preview: "Preview", back: "Back to the facilitator page",
       wait: "Waiting for the facilitator to start a story…", no_key: "This page needs your facilitator or projector link.",
-      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:", wi_short: "what-if" },
+      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:", wi_short: "what-if", kept: "(as saved)" },
     da: { pick: "Fortælling", fresh: "— en ny fortælling —", id: "Navn (bogstaver, tal, - eller _)", title_da: "Titel (dansk)",
       title_en: "Titel (engelsk)", save: "Gem fortælling", del: "Slet fortælling", steps: "Trin", step: "Trin",
       s_title_da: "Trinets titel (dansk)", s_title_en: "Trinets titel (engelsk)", cap_da: "Billedtekst (dansk)",
@@ -29,7 +29,7 @@
       idle: "Projektoren viser ingen fortælling.", saved: "Gemt (hændelse {seq})", up: "Flyt op", down: "Flyt ned",
       remove: "Slet trin", edit: "Ret", preview: "Forhåndsvis", back: "Tilbage til facilitatorsiden",
       wait: "Venter på at facilitatoren starter en fortælling…", no_key: "Siden kræver dit facilitator- eller projektorlink.",
-      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:", wi_short: "hvad-nu-hvis" }
+      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:", wi_short: "hvad-nu-hvis", kept: "(som gemt)" }
   };
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get("key")) sessionStorage.setItem("gmb.key", params.get("key"));
@@ -137,9 +137,17 @@
     for (const [k, id] of [["da", "st-cap-da"], ["en", "st-cap-en"]]) if ($(id).value.trim()) s.captions[k] = $(id).value.trim();
     s.variables = [...document.querySelectorAll("#st-vars input:checked")].map((c) => c.value);
     const loops = (state.loops && state.loops.items) || [];
-    const lp = loops[Number($("st-loop").value)];
-    if ($("st-loop").value !== "" && lp) { s.loop = lp.variables.slice(); s.links.push(...lp.links); }
-    if (st.pathFound && $("st-path").value === st.pathFound.idea) { s.path = st.pathFound.variables.slice(); s.links.push(...st.pathFound.links); }
+    const lp = loops[Number($("st-loop").value)], kept = st.kept || {};
+    if ($("st-loop").value === "keep") s.loop = (kept.loop || []).slice();
+    else if ($("st-loop").value !== "" && lp) { s.loop = lp.variables.slice(); s.links.push(...lp.links); }
+    if ($("st-path").value === "keep") s.path = (kept.path || []).slice();
+    else if (st.pathFound && $("st-path").value === st.pathFound.idea) { s.path = st.pathFound.variables.slice(); s.links.push(...st.pathFound.links); }
+    // a loop or path kept as saved (e.g. drafted by gmb story --auto) keeps its links along it
+    const along = new Set([...s.loop, ...s.path]), byId = new Map(state.links.map((l) => [l.id, l]));
+    for (const id of kept.links || []) {
+      const l = byId.get(id);
+      if (l && along.has(l.cause) && along.has(l.effect) && ($("st-loop").value === "keep" || $("st-path").value === "keep")) s.links.push(id);
+    }
     const shown = new Set([...s.variables, ...s.loop, ...s.path]);
     for (const l of state.links) if (s.variables.includes(l.cause) && s.variables.includes(l.effect) && shown.has(l.cause)) s.links.push(l.id);
     s.links = [...new Set(s.links)];
@@ -159,8 +167,15 @@
     for (const c of document.querySelectorAll("#st-vars input")) c.checked = (s.variables || []).includes(c.value);
     const loops = (state.loops && state.loops.items) || [];
     const at = loops.findIndex((lp) => (s.loop || []).length && lp.variables.join() === s.loop.join());
-    $("st-loop").value = at >= 0 ? String(at) : "";
-    $("st-path").value = ""; st.pathFound = null;
+    st.kept = { loop: s.loop || [], path: s.path || [], links: s.links || [] };
+    for (const id of ["st-loop", "st-path"]) {  // "as saved": a loop or path not in the lists now
+      const old = $(id).querySelector('option[value="keep"]');
+      if (old) old.remove();
+    }
+    if (at < 0 && (s.loop || []).length) $("st-loop").append(opt("keep", T("kept")));
+    if ((s.path || []).length) $("st-path").append(opt("keep", T("kept")));
+    $("st-loop").value = at >= 0 ? String(at) : (s.loop || []).length ? "keep" : "";
+    $("st-path").value = (s.path || []).length ? "keep" : ""; st.pathFound = null;
     $("st-wi-on").checked = !!s.whatif; $("st-wi-ideas").hidden = !s.whatif;
     for (const c of document.querySelectorAll("#st-wi-ideas .wi-on")) {
       const set = s.whatif && s.whatif.ideas[c.dataset.idea], row = c.parentNode;
@@ -198,9 +213,10 @@
     if ($("st-title-en").value.trim()) d.title.en = $("st-title-en").value.trim();
     try {
       const out = await api("POST", S("/stories"), { id: d.id, title: d.title, steps: d.steps, lang: st.lang });
-      st.saves += 1; error("");
-      $("st-playing").textContent = T("saved", { seq: out.seq });
+      error("");
       await loadStories(true);
+      $("st-playing").textContent = T("saved", { seq: out.seq });
+      st.saves += 1;  // after the list is redrawn from the log: "saved" means "shown as saved"
     } catch (err) {
       error(T("err") + " " + err.message);
       const keep = st.editing;
