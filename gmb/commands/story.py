@@ -26,13 +26,31 @@ def story_command(
         None, "--models", help="Folder with ranking.json for the ideas' simulated effects (default: models/<name>/)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the story's steps (and where it went) as JSON."),
+    save_file: bool = typer.Option(
+        False, "--save-file", help="Write the session's stories to sessions/<name>/stories.json (atomically)."
+    ),
+    load_file: bool = typer.Option(
+        False, "--load-file", help="Read stories.json back; each new or changed story becomes an event in the log."
+    ),
+    file: Path | None = typer.Option(
+        None, "--file", help="The stories file for --save-file/--load-file (default: sessions/<name>/stories.json)."
+    ),
+    by: str = typer.Option("facilitator", "--by", help="Who --load-file records in the event log."),
 ) -> None:
-    """Tell the map step by step: --auto drafts a story (focus, loops, ideas), --export writes it as a page."""
+    """Tell the map step by step: --auto drafts a story (focus, loops, ideas), --export writes it as a page.
+
+    --save-file and --load-file keep the stories in sessions/<name>/stories.json, to edit in a text editor.
+    """
     from gmb.files import read_json
     from gmb.views.story import AUTO_ID, draft, find_presentation, write_story
 
+    if load_file or save_file:
+        _files(name, file, load_file, save_file, by, as_json)
+        if not auto and export is None:
+            return
     if not auto and export is None:
-        raise InputError("nothing to do: give --auto (draft a story), --export FILE.html, or both", field="story")
+        raise InputError("nothing to do: give --auto (draft a story), --export FILE.html, --save-file or --load-file",
+                         field="story")  # fmt: skip
     if lang not in ("da", "en"):
         raise InputError(f"unknown language {lang!r}", field="--lang", hint="da or en")
     session = load_source(name)
@@ -65,3 +83,33 @@ def story_command(
         con.print(f"[green]✓[/green] drafted story '{presentation.id}' with {len(presentation.steps)} steps ({where})")
     if export is not None:
         con.print(f"[green]✓[/green] wrote the story to {export} — open it in a browser, play it with ← →")
+
+
+def _files(name: str, file: Path | None, load: bool, save: bool, by: str, as_json: bool) -> None:
+    """--load-file (first) and --save-file: stories.json in the session's folder or at ``file``."""
+    from gmb.session.stories_file import FILE, read_stories, save_stories, story_changes
+
+    if Path(name).suffix or not store().exists(name):
+        raise InputError(f"no stored session {name!r}: stories.json belongs to a session in the store",
+                         field="name", hint="gmb sessions lists them; import a file with gmb import")  # fmt: skip
+    path = file or store().path(name) / FILE
+    con = console()
+    if load:
+        session = store().load(name)
+        found = read_stories(path, session)
+        changes = story_changes(session, found)
+        if changes:
+            store().commit_many(name, changes, by=by)
+        if as_json:
+            print_json({"loaded": str(path), "events": [[op, d.get("id") or d["item"]["id"]] for op, d in changes]})
+        else:
+            n = f"{len(found)} {'story' if len(found) == 1 else 'stories'}"
+            done = f"{len(changes)} new or changed, recorded in the event log by {by}" if changes else \
+                "none new or changed, nothing recorded"  # fmt: skip
+            con.print(f"[green]✓[/green] read {n} from {path}: {done}")
+    if save:
+        save_stories(store().load(name), path)
+        if as_json and not load:
+            print_json({"saved": str(path)})
+        elif not as_json:
+            con.print(f"[green]✓[/green] wrote the session's stories to {path}")

@@ -132,6 +132,9 @@ def _install_routes(app, access: Access) -> None:
     from gmb.serve import routes_whatif  # issue 15: the what-if panel
 
     routes_whatif.install(app, workshops=access.workshops, auth=access.auth)
+    from gmb.serve import routes_story  # issue 15: stories built in the browser, played on the projector
+
+    routes_story.install(app, access)
     install_pages(app, access.vis_dir)
     install_sessions(app, access)
     install_read(app, access)

@@ -68,6 +68,7 @@ class Room:
         self._events = events  # sid -> every event (read once per session per process)
         self._lock = threading.Lock()
         self.projector: dict[str, dict[str, Any]] = {}
+        self.stories: dict[str, dict[str, Any]] = {}  # sid -> the story the projector plays (gmb.serve.routes_story)
         self._rejected: dict[str, tuple[int, list[dict[str, Any]]]] = {}
 
     def set_projector(self, sid: str, panel: str, loop: int | None) -> dict[str, Any]:
@@ -76,6 +77,17 @@ class Room:
             new = {"panel": panel, "loop": old["loop"] if loop is None else loop, "n": old["n"] + 1}
             self.projector[sid] = new
             return new
+
+    def set_story(self, sid: str, story: str | None, step: int) -> dict[str, Any]:
+        """The projector plays ``story`` at ``step`` (None: no story); a view setting like the panel's."""
+        with self._lock:
+            n = self.stories.get(sid, {"n": 0})["n"] + 1
+            self.stories[sid] = {"id": story, "step": step if story is not None else 0, "n": n}
+            return dict(self.stories[sid])
+
+    def story(self, sid: str) -> dict[str, Any]:
+        with self._lock:
+            return dict(self.stories.get(sid, {"id": None, "step": 0, "n": 0}))
 
     def view(self, sid: str, live) -> dict[str, Any]:
         """The keys this module adds to a session's view (``projector``, ``rejected``)."""
@@ -89,4 +101,5 @@ class Room:
             found = found[-KEEP:]
             self._rejected[sid] = (live.seq, found)
             projector = dict(self.projector.get(sid, {"panel": "auto", "loop": 0, "n": 0}))
-        return {"projector": projector, "rejected": found[::-1]}
+            story = dict(self.stories.get(sid, {"id": None, "step": 0, "n": 0}))
+        return {"projector": projector, "rejected": found[::-1], "story": story}

@@ -33,6 +33,8 @@ __all__ = [
     "PresentationStep",
     "Stage",
     "StageRole",
+    "StepIdea",
+    "StepWhatif",
     "Story",
     "Theme",
     "Variable",
@@ -308,12 +310,39 @@ class Story(Record):
     stage: StageId | None = None
 
 
+class StepIdea(Record):
+    """One idea in a step's what-if: on/off, dose multiplier (1 = as planned, at most 3), start lag (time units).
+
+    The same fields and limits as :class:`gmb.scenarios.whatif.IdeaSetting` (this layer cannot import it).
+    """
+
+    on: bool = True
+    dose: float = Field(default=1.0, ge=0.0, le=3.0)
+    start: float = Field(default=0.0, ge=0.0, le=10000.0)
+
+
+class StepWhatif(Record):
+    """A step's what-if setting: :class:`gmb.scenarios.whatif.Setting` without runs, seed and preview.
+
+    Played live, the server's what-if (1,000 draws, seed 0) computes its fan chart and effects; the
+    offline export computes them when it is written and embeds them as data.
+
+    >>> StepWhatif(ideas={"cafe": {"dose": 0.5}}).ideas["cafe"].dose
+    0.5
+    """
+
+    ideas: dict[str, StepIdea] = Field(default_factory=dict, max_length=200)
+    bundle: bool = True
+    horizon: float | None = Field(default=None, gt=0)
+
+
 class PresentationStep(Record):
     """One step of a :class:`Presentation`: which variables and links it shows and its caption per language.
 
     ``loop`` (variable ids in causal order) or ``path`` (variable ids from cause to outcome) is what the step
     highlights; ``variables`` and ``links`` are everything it shows (the rest of the map is faded).
     ``captions`` are plain text per language ({"da": ..., "en": ...}); pages show them as text, never markup.
+    ``whatif`` (optional; absent in older files) is a what-if setting whose fan chart the step shows.
     """
 
     title: Labels = Field(default_factory=dict)
@@ -322,6 +351,7 @@ class PresentationStep(Record):
     links: tuple[str, ...] = ()
     loop: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
+    whatif: StepWhatif | None = None
 
 
 class Presentation(Record):

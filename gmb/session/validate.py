@@ -131,6 +131,10 @@ def _presentation(pres: Any, i: int, k: _Known) -> None:
         for part in ("variables", "loop", "path"):
             _refs(getattr(step, part), k["variables"], f"presentations[{i}].steps[{j}].{part}", "variable")
         _refs(step.links, k["links"], f"presentations[{i}].steps[{j}].links", "link")
+        if step.whatif is not None:
+            for idea in step.whatif.ideas:
+                if idea not in k["ideas"]:
+                    raise RuleBroken(f"presentations[{i}].steps[{j}].whatif.ideas.{idea}", f"unknown idea '{idea}'")
 
 
 def _initiative(ini: Any, i: int, k: _Known) -> None:

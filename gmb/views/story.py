@@ -26,7 +26,7 @@ from typing import Any
 from gmb.errors import NotFoundError
 from gmb.session.model import Presentation, PresentationStep, Session
 
-__all__ = ["AUTO_ID", "draft", "find_presentation", "story_data", "story_html", "write_story"]
+__all__ = ["AUTO_ID", "draft", "find_presentation", "main_path", "player_js", "story_data", "story_html", "write_story"]
 
 #: the id of the drafted presentation (gmb story --auto replaces it each time)
 AUTO_ID = "auto"
@@ -75,7 +75,6 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
     """A presentation drafted from the analysis (see the module docstring); ``ranking`` is ``ranking.json``."""
     from gmb.cld import to_graph
     from gmb.cld.loops import find_loops, name_loops
-    from gmb.cld.paths import idea_paths
 
     G = to_graph(session)
     steps: list[PresentationStep] = []
@@ -109,11 +108,9 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
         for idea in session.ideas:
             if not idea.targets:
                 continue
-            found = idea_paths(G, idea.id, time_limit=time_limit)
-            paths = sorted(found.paths, key=lambda p: p.length)  # stable: the first shortest path found
+            main = main_path(G, idea.id, time_limit=time_limit)
             names = {L: idea.label(L) for L in _LANGS}
-            if paths:
-                main = paths[0]
+            if main is not None:
                 caption = _both("path", chain=_chain(session, main.variables), sign=main.sign)
                 variables, links, path = main.variables, main.links, main.variables
             else:
@@ -138,6 +135,16 @@ def draft(session: Session, ranking: Mapping[str, Any] | None = None, *, time_li
     return Presentation(id=AUTO_ID, title=title, steps=tuple(steps), source="auto")
 
 
+def main_path(G: Any, idea: str, *, time_limit: float = 5.0) -> Any:
+    """The idea's main path to the outcome: the first shortest one found (``.variables``, ``.links``,
+    ``.sign``), or None when no path leads from its targets to the outcome."""
+    from gmb.cld.paths import idea_paths
+
+    found = idea_paths(G, idea, time_limit=time_limit)
+    paths = sorted(found.paths, key=lambda p: p.length)  # stable: the first shortest path found
+    return paths[0] if paths else None
+
+
 def find_presentation(session: Session, pid: str) -> Presentation:
     """The session's presentation ``pid`` (NotFoundError naming the known ones)."""
     for p in session.presentations:
@@ -152,8 +159,13 @@ def _text(labels: Mapping[str, str], lang: str) -> str:
     return labels.get(lang) or next(iter(labels.values()), "")
 
 
-def story_data(session: Session, presentation: Presentation, *, lang: str = "da") -> dict[str, Any]:
-    """What the page needs: the map (:func:`gmb.views.map.map_data`) and the steps in ``lang``."""
+def story_data(session: Session, presentation: Presentation, *, lang: str = "da",
+               results: list[dict | None] | None = None) -> dict[str, Any]:  # fmt: skip
+    """What the page needs: the map (:func:`gmb.views.map.map_data`) and the steps in ``lang``.
+
+    Each step carries its what-if setting (``whatif``, or None) and, when ``results`` is given (from
+    :func:`gmb.views.story_whatif.step_results`), its precomputed fan chart and effects (``result``).
+    """
     from gmb.cld import to_graph
     from gmb.views.map import map_data
 
@@ -163,21 +175,36 @@ def story_data(session: Session, presentation: Presentation, *, lang: str = "da"
     for item in (*data["nodes"], *data["edges"]):
         item.pop("titles", None)  # the page shows captions, not tooltips in every language
     steps = []
-    for step in presentation.steps:
+    for i, step in enumerate(presentation.steps):
         shown = {*step.variables, *step.loop, *step.path}
+        setting = step.whatif.model_dump(mode="json") if step.whatif is not None else None
         steps.append({"title": _text(step.title, lang), "caption": _text(step.captions, lang),
-                      "nodes": sorted(shown), "edges": list(step.links)})  # fmt: skip
+                      "nodes": sorted(shown), "edges": list(step.links), "whatif": setting,
+                      "result": results[i] if results else None})  # fmt: skip
     return {"map": data, "steps": steps, "title": _text(presentation.title, lang) or session.title, "lang": lang}
 
 
+def player_js() -> str:
+    """``static/story_play.js``: the step player the offline page inlines and ``gmb serve`` serves."""
+    from importlib import resources
+
+    return (resources.files("gmb.views") / "static" / "story_play.js").read_text(encoding="utf-8")
+
+
 def story_html(session: Session, presentation: Presentation, *, lang: str = "da") -> str:
-    """The presentation as one self-contained HTML page that plays offline (← → keys, buttons)."""
+    """The presentation as one self-contained HTML page that plays offline (← → keys, buttons).
+
+    A step with a what-if setting gets its fan chart and effects computed now
+    (:func:`gmb.views.story_whatif.step_results`) and embedded as data.
+    """
     from gmb.views import style
     from gmb.views.map import _template, _vis_js
+    from gmb.views.story_whatif import step_results
 
-    data = story_data(session, presentation, lang=lang)
+    results = step_results(session, presentation, lang=lang)
+    data = story_data(session, presentation, lang=lang, results=results)
     return _template("story.html.j2").render(
-        data=data, title=data["title"], lang=lang, vis_js=_vis_js(), visual_js=style.visual_js()
+        data=data, title=data["title"], lang=lang, vis_js=_vis_js(), visual_js=style.visual_js(), player_js=player_js()
     )
 
 

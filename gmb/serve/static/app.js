@@ -825,6 +825,8 @@
   // changed), built once on the server for every page. A page that missed some is told to fetch again.
   let inFlight = false, again = false, drawPending = false;
   function show(state) {
+    // issue 15 stories: the facilitator started a story; the projector plays it on /s (and comes back when it stops)
+    if (PAGE === "projector" && state.story && state.story.id) { location.assign("/s"); return; }
     gmb.state = state;
     gmb.refreshes += 1;
     if (drawPending) return;

@@ -4,6 +4,7 @@ window.GMB_STRINGS = {
   en: {
     whatif_save: "Save as scenario", whatif_name: "Name of the scenario", whatif_saved: "Saved in scenarios.json:",
     whatif_title: "What-if", whatif_open: "What-if panel", whatif_exploratory: "Exploratory: what the map's assumptions imply over many uncertain runs, not a forecast.",
+    story_open: "Stories",
     whatif_exploratory_short: "exploratory", whatif_dose: "dose ×", whatif_start: "starts later by", whatif_horizon: "Horizon",
     whatif_bundle: "Ideas switched on form a bundle (Shapley split)", whatif_legend: "grey: baseline, green: this setting (median, 90 % band)",
     whatif_effects: "Effect of each idea at the horizon", whatif_shapley: "Share of the bundle's effect (Shapley)", whatif_effect: "median effect",
@@ -71,6 +72,7 @@ window.GMB_STRINGS = {
   da: {
     whatif_save: "Gem som scenarie", whatif_name: "Scenariets navn", whatif_saved: "Gemt i scenarios.json:",
     whatif_title: "Hvad nu hvis", whatif_open: "Hvad nu hvis-panel", whatif_exploratory: "Udforskende: hvad kortets antagelser giver over mange usikre kørsler, ikke en prognose.",
+    story_open: "Fortællinger",
     whatif_exploratory_short: "udforskende", whatif_dose: "dosis ×", whatif_start: "starter senere med", whatif_horizon: "Tidshorisont",
     whatif_bundle: "Tændte idéer udgør en pakke (Shapley-fordeling)", whatif_legend: "gråt: uden tiltag, grønt: denne indstilling (median, 90 %-bånd)",
     whatif_effects: "Hver idés virkning ved tidshorisonten", whatif_shapley: "Andel af pakkens virkning (Shapley)", whatif_effect: "median virkning",
