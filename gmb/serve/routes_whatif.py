@@ -7,11 +7,11 @@
   The response is :func:`gmb.scenarios.whatif.whatif`'s (fan charts, effects with 90 % intervals and
   P(improves), the Shapley split, ``meta.exploratory``) plus ``ideas`` (id, label, planned dose lines).
   Bad settings get the documented ``{"error", "field", "hint"}`` shape (422 for a malformed body).
-- ``POST /api/s/{sid}/whatif/save`` (facilitator): ``{"name", "setting"}`` saves the setting's switched-on
-  ideas as the bundle ``name`` in the session's ``scenarios.json`` in the session store (``--sessions-dir``;
-  who and when in its note), so ``gmb attribute NAME --bundle …`` and ``gmb rank`` see it after
-  ``gmb serve --export``; a dose or lag other than planned is refused (see
-  :func:`gmb.scenarios.whatif.save_setting`).
+- ``POST /api/s/{sid}/whatif/save`` (facilitator): ``{"name", "setting"}`` saves the setting as the named
+  scenario ``name`` — each switched-on idea's dose multiplier and start lag — as a ``scenario`` event in
+  the session's log (who: the key's participant; when) and in the session's ``scenarios.json`` in the
+  session store (``--sessions-dir``; ``saved``, schema ``gmb-scenarios/3``, naming the event), so
+  ``gmb scenarios NAME``, ``gmb rank`` and ``gmb report`` show it (see :mod:`gmb.scenarios.whatif_saved`).
 - ``GET /w`` the page (``static/whatif.html`` + ``whatif.js``), opened with ``#key=`` like the others.
 
 The model is the session's map converted with the default assumptions, and the doses those the
@@ -30,7 +30,7 @@ from typing import Any
 
 from gmb.errors import AccessError
 
-__all__ = ["FULL_RUNS", "PREVIEW_RUNS", "install", "session_model"]
+__all__ = ["FULL_RUNS", "PREVIEW_RUNS", "install", "save_named", "session_model"]
 
 PREVIEW_RUNS = 100
 FULL_RUNS = 1000
@@ -55,6 +55,36 @@ def session_model(session: Any, key: Any) -> tuple[Any, Any, Any]:
         while len(_MODELS) > 8:
             _MODELS.popitem(last=False)
     return hit
+
+
+def save_named(workshops, actor, sid: str, body: Any) -> dict[str, Any]:
+    """Save a what-if setting as a named scenario: a ``scenario`` event in the log, then ``scenarios.json``.
+
+    The setting is checked first (name free, ideas known, one on: nothing is logged for a refused save);
+    the event records who (the key's participant) and when; the file's entry names the event.
+    """
+    from gmb.errors import InputError
+    from gmb.scenarios.settings import SCENARIOS_FILE, load_scenarios
+    from gmb.scenarios.whatif_saved import save_setting, saved_scenarios
+    from gmb.workflow.sources import store
+
+    if not isinstance(body, dict) or set(body) - {"name", "setting"} or not isinstance(body.get("setting"), dict):
+        raise InputError('send {"name": "…", "setting": {…what-if setting…}}', field="setting")
+    setting = {k: v for k, v in body["setting"].items() if k not in ("preview", "part")}
+    name = str(body.get("name") or "")
+    live = workshops.live(sid)
+    _, _, defaults = session_model(live.session, (sid, live.seq))
+    path = store().path(sid) / SCENARIOS_FILE
+    scenarios = load_scenarios(path) if path.is_file() else defaults
+    who = next((p.name for p in live.session.participants if p.id == actor.participant), None) or actor.role
+    checked = saved_scenarios(scenarios, name, setting, who)  # refuses before anything is logged
+    data = {"name": name, "ideas": {i: s.model_dump() for i, s in checked.saved[name].ideas.items()},
+            "horizon": checked.saved[name].horizon, "who": who}  # fmt: skip
+    (ev,) = workshops.commit(sid, actor, lambda _session: [("scenario", data)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = save_setting(path, scenarios, name, setting, who, ev.at.isoformat(), ev.seq)
+    return {"name": name, "ideas": data["ideas"], "file": str(path), "event": ev.seq, "by": ev.by,
+            "at": ev.at.isoformat(), "bundle": name in saved.bundles}  # fmt: skip
 
 
 def install(app, *, workshops, auth: Callable) -> None:
@@ -89,24 +119,10 @@ def install(app, *, workshops, auth: Callable) -> None:
 
     @app.post("/api/s/{sid}/whatif/save")
     def save_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
-        from gmb.errors import InputError
-        from gmb.scenarios.settings import SCENARIOS_FILE, load_scenarios
-        from gmb.scenarios.whatif import save_setting
-        from gmb.workflow.sources import store
-
         actor = auth(request, sid, write=True)
         if not actor.is_facilitator:
             raise AccessError("only the facilitator saves a what-if setting as a scenario")
-        if set(body) - {"name", "setting"} or not isinstance(body.get("setting"), dict):
-            raise InputError('send {"name": "…", "setting": {…what-if setting…}}', field="setting")
-        live = workshops.live(sid)
-        _, _, defaults = session_model(live.session, (sid, live.seq))
-        path = store().path(sid) / SCENARIOS_FILE
-        scenarios = load_scenarios(path) if path.is_file() else defaults
-        path.parent.mkdir(parents=True, exist_ok=True)
-        saved = save_setting(path, scenarios, str(body.get("name") or ""), body["setting"],
-                             who=actor.participant or actor.role)  # fmt: skip
-        return {"name": body["name"], "ideas": list(saved.bundles[body["name"]]), "file": str(path)}
+        return save_named(workshops, actor, sid, body)
 
     page = resources.files("gmb.serve") / "static"
 
