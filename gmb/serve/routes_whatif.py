@@ -13,6 +13,10 @@
   session store (``--sessions-dir``; ``saved``, schema ``gmb-scenarios/3``, naming the event), so
   ``gmb scenarios NAME``, ``gmb rank`` and ``gmb report`` show it (see :mod:`gmb.scenarios.whatif_saved`).
 - ``GET /w`` the page (``static/whatif.html`` + ``whatif.js``), opened with ``#key=`` like the others.
+- ``GET /r`` the session's report as served (``static/report_view.*``, opened with ``#key=``; facilitator
+  or projector key): ``GET /api/s/{sid}/report`` builds it from the session (and the results ``gmb rank``
+  & co. wrote in ``models/<id>/``) with an "open the what-if panel" link to ``/w``, which the report that
+  ``gmb report`` writes offline never has (:func:`report_page`).
 
 The model is the session's map converted with the default assumptions, and the doses those the
 session's dose answers give (as ``gmb rank`` on the exported session without a ``scenarios.json``);
@@ -30,7 +34,7 @@ from typing import Any
 
 from gmb.errors import AccessError
 
-__all__ = ["FULL_RUNS", "PREVIEW_RUNS", "install", "save_named", "session_model"]
+__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "install", "report_page", "save_named", "session_model"]
 
 PREVIEW_RUNS = 100
 FULL_RUNS = 1000
@@ -87,6 +91,40 @@ def save_named(workshops, actor, sid: str, body: Any) -> dict[str, Any]:
             "at": ev.at.isoformat(), "bundle": name in saved.bundles}  # fmt: skip
 
 
+OPEN_WHATIF = {"en": "Open the what-if panel: move the ideas' doses and start times and see the effect now",
+               "da": "Åbn hvad nu hvis-panelet: flyt idéernes dosis og start og se virkningen med det samme"}  # fmt: skip
+_REPORTS: OrderedDict = OrderedDict()
+
+
+def report_page(session: Any, key: Any) -> str:
+    """The session's report (:func:`gmb.views.report.report_html`, with the results in ``models/<id>/`` of the
+    server's folder when ``gmb rank`` & co. made them) with an "open the what-if panel" link to ``/w`` added:
+    only a served report gets it, the one ``gmb report`` writes offline has no server to open. Cached per version.
+    """
+    from html import escape
+    from pathlib import Path
+
+    from gmb.views.report import load_results, report_html
+
+    with _LOCK:
+        hit = _REPORTS.get(key)
+    if hit is not None:
+        return hit
+    lang = session.languages[0] if session.languages else None
+    models = Path("models") / str(key[0])
+    html = report_html(session, lang=lang, results=load_results(models if models.is_dir() else None), name=key[0])
+    link = (f'<p id="served-whatif" style="position:sticky;top:0;background:#eef6f0;padding:8px 12px;margin:0;'
+            f'border-bottom:2px solid #2a7;z-index:5"><a id="open-whatif" href="/w"><strong>'
+            f"{escape(OPEN_WHATIF.get(lang or 'en', OPEN_WHATIF['en']))}</strong></a></p>")  # fmt: skip
+    at = html.find("<body>")
+    html = html[: at + len("<body>")] + link + html[at + len("<body>") :] if at >= 0 else link + html
+    with _LOCK:
+        _REPORTS[key] = html
+        while len(_REPORTS) > 4:
+            _REPORTS.popitem(last=False)
+    return html
+
+
 def install(app, *, workshops, auth: Callable) -> None:
     """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`)."""
     from fastapi import Request
@@ -124,7 +162,23 @@ def install(app, *, workshops, auth: Callable) -> None:
             raise AccessError("only the facilitator saves a what-if setting as a scenario")
         return save_named(workshops, actor, sid, body)
 
+    @app.get("/api/s/{sid}/report", include_in_schema=False)
+    def served_report(request: Request, sid: str) -> Response:
+        actor = auth(request, sid, write=False)
+        if actor.role not in ("facilitator", "viewer"):
+            raise AccessError("the served report is for the facilitator and the projector")
+        live = workshops.live(sid)
+        return Response(report_page(live.session, (sid, live.seq)), media_type="text/html; charset=utf-8")
+
     page = resources.files("gmb.serve") / "static"
+
+    @app.get("/r", include_in_schema=False)
+    def report_view() -> Response:
+        return Response((page / "report_view.html").read_bytes(), media_type="text/html; charset=utf-8")
+
+    @app.get("/static/report_view.js", include_in_schema=False)
+    def report_view_js() -> Response:
+        return Response((page / "report_view.js").read_bytes(), media_type="text/javascript; charset=utf-8")
 
     @app.get("/w", include_in_schema=False)
     def whatif_page() -> Response:
