@@ -57,7 +57,7 @@ def test_the_panel_equals_gmb_rank_and_a_saved_setting_keeps_its_numbers(page):
     top = b.js("return document.querySelector('#wi-effects tr[data-idea]').dataset.idea")
     shown = b.texts(f"#wi-effects tr[data-idea='{top}'] td")
     rk = rank_ideas(model, G, sc, ideas=[top], runs=1000, seed=0, settle=False)["effects"][top]
-    fmt = lambda x: ("+" if x >= 0 else "") + f"{x:.3f}"  # noqa: E731 - as the page writes numbers
+    fmt = lambda x: ("+" if x >= 0 else "") + f"{x:.3f}"  # as the page writes numbers
     assert shown[1] == fmt(rk["median"]) and shown[2] == f"{fmt(rk['p5'])} … {fmt(rk['p95'])}"
     assert shown[3] == f"{round(100 * rk['p_improves'])} %"
     # a second idea on: the split comes second, never a stale one shown as current meanwhile
