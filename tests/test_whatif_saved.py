@@ -47,6 +47,13 @@ def test_a_saved_whatif_is_listed_and_ranked_with_the_panels_numbers(cli, in_sto
     assert planned["setting_effect"]["median"] != row["median"]  # the multiplier and the lag were kept
     code, out, _ = cli(*args)
     assert code == 0 and "Saved what-if scenarios" in out and "Halv spisning" in out
+    code, out, err = cli("report", "havndal")  # the report shows it (from ranking.json), with the same numbers
+    assert code == 0, err
+    (index,) = [p for p in Path(".").rglob("index.html") if "havndal" in str(p)]
+    html = index.read_text(encoding="utf-8")
+    assert "Saved what-if scenarios" in html or "Gemte hvad nu hvis-scenarier" in html
+    assert "Halv spisning" in html and f"{row['median']:+.3g}" in html
+    assert 'href="/w"' not in html  # offline: no link to a server that is not there
 
 
 def test_the_schema_versions():
