@@ -72,8 +72,13 @@ def test_the_facilitator_saves_a_setting_as_a_logged_named_scenario(havndal_app,
     c, made, me = havndal_app
     sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
     workshops = c.app.state.workshops
-    body = {"name": "Spis og cykl", "setting": {"ideas": {"faellesspisning": {"dose": 0.5}, "bike_paths": {"start": 12},
-                                                          "soestien": {"on": False}}, "preview": False}}
+    body = {
+        "name": "Spis og cykl",
+        "setting": {
+            "ideas": {"faellesspisning": {"dose": 0.5}, "bike_paths": {"start": 12}, "soestien": {"on": False}},
+            "preview": False,
+        },
+    }
     r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers={"Authorization": f"Bearer {me['key']}"})
     assert r.status_code == 403
     n = len(workshops.events(sid))
@@ -84,8 +89,10 @@ def test_the_facilitator_saves_a_setting_as_a_logged_named_scenario(havndal_app,
     ev = log[-1]
     fac = next(p for p in workshops.live(sid).session.participants if p.role.value == "facilitator")
     assert ev.op == "scenario" and ev.by == fac.id and ev.at.year >= 2026  # who and when, in the log
-    assert ev.data["ideas"] == {"faellesspisning": {"dose": 0.5, "start": 0.0}, "bike_paths": {"dose": 1.0,
-                                                                                                "start": 12.0}}
+    assert ev.data["ideas"] == {
+        "faellesspisning": {"dose": 0.5, "start": 0.0},
+        "bike_paths": {"dose": 1.0, "start": 12.0},
+    }
     saved = load_scenarios(tmp_path / "sessions" / sid / "scenarios.json").saved["Spis og cykl"]
     assert saved.event == ev.seq and saved.at == ev.at.isoformat() and saved.by == fac.name
     assert saved.ideas["faellesspisning"].dose == 0.5 and saved.ideas["bike_paths"].start == 12

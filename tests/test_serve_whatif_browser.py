@@ -92,6 +92,8 @@ def test_the_served_report_opens_the_panel_the_offline_one_has_no_link(page, tmp
     b.wait("document.getElementById('open-whatif') !== null", timeout=60)
     assert b.js("return document.getElementById('open-whatif').getAttribute('href')") == "/w"
     assert b.js("return document.getElementById('caveat') !== null")  # the report itself is there
+    # no blank map box (the server's CSP runs no inline script): a note says where the live map is
+    assert b.js("return document.getElementById('map-frame') === null && !!document.getElementById('served-map')")
     b.js("document.getElementById('open-whatif').click()")
     b.wait("window.gmbWhatif && gmbWhatif.results >= 1", timeout=60)  # the key went along (this tab)
     files = write_report(load_example("havndal"), tmp_path / "report")

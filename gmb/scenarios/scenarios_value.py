@@ -21,8 +21,16 @@ from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, IdeaPlan, Target
 from gmb.simulate.interventions import Bundle, Intervention
 
-__all__ = ["SCENARIOS_SCHEMA", "SCENARIOS_SCHEMA_3", "DoseDefaults", "RankWeights", "SavedIdea", "SavedScenario",
-           "Scenarios", "default_horizon"]
+__all__ = [
+    "SCENARIOS_SCHEMA",
+    "SCENARIOS_SCHEMA_3",
+    "DoseDefaults",
+    "RankWeights",
+    "SavedIdea",
+    "SavedScenario",
+    "Scenarios",
+    "default_horizon",
+]
 
 SCENARIOS_SCHEMA = "gmb-scenarios/2"
 #: a file that holds saved what-ifs (``saved``) says /3, so an older gmb refuses it instead of dropping them;

@@ -192,8 +192,10 @@ def parse_scenarios(data: object, *, file: str | None = None) -> Scenarios:
     try:
         if isinstance(data, dict) and data.get("schema") == SCHEMA_V1:
             data = migrate_v1(data)
-        elif isinstance(data, dict) and data.get("schema", SCENARIOS_SCHEMA) not in (SCENARIOS_SCHEMA,
-                                                                                     SCENARIOS_SCHEMA_3):
+        elif isinstance(data, dict) and data.get("schema", SCENARIOS_SCHEMA) not in (
+            SCENARIOS_SCHEMA,
+            SCENARIOS_SCHEMA_3,
+        ):
             raise ValidationError(f"unknown schema {data.get('schema')!r}", field="schema",
                                   hint=f"this gmb reads {SCHEMA_V1}, {SCENARIOS_SCHEMA} and "
                                        f"{SCENARIOS_SCHEMA_3}")  # fmt: skip

@@ -143,4 +143,3 @@ def run_coalitions(study, Q: np.ndarray, coalitions: Sequence[tuple], members: C
             memo.put(c, members(c), traj, v)
             out[c] = v
     return out
-

@@ -93,6 +93,10 @@ def save_named(workshops, actor, sid: str, body: Any) -> dict[str, Any]:
 
 OPEN_WHATIF = {"en": "Open the what-if panel: move the ideas' doses and start times and see the effect now",
                "da": "Åbn hvad nu hvis-panelet: flyt idéernes dosis og start og se virkningen med det samme"}  # fmt: skip
+SERVED_MAP = {"en": "The live map is on the facilitator's page and the projector (gmb serve); the report written by "
+                     "gmb report embeds it.",
+              "da": "Det levende kort er på facilitatorens side og projektoren (gmb serve); rapporten, som gmb report "
+                    "skriver, har det indlejret."}  # fmt: skip
 _REPORTS: OrderedDict = OrderedDict()
 
 
@@ -101,6 +105,7 @@ def report_page(session: Any, key: Any) -> str:
     server's folder when ``gmb rank`` & co. made them) with an "open the what-if panel" link to ``/w`` added:
     only a served report gets it, the one ``gmb report`` writes offline has no server to open. Cached per version.
     """
+    import re
     from html import escape
     from pathlib import Path
 
@@ -116,6 +121,11 @@ def report_page(session: Any, key: Any) -> str:
     link = (f'<p id="served-whatif" style="position:sticky;top:0;background:#eef6f0;padding:8px 12px;margin:0;'
             f'border-bottom:2px solid #2a7;z-index:5"><a id="open-whatif" href="/w"><strong>'
             f"{escape(OPEN_WHATIF.get(lang or 'en', OPEN_WHATIF['en']))}</strong></a></p>")  # fmt: skip
+    # the server's Content-Security-Policy runs no inline script, so the embedded map (and map.html, a file
+    # that only the offline report has beside it) would be a blank box here: say where the live map is instead
+    note = f'<p class="muted" id="served-map">{escape(SERVED_MAP.get(lang or "en", SERVED_MAP["en"]))}</p>'
+    frame = r'<iframe class="map" id="map-frame".*?</iframe>\s*<p><a href="map.html">.*?</a></p>'
+    html = re.sub(frame, lambda _: note, html, count=1, flags=re.DOTALL)
     at = html.find("<body>")
     html = html[: at + len("<body>")] + link + html[at + len("<body>") :] if at >= 0 else link + html
     with _LOCK:
