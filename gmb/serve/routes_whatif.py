@@ -27,6 +27,7 @@ Runs in FastAPI's threadpool (the endpoints are plain functions).
 # No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations (Request is imported late).
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from importlib import resources
@@ -144,6 +145,7 @@ def install(app, *, workshops, auth: Callable) -> None:
 
     @app.post("/api/s/{sid}/whatif")
     def run_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
         actor = auth(request, sid, write=False)
         if actor.role not in ("facilitator", "viewer"):
             raise AccessError("the what-if panel is for the facilitator and the projector")
@@ -163,6 +165,7 @@ def install(app, *, workshops, auth: Callable) -> None:
         info = ideas_of(graph)
         out["ideas"] = [{"id": i, "label": _label(info.get(i) or {}, i, lang)} for i in scenarios.ideas]
         out["preview"] = setting.preview
+        out["timing"] = {"server_ms": round(1000 * (time.perf_counter() - t0), 1)}  # for the bench's breakdown
         return out
 
     @app.post("/api/s/{sid}/whatif/save")

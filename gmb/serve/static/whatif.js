@@ -48,16 +48,19 @@
     const t0 = performance.now();
     try {
       const out = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", job.body);
+      const t1 = performance.now();  // answer received and parsed
+      const server = (out.timing || {}).server_ms;
       if (job.body.part === "split") {
         if (job.gen === gen) {
           drawSplit(out.shapley, out);
           gmb.splits += 1;
-          gmb.lastSplit = { ms: performance.now() - job.t0, out };
+          gmb.lastSplit = { ms: performance.now() - job.t0, server_ms: server, draw_ms: performance.now() - t1, out };
         }
       } else {
         draw(out);
         gmb.results += 1;
-        gmb.last = { ms: performance.now() - t0, preview: job.body.preview, out };
+        gmb.last = { ms: performance.now() - t0, preview: job.body.preview, server_ms: server,
+                     draw_ms: performance.now() - t1, out };
         if (out.shapley_pending && !job.body.preview && !pending && job.gen === gen) {
           pending = { body: { ...job.body, part: "split" }, gen: job.gen, t0: job.t0 };
         }
