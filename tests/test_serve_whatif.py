@@ -64,19 +64,55 @@ def test_bad_settings_are_refused_with_the_field(havndal_app):
     assert c.post(f"/api/s/{sid}/whatif", json={}).status_code == 401
 
 
-def test_the_facilitator_saves_a_setting_into_the_stores_scenarios_json(havndal_app, tmp_path, monkeypatch):
+def test_the_facilitator_saves_a_setting_as_a_logged_named_scenario(havndal_app, tmp_path, monkeypatch):
     from gmb.commands import common
     from gmb.scenarios.settings import load_scenarios
 
     monkeypatch.setitem(common._state, "sessions_dir", tmp_path / "sessions")
     c, made, me = havndal_app
     sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
-    body = {"name": "Spis og cykl", "setting": {"ideas": {"faellesspisning": {}, "bike_paths": {}}}}
+    workshops = c.app.state.workshops
+    body = {
+        "name": "Spis og cykl",
+        "setting": {
+            "ideas": {"faellesspisning": {"dose": 0.5}, "bike_paths": {"start": 12}, "soestien": {"on": False}},
+            "preview": False,
+        },
+    }
     r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers={"Authorization": f"Bearer {me['key']}"})
     assert r.status_code == 403
+    n = len(workshops.events(sid))
     r = c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F)
     assert r.status_code == 200, r.text
-    saved = load_scenarios(tmp_path / "sessions" / sid / "scenarios.json")
-    assert set(saved.bundles["Spis og cykl"]) == {"bike_paths", "faellesspisning"}
-    assert "saved from the what-if panel by" in saved.note
+    log = workshops.events(sid)
+    assert len(log) == n + 1
+    ev = log[-1]
+    fac = next(p for p in workshops.live(sid).session.participants if p.role.value == "facilitator")
+    assert ev.op == "scenario" and ev.by == fac.id and ev.at.year >= 2026  # who and when, in the log
+    assert ev.data["ideas"] == {
+        "faellesspisning": {"dose": 0.5, "start": 0.0},
+        "bike_paths": {"dose": 1.0, "start": 12.0},
+    }
+    saved = load_scenarios(tmp_path / "sessions" / sid / "scenarios.json").saved["Spis og cykl"]
+    assert saved.event == ev.seq and saved.at == ev.at.isoformat() and saved.by == fac.name
+    assert saved.ideas["faellesspisning"].dose == 0.5 and saved.ideas["bike_paths"].start == 12
+    # refused saves log nothing: a taken name, an unknown idea
     assert c.post(f"/api/s/{sid}/whatif/save", json=body, headers=F).status_code == 409
+    bad = {"name": "x", "setting": {"ideas": {"ghost": {}}}}
+    assert c.post(f"/api/s/{sid}/whatif/save", json=bad, headers=F).status_code in (400, 404, 422)
+    assert len(workshops.events(sid)) == n + 1
+    # the map is unchanged by the event; the session replays with it
+    from gmb.session.events import replay
+
+    assert replay(workshops.events(sid)).links == workshops.live(sid).session.links
+
+
+def test_the_panel_answers_in_two_phases(havndal_app):
+    c, made, _ = havndal_app
+    sid, F = made["session"], {"Authorization": f"Bearer {made['facilitator_key']}"}
+    body = {"ideas": {"faellesspisning": {"dose": 0.8}, "bike_paths": {}, "soestien": {}}}
+    chart = c.post(f"/api/s/{sid}/whatif", json={**body, "part": "chart"}, headers=F).json()
+    split = c.post(f"/api/s/{sid}/whatif", json={**body, "part": "split"}, headers=F).json()
+    whole = c.post(f"/api/s/{sid}/whatif", json=body, headers=F).json()
+    assert chart["shapley"] is None and chart["shapley_pending"] is True
+    assert split["shapley"] == whole["shapley"] and chart["effects"] == whole["effects"]

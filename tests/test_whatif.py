@@ -58,7 +58,7 @@ def test_a_saved_setting_is_a_bundle_gmb_attribute_reads(small, tmp_path):
     from gmb.commands.scenarios import resolve_bundle
     from gmb.errors import ConflictError
     from gmb.scenarios.settings import load_scenarios
-    from gmb.scenarios.whatif import save_setting
+    from gmb.scenarios.whatif_saved import save_setting
 
     G, m, sc = small
     a, b = list(sc.ideas)[:2]
@@ -66,14 +66,38 @@ def test_a_saved_setting_is_a_bundle_gmb_attribute_reads(small, tmp_path):
     setting = {"ideas": {a: {}, b: {}}, "runs": 100}
     save_setting(path, sc, "Pakke 1", setting, "Ada", "2026-12-03T13:40Z")
     saved = load_scenarios(path)
-    assert resolve_bundle(saved, "Pakke 1") == [a, b] and "by Ada at 2026-12-03T13:40Z" in saved.note
+    assert resolve_bundle(saved, "Pakke 1") == [a, b] and saved.saved["Pakke 1"].by == "Ada"
     r = attribute(m, G, saved, resolve_bundle(saved, "Pakke 1"), runs=100, seed=0)
     shares = {row["idea"]: row["share"] for row in r["ideas"]}
     w = whatif(m, saved, setting)["shapley"]
     assert w["shares"] == pytest.approx([shares[i] for i in w["ideas"]], rel=1e-12)
     with pytest.raises(ConflictError):
         save_setting(path, saved, "Pakke 1", setting, "Ada")
+    # a dose multiplier or a lag is kept (no bundle: a bundle holds planned doses only)
+    saved = save_setting(path, saved, "Pakke 2", {"ideas": {a: {"dose": 0.5}, b: {"start": 6}}}, "Ada")
+    again = load_scenarios(path)
+    assert again.saved["Pakke 2"].ideas[a].dose == 0.5 and again.saved["Pakke 2"].ideas[b].start == 6
+    assert "Pakke 2" not in again.bundles
     with pytest.raises(InputError) as e:
-        save_setting(path, saved, "Pakke 2", {"ideas": {a: {"dose": 0.5}}}, "Ada")
-    assert e.value.field == f"ideas.{a}"
-    assert "Pakke 2" not in load_scenarios(path).bundles
+        save_setting(path, again, "Pakke 3", {"ideas": {a: {"on": False}}}, "Ada")
+    assert e.value.field == "ideas"
+
+
+def test_two_phases_give_the_same_numbers_as_one(small):
+    _, m, sc = small
+    ideas = list(sc.ideas)
+    s = {"ideas": {i: {"dose": 0.7 + 0.2 * k} for k, i in enumerate(ideas)}, "runs": 150, "seed": 2}
+    whole = whatif(m, sc, s)
+    chart = whatif(m, sc, {**s, "part": "chart"})
+    split = whatif(m, sc, {**s, "part": "split"})
+    assert chart["shapley"] is None and chart["shapley_pending"] is True
+    assert chart["effects"] == whole["effects"] and chart["fan"] == whole["fan"]
+    assert split["shapley"] == whole["shapley"] and "fan" not in split
+    # one slider moved: the memo reuses the sub-bundles without that idea, and the numbers are a fresh run's
+    moved = {**s, "ideas": {**s["ideas"], ideas[0]: {"dose": 1.3}}}
+    from gmb.scenarios import whatif as w
+
+    warm = whatif(m, sc, moved)  # half the sub-bundles from the memo of `s`
+    w._CACHE.clear()
+    w._MEMOS.clear()
+    assert whatif(m, sc, moved) == warm  # all run afresh

@@ -143,6 +143,12 @@ def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None =
                 con.print(f"[dim]note on {escape(idea)} → {escape(tg.variable)}: {escape(tg.note)}[/dim]")
     for w in warnings:
         err_console().print(f"[yellow]warning:[/yellow] {escape(w)}", soft_wrap=True)
+    for sname, saved in sc.saved.items():  # what-ifs saved from the panel (gmb rank shows their effects)
+        ideas = ", ".join(f"{i} dose ×{s.dose:g}" + (f", starts {s.start:g} later" if s.start else "")
+                          for i, s in saved.ideas.items())  # fmt: skip
+        con.print(f"saved what-if [bold]{escape(sname)}[/bold]: {escape(ideas)} [dim](saved by "
+                  f"{escape(saved.by or '?')} at {escape(saved.at or '?')}"
+                  f"{f', event {saved.event}' if saved.event else ''})[/dim]")  # fmt: skip
     if sc.migration:
         con.print(f"[dim]migration: {escape(sc.migration)}[/dim]")
     con.print(f"[dim]{escape(sc.note)}[/dim]")

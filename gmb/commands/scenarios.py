@@ -44,6 +44,7 @@ __all__ = [
     "load_or_init_scenarios",
     "print_attribution",
     "print_ranking",
+    "print_saved",
     "rank",
     "register",
     "resolve_bundle",
@@ -107,7 +108,33 @@ def rank(
         variants=variants, variant_runs=variant_runs, assumptions=b.assumptions, vary=vary(structure),
         robustness=robustness, robustness_runs=min(runs, robustness_runs)))  # fmt: skip
     add_verdicts(r, b.graph)
+    if sc.saved:  # what-ifs saved from the panel: their effect on the same draws (the panel's numbers)
+        from gmb.scenarios.whatif_saved import saved_effects
+
+        r["saved_scenarios"] = saved_effects(b.model, sc, runs=runs, seed=seed, horizon=horizon, engine=engine,
+                                             max_broken=max_broken)  # fmt: skip
     save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
+    if sc.saved and not as_json:
+        print_saved(r["saved_scenarios"], r["meta"].get("better"))
+
+
+def print_saved(saved: dict, better: str | None) -> None:
+    """The saved what-if scenarios' effects as a table (``gmb rank``)."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    from gmb.workflow.ensemble_text import num, pct, rng
+
+    t = Table(title="Saved what-if scenarios (exploratory; dose × multiplier, start + lag)", box=box.SIMPLE_HEAD)
+    for col in ("scenario", "ideas", "effect", "90 %", "P(down)" if better == "down" else "P(up)", "saved by"):
+        t.add_column(col)
+    for name, e in saved.items():
+        ideas = ", ".join(f"{i} ×{s['dose']:g}" + (f" +{s['start']:g}" if s["start"] else "")
+                          for i, s in e["ideas"].items())  # fmt: skip
+        t.add_row(escape(name), escape(ideas), num(e["median"], 2), rng(e["p5"], e["p95"]), pct(e["p_improves"]),
+                  escape(f"{e.get('by') or '?'} {e.get('at') or ''}"))  # fmt: skip
+    console().print(t)
 
 
 # -- gmb attribute -------------------------------------------------------------------------------------

@@ -21,9 +21,21 @@ from gmb.errors import GmbError, NotFoundError, ValidationError
 from gmb.scenarios.doses import FACTORS, IdeaPlan, Target
 from gmb.simulate.interventions import Bundle, Intervention
 
-__all__ = ["SCENARIOS_SCHEMA", "DoseDefaults", "RankWeights", "Scenarios", "default_horizon"]
+__all__ = [
+    "SCENARIOS_SCHEMA",
+    "SCENARIOS_SCHEMA_3",
+    "DoseDefaults",
+    "RankWeights",
+    "SavedIdea",
+    "SavedScenario",
+    "Scenarios",
+    "default_horizon",
+]
 
 SCENARIOS_SCHEMA = "gmb-scenarios/2"
+#: a file that holds saved what-ifs (``saved``) says /3, so an older gmb refuses it instead of dropping them;
+#: a /2 file reads as a /3 one without saved scenarios (the only difference)
+SCENARIOS_SCHEMA_3 = "gmb-scenarios/3"
 
 #: three years — the Havndal evaluation's re-measurement — in common time units
 _THREE_YEARS = {"month": 36.0, "months": 36.0, "year": 3.0, "years": 3.0, "week": 156.0, "weeks": 156.0,
@@ -62,6 +74,29 @@ class RankWeights(_Frozen):
     votes: float = Field(default=0.25, ge=0)
 
 
+class SavedIdea(_Frozen):
+    """One idea in a saved what-if: its dose multiplier (1 = the planned dose) and start lag (time units)."""
+
+    dose: float = Field(default=1.0, ge=0, le=3)
+    start: float = Field(default=0.0, ge=0, le=10000)
+
+
+class SavedScenario(_Frozen):
+    """A what-if setting saved by name: the switched-on ideas with their dose multipliers and lags.
+
+    ``by`` and ``at`` say who saved it and when; ``event`` is its event in the session's log (``gmb serve``).
+
+    >>> SavedScenario(ideas={"a": SavedIdea(dose=0.5)}, by="Ada", at="2026-12-03T13:40:00+00:00").ideas["a"].dose
+    0.5
+    """
+
+    ideas: dict[str, SavedIdea] = Field(min_length=1)
+    by: str | None = None
+    at: str | None = None
+    event: int | None = None
+    horizon: float | None = Field(default=None, gt=0)
+
+
 class Scenarios(_Frozen):
     """Everything the scenario answers assume beyond the model (saved as ``scenarios.json``).
 
@@ -83,6 +118,8 @@ class Scenarios(_Frozen):
         What the doses mean, for the reader.
     migration : str, optional
         What was changed when an older file was read.
+    saved : dict of str to SavedScenario, optional
+        What-if settings saved by name (dose multipliers and start lags; schema ``/3``).
 
     Examples
     --------
@@ -106,6 +143,7 @@ class Scenarios(_Frozen):
         "gmb scenarios set; results are exploratory, not predictions."
     )
     migration: str = ""  # what reading an older schema changed
+    saved: dict[str, SavedScenario] = Field(default_factory=dict)  # what-ifs saved by name (schema /3)
 
     @model_validator(mode="before")
     @classmethod
@@ -134,6 +172,9 @@ class Scenarios(_Frozen):
     def to_json(self) -> str:
         """Pretty UTF-8 JSON with a stable key order (a target's unused explicit-dose fields left out)."""
         data = self.model_dump(mode="json", by_alias=True)
+        data["schema"] = SCENARIOS_SCHEMA_3 if self.saved else SCENARIOS_SCHEMA
+        if not self.saved:
+            data.pop("saved")
         for plan in data["ideas"].values():
             for name in FACTORS:
                 if plan.get(name) is None:

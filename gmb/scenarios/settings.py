@@ -19,6 +19,12 @@ session's idea bank holds the working group's answers (reach, intensity,
 persistence, lag; ``gmb serve``), those are the idea's dose: the session is
 their one source, the file shows them (``source``).
 
+Schema ``gmb-scenarios/3`` is ``/2`` plus ``saved``: what-if settings saved by name from the what-if
+panel (each switched-on idea's dose multiplier and start lag, who saved it, when, and its event in the
+session's log). A file is written as ``/3`` only when it holds a saved what-if, so every other file stays
+``/2`` and a ``/2`` file reads unchanged (no saved what-ifs); an older gmb refuses a ``/3`` file by its
+schema instead of dropping what it cannot read.
+
 **Migration from** ``gmb-scenarios/1`` (a dose per tagged target): an idea whose
 targets all still carry the old defaults gets the new default idea dose split
 over them; an idea whose doses were edited keeps them as written, as explicit
@@ -47,6 +53,7 @@ from gmb.scenarios.doses import FACTORS, Factor, IdeaPlan
 from gmb.scenarios.scenarios_v1 import SCHEMA_V1, migrate_v1
 from gmb.scenarios.scenarios_value import (  # the value lives there; this stays its public path
     SCENARIOS_SCHEMA,
+    SCENARIOS_SCHEMA_3,
     DoseDefaults,
     RankWeights,
     Scenarios,
@@ -185,9 +192,15 @@ def parse_scenarios(data: object, *, file: str | None = None) -> Scenarios:
     try:
         if isinstance(data, dict) and data.get("schema") == SCHEMA_V1:
             data = migrate_v1(data)
-        elif isinstance(data, dict) and data.get("schema", SCENARIOS_SCHEMA) != SCENARIOS_SCHEMA:
+        elif isinstance(data, dict) and data.get("schema", SCENARIOS_SCHEMA) not in (
+            SCENARIOS_SCHEMA,
+            SCENARIOS_SCHEMA_3,
+        ):
             raise ValidationError(f"unknown schema {data.get('schema')!r}", field="schema",
-                                  hint=f"this gmb reads {SCHEMA_V1} and {SCENARIOS_SCHEMA}")  # fmt: skip
+                                  hint=f"this gmb reads {SCHEMA_V1}, {SCENARIOS_SCHEMA} and "
+                                       f"{SCENARIOS_SCHEMA_3}")  # fmt: skip
+        elif isinstance(data, dict) and data.get("schema") == SCENARIOS_SCHEMA and "saved" in data:
+            raise ValidationError(f"saved what-ifs need schema {SCENARIOS_SCHEMA_3}", field="schema")
         return Scenarios.model_validate(data)
     except PydanticError as exc:
         err = exc.errors()[0]

@@ -31,20 +31,21 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 from itertools import combinations
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmb.errors import InputError, ValidationError
 
-__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "save_setting", "whatif"]
+__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "parse_setting", "whatif"]
 
 #: exact Shapley over at most this many switched-on ideas (2^7 = 128 sub-bundles)
 MAX_SHAPLEY = 7
 MAX_DOSE = 3.0
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 8
+_MEMOS: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -67,6 +68,8 @@ class Setting(BaseModel):
     runs: int = Field(default=1000, ge=1, le=5000)
     seed: int = Field(default=0, ge=0)
     preview: bool = False
+    #: "all": everything; "chart": fans and effects only (the split pending); "split": the Shapley split only
+    part: Literal["all", "chart", "split"] = "all"
 
 
 def parse_setting(data: Any) -> Setting:
@@ -96,14 +99,20 @@ def _shifted(ivs, lag: float):
 
 
 def _compiled(model, scenarios, setting: Setting, key: Any, engine: str):
-    """(study, P with doses derived, radii) from the cache or built (compile once per structure)."""
+    """(study, P with doses derived, radii, recip, memo) from the cache or built (compile once per structure).
+
+    The memo of coalition outcomes (:class:`gmb.scenarios.whatif_runs.Memo`) is shared by every start-lag
+    variant of the same model, horizon, seed and draws: a coalition's outcome depends on its members' lags only.
+    """
     from gmb.scenarios.answers import _study
+    from gmb.scenarios.whatif_runs import Memo
     from gmb.simulate.ensemble import spectral_radii
     from gmb.simulate.sampling import draw
 
     starts = tuple((i, s.start) for i, s in sorted(setting.ideas.items()) if s.start)
-    ck = (key if key is not None else id(model), id(scenarios) if key is None else None, starts, setting.horizon,
-          setting.seed, setting.runs, engine)  # fmt: skip
+    base = (key if key is not None else id(model), id(scenarios) if key is None else None, setting.horizon,
+            setting.seed, setting.runs, engine)  # fmt: skip
+    ck = (*base, starts)
     with _LOCK:
         hit = _CACHE.get(ck)
         if hit is not None:
@@ -116,10 +125,18 @@ def _compiled(model, scenarios, setting: Setting, key: Any, engine: str):
     p = study.program
     P = draw(p, seed=study.seed, start=0, runs=setting.runs, method=study.method, vary=study.vary)
     radius = spectral_radii(study, P)
+    with _LOCK:
+        memo = _MEMOS.get(base)
+        if memo is None:
+            memo = _MEMOS[base] = Memo()
+        _MEMOS.move_to_end(base)
+        while len(_MEMOS) > _CACHE_SIZE:
+            _MEMOS.popitem(last=False)
+    memo.same_draws(P)
     P = p.derive_doses(P)
     # the doses are derived here (and rescaled per request), so the engine must not derive them again
     study = replace(study, program=replace(p, term_shares=()))
-    hit = (study, P, radius, {t for t, _, _, recip in p.term_shares if recip})
+    hit = (study, P, radius, {t for t, _, _, recip in p.term_shares if recip}, memo)
     with _LOCK:
         _CACHE[ck] = hit
         while len(_CACHE) > _CACHE_SIZE:
@@ -149,8 +166,35 @@ def _scaled(study, P: np.ndarray, recip: set, doses: dict[str, float]) -> np.nda
 
 
 def _fan(values: np.ndarray) -> dict[str, list[float]]:
-    q = np.nanpercentile(values, [5, 25, 50, 75, 95], axis=-1)
+    # nanpercentile goes time by time in Python (~10 ms); with no broken run the vectorised one is the same
+    pct = np.percentile if np.isfinite(values).all() else np.nanpercentile
+    q = pct(values, [5, 25, 50, 75, 95], axis=-1)
     return {k: q[i].tolist() for i, k in enumerate(("p5", "p25", "p50", "p75", "p95"))}
+
+
+def _coalitions(on: list[str], shapley_on: bool, part: str) -> list[tuple]:
+    chart = [(), *((i,) for i in on), *([tuple(on)] if len(on) > 1 else [])]
+    if not shapley_on or part == "chart":
+        return chart
+    subs = [tuple(c) for n in range(len(on) + 1) for c in combinations(on, n)]
+    return subs if part == "split" else list(dict.fromkeys([*chart, *subs]))
+
+
+def _split(on: list[str], values: dict[tuple, np.ndarray]) -> dict[str, Any]:
+    """The exact Shapley split of the bundle ``on`` from every sub-bundle's horizon outcome."""
+    from gmb.scenarios.answers import _exact_shapley
+    from gmb.scenarios.attribution import expected_shapley
+
+    base = values[()]
+    by_mask = np.empty((1 << len(on), len(base)))
+    for c, v in values.items():  # bit masks over `on`
+        if set(c) <= set(on):
+            by_mask[sum(1 << on.index(i) for i in c)] = v - base
+    phi = _exact_shapley(by_mask, len(on))
+    e = expected_shapley(phi, by_mask[-1])
+    return {"ideas": on, "expected": e["expected"], "shares": e["shares"], "bundle": e["bundle"],
+            "sub_bundles": 1 << len(on),
+            "rule": "exact Shapley over all sub-bundles; share = E[phi_i] / E[bundle effect]"}  # fmt: skip
 
 
 def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine: str = "auto",
@@ -159,12 +203,14 @@ def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine:
 
     ``key`` (e.g. the session's id and version) names the cache entry; without it the cache is keyed
     by the objects' identity. Returns ``{"meta", "unit", "horizon", "runs", "seed", "times", "fan":
-    {"baseline", "setting"}, "effects": {idea: summary}, "setting_effect", "shapley"}``.
+    {"baseline", "setting"}, "effects": {idea: summary}, "setting_effect", "shapley", "shapley_pending"}``.
+    ``setting.part`` "chart" leaves the split out (``shapley_pending`` True when a split is due), "split"
+    returns only ``meta``, ``runs``, ``seed`` and ``shapley`` (the panel asks for it second).
     """
     from gmb.scenarios.answers import _guard, _label, _sign, effect_summary
-    from gmb.scenarios.attribution import expected_shapley
     from gmb.scenarios.settings import ideas_of
-    from gmb.simulate.ensemble import Result, run_parameters
+    from gmb.scenarios.whatif_runs import run_coalitions
+    from gmb.simulate.ensemble import Result
 
     setting = parse_setting(setting)
     known = set(scenarios.ideas)
@@ -172,100 +218,39 @@ def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine:
         if i not in known:
             raise InputError(f"no idea {i!r} in the scenarios", field=f"ideas.{i}", hint=", ".join(sorted(known)))
     on = [i for i in scenarios.ideas if i in setting.ideas and setting.ideas[i].on]
-    study, P, radius, recip = _compiled(model, scenarios, setting, key, engine)
+    study, P, radius, recip, memo = _compiled(model, scenarios, setting, key, engine)
     Q = _scaled(study, P, recip, {i: s.dose for i, s in setting.ideas.items()})
-    n0 = sum(1 for t in study.term_ideas if t is None)
-    term_ideas = np.array([t or "" for t in study.term_ideas], dtype=object)
     shapley_on = setting.bundle and 2 <= len(on) <= MAX_SHAPLEY
-    coalitions = [tuple(c) for n in range(len(on) + 1) for c in combinations(on, n)] if shapley_on else \
-        [(), *((i,) for i in on), *([tuple(on)] if len(on) > 1 else [])]  # fmt: skip
-    names, active = [], []
-    for c in coalitions:
-        mask = np.isin(term_ideas, list(c)) if c else np.zeros(len(term_ideas), dtype=bool)
-        mask[:n0] = True
-        names.append("baseline" if not c else "+".join(c))
-        active.append(mask)
-    sub = study.with_scenarios(names, np.array(active))
-    out = run_parameters(sub, Q)  # (scenarios, variables, times, runs)
-    slot = list(sub.save_slots).index(sub.program.outcome_slot) if sub.program.outcome_slot >= 0 else 0
-    horizon = out[:, slot, sub.horizon_index, :]
+    coalitions = _coalitions(on, shapley_on, setting.part)
+    full = tuple(on)
+    traj = [(), full] if setting.part != "split" else []
+    members = lambda c: tuple((setting.ideas[i].dose, setting.ideas[i].start) for i in c)
+    values = run_coalitions(study, Q, coalitions, members, memo, trajectories=traj)
+    horizon = np.array([values[c][-1] if c in traj else values[c] for c in coalitions])
+    names = ["baseline" if not c else "+".join(c) for c in coalitions]
+    sub = study.with_scenarios(names, np.zeros((len(names), len(study.term_ideas)), dtype=bool))
     result = Result(sub, Q.shape[1], horizon, None, None, radius)
     _, meta = _guard(result, scenarios, on, max_broken, "the what-if",
-                     {"setting": setting.model_dump(exclude={"preview"}), "dose_multiplier_rule":
+                     {"setting": setting.model_dump(exclude={"preview", "part"}), "dose_multiplier_rule":
                       "dose x multiplier (1 = scenarios.json); start lag in model time units"})  # fmt: skip
+    res: dict[str, Any] = {"meta": meta, "runs": result.runs, "seed": study.seed, "part": setting.part}
+    if shapley_on and setting.part != "chart":
+        res["shapley"] = _split(on, {c: horizon[k] for k, c in enumerate(coalitions)})
+    if setting.part == "split":
+        res["shapley"] = res.get("shapley")
+        return res
     sign = _sign(scenarios)
-    idx = {c: k for k, c in enumerate(coalitions)}
-    full = idx[tuple(on)] if on else 0
-    vals = out[:, slot, : sub.horizon_index + 1, :]
+    h = dict(zip(coalitions, horizon))
     info = ideas_of(source) if source is not None else {}
-    effects = {i: {**effect_summary(horizon[idx[(i,)]] - horizon[0], sign), "label": _label(info.get(i) or {}, i, lang)}
-               for i in on}  # fmt: skip
-    res = {
-        "meta": meta,
-        "unit": sub.program.unit,
-        "horizon": sub.horizon,
-        "runs": result.runs,
-        "seed": sub.seed,
-        "times": (sub.times[: sub.horizon_index + 1] - sub.program.times[0]).tolist(),
-        "fan": {"baseline": _fan(vals[0]), "setting": _fan(vals[full])},
-        "effects": effects,
-        "setting_effect": effect_summary(horizon[full] - horizon[0], sign) if on else None,
-        "shapley": None,
-    }
-    if shapley_on:
-        from gmb.scenarios.answers import _exact_shapley
-
-        V = np.array([horizon[idx[c]] - horizon[0] for c in coalitions])
-        by_mask = np.empty_like(V)
-        for c, k in idx.items():  # reorder to bit masks over `on`
-            by_mask[sum(1 << on.index(i) for i in c)] = V[k]
-        phi = _exact_shapley(by_mask, len(on))
-        e = expected_shapley(phi, by_mask[-1])
-        res["shapley"] = {"ideas": on, "expected": e["expected"], "shares": e["shares"], "bundle": e["bundle"],
-                          "rule": "exact Shapley over all sub-bundles; share = E[phi_i] / E[bundle effect]"}  # fmt: skip
+    res.update({
+        "unit": study.program.unit,
+        "horizon": study.horizon,
+        "times": (study.times[: study.horizon_index + 1] - study.program.times[0]).tolist(),
+        "fan": {"baseline": _fan(values[()]), "setting": _fan(values[full] if on else values[()])},
+        "effects": {i: {**effect_summary(h[(i,)] - h[()], sign), "label": _label(info.get(i) or {}, i, lang)}
+                    for i in on},
+        "setting_effect": effect_summary(h[full] - h[()], sign) if on else None,
+        "shapley": res.get("shapley"),
+        "shapley_pending": shapley_on and setting.part == "chart",
+    })  # fmt: skip
     return res
-
-
-def save_setting(path: Any, scenarios: Any, name: str, setting: Any, who: str, when: str | None = None) -> Any:
-    """Save a setting's switched-on ideas as the bundle ``name`` in ``scenarios.json`` at ``path`` (atomically).
-
-    Who saved it and when are added to the file's ``note``. A bundle holds ideas only, so a setting with a
-    dose multiplier other than 1 or a start lag is refused (InputError naming the idea), never saved without
-    them; change an idea's dose with ``gmb scenarios set``. Returns the new :class:`Scenarios`.
-
-    >>> import tempfile, pathlib
-    >>> from gmb.scenarios.doses import IdeaPlan
-    >>> from gmb.scenarios.settings import Scenarios, load_scenarios
-    >>> sc = Scenarios(ideas={"a": IdeaPlan(dose=0.2), "b": IdeaPlan(dose=0.2)})
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "scenarios.json"
-    >>> _ = save_setting(p, sc, "both", {"ideas": {"a": {}, "b": {}}}, "Ada", "2026-12-03T13:40Z")
-    >>> load_scenarios(p).bundles["both"]
-    ('a', 'b')
-    """
-    import re
-    from datetime import UTC, datetime
-
-    from gmb.errors import ConflictError
-    from gmb.scenarios.settings import save_scenarios
-
-    setting = parse_setting(setting)
-    if not re.fullmatch(r"[A-Za-z0-9æøåÆØÅ_][A-Za-z0-9æøåÆØÅ_ -]{0,63}", name or ""):
-        raise InputError("a scenario name: letters, digits, space, - or _ (at most 64)", field="name")
-    if name == "baseline" or name in scenarios.ideas or name in scenarios.bundles:
-        raise ConflictError(f"the name {name!r} is already taken", field="name")
-    on = [i for i in scenarios.ideas if i in setting.ideas and setting.ideas[i].on]
-    if not on:
-        raise InputError("switch on at least one idea to save a scenario", field="ideas")
-    for i in on:
-        if setting.ideas[i].dose != 1.0 or setting.ideas[i].start:
-            raise InputError(f"a saved scenario holds ideas with their planned doses; {i!r} has dose "
-                             f"×{setting.ideas[i].dose:g} and lag {setting.ideas[i].start:g}", field=f"ideas.{i}",
-                             hint="set the dose with gmb scenarios set, or save at dose 1 and no lag")  # fmt: skip
-    for i in setting.ideas:
-        if i not in scenarios.ideas:
-            raise InputError(f"no idea {i!r} in the scenarios", field=f"ideas.{i}")
-    when = when or datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
-    note = f"{scenarios.note} Bundle {name!r} saved from the what-if panel by {who} at {when}."
-    new = scenarios.model_copy(update={"bundles": {**scenarios.bundles, name: tuple(on)}, "note": note})
-    save_scenarios(new, path)
-    return new

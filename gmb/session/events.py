@@ -60,7 +60,7 @@ KINDS: dict[str, tuple[str, type[Record]]] = {
 META_FIELDS = {"title", "place", "focus", "languages", "dates", "outcome", "notes"}
 _PROVENANCE_KINDS = {"variable", "link", "initiative", "idea"}
 
-Op = Literal["create", "set", "add", "update", "remove", "support", "dispute", "vote", "unvote"]
+Op = Literal["create", "set", "add", "update", "remove", "support", "dispute", "vote", "unvote", "scenario"]
 
 
 def now() -> datetime:
@@ -176,6 +176,9 @@ def apply(session: Session | None, ev: Event, *, full: bool = False) -> Session:
         return parse_session(ev.data, file=None)
     if session is None:
         raise ValidationError("the first event must be 'create'", field=where)
+    if ev.op == "scenario":  # a what-if saved as a named scenario: recorded (who, when), the map is unchanged
+        _check_scenario(ev, where)
+        return session
     handler = _HANDLERS[ev.op]
     try:
         new, collection, index = handler(session, ev)
@@ -188,6 +191,15 @@ def apply(session: Session | None, ev: Event, *, full: bool = False) -> Session:
     except pydantic.ValidationError as exc:
         raise pydantic_to_gmb(exc, prefix=where) from None
     return new
+
+
+def _check_scenario(ev: Event, where: str) -> None:
+    """A ``scenario`` event's data: ``{"name": str, "ideas": {idea: {"dose": k, "start": lag}}, …}``."""
+    name, ideas = ev.data.get("name"), ev.data.get("ideas")
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError("a saved scenario needs a name", field=f"{where}.data.name")
+    if not isinstance(ideas, dict) or not ideas or not all(isinstance(v, dict) for v in ideas.values()):
+        raise ValidationError("a saved scenario needs its ideas with dose and start", field=f"{where}.data.ideas")
 
 
 def _kind(ev: Event) -> tuple[str, str, type[Record]]:

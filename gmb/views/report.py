@@ -271,6 +271,8 @@ def _context(session, *, lang, results, name, map_page, loop_max_length, G=None)
                                         "gmb.views.report_dominance"),
         "observed_html": _section_html(results.get("observed"), lang, problems, "observed",
                                        "gmb.views.report_observed"),
+        "saved_html": _section_html((results.get("ranking") or {}).get("saved_scenarios"), lang, problems, "ranking",
+                                    "gmb.views.report_saved"),
     }  # fmt: skip
     return ctx, figures
 

@@ -9,7 +9,7 @@
   if (location.hash) history.replaceState(null, "", location.pathname);
   const key = sessionStorage.getItem("gmb.key");
   let lang = localStorage.getItem("gmb.lang") || "en";
-  const gmb = (window.gmbWhatif = { results: 0, last: null, sid: null });
+  const gmb = (window.gmbWhatif = { results: 0, splits: 0, last: null, lastSplit: null, sid: null });
   const settings = { ideas: {}, bundle: true, horizon: 36 };
   let pending = null, inflight = false;
   function T(k) { return (STRINGS[lang] && STRINGS[lang][k]) || (STRINGS.en && STRINGS.en[k]) || k; }
@@ -34,19 +34,37 @@
     for (const n of document.querySelectorAll("[data-t]")) n.textContent = T(n.dataset.t);
     for (const n of document.querySelectorAll("[data-tp]")) n.placeholder = T(n.dataset.tp);
   }
+  // Two phases: the chart (fans, effects, P(improves)) first; the bundle's Shapley split after it, as a
+  // second request. `gen` counts setting changes: a split computed for an older setting is never drawn.
+  let gen = 0;
   function request(preview) {
-    pending = { ...settings, preview };
+    gen += 1;
+    pending = { body: { ...settings, preview, part: "chart" }, gen, t0: performance.now() };
     pump();
   }
   async function pump() {
     if (inflight || !pending) return;
-    const body = pending; pending = null; inflight = true;
+    const job = pending; pending = null; inflight = true;
     const t0 = performance.now();
     try {
-      const out = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", body);
-      draw(out);
-      gmb.results += 1;
-      gmb.last = { ms: performance.now() - t0, preview: body.preview, out };
+      const out = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", job.body);
+      const t1 = performance.now();  // answer received and parsed
+      const server = (out.timing || {}).server_ms;
+      if (job.body.part === "split") {
+        if (job.gen === gen) {
+          drawSplit(out.shapley, out);
+          gmb.splits += 1;
+          gmb.lastSplit = { ms: performance.now() - job.t0, server_ms: server, draw_ms: performance.now() - t1, out };
+        }
+      } else {
+        draw(out);
+        gmb.results += 1;
+        gmb.last = { ms: performance.now() - t0, preview: job.body.preview, server_ms: server,
+                     draw_ms: performance.now() - t1, out };
+        if (out.shapley_pending && !job.body.preview && !pending && job.gen === gen) {
+          pending = { body: { ...job.body, part: "split" }, gen: job.gen, t0: job.t0 };
+        }
+      }
       $("wi-error").hidden = true;
     } catch (e) {
       $("wi-error").textContent = e.message; $("wi-error").hidden = false;
@@ -110,15 +128,28 @@
       r.insertCell().textContent = fmt(e.p5) + " … " + fmt(e.p95);
       r.insertCell().textContent = Math.round(100 * e.p_improves) + " %";
     }
+    gmb.labels = labels;
+    if (out.shapley_pending) splitPending();
+    else drawSplit(out.shapley, out);
+  }
+  function splitPending() {
     const sh = $("wi-shapley"); sh.replaceChildren();
-    if (out.shapley) {
-      out.shapley.ideas.forEach((id, k) => {
-        const share = out.shapley.shares[k], w = Math.max(0, Math.min(1, Math.abs(share))) * 300;
+    sh.dataset.state = "pending";
+    sh.append(svg("text", { x: 0, y: 15, "font-size": 12, class: "wi-split-pending" }, T("whatif_split_pending")));
+    sh.setAttribute("viewBox", "0 0 600 24");
+  }
+  function drawSplit(shapley, out) {
+    const sh = $("wi-shapley"); sh.replaceChildren();
+    const labels = gmb.labels || {};
+    sh.dataset.state = shapley ? "current" : "none";
+    if (shapley) {
+      shapley.ideas.forEach((id, k) => {
+        const share = shapley.shares[k], w = Math.max(0, Math.min(1, Math.abs(share))) * 300;
         sh.append(svg("text", { x: 0, y: 20 * k + 15, "font-size": 12 }, labels[id] || id));
         sh.append(svg("rect", { x: 220, y: 20 * k + 4, width: w, height: 14, fill: share >= 0 ? "#2a7" : "#c44" }));
         sh.append(svg("text", { x: 225 + w, y: 20 * k + 15, "font-size": 12 }, Math.round(100 * share) + " %"));
       });
-      sh.setAttribute("viewBox", "0 0 600 " + (20 * out.shapley.ideas.length + 10));
+      sh.setAttribute("viewBox", "0 0 600 " + (20 * shapley.ideas.length + 10));
     }
   }
   async function start() {
@@ -134,13 +165,13 @@
     $("wi-save").addEventListener("click", async () => {
       try {
         const r = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif/save",
-                            { name: $("wi-name").value.trim(), setting: { ...settings, preview: false } });
+                            { name: $("wi-name").value.trim(), setting: { ...settings } });
         $("wi-saved").textContent = T("whatif_saved") + " " + r.name;
         $("wi-error").hidden = true;
       } catch (e) { $("wi-error").textContent = e.message; $("wi-error").hidden = false; }
     });
     $("wi-bundle").addEventListener("change", e => { settings.bundle = e.target.checked; request(false); });
-    const first = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", { ...settings, preview: true });
+    const first = await api("POST", "/api/s/" + encodeURIComponent(gmb.sid) + "/whatif", { ...settings, preview: true, part: "chart" });
     if (first.horizon) { h.value = first.horizon; settings.horizon = first.horizon; showH(); }
     first.ideas.forEach(idea);
     const top = first.ideas[0];
