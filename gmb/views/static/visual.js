@@ -9,7 +9,8 @@
  *   GmbVisual.edgeStyle(link) / nodeStyle(v)  vis-network options for a link / a variable
  *   GmbVisual.readableFit(network, opts)      fit, then zoom in until labels are >= 12 px on screen
  *   GmbVisual.settle(network, done)           stop physics once the layout is stable, then call done()
- *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide()}
+ *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide(),
+ *                                             action(text, fn): a button under the text until the next show}
  *   GmbVisual.isPhone()                       narrow screen (< 700 px): legend closed, sheet instead of tooltip
  *
  * How a page uses it (the gmb serve pages too):
@@ -231,12 +232,23 @@
     head.appendChild(title);
     head.appendChild(close);
     var body = el("div", "gmb-sheet-body");
+    var actions = el("div", "gmb-sheet-actions");  // buttons another script adds for the item shown (animate.js)
     box.appendChild(head);
     box.appendChild(body);
+    box.appendChild(actions);
     host.appendChild(box);
     var api = {
       el: box,
-      show: function (t, text) { title.textContent = t; body.textContent = text; box.hidden = false; },
+      show: function (t, text) {
+        title.textContent = t; body.textContent = text; actions.textContent = ""; box.hidden = false;
+      },
+      action: function (text, fn) {
+        var b = el("button", "gmb-sheet-action", text);
+        b.type = "button";
+        b.addEventListener("click", fn);
+        actions.appendChild(b);
+        return b;
+      },
       hide: function () { box.hidden = true; },
       setLang: function (l) { close.setAttribute("aria-label", word(l, "close")); }
     };
