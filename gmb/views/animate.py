@@ -164,7 +164,7 @@ def pushes(model: Any, *, horizon: float, runs: int = 1000, seed: int = 0, size:
     probe = Study.build(model, {}, seed=seed, horizon=horizon, every=every)
     names = list(probe.program.variables)
     chosen = [v for v in (variables if variables is not None else names) if v in names]
-    per = max(1, int(budget // max(1, len(names) * len(probe.times) * runs * 8)) - 1)
+    per = max(1, int(budget // max(1, len(names) * len(probe.times) * runs * 8)) - 1)  # + the baseline
     frames = _frames(len(probe.times), max_frames)
     outcome, items = probe.program.outcome_variable, {}
     for k in range(0, len(chosen), per):
