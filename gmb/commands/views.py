@@ -84,7 +84,7 @@ def _animation(source: str, scenario: str, *, runs: int, seed: int, push_size: f
     """The scenario's precomputed median changes for ``gmb map --animate`` (see :mod:`gmb.views.animate`),
     with each variable's push (same draws) unless ``push_size`` is None."""
     from gmb.commands.common import err_console
-    from gmb.views.animate import pushes, trajectories
+    from gmb.views.animate import animation
     from gmb.workflow.studies import prepare, resolve_bundle
 
     b, sc, _ = prepare(source, None, Path("."))
@@ -95,14 +95,13 @@ def _animation(source: str, scenario: str, *, runs: int, seed: int, push_size: f
                          hint="add ideas with targets to the map, or doses in scenarios.json")  # fmt: skip
     m = b.model
     h = sc.horizon_for(m.time.unit, m.time.start, m.time.stop)
-    anim = trajectories(m, interventions, horizon=h, runs=runs, seed=seed, name=scenario)
+    if push_size is not None and not push_size > 0:
+        raise InputError(f"a push must be > 0, got {push_size:g}", field="--push-size")
+    anim = animation(m, interventions, horizon=h, runs=runs, seed=seed, name=scenario, push_size=push_size)
     if anim["dropped_runs"]:
         err_console().print(f"[yellow]warning:[/yellow] {anim['dropped_runs']} of {runs} runs broke (values not "
                             "finite) and are left out of the animation's medians")  # fmt: skip
-    if push_size is not None:
-        if not push_size > 0:
-            raise InputError(f"a push must be > 0, got {push_size:g}", field="--push-size")
-        anim["pushes"] = pushes(m, horizon=h, runs=runs, seed=seed, size=push_size)
+    if "pushes" in anim:
         _warn_pushes(anim["pushes"], runs, err_console())
     return anim
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EXPLORATORY", "PULSE", "PUSH_NOTE", "QUANT", "animate_js", "pushes", "trajectories"]
+__all__ = ["EXPLORATORY", "PULSE", "PUSH_NOTE", "QUANT", "animate_js", "animation", "pushes", "trajectories"]
 
 EXPLORATORY = {
     "en": "Exploratory: the median over {runs} simulated draws of each variable's change against the baseline "
@@ -191,3 +191,25 @@ def pushes(model: Any, *, horizon: float, runs: int = 1000, seed: int = 0, size:
         "broken": [v for v in chosen if v not in items],
         "note": {L: t.format(**words) for L, t in PUSH_NOTE.items()}, "items": items,
     }  # fmt: skip
+
+
+def animation(model: Any, interventions: Sequence[Any], *, horizon: float, runs: int = 1000, seed: int = 0,
+              name: str = "scenario", push_size: float | None = 1.0) -> dict[str, Any]:  # fmt: skip
+    """What ``gmb map --animate`` embeds and ``GET /api/s/{sid}/animate`` returns: the scenario's
+    :func:`trajectories`, each variable's :func:`pushes` (unless ``push_size`` is None) on the same draws,
+    and the pulses' colours and words (:data:`PULSE`).
+
+    >>> from gmb.simulate.synthetic import chain_model
+    >>> from gmb.simulate.interventions import Intervention
+    >>> a = animation(chain_model(3), [Intervention(variable="v2")], horizon=6.0, runs=10, push_size=0.5)
+    >>> a["scenario"], sorted(a["pushes"]["items"]), a["pushes"]["size"], a["pulse"]["up"]
+    ('scenario', ['v0', 'v1', 'v2'], 0.5, '#1a9850')
+    """
+    from gmb.errors import InputError
+
+    anim = trajectories(model, interventions, horizon=horizon, runs=runs, seed=seed, name=name)
+    if push_size is not None:
+        if not (np.isfinite(push_size) and push_size > 0):
+            raise InputError(f"a push must be > 0, got {push_size:g}", field="push_size")
+        anim["pushes"] = pushes(model, horizon=horizon, runs=runs, seed=seed, size=push_size)
+    return {"pulse": PULSE, **anim}
