@@ -132,6 +132,9 @@ def _install_routes(app, access: Access) -> None:
     from gmb.serve import routes_whatif  # issue 15: the what-if panel
 
     routes_whatif.install(app, workshops=access.workshops, auth=access.auth)
+    from gmb.serve import routes_animate  # issue 15, item 2: watch it travel (same JSON as the offline map)
+
+    routes_animate.install(app, workshops=access.workshops, auth=access.auth)
     install_pages(app, access.vis_dir)
     install_sessions(app, access)
     install_read(app, access)
