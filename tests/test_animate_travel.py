@@ -92,7 +92,7 @@ def _page(tmp_path, session=None, name="krea_cafe"):
 
     session = session or small_session()
     model, anim = _animation(session, name=name)
-    path = write_map(to_graph(session), tmp_path / "travel.html", animation=anim)
+    path = write_map(to_graph(session), tmp_path / "travel.html", animation=anim, ideas=True)
     return model, anim, path
 
 
@@ -187,6 +187,16 @@ def test_push_and_idea_play_their_medians_and_links_pulse_the_right_way(tmp_path
         assert "push:skaermtid" in page.js(
             "return Array.from(document.querySelectorAll('#gmb-anim-what option')).map(o => o.value)"
         )
+        # switching the idea back on: tap its node (the map shows the idea bank), the sheet offers it
+        page.js(
+            "network.body.emitter.emit('click', {nodes: ['idea krea_cafe'], edges: [], pointer: {DOM: {x: 0, y: 0}}})"
+        )
+        button = page.wait_for("document.querySelector('.gmb-sheet-action')")
+        assert "Slå til" in button.text
+        button.click()
+        assert page.js("return window.gmbAnimShowing") == "idea"
+        _scrub(page, 4)
+        _check_frame(page, anim["change"], anim["scale"], 4, 1e-12)
         page.collect()
         assert page.remote_requests() == [] and page.errors() == []
 

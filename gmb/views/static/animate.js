@@ -4,7 +4,13 @@
  * variable over time (trajectories) and, in anim.pushes, the same for a push of each variable (pushes;
  * integers of one `step`, decoded here). Nothing is fetched; names are set with textContent.
  *
- *   GmbAnimate.attach({anim, network, nodes, edges, data, sheet, lang: function () { return lang; }})
+ *   GmbAnimate.attach({anim, network, nodes, edges, data, sheet, lang: function () { return lang; }, host})
+ *
+ * anim: the JSON of gmb.views.animate.animation (map.html embeds it; gmb serve answers it at
+ * GET /api/s/{sid}/animate?scenario=IDEA); network/nodes/edges: the vis-network and its DataSets;
+ * data: {nodes: [{id, color, label, labels}], edges: [{id, from, to, polarity: "+"|"-"|"?", width, idea}]};
+ * sheet: GmbVisual.sheet(...) (its action() offers "Push and play" for a tapped variable; optional);
+ * host: where the panel goes (default: the body; it is built once, with its own style).
  *
  * - node fill follows the median change at the slider's time (green up, red down, white none);
  * - a link whose cause is changing at that time pulses: its width swings and a dot travels from cause to
@@ -28,7 +34,45 @@
             band: band, scale: it.scale, note: P.note, dropped: it.dropped_runs || 0};
   }
 
+  var CSS = "#gmb-anim { position: fixed; right: 300px; bottom: 8px; z-index: 7; background: rgba(255,255,255,.95);" +
+    " border: 1px solid #bbb; border-radius: 8px; padding: 6px 10px; font-size: 13px; box-shadow: 0 2px 8px rgba(0,0,0,.2);" +
+    " max-width: 460px; }\n#gmb-anim .row { display: flex; gap: 8px; align-items: center; margin: 2px 0; }\n" +
+    "#gmb-anim-slider { flex: 1; }\n#gmb-anim-what { flex: 1; max-width: 360px; }\n" +
+    "#gmb-anim-note, #gmb-anim-legend { color: #555; font-size: 11px; margin: 4px 0 0; }\n" +
+    ".gmb-anim-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin: 0 3px 0 6px;" +
+    " vertical-align: middle; }\n.gmb-sheet-action { margin: 0 12px 12px 12px; font: inherit; padding: 6px 10px;" +
+    " border-radius: 6px; border: 1px solid #777; background: #fff; cursor: pointer; }\n" +
+    "@media (max-width: 699px) { #gmb-anim { left: 4px; right: 4px; max-width: none; } }";
+
+  /* The panel (built once, into host or the body): the Play list, the title, play + slider + time, the
+   * outcome's sparkline, the pulses' legend, and what the numbers are. */
+  function panel(host) {
+    if (document.getElementById("gmb-anim")) return;
+    var style = document.createElement("style");
+    style.textContent = CSS;
+    document.head.appendChild(style);
+    function mk(tag, attrs, parent) {
+      var e = tag === "svg" ? document.createElementNS(SVG, "svg") : document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+      if (parent) parent.appendChild(e);
+      return e;
+    }
+    var box = mk("div", {id: "gmb-anim", role: "group"}), row = mk("div", {"class": "row"}, box);
+    mk("label", {"for": "gmb-anim-what", id: "gmb-anim-what-word"}, row);
+    mk("select", {id: "gmb-anim-what"}, row);
+    mk("strong", {id: "gmb-anim-title"}, mk("div", {"class": "row"}, box));
+    row = mk("div", {"class": "row"}, box);
+    mk("button", {type: "button", id: "gmb-anim-play"}, row).textContent = "▶";
+    mk("input", {type: "range", id: "gmb-anim-slider", min: "0", step: "1", value: "0"}, row);
+    mk("span", {id: "gmb-anim-time"}, row);
+    mk("svg", {id: "gmb-anim-spark", width: "440", height: "70", viewBox: "0 0 440 70", "aria-hidden": "true"}, box);
+    mk("p", {id: "gmb-anim-legend"}, box);
+    mk("p", {id: "gmb-anim-note"}, box);
+    (host || document.body).appendChild(box);
+  }
+
   function attach(o) {
+    panel(o.host);
     var A = o.anim, P = A.pushes || null, PU = A.pulse, nodes = o.nodes, edges = o.edges, network = o.network;
     var $ = function (id) { return document.getElementById(id); };
     var slider = $("gmb-anim-slider"), playBtn = $("gmb-anim-play"), pick = $("gmb-anim-what");
