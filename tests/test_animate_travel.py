@@ -220,3 +220,19 @@ def test_hostile_labels_and_scenario_names_stay_text(tmp_path):
         assert page.js("return document.querySelectorAll('#gmb-anim img, #gmb-anim script, #gmb-anim a').length") == 0
         page.collect()
         assert page.remote_requests() == [] and page.errors() == []
+
+
+def test_cli_map_animate_embeds_the_pushes_and_refuses_a_bad_size(cli, tmp_path):
+    from gmb.session.store import Store
+
+    Store(tmp_path / "sessions").create("t", small_session())
+    code, _, err = cli("map", "t", "--animate", "krea_cafe", "--runs", "24", "--push-size", "0.5", "--out", "m.html")
+    assert code == 0, err
+    emb = _embedded(tmp_path / "m.html")
+    assert emb["scenario"] == "krea_cafe" and emb["pushes"]["size"] == 0.5 and emb["pushes"]["runs"] == 24
+    assert "faellesskab" in emb["pushes"]["items"] and "+50 %" not in emb["pushes"]["note"]["en"]
+    assert "by 50 % of its baseline" in emb["pushes"]["note"]["en"]
+    code, _, _ = cli("map", "t", "--animate", "krea_cafe", "--runs", "24", "--no-push", "--out", "n.html")
+    assert code == 0 and "pushes" not in _embedded(tmp_path / "n.html")
+    code, _, err = cli("map", "t", "--animate", "krea_cafe", "--push-size", "0", "--out", "x.html")
+    assert code != 0 and "--push-size" in err and not (tmp_path / "x.html").exists()
