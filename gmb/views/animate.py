@@ -121,14 +121,16 @@ def _frames(n: int, max_frames: int) -> list[int]:
 
 
 def _quantised(median: np.ndarray, band: np.ndarray | None, names: Sequence[str], frames: list[int]) -> dict:
-    """One push's medians (variables × times) as integers of one ``step``; variables that never move are left out."""
+    """One push's medians (variables × times) as integers of one ``step``; a variable whose integers are all 0
+    (it never moves by half a step) is left out, and the page shows it as no change — the value it would decode to."""
     med = median[:, frames]
     top = float(np.max(np.abs(med))) if med.size else 0.0
     if band is not None:
         band = band[:, frames]
         top = max(top, float(np.max(np.abs(band))))
     step = top / QUANT if top > 0 else 1.0
-    q = {v: np.rint(med[i] / step).astype(int).tolist() for i, v in enumerate(names) if np.any(med[i] != 0)}
+    ints = np.rint(med / step).astype(int)
+    q = {v: ints[i].tolist() for i, v in enumerate(names) if np.any(ints[i] != 0)}
     out: dict[str, Any] = {"step": step, "q": q, "scale": float(np.max(np.abs(med))) if med.size else 0.0}
     if band is not None:
         out["band"] = {"p5": np.rint(band[0] / step).astype(int).tolist(),
