@@ -12,6 +12,7 @@
  *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide(),
  *                                             action(text, fn): a button under the text until the next show}
  *   GmbVisual.isPhone()                       narrow screen (< 700 px): legend closed, sheet instead of tooltip
+ *   GmbVisual.travel(opts)                    play an animation (gmb map --animate / gmb serve's /animate; animate.js)
  *
  * How a page uses it (the gmb serve pages too):
  *   1. Serve or inline the two assets: the script is gmb.views.style.visual_js() (this file with
@@ -256,8 +257,19 @@
     return api;
   }
 
+  /* Watch it travel (needs animate.js loaded too): play gmb.views.animate's JSON on this map. opts as
+   * GmbAnimate.attach (anim, network, nodes, edges, data, sheet, lang), or url (+ key, a bearer key) instead
+   * of anim to fetch it from gmb serve (GET /api/s/{sid}/animate?scenario=IDEA). A promise: true once shown. */
+  function travel(o) {
+    if (!window.GmbAnimate) return Promise.reject(new Error("animate.js is not loaded"));
+    if (o.anim) return Promise.resolve(window.GmbAnimate.attach(o) !== false);
+    return fetch(o.url, {headers: o.key ? {Authorization: "Bearer " + o.key} : {}})
+      .then(function (r) { if (!r.ok) throw new Error("animate: HTTP " + r.status); return r.json(); })
+      .then(function (anim) { window.GmbAnimate.attach(Object.assign({}, o, {anim: anim})); return true; });
+  }
+
   window.GmbVisual = {
     word: word, legend: legend, edgeStyle: edgeStyle, nodeStyle: nodeStyle, readableFit: readableFit,
-    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE
+    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE, travel: travel
   };
 })();
