@@ -106,7 +106,11 @@ def test_the_page_embeds_the_pushes_and_loads_nothing(tmp_path):
     _, anim, path = _page(tmp_path)
     emb = _embedded(path)
     assert emb["pushes"]["items"] == anim["pushes"]["items"] and emb["pulse"]["words"]["da"]["push"] == "Skub"
-    assert "1 on" in emb["pushes"]["note"]["en"] and "48 draws (seed 3)" in emb["pushes"]["note"]["en"]
+    assert (
+        "from time 1 (months) on" in emb["pushes"]["note"]["en"]
+        and "fra tid 1 (måneder)" in emb["pushes"]["note"]["da"]
+        and "48 draws (seed 3)" in emb["pushes"]["note"]["en"]
+    )
     html = path.read_text("utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?https?:|@import""", html, re.IGNORECASE)
 

@@ -38,10 +38,10 @@ EXPLORATORY = {
 }  # fmt: skip
 PUSH_NOTE = {
     "en": "A push: the variable's level raised by {pct} % of its baseline (for a stock: where it is heading) as a "
-          "step from {unit} {start} on, with everything else as in the baseline; the median over the same {runs} "
+          "step from time {start} ({unit_en}) on, with everything else as in the baseline; the median over the same {runs} "
           "draws (seed {seed}) of each variable's change against the baseline. Exploratory; not a prediction.",
     "da": "Et skub: variablens niveau hævet {pct} % af grundforløbet (for en beholdning: dér hvor den er på vej "
-          "hen) som et trin fra {unit} {start}, alt andet som i grundforløbet; medianen over de samme {runs} træk "
+          "hen) som et trin fra tid {start} ({unit_da}), alt andet som i grundforløbet; medianen over de samme {runs} træk "
           "(frø {seed}) af hver variabels ændring mod grundforløbet. Udforskende; ikke en forudsigelse.",
 }  # fmt: skip
 # A link pulses from cause to effect while its cause changes; the colour says which way it pushes the effect.
@@ -58,6 +58,8 @@ PULSE = {
                "scale": "Farve: medianændring (grøn op, rød ned)"},
     },
 }  # fmt: skip
+_UNITS = {"month": {"en": "months", "da": "måneder"}, "year": {"en": "years", "da": "år"},
+          "week": {"en": "weeks", "da": "uger"}, "day": {"en": "days", "da": "dage"}}  # fmt: skip
 QUANT = 1000  # a push's medians are stored as integers in [-QUANT, QUANT] times its ``step``
 
 
@@ -185,8 +187,9 @@ def pushes(model: Any, *, horizon: float, runs: int = 1000, seed: int = 0, size:
             items[v] = {**_quantised(np.median(d, axis=-1), band, study.variables, frames),
                         "dropped_runs": int((~ok).sum())}  # fmt: skip
     times = probe.times[frames].tolist()
-    words = {"pct": f"{100 * size:g}", "start": f"{start:g}", "unit": str(probe.program.unit), "runs": runs,
-             "seed": seed}  # fmt: skip
+    unit = str(probe.program.unit)
+    words = {"pct": f"{100 * size:g}", "start": f"{start:g}", "runs": runs, "seed": seed,
+             **{f"unit_{L}": _UNITS.get(unit.lower(), {}).get(L, unit) for L in ("en", "da")}}  # fmt: skip
     return {
         "times": times, "size": float(size), "start": start, "runs": int(runs), "seed": int(seed),
         "unit": str(probe.program.unit), "outcome": outcome, "quant": QUANT,
