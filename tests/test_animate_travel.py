@@ -240,3 +240,20 @@ def test_cli_map_animate_embeds_the_pushes_and_refuses_a_bad_size(cli, tmp_path)
     assert code == 0 and "pushes" not in _embedded(tmp_path / "n.html")
     code, _, err = cli("map", "t", "--animate", "krea_cafe", "--push-size", "0", "--out", "x.html")
     assert code != 0 and "--push-size" in err and not (tmp_path / "x.html").exists()
+
+
+def test_the_pushes_and_the_idea_share_their_draws():
+    """ "Same draws" in the page's note: a push's study and the idea's study (with sampled dose ranges) draw the
+    same parameters for the same seed, so their baselines are the same runs."""
+    from gmb.simulate.ensemble import Study, run_parameters
+    from gmb.simulate.interventions import Intervention
+    from gmb.simulate.sampling import draw
+
+    model = _model(small_session())
+    idea = [Intervention(variable="faellesskab", dose=0.3, low=0.1, high=0.5), Intervention(variable="frivillige")]
+    push = [Intervention(variable="skaermtid", dose=1.0, shape="step", start=1.0)]
+    base = []
+    for scen in (idea, push):
+        s = Study.build(model, {"x": scen}, seed=SEED, horizon=H, keep="exact")
+        base.append(run_parameters(s, draw(s.program, seed=SEED, runs=RUNS, method=s.method, vary=s.vary))[0])
+    assert np.array_equal(base[0], base[1])
