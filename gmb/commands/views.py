@@ -41,6 +41,12 @@ def map_command(
     ),
     runs: int = typer.Option(1000, "--runs", help="With --animate: draws of the ensemble."),
     seed: int = typer.Option(0, "--seed", help="With --animate: random seed of the draws."),
+    push: bool = typer.Option(
+        True, "--push/--no-push", help="With --animate: also precompute a push of each variable (play any variable)."
+    ),
+    push_size: float = typer.Option(
+        1.0, "--push-size", help="With --animate: a push raises a variable's level by this share of its baseline."
+    ),
 ) -> None:
     """Write an interactive map: one HTML file that opens offline in any browser."""
     from gmb.cld import to_graph
@@ -63,7 +69,7 @@ def map_command(
     }  # fmt: skip
     G = to_graph(session)
     if animate is not None:
-        options["animation"] = _animation(source, animate, runs=runs, seed=seed)
+        options["animation"] = _animation(source, animate, runs=runs, seed=seed, push_size=push_size if push else None)
     write_map(G, path, **options)
     if as_json:
         n_ideas = len(G.graph.get("ideas") or {}) if ideas else 0
@@ -74,10 +80,11 @@ def map_command(
     console().print(f"[green]✓[/green] wrote the map to {path} — open it in a browser (works offline)")
 
 
-def _animation(source: str, scenario: str, *, runs: int, seed: int) -> dict:
-    """The scenario's precomputed median changes for ``gmb map --animate`` (see :mod:`gmb.views.animate`)."""
+def _animation(source: str, scenario: str, *, runs: int, seed: int, push_size: float | None = 1.0) -> dict:
+    """The scenario's precomputed median changes for ``gmb map --animate`` (see :mod:`gmb.views.animate`),
+    with each variable's push (same draws) unless ``push_size`` is None."""
     from gmb.commands.common import err_console
-    from gmb.views.animate import trajectories
+    from gmb.views.animate import animation
     from gmb.workflow.studies import prepare, resolve_bundle
 
     b, sc, _ = prepare(source, None, Path("."))
@@ -88,11 +95,26 @@ def _animation(source: str, scenario: str, *, runs: int, seed: int) -> dict:
                          hint="add ideas with targets to the map, or doses in scenarios.json")  # fmt: skip
     m = b.model
     h = sc.horizon_for(m.time.unit, m.time.start, m.time.stop)
-    anim = trajectories(m, interventions, horizon=h, runs=runs, seed=seed, name=scenario)
+    if push_size is not None and not push_size > 0:
+        raise InputError(f"a push must be > 0, got {push_size:g}", field="--push-size")
+    anim = animation(m, interventions, horizon=h, runs=runs, seed=seed, name=scenario, push_size=push_size)
     if anim["dropped_runs"]:
         err_console().print(f"[yellow]warning:[/yellow] {anim['dropped_runs']} of {runs} runs broke (values not "
                             "finite) and are left out of the animation's medians")  # fmt: skip
+    if "pushes" in anim:
+        _warn_pushes(anim["pushes"], runs, err_console())
     return anim
+
+
+def _warn_pushes(p: dict, runs: int, con) -> None:
+    """Say which pushes lost runs (left out of their medians) or could not be played at all."""
+    lost = {v: it["dropped_runs"] for v, it in p["items"].items() if it["dropped_runs"]}
+    if lost:
+        con.print(f"[yellow]warning:[/yellow] pushes with broken runs (left out of their medians, of {runs}): "
+                  + ", ".join(f"{v} {k}" for v, k in sorted(lost.items())))  # fmt: skip
+    if p["broken"]:
+        con.print("[yellow]warning:[/yellow] every run broke when pushing these, so they cannot be pushed on the map: "
+                  + ", ".join(p["broken"]))  # fmt: skip
 
 
 def report_command(

@@ -135,6 +135,9 @@ def _install_routes(app, access: Access) -> None:
     from gmb.serve import routes_story  # issue 15: stories built in the browser, played on the projector
 
     routes_story.install(app, access)
+    from gmb.serve import routes_animate  # issue 15, item 2: watch it travel (same JSON as the offline map)
+
+    routes_animate.install(app, workshops=access.workshops, auth=access.auth)
     install_pages(app, access.vis_dir)
     install_sessions(app, access)
     install_read(app, access)

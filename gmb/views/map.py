@@ -146,7 +146,8 @@ def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **opt
         The map.
     animation : mapping, optional
         A scenario's precomputed trajectories (:func:`gmb.views.animate.trajectories`) that a time
-        slider and a play button show on the map (``gmb map --animate``).
+        slider and a play button show on the map (``gmb map --animate``); with ``pushes``
+        (:func:`gmb.views.animate.pushes`) any variable's push can be played too.
     **options
         As :func:`map_data`: ``lang``, ``ideas``, ``loop`` (highlight a loop), ``theme`` …
 
@@ -176,8 +177,24 @@ def map_html(G: nx.DiGraph, *, animation: Mapping[str, Any] | None = None, **opt
         lang=data["meta"]["lang"] or "en",
         visual_js=style.visual_js(),
         visual_css=style.visual_css(),
-        animation=animation,
+        animation=_with_pulse(animation),
+        animate_js=_animate_js() if animation else "",
     )
+
+
+def _animate_js() -> str:
+    from gmb.views.animate import animate_js
+
+    return animate_js()
+
+
+def _with_pulse(animation: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The animation with the pulses' colours and words (:data:`gmb.views.animate.PULSE`) for the page."""
+    if not animation:
+        return None
+    from gmb.views.animate import PULSE
+
+    return {"pulse": PULSE, **animation}
 
 
 def write_map(G: nx.DiGraph, path: str | Path, **options: Any) -> Path:

@@ -9,9 +9,11 @@
  *   GmbVisual.edgeStyle(link) / nodeStyle(v)  vis-network options for a link / a variable
  *   GmbVisual.readableFit(network, opts)      fit, then zoom in until labels are >= 12 px on screen
  *   GmbVisual.settle(network, done)           stop physics once the layout is stable, then call done()
- *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide()}
+ *   GmbVisual.sheet(host, lang)               a bottom sheet for tap-to-inspect: {show(title, text), hide(),
+ *                                             action(text, fn): a button under the text until the next show}
  *   GmbVisual.isPhone()                       narrow screen (< 700 px): legend closed, sheet instead of tooltip
  *   GmbVisual.themeColours(ids)               {theme id: fill} in order, like gmb.views.style.theme_colours
+ *   GmbVisual.travel(opts)                    play an animation (gmb map --animate / gmb serve's /animate; animate.js)
  *
  * How a page uses it (the gmb serve pages too):
  *   1. Serve or inline the two assets: the script is gmb.views.style.visual_js() (this file with
@@ -232,12 +234,23 @@
     head.appendChild(title);
     head.appendChild(close);
     var body = el("div", "gmb-sheet-body");
+    var actions = el("div", "gmb-sheet-actions");  // buttons another script adds for the item shown (animate.js)
     box.appendChild(head);
     box.appendChild(body);
+    box.appendChild(actions);
     host.appendChild(box);
     var api = {
       el: box,
-      show: function (t, text) { title.textContent = t; body.textContent = text; box.hidden = false; },
+      show: function (t, text) {
+        title.textContent = t; body.textContent = text; actions.textContent = ""; box.hidden = false;
+      },
+      action: function (text, fn) {
+        var b = el("button", "gmb-sheet-action", text);
+        b.type = "button";
+        b.addEventListener("click", fn);
+        actions.appendChild(b);
+        return b;
+      },
       hide: function () { box.hidden = true; },
       setLang: function (l) { close.setAttribute("aria-label", word(l, "close")); }
     };
@@ -252,8 +265,19 @@
     return out;
   }
 
+  /* Watch it travel (needs animate.js loaded too): play gmb.views.animate's JSON on this map. opts as
+   * GmbAnimate.attach (anim, network, nodes, edges, data, sheet, lang), or url (+ key, a bearer key) instead
+   * of anim to fetch it from gmb serve (GET /api/s/{sid}/animate?scenario=IDEA). A promise: true once shown. */
+  function travel(o) {
+    if (!window.GmbAnimate) return Promise.reject(new Error("animate.js is not loaded"));
+    if (o.anim) return Promise.resolve(window.GmbAnimate.attach(o) !== false);
+    return fetch(o.url, {headers: o.key ? {Authorization: "Bearer " + o.key} : {}})
+      .then(function (r) { if (!r.ok) throw new Error("animate: HTTP " + r.status); return r.json(); })
+      .then(function (anim) { window.GmbAnimate.attach(Object.assign({}, o, {anim: anim})); return true; });
+  }
+
   window.GmbVisual = {
     word: word, legend: legend, edgeStyle: edgeStyle, nodeStyle: nodeStyle, readableFit: readableFit,
-    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE, themeColours: themeColours
+    settle: settle, sheet: sheet, isPhone: isPhone, PHONE: PHONE, themeColours: themeColours, travel: travel
   };
 })();
