@@ -25,7 +25,7 @@ class Calibration(Result):
     Fields marked *is* or *lsq* are present only for that method (``None`` otherwise, and left out of
     :meth:`to_dict`).
 
-    Attributes
+    Parameters
     ----------
     method : str
         The method in words.
@@ -122,7 +122,7 @@ class Calibration(Result):
 class ObservedAttribution(Result):
     """The observed change of a series split among the implemented activities, baseline drift and the residual.
 
-    Attributes
+    Parameters
     ----------
     variable, series, transform : str
         The observed variable, its series key and how it is read (an index, or relative to its first value).

@@ -27,7 +27,7 @@ Row = dict[str, Any]
 class Ranking(Result):
     """The ideas ranked by their simulated effect at the horizon (or by the combined score).
 
-    Attributes
+    Parameters
     ----------
     meta : dict
         The assumptions behind the answer: seed, method, runs, horizon, every dose, the parameter
@@ -86,7 +86,7 @@ class Ranking(Result):
 class Attribution(Result):
     """A bundle's effect split among its ideas by Shapley values, with each idea's solo effect and the interaction.
 
-    Attributes
+    Parameters
     ----------
     meta : dict
         The assumptions behind the answer (as :class:`Ranking`'s), how the Shapley values were
@@ -160,7 +160,7 @@ class Attribution(Result):
 class FanCharts(Result):
     """Fan-chart data (median, 50 % and 90 % bands over time) for the baseline, ideas and bundles.
 
-    Attributes
+    Parameters
     ----------
     meta : dict
         The assumptions behind the answer (as :class:`Ranking`'s) and the bundles charted.
@@ -221,7 +221,7 @@ class FanCharts(Result):
 class Robustness(Result):
     """Leave-one-link-out: the links each idea's verdict or rank rests on.
 
-    Attributes
+    Parameters
     ----------
     meta : dict
         The assumptions (draws, structure sampled, the rule, links checked, simulations).

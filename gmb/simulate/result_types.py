@@ -20,7 +20,7 @@ __all__ = ["Dominance", "SobolIndices"]
 class SobolIndices(Result):
     """First-order and total Sobol indices of a scenario's effect at the horizon, largest total first.
 
-    Attributes
+    Parameters
     ----------
     meta : dict
         The assumptions and the design: scenario, base samples, dimensions, simulations, sampler,
@@ -53,7 +53,7 @@ class SobolIndices(Result):
 class Dominance(Result):
     """Which feedback loops drive a scenario's deviation from the baseline, over time (Loops That Matter).
 
-    Attributes
+    Parameters
     ----------
     scenario : str
         The scenario's name.

@@ -181,7 +181,7 @@ class Comparison(Result):
     ``compared``, ``columns``, ``missing`` and ``mismatches`` (``[column, row, actual, canonical]``);
     ``to_frame()`` has one row per mismatching cell.
 
-    Attributes
+    Parameters
     ----------
     compared : int
         Cells compared.

@@ -65,7 +65,7 @@ class StabilityReport(Result):
     ``stable``, ``runaway`` (each loop in words), ``loops`` (each loop's fields), ``ceiling``, ``question``
     and ``text``; ``to_frame()`` has one row per runaway loop.
 
-    Attributes
+    Parameters
     ----------
     radius : float
         The spectral radius of the linearised loop matrix ``W`` (the model settles near baseline below 1).
