@@ -48,6 +48,7 @@ from gmb.simulate.dominance_runs import _scores, _study, scenario_values
 from gmb.simulate.result_types import Dominance
 
 if TYPE_CHECKING:
+    from gmb.cld.loops import LoopResult
     from gmb.simulate.interventions import Bundle, Intervention
     from gmb.stockflow.model import StockFlowModel
 
@@ -171,7 +172,8 @@ def _focus(graph, model, loops) -> np.ndarray:
 
 
 def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] | Bundle = (), *,
-                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
+                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None,
+                   named: LoopResult | None = None,
                    time_limit: float | None = 10.0, exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk: int = 250,
                    engine: str = "auto", name: str = "scenario", every: float | None = None) -> Dominance:  # fmt: skip
     """Loop dominance of ``interventions`` (or a :class:`~gmb.scenarios.Bundle`) on ``model``, as JSON-ready data.
