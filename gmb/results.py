@@ -91,7 +91,7 @@ def plain(value: Any) -> Any:
 class Result(Mapping[str, Any]):
     """Base of the typed, frozen answers (see the module docstring).
 
-    Subclasses are ``@dataclass(frozen=True, eq=False)`` with typed fields (declared with
+    Subclasses are ``@dataclass(frozen=True, eq=False, repr=False)`` with typed fields (declared with
     :data:`OPTIONAL` or :func:`hidden` metadata when they are not plain fields) and name their main table in ``_table``.
 
     Examples
@@ -175,4 +175,5 @@ class Result(Mapping[str, Any]):
         return sum(1 for _ in self._items())
 
     def __repr__(self) -> str:
+        """The class and its keys (the values can be long: use :meth:`to_dict` or :meth:`to_frame` to see them)."""
         return f"{type(self).__name__}({', '.join(k for k, _ in self._items())})"

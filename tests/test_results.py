@@ -260,3 +260,8 @@ def test_every_answer_class_is_public():
     for name in ("Result", "Ranking", "Attribution", "FanCharts", "Robustness", "SobolIndices", "Dominance",
                  "Calibration", "ObservedAttribution", "StabilityReport", "Comparison"):  # fmt: skip
         assert name in gmb.__all__ and issubclass(getattr(gmb, name), Result), name
+
+
+def test_repr_is_short(ranking, attribution):
+    assert repr(ranking).startswith("Ranking(meta, unit, horizon") and len(repr(ranking)) < 200
+    assert "shapley_draws" not in repr(attribution) and len(repr(attribution)) < 300

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["Calibration", "ObservedAttribution"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Calibration(Result):
     """The posterior (importance resampling) or point fit (least squares) of a session's model given its observations.
 
@@ -118,7 +118,7 @@ class Calibration(Result):
         return ((k, present[k]) for k in self._order if k in present)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ObservedAttribution(Result):
     """The observed change of a series split among the implemented activities, baseline drift and the residual.
 

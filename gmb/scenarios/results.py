@@ -23,7 +23,7 @@ __all__ = ["Attribution", "FanCharts", "Ranking", "Robustness"]
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Ranking(Result):
     """The ideas ranked by their simulated effect at the horizon (or by the combined score).
 
@@ -82,7 +82,7 @@ class Ranking(Result):
     robustness: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Attribution(Result):
     """A bundle's effect split among its ideas by Shapley values, with each idea's solo effect and the interaction.
 
@@ -156,7 +156,7 @@ class Attribution(Result):
     settled: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class FanCharts(Result):
     """Fan-chart data (median, 50 % and 90 % bands over time) for the baseline, ideas and bundles.
 
@@ -217,7 +217,7 @@ class FanCharts(Result):
         return pd.DataFrame(self._rows())
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Robustness(Result):
     """Leave-one-link-out: the links each idea's verdict or rank rests on.
 

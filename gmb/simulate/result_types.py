@@ -16,7 +16,7 @@ from gmb.results import OPTIONAL, Result
 __all__ = ["Dominance", "SobolIndices"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SobolIndices(Result):
     """First-order and total Sobol indices of a scenario's effect at the horizon, largest total first.
 
@@ -49,7 +49,7 @@ class SobolIndices(Result):
     parameters: list[dict[str, Any]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Dominance(Result):
     """Which feedback loops drive a scenario's deviation from the baseline, over time (Loops That Matter).
 
