@@ -21,7 +21,7 @@ PINNED = [
     # gmb.stockflow.convert
     "to_stockflow", "resolve_assumptions",
     # gmb.stockflow.stability
-    "check_stability",
+    "check_stability", "StabilityReport",
     # gmb.stockflow.write_xmile
     "to_xmile",
     # gmb.stockflow.write_mdl
@@ -30,19 +30,27 @@ PINNED = [
     "write_model",
     # gmb.simulate
     "simulate", "Trajectories", "read_canonical", "compare",
+    # gmb.simulate.results
+    "Comparison",
     # gmb.simulate.pysd_runner
     "run_pysd",
     # gmb.scenarios
     "Intervention", "Bundle", "with_interventions", "Scenarios", "default_scenarios", "load_scenarios",
     "save_scenarios", "fan_charts", "rank_ideas", "attribute", "link_robustness",
+    # gmb.scenarios.results
+    "Ranking", "Attribution", "FanCharts", "Robustness",
     # gmb.simulate.ensemble
     "Study", "run_study", "run_chunk", "reduce_chunks",
     # gmb.simulate.sensitivity
     "sobol",
     # gmb.simulate.dominance
     "loop_dominance",
+    # gmb.simulate.result_types
+    "SobolIndices", "Dominance",
     # gmb.workflow.calibration
     "calibrate", "attribute_observed",
+    # gmb.calibration.results
+    "Calibration", "ObservedAttribution",
     # gmb.views
     "map_html", "write_map", "write_report", "Band", "IdeaEffect", "plot_behaviour", "plot_idea_ranking",
     "plot_attribution", "plot_loop_counts", "save_figure",
@@ -50,6 +58,8 @@ PINNED = [
     "read_any", "write_any", "read_edge_csv", "read_sdai_json",
     # gmb.scale
     "open_backend",
+    # gmb.results
+    "Result",
     # gmb.errors
     "GmbError", "InputError", "FormatError", "EncodingError", "ValidationError", "NotFoundError", "SlugError",
     "StoreError", "ConflictError", "AnalysisError", "ConversionError", "SimulationError", "ClusterError",

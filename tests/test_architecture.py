@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1] / "gmb"
 
 # The pipeline, lowest first. A module may import modules of its own layer or of lower layers.
 LAYERS = [
-    {"gmb.errors", "gmb.files", "gmb._lazy", "gmb._cache"},
+    {"gmb.errors", "gmb.files", "gmb._lazy", "gmb._cache", "gmb.results"},
     {"gmb.session"},
     {"gmb.io", "gmb.cld", "gmb.examples"},
     {"gmb.stockflow"},

@@ -71,7 +71,7 @@ def test_shapley_efficiency_null_player_and_symmetry(bystander):
     # b_one and b_two: the same target and fixed doses, so the same role in every draw
     sc = default_scenarios(G, DoseDefaults(dose=0.2, low=0.2, high=0.2))
     r = attribute(m, G, sc, list(sc.ideas), runs=300, seed=4)
-    phi, full = r["_phi"], r["_bundle"]
+    phi, full = r.shapley_draws, r.bundle_draws
     ideas = r["bundle"]
     assert r["meta"]["method_shapley"].startswith("exact over all 32")
     # efficiency: in every draw the shares add up to that draw's bundle effect
@@ -104,7 +104,7 @@ def test_sampled_permutations_approach_the_exact_values(bystander):
     exact = attribute(m, G, sc, ideas, runs=100, seed=1)
     sampled = attribute(m, G, sc, ideas, runs=100, seed=1, exact_limit=2, permutations=200)
     assert sampled["meta"]["method_shapley"].startswith("sampled")
-    assert np.max(np.abs(sampled["_phi"].sum(axis=0) - sampled["_bundle"])) < 1e-12  # efficient per draw
+    assert np.max(np.abs(sampled.shapley_draws.sum(axis=0) - sampled.bundle_draws)) < 1e-12  # efficient per draw
     got = {row["idea"]: row["shapley"]["mean"] for row in sampled["ideas"]}
     for e in exact["ideas"]:
         assert got[e["idea"]] == pytest.approx(e["shapley"]["mean"], rel=0.05, abs=1e-4)

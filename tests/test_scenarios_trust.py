@@ -273,11 +273,11 @@ def test_shapley_of_expected_effects_adds_up_to_the_expected_bundle_effect(hv):
     G, _, m, sc = hv
     ideas = ["faellesspisning", "bike_paths", "lan_party"]
     r = attribute(m, G, sc, ideas, runs=200, seed=4, settle=False)
-    total = float(np.mean(r["_bundle"]))
+    total = float(np.mean(r.bundle_draws))
     assert r["total"] == pytest.approx(total, abs=1e-15)
     assert abs(sum(r["shares"].values()) - total) <= 1e-12
     by = {row["idea"]: row for row in r["ideas"]}
-    phi = r["_phi"]
+    phi = r.shapley_draws
     for j, i in enumerate(ideas):
         assert by[i]["expected"] == pytest.approx(phi[j].mean(), abs=1e-15)
         assert by[i]["share"] == pytest.approx(phi[j].mean() / total, rel=1e-12)  # ratio of means

@@ -197,6 +197,8 @@ def sensitivity(
     max_broken: float = MaxBrokenOpt,
 ) -> None:
     """Which links (and times, doses) drive the spread of a scenario's effect: Sobol indices (SALib)."""
+    from dataclasses import replace
+
     from rich import box
     from rich.markup import escape
     from rich.table import Table
@@ -220,7 +222,7 @@ def sensitivity(
     except TooManyBrokenRuns as exc:
         refuse(exc, as_json)
     # the meta every ensemble answer carries (outcome, doses, better …), then what only Sobol knows
-    r["meta"] = {**answer_meta(study, r["meta"]["runs"], sc, ideas), **r["meta"], "scenarios_file": str(path)}
+    r = replace(r, meta={**answer_meta(study, r.meta["runs"], sc, ideas), **r.meta, "scenarios_file": str(path)})
     if as_json:
         print_json(public(r))
         return

@@ -27,10 +27,13 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from gmb.errors import ClusterError, GmbError, InputError
 from gmb.scale.dask_connect import check_address, seconds_left, unusable_scheduler
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["BACKENDS", "Backend", "DaskBackend", "LocalBackend", "machine_workers", "open_backend"]
 
@@ -244,7 +247,7 @@ def open_backend(
     progress: bool = False,
     retries: int = 2,
     timeout: float = CONNECT_TIMEOUT,
-    client: Any = None,
+    client: Client | None = None,
 ) -> Iterator[Backend]:
     """A backend ready to use, closed (cluster and all, if we started it) when the block ends.
 

@@ -13,6 +13,8 @@
   (share of the long-run effect), :mod:`~gmb.scenarios.attribution` (ratio of means, log units),
   :mod:`~gmb.scenarios.words` (in words, English and Danish; single facts in :mod:`~gmb.scenarios.phrases`).
 * :mod:`gmb.scenarios.robustness` — leave-one-link-out: the links each idea's verdict or rank rests on.
+* :mod:`gmb.scenarios.results` — the answers as typed, frozen results (:class:`~gmb.scenarios.results.Ranking`,
+  ``Attribution``, ``FanCharts``, ``Robustness``) with ``to_dict()``, ``to_json()`` and ``to_frame()``.
 """
 
 from gmb.scenarios.answers import attribute, behaviour, fan_charts, rank_ideas

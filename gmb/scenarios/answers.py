@@ -2,9 +2,9 @@
 
 Everything here runs an ensemble (:mod:`gmb.simulate.ensemble`) of the group's
 model under uncertain link strengths, adjustment and delay times and doses,
-with common random numbers across scenarios, and returns plain data
-(JSON-ready dicts) that always carry ``meta``: the seed, sampling method, runs,
-horizon, every dose assumed, the parameter ranges, the share of draws whose
+with common random numbers across scenarios, and returns typed, frozen results
+(:mod:`gmb.scenarios.results`; ``to_dict()`` is JSON-ready) that always carry
+``meta``: the seed, sampling method, runs, horizon, every dose assumed, the parameter ranges, the share of draws whose
 reinforcing loops run away, and the label *exploratory*.
 
 * :func:`fan_charts` — median, 50 % and 90 % bands over time for the baseline,

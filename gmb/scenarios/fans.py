@@ -20,6 +20,7 @@ from gmb.scenarios.answer_study import (
     _sign,
     effect_summary,
 )
+from gmb.scenarios.results import FanCharts
 from gmb.scenarios.settings import Scenarios
 from gmb.simulate.ensemble import CHUNK, Result, Study
 from gmb.simulate.quality import MAX_BROKEN, check_max_broken
@@ -54,7 +55,7 @@ def fan_charts(
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     vary: Iterable[str] = VARY,
-) -> dict[str, Any]:
+) -> FanCharts:
     """Fan-chart data for the baseline, ``ideas`` (default: all) and ``bundles``, outcome plus ``variables``.
 
     Parameters
@@ -102,9 +103,10 @@ def fan_charts(
 
     Returns
     -------
-    dict
-        JSON-ready: ``meta``, ``unit``, ``horizon``, ``runs``, ``seed``, ``charts`` (per scenario and
-        variable: ``time`` and percentiles ``p5``..``p95``) and ``effects`` at the horizon.
+    FanCharts
+        Typed and frozen (:class:`gmb.scenarios.results.FanCharts`): ``meta``, ``unit``, ``horizon``, ``runs``,
+        ``seed``, ``charts`` (per scenario and variable: ``time`` and percentiles ``p5``..``p95``) and
+        ``effects`` at the horizon; ``to_frame()`` is the charts in long form.
 
     Raises
     ------
@@ -120,7 +122,7 @@ def fan_charts(
     >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
     >>> scenarios = default_scenarios(G)
     >>> f = fan_charts(model, scenarios, runs=16, engine="numpy", settle=False)
-    >>> sorted({c["scenario"] for c in f["charts"]})
+    >>> sorted({c["scenario"] for c in f.charts})
     ['all', 'baseline', 'idea0', 'idea1', 'idea2']
     """
     check_max_broken(max_broken)
@@ -140,7 +142,7 @@ def fan_charts(
     out = _fans(result, scenarios, ideas, bundles, max_broken)
     if settle and runs_map:
         out["settled"] = _settled(model, runs_map, study, runs)
-    return out
+    return FanCharts.from_dict(out)
 
 
 def _fans(result: Result, scenarios: Scenarios, ideas: Sequence[str], bundles: Mapping,

@@ -35,6 +35,7 @@ from gmb.scenarios.answer_study import (
     effect_summary,
 )
 from gmb.scenarios.ranking import RANK_LEVEL, TIE_BAND
+from gmb.scenarios.results import Ranking
 from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.simulate.ensemble import CHUNK
 from gmb.simulate.quality import MAX_BROKEN, check_max_broken
@@ -98,7 +99,7 @@ def rank_ideas(
     vary: Iterable[str] = VARY,
     robustness: bool = False,
     robustness_runs: int | None = None,
-) -> dict[str, Any]:
+) -> Ranking:
     """Rank ideas by their simulated effect at the horizon (``by="effect"``) or by the combined score.
 
     ``source`` (the CLD graph or the session) gives the ideas' labels, feasibility and votes.
@@ -166,10 +167,11 @@ def rank_ideas(
 
     Returns
     -------
-    dict
-        JSON-ready: ``meta``, ``unit``, ``horizon``, ``runs``, ``seed``, ``ideas`` (best first, each with
-        ``idea``, ``label``, ``median``, ``p5``..``p95``, ``p_improves``, ``p_rank``, ``rank_interval``,
-        ``p_beats``, ``settled`` …), ``effects`` and ``rank_uncertainty``.
+    Ranking
+        Typed and frozen (:class:`gmb.scenarios.results.Ranking`): ``meta``, ``unit``, ``horizon``, ``runs``,
+        ``seed``, ``ideas`` (best first, each with ``idea``, ``label``, ``median``, ``p5``..``p95``,
+        ``p_improves``, ``p_rank``, ``rank_interval``, ``p_beats``, ``settled`` …), ``effects`` and
+        ``rank_uncertainty``; ``to_dict()`` is the JSON answer, ``to_frame()`` the ideas as a table.
 
     Raises
     ------
@@ -185,7 +187,7 @@ def rank_ideas(
     >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
     >>> scenarios = default_scenarios(G)
     >>> r = rank_ideas(model, G, scenarios, runs=16, engine="numpy")
-    >>> [i["idea"] for i in r["ideas"]], r["runs"]
+    >>> [i["idea"] for i in r.ideas], r.runs
     (['idea1', 'idea2', 'idea0'], 16)
     """
     if by not in ("effect", "combined"):
@@ -228,7 +230,7 @@ def rank_ideas(
                 variant_runs=variant_runs, assumptions=assumptions, tie_band=tie_band, robustness=robustness,
                 robustness_runs=robustness_runs, lang=lang, max_broken=max_broken, seed=seed, method=method,
                 engine=engine, integration=integration)  # fmt: skip
-    return out
+    return Ranking.from_dict(out)
 
 
 def _rows(ideas: Sequence[str], info: Mapping[str, Any], effects: Mapping[str, dict], sign: float,

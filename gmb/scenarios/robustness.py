@@ -33,6 +33,7 @@ import networkx as nx
 import numpy as np
 
 from gmb.errors import InputError, NotFoundError
+from gmb.scenarios.results import Robustness
 from gmb.simulate.ensemble import Study, run_parameters
 from gmb.simulate.sampling import VARY, draw
 
@@ -143,7 +144,7 @@ def link_robustness(
     lang: str | None = None,
     integration: str = "euler",
     vary: Iterable[str] | None = None,
-) -> dict[str, Any]:
+) -> Robustness:
     """Leave-one-link-out robustness of every idea's verdict and rank (see the module docstring).
 
     ``source`` (the CLD graph or the session) gives the ideas' labels and the links' evidence.
@@ -183,8 +184,9 @@ def link_robustness(
 
     Returns
     -------
-    dict
-        ``{"meta", "unit", "horizon", "runs", "seed", "ideas": [...]}``, one entry per idea in rank
+    Robustness
+        Typed and frozen (:class:`gmb.scenarios.results.Robustness`): ``meta``, ``unit``, ``horizon``, ``runs``,
+        ``seed``, ``ideas``, one entry per idea in rank
         order with the keys :data:`IDEA_KEYS`; ``flips`` and ``rank_changes`` list the links (id, cause,
         effect, label, evidence, P(present), P(sign), and the idea's median, P(improves), verdict and
         rank without the link), ``depends_on`` the uncertain links among the flips, ``sentence`` says so.
@@ -195,7 +197,7 @@ def link_robustness(
     >>> from gmb.scenarios.settings import default_scenarios
     >>> G = synthetic_cld(8, seed=2)
     >>> r = link_robustness(synthetic_model(8, seed=2), G, default_scenarios(G), runs=32, seed=1)
-    >>> sorted(r["ideas"][0]) == sorted(IDEA_KEYS), r["meta"]["links_checked"] > 0
+    >>> sorted(r.ideas[0]) == sorted(IDEA_KEYS), r.meta["links_checked"] > 0
     (True, True)
     """
     from gmb.scenarios.settings import ideas_of
@@ -245,8 +247,7 @@ def link_robustness(
         "links_checked": len(checked),
         "simulations": int(runs * (1 + len(ideas) + sum(len(w) for w in without.values()))),
     }  # fmt: skip
-    return {"meta": meta, "unit": p.unit, "horizon": study.horizon, "runs": runs, "seed": study.seed,
-            "ideas": rows}  # fmt: skip
+    return Robustness(meta=meta, unit=p.unit, horizon=study.horizon, runs=runs, seed=study.seed, ideas=rows)
 
 
 def _checked_ideas(scenarios: Scenarios, ideas: Sequence[str] | None, runs: int) -> list[str]:
@@ -339,7 +340,7 @@ def add_robustness(out: dict[str, Any], model: Any, source: Any, scenarios: Any,
     >>> from gmb.scenarios.settings import default_scenarios
     >>> G, m = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)
     >>> sc = default_scenarios(G)
-    >>> r = add_robustness(rank_ideas(m, G, sc, runs=32, seed=1), m, G, sc, list(sc.ideas), runs=32, seed=1)
+    >>> r = add_robustness(dict(rank_ideas(m, G, sc, runs=32, seed=1)), m, G, sc, list(sc.ideas), runs=32, seed=1)
     >>> r["robustness"]["meta"]["runs"], all("depends_on" in row for row in r["ideas"] if row["idea"] in sc.ideas)
     (32, True)
     """

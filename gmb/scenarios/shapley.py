@@ -25,6 +25,7 @@ from gmb.scenarios.answer_study import (
     _study,
     effect_summary,
 )
+from gmb.scenarios.results import Attribution
 from gmb.scenarios.settings import Scenarios, ideas_of
 from gmb.simulate.quality import MAX_BROKEN, check_broken, check_max_broken, quality
 from gmb.simulate.sampling import VARY
@@ -86,7 +87,7 @@ def attribute(
     max_broken: float = MAX_BROKEN,
     settle: bool = True,
     vary: Iterable[str] = VARY,
-) -> dict[str, Any]:
+) -> Attribution:
     """Shapley attribution of ``bundle``'s effect at the horizon to its ideas (see the module docstring).
 
     Every sub-bundle runs with the *same* parameter draws (common random numbers),
@@ -138,9 +139,10 @@ def attribute(
 
     Returns
     -------
-    dict
-        JSON-ready: ``meta``, ``unit``, ``horizon``, ``bundle``, ``runs``, ``seed``, ``shares`` (per idea),
-        ``interaction``, ``total`` …
+    Attribution
+        Typed and frozen (:class:`gmb.scenarios.results.Attribution`): ``meta``, ``unit``, ``horizon``,
+        ``bundle``, ``runs``, ``seed``, ``shares`` (per idea), ``total``, ``ideas`` …, and the per-draw
+        ``shapley_draws`` and ``bundle_draws`` (arrays, left out of ``to_dict()``).
 
     Raises
     ------
@@ -156,7 +158,7 @@ def attribute(
     >>> G, model = synthetic_cld(8, seed=2), synthetic_model(8, seed=2)  # a small map and its model
     >>> scenarios = default_scenarios(G)
     >>> a = attribute(model, G, scenarios, ["idea0", "idea1"], runs=16, engine="numpy")
-    >>> sorted(a["shares"])
+    >>> sorted(a.shares)
     ['idea0', 'idea1']
     """
     check_max_broken(max_broken)
@@ -202,7 +204,7 @@ def attribute(
     out = _answer(study, ideas, runs, meta, rows, expected, parts, phi, full, solo, finite, sign)
     if settle:
         out["settled"] = _settled(model, {"bundle": scenarios.interventions(ideas)}, study, runs)
-    return out
+    return Attribution.from_dict(out)
 
 
 def _coalitions(n: int, exact: bool, permutations: int, seed: int) -> tuple[list[int], list[np.ndarray] | None]:

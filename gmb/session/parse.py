@@ -6,6 +6,7 @@ This sits above both :mod:`gmb.session.model` (the types) and :mod:`gmb.session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gmb.errors import ValidationError
@@ -15,7 +16,7 @@ from gmb.session.validate import pydantic_to_gmb
 __all__ = ["parse_session"]
 
 
-def parse_session(data: Any, *, file: str | None = None) -> Session:
+def parse_session(data: Mapping[str, Any], *, file: str | None = None) -> Session:
     """Build a :class:`Session` from plain data, raising gmb's ValidationError.
 
     Parameters

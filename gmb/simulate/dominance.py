@@ -45,8 +45,10 @@ from gmb.simulate import ltm
 
 # scenario_values is re-exported: ``gmb.simulate.dominance`` stays its import path.
 from gmb.simulate.dominance_runs import _scores, _study, scenario_values
+from gmb.simulate.result_types import Dominance
 
 if TYPE_CHECKING:
+    from gmb.cld.loops import LoopResult
     from gmb.simulate.interventions import Bundle, Intervention
     from gmb.stockflow.model import StockFlowModel
 
@@ -170,9 +172,10 @@ def _focus(graph, model, loops) -> np.ndarray:
 
 
 def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] | Bundle = (), *,
-                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None, named: Any = None,
+                   horizon: float | None = None, runs: int = 0, seed: int = 0, method: str = "mc", period: float | None = None,
+                   named: LoopResult | None = None,
                    time_limit: float | None = 10.0, exhaustive_limit: int = EXHAUSTIVE_LIMIT, chunk: int = 250,
-                   engine: str = "auto", name: str = "scenario", every: float | None = None) -> dict[str, Any]:  # fmt: skip
+                   engine: str = "auto", name: str = "scenario", every: float | None = None) -> Dominance:  # fmt: skip
     """Loop dominance of ``interventions`` (or a :class:`~gmb.scenarios.Bundle`) on ``model``, as JSON-ready data.
 
     See the module docstring for the method.
@@ -212,9 +215,9 @@ def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] 
 
     Returns
     -------
-    dict
-        JSON-ready: ``scenario``, ``time``, ``loops`` (with their scores), ``dominant`` per time,
-        ``shifts``, ``periods``, ``complete`` …
+    Dominance
+        Typed and frozen (:class:`gmb.simulate.result_types.Dominance`): ``scenario``, ``time``, ``loops``
+        (with their scores), ``dominant`` per time, ``shifts``, ``periods``, ``complete`` …
 
     Examples
     --------
@@ -281,7 +284,7 @@ def loop_dominance(model: StockFlowModel, interventions: Sequence[Intervention] 
         out["ensemble"] = _ensemble(model, interventions, loops, info, horizon, runs, seed, method, period,
                                     chunk, engine, graph, times)  # fmt: skip
     out["elapsed"] = time.perf_counter() - started
-    return out
+    return Dominance.from_dict(out)
 
 
 def _period_edges(times: np.ndarray, unit: str, period: float | None) -> np.ndarray:

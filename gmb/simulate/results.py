@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from gmb.errors import FormatError, NotFoundError
+from gmb.results import Result, plain
 
 __all__ = ["Comparison", "Trajectories", "compare", "from_frame", "max_relative_difference", "read_canonical"]
 
@@ -173,8 +174,30 @@ def read_canonical(path: str | Path) -> Trajectories:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """Outcome of :func:`compare`: how many cells were compared, and the ones that differ."""
+class Comparison(Result):
+    """Outcome of :func:`compare`: how many cells were compared, and the ones that differ.
+
+    A typed, frozen result (:class:`gmb.results.Result`): ``to_dict()`` / ``to_json()`` give ``ok``,
+    ``compared``, ``columns``, ``missing`` and ``mismatches`` (``[column, row, actual, canonical]``);
+    ``to_frame()`` has one row per mismatching cell.
+
+    Parameters
+    ----------
+    compared : int
+        Cells compared.
+    columns : tuple of str
+        Columns matched.
+    missing : tuple of str
+        Columns of the canonical output missing from the run.
+    mismatches : tuple of (str, int, float, float)
+        ``(column, row, actual, canonical)`` per cell outside the tolerance.
+
+    Examples
+    --------
+    >>> c = Comparison(4, ("time", "x"), (), (("x", 1, 2.5, 2.0),))
+    >>> c.ok, c.to_frame().to_dict("records")
+    (False, [{'column': 'x', 'row': 1, 'actual': 2.5, 'canonical': 2.0}])
+    """
 
     compared: int
     columns: tuple[str, ...]
@@ -184,6 +207,13 @@ class Comparison:
     @property
     def ok(self) -> bool:
         return not self.mismatches and not self.missing
+
+    def _items(self) -> Iterator[tuple[str, Any]]:
+        yield "ok", self.ok
+        yield from super()._items()
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [dict(zip(("column", "row", "actual", "canonical"), m, strict=True)) for m in plain(self.mismatches)]
 
 
 def _norm(name: str) -> str:

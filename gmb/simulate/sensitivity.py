@@ -30,6 +30,7 @@ import numpy as np
 
 from gmb.errors import InputError, SimulationError
 from gmb.simulate.ensemble import Study, run_parameters, spectral_radii
+from gmb.simulate.result_types import SobolIndices
 from gmb.simulate.sampling import varying
 
 __all__ = ["S1_ST_FLOOR", "convergence", "describe_parameter", "sobol"]
@@ -121,7 +122,7 @@ def _index_rows(study: Study, idx: Any, Si: Any) -> list[dict[str, Any]]:
 
 
 def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None, top: int | None = None,
-          resamples: int = 100, output: str = "log_ratio", max_broken: float = 0.01) -> dict[str, Any]:  # fmt: skip
+          resamples: int = 100, output: str = "log_ratio", max_broken: float = 0.01) -> SobolIndices:  # fmt: skip
     """First-order and total Sobol indices of ``scenario``'s effect at the horizon, largest total first.
 
     ``output``: ``log_ratio`` (default) analyses ``log(outcome with / outcome without)`` — the effect
@@ -151,9 +152,9 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
 
     Returns
     -------
-    dict
-        JSON-ready: ``meta`` and ``parameters`` (each with its first-order and total index and their
-        confidence intervals).
+    SobolIndices
+        Typed and frozen (:class:`gmb.simulate.result_types.SobolIndices`): ``meta`` and ``parameters`` (each
+        with its first-order and total index and their confidence intervals); ``to_frame()`` is the table.
 
     Raises
     ------
@@ -213,28 +214,30 @@ def sobol(study: Study, scenario: str, *, n: int = 256, seed: int | None = None,
     # indices are shares of variance: estimates far outside [0, 1] or wider than themselves have not converged;
     # nor have they when a first-order index exceeds its total index beyond both intervals (S1 <= ST in theory)
     converged, why = convergence(rows)
-    return {
-        "meta": {
-            **study.assumptions(),
-            "exploratory": True,
-            "scenario": scenario,
-            "base_samples": n,
-            "dimensions": len(idx),
-            "simulations": int(2 * X.shape[0]),
-            "sampler": "Saltelli (SALib, scrambled Sobol)",
-            "runs": int(X.shape[0]),
-            "broken_runs": int((~np.isfinite(Y_all)).sum()),
-            "runaway_share": runaway,
-            "base_samples_left_out": int((~keep).sum()),
-            "converged": converged,
-            "runs_quality": q,
-            "not_converged_because": why,
-            "output": {
-                "log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
-                "effect": "outcome with the scenario minus outcome at baseline at the horizon",
-            }[output],
-            "variance": float(np.var(Y)),
-            "mean_effect": float(np.mean(Y)),
-        },
-        "parameters": rows[:top] if top else rows,
-    }
+    return SobolIndices.from_dict(
+        {
+            "meta": {
+                **study.assumptions(),
+                "exploratory": True,
+                "scenario": scenario,
+                "base_samples": n,
+                "dimensions": len(idx),
+                "simulations": int(2 * X.shape[0]),
+                "sampler": "Saltelli (SALib, scrambled Sobol)",
+                "runs": int(X.shape[0]),
+                "broken_runs": int((~np.isfinite(Y_all)).sum()),
+                "runaway_share": runaway,
+                "base_samples_left_out": int((~keep).sum()),
+                "converged": converged,
+                "runs_quality": q,
+                "not_converged_because": why,
+                "output": {
+                    "log_ratio": "log(outcome with the scenario / outcome at baseline) at the horizon",
+                    "effect": "outcome with the scenario minus outcome at baseline at the horizon",
+                }[output],
+                "variance": float(np.var(Y)),
+                "mean_effect": float(np.mean(Y)),
+            },
+            "parameters": rows[:top] if top else rows,
+        }
+    )

@@ -12,14 +12,15 @@ We report the radius and name the loops (loop gain = product of the ``s·e``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import networkx as nx
 import numpy as np
 
+from gmb.results import Result
 from gmb.stockflow.model import StockFlowModel
 
 if TYPE_CHECKING:
@@ -57,12 +58,34 @@ class Loop:
 
 
 @dataclass(frozen=True)
-class StabilityReport:
+class StabilityReport(Result):
     """The spectral radius at the nominal elasticities, the loops that run away, and what to ask the group.
 
-    ``question`` is empty when the model is stable; ``ceiling`` lists the labels of the
-    variables those loops would push to the saturating shape's ceiling (when it applies).
+    A typed, frozen result (:class:`gmb.results.Result`): ``to_dict()`` / ``to_json()`` give ``radius``,
+    ``stable``, ``runaway`` (each loop in words), ``loops`` (each loop's fields), ``ceiling``, ``question``
+    and ``text``; ``to_frame()`` has one row per runaway loop.
+
+    Parameters
+    ----------
+    radius : float
+        The spectral radius of the linearised loop matrix ``W`` (the model settles near baseline below 1).
+    runaway : tuple of Loop
+        The reinforcing loops that run away (empty when stable).
+    text : str
+        The finding in words, for the report.
+    question : str
+        What to ask the group (empty when the model is stable).
+    ceiling : tuple of str
+        The labels of the variables those loops would push to the saturating shape's ceiling (when it applies).
+
+    Examples
+    --------
+    >>> r = StabilityReport(0.5, (), "settles")
+    >>> r.stable, r.to_json(), len(r.to_frame())
+    (True, '{"radius": 0.5, "stable": true, "runaway": [], "loops": [], "ceiling": [], "question": "", "text": "settles"}', 0)
     """
+
+    _table: ClassVar[str] = "loops"
 
     radius: float
     runaway: tuple[Loop, ...]
@@ -74,10 +97,10 @@ class StabilityReport:
     def stable(self) -> bool:
         return self.radius < 1
 
-    def to_json(self) -> dict[str, Any]:
-        return {"radius": self.radius, "stable": self.stable, "runaway": [str(lp) for lp in self.runaway],
-                "loops": [lp.to_json() for lp in self.runaway], "ceiling": list(self.ceiling),
-                "question": self.question, "text": self.text}  # fmt: skip
+    def _items(self) -> Iterator[tuple[str, Any]]:
+        yield from (("radius", self.radius), ("stable", self.stable), ("runaway", [str(lp) for lp in self.runaway]),
+                    ("loops", [lp.to_json() for lp in self.runaway]), ("ceiling", list(self.ceiling)),
+                    ("question", self.question), ("text", self.text))  # fmt: skip
 
 
 def _value(model: StockFlowModel, name: str, values: Mapping[str, Any] | None) -> float:

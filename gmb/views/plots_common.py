@@ -16,11 +16,14 @@ import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["FORMATS", "data_uri", "figure_bytes", "save_figure"]
 
@@ -74,7 +77,7 @@ def figure_bytes(fig, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def save_figure(fig, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` (atomically).
 
     Parameters

@@ -18,6 +18,7 @@ from gmb.views.plots_common import _SCENARIO_COLOURS, _array, _figure
 from gmb.views.style import figure_word
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
     from numpy.typing import ArrayLike
 
 __all__ = ["Band", "plot_behaviour"]
@@ -97,7 +98,7 @@ def plot_behaviour(
     horizon: float | None = None,
     after_horizon: str = "after the horizon: not settled",
     lang: str | None = None,
-):
+) -> Figure:
     """Median lines with 50 % and 90 % bands, one colour per scenario (e.g. baseline, each idea, the bundle).
 
     With more than ``max_banded`` scenarios only the first and the last (baseline and bundle, by

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
 from gmb.views.plots_common import _BLUE, _GREY, _ORANGE, _figure, _finite
 from gmb.views.style import figure_word
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["IdeaEffect", "plot_attribution", "plot_idea_ranking"]
 
@@ -94,7 +97,7 @@ def plot_idea_ranking(
     title: str | None = None,
     xlabel: str | None = None,
     lang: str | None = None,
-):
+) -> Figure:
     """Each idea's median effect with its interval, best on top; colour = feasibility, text = P(improve), votes.
 
     Parameters
@@ -163,7 +166,7 @@ def plot_attribution(
     title: str | None = None,
     unit: str = "",
     lang: str | None = None,
-):
+) -> Figure:
     """Shapley shares of a bundle's effect, one bar per idea, plus the interaction part (hatched).
 
     The bars add up to the bundle's total effect, which the title states.

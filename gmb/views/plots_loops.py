@@ -7,12 +7,15 @@ A plot kind of its own, apart from the fan charts and the ideas' plots;
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gmb.errors import InputError, ValidationError
 from gmb.views.plots_common import _POLARITY, _figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_loop_counts"]
 
@@ -35,7 +38,7 @@ def plot_loop_counts(
     all_loops: str = "all loops",
     ylabel: str = "number of loops",
     polarity_labels: Mapping[str, str] | None = None,
-):
+) -> Figure:
     """How many loops touch each theme, stacked by polarity; the first group counts all loops.
 
     A loop crossing two themes is counted under each of them. The label arguments let a report

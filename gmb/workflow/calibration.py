@@ -16,16 +16,19 @@ sessions and model folders from disk, so it lives in the workflow, above the cal
 >>> with open(os.devnull, "w") as null:
 ...     _ = install_example("roskilde", Console(file=null))
 >>> r = calibrate("roskilde", runs=500, seed=0, out=sources.store().root)
->>> r["data_points"], r["ess"] > 1
+>>> r.data_points, r.ess > 1
 (2, True)
 >>> sources.set_sessions_dir(before)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from gmb.calibration.results import Calibration, ObservedAttribution
 from gmb.workflow.models import build, model_name
 from gmb.workflow.output import console, print_json
 from gmb.workflow.sources import load_source
@@ -57,8 +60,8 @@ def _public(r: dict[str, Any]) -> dict[str, Any]:
 
 def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0, structure: bool = True,
               engine: str = "auto", out: Path = Path("."), plot: Path | None = None,
-              keep_draws: bool = False) -> dict[str, Any]:  # fmt: skip
-    """The posterior (or point fit) of session ``name``'s model given its observations; JSON-ready.
+              keep_draws: bool = False) -> Calibration:  # fmt: skip
+    """The posterior (or point fit) of session ``name``'s model given its observations.
 
     ``gmb.calibrate(name)`` is this function.
 
@@ -81,13 +84,14 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
     plot : pathlib.Path, optional
         Write the posterior predictive bands against the data there (PNG).
     keep_draws : bool, optional
-        Keep the resampled posterior draws under ``_draws`` (for :func:`attribute_observed`).
+        Keep the resampled posterior draws (``posterior_draws``, ``weights``; not in ``to_dict()``).
 
     Returns
     -------
-    dict
-        JSON-ready: the parameters' prior and posterior ranges (narrowing, identifiability), the fit,
-        effective sample size, warnings, ``implemented``, ``unit``, ``observations``, ``assumptions``.
+    Calibration
+        Typed and frozen (:class:`gmb.calibration.results.Calibration`): the parameters' prior and posterior
+        ranges (narrowing, identifiability), the fit, effective sample size, warnings, ``implemented``,
+        ``unit``, ``observations``, ``assumptions``; ``to_frame()`` is the parameters' table.
 
     Raises
     ------
@@ -121,11 +125,11 @@ def calibrate(name: str, *, method: str = "is", runs: int = RUNS, seed: int = 0,
         r["plot"] = str(predictive_plot(prob, r, plot))
     if method == "lsq" and "_point" in r:
         r["_draws"] = r["_point"]
-    return r if keep_draws else _public(r)
+    return Calibration.from_dict(r if keep_draws else _public(r))
 
 
 def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure: bool = True, engine: str = "auto",
-                       out: Path = Path("."), variable: str | None = None, draws: int = 400) -> dict[str, Any]:  # fmt: skip
+                       out: Path = Path("."), variable: str | None = None, draws: int = 400) -> ObservedAttribution:  # fmt: skip
     """Split session ``name``'s observed change among its implemented activities, drift and residual.
 
     The model is calibrated to the session's observations first (:func:`calibrate`); the change
@@ -152,9 +156,10 @@ def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure:
 
     Returns
     -------
-    dict
-        JSON-ready: per activity its share of the change with an interval, the baseline drift,
-        the unexplained residual, ``calibration`` (effective sample size, fit, warnings).
+    ObservedAttribution
+        Typed and frozen (:class:`gmb.calibration.results.ObservedAttribution`): per activity its share of the
+        change with an interval, the baseline drift, the unexplained residual, ``calibration`` (effective
+        sample size, fit, warnings); ``to_frame()`` is the activities' table.
 
     Raises
     ------
@@ -181,10 +186,10 @@ def attribute_observed(name: str, *, runs: int = RUNS, seed: int = 0, structure:
     a["calibration"] = {"ess": post["ess"], "runs": runs, "fit": post["fit"], "warnings": post["warnings"]}
     labels = {v: d.get("label", v) for v, d in b.graph.nodes(data=True)}
     a["variable_label"] = labels.get(a["variable"], a["variable"])
-    return a
+    return ObservedAttribution.from_dict(a)
 
 
-def save_observed(name: str, a: dict, out: Path = Path(".")) -> Path:
+def save_observed(name: str, a: Mapping[str, Any], out: Path = Path(".")) -> Path:
     """Write the attribution to ``models/NAME/observed_attribution.json``, where ``gmb report`` finds it."""
     import json
 
@@ -193,7 +198,7 @@ def save_observed(name: str, a: dict, out: Path = Path(".")) -> Path:
 
     path = Path(out) / "models" / model_name(name) / FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(a, ensure_ascii=False, indent=2, default=str) + "\n")
+    atomic_write_text(path, json.dumps(dict(a), ensure_ascii=False, indent=2, default=str) + "\n")
     return path
 
 
@@ -223,7 +228,7 @@ def show_observed_attribution(
                 f"not a list of numbers: {selection!r}", field="--selection", hint="e.g. 0,0.25,0.5"
             ) from None
         prob, _ = problem_for(name, seed=seed, structure=structure)
-        a["selection_variants"] = selection_variants(prob, shares, runs=runs, seed=seed)
+        a = replace(a, selection_variants=selection_variants(prob, shares, runs=runs, seed=seed))
     save_observed(name, a)
     if as_json:
         print_json(a)

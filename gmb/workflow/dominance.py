@@ -42,8 +42,8 @@ def for_session(name: str, scenario: str | None = None, *, runs: int = 0, seed: 
     m = b.model
     h = horizon if horizon is not None else sc.horizon_for(m.time.unit, m.time.start, m.time.stop)
     label = scenario or "all"
-    d = loop_dominance(m, sc.interventions(ideas), horizon=h, runs=runs, seed=seed, named=named,
-                       time_limit=time_limit, name=label)  # fmt: skip
+    d = dict(loop_dominance(m, sc.interventions(ideas), horizon=h, runs=runs, seed=seed, named=named,
+                            time_limit=time_limit, name=label))  # fmt: skip
     d["ideas"] = ideas
     d["map_loops_complete"] = named.complete
     if pathways and len(ideas) == 1:

@@ -88,9 +88,13 @@ def save_and_show(b, filename: str, r: dict, path: Path, as_json: bool, show) ->
 
 
 def public(data: Any) -> Any:
-    """Drop private (``_``) keys and turn numpy values into JSON-friendly ones."""
+    """Drop private (``_``) keys and turn numpy values into JSON-friendly ones (a typed result: its ``to_dict()``)."""
     import numpy as np
 
+    from gmb.results import Result
+
+    if isinstance(data, Result):
+        return data.to_dict()
     if isinstance(data, dict):
         return {k: public(v) for k, v in data.items() if not str(k).startswith("_")}
     if isinstance(data, (list, tuple)):

@@ -145,7 +145,7 @@ def summary(b: Built) -> dict[str, Any]:
                    "links_left_out": len(left_out), "delays": len(m.smooths), "parameters": len(m.constants)},
         "stocks": [{"variable": s.variable, "name": s.name, "label": s.label, "chosen": s.chosen} for s in m.stocks],
         "left_out": [{"link": lid, "cause": u, "effect": v} for lid, u, v in left_out],
-        "stability": {**report.to_json(), "option": b.assumptions.stability, "scale": m.elasticity_scale},
+        "stability": {**report.to_dict(), "option": b.assumptions.stability, "scale": m.elasticity_scale},
         "effect_shape": b.assumptions.effect_shape,
         "notes": list(m.notes),
     }  # fmt: skip

@@ -31,7 +31,12 @@ def err_console():
 
 
 def print_json(data: Any) -> None:
-    """Plain JSON on stdout (UTF-8, no colour), for scripts."""
+    """Plain JSON on stdout (UTF-8, no colour), for scripts; a typed result (:class:`gmb.results.Result`) as its
+    ``to_dict()``."""
+    from gmb.results import Result
+
+    if isinstance(data, Result):
+        data = data.to_dict()
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
