@@ -109,10 +109,12 @@ def rank(
         robustness=robustness, robustness_runs=min(runs, robustness_runs)))  # fmt: skip
     add_verdicts(r, b.graph)
     if sc.saved:  # what-ifs saved from the panel: their effect on the same draws (the panel's numbers)
+        from dataclasses import replace
+
         from gmb.scenarios.whatif_saved import saved_effects
 
-        r["saved_scenarios"] = saved_effects(b.model, sc, runs=runs, seed=seed, horizon=horizon, engine=engine,
-                                             max_broken=max_broken)  # fmt: skip
+        saved = saved_effects(b.model, sc, runs=runs, seed=seed, horizon=horizon, engine=engine, max_broken=max_broken)
+        r = replace(r, saved_scenarios=saved)
     save_and_show(b, "ranking.json", r, path, as_json, print_ranking)
     if sc.saved and not as_json:
         print_saved(r["saved_scenarios"], r["meta"].get("better"))

@@ -54,6 +54,8 @@ class Ranking(Result):
         The ranking under assumption variants and the conclusions that hold (``variants=True``).
     robustness : dict, optional
         The leave-one-link-out check's summary (``robustness=True``).
+    saved_scenarios : dict, optional
+        Added by ``gmb rank``: the effects of the what-ifs saved from the panel, on the same draws.
 
     Examples
     --------
@@ -80,6 +82,7 @@ class Ranking(Result):
     settled: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
     variants: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
     robustness: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
+    saved_scenarios: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
