@@ -1,6 +1,6 @@
-"""Remake the README's screenshots of the map (docs/img/*.png) from the shipped Havndal example.
+"""Remake the README's screenshots of the map (docs/screenshots/*.png) from the shipped Havndal example.
 
-    PYTHONPATH=. python tools/screenshots.py [--out docs/img]
+    PYTHONPATH=. python tools/screenshots.py [--out docs/screenshots]
 
 Opens the map in headless Debian Chromium (as the browser tests do: file://, network off) on a
 laptop (1366×768), a projector (1920×1080, scaled down for the README) and a phone (390×844,
@@ -44,7 +44,7 @@ def _tap_middle(driver) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = ap.parse_args()
     from views_browser import PHONE, chromium, open_page
 
