@@ -94,79 +94,56 @@ def room_session(n_vars: int) -> dict:
             "variables": [{"id": f"v{i}", "labels": {"da": f"Variabel {i} æøå"}} for i in range(n_vars)]}  # fmt: skip
 
 
-SEQ = re.compile(r'"seq": (\d+)')
-
-
 # -- the room: 50 screens, 1,000 changes -------------------------------------------------------
-async def listen(client, url: str, key: str, seen: list[tuple[int, float]], ready: asyncio.Event, done: asyncio.Event):
-    """Read one screen's stream; append (seq, time) for every patch."""
-    async with client.stream("GET", url, headers={"Authorization": f"Bearer {key}"}) as r:
-        buffer = ""
-        async for chunk in r.aiter_text():
-            buffer += chunk
-            while "\n\n" in buffer:
-                block, buffer = buffer.split("\n\n", 1)
-                if "event: hello" in block:
-                    ready.set()
-                for line in block.splitlines():
-                    if line.startswith("data: {"):  # the patch starts {"from": …, "to": …, "seq": N: enough to read
-                        seen.append((int(SEQ.search(line, 0, 120).group(1)), time.perf_counter()))
-                    elif block.startswith("event: reset"):
-                        seen.append((-1, time.perf_counter()))  # a screen told to refetch: counted as a miss
-            if done.is_set():
-                return
-
-
 async def room(base: str, keys: dict[str, str], n_people: int, n_changes: int, n_vars: int, think: float) -> dict:
-    import httpx
+    """Every participant posts over its own keep-alive connection; every screen reads its own stream."""
+    from serve_bench_client import Connection, listen
 
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    port = int(port)
     pairs = [(a, b) for a in range(n_vars) for b in range(n_vars) if a != b]
     random.Random(9).shuffle(pairs)
-    limits = httpx.Limits(max_connections=2 * n_people + 10, max_keepalive_connections=2 * n_people + 10)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        joined = [
-            (await client.post("/api/join", json={"code": keys["code"], "name": f"P{i}"})).json()
-            for i in range(n_people)
-        ]
-        sid = joined[0]["session"]
-        screens = [(j["participant"], j["key"]) for j in joined] + [("projector", keys["viewer"])]
-        seen = {who: [] for who, _ in screens}
-        done = asyncio.Event()
-        readies = []
-        tasks = []
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=None) as streams:
-            for who, key in screens:
-                ready = asyncio.Event()
-                readies.append(ready)
-                tasks.append(asyncio.create_task(listen(streams, f"/api/s/{sid}/stream", key, seen[who], ready, done)))
-            await asyncio.wait_for(asyncio.gather(*[r.wait() for r in readies]), 30)
-            sent: list[tuple[str, int, float]] = []
-            refused, posted = [], []
+    door = Connection(host, port)
+    joined = [json.loads((await door.request("POST", "/api/join", body={"code": keys["code"], "name": f"P{i}"}))[1])
+              for i in range(n_people)]  # fmt: skip
+    door.close()
+    sid = joined[0]["session"]
+    screens = [(j["participant"], j["key"]) for j in joined] + [("projector", keys["viewer"])]
+    seen = {who: [] for who, _ in screens}
+    readies = [asyncio.Event() for _ in screens]
+    tasks = [asyncio.create_task(listen(host, port, f"/api/s/{sid}/stream", key, seen[who], ready))
+             for (who, key), ready in zip(screens, readies)]  # fmt: skip
+    await asyncio.wait_for(asyncio.gather(*[r.wait() for r in readies]), 30)
+    sent: list[tuple[str, int, float]] = []
+    refused, posted = [], []
 
-            async def participant(i: int, who: str, key: str) -> None:
-                pause = random.Random(i)
-                for a, b in pairs[i * n_changes : (i + 1) * n_changes]:
-                    if think:  # a person looks at the map before the next change: 0.5–1.5 × think seconds
-                        await asyncio.sleep(think * pause.uniform(0.5, 1.5))
-                    t = time.perf_counter()
-                    r = await client.post(f"/api/s/{sid}/links", headers={"Authorization": f"Bearer {key}"},
-                                          json={"cause": f"v{a}", "effect": f"v{b}", "polarity": "+-"[(a + b) % 2]})  # fmt: skip
-                    posted.append(time.perf_counter() - t)
-                    if r.status_code == 200:
-                        sent.append((who, r.json()["seq"], t))
-                    else:
-                        refused.append(r.status_code)
+    async def participant(i: int, who: str, key: str) -> None:
+        pause = random.Random(i)
+        phone = Connection(host, port)
+        await phone.open()
+        for a, b in pairs[i * n_changes : (i + 1) * n_changes]:
+            if think:  # a person looks at the map before the next change: 0.5–1.5 × think seconds
+                await asyncio.sleep(think * pause.uniform(0.5, 1.5))
+            t = time.perf_counter()
+            status, body = await phone.request("POST", f"/api/s/{sid}/links", key,
+                                               {"cause": f"v{a}", "effect": f"v{b}", "polarity": "+-"[(a + b) % 2]})  # fmt: skip
+            posted.append(time.perf_counter() - t)
+            if status == 200:
+                sent.append((who, json.loads(body)["seq"], t))
+            else:
+                refused.append(status)
+        phone.close()
 
-            t0 = time.perf_counter()
-            await asyncio.gather(*[participant(i, who, key) for i, (who, key) in enumerate(screens[:-1])])
-            wall = time.perf_counter() - t0
-            last = max(s for _, s, _ in sent)
-            deadline = time.perf_counter() + 30
-            while time.perf_counter() < deadline and any(not v or max(x for x, _ in v) < last for v in seen.values()):
-                await asyncio.sleep(0.05)
-            done.set()
-            for task in tasks:
-                task.cancel()
+    t0 = time.perf_counter()
+    await asyncio.gather(*[participant(i, who, key) for i, (who, key) in enumerate(screens[:-1])])
+    wall = time.perf_counter() - t0
+    last = max(s for _, s, _ in sent)
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and any(not v or max(x for x, _ in v) < last for v in seen.values()):
+        await asyncio.sleep(0.05)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     latencies, missing = [], 0
     for who, seq, t in sent:
         for other, got in seen.items():
