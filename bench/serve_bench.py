@@ -61,7 +61,7 @@ def serve(tmp: Path, session: dict) -> tuple[subprocess.Popen, str, dict[str, st
     path = tmp / "room.json"
     path.write_text(json.dumps(session, ensure_ascii=False), encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:  # the child keeps its own copies
         proc = subprocess.Popen([sys.executable, "-m", "gmb", "--sessions-dir", str(tmp / "s"), "serve", "--port",
                                  str(port), "--db", str(tmp / "room.sqlite3"), "--import", str(path)], cwd=tmp,
@@ -79,6 +79,12 @@ def serve(tmp: Path, session: dict) -> tuple[subprocess.Popen, str, dict[str, st
     keys = {"facilitator": re.search(r"/f#key=(\S+)", text).group(1), "viewer": re.search(r"/v#key=(\S+)", text).group(1),
             "code": re.search(r"with code\s+(\S+)", text).group(1)}  # fmt: skip
     return proc, base, keys
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -167,7 +173,9 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         proc, base, keys = serve(Path(tmp), room_session(n_vars))
         try:
+            server0, client0 = cpu_seconds(proc.pid), time.process_time()
             out = asyncio.run(room(base, keys, n_people, n_changes, n_vars, think))
+            server_cpu, client_cpu = cpu_seconds(proc.pid) - server0, time.process_time() - client0
         finally:
             stop(proc)
     pace = f"a pause of {think * 0.5:g}-{think * 1.5:g} s before each change" if think else "back to back (no pause)"
@@ -176,6 +184,8 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
     )
     print(f"machine                     : {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"changes stored              : {out['changes']} (refused {out['refused']}) in {out['wall']:.1f} s")
+    print(f"CPU per change              : server {server_cpu / out['changes'] * 1000:.1f} ms, this client "
+          f"{client_cpu / out['changes'] * 1000:.1f} ms (joins, streams and the drain included)")
     print(f"the change's own request    : p50 {out['post_p50'] * 1000:.0f} ms, p95 {out['post_p95'] * 1000:.0f} ms")
     print(f"change -> every other screen: p50 {out['p50'] * 1000:.0f} ms, p95 {out['p95'] * 1000:.0f} ms, "
           f"max {out['max'] * 1000:.0f} ms over {out['pairs']} (change, screen) pairs; missing {out['missing']}, "

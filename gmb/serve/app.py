@@ -107,8 +107,13 @@ def _access(database: Database, *, lang: str, admin_key: str | None, limits: Lim
     hub = Hub()
     workshops = Workshops(database, on_change=hub.publish, code_length=code_length)
     room = routes_live.Room(workshops.events)
-    feed = Feed(workshops.live, lambda sid, live, loops: {**state_view(live, join_code=workshops.join_code(sid), loops=loops),
-                                                         **room.view(sid, live)}, find_loops)  # fmt: skip
+    caches: dict[str, dict] = {}  # per session: the items' serialised entries, reused while unchanged
+
+    def build(sid: str, live, loops) -> dict:
+        view = state_view(live, join_code=workshops.join_code(sid), loops=loops, cache=caches.setdefault(sid, {}))
+        return {**view, **room.view(sid, live)}
+
+    feed = Feed(workshops.live, build, find_loops)
     # Views are built ahead only for sessions someone watches; a page's first fetch builds its own.
     hub.listeners.append(lambda sid: feed.kick(sid) if hub.watching.get(sid) else None)
     return Access(
