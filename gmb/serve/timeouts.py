@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -66,6 +67,7 @@ class TimedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+@functools.cache
 def timed_httptools_protocol() -> type | None:
     """uvicorn's httptools protocol with the same deadline per request; None if httptools is not installed.
 
