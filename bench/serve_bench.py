@@ -7,7 +7,11 @@ back to back (the load test's 1,000 changes). For every change and every *other*
 containing the change, and prints p50 / p95 / max of "change sent → every other screen has it"
 (target: p95 <= 300 ms on a 2-core machine). The clients run in this process and share the
 machine's cores with the server, as a worst case; the browser's drawing time is not included (the
-projector part measures that).
+projector part measures that). They are plain asyncio (``serve_bench_client.py``: each participant
+posts over its own keep-alive connection, each screen reads its own stream) because httpx's pool cost
+the client more CPU than the server used. The time of a change starts just before its request is
+written and ends when a screen's stream has delivered the patch holding it; the server's and this
+client's CPU seconds per change are printed too (they vary less with the machine's load).
 
 **Projector** (``--projector``): a 150-variable, 400-link session in headless Chromium at
 1920×1080: seconds until the layout settles (and stops), and milliseconds from a new link to the
