@@ -7,7 +7,11 @@ back to back (the load test's 1,000 changes). For every change and every *other*
 containing the change, and prints p50 / p95 / max of "change sent → every other screen has it"
 (target: p95 <= 300 ms on a 2-core machine). The clients run in this process and share the
 machine's cores with the server, as a worst case; the browser's drawing time is not included (the
-projector part measures that).
+projector part measures that). They are plain asyncio (``serve_bench_client.py``: each participant
+posts over its own keep-alive connection, each screen reads its own stream) because httpx's pool cost
+the client more CPU than the server used. The time of a change starts just before its request is
+written and ends when a screen's stream has delivered the patch holding it; the server's and this
+client's CPU seconds per change are printed too (they vary less with the machine's load).
 
 **Projector** (``--projector``): a 150-variable, 400-link session in headless Chromium at
 1920×1080: seconds until the layout settles (and stops), and milliseconds from a new link to the
@@ -61,7 +65,7 @@ def serve(tmp: Path, session: dict) -> tuple[subprocess.Popen, str, dict[str, st
     path = tmp / "room.json"
     path.write_text(json.dumps(session, ensure_ascii=False), encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:  # the child keeps its own copies
         proc = subprocess.Popen([sys.executable, "-m", "gmb", "--sessions-dir", str(tmp / "s"), "serve", "--port",
                                  str(port), "--db", str(tmp / "room.sqlite3"), "--import", str(path)], cwd=tmp,
@@ -81,6 +85,12 @@ def serve(tmp: Path, session: dict) -> tuple[subprocess.Popen, str, dict[str, st
     return proc, base, keys
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGTERM)
     try:
@@ -94,79 +104,56 @@ def room_session(n_vars: int) -> dict:
             "variables": [{"id": f"v{i}", "labels": {"da": f"Variabel {i} æøå"}} for i in range(n_vars)]}  # fmt: skip
 
 
-SEQ = re.compile(r'"seq": (\d+)')
-
-
 # -- the room: 50 screens, 1,000 changes -------------------------------------------------------
-async def listen(client, url: str, key: str, seen: list[tuple[int, float]], ready: asyncio.Event, done: asyncio.Event):
-    """Read one screen's stream; append (seq, time) for every patch."""
-    async with client.stream("GET", url, headers={"Authorization": f"Bearer {key}"}) as r:
-        buffer = ""
-        async for chunk in r.aiter_text():
-            buffer += chunk
-            while "\n\n" in buffer:
-                block, buffer = buffer.split("\n\n", 1)
-                if "event: hello" in block:
-                    ready.set()
-                for line in block.splitlines():
-                    if line.startswith("data: {"):  # the patch starts {"from": …, "to": …, "seq": N: enough to read
-                        seen.append((int(SEQ.search(line, 0, 120).group(1)), time.perf_counter()))
-                    elif block.startswith("event: reset"):
-                        seen.append((-1, time.perf_counter()))  # a screen told to refetch: counted as a miss
-            if done.is_set():
-                return
-
-
 async def room(base: str, keys: dict[str, str], n_people: int, n_changes: int, n_vars: int, think: float) -> dict:
-    import httpx
+    """Every participant posts over its own keep-alive connection; every screen reads its own stream."""
+    from serve_bench_client import Connection, listen
 
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    port = int(port)
     pairs = [(a, b) for a in range(n_vars) for b in range(n_vars) if a != b]
     random.Random(9).shuffle(pairs)
-    limits = httpx.Limits(max_connections=2 * n_people + 10, max_keepalive_connections=2 * n_people + 10)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        joined = [
-            (await client.post("/api/join", json={"code": keys["code"], "name": f"P{i}"})).json()
-            for i in range(n_people)
-        ]
-        sid = joined[0]["session"]
-        screens = [(j["participant"], j["key"]) for j in joined] + [("projector", keys["viewer"])]
-        seen = {who: [] for who, _ in screens}
-        done = asyncio.Event()
-        readies = []
-        tasks = []
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=None) as streams:
-            for who, key in screens:
-                ready = asyncio.Event()
-                readies.append(ready)
-                tasks.append(asyncio.create_task(listen(streams, f"/api/s/{sid}/stream", key, seen[who], ready, done)))
-            await asyncio.wait_for(asyncio.gather(*[r.wait() for r in readies]), 30)
-            sent: list[tuple[str, int, float]] = []
-            refused, posted = [], []
+    door = Connection(host, port)
+    joined = [json.loads((await door.request("POST", "/api/join", body={"code": keys["code"], "name": f"P{i}"}))[1])
+              for i in range(n_people)]  # fmt: skip
+    door.close()
+    sid = joined[0]["session"]
+    screens = [(j["participant"], j["key"]) for j in joined] + [("projector", keys["viewer"])]
+    seen = {who: [] for who, _ in screens}
+    readies = [asyncio.Event() for _ in screens]
+    tasks = [asyncio.create_task(listen(host, port, f"/api/s/{sid}/stream", key, seen[who], ready))
+             for (who, key), ready in zip(screens, readies)]  # fmt: skip
+    await asyncio.wait_for(asyncio.gather(*[r.wait() for r in readies]), 30)
+    sent: list[tuple[str, int, float]] = []
+    refused, posted = [], []
 
-            async def participant(i: int, who: str, key: str) -> None:
-                pause = random.Random(i)
-                for a, b in pairs[i * n_changes : (i + 1) * n_changes]:
-                    if think:  # a person looks at the map before the next change: 0.5–1.5 × think seconds
-                        await asyncio.sleep(think * pause.uniform(0.5, 1.5))
-                    t = time.perf_counter()
-                    r = await client.post(f"/api/s/{sid}/links", headers={"Authorization": f"Bearer {key}"},
-                                          json={"cause": f"v{a}", "effect": f"v{b}", "polarity": "+-"[(a + b) % 2]})  # fmt: skip
-                    posted.append(time.perf_counter() - t)
-                    if r.status_code == 200:
-                        sent.append((who, r.json()["seq"], t))
-                    else:
-                        refused.append(r.status_code)
+    async def participant(i: int, who: str, key: str) -> None:
+        pause = random.Random(i)
+        phone = Connection(host, port)
+        await phone.open()
+        for a, b in pairs[i * n_changes : (i + 1) * n_changes]:
+            if think:  # a person looks at the map before the next change: 0.5–1.5 × think seconds
+                await asyncio.sleep(think * pause.uniform(0.5, 1.5))
+            t = time.perf_counter()
+            status, body = await phone.request("POST", f"/api/s/{sid}/links", key,
+                                               {"cause": f"v{a}", "effect": f"v{b}", "polarity": "+-"[(a + b) % 2]})  # fmt: skip
+            posted.append(time.perf_counter() - t)
+            if status == 200:
+                sent.append((who, json.loads(body)["seq"], t))
+            else:
+                refused.append(status)
+        phone.close()
 
-            t0 = time.perf_counter()
-            await asyncio.gather(*[participant(i, who, key) for i, (who, key) in enumerate(screens[:-1])])
-            wall = time.perf_counter() - t0
-            last = max(s for _, s, _ in sent)
-            deadline = time.perf_counter() + 30
-            while time.perf_counter() < deadline and any(not v or max(x for x, _ in v) < last for v in seen.values()):
-                await asyncio.sleep(0.05)
-            done.set()
-            for task in tasks:
-                task.cancel()
+    t0 = time.perf_counter()
+    await asyncio.gather(*[participant(i, who, key) for i, (who, key) in enumerate(screens[:-1])])
+    wall = time.perf_counter() - t0
+    last = max(s for _, s, _ in sent)
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and any(not v or max(x for x, _ in v) < last for v in seen.values()):
+        await asyncio.sleep(0.05)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     latencies, missing = [], 0
     for who, seq, t in sent:
         for other, got in seen.items():
@@ -190,7 +177,9 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         proc, base, keys = serve(Path(tmp), room_session(n_vars))
         try:
+            server0, client0 = cpu_seconds(proc.pid), time.process_time()
             out = asyncio.run(room(base, keys, n_people, n_changes, n_vars, think))
+            server_cpu, client_cpu = cpu_seconds(proc.pid) - server0, time.process_time() - client0
         finally:
             stop(proc)
     pace = f"a pause of {think * 0.5:g}-{think * 1.5:g} s before each change" if think else "back to back (no pause)"
@@ -199,6 +188,8 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
     )
     print(f"machine                     : {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"changes stored              : {out['changes']} (refused {out['refused']}) in {out['wall']:.1f} s")
+    print(f"CPU per change              : server {server_cpu / out['changes'] * 1000:.1f} ms, this client "
+          f"{client_cpu / out['changes'] * 1000:.1f} ms (joins, streams and the drain included)")
     print(f"the change's own request    : p50 {out['post_p50'] * 1000:.0f} ms, p95 {out['post_p95'] * 1000:.0f} ms")
     print(f"change -> every other screen: p50 {out['p50'] * 1000:.0f} ms, p95 {out['p95'] * 1000:.0f} ms, "
           f"max {out['max'] * 1000:.0f} ms over {out['pairs']} (change, screen) pairs; missing {out['missing']}, "

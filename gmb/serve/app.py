@@ -89,7 +89,7 @@ def create_app(
             if owns_db:
                 database.close()
 
-    app = FastAPI(title="gmb serve", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="gmb serve", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
     app.state.workshops = access.workshops
     app.state.hub = hub
     _install_routes(app, access)
@@ -101,14 +101,36 @@ def create_app(
     return app
 
 
+def _no_telemetry() -> dict:
+    """``FastAPI(telemetry=...)`` switching its OpenTelemetry hooks off, on FastAPI versions that have them.
+
+    gmb sends nothing anywhere (no network at run time), yet FastAPI looked up the global tracer,
+    meter and logger providers (and read the environment) on every request: about a tenth of the
+    server's time in the room benchmark's profile.
+    """
+    import inspect
+
+    from fastapi import FastAPI
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
+
+
+
 def _access(database: Database, *, lang: str, admin_key: str | None, limits: Limits | None,
             code_length: int) -> Access:  # fmt: skip
     """The workshops, live parts and checks every route shares, wired together."""
     hub = Hub()
     workshops = Workshops(database, on_change=hub.publish, code_length=code_length)
     room = routes_live.Room(workshops.events)
-    feed = Feed(workshops.live, lambda sid, live, loops: {**state_view(live, join_code=workshops.join_code(sid), loops=loops),
-                                                         **room.view(sid, live)}, find_loops)  # fmt: skip
+    caches: dict[str, dict] = {}  # per session: the items' serialised entries, reused while unchanged
+
+    def build(sid: str, live, loops) -> dict:
+        view = state_view(live, join_code=workshops.join_code(sid), loops=loops, cache=caches.setdefault(sid, {}))
+        return {**view, **room.view(sid, live)}
+
+    feed = Feed(workshops.live, build, find_loops)
     # Views are built ahead only for sessions someone watches; a page's first fetch builds its own.
     hub.listeners.append(lambda sid: feed.kick(sid) if hub.watching.get(sid) else None)
     return Access(

@@ -68,7 +68,10 @@ def _networkx_loops(G, length: int, limit: int) -> dict[str, Any]:
 
 
 def _edits(live: Live, kind: str, item_id: str) -> dict[str, Any]:
-    touches = live.history.get((kind, item_id), ())
+    return _edits_of(live.history.get((kind, item_id), ()))
+
+
+def _edits_of(touches) -> dict[str, Any]:
     if not touches:
         return {"count": 0}
     last = touches[-1]
@@ -80,17 +83,37 @@ def item_history(live: Live, kind: str, item_id: str) -> list[dict[str, Any]]:
     return [{"seq": t.seq, "at": t.at, "by": t.by, "op": t.op} for t in live.history.get((kind, item_id), ())]
 
 
-def state_view(live: Live, *, join_code: str | None = None, loops: dict[str, Any] | None = None) -> dict[str, Any]:
+def state_view(live: Live, *, join_code: str | None = None, loops: dict[str, Any] | None = None,
+               cache: dict[Any, Any] | None = None) -> dict[str, Any]:  # fmt: skip
     """The JSON every page renders from (the same for all roles; keys never appear in it).
 
-    ``loops`` (from :func:`find_loops`) spares the search when the caller already has them.
+    ``loops`` (from :func:`find_loops`) spares the search when the caller already has them. ``cache``
+    (a dict the caller keeps per session, empty at first) spares re-serialising the items that did not
+    change since the last view: a change touches one item, and the live feed builds a view per version,
+    so dumping all of a 1,000-link map each time was most of the cost of a version. An item's entry is
+    reused only while it is the very same (immutable) object with the same edit history.
     """
     s = live.session
-    dump = s.model_dump(mode="json")
+    fresh: dict[Any, Any] = {}
 
-    def with_edits(kind: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**item, "edits": _edits(live, kind, item["id"])} for item in items]
+    def with_edits(kind: str, items) -> list[dict[str, Any]]:
+        out, history = [], live.history
+        for item in items:
+            touches = history.get((kind, item.id), ())
+            hit = cache.get((kind, id(item))) if cache is not None else None
+            if hit is not None and hit[0] is item and (hit[1] is touches or hit[1] == touches):
+                entry = hit[2]
+            else:
+                entry = {**item.model_dump(mode="json"), "edits": _edits_of(touches)}
+            fresh[(kind, id(item))] = (item, touches, entry)  # the item is kept, so its id() is not reused meanwhile
+            out.append(entry)
+        return out
 
+    variables, links, ideas = (with_edits("variable", s.variables), with_edits("link", s.links),
+                               with_edits("idea", s.ideas))  # fmt: skip
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     recent = []
     for ev in reversed(live.recent):
         entry: dict[str, Any] = {"seq": ev.seq, "at": ev.at.isoformat(), "by": ev.by, "op": ev.op}
@@ -111,13 +134,13 @@ def state_view(live: Live, *, join_code: str | None = None, loops: dict[str, Any
         "languages": list(s.languages),
         "outcome": s.outcome_variable,
         "stage": current_stage(s),
-        "stages": [{"id": st["id"], "title": st["title"], "locked": st["locked"]} for st in dump["stages"]],
-        "participants": [{"id": p["id"], "name": p["name"], "role": p["role"]} for p in dump["participants"]],
+        "stages": [{"id": st.id, "title": st.title, "locked": st.locked} for st in s.stages],
+        "participants": [{"id": p.id, "name": p.name, "role": p.role.value} for p in s.participants],
         # the themes' names and order: the live map colours variables by theme like the static map does
-        "themes": [{"id": t["id"], "labels": t["labels"]} for t in dump["themes"]],
-        "variables": with_edits("variable", dump["variables"]),
-        "links": with_edits("link", dump["links"]),
-        "ideas": with_edits("idea", dump["ideas"]),
+        "themes": [{"id": t.id, "labels": dict(t.labels)} for t in s.themes],
+        "variables": variables,
+        "links": links,
+        "ideas": ideas,
         "loops": find_loops(s) if loops is None else loops,
         "recent": recent,
         "join_code": join_code,
