@@ -188,8 +188,10 @@ def room_bench(n_people: int, n_changes: int, think: float) -> None:
     )
     print(f"machine                     : {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(f"changes stored              : {out['changes']} (refused {out['refused']}) in {out['wall']:.1f} s")
-    print(f"CPU per change              : server {server_cpu / out['changes'] * 1000:.1f} ms, this client "
-          f"{client_cpu / out['changes'] * 1000:.1f} ms (joins, streams and the drain included)")
+    print(
+        f"CPU per change              : server {server_cpu / out['changes'] * 1000:.1f} ms, this client "
+        f"{client_cpu / out['changes'] * 1000:.1f} ms (joins, streams and the drain included)"
+    )
     print(f"the change's own request    : p50 {out['post_p50'] * 1000:.0f} ms, p95 {out['post_p95'] * 1000:.0f} ms")
     print(f"change -> every other screen: p50 {out['p50'] * 1000:.0f} ms, p95 {out['p95'] * 1000:.0f} ms, "
           f"max {out['max'] * 1000:.0f} ms over {out['pairs']} (change, screen) pairs; missing {out['missing']}, "

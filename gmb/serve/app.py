@@ -89,7 +89,9 @@ def create_app(
             if owns_db:
                 database.close()
 
-    app = FastAPI(title="gmb serve", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
+    app = FastAPI(
+        title="gmb serve", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry()
+    )
     app.state.workshops = access.workshops
     app.state.hub = hub
     _install_routes(app, access)
@@ -115,7 +117,6 @@ def _no_telemetry() -> dict:
     if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
         return {}
     return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}}
-
 
 
 def _access(database: Database, *, lang: str, admin_key: str | None, limits: Limits | None,

@@ -70,7 +70,9 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             if ids[: len(kept)] != kept:  # reordered: send the list
                 patch["top"][key] = value
                 continue
-            changed = [x for x in value if before.get(x["id"]) is not x and before.get(x["id"]) != x]  # same object: unchanged
+            changed = [
+                x for x in value if before.get(x["id"]) is not x and before.get(x["id"]) != x
+            ]  # same object: unchanged
             gone = [i for i in before if i not in now]
             if changed:
                 patch["set"][key] = changed
