@@ -52,10 +52,18 @@ def _click_node(b: Browser, node: str) -> None:
          "gmb.network.moveTo({position: p, scale: 1, animation: false})", node)  # fmt: skip
     x, y = b.js("const p = gmb.network.getPositions([arguments[0]])[arguments[0]], d = gmb.network.canvasToDOM(p),"
                 " r = document.getElementById('map').getBoundingClientRect(); return [r.left + d.x, r.top + d.y]", node)  # fmt: skip
-    chain = ActionChains(b.driver)
-    chain.w3c_actions.pointer_action.move_to_location(int(x), int(y)).click()
-    chain.perform()
-    assert b.js("return gmb.network.getSelectedNodes()") == [node]
+    if b.js("return 'ontouchstart' in window"):  # a phone: a tap (touch events through DevTools)
+        # a touch is in the screen's pixels: the page may be drawn zoomed out to fit (visualViewport.scale)
+        x, y = b.js("const v = visualViewport; return [(arguments[0] - v.offsetLeft) * v.scale,"
+                    " (arguments[1] - v.offsetTop) * v.scale]", x, y)  # fmt: skip
+        for kind in ("touchStart", "touchEnd"):
+            points = [{"x": x, "y": y}] if kind == "touchStart" else []
+            b.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    else:
+        chain = ActionChains(b.driver)
+        chain.w3c_actions.pointer_action.move_to_location(int(x), int(y)).click()
+        chain.perform()
+    b.wait("gmb.network.getSelectedNodes()[0] === arguments[0]", node)
 
 
 def _to_frame(b: Browser, i: int) -> None:
