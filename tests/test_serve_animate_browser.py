@@ -126,6 +126,7 @@ def test_push_and_switch_on_play_on_the_facilitator_and_the_projector(room):
     # -- in Danish, then stopped: the map's own colours come back, and the projector stops too --------------
     fac.js("const s = document.getElementById('lang'); s.value = 'da'; s.dispatchEvent(new Event('change'))")
     assert fac.js("return document.getElementById('btn-travel-idea').textContent") == "Slå til og afspil"
+    assert fac.js("return document.getElementById('gmb-anim-what-word').textContent") == "Afspil"  # the panel too
     fac.js("document.getElementById('btn-travel-stop').click()")
     fac.wait("!document.getElementById('gmb-anim')")
     proj.wait("window.gmbTravelPlaying === null && !document.getElementById('gmb-anim')", timeout=30)

@@ -65,7 +65,10 @@
         lang: gmb.lang, host: document.body,
       });
       playing = { scenario, anim, handle };
-      if (!handle.show(show)) handle.show("idea");
+      if (!handle.show(show)) {  // a variable the model does not have (yet): say so, and play the idea
+        gmb.toast(gmb.T("travel_no_push"), true);
+        handle.show("idea");
+      }
       handle.play();
       window.gmbTravelPlaying = scenario + " " + show;
       const stop = $("btn-travel-stop");
@@ -149,9 +152,14 @@
     seenTravel = t.n;
     if (t.scenario) play(t.scenario, t.show); else if (playing) stop();
   }
+  let shownLang = null;
   function render(state) {
     if (!gmb.network || !gmb.me) return;
     if (!wired) wire();
+    if (shownLang !== gmb.lang()) {  // the panel's own words (animate.js) follow the page's language
+      shownLang = gmb.lang();
+      if (playing && playing.handle && document.getElementById("gmb-anim")) playing.handle.relabel();
+    }
     renderIdeas(state);
     renderBar();
     follow(state);

@@ -282,7 +282,7 @@
     window.gmbAnimAt = at;
     window.gmbAnimShow = show;
     window.gmbAnimPlay = play;
-    current = {show: show, play: play, detach: function () {
+    current = {show: show, play: play, relabel: onLang, detach: function () {
       // back to the map's own colours and widths, every listener off (a live page may attach another idea)
       stop();
       if (ticker) { clearInterval(ticker); ticker = null; }
