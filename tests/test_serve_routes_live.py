@@ -173,3 +173,21 @@ def test_projector_setting_is_the_facilitators_and_reaches_the_view(room):
     assert diff(one, two)["top"]["projector"] == two["projector"]  # so the patch carries it
     c.post(f"/api/s/{sid}/projector", json={"panel": "activity"}, headers=F)
     assert (state()["projector"]["panel"], state()["projector"]["loop"]) == ("activity", 2)  # the loop kept
+
+
+def test_projector_travel_is_the_facilitators_and_reaches_the_view(room):
+    # watch it travel: what the facilitator plays goes to every projector (a view setting, nothing logged)
+    c, sid, F, P, _, state = room
+    one = state()
+    assert one["travel"] == {"scenario": None, "show": "idea", "n": 0}
+    url = f"/api/s/{sid}/projector/travel"
+    assert c.post(url, json={"scenario": "x", "show": "idea"}, headers=P).status_code == 403
+    assert c.post(url, json={"scenario": "x", "show": "push"}, headers=F).status_code == 422  # push of what?
+    assert c.post(url, json={"scenario": "x", "show": "replay"}, headers=F).status_code == 422
+    assert c.post(url, json={"scenario": "x", "show": "push:a"}, headers=F).status_code == 200
+    two = state()
+    assert two["travel"] == {"scenario": "x", "show": "push:a", "n": 1}
+    assert two["seq"] == one["seq"] and two["version"] > one["version"]
+    assert diff(one, two)["top"]["travel"] == two["travel"]  # so the patch carries it to the projector
+    assert c.post(url, json={"scenario": None}, headers=F).status_code == 200  # stop
+    assert state()["travel"] == {"scenario": None, "show": "idea", "n": 2}

@@ -7,6 +7,9 @@
   "loop": n}`` is held per session in memory (:class:`Room`) and sent in every view (so in the feed's
   patches). It is a view setting, not part of the workshop's record: it is not logged, and a restarted
   server starts again at ``auto`` (the panel pages by itself every few seconds).
+- Watch it travel: ``{"scenario": idea id | None, "show": "idea"|"push:VARIABLE", "n": n}`` is what the facilitator
+  last played (:meth:`Room.set_travel`); the projector plays the same (``scenario`` None: it stops). Held like the
+  panel, in memory.
 
 >>> from gmb.session.model import Session, Variable
 >>> s = Session(title="x", variables=(Variable(id="a", labels={"da": "A"}),))
@@ -70,6 +73,7 @@ class Room:
         self.projector: dict[str, dict[str, Any]] = {}
         self.stories: dict[str, dict[str, Any]] = {}  # sid -> the story the projector plays (gmb.serve.routes_story)
         self._rejected: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        self.travels: dict[str, dict[str, Any]] = {}  # sid -> the animation the projector plays (travel.js)
 
     def set_projector(self, sid: str, panel: str, loop: int | None) -> dict[str, Any]:
         with self._lock:
@@ -84,6 +88,13 @@ class Room:
             n = self.stories.get(sid, {"n": 0})["n"] + 1
             self.stories[sid] = {"id": story, "step": step if story is not None else 0, "n": n}
             return dict(self.stories[sid])
+
+    def set_travel(self, sid: str, scenario: str | None, show: str) -> dict[str, Any]:
+        """The projector plays ``scenario``'s animation showing ``show`` (None: stops); a view setting."""
+        with self._lock:
+            n = self.travels.get(sid, {"n": 0})["n"] + 1
+            self.travels[sid] = {"scenario": scenario, "show": show if scenario is not None else "idea", "n": n}
+            return dict(self.travels[sid])
 
     def story(self, sid: str) -> dict[str, Any]:
         with self._lock:
@@ -102,4 +113,5 @@ class Room:
             self._rejected[sid] = (live.seq, found)
             projector = dict(self.projector.get(sid, {"panel": "auto", "loop": 0, "n": 0}))
             story = dict(self.stories.get(sid, {"id": None, "step": 0, "n": 0}))
-        return {"projector": projector, "rejected": found[::-1], "story": story}
+            travel = dict(self.travels.get(sid, {"scenario": None, "show": "idea", "n": 0}))
+        return {"projector": projector, "rejected": found[::-1], "story": story, "travel": travel}

@@ -12,6 +12,8 @@ app's ``write(request, sid, build)`` helper. Every change is an ordinary event i
   reason kept in the event and shown to its proposer (see :mod:`gmb.serve.room`).
 - ``POST /api/s/{sid}/projector`` (facilitator): ``{"panel": "auto"|"loops"|"ideas"|"activity", "loop": n}``
   sets what the projector's side panel shows; every projector follows it through the feed.
+- ``POST /api/s/{sid}/projector/travel`` (facilitator): ``{"scenario": IDEA | null, "show": "idea"|"push:VAR"}``
+  the animation (``GET /api/s/{sid}/animate``) every projector plays; ``null`` stops it (watch it travel).
 - ``POST /api/s/{sid}/undo`` (facilitator): undo the last change (an ``add``, ``update`` or ``remove``)
   by logging its inverse.
 
@@ -56,6 +58,11 @@ class Reject(ItemRef):
 class Projector(Body):
     panel: Literal["auto", "loops", "ideas", "activity"]
     loop: int | None = Field(default=None, ge=0, le=100000)
+
+
+class Travel(Body):
+    scenario: str | None = Field(default=None, min_length=1, max_length=200)
+    show: str = Field(default="idea", pattern=r"^(idea|push:[^\s]{1,200})$")
 
 
 class Undo(Body):
@@ -202,6 +209,14 @@ def install(app, *, write: Callable, workshops, room=None, feed=None, auth: Call
             # Checked like a change (the facilitator's key of this session), but nothing is logged: a view setting.
             _facilitator(auth(request, sid, write=True))
             out = room.set_projector(sid, body.panel, body.loop)
+            if feed is not None:
+                feed.refresh(sid)
+            return out
+
+        @app.post("/api/s/{sid}/projector/travel")
+        def projector_travel(request: Request, sid: str, body: Travel) -> dict[str, Any]:
+            _facilitator(auth(request, sid, write=True))  # a view setting like the panel's: not logged
+            out = room.set_travel(sid, body.scenario, body.show)
             if feed is not None:
                 feed.refresh(sid)
             return out

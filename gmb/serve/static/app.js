@@ -818,6 +818,7 @@
     renderPanel(state, ix);
     renderProjectorControls(state);
     renderPicked();
+    if (window.GmbLiveTravel) window.GmbLiveTravel.render(state);  // issue 15: watch it travel (travel.js)
   }
 
   // ---- live updates ------------------------------------------------------------------------------------
@@ -1080,6 +1081,8 @@
     const wanted = { facilitator: "facilitator", participant: "participant", projector: null }[PAGE];
     if (wanted && gmb.me.role !== wanted) { toast(T("wrong_page"), true); }
     wireForms();
+    // for travel.js (watch it travel): the page's words, language, writes and messages
+    Object.assign(gmb, { T, lang: () => lang, act, fail, toast, key, S });
     gmb.cyclePanel = cyclePanel;  // the side panel's pages: loops (one at a time), idea bank, activity
     if (PAGE === "projector") { setInterval(cyclePanel, 12000); setTimeout(cyclePanel, 0); }
     await refresh();

@@ -2,6 +2,9 @@
 "use strict";
 window.GMB_STRINGS = {
   en: {
+    travel_push: "Push and play", travel_switch_on: "Switch on and play", travel_idea: "Idea",
+    travel_stop: "Stop the animation", travel_wait: "Computing the animation…", travel_no_idea: "No idea with a target yet: the animation needs one.",
+    travel_projector: "also on the projector", travel_no_push: "This variable is not in the model yet: the idea plays instead.",
     whatif_save: "Save as scenario", whatif_name: "Name of the scenario", whatif_saved: "Saved in scenarios.json:",
     whatif_title: "What-if", whatif_open: "What-if panel", whatif_exploratory: "Exploratory: what the map's assumptions imply over many uncertain runs, not a forecast.",
     story_open: "Stories",
@@ -70,6 +73,9 @@ window.GMB_STRINGS = {
     field_position: "place on the map", add_target: "+ another variable it acts on", field_dose: "dose", field_targets: "acts on"
   },
   da: {
+    travel_push: "Skub og afspil", travel_switch_on: "Slå til og afspil", travel_idea: "Idé",
+    travel_stop: "Stop animationen", travel_wait: "Regner animationen ud…", travel_no_idea: "Ingen idé med et mål endnu: animationen kræver en.",
+    travel_projector: "også på projektoren", travel_no_push: "Denne variabel er ikke i modellen endnu: idéen afspilles i stedet.",
     whatif_save: "Gem som scenarie", whatif_name: "Scenariets navn", whatif_saved: "Gemt i scenarios.json:",
     whatif_title: "Hvad nu hvis", whatif_open: "Hvad nu hvis-panel", whatif_exploratory: "Udforskende: hvad kortets antagelser giver over mange usikre kørsler, ikke en prognose.",
     story_open: "Fortællinger",

@@ -71,7 +71,10 @@
     (host || document.body).appendChild(box);
   }
 
+  var current = null;  // the attached animation: a second attach (another idea on a live page) replaces it
+
   function attach(o) {
+    if (current) current.detach();
     panel(o.host);
     var A = o.anim, P = A.pushes || null, PU = A.pulse, nodes = o.nodes, edges = o.edges, network = o.network;
     var $ = function (id) { return document.getElementById(id); };
@@ -137,7 +140,8 @@
       return {x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t};
     }
     window.gmbPulsePoint = pointOn;
-    network.on("afterDrawing", function (ctx) {
+    network.on("afterDrawing", drawDots);
+    function drawDots(ctx) {
       Object.keys(pulses).forEach(function (id) {
         var colour = PU[pulses[id].dir] || PU.unknown;
         [0, 0.5].forEach(function (off) {
@@ -151,7 +155,7 @@
           ctx.stroke();
         });
       });
-    });
+    }
 
     // -- one frame, the sparkline, the panel's words ------------------------------------------------
     function at(i) {
@@ -254,10 +258,14 @@
       playBtn.textContent = "❚❚";
       timer = setInterval(function () { if (step + 1 >= n) { stop(); return; } at(step + 1); }, 120);
     }
-    slider.addEventListener("input", function () { stop(); at(parseInt(slider.value, 10)); });
-    playBtn.addEventListener("click", function () { if (timer) stop(); else play(); });
-    pick.addEventListener("change", function () { show(pick.value); });
-    network.on("click", function (params) {
+    function onSlide() { stop(); at(parseInt(slider.value, 10)); }
+    function onPlay() { if (timer) stop(); else play(); }
+    function onPick() { show(pick.value); }
+    slider.addEventListener("input", onSlide);
+    playBtn.addEventListener("click", onPlay);
+    pick.addEventListener("change", onPick);
+    network.on("click", onClick);
+    function onClick(params) {
       // runs after the page's own click handler, which has just filled the sheet with the item's details
       if (!params.nodes.length || !o.sheet || !o.sheet.action) return;
       var id = params.nodes[0], key = id === "idea " + A.scenario ? "idea" : "push:" + id;
@@ -267,14 +275,41 @@
         show(key);
         play();
       });
-    });
+    }
+    function onLang() { words(); at(step); }
     var langSelect = $("gmb-lang");
-    if (langSelect) langSelect.addEventListener("change", function () { words(); at(step); });
+    if (langSelect) langSelect.addEventListener("change", onLang);
     window.gmbAnimAt = at;
     window.gmbAnimShow = show;
     window.gmbAnimPlay = play;
+    current = {show: show, play: play, relabel: onLang, detach: function () {
+      // back to the map's own colours and widths, every listener off (a live page may attach another idea)
+      stop();
+      if (ticker) { clearInterval(ticker); ticker = null; }
+      slider.removeEventListener("input", onSlide);
+      playBtn.removeEventListener("click", onPlay);
+      pick.removeEventListener("change", onPick);
+      if (langSelect) langSelect.removeEventListener("change", onLang);
+      network.off("click", onClick);
+      network.off("afterDrawing", drawDots);
+      pulses = {};
+      window.gmbPulse = {};
+      nodes.update(Object.keys(base).filter(function (id) { return nodes.get(id); })
+        .map(function (id) { return {id: id, color: base[id], animValue: null}; }));
+      edges.update(Object.keys(widths).filter(function (id) { return edges.get(id); })
+        .map(function (id) { return {id: id, width: widths[id]}; }));
+      current = null;
+    }};
     show("idea");
+    return current;
   }
 
-  window.GmbAnimate = {attach: attach, decodePush: decodePush};
+  /* Take the attached animation off the map (colours and widths back) and remove its panel. */
+  function detach() {
+    if (current) current.detach();
+    var box = document.getElementById("gmb-anim");
+    if (box) box.parentNode.removeChild(box);
+  }
+
+  window.GmbAnimate = {attach: attach, detach: detach, decodePush: decodePush};
 })();
