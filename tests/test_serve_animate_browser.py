@@ -117,7 +117,9 @@ def test_push_and_switch_on_play_on_the_facilitator_and_the_projector(room):
     fac.js("document.getElementById('btn-travel-idea').click()")
     fac.wait("window.gmbAnimShowing === 'idea'")
     proj.wait("window.gmbTravelPlaying === arguments[0]", f"{idea} idea", timeout=30)
-    want = {v: c[FRAME] for v, c in anim["change"].items() if any(c) and fac.js("return !!gmb.nodes.get(arguments[0])", v)}
+    want = {
+        v: c[FRAME] for v, c in anim["change"].items() if any(c) and fac.js("return !!gmb.nodes.get(arguments[0])", v)
+    }
     assert want
     for b in (fac, proj):
         _to_frame(b, FRAME)

@@ -21,7 +21,12 @@ __all__ = ["ASSETS", "PAGES", "VISUAL", "install_pages", "install_plain", "vis_n
 
 PAGES = {"/": "join.html", "/p": "participant.html", "/f": "facilitator.html", "/v": "projector.html",
          "/new": "new.html"}  # fmt: skip
-ASSETS = {"app.js": "text/javascript", "travel.js": "text/javascript", "i18n.js": "text/javascript", "style.css": "text/css"}
+ASSETS = {
+    "app.js": "text/javascript",
+    "travel.js": "text/javascript",
+    "i18n.js": "text/javascript",
+    "style.css": "text/css",
+}
 #: the static map's shared look (legend, link and node styles), served so the live map draws with the same code
 VISUAL = {"visual.js": "text/javascript", "visual.css": "text/css"}
 
