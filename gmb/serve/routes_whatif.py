@@ -35,8 +35,8 @@ from typing import Any
 
 from gmb.errors import AccessError
 
-__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "idea_row", "install", "report_page", "save_named",
-           "session_model"]
+__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "idea_row", "install", "report_page", "save_named", "session_model",
+           "warm"]
 
 PREVIEW_RUNS = 100
 FULL_RUNS = 1000
@@ -167,12 +167,55 @@ def report_page(session: Any, key: Any) -> str:
     return html
 
 
+#: sessions warmed at server start (the most recent ones); ``GMB_WHATIF_WARM=0`` switches the warm-up off
+WARM_SESSIONS = 3
+
+
+def warm(workshops, sids: list[str]) -> None:
+    """Build each session's model and run the panel's first two requests (a preview, then the first idea's
+    1,000 draws), so the engine is compiled (or loaded from numba's cache) and the study cached before the
+    first page asks. Runs in a daemon thread from :func:`install`; a failure is logged, never raised."""
+    import logging
+
+    from gmb.scenarios.whatif import parse_setting, whatif
+
+    for sid in sids:
+        try:
+            live = workshops.live(sid)
+            key = _key(sid, live)
+            graph, model, scenarios = session_model(live.session, key)
+            first = whatif(model, scenarios, parse_setting({"ideas": {}, "horizon": 36, "runs": PREVIEW_RUNS,
+                                                            "part": "chart"}), key=key, source=graph)  # fmt: skip
+            top = next(iter(scenarios.ideas), None)
+            if top is not None:  # the page switches its first idea on and asks for the full draws
+                whatif(model, scenarios, parse_setting({"ideas": {top: {}}, "horizon": first["horizon"],
+                                                        "runs": FULL_RUNS, "part": "chart"}), key=key, source=graph)
+        except Exception as exc:  # noqa: BLE001 - a warm-up is an optimisation: say so and serve on
+            logging.getLogger("gmb.serve").warning("what-if warm-up of session %s failed: %s", sid, exc)
+
+
+def _start_warm(workshops) -> None:
+    import os
+
+    if os.environ.get("GMB_WHATIF_WARM", "1") == "0":
+        return
+    try:
+        sids = workshops.db.session_ids()[-WARM_SESSIONS:]
+    except Exception:  # noqa: BLE001 - no database to ask (e.g. a test double): nothing to warm
+        return
+    if sids:
+        threading.Thread(target=warm, args=(workshops, sids), name="gmb-whatif-warm", daemon=True).start()
+
+
 def install(app, *, workshops, auth: Callable) -> None:
-    """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`)."""
+    """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`); warm the sessions already on the
+    server (:func:`warm`, in the background)."""
     from fastapi import Request
     from fastapi.responses import Response
 
     from gmb.scenarios.whatif import parse_setting, whatif
+
+    _start_warm(workshops)
 
     @app.post("/api/s/{sid}/whatif")
     def run_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
