@@ -7,9 +7,10 @@ so a :class:`Memo` keeps each coalition's horizon outcome (or trajectory, for th
 members' (dose, lag): when one slider moves, every sub-bundle without that idea is reused, not re-run.
 
 The engine is asked for the outcome variable only (one save slot), at the horizon only for the
-sub-bundles (trajectories only for the two curves the chart draws), and the runs are split over two
-threads (the compiled kernel releases the GIL). The numbers are the engine's, column for column: each
-run is independent, so which block or thread ran it changes nothing (the tests compare with ``gmb rank``).
+sub-bundles (trajectories only for the two curves the chart draws), and the runs are spread over both cores
+by numba's ``prange`` or two threads (:data:`PARALLEL`; the compiled kernel releases the GIL). The numbers
+are the engine's, column for column: each run is independent, so which block or thread ran it changes
+nothing (the tests compare with ``gmb rank``).
 
 >>> m = Memo(); m.put(("a",), ((1.0, 0.0),), False, np.zeros(3)); m.get(("a",), ((1.0, 0.0),), False)
 array([0., 0., 0.])
@@ -29,10 +30,12 @@ __all__ = ["THREADS", "Memo", "run_coalitions"]
 
 #: threads the runs are split over (the machine's 2 cores)
 THREADS = 2
-#: how the runs are spread over the cores: "threads" (two Python threads, each a serial kernel call; the
-#: default) or "prange" (one call, numba's threads over the blocks of runs); ``GMB_WHATIF_PARALLEL`` sets it.
-#: The numbers are the same bit for bit either way (tests/test_whatif_runs.py); bench/whatif_bench.py compares.
-PARALLEL = os.environ.get("GMB_WHATIF_PARALLEL", "threads")
+#: how the runs are spread over the cores: "prange" (one call, numba's threads over the blocks of runs; the
+#: default: its p95 was lower in bench/whatif_bench.py, README) or "threads" (two Python threads, each a serial
+#: kernel call); ``GMB_WHATIF_PARALLEL`` sets it. The numbers are the same bit for bit either way
+#: (tests/test_whatif_runs.py). The parallel kernel's first compile is slow (20–50 s, then numba's cache):
+#: ``gmb serve`` warms it up at start (:func:`gmb.serve.routes_whatif.warm`).
+PARALLEL = os.environ.get("GMB_WHATIF_PARALLEL", "prange")
 #: horizon-only coalitions run in the trajectories' engine call when there are at most this many (the chart:
 #: one call, both cores busy, instead of two calls); the split's many sub-bundles keep their own call
 MERGE_HORIZON = 4
@@ -40,6 +43,7 @@ MERGE_HORIZON = 4
 MEMO_SIZE = 4096
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
+_PRANGE_LOCK = threading.Lock()
 
 
 class Memo:
@@ -105,7 +109,10 @@ def _run(study, big: np.ndarray, steps: np.ndarray) -> np.ndarray:
     slots = np.array([p.outcome_slot if p.outcome_slot >= 0 else int(study.save_slots[0])], dtype=np.int64)
     n = big.shape[1]
     if PARALLEL == "prange" and study.engine == "numba" and n >= 512:
-        return _engine(study, parallel=True)(big, slots, steps)[0]
+        # one parallel launch at a time: numba's "workqueue" threading layer (used when neither TBB nor OpenMP
+        # is there) is not safe for launches from two threads, and both would want the same cores anyway
+        with _PRANGE_LOCK:
+            return _engine(study, parallel=True)(big, slots, steps)[0]
     run = _engine(study)
     if n < 512 or THREADS < 2:
         return run(big, slots, steps)[0]
