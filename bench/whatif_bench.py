@@ -9,7 +9,7 @@ measure: from sending the request to the redrawn chart (``gmbWhatif.last.ms``), 
 release to the drawn Shapley split, which the page asks for second (``gmbWhatif.lastSplit.ms``).
 Prints p50/p95 against the targets (<= 150 ms Havndal, <= 1 s for 200 stocks) with the machine's load.
 
-Run: ``PYTHONPATH=$PWD python bench/whatif_bench.py [moves] [one,all,synthetic]``
+Run: ``PYTHONPATH=$PWD python bench/whatif_bench.py [moves] [one,all,synthetic] [threads,prange]``
 """
 
 from __future__ import annotations
@@ -103,16 +103,23 @@ def main() -> None:
     moves = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start", flush=True)
     which = sys.argv[2].split(",") if len(sys.argv) > 2 else ["one", "all", "synthetic"]
-    if "one" in which:
-        report("havndal, 1 idea on", measure("havndal", moves, all_on=False)[0], 150)
-    if "all" in which:
-        chart, split = measure("havndal", moves)
-        report("havndal, 7 ideas on (chart: fans, effects, P(improves))", chart, 150)
-        report("havndal, 7 ideas on (Shapley split, 128 sub-bundles, release -> split drawn)", split, 150)
-    if "synthetic" in which:
-        chart, split = measure(synthetic_session(), moves)
-        report("synthetic 200 stocks, 3 ideas on (chart)", chart, 1000)
-        report("synthetic 200 stocks, 3 ideas on (Shapley split, 8 sub-bundles)", split, 1000)
+    # how the server spreads the runs over the cores (GMB_WHATIF_PARALLEL, gmb/scenarios/whatif_runs.py):
+    # "threads" (two Python threads, the default) and/or "prange" (numba's threads), measured one after the other
+    modes = sys.argv[3].split(",") if len(sys.argv) > 3 else ["threads"]
+    for mode in modes:
+        os.environ["GMB_WHATIF_PARALLEL"] = mode  # the server inherits it
+        tag = f" [{mode}]"
+        print(f"-- {mode}: load average {os.getloadavg()[0]:.2f}", flush=True)
+        if "one" in which:
+            report("havndal, 1 idea on" + tag, measure("havndal", moves, all_on=False)[0], 150)
+        if "all" in which:
+            chart, split = measure("havndal", moves)
+            report("havndal, 7 ideas on (chart: fans, effects, P(improves))" + tag, chart, 150)
+            report("havndal, 7 ideas on (Shapley split, 128 sub-bundles, release -> split drawn)" + tag, split, 150)
+        if "synthetic" in which:
+            chart, split = measure(synthetic_session(), moves)
+            report("synthetic 200 stocks, 3 ideas on (chart)" + tag, chart, 1000)
+            report("synthetic 200 stocks, 3 ideas on (Shapley split, 8 sub-bundles)" + tag, split, 1000)
     print(f"load average {os.getloadavg()[0]:.2f} at the end", flush=True)
 
 

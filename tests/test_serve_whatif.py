@@ -116,3 +116,19 @@ def test_the_panel_answers_in_two_phases(havndal_app):
     whole = c.post(f"/api/s/{sid}/whatif", json=body, headers=F).json()
     assert chart["shapley"] is None and chart["shapley_pending"] is True
     assert split["shapley"] == whole["shapley"] and chart["effects"] == whole["effects"]
+
+
+def test_warm_up_builds_the_model_and_compiles_the_study_before_the_first_page(havndal_app, caplog):
+    from gmb.scenarios import whatif as wi
+    from gmb.serve import routes_whatif as rw
+
+    c, made, _ = havndal_app
+    sid = made["session"]
+    workshops = c.app.state.workshops
+    rw._MODELS.clear()
+    wi._CACHE.clear()
+    rw.warm(workshops, [sid, "no-such-session"])  # a failure is logged, not raised
+    key = rw._key(sid, workshops.live(sid))
+    assert key in rw._MODELS
+    assert {ck[4] for ck in wi._CACHE if ck[0] == key} == {rw.PREVIEW_RUNS, rw.FULL_RUNS}  # both requests' studies
+    assert "no-such-session" in caplog.text

@@ -99,3 +99,74 @@ def test_the_served_report_opens_the_panel_the_offline_one_has_no_link(page, tmp
     files = write_report(load_example("havndal"), tmp_path / "report")
     offline = files.index.read_text(encoding="utf-8")
     assert "open-whatif" not in offline and 'href="/w"' not in offline
+
+
+@pytest.fixture
+def factor_page(tmp_path):
+    """The Havndal session served with the example's scenarios.json (reach × intensity × persistence per idea)
+    in the session store, as ``gmb rank havndal`` reads it."""
+    import shutil
+
+    from gmb.examples import example_dir
+
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    shutil.copytree(example_dir("havndal"), tmp_path / "sessions" / "havndal")  # a stored session, with its doses
+    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), "havndal")
+    links = srv.start()
+    b = Browser("planner")
+    yield srv, links, b
+    b.quit()
+    srv.stop()
+
+
+def test_moving_faellesspisnings_reach_changes_its_effect_as_the_same_multiplier(factor_page):
+    from gmb.cld import to_graph
+    from gmb.examples import example_dir, load_example
+    from gmb.scenarios.settings import load_scenarios
+    from gmb.scenarios.whatif import whatif
+    from gmb.stockflow.convert import to_stockflow
+
+    srv, links, b = factor_page
+    b.go(f"{srv.base}/w#key={links['facilitator']}")
+    b.wait("window.gmbWhatif && gmbWhatif.last && !gmbWhatif.last.preview", timeout=60)
+    li = "#wi-ideas li[data-idea='faellesspisning']"
+    # three labelled sliders starting at the plan's nominal values, no direct dose slider
+    assert b.js(f"return [...document.querySelectorAll(\"{li} .wi-factor\")].map(s => s.dataset.factor)") == [
+        "reach", "intensity", "persistence"]
+    assert b.js(f"return document.querySelector(\"{li} .wi-factor[data-factor=reach]\").value") == "0.3"
+    assert b.js(f"return document.querySelector(\"{li} .wi-dose\")") is None
+    n = b.js("return gmbWhatif.results")  # only fællesspisning on
+    b.js("document.querySelector('.wi-on:checked').click()")
+    b.js(f"document.querySelector(\"{li} .wi-on\").click()")
+    b.wait("gmbWhatif.results >= arguments[0] + 2 && !gmbWhatif.last.preview && "
+           "Object.keys(gmbWhatif.last.out.effects).join() === 'faellesspisning'", n, timeout=60)
+    G = to_graph(load_example("havndal"))
+    model, sc = to_stockflow(G), load_scenarios(example_dir("havndal") / "scenarios.json")
+    horizon = b.js("return gmbWhatif.last.out.horizon")
+    fmt = lambda x: ("+" if x >= 0 else "") + f"{x:.3f}"  # as the page writes numbers
+
+    def shown_equals(dose):  # the panel's function on the same seed and draws, with the same multiplier
+        e = whatif(model, sc, {"ideas": {"faellesspisning": {"dose": dose}}, "runs": 1000, "seed": 0,
+                               "horizon": horizon})["effects"]["faellesspisning"]  # fmt: skip
+        row = b.texts("#wi-effects tr[data-idea='faellesspisning'] td")
+        assert row[1:] == [fmt(e["median"]), f"{fmt(e['p5'])} … {fmt(e['p95'])}", f"{round(100 * e['p_improves'])} %"]
+        return row
+
+    before = shown_equals(1.0)
+    for reach, dose in ((0.45, 1.5), (0.0, 0.0)):
+        n = b.js("return gmbWhatif.results")
+        b.js(f"""const s = document.querySelector("{li} .wi-factor[data-factor=reach]"); s.value = {reach};
+                 s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'));""")
+        b.wait("gmbWhatif.results > arguments[0] && !gmbWhatif.last.preview && "
+               f"gmbWhatif.last.out.meta.setting.ideas.faellesspisning.factors.reach === {reach}", n, timeout=60)
+        assert b.js("return gmbWhatif.last.out.meta.setting.ideas.faellesspisning.dose") == pytest.approx(dose)
+        after = shown_equals(dose)
+        assert after[1] != before[1] and after[2] != before[2]  # the effect and its interval moved
+    assert after[3] == "0 %" and before[3] == "100 %"  # reach 0: P(improves) falls from 100 % to 0 %
+    b.fill("#wi-name", "Halv by")
+    b.click("#wi-save")
+    b.wait_text("#wi-saved", "Halv by", timeout=30)
+    saved = load_scenarios(srv.tmp / "sessions" / "havndal" / "scenarios.json").saved["Halv by"]
+    assert saved.ideas["faellesspisning"].factors == {"reach": 0.0, "intensity": 0.4, "persistence": 0.7}

@@ -119,6 +119,16 @@ def dose_table(sc, graph, unit: str, path: Path | None, ideas: list[str] | None 
     return t
 
 
+def _factor_text(sc, idea: str, factors: dict | None) -> str:
+    """ " (reach 0.5 instead of 0.3, …)": a saved what-if's factor values beside the plan's nominal ones."""
+    plan = sc.ideas.get(idea)
+    if not factors or plan is None:
+        return ""
+    parts = [f"{n} {v:g} instead of {plan.factors[n].nominal:g}" if n in plan.factors else f"{n} {v:g}"
+             for n, v in factors.items()]  # fmt: skip
+    return " (" + ", ".join(parts) + ")"
+
+
 def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None = None) -> None:
     from rich.markup import escape
 
@@ -144,7 +154,8 @@ def _show(b, sc, path: Path, name: str, as_json: bool, ideas: list[str] | None =
     for w in warnings:
         err_console().print(f"[yellow]warning:[/yellow] {escape(w)}", soft_wrap=True)
     for sname, saved in sc.saved.items():  # what-ifs saved from the panel (gmb rank shows their effects)
-        ideas = ", ".join(f"{i} dose ×{s.dose:g}" + (f", starts {s.start:g} later" if s.start else "")
+        ideas = "; ".join(f"{i} dose ×{s.dose:g}" + _factor_text(sc, i, s.factors)
+                          + (f", starts {s.start:g} later" if s.start else "")
                           for i, s in saved.ideas.items())  # fmt: skip
         con.print(f"saved what-if [bold]{escape(sname)}[/bold]: {escape(ideas)} [dim](saved by "
                   f"{escape(saved.by or '?')} at {escape(saved.at or '?')}"

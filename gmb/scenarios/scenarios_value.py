@@ -79,6 +79,9 @@ class SavedIdea(_Frozen):
 
     dose: float = Field(default=1.0, ge=0, le=3)
     start: float = Field(default=0.0, ge=0, le=10000)
+    #: the reach/intensity/persistence values set on the panel (the dose multiplier is their product over the
+    #: nominal product); None: the idea was given a dose multiplier directly
+    factors: dict[str, float] | None = None
 
 
 class SavedScenario(_Frozen):
@@ -175,6 +178,10 @@ class Scenarios(_Frozen):
         data["schema"] = SCENARIOS_SCHEMA_3 if self.saved else SCENARIOS_SCHEMA
         if not self.saved:
             data.pop("saved")
+        for saved in data.get("saved", {}).values():  # a saved idea set by its dose multiplier has no factors
+            for idea in saved["ideas"].values():
+                if idea.get("factors") is None:
+                    idea.pop("factors", None)
         for plan in data["ideas"].values():
             for name in FACTORS:
                 if plan.get(name) is None:

@@ -31,14 +31,14 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 from itertools import combinations
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from gmb.errors import InputError, ValidationError
 
-__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "parse_setting", "whatif"]
+__all__ = ["MAX_SHAPLEY", "IdeaSetting", "Setting", "factor_range", "parse_setting", "whatif", "with_factors"]
 
 #: exact Shapley over at most this many switched-on ideas (2^7 = 128 sub-bundles)
 MAX_SHAPLEY = 7
@@ -49,13 +49,21 @@ _MEMOS: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
 
 
+FactorName = Literal["reach", "intensity", "persistence"]
+
+
 class IdeaSetting(BaseModel):
-    """One idea's setting: on/off, dose multiplier (1 = as planned), start lag (time units)."""
+    """One idea's setting: on/off, dose multiplier (1 = as planned), start lag (time units).
+
+    ``factors`` (for an idea whose plan has reach × intensity × persistence): the values set on the panel;
+    the dose multiplier is then their product over the nominal product (see :func:`with_factors`).
+    """
 
     model_config = ConfigDict(extra="forbid")
     on: bool = True
     dose: float = Field(default=1.0, ge=0.0, le=MAX_DOSE)
     start: float = Field(default=0.0, ge=0.0, le=10000.0)
+    factors: dict[FactorName, Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]] | None = None
 
 
 class Setting(BaseModel):
@@ -89,6 +97,61 @@ def parse_setting(data: Any) -> Setting:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None
         raise ValidationError(err["msg"], field=field) from None
+
+
+def factor_range(name: str, factor: Any) -> tuple[float, float]:
+    """The panel's slider range of a dose factor: reach 0–1 (a share), the others the plan's ``[low, high]``.
+
+    >>> from gmb.scenarios.doses import Factor
+    >>> factor_range("reach", Factor.parse("0.15:0.3:0.45")), factor_range("intensity", Factor.parse("0.2:0.4:0.6"))
+    ((0.0, 1.0), (0.2, 0.6))
+    """
+    lo, _, hi = factor.range
+    return (0.0, max(1.0, hi)) if name == "reach" else (lo, hi)
+
+
+def with_factors(scenarios: Any, setting: Setting) -> Setting:
+    """``setting`` with each factor-set idea's dose multiplier = Π factor values / Π nominal values.
+
+    A factor not set stays at its nominal value. Refused (InputError naming ``ideas.ID.factors``): an idea
+    whose plan has no factors, a factor the plan lacks, a value outside :func:`factor_range`, a multiplier
+    above 3, or a ``dose`` sent beside the factors that is not their multiplier.
+
+    >>> from gmb.scenarios.doses import Factor, IdeaPlan
+    >>> from gmb.scenarios.settings import Scenarios
+    >>> sc = Scenarios(ideas={"f": IdeaPlan(reach=Factor.parse("0.15:0.3:0.45"), intensity=Factor.parse("0.4"))})
+    >>> with_factors(sc, parse_setting({"ideas": {"f": {"factors": {"reach": 0.45}}}})).ideas["f"].dose
+    1.5
+    """
+    ideas = dict(setting.ideas)
+    for i, s in setting.ideas.items():
+        if s.factors is None:
+            continue
+        field = f"ideas.{i}.factors"
+        plan = scenarios.ideas[i]
+        if not plan.factors:
+            raise InputError(f"the idea {i!r} has a dose, not reach × intensity × persistence", field=field,
+                             hint="send a dose multiplier instead")  # fmt: skip
+        num = den = 1.0
+        for name, f in plan.factors.items():
+            v = s.factors.get(name, f.nominal)
+            lo, hi = factor_range(name, f)
+            if not lo - 1e-9 <= v <= hi + 1e-9:
+                raise InputError(f"{name} {v:g} is outside {lo:g}–{hi:g}", field=f"{field}.{name}")
+            num, den = num * v, den * f.nominal
+        extra = set(s.factors) - set(plan.factors)
+        if extra:
+            raise InputError(f"the idea's plan has no {', '.join(sorted(extra))}", field=field)
+        if den <= 0:
+            raise InputError("the nominal dose is 0: no multiplier follows from the factors", field=field)
+        k = float(f"{num / den:.12g}")
+        if k > MAX_DOSE:
+            raise InputError(f"reach × intensity × persistence is {k:.2f} × the planned dose (at most {MAX_DOSE:g})",
+                             field=field)  # fmt: skip
+        if "dose" in s.model_fields_set and not np.isclose(s.dose, k, rtol=1e-6, atol=1e-9):
+            raise InputError(f"dose {s.dose:g} is not the factors' multiplier {k:g}", field=f"ideas.{i}.dose")
+        ideas[i] = s.model_copy(update={"dose": k})
+    return setting.model_copy(update={"ideas": ideas})
 
 
 def _shifted(ivs, lag: float):
@@ -217,6 +280,7 @@ def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine:
     for i in setting.ideas:
         if i not in known:
             raise InputError(f"no idea {i!r} in the scenarios", field=f"ideas.{i}", hint=", ".join(sorted(known)))
+    setting = with_factors(scenarios, setting)
     on = [i for i in scenarios.ideas if i in setting.ideas and setting.ideas[i].on]
     study, P, radius, recip, memo = _compiled(model, scenarios, setting, key, engine)
     Q = _scaled(study, P, recip, {i: s.dose for i, s in setting.ideas.items()})
@@ -232,7 +296,8 @@ def whatif(model: Any, scenarios: Any, setting: Any, *, key: Any = None, engine:
     result = Result(sub, Q.shape[1], horizon, None, None, radius)
     _, meta = _guard(result, scenarios, on, max_broken, "the what-if",
                      {"setting": setting.model_dump(exclude={"preview", "part"}), "dose_multiplier_rule":
-                      "dose x multiplier (1 = scenarios.json); start lag in model time units"})  # fmt: skip
+                      "dose x multiplier (1 = scenarios.json; with factors set: the product of reach, intensity and "
+                      "persistence over their nominal product); start lag in model time units"})  # fmt: skip
     res: dict[str, Any] = {"meta": meta, "runs": result.runs, "seed": study.seed, "part": setting.part}
     if shapley_on and setting.part != "chart":
         res["shapley"] = _split(on, {c: horizon[k] for k, c in enumerate(coalitions)})

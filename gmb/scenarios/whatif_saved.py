@@ -1,6 +1,7 @@
 """What-if settings saved by name: into ``scenarios.json`` (``saved``, schema ``/3``) and back into runs.
 
-A saved what-if keeps each switched-on idea's dose multiplier and start lag, who saved it and when (and,
+A saved what-if keeps each switched-on idea's dose multiplier and start lag (and, for an idea set by its
+reach, intensity and persistence, those values: "reach 0.5 instead of 0.3"), who saved it and when (and,
 from ``gmb serve``, the number of its ``scenario`` event in the session's log). ``gmb scenarios NAME``
 lists it; ``gmb rank`` and ``gmb report`` show its effect, computed by :func:`gmb.scenarios.whatif.whatif`
 on the same draws as the panel (same seed and runs: the same numbers). A setting at the planned doses
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gmb.errors import ConflictError, InputError
-from gmb.scenarios.whatif import Setting, parse_setting
+from gmb.scenarios.whatif import Setting, parse_setting, with_factors
 
 __all__ = ["as_setting", "save_setting", "saved_effects", "saved_scenarios"]
 
@@ -43,14 +44,16 @@ def saved_scenarios(scenarios: Any, name: str, setting: Any, who: str | None, wh
     for i in setting.ideas:
         if i not in scenarios.ideas:
             raise InputError(f"no idea {i!r} in the scenarios", field=f"ideas.{i}")
+    setting = with_factors(scenarios, setting)
     on = [i for i in scenarios.ideas if i in setting.ideas and setting.ideas[i].on]
     if not on:
         raise InputError("switch on at least one idea to save a scenario", field="ideas")
     when = when or datetime.now(UTC).replace(microsecond=0).isoformat()
-    saved = SavedScenario(ideas={i: SavedIdea(dose=setting.ideas[i].dose, start=setting.ideas[i].start) for i in on},
+    saved = SavedScenario(ideas={i: SavedIdea(dose=setting.ideas[i].dose, start=setting.ideas[i].start,
+                                               factors=setting.ideas[i].factors) for i in on},
                           by=who, at=when, event=event, horizon=setting.horizon)  # fmt: skip
     update: dict[str, Any] = {"saved": {**scenarios.saved, name: saved}}
-    if all(setting.ideas[i].dose == 1.0 and not setting.ideas[i].start for i in on):
+    if all(setting.ideas[i].dose == 1.0 and not setting.ideas[i].start and not setting.ideas[i].factors for i in on):
         update["bundles"] = {**scenarios.bundles, name: tuple(on)}  # planned doses: gmb attribute reads it too
     return scenarios.model_copy(update=update)
 
@@ -77,7 +80,8 @@ def save_setting(path: Any, scenarios: Any, name: str, setting: Any, who: str | 
 
 def as_setting(saved: Any, *, runs: int, seed: int, horizon: float | None = None) -> Setting:
     """The what-if :class:`~gmb.scenarios.whatif.Setting` of a saved scenario (its ideas on, as a bundle)."""
-    return parse_setting({"ideas": {i: {"dose": s.dose, "start": s.start} for i, s in saved.ideas.items()},
+    return parse_setting({"ideas": {i: {"dose": s.dose, "start": s.start, **({"factors": s.factors} if s.factors else {})}
+                                    for i, s in saved.ideas.items()},
                           "bundle": True, "horizon": horizon if horizon is not None else saved.horizon,
                           "runs": runs, "seed": seed})  # fmt: skip
 
@@ -96,7 +100,7 @@ def saved_effects(model: Any, scenarios: Any, *, runs: int, seed: int, horizon: 
         setting = as_setting(saved, runs=runs, seed=seed, horizon=horizon).model_copy(update={"part": "chart"})
         r = whatif(model, scenarios, setting, key=("saved", id(model), id(scenarios)), engine=engine,
                    max_broken=max_broken)  # fmt: skip
-        out[name] = {**r["setting_effect"], "ideas": {i: s.model_dump() for i, s in saved.ideas.items()},
+        out[name] = {**r["setting_effect"], "ideas": {i: s.model_dump(exclude_none=True) for i, s in saved.ideas.items()},
                      "by": saved.by, "at": saved.at, "event": saved.event, "horizon": r["horizon"],
                      "runs": r["runs"], "seed": r["seed"]}  # fmt: skip
     return out

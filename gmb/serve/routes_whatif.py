@@ -35,7 +35,8 @@ from typing import Any
 
 from gmb.errors import AccessError
 
-__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "install", "report_page", "save_named", "session_model"]
+__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "idea_row", "install", "report_page", "save_named", "session_model",
+           "warm"]
 
 PREVIEW_RUNS = 100
 FULL_RUNS = 1000
@@ -44,22 +45,52 @@ _LOCK = threading.Lock()
 
 
 def session_model(session: Any, key: Any) -> tuple[Any, Any, Any]:
-    """(graph, stock-flow model, scenarios) of a session, cached under ``key`` (session id and version)."""
+    """(graph, stock-flow model, scenarios) of a session, cached under ``key`` (session id and version).
+
+    The scenarios are the session store's ``sessions/SID/scenarios.json`` when there is one (completed with
+    ideas added since and the idea bank's dose answers, as ``gmb rank SID`` reads it), else the defaults.
+    """
     with _LOCK:
         hit = _MODELS.get(key)
     if hit is not None:
         return hit
     from gmb.cld import to_graph
-    from gmb.scenarios.settings import default_scenarios
+    from gmb.scenarios.settings import SCENARIOS_FILE, complete_scenarios, default_scenarios, load_scenarios
     from gmb.stockflow.convert import to_stockflow
+    from gmb.workflow.sources import store
 
     graph = to_graph(session)
-    hit = (graph, to_stockflow(graph), default_scenarios(graph))
+    path = store().path(str(key[0])) / SCENARIOS_FILE if isinstance(key, tuple) and key else None
+    scenarios = complete_scenarios(load_scenarios(path), graph) if path and path.is_file() else None
+    hit = (graph, to_stockflow(graph), scenarios or default_scenarios(graph))
     with _LOCK:
         _MODELS[key] = hit
         while len(_MODELS) > 8:
             _MODELS.popitem(last=False)
     return hit
+
+
+def _key(sid: str, live: Any) -> tuple:
+    """The cache key of a session's model and compiled study: id, version and its scenarios.json's mtime
+    (so an edited file — ``gmb scenarios set`` — is read again)."""
+    from gmb.scenarios.settings import SCENARIOS_FILE
+    from gmb.workflow.sources import store
+
+    path = store().path(sid) / SCENARIOS_FILE
+    return (sid, live.seq, path.stat().st_mtime_ns if path.is_file() else None)
+
+
+def idea_row(scenarios: Any, idea: str, label: str) -> dict[str, Any]:
+    """The page's row for an idea: id, label, planned dose and, for reach × intensity × persistence, each
+    factor's nominal value and the slider's range (:func:`gmb.scenarios.whatif.factor_range`)."""
+    from gmb.scenarios.whatif import MAX_DOSE, factor_range
+
+    plan = scenarios.ideas[idea]
+    factors = {n: {"nominal": f.nominal, "low": f.range[0], "high": f.range[2],
+                   "min": factor_range(n, f)[0], "max": factor_range(n, f)[1]} for n, f in plan.factors.items()}
+    if factors and not all(f["nominal"] > 0 for f in factors.values()):
+        factors = {}  # a nominal 0: no multiplier follows from the factors; the direct dose slider instead
+    return {"id": idea, "label": label, "dose": plan.dose_range[1], "factors": factors, "max_dose": MAX_DOSE}  # fmt: skip
 
 
 def save_named(workshops, actor, sid: str, body: Any) -> dict[str, Any]:
@@ -78,12 +109,12 @@ def save_named(workshops, actor, sid: str, body: Any) -> dict[str, Any]:
     setting = {k: v for k, v in body["setting"].items() if k not in ("preview", "part")}
     name = str(body.get("name") or "")
     live = workshops.live(sid)
-    _, _, defaults = session_model(live.session, (sid, live.seq))
+    _, _, defaults = session_model(live.session, _key(sid, live))
     path = store().path(sid) / SCENARIOS_FILE
     scenarios = load_scenarios(path) if path.is_file() else defaults
     who = next((p.name for p in live.session.participants if p.id == actor.participant), None) or actor.role
     checked = saved_scenarios(scenarios, name, setting, who)  # refuses before anything is logged
-    data = {"name": name, "ideas": {i: s.model_dump() for i, s in checked.saved[name].ideas.items()},
+    data = {"name": name, "ideas": {i: s.model_dump(exclude_none=True) for i, s in checked.saved[name].ideas.items()},
             "horizon": checked.saved[name].horizon, "who": who}  # fmt: skip
     (ev,) = workshops.commit(sid, actor, lambda _session: [("scenario", data)])
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,12 +167,55 @@ def report_page(session: Any, key: Any) -> str:
     return html
 
 
+#: sessions warmed at server start (the most recent ones); ``GMB_WHATIF_WARM=0`` switches the warm-up off
+WARM_SESSIONS = 3
+
+
+def warm(workshops, sids: list[str]) -> None:
+    """Build each session's model and run the panel's first two requests (a preview, then the first idea's
+    1,000 draws), so the engine is compiled (or loaded from numba's cache) and the study cached before the
+    first page asks. Runs in a daemon thread from :func:`install`; a failure is logged, never raised."""
+    import logging
+
+    from gmb.scenarios.whatif import parse_setting, whatif
+
+    for sid in sids:
+        try:
+            live = workshops.live(sid)
+            key = _key(sid, live)
+            graph, model, scenarios = session_model(live.session, key)
+            first = whatif(model, scenarios, parse_setting({"ideas": {}, "horizon": 36, "runs": PREVIEW_RUNS,
+                                                            "part": "chart"}), key=key, source=graph)  # fmt: skip
+            top = next(iter(scenarios.ideas), None)
+            if top is not None:  # the page switches its first idea on and asks for the full draws
+                whatif(model, scenarios, parse_setting({"ideas": {top: {}}, "horizon": first["horizon"],
+                                                        "runs": FULL_RUNS, "part": "chart"}), key=key, source=graph)
+        except Exception as exc:  # noqa: BLE001 - a warm-up is an optimisation: say so and serve on
+            logging.getLogger("gmb.serve").warning("what-if warm-up of session %s failed: %s", sid, exc)
+
+
+def _start_warm(workshops) -> None:
+    import os
+
+    if os.environ.get("GMB_WHATIF_WARM", "1") == "0":
+        return
+    try:
+        sids = workshops.db.session_ids()[-WARM_SESSIONS:]
+    except Exception:  # noqa: BLE001 - no database to ask (e.g. a test double): nothing to warm
+        return
+    if sids:
+        threading.Thread(target=warm, args=(workshops, sids), name="gmb-whatif-warm", daemon=True).start()
+
+
 def install(app, *, workshops, auth: Callable) -> None:
-    """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`)."""
+    """Add the routes to ``app`` (made by :func:`gmb.serve.app.create_app`); warm the sessions already on the
+    server (:func:`warm`, in the background)."""
     from fastapi import Request
     from fastapi.responses import Response
 
     from gmb.scenarios.whatif import parse_setting, whatif
+
+    _start_warm(workshops)
 
     @app.post("/api/s/{sid}/whatif")
     def run_whatif(request: Request, sid: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -156,14 +230,15 @@ def install(app, *, workshops, auth: Callable) -> None:
         setting = parse_setting(body)
         setting = setting.model_copy(update={"runs": PREVIEW_RUNS if setting.preview else FULL_RUNS})
         live = workshops.live(sid)
-        graph, model, scenarios = session_model(live.session, (sid, live.seq))
+        key = _key(sid, live)
+        graph, model, scenarios = session_model(live.session, key)
         lang = live.session.languages[0] if live.session.languages else None
-        out = whatif(model, scenarios, setting, key=(sid, live.seq), engine="auto", source=graph, lang=lang)
+        out = whatif(model, scenarios, setting, key=key, engine="auto", source=graph, lang=lang)
         from gmb.scenarios.answers import _label
         from gmb.scenarios.settings import ideas_of
 
         info = ideas_of(graph)
-        out["ideas"] = [{"id": i, "label": _label(info.get(i) or {}, i, lang)} for i in scenarios.ideas]
+        out["ideas"] = [idea_row(scenarios, i, _label(info.get(i) or {}, i, lang)) for i in scenarios.ideas]
         out["preview"] = setting.preview
         out["timing"] = {"server_ms": round(1000 * (time.perf_counter() - t0), 1)}  # for the bench's breakdown
         return out

@@ -282,6 +282,28 @@ if _HAVE_NUMBA:
                         out[i, jj, o0 + r] = np.nan
 
 
+    # The parallel path (run_numba(..., parallel=True)): numba's own threads over the blocks of runs, each block
+    # copied contiguous and run by the same kernel (the same machine code as the serial path: bit-identical).
+    @numba.njit(parallel=True, **_OPTS)
+    def _blocks(P, lanes, last, dt, save_slot, save_at, out,
+                ns, nm, na, aux_ptr, edge_src, edge_param, edge_sign, edge_lookup, aux_base, aux_sat,
+                lut_x, lut_y, lut_n, lut_h, stock_initial, stock_indicated, stock_tau, stock_inflow,
+                smooth_src, smooth_order, smooth_param, smooth_initial, stage_ptr,
+                aux_term_ptr, aux_term, stock_term_ptr, stock_term, term_param, term_sign, prof,
+                log_state):  # fmt: skip
+        R = P.shape[1]
+        nb = (R + lanes - 1) // lanes
+        for b in numba.prange(nb):
+            r0 = b * lanes
+            block = np.ascontiguousarray(P[:, r0 : min(R, r0 + lanes)])
+            _kernel(block, last, dt, save_slot, save_at, out, r0,
+                    ns, nm, na, aux_ptr, edge_src, edge_param, edge_sign, edge_lookup, aux_base, aux_sat,
+                    lut_x, lut_y, lut_n, lut_h, stock_initial, stock_indicated, stock_tau, stock_inflow,
+                    smooth_src, smooth_order, smooth_param, smooth_initial, stage_ptr,
+                    aux_term_ptr, aux_term, stock_term_ptr, stock_term, term_param, term_sign, prof,
+                    log_state)  # fmt: skip
+
+
 class NumbaPlan:
     """The program's arrays in the layout the kernel takes (built once per program)."""
 
@@ -333,8 +355,12 @@ def _csr(target: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, np.n
 
 
 def run_numba(p, P: np.ndarray, *, save_slots, save_steps, plan: NumbaPlan | None = None,
-              lanes: int = LANES) -> np.ndarray:  # fmt: skip
-    """:func:`gmb.simulate.engine_numpy.run_numpy`, compiled (same arguments, same result to round-off)."""
+              lanes: int = LANES, parallel: bool = False) -> np.ndarray:  # fmt: skip
+    """:func:`gmb.simulate.engine_numpy.run_numpy`, compiled (same arguments, same result to round-off).
+
+    ``parallel``: the blocks of ``lanes`` runs are spread over numba's threads (``prange``) instead of run
+    one after the other; every run's numbers are the same bit for bit (each block runs the same kernel).
+    """
     if not _HAVE_NUMBA:  # pragma: no cover
         raise ImportError("numba is not installed")
     plan = plan or NumbaPlan(p)
@@ -346,6 +372,9 @@ def run_numba(p, P: np.ndarray, *, save_slots, save_steps, plan: NumbaPlan | Non
     save_at = np.full(last + 1, -1, dtype=np.int64)
     save_at[save_steps] = np.arange(len(save_steps))
     out = np.empty((len(save_slots), len(save_steps), R))
+    if parallel:
+        _blocks(P, lanes, last, p.dt, save_slots, save_at, out, *plan.args)
+        return out
     for r0 in range(0, R, lanes):
         block = np.ascontiguousarray(P[:, r0 : r0 + lanes])
         _kernel(block, last, p.dt, save_slots, save_at, out, r0, *plan.args)

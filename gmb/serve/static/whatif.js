@@ -1,4 +1,4 @@
-/* The what-if panel: sliders per idea (dose, start), switches, horizon; fan chart, effects, Shapley bars.
+/* The what-if panel: sliders per idea (reach, intensity, persistence — or one dose × — and start), switches, horizon; fan chart, effects, Shapley bars.
    While a slider is dragged the page asks for a preview (100 draws); on release, the full 1,000 draws.
    Labels are text (textContent), never markup; nothing is loaded from the network but this server. */
 "use strict";
@@ -73,26 +73,75 @@
       pump();
     }
   }
+  // An idea given by reach × intensity × persistence gets a slider per factor (starting at the plan's nominal
+  // value); the dose multiplier sent is their product over the nominal product, kept at most row.max_dose.
+  function ratio(row, values) {
+    let num = 1, den = 1;
+    for (const [n, f] of Object.entries(row.factors)) { num *= values[n]; den *= f.nominal; }
+    return num / den;
+  }
+  function factorSliders(row, s, li) {
+    const step = 0.005;
+    s.factors = {};
+    const doseOut = document.createElement("output"); doseOut.className = "wi-factor-dose";
+    const showDose = () => { doseOut.textContent = T("whatif_dose") + Number(s.dose).toFixed(2); };
+    for (const [n, f] of Object.entries(row.factors)) {
+      s.factors[n] = f.nominal;
+      const input = Object.assign(document.createElement("input"), { type: "range", min: f.min, max: f.max, step: "any", value: f.nominal, className: "wi-factor" });
+      input.dataset.factor = n;
+      const out = document.createElement("output");
+      const show = () => { out.textContent = Number(s.factors[n]).toFixed(3) + " (" + T("whatif_planned") + " " + f.nominal + ")"; };
+      const set = final => {
+        let v = Number(input.value);
+        const k = ratio(row, { ...s.factors, [n]: v });
+        if (k > row.max_dose) {  // the server refuses more than max_dose × the planned dose: stop the slider there
+          v = Math.floor((v * row.max_dose / k) / step) * step;
+          input.value = v;
+        }
+        s.factors[n] = v; s.dose = ratio(row, s.factors); show(); showDose();
+        if (s.on) request(!final);
+      };
+      input.addEventListener("input", () => set(false));
+      input.addEventListener("change", () => set(true));
+      show();
+      const l = document.createElement("label");
+      l.append(Object.assign(document.createElement("span"), { textContent: T("whatif_" + n) + " " }), input, out);
+      li.append(document.createElement("br"), l);
+    }
+    showDose();
+    li.append(document.createElement("br"), doseOut);
+  }
   function idea(row) {
     const s = (settings.ideas[row.id] = { on: false, dose: 1, start: 0 });
     const li = document.createElement("li");
     li.dataset.idea = row.id;
     const on = Object.assign(document.createElement("input"), { type: "checkbox", className: "wi-on" });
     const name = document.createElement("strong"); name.className = "label"; name.textContent = " " + row.label;
-    const dose = Object.assign(document.createElement("input"), { type: "range", min: 0, max: 3, step: 0.05, value: 1, className: "wi-dose" });
     const start = Object.assign(document.createElement("input"), { type: "range", min: 0, max: 60, step: 1, value: 0, className: "wi-start" });
-    const dOut = document.createElement("output"), sOut = document.createElement("output");
-    const show = () => { dOut.textContent = "×" + Number(dose.value).toFixed(2); sOut.textContent = "+" + start.value; };
+    const sOut = document.createElement("output");
+    const sliders = [[start, "start"]];
+    li.append(on, name);
+    let show = () => { sOut.textContent = "+" + start.value; };
+    if (row.factors && Object.keys(row.factors).length) {
+      factorSliders(row, s, li);
+    } else {
+      const dose = Object.assign(document.createElement("input"), { type: "range", min: 0, max: 3, step: 0.05, value: 1, className: "wi-dose" });
+      const dOut = document.createElement("output");
+      show = () => { dOut.textContent = "×" + Number(dose.value).toFixed(2); sOut.textContent = "+" + start.value; };
+      sliders.push([dose, "dose"]);
+      const l1 = document.createElement("label");
+      l1.append(Object.assign(document.createElement("span"), { textContent: T("whatif_dose") + " " }), dose, dOut);
+      li.append(document.createElement("br"), l1);
+    }
     show();
     on.addEventListener("change", () => { s.on = on.checked; request(false); });
-    for (const [input, field] of [[dose, "dose"], [start, "start"]]) {
+    for (const [input, field] of sliders) {
       input.addEventListener("input", () => { s[field] = Number(input.value); show(); if (s.on) request(true); });
       input.addEventListener("change", () => { s[field] = Number(input.value); show(); if (s.on) request(false); });
     }
-    const l1 = document.createElement("label"), l2 = document.createElement("label");
-    l1.append(Object.assign(document.createElement("span"), { textContent: T("whatif_dose") + " " }), dose, dOut);
+    const l2 = document.createElement("label");
     l2.append(Object.assign(document.createElement("span"), { textContent: T("whatif_start") + " " }), start, sOut);
-    li.append(on, name, document.createElement("br"), l1, document.createElement("br"), l2);
+    li.append(document.createElement("br"), l2);
     $("wi-ideas").append(li);
   }
   function draw(out) {
