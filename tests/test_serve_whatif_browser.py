@@ -133,15 +133,22 @@ def test_moving_faellesspisnings_reach_changes_its_effect_as_the_same_multiplier
     b.wait("window.gmbWhatif && gmbWhatif.last && !gmbWhatif.last.preview", timeout=60)
     li = "#wi-ideas li[data-idea='faellesspisning']"
     # three labelled sliders starting at the plan's nominal values, no direct dose slider
-    assert b.js(f"return [...document.querySelectorAll(\"{li} .wi-factor\")].map(s => s.dataset.factor)") == [
-        "reach", "intensity", "persistence"]
-    assert b.js(f"return document.querySelector(\"{li} .wi-factor[data-factor=reach]\").value") == "0.3"
-    assert b.js(f"return document.querySelector(\"{li} .wi-dose\")") is None
+    assert b.js(f'return [...document.querySelectorAll("{li} .wi-factor")].map(s => s.dataset.factor)') == [
+        "reach",
+        "intensity",
+        "persistence",
+    ]
+    assert b.js(f'return document.querySelector("{li} .wi-factor[data-factor=reach]").value') == "0.3"
+    assert b.js(f'return document.querySelector("{li} .wi-dose")') is None
     n = b.js("return gmbWhatif.results")  # only fællesspisning on
     b.js("document.querySelector('.wi-on:checked').click()")
-    b.js(f"document.querySelector(\"{li} .wi-on\").click()")
-    b.wait("gmbWhatif.results >= arguments[0] + 2 && !gmbWhatif.last.preview && "
-           "Object.keys(gmbWhatif.last.out.effects).join() === 'faellesspisning'", n, timeout=60)
+    b.js(f'document.querySelector("{li} .wi-on").click()')
+    b.wait(
+        "gmbWhatif.results >= arguments[0] + 2 && !gmbWhatif.last.preview && "
+        "Object.keys(gmbWhatif.last.out.effects).join() === 'faellesspisning'",
+        n,
+        timeout=60,
+    )
     G = to_graph(load_example("havndal"))
     model, sc = to_stockflow(G), load_scenarios(example_dir("havndal") / "scenarios.json")
     horizon = b.js("return gmbWhatif.last.out.horizon")
@@ -159,8 +166,12 @@ def test_moving_faellesspisnings_reach_changes_its_effect_as_the_same_multiplier
         n = b.js("return gmbWhatif.results")
         b.js(f"""const s = document.querySelector("{li} .wi-factor[data-factor=reach]"); s.value = {reach};
                  s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'));""")
-        b.wait("gmbWhatif.results > arguments[0] && !gmbWhatif.last.preview && "
-               f"gmbWhatif.last.out.meta.setting.ideas.faellesspisning.factors.reach === {reach}", n, timeout=60)
+        b.wait(
+            "gmbWhatif.results > arguments[0] && !gmbWhatif.last.preview && "
+            f"gmbWhatif.last.out.meta.setting.ideas.faellesspisning.factors.reach === {reach}",
+            n,
+            timeout=60,
+        )
         assert b.js("return gmbWhatif.last.out.meta.setting.ideas.faellesspisning.dose") == pytest.approx(dose)
         after = shown_equals(dose)
         assert after[1] != before[1] and after[2] != before[2]  # the effect and its interval moved

@@ -35,8 +35,17 @@ from typing import Any
 
 from gmb.errors import AccessError
 
-__all__ = ["FULL_RUNS", "OPEN_WHATIF", "PREVIEW_RUNS", "idea_row", "install", "report_page", "save_named", "session_model",
-           "warm"]
+__all__ = [
+    "FULL_RUNS",
+    "OPEN_WHATIF",
+    "PREVIEW_RUNS",
+    "idea_row",
+    "install",
+    "report_page",
+    "save_named",
+    "session_model",
+    "warm",
+]
 
 PREVIEW_RUNS = 100
 FULL_RUNS = 1000
@@ -86,8 +95,16 @@ def idea_row(scenarios: Any, idea: str, label: str) -> dict[str, Any]:
     from gmb.scenarios.whatif import MAX_DOSE, factor_range
 
     plan = scenarios.ideas[idea]
-    factors = {n: {"nominal": f.nominal, "low": f.range[0], "high": f.range[2],
-                   "min": factor_range(n, f)[0], "max": factor_range(n, f)[1]} for n, f in plan.factors.items()}
+    factors = {
+        n: {
+            "nominal": f.nominal,
+            "low": f.range[0],
+            "high": f.range[2],
+            "min": factor_range(n, f)[0],
+            "max": factor_range(n, f)[1],
+        }
+        for n, f in plan.factors.items()
+    }
     if factors and not all(f["nominal"] > 0 for f in factors.values()):
         factors = {}  # a nominal 0: no multiplier follows from the factors; the direct dose slider instead
     return {"id": idea, "label": label, "dose": plan.dose_range[1], "factors": factors, "max_dose": MAX_DOSE}  # fmt: skip
@@ -188,8 +205,15 @@ def warm(workshops, sids: list[str]) -> None:
                                                             "part": "chart"}), key=key, source=graph)  # fmt: skip
             top = next(iter(scenarios.ideas), None)
             if top is not None:  # the page switches its first idea on and asks for the full draws
-                whatif(model, scenarios, parse_setting({"ideas": {top: {}}, "horizon": first["horizon"],
-                                                        "runs": FULL_RUNS, "part": "chart"}), key=key, source=graph)
+                whatif(
+                    model,
+                    scenarios,
+                    parse_setting(
+                        {"ideas": {top: {}}, "horizon": first["horizon"], "runs": FULL_RUNS, "part": "chart"}
+                    ),
+                    key=key,
+                    source=graph,
+                )
         except Exception as exc:  # noqa: BLE001 - a warm-up is an optimisation: say so and serve on
             logging.getLogger("gmb.serve").warning("what-if warm-up of session %s failed: %s", sid, exc)
 

@@ -281,7 +281,6 @@ if _HAVE_NUMBA:
                     for jj in range(out.shape[1]):
                         out[i, jj, o0 + r] = np.nan
 
-
     # The parallel path (run_numba(..., parallel=True)): numba's own threads over the blocks of runs, each block
     # copied contiguous and run by the same kernel (the same machine code as the serial path: bit-identical).
     @numba.njit(parallel=True, **_OPTS)
