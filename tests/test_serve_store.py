@@ -284,3 +284,28 @@ def test_changes_waiting_together_share_a_transaction_but_are_refused_alone(tmp_
     assert [e.data["item"]["id"] for e in log[base:]] == ["L1", "L2"]
     assert w.live("g").session == replay(log)
     w.db.close()
+
+
+def test_import_of_an_example_brings_its_scenarios_and_export_keeps_a_saved_whatif(tmp_path):
+    # gmb serve --import havndal: the panel and gmb rank read sessions/havndal/scenarios.json (the example's doses)
+    from gmb.examples import example_dir
+    from gmb.serve.db import open_database
+    from gmb.serve.exchange import copy_scenarios, export_to_store, resolve_source
+    from gmb.serve.workshops import Workshops
+    from gmb.session.store import Store
+
+    store = Store(tmp_path / "sessions")
+    sid, session = resolve_source("havndal", store)
+    w = Workshops(open_database(str(tmp_path / "db.sqlite3")))
+    w.create(session, session_id=sid)
+    written = copy_scenarios("havndal", sid, store)
+    shipped = (example_dir("havndal") / "scenarios.json").read_text(encoding="utf-8")
+    assert written is not None and written.read_text(encoding="utf-8") == shipped
+    written.write_text(shipped.replace("}", "} ", 1), encoding="utf-8")  # the panel saved something since
+    assert copy_scenarios("havndal", sid, store) is None  # never replaced
+    kept = written.read_text(encoding="utf-8")
+    folder, new = export_to_store(w, sid, store)  # a folder holding only side files takes the session in
+    assert (
+        new and (folder / "session.json").is_file() and (folder / "scenarios.json").read_text(encoding="utf-8") == kept
+    )
+    assert store.load(sid).title == session.title

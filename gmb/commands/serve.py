@@ -100,7 +100,7 @@ def serve(
 
 def _import_sessions(workshops, database, sources: list[str], st, lang: str, base: str, con) -> None:
     """``--import``: put each source on the server (or, if it is there already, issue new links) and print its links."""
-    from gmb.serve.exchange import resolve_source
+    from gmb.serve.exchange import copy_scenarios, resolve_source
 
     for source in sources:
         sid, session = resolve_source(source, st)
@@ -113,6 +113,8 @@ def _import_sessions(workshops, database, sources: list[str], st, lang: str, bas
             made = workshops.create(session, session_id=sid, lang=lang)
             key, viewer, code = made.facilitator_key, made.viewer_key, made.join_code
             con.print(f"[green]✓[/green] imported '{source}' as session '{sid}'")
+            if copy_scenarios(source, sid, st):  # the doses that came with it, for the what-if panel and gmb rank
+                con.print(f"  with its scenarios.json (the ideas' doses) in {st.path(sid)}")
         # Plain print, not rich: a terminal may wrap long links, and rich could mangle the '#'.
         print(f"  facilitator (keep private): {base}/f#key={key}", flush=True)
         print(f"  projector:                  {base}/v#key={viewer}", flush=True)

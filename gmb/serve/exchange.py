@@ -25,7 +25,10 @@ from gmb.session.model import Session
 from gmb.session.parse import parse_session
 from gmb.session.store import Store, check_slug, session_to_json
 
-__all__ = ["export_to_store", "resolve_source"]
+__all__ = ["SIDECARS", "copy_scenarios", "export_to_store", "resolve_source"]
+
+#: files gmb keeps in a session folder beside the record itself (what-ifs saved in the panel, stories)
+SIDECARS = ("scenarios.json", "stories.json")
 
 
 def resolve_source(source: str, store: Store) -> tuple[str, Session]:
@@ -62,6 +65,29 @@ def resolve_source(source: str, store: Store) -> tuple[str, Session]:
     )
 
 
+def copy_scenarios(source: str, sid: str, store: Store) -> Path | None:
+    """Give an imported session the ``scenarios.json`` that came with its source (an example's doses, with
+    reach × intensity × persistence), in ``store``'s folder for ``sid`` where the what-if panel and
+    ``gmb rank`` read it. An existing file there is never replaced. Returns the file written, if any.
+    """
+    from gmb.examples import EXAMPLES, example_dir
+    from gmb.scenarios.settings import SCENARIOS_FILE
+
+    path = Path(source)
+    if path.is_file():
+        given = path.parent / SCENARIOS_FILE if path.name == "session.json" else None
+    elif path.is_dir():
+        given = path / SCENARIOS_FILE
+    else:
+        given = example_dir(source) / SCENARIOS_FILE if source in EXAMPLES else None
+    target = store.path(sid) / SCENARIOS_FILE
+    if given is None or not given.is_file() or target.exists() or given.resolve() == target.resolve():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, given.read_text(encoding="utf-8"))
+    return target
+
+
 def export_to_store(workshops, sid: str, store: Store, name: str | None = None) -> tuple[Path, bool]:
     """Write served session ``sid`` into ``store`` as ``name`` (default: the same id).
 
@@ -75,7 +101,9 @@ def export_to_store(workshops, sid: str, store: Store, name: str | None = None) 
         store.save(name, live.session, by=None)
         return store.path(name), False
     folder = store.path(name)
-    if folder.exists() and any(folder.iterdir()):
+    # A folder holding only gmb's own side files (a what-if saved in the panel) takes the session in
+    sidecars = [p for p in folder.iterdir() if p.name in SIDECARS] if folder.is_dir() else []
+    if folder.exists() and len(sidecars) != len(list(folder.iterdir())):
         raise StoreError(f"{folder} exists and is not a session folder", hint="choose another name with --to")
     store.root.mkdir(parents=True, exist_ok=True)
     tmp = make_temp_dir(store.root, f".{name}.")  # the folder's mode follows the umask, as mkdir's would
@@ -88,11 +116,26 @@ def export_to_store(workshops, sid: str, store: Store, name: str | None = None) 
             lines, prev = lines + line, line_sum(line)
         (tmp / "events.jsonl").write_text(lines, encoding="utf-8")
         atomic_write_text(tmp / "session.json", session_to_json(live.session, last_event=live.seq))
-        if folder.exists():
-            folder.rmdir()
-        os.rename(tmp, folder)
+        for side in sidecars:
+            shutil.copy2(side, tmp / side.name)
+        _swap_in(tmp, folder)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise StoreError(f"cannot write the session: {exc.strerror}", file=str(folder)) from None
     fsync_dir(store.root)
     return folder, True
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    """Put the complete ``tmp`` in ``folder``'s place; an old folder (side files only) is kept until then."""
+    if not folder.exists():
+        os.rename(tmp, folder)
+        return
+    old = folder.with_name(f".{folder.name}.old")
+    os.rename(folder, old)
+    try:
+        os.rename(tmp, folder)
+    except OSError:
+        os.rename(old, folder)  # nothing lost: the side files are back where they were
+        raise
+    shutil.rmtree(old, ignore_errors=True)
