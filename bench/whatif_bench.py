@@ -56,8 +56,11 @@ def measure(source: str, moves: int, *, all_on: bool = True, bundle: bool = True
         doses = np.linspace(0.3, 2.9, moves + 2)
         for k, dose in enumerate(doses):  # the first two warm the cache and the JIT: not counted
             n, m = b.js("return [gmbWhatif.results, gmbWhatif.splits]")
-            b.js("""const s = document.querySelector('.wi-dose'); s.value = arguments[0];
-                    s.dispatchEvent(new Event('change'));""", float(dose))  # fmt: skip
+            # the first idea's dose slider, or its first factor (reach) where its dose is reach × intensity × …
+            b.js("""const s = document.querySelector('.wi-dose') || document.querySelector('.wi-factor');
+                    s.value = s.classList.contains('wi-dose') ? arguments[0]
+                              : +s.min + (+s.max - +s.min) * arguments[1];
+                    s.dispatchEvent(new Event('change'));""", float(dose), (k + 1) / (len(doses) + 1))  # fmt: skip
             b.wait("gmbWhatif.results > arguments[0] && !gmbWhatif.last.preview", n, timeout=300)
             c = b.js("return [gmbWhatif.last.ms, gmbWhatif.last.server_ms, gmbWhatif.last.draw_ms]")
             if split:
