@@ -127,3 +127,50 @@ def test_a_steps_whatif_in_the_offline_page_equals_the_live_one(room):
         assert offline["effects"]["krea_cafe"][key] == pytest.approx(live["effects"]["krea_cafe"][key], abs=1e-6)
     assert offline["fan"]["setting"]["p50"] == pytest.approx(live["fan"]["setting"]["p50"], abs=1e-6)
     assert offline["times"] == pytest.approx(live["times"]) and set(offline["effects"]) == {"krea_cafe"}
+
+
+def test_the_page_drafts_a_story_from_the_analysis_with_who_and_replaces_it(room):
+    from gmb.views.story import AUTO_ID, draft
+
+    c, sid, fac, view = room
+    r = c.post(f"/api/s/{sid}/stories/auto", headers=H(fac))
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == AUTO_ID
+    r = c.post(f"/api/s/{sid}/stories/auto", headers=H(fac))
+    assert r.status_code == 200, r.text
+    me = c.get("/api/me", headers=H(fac)).json()["participant"]
+    events = c.get(f"/api/s/{sid}/events", headers=H(fac)).json()["events"]
+    mine = [e for e in events if e["data"].get("kind") == "presentation"]
+    assert [e["op"] for e in mine] == ["add", "update"] and all(e["by"] == me and me for e in mine)
+    got = c.get(f"/api/s/{sid}/stories", headers=H(view)).json()["presentations"]
+    assert [p["id"] for p in got] == [AUTO_ID] and got[0]["author"] == me
+    want = draft(small_session()).model_dump(mode="json")
+    assert got[0]["steps"] == want["steps"] and len(want["steps"]) >= 2
+    joined = c.post("/api/join", json={"code": room_code(c, sid, fac), "name": "Åse"}).json()
+    assert c.post(f"/api/s/{sid}/stories/auto", headers=H(joined["key"])).status_code == 403
+    assert c.post(f"/api/s/{sid}/stories/auto", headers=H(view)).status_code == 403
+    assert len([e for e in c.get(f"/api/s/{sid}/events", headers=H(fac)).json()["events"]
+                if e["data"].get("kind") == "presentation"]) == 2  # fmt: skip
+
+
+def test_the_export_is_the_clis_offline_page_as_a_download(room):
+    import re
+
+    from gmb.session.model import Presentation
+    from gmb.views.story import story_html
+
+    c, sid, fac, view = room
+    c.post(f"/api/s/{sid}/stories", json={"id": "rundtur", "title": {"da": "Rundtur"}, "steps": [STEP]}, headers=H(fac))
+    r = c.get(f"/api/s/{sid}/stories/rundtur/export?lang=en", headers=H(view))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"] == 'attachment; filename="story-rundtur.html"'
+    pres = Presentation.model_validate(c.get(f"/api/s/{sid}/stories", headers=H(fac)).json()["presentations"][0])
+    assert r.text == story_html(small_session(), pres, lang="en")
+    assert "Loneliness and communities" in r.text and "vis.Network" in r.text
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", r.text, re.I)
+    assert c.get(f"/api/s/{sid}/stories/rundtur/export", headers=H(fac)).status_code == 200
+    assert c.get(f"/api/s/{sid}/stories/nope/export", headers=H(fac)).status_code == 404
+
+
+def room_code(c, sid: str, fac: str) -> str:
+    return c.get(f"/api/s/{sid}/state", headers=H(fac)).json()["join_code"]

@@ -160,6 +160,9 @@ def session_lang(session: Session, asked: str | None) -> str:
 
 def install(app: Any, access: Any) -> None:
     """Add the page and the routes (``access``: the app's :class:`gmb.serve.access.Access`)."""
+    from gmb.serve import routes_story_auto  # draft from the analysis, export offline: before /stories/{pid}/…
+
+    routes_story_auto.install(app, access)
     _install_reads(app, access)
     _install_writes(app, access)
     _install_files(app)
