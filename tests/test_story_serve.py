@@ -108,6 +108,9 @@ def test_the_page_and_its_scripts_are_served(room):
         r = c.get(f"/static/{name}")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     assert "GmbStory" in c.get("/static/story_play.js").text
+    assert 'id="st-auto"' in page.text and 'id="st-export"' in page.text
+    js = c.get("/static/story.js").text
+    assert '"/stories/auto"' in js and '"/export"' in js and "Lav udkast ud fra analysen" in js
 
 
 def test_a_steps_whatif_in_the_offline_page_equals_the_live_one(room):
@@ -167,9 +170,11 @@ def test_the_export_is_the_clis_offline_page_as_a_download(room):
     pres = Presentation.model_validate(c.get(f"/api/s/{sid}/stories", headers=H(fac)).json()["presentations"][0])
     assert r.text == story_html(small_session(), pres, lang="en")
     assert "Loneliness and communities" in r.text and "vis.Network" in r.text
-    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", r.text, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", r.text, re.IGNORECASE)
     assert c.get(f"/api/s/{sid}/stories/rundtur/export", headers=H(fac)).status_code == 200
     assert c.get(f"/api/s/{sid}/stories/nope/export", headers=H(fac)).status_code == 404
+    joined = c.post("/api/join", json={"code": room_code(c, sid, fac), "name": "Bo"}).json()
+    assert c.get(f"/api/s/{sid}/stories/rundtur/export", headers=H(joined["key"])).status_code == 403
 
 
 def room_code(c, sid: str, fac: str) -> str:

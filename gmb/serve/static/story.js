@@ -18,7 +18,8 @@
       idle: "Nothing is playing on the projector.", saved: "Saved (event {seq})", up: "Move up", down: "Move down",
       remove: "Delete step", edit: "Edit", preview: "Preview", back: "Back to the facilitator page",
       wait: "Waiting for the facilitator to start a story…", no_key: "This page needs your facilitator or projector link.",
-      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:", wi_short: "what-if", kept: "(as saved)" },
+      confirm: "Delete the story '{id}'?", live: "live", offline: "offline", err: "Not saved:", wi_short: "what-if", kept: "(as saved)",
+      auto: "Draft from the analysis", export: "Download for offline", drafted: "Drafted '{id}' (event {seq})", pick_first: "Save or pick a story first." },
     da: { pick: "Fortælling", fresh: "— en ny fortælling —", id: "Navn (bogstaver, tal, - eller _)", title_da: "Titel (dansk)",
       title_en: "Titel (engelsk)", save: "Gem fortælling", del: "Slet fortælling", steps: "Trin", step: "Trin",
       s_title_da: "Trinets titel (dansk)", s_title_en: "Trinets titel (engelsk)", cap_da: "Billedtekst (dansk)",
@@ -29,7 +30,8 @@
       idle: "Projektoren viser ingen fortælling.", saved: "Gemt (hændelse {seq})", up: "Flyt op", down: "Flyt ned",
       remove: "Slet trin", edit: "Ret", preview: "Forhåndsvis", back: "Tilbage til facilitatorsiden",
       wait: "Venter på at facilitatoren starter en fortælling…", no_key: "Siden kræver dit facilitator- eller projektorlink.",
-      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:", wi_short: "hvad-nu-hvis", kept: "(som gemt)" }
+      confirm: "Slet fortællingen '{id}'?", live: "direkte", offline: "afbrudt", err: "Ikke gemt:", wi_short: "hvad-nu-hvis", kept: "(som gemt)",
+      auto: "Lav udkast ud fra analysen", export: "Hent til offline brug", drafted: "Udkast '{id}' lavet (hændelse {seq})", pick_first: "Gem eller vælg en fortælling først." }
   };
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get("key")) sessionStorage.setItem("gmb.key", params.get("key"));
@@ -225,6 +227,26 @@
       renderDraft();
     }
   }
+  async function autoDraft() {  // the server drafts from the analysis (replacing an earlier draft)
+    try {
+      const out = await api("POST", S("/stories/auto"));
+      error(""); st.draft.id = out.id; await loadStories(true);
+      $("st-playing").textContent = T("drafted", { id: out.id, seq: out.seq });
+    } catch (err) { error(T("err") + " " + err.message); }
+  }
+  async function exportStory() {  // the key travels in a header, so fetch the page and save it from a blob
+    const id = st.draft.id;
+    if (!id || !st.stories.some((p) => p.id === id)) { error(T("pick_first")); return; }
+    try {
+      const r = await fetch(S("/stories/" + encodeURIComponent(id) + "/export") + "?lang=" + st.lang,
+        { cache: "no-store", credentials: "omit", headers: { Authorization: "Bearer " + key } });
+      if (!r.ok) throw new Error(((await r.json().catch(() => null)) || {}).error || String(r.status));
+      const name = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || "story.html";
+      const a = document.createElement("a"); a.href = URL.createObjectURL(await r.blob()); a.download = name;
+      document.body.append(a); a.click(); a.remove(); setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      error("");
+    } catch (err) { error(err.message); }
+  }
   function choose(id) {
     const p = st.stories.find((x) => x.id === id);
     st.draft = p ? JSON.parse(JSON.stringify({ id: p.id, title: p.title, steps: p.steps })) : { id: "", title: {}, steps: [] };
@@ -314,6 +336,8 @@
   function wire() {
     $("st-pick").addEventListener("change", (e) => choose(e.target.value));
     $("st-save").addEventListener("click", save);
+    $("st-auto").addEventListener("click", autoDraft);
+    $("st-export").addEventListener("click", exportStory);
     $("st-delete").addEventListener("click", async () => {
       const id = st.draft.id;
       if (!id || !st.stories.some((p) => p.id === id) || !confirm(T("confirm", { id }))) return;
@@ -347,7 +371,8 @@
     const text = { "l-pick": "pick", "l-id": "id", "l-title-da": "title_da", "l-title-en": "title_en", "st-save": "save",
       "st-delete": "del", "h-steps": "steps", "h-step": "step", "l-s-title-da": "s_title_da", "l-s-title-en": "s_title_en",
       "l-cap-da": "cap_da", "l-cap-en": "cap_en", "l-vars": "vars", "l-loop": "loop", "l-path": "path", "l-wi": "wi",
-      "st-add": "add", "st-clear": "clear", "st-play": "play", "st-stop": "stop", "st-back": "back" };
+      "st-add": "add", "st-clear": "clear", "st-play": "play", "st-stop": "stop", "st-back": "back",
+      "st-auto": "auto", "st-export": "export" };
     for (const [id, k] of Object.entries(text)) $(id).textContent = T(k);
   }
 
