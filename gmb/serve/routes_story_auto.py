@@ -23,8 +23,16 @@ from gmb.session.model import Session
 
 __all__ = ["auto_changes", "export_name", "install"]
 
-_EXPORT = {"da": "Kun facilitatorens eller projektorens nøgle kan hente en fortælling",
-           "en": "Only the facilitator's or the projector's key can download a story"}  # fmt: skip
+_NO = {"export": {"da": "Kun facilitatorens eller projektorens nøgle kan hente en fortælling",
+                  "en": "Only the facilitator's or the projector's key can download a story"},
+       "draft": {"da": "Kun facilitatoren kan ændre fortællinger", "en": "Only the facilitator can change stories"}}  # fmt: skip
+
+
+def _lang(session: Session, asked: str | None = None) -> str:
+    # as routes_story.session_lang; not imported from there, since routes_story installs this module
+    if asked in ("da", "en"):
+        return asked
+    return session.languages[0] if session.languages and session.languages[0] in ("da", "en") else "en"
 
 
 def export_name(pid: str) -> str:
@@ -38,11 +46,10 @@ def export_name(pid: str) -> str:
 
 def auto_changes(session: Session, actor: Any) -> list[tuple[str, dict[str, Any]]]:
     """The event saving a fresh draft: ``add`` the first time, else ``update`` of the earlier ``auto``."""
-    from gmb.serve.routes_story import msg, session_lang
     from gmb.views.story import AUTO_ID, draft
 
     if not actor.is_facilitator:
-        raise AccessError(msg(session_lang(session, None), "facilitator"))
+        raise AccessError(_NO["draft"][_lang(session)])
     item = draft(session, None, time_limit=2.0).model_dump(mode="json", exclude_defaults=True)
     old = next((p for p in session.presentations if p.id == AUTO_ID), None)
     if old is None:
@@ -67,14 +74,13 @@ def install(app: Any, access: Any) -> None:
 
     @app.get("/api/s/{sid}/stories/{pid}/export")
     def export_story(request: Request, sid: str, pid: str, lang: str | None = None) -> Response:
-        from gmb.serve.routes_story import _find, session_lang
-        from gmb.views.story import story_html
+        from gmb.views.story import find_presentation, story_html
 
         actor = auth(request, sid, write=False)
         session = workshops.live(sid).session
-        lang = session_lang(session, lang)
+        lang = _lang(session, lang)
         if actor.role not in ("facilitator", "viewer"):
-            raise AccessError(_EXPORT[lang])
-        html = story_html(session, _find(session, pid, lang), lang=lang)
+            raise AccessError(_NO["export"][lang])
+        html = story_html(session, find_presentation(session, pid), lang=lang)
         head = {"Content-Disposition": f'attachment; filename="{export_name(pid)}"'}
         return Response(html.encode("utf-8"), media_type="text/html; charset=utf-8", headers=head)
