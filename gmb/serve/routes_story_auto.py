@@ -50,7 +50,7 @@ def auto_changes(session: Session, actor: Any) -> list[tuple[str, dict[str, Any]
 
     if not actor.is_facilitator:
         raise AccessError(_NO["draft"][_lang(session)])
-    item = draft(session, None, time_limit=2.0).model_dump(mode="json", exclude_defaults=True)
+    item = draft(session, None).model_dump(mode="json", exclude_defaults=True)
     old = next((p for p in session.presentations if p.id == AUTO_ID), None)
     if old is None:
         return [("add", {"kind": "presentation", "item": {**item, "author": actor.participant}})]
