@@ -17,7 +17,15 @@ def page(tmp_path):
     reason = browser_missing()
     if reason:
         pytest.skip(reason)
-    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), "havndal")
+    # the example's session without its scenarios.json (gmb serve --import havndal brings that file, and then
+    # every idea has reach/intensity/persistence sliders: the test below does that): the default doses here
+    from gmb.examples import load_example
+    from gmb.session.store import session_to_json
+
+    source = tmp_path / "src" / "havndal"
+    source.mkdir(parents=True)
+    (source / "session.json").write_text(session_to_json(load_example("havndal")), encoding="utf-8")
+    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), str(source / "session.json"))
     links = srv.start()
     b = Browser("planner")
     yield srv, links, b
@@ -113,7 +121,15 @@ def factor_page(tmp_path):
     if reason:
         pytest.skip(reason)
     shutil.copytree(example_dir("havndal"), tmp_path / "sessions" / "havndal")  # a stored session, with its doses
-    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), "havndal")
+    # the example's session without its scenarios.json (gmb serve --import havndal brings that file, and then
+    # every idea has reach/intensity/persistence sliders: the test below does that): the default doses here
+    from gmb.examples import load_example
+    from gmb.session.store import session_to_json
+
+    source = tmp_path / "src" / "havndal"
+    source.mkdir(parents=True)
+    (source / "session.json").write_text(session_to_json(load_example("havndal")), encoding="utf-8")
+    srv = Server(tmp_path, str(tmp_path / "serve.sqlite3"), str(source / "session.json"))
     links = srv.start()
     b = Browser("planner")
     yield srv, links, b
