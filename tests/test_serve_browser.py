@@ -59,7 +59,8 @@ class Browser:
         return time.perf_counter() - t0
 
     def ready(self) -> None:
-        self.wait("!!(window.gmb && window.gmb.state)", timeout=15)
+        # the state has arrived *and* been drawn (the page draws at most once a frame, after the state is set)
+        self.wait("!!(window.gmb && window.gmb.state) && window.gmb.drawn === window.gmb.refreshes", timeout=15)
 
     def wait_text(self, selector: str, text: str, timeout: float = 5.0) -> float:
         return self.wait("[...document.querySelectorAll(arguments[0])].some(e => e.textContent.includes(arguments[1]))",

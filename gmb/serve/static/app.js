@@ -10,7 +10,7 @@
   const PAGE = document.body.dataset.page;
   const STRINGS = window.GMB_STRINGS || { en: {} };
   const KEY = "gmb.key";
-  const gmb = (window.gmb = { page: PAGE, state: null, me: null, network: null, refreshes: 0 });
+  const gmb = (window.gmb = { page: PAGE, state: null, me: null, network: null, refreshes: 0, drawn: 0 });
   let lang = localStorage.getItem("gmb.lang") || "en";
   // Secrets arrive after '#' (browsers never send that part to a server). Take them out of the address
   // bar before anything else happens, so they do not linger in the history or on a shared screen.
@@ -833,7 +833,8 @@
     if (drawPending) return;
     drawPending = true;
     // Draw at most once a frame, however many patches arrive (a hidden tab still draws, a little later).
-    const draw = () => { drawPending = false; render(gmb.state); };
+    // gmb.drawn: which state the page shows (tests wait for it to catch up with gmb.refreshes)
+    const draw = () => { drawPending = false; render(gmb.state); gmb.drawn = gmb.refreshes; };
     if (document.hidden) setTimeout(draw, 0); else requestAnimationFrame(draw);
   }
   async function refresh() {
