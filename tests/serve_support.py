@@ -53,7 +53,8 @@ class Server:
                 "--port", str(self.port), "--db", self.db, *self.extra]  # fmt: skip
         for name in self.imports:
             args += ["--import", name]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        # no what-if warm-up in tests: it runs 1,000-draw ensembles in the background of every server (tested directly)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", "GMB_WHATIF_WARM": "0"}
         with open(self.out, "wb") as out, open(self.err, "wb") as err:
             self.proc = subprocess.Popen(args, cwd=self.tmp, stdout=out, stderr=err, env=env)
         deadline = time.monotonic() + 30
