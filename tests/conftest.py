@@ -88,3 +88,31 @@ def browsers():
     yield make
     for b in made:
         b.quit()
+
+
+@pytest.fixture(scope="module")
+def havndal_app(tmp_path_factory):
+    """Havndal on an in-process ``gmb serve`` app: ``(client, the import's answer, a joined participant)``.
+
+    The app reads a session's scenarios.json from the session store (./sessions): the fixture runs in an empty
+    folder, not the checkout's sessions/havndal, so the served numbers are those of the default scenarios the
+    tests compute independently.
+    """
+    import json
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from gmb.examples import load_example
+    from gmb.serve.app import create_app
+    from gmb.session.store import session_to_json
+
+    folder = tmp_path_factory.mktemp("app")
+    app = create_app(str(folder / "t.sqlite3"), admin_key="secret-admin-key")
+    admin = {"Authorization": "Bearer secret-admin-key"}
+    with pytest.MonkeyPatch.context() as mp, TestClient(app) as c:
+        mp.chdir(folder)
+        data = json.loads(session_to_json(load_example("havndal")))
+        made = c.post("/api/admin/import", json={"session": data, "id": "havndal"}, headers=admin).json()
+        me = c.post("/api/join", json={"code": made["join_code"], "name": "Ada"}).json()
+        yield c, made, me

@@ -7,28 +7,6 @@ import json
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient
-
-from gmb.serve.app import create_app
-
-ADMIN = {"Authorization": "Bearer secret-admin-key"}
-
-
-@pytest.fixture(scope="module")
-def havndal_app(tmp_path_factory):
-    from gmb.examples import load_example
-    from gmb.session.store import session_to_json
-
-    folder = tmp_path_factory.mktemp("a")
-    app = create_app(str(folder / "t.sqlite3"), admin_key="secret-admin-key")
-    # the app reads a session's scenarios.json from the session store (./sessions): an empty one here, not the
-    # checkout's sessions/havndal, so the server's scenarios are the defaults this test computes independently
-    with pytest.MonkeyPatch.context() as mp, TestClient(app) as c:
-        mp.chdir(folder)
-        data = json.loads(session_to_json(load_example("havndal")))
-        made = c.post("/api/admin/import", json={"session": data, "id": "havndal"}, headers=ADMIN).json()
-        me = c.post("/api/join", json={"code": made["join_code"], "name": "Ada"}).json()
-        yield c, made, me
 
 
 def _embedded(path):
