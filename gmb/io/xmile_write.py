@@ -22,6 +22,11 @@ from gmb.io.xmile_model import _CONTROL, GMB_NS, ISEE_NS, XMILE_NS
 __all__ = ["write_xmile"]
 
 
+def _quoted(name: str) -> str:
+    """``name`` as an XMILE quoted name: in double quotes, with backslashes and quotes escaped."""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _attr_name(name: str) -> str:
     """A ``name`` attribute: backslashes doubled; a name that starts with ``"`` written quoted.
 
@@ -29,7 +34,7 @@ def _attr_name(name: str) -> str:
     and unquote it, so a label such as ``""`` must itself be written quoted to come back as it was.
     """
     if name.startswith('"'):
-        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _quoted(name)
     return name.replace("\\", "\\\\")
 
 
@@ -38,7 +43,7 @@ def _ident(name: str) -> str:
     ident = name.replace(" ", "_")
     if all(ch.isalnum() or ch in "_$" for ch in ident) and not ident[:1].isdigit():
         return ident
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _quoted(name)
 
 
 def write_xmile(session: Any, path: str | Path, *, lang: str | None = None) -> Path:
